@@ -1,0 +1,27 @@
+//! `defter explain [RULE]`: what a rule checks and the article it enforces.
+
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+
+use crate::diag::Rule;
+
+pub fn run(rule: Option<&str>) -> Result<ExitCode> {
+    let Some(id) = rule else {
+        for rule in Rule::ALL {
+            println!("{:<22} {:<8} {}", rule.id(), rule.default_severity().as_str(), rule.summary());
+        }
+        return Ok(ExitCode::SUCCESS);
+    };
+    let Some(rule) = Rule::from_id(id) else {
+        bail!("no rule `{id}`; `defter explain` lists them");
+    };
+    println!("{}: {}", rule.id(), rule.summary());
+    println!("severity: {} (change it under [rules] in defter.toml)", rule.default_severity().as_str());
+    println!("enforces: {}", rule.article());
+    if rule.needs_history() {
+        println!("runs with: defter validate --base REV (needs git history)");
+    }
+    println!("more, with a bad and a fixed example: docs/rules.md#{}", rule.id());
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,61 @@
+//! `defter log <ID>`: a record's timeline from git — date, who, what changed, commit.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+use serde_json::Value as Json;
+
+use crate::cli::LogArgs;
+use crate::git::Git;
+use crate::history::{Action, audit_trail};
+
+fn short(value: Option<&Json>) -> String {
+    let text = match value {
+        None => return "—".into(),
+        Some(Json::String(s)) => s.clone(),
+        Some(Json::Array(items)) => format!("[{} entries]", items.len()),
+        Some(Json::Object(_)) => "{…}".into(),
+        Some(v) => v.to_string(),
+    };
+    if text.chars().count() > 60 { format!("{}…", text.chars().take(59).collect::<String>()) } else { text }
+}
+
+pub fn run(root: &Path, args: &LogArgs) -> Result<ExitCode> {
+    let git = Git::open(root)?;
+    let head = git.resolve(&args.rev)?;
+    let trail = audit_trail(&git, head)?;
+    let entries = trail.of(&args.id);
+    if entries.is_empty() {
+        bail!("no commit up to {} touched a record with id `{}`", args.rev, args.id);
+    }
+    for entry in entries.iter().rev() {
+        let commit = &trail.commits[entry.commit];
+        let when = jiff::Timestamp::from_second(commit.time)?
+            .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::Offset::from_seconds(commit.offset)?));
+        let action = match &entry.action {
+            Action::Added => format!("created {}", entry.path),
+            Action::Modified => "changed".to_string(),
+            Action::Deleted => format!("deleted {}", entry.path),
+            Action::Moved { from } => format!("moved {from} → {}", entry.path),
+        };
+        println!(
+            "{}  {} <{}>  {}  {}",
+            when.strftime("%d.%m.%Y %H:%M"),
+            commit.author_name,
+            commit.author_email,
+            commit.short(),
+            commit.summary
+        );
+        println!("    {action}");
+        if entry.action != Action::Added {
+            for change in &entry.fields {
+                println!("    {}: {} → {}", change.field, short(change.old.as_ref()), short(change.new.as_ref()));
+            }
+        }
+        if entry.body_changed && entry.action == Action::Modified {
+            println!("    text changed");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,48 @@
+//! One module per subcommand: load → do one thing → an exit status. Only this layer (and
+//! the diagnostic renderers it calls) prints.
+
+mod explain;
+mod log;
+mod validate;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+
+use crate::cli::{Cli, Command};
+
+/// Runs a parsed command line. `Ok(code)` is 0 or 1; an `Err` becomes exit status 2.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Validate(args) => validate::run(&repo_root(cli.repo.as_deref())?, &args),
+        Command::Log(args) => log::run(&repo_root(cli.repo.as_deref())?, &args),
+        Command::Explain { rule } => explain::run(rule.as_deref()),
+    }
+}
+
+/// `--repo`, or the nearest folder upwards that holds `defter.toml` or `records/`.
+pub fn repo_root(given: Option<&Path>) -> Result<PathBuf> {
+    if let Some(dir) = given {
+        if !dir.is_dir() {
+            bail!("--repo {}: no such folder", dir.display());
+        }
+        return Ok(dir.to_path_buf());
+    }
+    let cwd = std::env::current_dir()?;
+    for dir in cwd.ancestors() {
+        if dir.join(crate::config::FILE).is_file() || dir.join(crate::load::RECORDS_DIR).is_dir() {
+            return Ok(dir.to_path_buf());
+        }
+    }
+    bail!(
+        "no defter repository here: no folder from {} upwards holds defter.toml or records/ (use --repo DIR)",
+        cwd.display()
+    )
+}
+
+/// Colour only on a terminal, and never when NO_COLOR is set.
+pub fn use_color() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}

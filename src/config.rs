@@ -1,0 +1,127 @@
+//! `defter.toml`, the records repository's configuration: site title and language,
+//! warning windows, review intervals, and per-rule severity overrides.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+
+use crate::diag::{Overrides, Rule, Severity};
+
+/// The file name, at the repository root.
+pub const FILE: &str = "defter.toml";
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub site: Site,
+    pub windows: Windows,
+    /// Review intervals in days, by the names `schemas/workflows.yaml` uses.
+    pub reviews: BTreeMap<String, u32>,
+    /// Severity per rule id: `"error"`, `"warning"` or `"off"`.
+    pub rules: BTreeMap<String, Severity>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Site {
+    pub title: String,
+    pub organisation: String,
+    /// `tr` (default) or `en`.
+    pub language: String,
+    pub base_url: String,
+}
+
+impl Default for Site {
+    fn default() -> Self {
+        Self {
+            title: "Yazılım Şube Müdürlüğü".into(),
+            organisation: "İzmir Büyükşehir Belediyesi".into(),
+            language: "tr".into(),
+            base_url: "/".into(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Windows {
+    /// Days before an end date when `expiring` starts warning.
+    pub expiring_days: u32,
+}
+
+impl Default for Windows {
+    fn default() -> Self {
+        Self { expiring_days: 30 }
+    }
+}
+
+/// Review intervals used when `[reviews]` does not name one (DOMAIN.md §4: 180 days).
+const DEFAULT_REVIEWS: [(&str, u32); 4] =
+    [("grant", 180), ("account", 365), ("repository", 180), ("webservice_client", 365)];
+
+impl Config {
+    /// Reads `defter.toml` from `root`; a missing file gives the defaults.
+    pub fn load(root: &Path) -> Result<Config> {
+        let path = root.join(FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => Some(text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        };
+        Config::from_text(text.as_deref(), &path.display().to_string())
+    }
+
+    /// Parses the text of a `defter.toml` (`None`: the file does not exist); `shown` names
+    /// it in errors.
+    pub fn from_text(text: Option<&str>, shown: &str) -> Result<Config> {
+        let mut config: Config = match text {
+            Some(text) => toml::from_str(text).with_context(|| format!("cannot read {shown}"))?,
+            None => Config::default(),
+        };
+        for (name, days) in DEFAULT_REVIEWS {
+            config.reviews.entry(name.to_string()).or_insert(days);
+        }
+        if !matches!(config.site.language.as_str(), "tr" | "en") {
+            bail!("{shown}: [site] language must be \"tr\" or \"en\", not {:?}", config.site.language);
+        }
+        config.overrides().with_context(|| format!("in {shown}"))?;
+        Ok(config)
+    }
+
+    /// The `[rules]` table as rule → severity; unknown rule ids are an error.
+    pub fn overrides(&self) -> Result<Overrides> {
+        let mut out = Overrides::new();
+        for (id, severity) in &self.rules {
+            let Some(rule) = Rule::from_id(id) else {
+                bail!("[rules] names unknown rule `{id}` (see `defter explain` for the list)");
+            };
+            out.insert(rule, *severity);
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_overrides() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::load(dir.path()).unwrap();
+        assert_eq!(config.windows.expiring_days, 30);
+        assert_eq!(config.reviews["grant"], 180);
+
+        std::fs::write(dir.path().join(FILE), "[rules]\nexpiring = \"error\"\nraw-html = \"off\"\n").unwrap();
+        let overrides = Config::load(dir.path()).unwrap().overrides().unwrap();
+        assert_eq!(overrides[&Rule::Expiring], Severity::Error);
+        assert_eq!(overrides[&Rule::RawHtml], Severity::Off);
+
+        std::fs::write(dir.path().join(FILE), "[rules]\nno-such-rule = \"error\"\n").unwrap();
+        assert!(Config::load(dir.path()).is_err());
+        std::fs::write(dir.path().join(FILE), "[windows]\nexpiring_dayz = 3\n").unwrap();
+        assert!(Config::load(dir.path()).is_err());
+    }
+}

@@ -1,0 +1,34 @@
+//! The `--format github` renderer: workflow commands that GitHub and Gitea Actions turn
+//! into inline annotations on a pull request.
+
+use std::fmt::Write;
+
+use super::{Report, Severity};
+
+/// Escapes a message (`%`, CR, LF).
+fn data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// Escapes a property value (also `:` and `,`).
+fn property(s: &str) -> String {
+    data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    for d in &report.diagnostics {
+        let command = if d.severity == Severity::Error { "error" } else { "warning" };
+        let _ = write!(out, "::{command} file={}", property(&d.path));
+        if let Some(pos) = d.pos {
+            let _ = write!(out, ",line={},col={}", pos.line, pos.col);
+        }
+        let _ = write!(out, ",title={}::{}", property(&format!("defter {}", d.rule)), data(&d.message));
+        if let Some(help) = &d.help {
+            let _ = write!(out, "{}", data(&format!("\nhelp: {help}")));
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(out, "{}", report.summary_line());
+    out
+}

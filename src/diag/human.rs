@@ -1,0 +1,78 @@
+//! The `--format human` renderer: rustc-style findings with the source line, a caret
+//! under the offending value and a `help:` line, then a one-line summary.
+
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+
+use super::{Report, Severity, default_help};
+
+/// Where the renderer finds the text of a line, to quote it.
+pub trait Sources {
+    /// Line `line` (1-based) of the file at `path`, without its line ending.
+    fn line(&self, path: &str, line: u32) -> Option<&str>;
+}
+
+pub fn render(report: &Report, sources: &dyn Sources, color: bool) -> String {
+    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+    let mut out = String::new();
+    for d in &report.diagnostics {
+        let level = if d.severity == Severity::Error { Level::ERROR } else { Level::WARNING };
+        let help = d.help.clone().unwrap_or_else(|| default_help(d.rule));
+        let title = level.primary_title(&d.message).id(d.rule.id());
+        let quoted = d.pos.and_then(|pos| Some((pos, sources.line(&d.path, pos.line)?)));
+        let main = match quoted {
+            Some((pos, text)) => {
+                let span = token_span(text, pos.col);
+                title.element(
+                    Snippet::source(text)
+                        .line_start(pos.line as usize)
+                        .path(d.path.as_str())
+                        .annotation(AnnotationKind::Primary.span(span)),
+                )
+            }
+            None => {
+                let mut origin = Origin::path(d.path.as_str());
+                if let Some(pos) = d.pos {
+                    origin = origin.line(pos.line as usize).char_column(pos.col as usize);
+                }
+                title.element(origin)
+            }
+        };
+        let report = [main, Group::with_title(Level::HELP.secondary_title(help))];
+        out.push_str(&renderer.render(&report));
+        out.push_str("\n\n");
+    }
+    out.push_str(&report.summary_line());
+    out.push('\n');
+    out
+}
+
+/// The byte range of the token starting at 1-based character column `col`: up to the
+/// next space or YAML flow punctuation, at least one character.
+fn token_span(line: &str, col: u32) -> std::ops::Range<usize> {
+    let start = line.char_indices().nth(col.saturating_sub(1) as usize).map_or(line.len(), |(i, _)| i);
+    let rest = &line[start..];
+    let mut end = rest
+        .char_indices()
+        .find(|&(i, c)| i > 0 && (c.is_whitespace() || matches!(c, ',' | '}' | ']')))
+        .map_or(rest.len(), |(i, _)| i);
+    if let Some(colon) = rest[..end].find(':').filter(|&i| i > 0) {
+        end = colon;
+    }
+    start..start + end.max(rest.chars().next().map_or(0, char::len_utf8))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_spans_stop_at_flow_punctuation() {
+        let line = "  - { date: 2026-03-03, by: zeynep.arslan, status: x }";
+        let col = line.find("zeynep").unwrap() as u32 + 1;
+        assert_eq!(&line[token_span(line, col)], "zeynep.arslan");
+        for (text, token) in [("assignee: ali", "assignee"), ("çağrı: x", "çağrı")] {
+            assert_eq!(&text[token_span(text, 1)], token);
+        }
+        assert_eq!(token_span("", 1), 0..0);
+    }
+}

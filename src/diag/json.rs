@@ -1,0 +1,51 @@
+//! The `--format json` renderer: one JSON document for tools.
+
+use serde::Serialize;
+
+use super::{Report, default_help};
+
+#[derive(Serialize)]
+struct Document<'a> {
+    diagnostics: Vec<Item<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Item<'a> {
+    rule: &'a str,
+    severity: &'a str,
+    path: &'a str,
+    line: Option<u32>,
+    column: Option<u32>,
+    message: &'a str,
+    help: String,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    records: usize,
+    errors: usize,
+    warnings: usize,
+}
+
+pub fn render(report: &Report) -> String {
+    let doc = Document {
+        diagnostics: report
+            .diagnostics
+            .iter()
+            .map(|d| Item {
+                rule: d.rule.id(),
+                severity: d.severity.as_str(),
+                path: &d.path,
+                line: d.pos.map(|p| p.line),
+                column: d.pos.map(|p| p.col),
+                message: &d.message,
+                help: d.help.clone().unwrap_or_else(|| default_help(d.rule)),
+            })
+            .collect(),
+        summary: Summary { records: report.records, errors: report.errors(), warnings: report.warnings() },
+    };
+    let mut out = serde_json::to_string_pretty(&doc).expect("diagnostics serialise");
+    out.push('\n');
+    out
+}

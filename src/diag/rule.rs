@@ -1,0 +1,114 @@
+//! The stable rule ids (DOMAIN.md §6), their default severities and what they enforce.
+//! Ids never change meaning; new ones may be added.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// How serious a finding is. `Off` only appears in configuration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Off,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Severity::Off => "off",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+macro_rules! rules {
+    ($($variant:ident = $id:literal, $severity:ident, $git:literal, $article:literal, $summary:literal;)*) => {
+        /// A rule id. The order is the order of `docs/rules.md`.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Rule { $($variant,)* }
+
+        impl Rule {
+            pub const ALL: &'static [Rule] = &[$(Rule::$variant,)*];
+
+            /// The stable id, as written in diagnostics and `defter.toml`.
+            pub const fn id(self) -> &'static str {
+                match self { $(Rule::$variant => $id,)* }
+            }
+
+            pub const fn default_severity(self) -> Severity {
+                match self { $(Rule::$variant => Severity::$severity,)* }
+            }
+
+            /// Whether the rule needs git history (`validate --base`).
+            pub const fn needs_history(self) -> bool {
+                match self { $(Rule::$variant => $git,)* }
+            }
+
+            /// The directive's articles the rule enforces (the workflow data may cite a
+            /// more precise item per finding).
+            pub const fn article(self) -> &'static str {
+                match self { $(Rule::$variant => $article,)* }
+            }
+
+            /// One line on what the rule catches.
+            pub const fn summary(self) -> &'static str {
+                match self { $(Rule::$variant => $summary,)* }
+            }
+        }
+    };
+}
+
+rules! {
+    ParseError = "parse-error", Error, false, "M7(1)(g)", "a file that is not valid YAML / front matter, not UTF-8, or too large";
+    Schema = "schema", Error, false, "M7(1)(g)", "a JSON Schema violation (the message names the field path)";
+    IdFilename = "id-filename", Error, false, "M7(1)(g)", "`id` differs from the file (or folder) name";
+    DuplicateId = "duplicate-id", Error, false, "M7(1)(g)", "two records share an id";
+    UnknownKind = "unknown-kind", Error, false, "M7(1)(g)", "a file under records/ that matches no kind";
+    DanglingRef = "dangling-ref", Error, false, "M7(1)(g)", "a reference to a missing record, or to a record of the wrong kind";
+    StateFields = "state-fields", Error, false, "M5(1)(c), M9(1)(b)(g)", "a field that the record's status or phase requires is missing";
+    UnauthorizedActor = "unauthorized-actor", Error, false, "M5(1)(c), M9(1)(b), M11(1)(d), M13(1)(ç)", "the person recorded for an action lacks the role the procedure requires";
+    SeparationOfDuties = "separation-of-duties", Error, false, "M7(1)(r)", "one person in two roles the procedure keeps apart";
+    InactivePerson = "inactive-person", Error, false, "M13(1)(ç), M11(1)(g)", "an active grant, or an open assignment, held by a person who has left";
+    Expired = "expired", Error, false, "M9(1)(e), M11(1)(i)", "a certificate, domain or grant past its end date";
+    Expiring = "expiring", Warning, false, "M9(1)(e), M11(1)(i)", "a certificate, domain or grant near its end date";
+    ReviewOverdue = "review-overdue", Warning, false, "M11(1)(c)(g)(ğ)(ı)", "a grant, account, repository access, web-service client or continuity test not reviewed in time";
+    DeadlineMissed = "deadline-missed", Warning, false, "M5(1)(c)", "an open request past its `due` date";
+    Secret = "secret", Error, false, "M11(1)(g)", "a private key, password or token pasted into a record";
+    RawHtml = "raw-html", Warning, false, "M7(1)(g)", "Markdown that carries raw HTML (it is never rendered unsanitised)";
+    IllegalTransition = "illegal-transition", Error, false, "M5(1)(c), M9(1)(g)", "a status/phase change against the base revision that the lifecycle does not allow";
+    ImmutableField = "immutable-field", Error, true, "M7(1)(g)", "a field that may never change (id, received, unit, requester, grantee…) changed against the base";
+    RecordDeleted = "record-deleted", Error, true, "M7(1)(g)", "a record that exists in the base revision is gone";
+    HistoryRewritten = "history-rewritten", Error, true, "M7(1)(g)", "an existing history, tests, deployments or reviews entry was edited or removed";
+    CommitAuthor = "commit-author", Warning, true, "M7(1)(r)", "the git author of a change is not the person it records as acting";
+}
+
+impl Rule {
+    pub fn from_id(id: &str) -> Option<Rule> {
+        Rule::ALL.iter().copied().find(|r| r.id() == id)
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip_and_are_unique() {
+        for rule in Rule::ALL {
+            assert_eq!(Rule::from_id(rule.id()), Some(*rule));
+        }
+        let mut ids: Vec<_> = Rule::ALL.iter().map(|r| r.id()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), Rule::ALL.len());
+    }
+}

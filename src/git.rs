@@ -1,0 +1,170 @@
+//! The one place that talks to git (in-process, with gix): resolving revisions, listing
+//! and reading the files of a commit, walking commits and diffing each against its
+//! parent.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, anyhow};
+use gix::ObjectId;
+use gix::bstr::ByteSlice;
+
+/// A repository opened for reading.
+pub struct Git {
+    repo: gix::Repository,
+    /// Where the records repository sits inside the git work tree (`""` at its root,
+    /// else `sub/dir/`).
+    prefix: String,
+}
+
+/// One commit, as the audit trail shows it.
+#[derive(Clone, Debug)]
+pub struct Commit {
+    pub id: ObjectId,
+    pub parents: Vec<ObjectId>,
+    pub author_name: String,
+    pub author_email: String,
+    /// Seconds since the epoch, and the author's UTC offset in seconds.
+    pub time: i64,
+    pub offset: i32,
+    /// The first line of the message.
+    pub summary: String,
+    pub message: String,
+}
+
+impl Commit {
+    pub fn short(&self) -> String {
+        self.id.to_hex_with_len(8).to_string()
+    }
+}
+
+/// A file that a commit added, changed or deleted (paths relative to the records
+/// repository root).
+#[derive(Clone, Debug)]
+pub struct FileChange {
+    pub path: String,
+    pub old: Option<ObjectId>,
+    pub new: Option<ObjectId>,
+}
+
+impl Git {
+    /// Opens the git repository that contains `root`.
+    pub fn open(root: &Path) -> Result<Git> {
+        let repo = gix::discover(root).with_context(|| format!("{} is not inside a git repository", root.display()))?;
+        let workdir =
+            repo.workdir().map(Path::to_path_buf).ok_or_else(|| anyhow!("bare repositories are not supported"))?;
+        let root = root.canonicalize().with_context(|| format!("cannot resolve {}", root.display()))?;
+        let workdir = workdir.canonicalize().unwrap_or(workdir);
+        let rel = root.strip_prefix(&workdir).unwrap_or(Path::new(""));
+        let mut prefix = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        if !prefix.is_empty() {
+            prefix.push('/');
+        }
+        Ok(Git { repo, prefix })
+    }
+
+    /// The commit a revision (branch, tag, commit, `HEAD~2`…) names.
+    pub fn resolve(&self, rev: &str) -> Result<ObjectId> {
+        let id = self.repo.rev_parse_single(rev).with_context(|| format!("unknown revision `{rev}`"))?;
+        let commit = id.object()?.peel_to_commit().with_context(|| format!("`{rev}` does not name a commit"))?;
+        Ok(commit.id)
+    }
+
+    /// The blobs under `folders` (and the single files `files`) at a commit, as
+    /// (path relative to the records repository, blob id), sorted by path.
+    pub fn files_at(&self, commit: ObjectId, folders: &[&str]) -> Result<Vec<(String, ObjectId)>> {
+        let tree = self.repo.find_commit(commit)?.tree()?;
+        let mut out = Vec::new();
+        for folder in folders {
+            let full = format!("{}{folder}", self.prefix);
+            let Some(entry) = tree.lookup_entry_by_path(&full)? else { continue };
+            if entry.mode().is_blob() {
+                out.push(((*folder).to_string(), entry.object_id()));
+                continue;
+            }
+            if !entry.mode().is_tree() {
+                continue;
+            }
+            let sub = entry.object()?.into_tree();
+            let mut recorder = gix::traverse::tree::Recorder::default();
+            sub.traverse().breadthfirst(&mut recorder)?;
+            for e in recorder.records {
+                if e.mode.is_blob() {
+                    out.push((format!("{folder}/{}", e.filepath.to_str_lossy()), e.oid));
+                }
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// A blob's bytes.
+    pub fn blob(&self, id: ObjectId) -> Result<Vec<u8>> {
+        Ok(self.repo.find_blob(id)?.detach().data)
+    }
+
+    /// The git blob id the bytes would have.
+    pub fn hash(&self, bytes: &[u8]) -> ObjectId {
+        gix::objs::compute_hash(self.repo.object_hash(), gix::objs::Kind::Blob, bytes).expect("hashing in memory")
+    }
+
+    /// Commits reachable from `head` but not from `hidden`, newest first.
+    pub fn commits(&self, head: ObjectId, hidden: Option<ObjectId>) -> Result<Vec<Commit>> {
+        let mut walk =
+            self.repo.rev_walk([head]).sorting(gix::revision::walk::Sorting::ByCommitTime(Default::default()));
+        if let Some(hidden) = hidden {
+            walk = walk.with_hidden([hidden]);
+        }
+        let mut out = Vec::new();
+        for info in walk.all()? {
+            let info = info?;
+            let commit = self.repo.find_commit(info.id)?;
+            let author = commit.author()?;
+            let time = author.time()?;
+            let message = commit.message_raw_sloppy().to_str_lossy().into_owned();
+            out.push(Commit {
+                id: info.id,
+                parents: commit.parent_ids().map(|p| p.detach()).collect(),
+                author_name: author.name.to_str_lossy().into_owned(),
+                author_email: author.email.to_str_lossy().into_owned(),
+                time: time.seconds,
+                offset: time.offset,
+                summary: message.lines().next().unwrap_or_default().to_string(),
+                message,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The files under the records repository's `records/` that `commit` changed
+    /// relative to its first parent (the empty tree for a root commit).
+    pub fn changes(&self, commit: &Commit) -> Result<Vec<FileChange>> {
+        let new_tree = self.repo.find_commit(commit.id)?.tree()?;
+        let old_tree = match commit.parents.first() {
+            Some(p) => self.repo.find_commit(*p)?.tree()?,
+            None => self.repo.empty_tree(),
+        };
+        let options = gix::diff::Options::default().with_rewrites(None);
+        let changes = self.repo.diff_tree_to_tree(Some(&old_tree), Some(&new_tree), Some(options))?;
+        let records = format!("{}records/", self.prefix);
+        let mut out = Vec::new();
+        for change in changes {
+            use gix::object::tree::diff::ChangeDetached as C;
+            let (location, old, new, mode) = match change {
+                C::Addition { location, id, entry_mode, .. } => (location, None, Some(id), entry_mode),
+                C::Deletion { location, id, entry_mode, .. } => (location, Some(id), None, entry_mode),
+                C::Modification { location, previous_id, id, entry_mode, .. } => {
+                    (location, Some(previous_id), Some(id), entry_mode)
+                }
+                C::Rewrite { location, source_id, id, entry_mode, .. } => {
+                    (location, Some(source_id), Some(id), entry_mode)
+                }
+            };
+            let path = location.to_str_lossy();
+            if !mode.is_blob() || !path.starts_with(&records) {
+                continue;
+            }
+            out.push(FileChange { path: path[self.prefix.len()..].to_string(), old, new });
+        }
+        Ok(out)
+    }
+}

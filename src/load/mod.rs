@@ -1,0 +1,313 @@
+//! Reading a records repository from disk: walking `records/` in parallel, recognising
+//! each file's kind from its path, splitting front matter, parsing YAML with positions.
+//! Problems with a single file become findings (`parse-error`, `unknown-kind`); only a
+//! failure to read the repository itself is an error.
+
+pub mod frontmatter;
+pub mod rules;
+pub mod yaml;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use rayon::prelude::*;
+
+use crate::diag::{Diagnostic, Rule, human::Sources};
+use crate::model::{Kind, Node, Pos, Value};
+
+/// Files larger than this are refused (`parse-error`) without being read.
+pub const MAX_FILE_BYTES: u64 = 5 * 1024 * 1024;
+
+/// The folder of records inside a repository.
+pub const RECORDS_DIR: &str = "records";
+
+/// One loaded record.
+#[derive(Clone, Debug)]
+pub struct Record {
+    pub kind: Kind,
+    /// The id the path implies (file stem, project folder, `PRJ-0001/section`).
+    pub path_id: String,
+    /// Relative to the repository root, `/`-separated.
+    pub path: String,
+    /// The YAML fields (a mapping; `Null` for a project section without front matter).
+    pub fields: Node,
+    /// The Markdown body of `.md` records.
+    pub body: Option<Body>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Body {
+    pub text: String,
+    /// 1-based line of the body's first line in the file.
+    pub line: u32,
+}
+
+impl Record {
+    /// The record's id: its `id` field, or the id its path implies.
+    pub fn id(&self) -> &str {
+        self.fields.get("id").and_then(Node::as_str).unwrap_or(&self.path_id)
+    }
+
+    /// A field's position, or the top of the file.
+    pub fn pos_of(&self, key: &str) -> Pos {
+        self.fields.entry(key).map_or(self.fields.pos, |e| e.key_pos)
+    }
+}
+
+/// Everything read from `records/`.
+#[derive(Debug, Default)]
+pub struct Records {
+    pub records: Vec<Record>,
+    /// Findings about files that are not records (`parse-error`, `unknown-kind`).
+    pub problems: Vec<Diagnostic>,
+    /// The text of every file read, for quoting in diagnostics.
+    pub sources: BTreeMap<String, Arc<str>>,
+}
+
+impl Sources for Records {
+    fn line(&self, path: &str, line: u32) -> Option<&str> {
+        let text = self.sources.get(path)?;
+        let line = text.split('\n').nth(line.checked_sub(1)? as usize)?;
+        Some(line.strip_suffix('\r').unwrap_or(line))
+    }
+}
+
+/// A file under `records/`, before parsing.
+pub struct RawFile {
+    /// Relative to the repository root, `/`-separated.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Walks `root/records` and loads every file (in parallel).
+pub fn load_dir(root: &Path) -> Result<Records> {
+    let dir = root.join(RECORDS_DIR);
+    if !dir.is_dir() {
+        bail!(
+            "{} has no `{RECORDS_DIR}/` folder: is it a defter repository? (`defter init` makes one)",
+            root.display()
+        );
+    }
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut problems = Vec::new();
+    for entry in walkdir::WalkDir::new(&dir).follow_links(false).sort_by_file_name() {
+        let entry = entry.with_context(|| format!("cannot walk {}", dir.display()))?;
+        let name = entry.file_name().to_string_lossy();
+        if name.starts_with('.') && entry.depth() > 0 {
+            continue;
+        }
+        let rel = relative(root, entry.path());
+        if entry.path_is_symlink() {
+            problems.push(
+                Diagnostic::new(
+                    Rule::ParseError,
+                    rel,
+                    None,
+                    "symbolic link: records must be regular files (links are never followed)",
+                )
+                .with_help("replace the link with the file itself"),
+            );
+        } else if entry.file_type().is_file() {
+            files.push(entry.into_path());
+        }
+    }
+    let loaded: Vec<Result<Loaded>> = files
+        .par_iter()
+        .map(|path| -> Result<Loaded> {
+            let rel = relative(root, path);
+            let size = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?.len();
+            if size > MAX_FILE_BYTES {
+                return Ok(Loaded::Problem(
+                    Diagnostic::new(
+                        Rule::ParseError,
+                        rel,
+                        None,
+                        format!("file is {size} bytes; records are limited to {MAX_FILE_BYTES} bytes"),
+                    )
+                    .with_help("split the text, or keep large documents outside records/ and link to them"),
+                    None,
+                ));
+            }
+            let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+            Ok(load_file(RawFile { path: rel, bytes }))
+        })
+        .collect();
+    let mut records = Records { problems, ..Records::default() };
+    for item in loaded {
+        records.add(item?);
+    }
+    Ok(records)
+}
+
+/// Loads files already in memory (from a git tree, say), in parallel.
+pub fn load_files(files: Vec<RawFile>) -> Records {
+    let loaded: Vec<Loaded> = files.into_par_iter().map(load_file).collect();
+    let mut records = Records::default();
+    for item in loaded {
+        records.add(item);
+    }
+    records
+}
+
+impl Records {
+    fn add(&mut self, loaded: Loaded) {
+        match loaded {
+            Loaded::Record(record, text) => {
+                self.sources.insert(record.path.clone(), text);
+                self.records.push(record);
+            }
+            Loaded::Problem(diag, text) => {
+                if let Some(text) = text {
+                    self.sources.insert(diag.path.clone(), text);
+                }
+                self.problems.push(diag);
+            }
+        }
+    }
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+/// The outcome of loading one file.
+pub enum Loaded {
+    Record(Record, Arc<str>),
+    Problem(Diagnostic, Option<Arc<str>>),
+}
+
+/// Parses one file: kind from path, UTF-8 check, BOM, front matter, YAML.
+pub fn load_file(file: RawFile) -> Loaded {
+    let RawFile { path, bytes } = file;
+    let in_records = path.strip_prefix("records/").unwrap_or(&path);
+    let Some((kind, path_id)) = Kind::from_path(in_records) else {
+        let help = if path.ends_with(".yml") {
+            "records use the `.yaml` extension: rename the file".to_string()
+        } else {
+            "see docs/records.md for where each kind of record lives".to_string()
+        };
+        return Loaded::Problem(
+            Diagnostic::new(Rule::UnknownKind, path, None, "this file matches no kind of record").with_help(help),
+            None,
+        );
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let valid = std::str::from_utf8(valid).unwrap_or_default();
+            let line = valid.matches('\n').count() as u32 + 1;
+            let col = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
+            return Loaded::Problem(
+                Diagnostic::at(Rule::ParseError, path, Pos::new(line, col), "file is not valid UTF-8")
+                    .with_help("save the file as UTF-8 (Turkish letters included)"),
+                None,
+            );
+        }
+    };
+    let text: Arc<str> = Arc::from(text.strip_prefix('\u{feff}').unwrap_or(&text));
+    match parse_record(kind, path_id, &path, &text) {
+        Ok(record) => Loaded::Record(record, text),
+        Err(diag) => Loaded::Problem(diag, Some(text)),
+    }
+}
+
+fn parse_error(path: &str, pos: Pos, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::at(Rule::ParseError, path, pos, message)
+}
+
+fn parse_record(kind: Kind, path_id: String, path: &str, text: &str) -> Result<Record, Diagnostic> {
+    if let Some(i) = text.find('\0') {
+        let line = text[..i].matches('\n').count() as u32 + 1;
+        return Err(parse_error(path, Pos::new(line, 1), "file contains NUL bytes: it is not a text record")
+            .with_help("a record is UTF-8 text; remove the binary content"));
+    }
+    let (yaml, offset, body) = if kind.is_markdown() {
+        match frontmatter::split(text) {
+            Ok(split) => {
+                let body = Body { text: split.body.to_string(), line: split.body_line };
+                (split.yaml, split.yaml_line_offset, Some(body))
+            }
+            Err(frontmatter::SplitError::Unclosed) => {
+                return Err(parse_error(path, Pos::new(1, 1), "front matter is not closed")
+                    .with_help("end the YAML front matter with a line holding only `---`"));
+            }
+        }
+    } else {
+        (Some(text), 0, None)
+    };
+    let fields = match yaml {
+        Some(yaml) => yaml::parse(yaml, offset)
+            .map_err(|e| parse_error(path, e.pos, e.message).with_help("fix the YAML syntax at this position"))?,
+        None if kind == Kind::ProjectSection => Node::new(Value::Null, Pos::new(1, 1)),
+        None => {
+            return Err(parse_error(path, Pos::new(1, 1), "missing front matter")
+                .with_help("start the file with a `---` line, the record's YAML fields, and another `---` line"));
+        }
+    };
+    if fields.value == Value::Null && kind != Kind::ProjectSection {
+        return Err(parse_error(path, fields.pos, "the record has no fields")
+            .with_help(format!("write the fields of a {kind} record (docs/records.md)")));
+    }
+    Ok(Record { kind, path_id, path: path.to_string(), fields, body })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(path: &str, text: &[u8]) -> Loaded {
+        load_file(RawFile { path: path.into(), bytes: text.to_vec() })
+    }
+
+    fn problem(loaded: Loaded) -> Diagnostic {
+        match loaded {
+            Loaded::Problem(d, _) => d,
+            Loaded::Record(r, _) => panic!("expected a problem, loaded {}", r.path),
+        }
+    }
+
+    #[test]
+    fn loads_markdown_with_front_matter_bom_and_crlf() {
+        let text = "\u{feff}---\r\nid: TLP-2026-0001\r\ntitle: Deneme\r\n---\r\nGövde\r\n";
+        let Loaded::Record(record, _) = load("records/requests/2026/TLP-2026-0001.md", text.as_bytes()) else {
+            panic!("not loaded")
+        };
+        assert_eq!(record.kind, Kind::Request);
+        assert_eq!(record.id(), "TLP-2026-0001");
+        assert_eq!(record.fields.get("title").unwrap().pos, Pos::new(3, 8));
+        let body = record.body.unwrap();
+        assert_eq!((body.text.as_str(), body.line), ("Gövde\r\n", 5));
+    }
+
+    #[test]
+    fn file_problems_are_findings() {
+        let d = problem(load("records/org/people/a.yaml", b"id: a\nname: \xff\n"));
+        assert_eq!((d.rule, d.pos), (Rule::ParseError, Some(Pos::new(2, 7))));
+        let d = problem(load("records/org/people/a.yaml", b"\0\0\0"));
+        assert_eq!(d.rule, Rule::ParseError);
+        let d = problem(load("records/requests/2026/TLP-2026-0001.md", b"---\nid: x\n"));
+        assert!(d.message.contains("not closed"));
+        let d = problem(load("records/requests/2026/TLP-2026-0001.md", b"no front matter\n"));
+        assert!(d.message.contains("missing front matter"));
+        let d = problem(load("records/org/people/a.yaml", b""));
+        assert!(d.message.contains("no fields"));
+        let d = problem(load("records/org/people/a.yml", b"id: a\n"));
+        assert_eq!(d.rule, Rule::UnknownKind);
+        assert!(d.help.unwrap().contains(".yaml"));
+        let d = problem(load("records/org/people/a.yaml", b"id: a\n\tname: b\n"));
+        assert_eq!(d.rule, Rule::ParseError);
+    }
+
+    #[test]
+    fn project_sections_may_omit_front_matter() {
+        let Loaded::Record(record, _) = load("records/projects/PRJ-0001/analiz.md", b"# Analiz\n") else {
+            panic!("not loaded")
+        };
+        assert_eq!(record.id(), "PRJ-0001/analiz");
+        assert_eq!(record.body.unwrap().line, 1);
+    }
+}

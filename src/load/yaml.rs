@@ -1,0 +1,227 @@
+//! YAML text → [`Node`] tree with positions, on top of `saphyr-parser`'s event stream.
+//!
+//! Building the tree ourselves (with an explicit stack, no recursion) lets the loader
+//! enforce what records need: a nesting budget (deep `- - - x` cannot overflow the
+//! stack), no anchors, aliases or tags (no "billion laughs"), no duplicate keys, one
+//! document, and YAML 1.2 core-schema scalars (`2026-03-03` and `yes` stay strings).
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+
+use crate::model::node::{Entry, Node, Pos, Value};
+
+/// How deep mappings and sequences may nest; records need five or six levels.
+pub const MAX_DEPTH: usize = 64;
+
+/// Why a text is not a usable record, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct YamlError {
+    pub pos: Pos,
+    pub message: String,
+}
+
+enum Frame {
+    Seq(Vec<Node>, Pos),
+    Map(Vec<Entry>, Pos, Option<(String, Pos)>),
+}
+
+/// Parses one YAML document. `line_offset` is added to every line (front matter starts
+/// below its `---` fence). An empty document gives `Value::Null`.
+pub fn parse(text: &str, line_offset: u32) -> Result<Node, YamlError> {
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut root: Option<Node> = None;
+    let mut documents = 0;
+    let pos_of = |span: &Span| Pos::new(span.start.line() as u32 + line_offset, span.start.col() as u32 + 1);
+    for event in Parser::new_from_str(text) {
+        let (event, span) = event.map_err(|e| YamlError {
+            pos: Pos::new(e.marker().line() as u32 + line_offset, e.marker().col() as u32 + 1),
+            message: e.info().to_string(),
+        })?;
+        let pos = pos_of(&span);
+        let refuse = |what: &str| YamlError {
+            pos,
+            message: format!("{what} are not allowed in records: write the value out in full"),
+        };
+        let node = match event {
+            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => continue,
+            Event::DocumentStart(_) => {
+                documents += 1;
+                if documents > 1 {
+                    return Err(YamlError {
+                        pos,
+                        message: "a record holds one YAML document; remove the second `---`".into(),
+                    });
+                }
+                continue;
+            }
+            Event::Alias(_) => return Err(refuse("aliases (`*name`)")),
+            Event::Scalar(text, style, anchor, tag) => {
+                if anchor > 0 {
+                    return Err(refuse("anchors (`&name`)"));
+                }
+                if tag.is_some() {
+                    return Err(refuse("tags (`!name`)"));
+                }
+                Node::new(scalar(&text, style), pos)
+            }
+            Event::SequenceStart(ref anchor, ref tag) | Event::MappingStart(ref anchor, ref tag) => {
+                let is_seq = matches!(event, Event::SequenceStart(..));
+                if *anchor > 0 {
+                    return Err(refuse("anchors (`&name`)"));
+                }
+                if tag.is_some() {
+                    return Err(refuse("tags (`!name`)"));
+                }
+                if stack.len() >= MAX_DEPTH {
+                    return Err(YamlError { pos, message: format!("nesting deeper than {MAX_DEPTH} levels") });
+                }
+                stack.push(if is_seq { Frame::Seq(Vec::new(), pos) } else { Frame::Map(Vec::new(), pos, None) });
+                continue;
+            }
+            Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
+                Some(Frame::Seq(items, start)) => Node::new(Value::Seq(items), start),
+                Some(Frame::Map(entries, start, _)) => Node::new(Value::Map(entries), start),
+                None => continue,
+            },
+        };
+        match stack.last_mut() {
+            None => root = Some(node),
+            Some(Frame::Seq(items, _)) => items.push(node),
+            Some(Frame::Map(entries, _, pending)) => match pending.take() {
+                Some((key, key_pos)) => entries.push(Entry { key, key_pos, value: node }),
+                None => {
+                    let key = match node.value {
+                        Value::Seq(_) | Value::Map(_) => {
+                            return Err(YamlError {
+                                pos: node.pos,
+                                message: "a mapping key must be a plain word, not a list or mapping".into(),
+                            });
+                        }
+                        _ => node.scalar_text().unwrap_or_default(),
+                    };
+                    if let Some(first) = entries.iter().find(|e| e.key == key) {
+                        return Err(YamlError {
+                            pos: node.pos,
+                            message: format!(
+                                "duplicate key `{key}` (first defined on line {}); keep one",
+                                first.key_pos.line
+                            ),
+                        });
+                    }
+                    *pending = Some((key, node.pos));
+                }
+            },
+        }
+    }
+    Ok(root.unwrap_or_else(|| Node::new(Value::Null, Pos::new(1 + line_offset, 1))))
+}
+
+/// Resolves a scalar by the YAML 1.2 core schema; quoted and block scalars are strings.
+fn scalar(text: &str, style: ScalarStyle) -> Value {
+    if style != ScalarStyle::Plain {
+        return Value::Str(text.to_string());
+    }
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "-.inf" | ".nan" | ".NaN" | ".NAN" => {
+            return Value::Str(text.to_string());
+        }
+        _ => {}
+    }
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && let Ok(i) = text.parse::<i64>()
+    {
+        return Value::Int(i);
+    }
+    if let Some(hex) = text.strip_prefix("0x")
+        && let Ok(i) = i64::from_str_radix(hex, 16)
+    {
+        return Value::Int(i);
+    }
+    if let Some(oct) = text.strip_prefix("0o")
+        && let Ok(i) = i64::from_str_radix(oct, 8)
+    {
+        return Value::Int(i);
+    }
+    if is_core_float(digits)
+        && let Ok(f) = text.parse::<f64>()
+        && f.is_finite()
+    {
+        return Value::Float(f);
+    }
+    Value::Str(text.to_string())
+}
+
+/// `[0-9]+(\.[0-9]*)?([eE][-+]?[0-9]+)?` or `\.[0-9]+…` (the sign already stripped).
+fn is_core_float(s: &str) -> bool {
+    let (mantissa, exponent) = match s.find(['e', 'E']) {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
+        None => (s, None),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let mantissa_ok = (!int.is_empty() || !frac.is_empty())
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit());
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['-', '+']).unwrap_or(e);
+        !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit())
+    });
+    mantissa_ok && exponent_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_one_based_and_offset() {
+        let node = parse("id: TLP-2026-0001\nhistory:\n  - { date: 2026-03-03, by: a }\n", 1).unwrap();
+        assert_eq!(node.get("id").unwrap().pos, Pos::new(2, 5));
+        assert_eq!(node.entry("history").unwrap().key_pos, Pos::new(3, 1));
+        let by = node.path("history[].by")[0];
+        assert_eq!(by.pos, Pos::new(4, 29));
+    }
+
+    #[test]
+    fn core_schema_scalars() {
+        let node = parse("a: 2026-03-03\nb: yes\nc: 017\nd: 1.5\ne: ~\nf: '12'\ng: 1e309\nh: true\n", 0).unwrap();
+        let json = node.to_json();
+        assert_eq!(json["a"], "2026-03-03");
+        assert_eq!(json["b"], "yes");
+        assert_eq!(json["c"], 17);
+        assert_eq!(json["d"], 1.5);
+        assert!(json["e"].is_null());
+        assert_eq!(json["f"], "12");
+        assert_eq!(json["g"], "1e309");
+        assert_eq!(json["h"], true);
+    }
+
+    #[test]
+    fn refuses_duplicates_aliases_tags_and_depth() {
+        let dup = parse("id: a\nname: b\nid: c\n", 0).unwrap_err();
+        assert_eq!(dup.pos.line, 3);
+        assert!(dup.message.contains("duplicate key `id`"));
+        assert!(parse("a: &x [1]\nb: *x\n", 0).unwrap_err().message.contains("anchors"));
+        assert!(parse("a: !!str 1\n", 0).unwrap_err().message.contains("tags"));
+        let deep = "- ".repeat(10_000) + "x\n";
+        assert!(parse(&deep, 0).unwrap_err().message.contains("nesting deeper"));
+        let deep_flow = "[".repeat(100_000);
+        assert!(parse(&deep_flow, 0).is_err());
+        assert!(parse("a: 1\n---\nb: 2\n", 0).unwrap_err().message.contains("one YAML document"));
+    }
+
+    #[test]
+    fn syntax_errors_carry_a_position() {
+        let err = parse("id: a\n  name: [unclosed\n", 0).unwrap_err();
+        assert!(err.pos.line >= 2, "{err:?}");
+    }
+
+    #[test]
+    fn empty_document_is_null() {
+        assert_eq!(parse("", 0).unwrap().value, Value::Null);
+        assert_eq!(parse("# only a comment\n", 0).unwrap().value, Value::Null);
+    }
+}

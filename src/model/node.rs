@@ -1,0 +1,232 @@
+//! A YAML value tree that remembers where every node and key came from.
+//!
+//! Records are checked against JSON Schemas and workflow rules; every finding must point
+//! at a file, line and column. [`Node`] is the loaded value with its position;
+//! [`Node::to_json`] gives the plain `serde_json::Value` the schema validator wants, and
+//! [`Node::pointer`] maps a JSON Pointer from a schema error back to the YAML node (as
+//! taplo does for TOML).
+
+use serde_json::{Map, Number, Value as Json};
+
+/// A 1-based line and column (columns count characters, not bytes).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pos {
+    pub line: u32,
+    pub col: u32,
+}
+
+impl Pos {
+    pub const fn new(line: u32, col: u32) -> Self {
+        Self { line, col }
+    }
+}
+
+/// A YAML 1.2 core-schema value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    Map(Vec<Entry>),
+}
+
+/// A value and the position where it starts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub pos: Pos,
+}
+
+/// One key of a mapping; keys are always strings in records.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub key: String,
+    pub key_pos: Pos,
+    pub value: Node,
+}
+
+impl Node {
+    pub fn new(value: Value, pos: Pos) -> Self {
+        Self { value, pos }
+    }
+
+    /// The value of `key` when this node is a mapping.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|e| &e.value)
+    }
+
+    /// The entry (key and value) of `key` when this node is a mapping.
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        match &self.value {
+            Value::Map(entries) => entries.iter().find(|e| e.key == key),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.value {
+            Value::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    pub fn as_i64(&self) -> Option<i64> {
+        match self.value {
+            Value::Int(i) => Some(i),
+            _ => None,
+        }
+    }
+
+    pub fn as_seq(&self) -> &[Node] {
+        match &self.value {
+            Value::Seq(items) => items,
+            _ => &[],
+        }
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        match &self.value {
+            Value::Map(entries) => entries,
+            _ => &[],
+        }
+    }
+
+    /// A short string form of a scalar, for messages and comparisons; `None` for
+    /// collections and null.
+    pub fn scalar_text(&self) -> Option<String> {
+        match &self.value {
+            Value::Str(s) => Some(s.clone()),
+            Value::Bool(b) => Some(b.to_string()),
+            Value::Int(i) => Some(i.to_string()),
+            Value::Float(f) => Some(f.to_string()),
+            Value::Null | Value::Seq(_) | Value::Map(_) => None,
+        }
+    }
+
+    /// Every node reached by a field path: dotted keys, `[]` walks each item of a list
+    /// (`deployments[].by`, `developers[]`). Missing parts yield nothing; a null leaf
+    /// counts as missing.
+    pub fn path<'a>(&'a self, path: &str) -> Vec<&'a Node> {
+        let mut current = vec![self];
+        for part in path.split('.') {
+            let (key, each) = match part.strip_suffix("[]") {
+                Some(k) => (k, true),
+                None => (part, false),
+            };
+            let mut next = Vec::new();
+            for node in current {
+                if let Some(child) = node.get(key) {
+                    if each {
+                        next.extend(child.as_seq().iter());
+                    } else {
+                        next.push(child);
+                    }
+                }
+            }
+            current = next;
+        }
+        current.retain(|n| n.value != Value::Null);
+        current
+    }
+
+    /// The first string reached by `path`, if any.
+    pub fn str_at(&self, path: &str) -> Option<&str> {
+        self.path(path).into_iter().find_map(Node::as_str)
+    }
+
+    /// The node a JSON Pointer (RFC 6901) names, or the deepest node on the way to it,
+    /// so a finding about a missing child still points at its parent.
+    pub fn pointer(&self, pointer: &str) -> &Node {
+        let mut node = self;
+        for raw in pointer.split('/').skip(1) {
+            let token = raw.replace("~1", "/").replace("~0", "~");
+            let next = match &node.value {
+                Value::Map(entries) => entries.iter().find(|e| e.key == token).map(|e| &e.value),
+                Value::Seq(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
+                _ => None,
+            };
+            match next {
+                Some(n) => node = n,
+                None => break,
+            }
+        }
+        node
+    }
+
+    /// The position of `key` in the mapping a JSON Pointer names, falling back to the
+    /// mapping itself.
+    pub fn key_pos_at(&self, pointer: &str, key: &str) -> Pos {
+        let parent = self.pointer(pointer);
+        parent.entry(key).map_or(parent.pos, |e| e.key_pos)
+    }
+
+    /// The plain JSON value, for schema validation and templates.
+    pub fn to_json(&self) -> Json {
+        match &self.value {
+            Value::Null => Json::Null,
+            Value::Bool(b) => Json::Bool(*b),
+            Value::Int(i) => Json::Number((*i).into()),
+            Value::Float(f) => Number::from_f64(*f).map_or(Json::Null, Json::Number),
+            Value::Str(s) => Json::String(s.clone()),
+            Value::Seq(items) => Json::Array(items.iter().map(Node::to_json).collect()),
+            Value::Map(entries) => {
+                let mut map = Map::with_capacity(entries.len());
+                for e in entries {
+                    map.insert(e.key.clone(), e.value.to_json());
+                }
+                Json::Object(map)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &str, line: u32) -> Node {
+        Node::new(Value::Str(v.into()), Pos::new(line, 5))
+    }
+
+    fn map(entries: Vec<(&str, Node)>, line: u32) -> Node {
+        let entries = entries
+            .into_iter()
+            .map(|(k, v)| Entry { key: k.into(), key_pos: Pos::new(v.pos.line, 1), value: v })
+            .collect();
+        Node::new(Value::Map(entries), Pos::new(line, 1))
+    }
+
+    #[test]
+    fn paths_walk_lists_and_skip_nulls() {
+        let deployments = Node::new(
+            Value::Seq(vec![
+                map(vec![("by", s("tolga.sen", 3))], 3),
+                map(vec![("by", Node::new(Value::Null, Pos::new(4, 5)))], 4),
+            ]),
+            Pos::new(2, 1),
+        );
+        let root = map(vec![("deployments", deployments), ("id", s("PRJ-0001", 5))], 1);
+        let found: Vec<_> = root.path("deployments[].by").iter().filter_map(|n| n.as_str()).collect();
+        assert_eq!(found, ["tolga.sen"]);
+        assert_eq!(root.str_at("id"), Some("PRJ-0001"));
+        assert!(root.path("missing.deeper").is_empty());
+    }
+
+    #[test]
+    fn pointer_falls_back_to_deepest_existing_node() {
+        let root = map(vec![("resolution", map(vec![("date", s("2026-01-01", 7))], 6))], 1);
+        assert_eq!(root.pointer("/resolution/date").pos.line, 7);
+        assert_eq!(root.pointer("/resolution/tested_by").pos.line, 6);
+        assert_eq!(root.key_pos_at("/resolution", "date").line, 7);
+    }
+}

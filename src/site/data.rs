@@ -1,0 +1,302 @@
+//! What every page needs to know about the records: where each record's page is, how it
+//! is named and labelled for people, which records point at it, its findings, and how a
+//! value is shown (names not ids, Turkish labels, dates as `dd.mm.yyyy`).
+
+use std::collections::{BTreeMap, HashMap};
+
+use jiff::civil::Date;
+use serde_json::Value as Json;
+
+use super::i18n::{Catalogue, catalogue, humanize};
+use crate::config::Config;
+use crate::diag::{Diagnostic, Report};
+use crate::history::AuditTrail;
+use crate::load::{Record, Records, rules::Ruleset};
+use crate::model::{Kind, Node, Value};
+use crate::validate::{Index, Schemas, show_date};
+
+/// Everything a build reads.
+pub struct Input<'a> {
+    pub records: &'a Records,
+    pub rules: &'a Ruleset,
+    pub schemas: &'a Schemas,
+    pub config: &'a Config,
+    pub report: &'a Report,
+    pub trail: Option<&'a AuditTrail>,
+    pub as_of: Date,
+    /// The commit the site is built from (short id), when the repository is in git.
+    pub commit: Option<String>,
+    /// Absolute URL of the site's root, for feeds (ends with `/`).
+    pub base_url: String,
+}
+
+/// A record pointing at another through a field.
+pub struct Backlink<'a> {
+    pub from: &'a Record,
+    pub field: String,
+}
+
+pub struct Site<'a> {
+    pub input: &'a Input<'a>,
+    pub t: Catalogue,
+    pub english: bool,
+    pub index: Index<'a>,
+    pub findings: BTreeMap<&'a str, Vec<&'a Diagnostic>>,
+    backlinks: HashMap<&'a str, Vec<Backlink<'a>>>,
+    /// Records sorted by kind, then id: the order of every list.
+    pub sorted: Vec<&'a Record>,
+}
+
+/// `1` → `../`, for links from a page `depth` folders down.
+pub fn root_of(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+/// HTML-escapes text.
+pub fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `2026-03-03` → `03.03.2026`; other text unchanged.
+pub fn human_date(text: &str) -> String {
+    match text.parse::<Date>() {
+        Ok(d) if text.len() == 10 => show_date(d),
+        _ => text.to_string(),
+    }
+}
+
+impl<'a> Site<'a> {
+    pub fn new(input: &'a Input<'a>) -> Self {
+        let records = &input.records.records;
+        let mut findings: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
+        for d in &input.report.diagnostics {
+            findings.entry(d.path.as_str()).or_default().push(d);
+        }
+        let mut backlinks: HashMap<&str, Vec<Backlink>> = HashMap::new();
+        for r in records {
+            let Some(fields) = input.rules.workflows.references.get(r.kind.name()) else { continue };
+            for path in fields.keys() {
+                for node in r.fields.path(path) {
+                    if let Some(id) = node.as_str() {
+                        let list = backlinks.entry(id).or_default();
+                        if !list.iter().any(|b| std::ptr::eq(b.from, r) && b.field == *path) {
+                            list.push(Backlink { from: r, field: path.clone() });
+                        }
+                    }
+                }
+            }
+        }
+        let mut sorted: Vec<&Record> = records.iter().collect();
+        sorted.sort_by(|a, b| (a.kind, a.id(), &a.path).cmp(&(b.kind, b.id(), &b.path)));
+        let language = input.config.site.language.as_str();
+        Site {
+            input,
+            t: catalogue(language),
+            english: language == "en",
+            index: Index::new(records),
+            findings,
+            backlinks,
+            sorted,
+        }
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        self.t.get(key).map_or_else(|| key.to_string(), |s| (*s).to_string())
+    }
+
+    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &'a Record> + '_ {
+        self.sorted.iter().copied().filter(move |r| r.kind == kind)
+    }
+
+    pub fn backlinks(&self, id: &str) -> &[Backlink<'a>] {
+        self.backlinks.get(id).map_or(&[], Vec::as_slice)
+    }
+
+    /// The page of a record, relative to the site root.
+    pub fn url(&self, r: &Record) -> String {
+        let id = slug(r.id());
+        match r.kind {
+            Kind::Unit => format!("units/{id}.html"),
+            Kind::Person => format!("people/{id}.html"),
+            Kind::Request => format!("requests/{id}.html"),
+            Kind::Project => format!("projects/{id}/index.html"),
+            Kind::ProjectSection => format!("projects/{}.html", r.path_id.split('/').map(slug).collect::<Vec<_>>().join("/")),
+            Kind::Grant => format!("grants/{id}.html"),
+            kind => format!("inventory/{}/{id}.html", kind.name()),
+        }
+    }
+
+    /// How people call a record: a person or unit by name, others by id and title.
+    pub fn display(&self, r: &Record) -> String {
+        let title = r.fields.str_at("title").or_else(|| r.fields.str_at("name"));
+        match (r.kind, title) {
+            (Kind::Person | Kind::Unit, Some(name)) => name.to_string(),
+            (Kind::ProjectSection, Some(t)) => t.to_string(),
+            (_, Some(t)) => format!("{} — {t}", r.id()),
+            (_, None) => r.id().to_string(),
+        }
+    }
+
+    pub fn title(&self, r: &Record) -> String {
+        r.fields.str_at("title").or_else(|| r.fields.str_at("name")).unwrap_or(r.id()).to_string()
+    }
+
+    /// A link to the record an id names (plain text when there is none).
+    pub fn link_id(&self, id: &str, root: &str) -> String {
+        match self.index.get(id) {
+            Some(r) => format!("<a href=\"{root}{}\">{}</a>", esc(&self.url(r)), esc(&self.display(r))),
+            None => esc(id),
+        }
+    }
+
+    /// The display name of an id (the id when no record has it).
+    pub fn name_of(&self, id: &str) -> String {
+        self.index.get(id).map_or_else(|| id.to_string(), |r| self.title(r))
+    }
+
+    /// A kind's name for people, singular.
+    pub fn kind_label(&self, kind: Kind) -> String {
+        let title = self.input.schemas.subschema(kind, "").and_then(|s| s.get("title")).and_then(Json::as_str);
+        match (self.english, title) {
+            (false, Some(t)) => t.to_string(),
+            _ => humanize(kind.name()),
+        }
+    }
+
+    /// A field's label (schema title in Turkish; the humanised name in English).
+    pub fn label(&self, kind: Kind, pointer: &str) -> String {
+        let key = pointer.rsplit('/').find(|t| t.parse::<usize>().is_err()).unwrap_or(pointer);
+        if self.english {
+            return humanize(key);
+        }
+        let title = self.input.schemas.subschema(kind, pointer).and_then(|s| s.get("title")).and_then(Json::as_str);
+        title.map_or_else(|| humanize(key), str::to_string)
+    }
+
+    /// An enumerated value's label (`x-labels` of the schema in Turkish).
+    pub fn value_label(&self, kind: Kind, pointer: &str, value: &str) -> String {
+        if !self.english {
+            let schema = self.input.schemas.subschema(kind, pointer);
+            if let Some(label) = schema.and_then(|s| s.get("x-labels")).and_then(|l| l.get(value)).and_then(Json::as_str) {
+                return label.to_string();
+            }
+        }
+        humanize(value)
+    }
+
+    /// The field holding the record's state, its value and its label.
+    pub fn state(&self, r: &Record) -> Option<(String, String)> {
+        let field = self.input.rules.workflows.state_field(r.kind.name());
+        let value = r.fields.str_at(field)?;
+        Some((value.to_string(), self.value_label(r.kind, &format!("/{field}"), value)))
+    }
+
+    pub fn is_open(&self, r: &Record) -> bool {
+        let w = &self.input.rules.workflows;
+        match (w.lifecycle(r.kind.name()), r.fields.str_at(w.state_field(r.kind.name()))) {
+            (Some(l), Some(s)) => l.is_open(s),
+            _ => false,
+        }
+    }
+
+    /// Whether a field path of a kind is a reference (per the workflow data).
+    fn is_reference(&self, kind: Kind, pointer: &str) -> bool {
+        let Some(fields) = self.input.rules.workflows.references.get(kind.name()) else { return false };
+        let path: String = pointer
+            .split('/')
+            .skip(1)
+            .map(|t| if t.parse::<usize>().is_ok() { "[]".to_string() } else { format!(".{t}") })
+            .collect::<String>()
+            .trim_start_matches('.')
+            .replace(".[]", "[]");
+        fields.contains_key(&path)
+    }
+
+    /// A value as HTML: references as links by name, dates as `dd.mm.yyyy`, enums by label,
+    /// lists of entries as tables.
+    pub fn value_html(&self, r: &Record, pointer: &str, node: &Node, root: &str) -> String {
+        match &node.value {
+            Value::Null => String::new(),
+            Value::Bool(b) => self.t(if *b { "yes" } else { "no" }),
+            Value::Int(_) | Value::Float(_) => esc(&node.scalar_text().unwrap_or_default()),
+            Value::Str(s) => {
+                if self.is_reference(r.kind, pointer) {
+                    return self.link_id(s, root);
+                }
+                let schema = self.input.schemas.subschema(r.kind, pointer);
+                if schema.is_some_and(|s| s.get("enum").is_some() || s.get("x-labels").is_some()) {
+                    return esc(&self.value_label(r.kind, pointer, s));
+                }
+                if s.starts_with("https://") || s.starts_with("http://") {
+                    return format!("<a href=\"{}\">{}</a>", esc(s), esc(s));
+                }
+                esc(&human_date(s))
+            }
+            Value::Seq(items) => {
+                if items.iter().all(|i| matches!(i.value, Value::Map(_))) && !items.is_empty() {
+                    return self.table_html(r, pointer, items, root);
+                }
+                let parts: Vec<String> =
+                    items.iter().enumerate().map(|(i, item)| self.value_html(r, &format!("{pointer}/{i}"), item, root)).collect();
+                parts.join(", ")
+            }
+            Value::Map(entries) => {
+                let parts: Vec<String> = entries
+                    .iter()
+                    .map(|e| {
+                        let p = format!("{pointer}/{}", e.key);
+                        format!("<span class=\"k\">{}:</span> {}", esc(&self.label(r.kind, &p)), self.value_html(r, &p, &e.value, root))
+                    })
+                    .collect();
+                parts.join("; ")
+            }
+        }
+    }
+
+    fn table_html(&self, r: &Record, pointer: &str, items: &[Node], root: &str) -> String {
+        let mut columns: Vec<&str> = Vec::new();
+        for item in items {
+            for e in item.entries() {
+                if !columns.contains(&e.key.as_str()) {
+                    columns.push(&e.key);
+                }
+            }
+        }
+        let mut html = String::from("<div class=\"scroll\"><table class=\"entries\"><thead><tr>");
+        for c in &columns {
+            html.push_str(&format!("<th scope=\"col\">{}</th>", esc(&self.label(r.kind, &format!("{pointer}/0/{c}")))));
+        }
+        html.push_str("</tr></thead><tbody>");
+        for (i, item) in items.iter().enumerate() {
+            html.push_str("<tr>");
+            for c in &columns {
+                let cell = item.get(c).map(|n| self.value_html(r, &format!("{pointer}/{i}/{c}"), n, root)).unwrap_or_default();
+                html.push_str(&format!("<td>{cell}</td>"));
+            }
+            html.push_str("</tr>");
+        }
+        html.push_str("</tbody></table></div>");
+        html
+    }
+}
+
+/// Ids are already safe path segments, but a hostile one must not escape its folder.
+pub fn slug(id: &str) -> String {
+    let cleaned: String = id
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_') { c } else { '_' })
+        .collect();
+    let cleaned = cleaned.trim_start_matches('.').to_string();
+    if cleaned.is_empty() { "_".into() } else { cleaned }
+}

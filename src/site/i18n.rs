@@ -1,0 +1,130 @@
+//! The site's words: a Turkish catalogue (the default) and an English one, chosen by
+//! `[site] language` in defter.toml. Field and value labels come from the schemas'
+//! Turkish `title` and `x-labels`; in English they fall back to the field names.
+
+use std::collections::BTreeMap;
+
+/// UI strings by key, in one language.
+pub type Catalogue = BTreeMap<&'static str, &'static str>;
+
+macro_rules! catalogue {
+    ($($key:literal => $tr:literal, $en:literal;)*) => {
+        /// The catalogue for `language` (`tr` or `en`).
+        pub fn catalogue(language: &str) -> Catalogue {
+            let english = language == "en";
+            let mut c = Catalogue::new();
+            $(c.insert($key, if english { $en } else { $tr });)*
+            c
+        }
+    };
+}
+
+catalogue! {
+    "home" => "Ana sayfa", "Home";
+    "requests" => "Talepler", "Requests";
+    "projects" => "Projeler", "Projects";
+    "grants" => "Yetkiler", "Permissions";
+    "inventory" => "Envanter", "Inventory";
+    "people" => "Kişiler", "People";
+    "units" => "Birimler", "Units";
+    "calendar" => "Süre takvimi", "Expiry calendar";
+    "reports" => "Raporlar", "Reports";
+    "findings" => "Bulgular", "Findings";
+    "rules" => "Kurallar", "Rules";
+    "search" => "Ara", "Search";
+    "search_placeholder" => "Kayıt, kişi, birim ara…", "Search records, people, units…";
+    "search_needs_js" => "Arama için JavaScript gerekir; kayıtlara menüden de ulaşabilirsiniz.", "Search needs JavaScript; every record is also reachable from the menu.";
+    "no_results" => "Sonuç bulunamadı.", "No results.";
+    "skip" => "İçeriğe geç", "Skip to content";
+    "menu" => "Menü", "Menu";
+    "built_from" => "Derleme", "Built from";
+    "as_of" => "Tarih", "As of";
+    "commit" => "sürüm", "commit";
+    "fields" => "Bilgiler", "Details";
+    "description" => "Açıklama", "Description";
+    "related" => "İlişkili kayıtlar", "Related records";
+    "history" => "Değişiklik geçmişi", "Change history";
+    "no_history" => "Bu kayıt için git geçmişi yok.", "No git history for this record.";
+    "created" => "oluşturuldu", "created";
+    "moved" => "taşındı", "moved";
+    "deleted" => "silindi", "deleted";
+    "text_changed" => "metin değişti", "text changed";
+    "when" => "Tarih", "When";
+    "who" => "Kim", "Who";
+    "what" => "Ne değişti", "What changed";
+    "no_findings" => "Bulgu yok.", "No findings.";
+    "record_findings" => "Bu kayıttaki bulgular", "Findings on this record";
+    "error" => "Hata", "Error";
+    "warning" => "Uyarı", "Warning";
+    "rule" => "Kural", "Rule";
+    "article" => "Madde", "Article";
+    "file" => "Dosya", "File";
+    "message" => "Açıklama", "Message";
+    "owner" => "Sorumlu", "Owner";
+    "count" => "Sayı", "Count";
+    "total" => "Toplam", "Total";
+    "id" => "No", "ID";
+    "title" => "Başlık", "Title";
+    "status" => "Durum", "Status";
+    "phase" => "Aşama", "Phase";
+    "attention" => "Bugün dikkat isteyenler", "Needs attention today";
+    "overdue_requests" => "Süresi geçmiş talepler", "Overdue requests";
+    "expiring_items" => "Süresi dolan / dolmak üzere olanlar", "Expired or expiring";
+    "reviews_due" => "Gözden geçirme zamanı gelenler", "Reviews due";
+    "recent_changes" => "Son değişiklikler", "Recent changes";
+    "open_by_service" => "Servislere göre açık talepler", "Open requests by service";
+    "requests_by_status" => "Durumlarına göre talepler", "Requests by status";
+    "nothing" => "Yok.", "None.";
+    "board" => "Pano", "Board";
+    "boards" => "Servis panoları", "Service boards";
+    "filter_by" => "Süz", "Filter";
+    "all_requests" => "Tüm talepler", "All requests";
+    "our_requests" => "Birimin talepleri", "Our requests";
+    "unit" => "Birim", "Unit";
+    "type" => "Tür", "Type";
+    "priority" => "Öncelik", "Priority";
+    "service" => "Servis", "Service";
+    "assignee" => "Sorumlu", "Assignee";
+    "received" => "Geliş", "Received";
+    "due" => "Son tarih", "Due";
+    "portfolio" => "Proje portföyü", "Project portfolio";
+    "sections" => "Proje dokümanı", "Project document";
+    "matrix" => "Yetki matrisi", "Permission matrix";
+    "system" => "Sistem", "System";
+    "grantee" => "Yetki sahibi", "Grantee";
+    "role" => "Rol", "Role";
+    "frozen_revoked" => "Dondurulmuş ve kaldırılmış yetkiler", "Frozen and revoked grants";
+    "leavers_access" => "Ayrılanların süren erişimleri", "Access still held by people who left";
+    "expiry_calendar" => "Önümüzdeki aylarda sona erenler", "Ending in the coming months";
+    "ends" => "Bitiş", "Ends";
+    "item" => "Kayıt", "Item";
+    "export" => "Dışa aktar", "Export";
+    "feed" => "Değişiklik akışı (Atom)", "Change feed (Atom)";
+    "ical" => "Takvime abone ol (iCalendar)", "Subscribe to the calendar (iCalendar)";
+    "inflow_outflow" => "Aylık gelen ve kapanan talepler", "Requests received and closed per month";
+    "backlog" => "Açık talep sayısı (git geçmişinden)", "Open requests over time (from git history)";
+    "median_close" => "Servislere göre ortanca kapanma süresi (gün)", "Median days to close by service";
+    "on_time" => "Son tarihinde kapanan taleplerin oranı", "Share closed by the due date";
+    "by_unit" => "Birimlere göre talepler", "Requests by unit";
+    "by_type" => "Türlerine göre talepler", "Requests by type";
+    "received_label" => "Gelen", "Received";
+    "closed_label" => "Kapanan", "Closed";
+    "days" => "gün", "days";
+    "yes" => "Evet", "Yes";
+    "no" => "Hayır", "No";
+    "rules_intro" => "Her kural yönergenin bir maddesini uygular. Bulgular her derlemede yeniden hesaplanır.", "Each rule enforces an article of the directive. Findings are recomputed on every build.";
+    "by_rule" => "Kurala göre", "By rule";
+    "by_owner" => "Sorumluya göre", "By owner";
+    "workload" => "İş yükü", "Workload";
+    "open_work" => "Açık işler", "Open work";
+}
+
+/// A field name as a label when no schema title exists: `tested_by` → `Tested by`.
+pub fn humanize(key: &str) -> String {
+    let text = key.replace('_', " ");
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().collect::<String>() + chars.as_str(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,637 @@
+//! The overview pages: home, request lists and boards, the project portfolio, the
+//! permission matrix, inventory, the expiry calendar, findings and the rule list.
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+use jiff::ToSpan;
+use serde::Serialize;
+
+use super::data::{Site, human_date, root_of};
+use super::pages::{FindingView, Layout, Link, Output, RequestRow};
+use super::templates::Templates;
+use crate::diag::Rule;
+use crate::load::Record;
+use crate::model::Kind;
+
+#[derive(Serialize)]
+struct Count {
+    label: String,
+    value: String,
+    count: usize,
+    url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct HomePage {
+    page: Layout,
+    by_status: Vec<Count>,
+    by_service: Vec<Count>,
+    overdue: Vec<FindingView>,
+    expiring: Vec<FindingView>,
+    reviews: Vec<FindingView>,
+    errors: usize,
+    warnings: usize,
+    recent: Vec<Recent>,
+    totals: Vec<Count>,
+}
+
+#[derive(Serialize)]
+struct Recent {
+    when: String,
+    who: String,
+    message: String,
+    commit: String,
+    records: Vec<Link>,
+}
+
+#[derive(Serialize)]
+struct Facet {
+    label: String,
+    values: Vec<Count>,
+}
+
+#[derive(Serialize)]
+struct ListPage {
+    page: Layout,
+    heading: String,
+    intro: Option<String>,
+    facets: Vec<Facet>,
+    boards: Vec<Link>,
+    rows: Vec<RequestRow>,
+    exports: Vec<Link>,
+}
+
+#[derive(Serialize)]
+struct Column {
+    label: String,
+    value: String,
+    rows: Vec<RequestRow>,
+}
+
+#[derive(Serialize)]
+struct BoardPage {
+    page: Layout,
+    heading: String,
+    columns: Vec<Column>,
+}
+
+fn facet_slug(value: &str) -> String {
+    super::data::slug(value)
+}
+
+impl Site<'_> {
+    fn requests(&self) -> Vec<&Record> {
+        self.of_kind(Kind::Request).collect()
+    }
+
+    /// `(value, label)` of every enum value of a field, in schema order.
+    fn enum_values(&self, kind: Kind, field: &str) -> Vec<(String, String)> {
+        let schema = self.input.schemas.subschema(kind, &format!("/{field}"));
+        let values: Vec<String> = schema
+            .and_then(|s| s.get("enum"))
+            .and_then(|e| e.as_array())
+            .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+            .unwrap_or_default();
+        values.into_iter().map(|v| (v.clone(), self.value_label(kind, &format!("/{field}"), &v))).collect()
+    }
+
+    pub fn home(&self, templates: &Templates) -> Result<Output> {
+        let path = "index.html";
+        let requests = self.requests();
+        let by_status = self
+            .enum_values(Kind::Request, "status")
+            .into_iter()
+            .map(|(value, label)| {
+                let count = requests.iter().filter(|r| r.fields.str_at("status") == Some(&value)).count();
+                Count { url: Some(format!("requests/status/{}.html", facet_slug(&value))), label, value, count }
+            })
+            .collect();
+        let by_service = self
+            .of_kind(Kind::Unit)
+            .filter(|u| u.fields.str_at("type") == Some("service"))
+            .map(|u| {
+                let count = requests.iter().filter(|r| r.fields.str_at("service") == Some(u.id()) && self.is_open(r)).count();
+                Count { label: self.title(u), value: u.id().to_string(), count, url: Some(format!("requests/board/{}.html", facet_slug(u.id()))) }
+            })
+            .collect();
+        let totals = [Kind::Request, Kind::Project, Kind::Grant, Kind::Person]
+            .into_iter()
+            .map(|k| Count { label: self.kind_label(k), value: k.name().into(), count: self.of_kind(k).count(), url: None })
+            .collect();
+        let recent = self
+            .input
+            .trail
+            .map(|trail| {
+                let mut touched: BTreeMap<usize, Vec<Link>> = BTreeMap::new();
+                for (id, entries) in &trail.by_id {
+                    for e in entries {
+                        if e.commit < 10 {
+                            if let Some(r) = self.index.get(id) {
+                                touched.entry(e.commit).or_default().push(Link { url: self.url(r), text: r.id().to_string() });
+                            }
+                        }
+                    }
+                }
+                touched
+                    .into_iter()
+                    .map(|(i, mut records)| {
+                        records.sort_by(|a, b| a.text.cmp(&b.text));
+                        let c = &trail.commits[i];
+                        let when = jiff::Timestamp::from_second(c.time).map(|t| crate::validate::show_date(t.to_zoned(jiff::tz::TimeZone::UTC).date())).unwrap_or_default();
+                        Recent { when, who: c.author_name.clone(), message: c.summary.clone(), commit: c.short(), records }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let view = HomePage {
+            page: self.layout(path, &self.t("home"), "index.html"),
+            by_status,
+            by_service,
+            overdue: self.findings_of(&[Rule::DeadlineMissed], ""),
+            expiring: self.findings_of(&[Rule::Expired, Rule::Expiring], ""),
+            reviews: self.findings_of(&[Rule::ReviewOverdue], ""),
+            errors: self.input.report.errors(),
+            warnings: self.input.report.warnings(),
+            recent,
+            totals,
+        };
+        Ok((path.into(), templates.render("home.html", &view)?.into_bytes()))
+    }
+
+    /// `requests/index.html`, a page per facet value, and a board per service.
+    pub fn request_lists(&self, templates: &Templates) -> Result<Vec<Output>> {
+        let requests = self.requests();
+        let mut out = Vec::new();
+        let facet_fields = [("status", "status"), ("type", "type"), ("priority", "priority")];
+        let units: Vec<&Record> = {
+            let mut ids: Vec<&str> = requests.iter().filter_map(|r| r.fields.str_at("unit")).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids.into_iter().filter_map(|id| self.index.get(id)).collect()
+        };
+        let services: Vec<&Record> = self.of_kind(Kind::Unit).filter(|u| u.fields.str_at("type") == Some("service")).collect();
+        let facets = |root: &str| -> Vec<Facet> {
+            let mut facets: Vec<Facet> = facet_fields
+                .iter()
+                .map(|(field, key)| Facet {
+                    label: self.t(key),
+                    values: self
+                        .enum_values(Kind::Request, field)
+                        .into_iter()
+                        .map(|(value, label)| {
+                            let count = requests.iter().filter(|r| r.fields.str_at(field) == Some(&value)).count();
+                            Count { url: Some(format!("{root}requests/{field}/{}.html", facet_slug(&value))), label, value, count }
+                        })
+                        .filter(|c| c.count > 0)
+                        .collect(),
+                })
+                .collect();
+            facets.push(Facet {
+                label: self.t("unit"),
+                values: units
+                    .iter()
+                    .map(|u| Count {
+                        label: self.title(u),
+                        value: u.id().to_string(),
+                        count: requests.iter().filter(|r| r.fields.str_at("unit") == Some(u.id())).count(),
+                        url: Some(format!("{root}requests/unit/{}.html", facet_slug(u.id()))),
+                    })
+                    .collect(),
+            });
+            facets
+        };
+        let boards = |root: &str| -> Vec<Link> {
+            services.iter().map(|s| Link { url: format!("{root}requests/board/{}.html", facet_slug(s.id())), text: self.title(s) }).collect()
+        };
+        let list = |path: String, heading: String, intro: Option<String>, pick: &dyn Fn(&Record) -> bool| -> Result<Output> {
+            let root = root_of(&path);
+            let rows = requests.iter().filter(|r| pick(r)).map(|r| self.request_row(r, &root)).collect();
+            let view = ListPage {
+                page: self.layout(&path, &heading, "requests/index.html"),
+                heading,
+                intro,
+                facets: facets(&root),
+                boards: boards(&root),
+                rows,
+                exports: vec![
+                    Link { url: format!("{root}exports/requests.csv"), text: "CSV".into() },
+                    Link { url: format!("{root}exports/requests.json"), text: "JSON".into() },
+                ],
+            };
+            Ok((path, templates.render("list.html", &view)?.into_bytes()))
+        };
+        out.push(list("requests/index.html".into(), self.t("all_requests"), None, &|_| true)?);
+        for (field, key) in facet_fields {
+            for (value, label) in self.enum_values(Kind::Request, field) {
+                if !requests.iter().any(|r| r.fields.str_at(field) == Some(&value)) {
+                    continue;
+                }
+                let heading = format!("{}: {label}", self.t(key));
+                out.push(list(format!("requests/{field}/{}.html", facet_slug(&value)), heading, None, &|r| r.fields.str_at(field) == Some(&value))?);
+            }
+        }
+        for u in &units {
+            let heading = format!("{} — {}", self.t("our_requests"), self.title(u));
+            let intro = Some(self.title(u));
+            out.push(list(format!("requests/unit/{}.html", facet_slug(u.id())), heading, intro, &|r| r.fields.str_at("unit") == Some(u.id()))?);
+        }
+        for s in &services {
+            let path = format!("requests/board/{}.html", facet_slug(s.id()));
+            let root = root_of(&path);
+            let columns = self
+                .enum_values(Kind::Request, "status")
+                .into_iter()
+                .map(|(value, label)| Column {
+                    rows: requests
+                        .iter()
+                        .filter(|r| r.fields.str_at("service") == Some(s.id()) && r.fields.str_at("status") == Some(&value))
+                        .map(|r| self.request_row(r, &root))
+                        .collect(),
+                    label,
+                    value,
+                })
+                .collect();
+            let heading = format!("{} — {}", self.t("board"), self.title(s));
+            let view = BoardPage { page: self.layout(&path, &heading, "requests/index.html"), heading, columns };
+            out.push((path, templates.render("board.html", &view)?.into_bytes()));
+        }
+        Ok(out)
+    }
+}
+
+#[derive(Serialize)]
+struct Phase {
+    label: String,
+    value: String,
+    projects: Vec<ProjectCard>,
+}
+
+#[derive(Serialize)]
+struct ProjectCard {
+    url: String,
+    id: String,
+    title: String,
+    unit: String,
+    kind: String,
+    tests: usize,
+    deployments: usize,
+}
+
+#[derive(Serialize)]
+struct PortfolioPage {
+    page: Layout,
+    phases: Vec<Phase>,
+}
+
+#[derive(Serialize)]
+struct MatrixRow {
+    person: Link,
+    active: bool,
+    cells: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct GrantRow {
+    id: Link,
+    grantee: String,
+    system: String,
+    role: String,
+    status: String,
+    status_value: String,
+    date: String,
+    note: String,
+}
+
+#[derive(Serialize)]
+struct GrantsPage {
+    page: Layout,
+    systems: Vec<Link>,
+    matrix: Vec<MatrixRow>,
+    reviews: Vec<FindingView>,
+    frozen_revoked: Vec<GrantRow>,
+    leavers: Vec<GrantRow>,
+    all: Vec<GrantRow>,
+}
+
+#[derive(Serialize)]
+struct InventoryGroup {
+    label: String,
+    kind: String,
+    items: Vec<InventoryRow>,
+}
+
+#[derive(Serialize)]
+struct InventoryRow {
+    link: Link,
+    status: String,
+    status_value: String,
+    owner: String,
+    classification: String,
+}
+
+#[derive(Serialize)]
+struct InventoryPage {
+    page: Layout,
+    groups: Vec<InventoryGroup>,
+}
+
+#[derive(Serialize)]
+struct Month {
+    label: String,
+    items: Vec<CalendarItem>,
+}
+
+#[derive(Serialize)]
+struct CalendarItem {
+    date: String,
+    what: String,
+    link: Link,
+    past: bool,
+}
+
+#[derive(Serialize)]
+struct CalendarPage {
+    page: Layout,
+    months: Vec<Month>,
+}
+
+#[derive(Serialize)]
+struct RuleGroup {
+    rule: String,
+    article: String,
+    summary: String,
+    findings: Vec<FindingView>,
+}
+
+#[derive(Serialize)]
+struct OwnerGroup {
+    owner: String,
+    findings: Vec<FindingView>,
+}
+
+#[derive(Serialize)]
+struct FindingsPage {
+    page: Layout,
+    errors: usize,
+    warnings: usize,
+    by_rule: Vec<RuleGroup>,
+    by_owner: Vec<OwnerGroup>,
+}
+
+#[derive(Serialize)]
+struct RuleRow {
+    id: String,
+    severity: String,
+    article: String,
+    summary: String,
+    needs_history: bool,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct RulesPage {
+    page: Layout,
+    rules: Vec<RuleRow>,
+}
+
+/// One dated item of the expiry calendar (also the iCalendar feed).
+pub struct Deadline<'a> {
+    pub date: jiff::civil::Date,
+    pub what: String,
+    pub record: &'a Record,
+}
+
+impl<'a> Site<'a> {
+    pub fn portfolio(&self, templates: &Templates) -> Result<Output> {
+        let path = "projects/index.html";
+        let root = root_of(path);
+        let phases = self
+            .enum_values(Kind::Project, "phase")
+            .into_iter()
+            .map(|(value, label)| Phase {
+                projects: self
+                    .of_kind(Kind::Project)
+                    .filter(|p| p.fields.str_at("phase") == Some(&value))
+                    .map(|p| ProjectCard {
+                        url: format!("{root}{}", self.url(p)),
+                        id: p.id().to_string(),
+                        title: self.title(p),
+                        unit: p.fields.str_at("owner_unit").map(|u| self.name_of(u)).unwrap_or_default(),
+                        kind: p.fields.str_at("kind").map(|k| self.value_label(Kind::Project, "/kind", k)).unwrap_or_default(),
+                        tests: p.fields.path("tests[]").len(),
+                        deployments: p.fields.path("deployments[]").len(),
+                    })
+                    .collect(),
+                label,
+                value,
+            })
+            .collect();
+        let view = PortfolioPage { page: self.layout(path, &self.t("portfolio"), path), phases };
+        Ok((path.into(), templates.render("portfolio.html", &view)?.into_bytes()))
+    }
+
+    fn grant_row(&self, g: &Record, root: &str, date_field: &str) -> GrantRow {
+        let f = |k: &str| g.fields.str_at(k).unwrap_or_default().to_string();
+        GrantRow {
+            id: Link { url: format!("{root}{}", self.url(g)), text: g.id().to_string() },
+            grantee: self.name_of(&f("grantee")),
+            system: self.name_of(&f("system")),
+            role: f("role"),
+            status: self.state(g).map(|s| s.1).unwrap_or_default(),
+            status_value: f("status"),
+            date: human_date(g.fields.str_at(date_field).unwrap_or_default()),
+            note: g.fields.str_at(&format!("{}.reason", date_field.split('.').next().unwrap_or_default())).unwrap_or_default().to_string(),
+        }
+    }
+
+    pub fn grants_page(&self, templates: &Templates) -> Result<Output> {
+        let path = "grants/index.html";
+        let root = root_of(path);
+        let grants: Vec<&Record> = self.of_kind(Kind::Grant).collect();
+        let holding = |g: &&Record| matches!(g.fields.str_at("status"), Some("active" | "frozen"));
+        let mut system_ids: Vec<&str> = grants.iter().filter(holding).filter_map(|g| g.fields.str_at("system")).collect();
+        system_ids.sort_unstable();
+        system_ids.dedup();
+        let mut people: Vec<&str> = grants.iter().filter(holding).filter_map(|g| g.fields.str_at("grantee")).collect();
+        people.sort_unstable();
+        people.dedup();
+        let matrix = people
+            .iter()
+            .map(|person| MatrixRow {
+                person: Link { url: self.index.get(person).map(|p| format!("{root}{}", self.url(p))).unwrap_or_default(), text: self.name_of(person) },
+                active: self.index.is_active(person).unwrap_or(true),
+                cells: system_ids
+                    .iter()
+                    .map(|system| {
+                        let roles: Vec<String> = grants
+                            .iter()
+                            .filter(holding)
+                            .filter(|g| g.fields.str_at("grantee") == Some(person) && g.fields.str_at("system") == Some(system))
+                            .map(|g| {
+                                let role = g.fields.str_at("role").unwrap_or_default();
+                                if g.fields.str_at("status") == Some("frozen") { format!("{role} ❄") } else { role.to_string() }
+                            })
+                            .collect();
+                        roles.join(", ")
+                    })
+                    .collect(),
+            })
+            .collect();
+        let view = GrantsPage {
+            page: self.layout(path, &self.t("grants"), path),
+            systems: system_ids.iter().map(|s| Link { url: self.index.get(s).map(|r| format!("{root}{}", self.url(r))).unwrap_or_default(), text: self.name_of(s) }).collect(),
+            matrix,
+            reviews: self.input.report.diagnostics.iter().filter(|d| d.rule == Rule::ReviewOverdue && d.path.starts_with("records/grants/")).map(|d| self.finding_view(d, &root)).collect(),
+            frozen_revoked: grants
+                .iter()
+                .filter(|g| matches!(g.fields.str_at("status"), Some("frozen" | "revoked")))
+                .map(|g| self.grant_row(g, &root, if g.fields.str_at("status") == Some("frozen") { "freeze.date" } else { "revocation.date" }))
+                .collect(),
+            leavers: grants
+                .iter()
+                .filter(holding)
+                .filter(|g| g.fields.str_at("grantee").and_then(|p| self.index.is_active(p)) == Some(false))
+                .map(|g| self.grant_row(g, &root, "granted_on"))
+                .collect(),
+            all: grants.iter().map(|g| self.grant_row(g, &root, "granted_on")).collect(),
+        };
+        Ok((path.into(), templates.render("grants.html", &view)?.into_bytes()))
+    }
+
+    pub fn inventory_page(&self, templates: &Templates) -> Result<Output> {
+        let path = "inventory/index.html";
+        let root = root_of(path);
+        let groups = Kind::ALL
+            .into_iter()
+            .filter(|k| k.is_inventory())
+            .map(|kind| InventoryGroup {
+                label: self.kind_label(kind),
+                kind: kind.name().into(),
+                items: self
+                    .of_kind(kind)
+                    .map(|r| InventoryRow {
+                        link: Link { url: format!("{root}{}", self.url(r)), text: self.display(r) },
+                        status: self.state(r).map(|s| s.1).unwrap_or_default(),
+                        status_value: r.fields.str_at("status").unwrap_or_default().to_string(),
+                        owner: r.fields.str_at("owner").map(|o| self.name_of(o)).unwrap_or_default(),
+                        classification: r.fields.str_at("classification").map(|c| self.value_label(kind, "/classification", c)).unwrap_or_default(),
+                    })
+                    .collect(),
+            })
+            .filter(|g| !g.items.is_empty())
+            .collect();
+        let view = InventoryPage { page: self.layout(path, &self.t("inventory"), path), groups };
+        Ok((path.into(), templates.render("inventory.html", &view)?.into_bytes()))
+    }
+
+    /// Every dated deadline: expiries (the workflow data's `expiries`), due dates of open
+    /// requests, and the next review of what is reviewed periodically.
+    pub fn deadlines(&self) -> Vec<Deadline<'a>> {
+        let w = &self.input.rules.workflows;
+        let mut out = Vec::new();
+        for r in self.sorted.iter().copied() {
+            let kind = r.kind.name();
+            let Some(state) = r.fields.str_at(w.state_field(kind)) else { continue };
+            for e in w.expiries.iter().filter(|e| e.kind == kind && w.state_matches(kind, state, &e.when)) {
+                if let Some(date) = r.fields.str_at(&e.field).and_then(|d| d.parse().ok()) {
+                    out.push(Deadline { date, what: e.what.clone(), record: r });
+                }
+            }
+            for d in w.deadlines.iter().filter(|d| d.kind == kind && w.state_matches(kind, state, &d.when)) {
+                if let Some(date) = r.fields.str_at(&d.field).and_then(|v| v.parse().ok()) {
+                    out.push(Deadline { date, what: format!("{} ({})", d.what, self.label(r.kind, &format!("/{}", d.field))), record: r });
+                }
+            }
+            for rv in w.reviews.iter().filter(|rv| rv.kind == kind && w.state_matches(kind, state, &rv.when)) {
+                let interval = match (&rv.interval, &rv.interval_field) {
+                    (Some(name), _) => self.input.config.reviews.get(name).map(|d| i64::from(*d)),
+                    (None, Some(field)) => r.fields.get(field).and_then(|n| n.as_i64()),
+                    _ => None,
+                };
+                let last = r.fields.path(&rv.dates).iter().filter_map(|n| n.as_str()?.parse::<jiff::civil::Date>().ok()).max().or_else(|| {
+                    rv.since.as_deref().and_then(|f| r.fields.str_at(f)).and_then(|d| d.parse().ok())
+                });
+                if let (Some(interval), Some(last)) = (interval, last) {
+                    if let Ok(date) = last.checked_add(interval.days()) {
+                        out.push(Deadline { date, what: rv.what.clone(), record: r });
+                    }
+                }
+            }
+        }
+        out.sort_by(|a, b| (a.date, a.record.id(), &a.what).cmp(&(b.date, b.record.id(), &b.what)));
+        out
+    }
+
+    pub fn calendar(&self, templates: &Templates) -> Result<Output> {
+        let path = "calendar.html";
+        let as_of = self.input.as_of;
+        let horizon = as_of.checked_add(12.months()).unwrap_or(as_of);
+        let from = as_of.checked_sub(1.months()).unwrap_or(as_of);
+        let mut months: BTreeMap<(i16, i8), Vec<CalendarItem>> = BTreeMap::new();
+        for d in self.deadlines().into_iter().filter(|d| d.date >= from && d.date <= horizon) {
+            months.entry((d.date.year(), d.date.month())).or_default().push(CalendarItem {
+                date: crate::validate::show_date(d.date),
+                what: d.what,
+                link: Link { url: self.url(d.record), text: self.display(d.record) },
+                past: d.date < as_of,
+            });
+        }
+        let names_tr = ["Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran", "Temmuz", "Ağustos", "Eylül", "Ekim", "Kasım", "Aralık"];
+        let names_en = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+        let names = if self.english { names_en } else { names_tr };
+        let months = months
+            .into_iter()
+            .map(|((year, month), items)| Month { label: format!("{} {year}", names[(month - 1) as usize]), items })
+            .collect();
+        let view = CalendarPage { page: self.layout(path, &self.t("calendar"), path), months };
+        Ok((path.into(), templates.render("calendar.html", &view)?.into_bytes()))
+    }
+
+    /// The unit or person a finding's record is the responsibility of.
+    fn owner_of(&self, path: &str) -> String {
+        let Some(r) = self.input.records.records.iter().find(|r| r.path == path) else { return "—".into() };
+        let owner = ["service", "owner", "granted_by", "unit"].iter().find_map(|f| r.fields.str_at(f));
+        owner.map_or_else(|| "—".into(), |o| self.name_of(o))
+    }
+
+    pub fn findings_page(&self, templates: &Templates) -> Result<Output> {
+        let path = "findings.html";
+        let by_rule = Rule::ALL
+            .iter()
+            .filter_map(|rule| {
+                let findings: Vec<FindingView> = self.input.report.diagnostics.iter().filter(|d| d.rule == *rule).map(|d| self.finding_view(d, "")).collect();
+                (!findings.is_empty()).then(|| RuleGroup { rule: rule.id().into(), article: rule.article().into(), summary: rule.summary().into(), findings })
+            })
+            .collect();
+        let mut owners: BTreeMap<String, Vec<FindingView>> = BTreeMap::new();
+        for d in &self.input.report.diagnostics {
+            owners.entry(self.owner_of(&d.path)).or_default().push(self.finding_view(d, ""));
+        }
+        let view = FindingsPage {
+            page: self.layout(path, &self.t("findings"), path),
+            errors: self.input.report.errors(),
+            warnings: self.input.report.warnings(),
+            by_rule,
+            by_owner: owners.into_iter().map(|(owner, findings)| OwnerGroup { owner, findings }).collect(),
+        };
+        Ok((path.into(), templates.render("findings.html", &view)?.into_bytes()))
+    }
+
+    pub fn rules_page(&self, templates: &Templates) -> Result<Output> {
+        let path = "rules.html";
+        let rules = Rule::ALL
+            .iter()
+            .map(|r| RuleRow {
+                id: r.id().into(),
+                severity: self.t(if r.default_severity() == crate::diag::Severity::Error { "error" } else { "warning" }),
+                article: r.article().into(),
+                summary: r.summary().into(),
+                needs_history: r.needs_history(),
+                count: self.input.report.diagnostics.iter().filter(|d| d.rule == *r).count(),
+            })
+            .collect();
+        let view = RulesPage { page: self.layout(path, &self.t("rules"), "findings.html"), rules };
+        Ok((path.into(), templates.render("rules.html", &view)?.into_bytes()))
+    }
+}

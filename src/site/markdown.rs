@@ -1,0 +1,71 @@
+//! Markdown bodies to safe HTML. Raw HTML in a record never reaches a page as markup: it
+//! is turned into text and escaped. Links and images keep only `http`, `https`,
+//! `mailto`, in-page and relative targets; anything else (`javascript:`, `data:`,
+//! `vbscript:`) becomes an inert `#`.
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, html};
+
+/// Whether a link target is safe to put in `href` / `src`.
+pub fn safe_url(url: &str) -> bool {
+    let trimmed: String = url.trim().chars().filter(|c| !c.is_control() && !c.is_whitespace()).collect();
+    match trimmed.split_once(':') {
+        None => true,
+        // A colon after a slash, `?` or `#` is part of a relative path, not a scheme.
+        Some((before, _)) if before.contains(['/', '?', '#']) => true,
+        Some((scheme, _)) => matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https" | "mailto"),
+    }
+}
+
+fn neutralise(url: CowStr<'_>) -> CowStr<'_> {
+    if safe_url(&url) { url } else { CowStr::Borrowed("#") }
+}
+
+/// Renders a Markdown body (CommonMark with tables, strikethrough and task lists).
+pub fn render(text: &str) -> String {
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let events = Parser::new_ext(text, options).map(|event| match event {
+        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link { link_type, dest_url: neutralise(dest_url), title, id })
+        }
+        Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image { link_type, dest_url: neutralise(dest_url), title, id })
+        }
+        other => other,
+    });
+    let mut out = String::with_capacity(text.len() * 3 / 2);
+    html::push_html(&mut out, events);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_html_is_text() {
+        let html = render("Merhaba <script>alert(1)</script>\n\n<iframe src=x></iframe>\n\n<img src=x onerror=alert(1)>");
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("<iframe"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+    }
+
+    #[test]
+    fn dangerous_links_are_inert() {
+        for md in ["[x](javascript:alert(1))", "[x](JaVaScRiPt:alert(1))", "[x](java\tscript:alert(1))", "![x](data:text/html;base64,PHNjcmlwdD4=)", "<javascript:alert(1)>"] {
+            let html = render(md);
+            assert!(!html.to_lowercase().contains("javascript:") || !html.contains("href=\"javascript"), "{md} → {html}");
+            assert!(!html.contains("data:text"), "{md} → {html}");
+        }
+        assert!(render("[site](https://www.izmir.bel.tr)").contains("href=\"https://www.izmir.bel.tr\""));
+        assert!(render("[bölüm](analiz.html#gereksinimler)").contains("href=\"analiz.html#gereksinimler\""));
+        assert!(render("[yaz](mailto:destek@izmir.bel.tr)").contains("mailto:"));
+    }
+
+    #[test]
+    fn tables_and_turkish_text() {
+        let html = render("| Alan | Tür |\n|---|---|\n| şikâyet | metin |\n");
+        assert!(html.contains("<table>") && html.contains("şikâyet"), "{html}");
+    }
+}

@@ -1,0 +1,353 @@
+//! The pages: a typed view model per page, built from the records and rendered by its
+//! template. Every list is sorted, so the same input gives the same bytes.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::data::{Site, esc, human_date, root_of};
+use super::i18n::Catalogue;
+use super::markdown;
+use super::templates::Templates;
+use crate::diag::{Rule, Severity};
+use crate::history::Action;
+use crate::load::Record;
+use crate::model::Kind;
+
+/// A rendered file of the site: path relative to the root, and its bytes.
+pub type Output = (String, Vec<u8>);
+
+#[derive(Serialize)]
+pub struct Nav {
+    pub url: String,
+    pub label: String,
+    pub current: bool,
+}
+
+/// What the base template needs on every page.
+#[derive(Serialize)]
+pub struct Layout {
+    pub lang: String,
+    pub site_title: String,
+    pub organisation: String,
+    pub title: String,
+    /// `../` repeated to reach the site root from this page.
+    pub root: String,
+    pub t: Catalogue,
+    pub nav: Vec<Nav>,
+    pub commit: String,
+    pub as_of: String,
+}
+
+const NAV: [(&str, &str); 9] = [
+    ("index.html", "home"),
+    ("requests/index.html", "requests"),
+    ("projects/index.html", "projects"),
+    ("grants/index.html", "grants"),
+    ("inventory/index.html", "inventory"),
+    ("calendar.html", "calendar"),
+    ("reports.html", "reports"),
+    ("findings.html", "findings"),
+    ("search.html", "search"),
+];
+
+impl Site<'_> {
+    pub fn layout(&self, path: &str, title: &str, section: &str) -> Layout {
+        let config = &self.input.config.site;
+        Layout {
+            lang: if self.english { "en".into() } else { "tr".into() },
+            site_title: config.title.clone(),
+            organisation: config.organisation.clone(),
+            title: title.to_string(),
+            root: root_of(path),
+            t: self.t.clone(),
+            nav: NAV
+                .iter()
+                .map(|(url, key)| Nav { url: (*url).to_string(), label: self.t(key), current: *url == section })
+                .collect(),
+            commit: self.input.commit.clone().unwrap_or_else(|| "—".into()),
+            as_of: crate::validate::show_date(self.input.as_of),
+        }
+    }
+}
+
+/// A link with its text.
+#[derive(Serialize, Clone)]
+pub struct Link {
+    pub url: String,
+    pub text: String,
+}
+
+#[derive(Serialize)]
+pub struct Badge {
+    pub value: String,
+    pub label: String,
+}
+
+#[derive(Serialize)]
+pub struct Field {
+    pub label: String,
+    /// Already escaped HTML.
+    pub html: String,
+}
+
+#[derive(Serialize)]
+pub struct RelatedGroup {
+    pub heading: String,
+    pub items: Vec<Link>,
+}
+
+#[derive(Serialize)]
+pub struct FindingView {
+    pub rule: String,
+    pub severity: String,
+    pub severity_label: String,
+    pub line: Option<u32>,
+    pub message: String,
+    pub help: String,
+    pub article: String,
+    pub path: String,
+    pub record: Option<Link>,
+}
+
+#[derive(Serialize)]
+pub struct ChangeView {
+    pub when: String,
+    pub who: String,
+    pub commit: String,
+    pub message: String,
+    pub lines: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct RecordPage {
+    page: Layout,
+    id: String,
+    kind: String,
+    kind_label: String,
+    title: String,
+    state: Option<Badge>,
+    fields: Vec<Field>,
+    body: Option<String>,
+    sections: Vec<Link>,
+    related: Vec<RelatedGroup>,
+    findings: Vec<FindingView>,
+    history: Option<Vec<ChangeView>>,
+    parent: Option<Link>,
+}
+
+impl Site<'_> {
+    pub fn finding_view(&self, d: &crate::diag::Diagnostic, root: &str) -> FindingView {
+        let record = self.input.records.records.iter().find(|r| r.path == d.path);
+        FindingView {
+            rule: d.rule.id().to_string(),
+            severity: d.severity.as_str().to_string(),
+            severity_label: self.t(if d.severity == Severity::Error { "error" } else { "warning" }),
+            line: d.pos.map(|p| p.line),
+            message: d.message.clone(),
+            help: d.help.clone().unwrap_or_default(),
+            article: d.rule.article().to_string(),
+            path: d.path.clone(),
+            record: record.map(|r| Link { url: format!("{root}{}", self.url(r)), text: self.display(r) }),
+        }
+    }
+
+    fn history_views(&self, r: &Record) -> Option<Vec<ChangeView>> {
+        let trail = self.input.trail?;
+        let mut out = Vec::new();
+        for entry in trail.of(r.id()) {
+            let commit = &trail.commits[entry.commit];
+            let when = jiff::Timestamp::from_second(commit.time)
+                .ok()
+                .and_then(|t| Some(t.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::Offset::from_seconds(commit.offset).ok()?))))
+                .map(|z| z.strftime("%d.%m.%Y %H:%M").to_string())
+                .unwrap_or_default();
+            let who = self
+                .input
+                .records
+                .records
+                .iter()
+                .find(|p| p.kind == Kind::Person && p.fields.path("git_emails[]").iter().any(|e| e.as_str().is_some_and(|e| e.eq_ignore_ascii_case(&commit.author_email))))
+                .map_or_else(|| commit.author_name.clone(), |p| self.title(p));
+            let mut lines = Vec::new();
+            match &entry.action {
+                Action::Added => lines.push(self.t("created")),
+                Action::Deleted => lines.push(self.t("deleted")),
+                Action::Moved { from } => lines.push(format!("{}: {from} → {}", self.t("moved"), entry.path)),
+                Action::Modified => {}
+            }
+            if entry.action != Action::Added {
+                for change in &entry.fields {
+                    let label = self.label(r.kind, &format!("/{}", change.field));
+                    lines.push(format!("{label}: {} → {}", short_json(change.old.as_ref()), short_json(change.new.as_ref())));
+                }
+                if entry.body_changed {
+                    lines.push(self.t("text_changed"));
+                }
+            }
+            out.push(ChangeView { when, who, commit: commit.short(), message: commit.summary.clone(), lines });
+        }
+        Some(out)
+    }
+
+    fn related(&self, r: &Record, root: &str) -> Vec<RelatedGroup> {
+        let mut groups: BTreeMap<(Kind, String), Vec<Link>> = BTreeMap::new();
+        for b in self.backlinks(r.id()) {
+            if std::ptr::eq(b.from, r) {
+                continue;
+            }
+            let label = self.label(b.from.kind, &format!("/{}", b.field.replace("[]", "/0").replace('.', "/")));
+            let heading = format!("{} — {label}", self.kind_label(b.from.kind));
+            let mut text = self.display(b.from);
+            if let Some((_, state)) = self.state(b.from) {
+                text = format!("{text} ({state})");
+            }
+            groups.entry((b.from.kind, heading)).or_default().push(Link { url: format!("{root}{}", self.url(b.from)), text });
+        }
+        groups
+            .into_iter()
+            .map(|((_, heading), mut items)| {
+                items.sort_by(|a, b| a.text.cmp(&b.text));
+                items.dedup_by(|a, b| a.url == b.url);
+                RelatedGroup { heading, items }
+            })
+            .collect()
+    }
+
+    /// The page of one record.
+    pub fn record_page(&self, r: &Record, templates: &Templates) -> anyhow::Result<Output> {
+        let path = self.url(r);
+        let root = root_of(&path);
+        let skip = ["id", "title", "name", "history"];
+        let fields = r
+            .fields
+            .entries()
+            .iter()
+            .filter(|e| !skip.contains(&e.key.as_str()) || (e.key == "history" && r.kind != Kind::Request && r.kind != Kind::Grant && r.kind != Kind::Project))
+            .map(|e| {
+                let pointer = format!("/{}", e.key);
+                Field { label: self.label(r.kind, &pointer), html: self.value_html(r, &pointer, &e.value, &root) }
+            })
+            .chain(r.fields.get("history").filter(|_| matches!(r.kind, Kind::Request | Kind::Grant | Kind::Project)).map(|h| Field {
+                label: self.label(r.kind, "/history"),
+                html: self.value_html(r, "/history", h, &root),
+            }))
+            .collect();
+        let sections = if r.kind == Kind::Project {
+            let prefix = format!("{}/", r.path_id);
+            let mut sections: Vec<(i64, Link)> = self
+                .of_kind(Kind::ProjectSection)
+                .filter(|s| s.path_id.starts_with(&prefix))
+                .map(|s| (s.fields.get("order").and_then(|n| n.as_i64()).unwrap_or(i64::MAX), Link { url: format!("{root}{}", self.url(s)), text: self.title(s) }))
+                .collect();
+            sections.sort_by(|a, b| (a.0, &a.1.text).cmp(&(b.0, &b.1.text)));
+            sections.into_iter().map(|(_, l)| l).collect()
+        } else {
+            Vec::new()
+        };
+        let parent = (r.kind == Kind::ProjectSection)
+            .then(|| r.path_id.split('/').next().and_then(|p| self.index.get(p)))
+            .flatten()
+            .map(|p| Link { url: format!("{root}{}", self.url(p)), text: self.display(p) });
+        let findings = self.findings.get(r.path.as_str()).map(|ds| ds.iter().map(|d| self.finding_view(d, &root)).collect()).unwrap_or_default();
+        let title = self.title(r);
+        let view = RecordPage {
+            page: self.layout(&path, &format!("{} {}", if r.kind == Kind::ProjectSection { String::new() } else { r.id().to_string() }, title).trim().to_string(), section_of(r.kind)),
+            id: r.id().to_string(),
+            kind: r.kind.name().to_string(),
+            kind_label: self.kind_label(r.kind),
+            title,
+            state: self.state(r).map(|(value, label)| Badge { value, label }),
+            fields,
+            body: r.body.as_ref().map(|b| markdown::render(&b.text)).filter(|h| !h.trim().is_empty()),
+            sections,
+            related: self.related(r, &root),
+            findings,
+            history: self.history_views(r),
+            parent,
+        };
+        Ok((path, templates.render("record.html", &view)?.into_bytes()))
+    }
+}
+
+/// Which menu entry a kind's pages belong to.
+pub fn section_of(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Request => "requests/index.html",
+        Kind::Project | Kind::ProjectSection => "projects/index.html",
+        Kind::Grant => "grants/index.html",
+        Kind::Unit | Kind::Person => "",
+        _ => "inventory/index.html",
+    }
+}
+
+fn short_json(value: Option<&serde_json::Value>) -> String {
+    use serde_json::Value as J;
+    let text = match value {
+        None => return "—".into(),
+        Some(J::String(s)) => human_date(s),
+        Some(J::Array(items)) => format!("[{}]", items.len()),
+        Some(J::Object(_)) => "{…}".into(),
+        Some(v) => v.to_string(),
+    };
+    if text.chars().count() > 80 { format!("{}…", text.chars().take(79).collect::<String>()) } else { text }
+}
+
+/// One row of a request list.
+#[derive(Serialize, Clone)]
+pub struct RequestRow {
+    pub id: String,
+    pub url: String,
+    pub title: String,
+    pub unit: String,
+    pub unit_id: String,
+    pub kind: String,
+    pub kind_value: String,
+    pub priority: String,
+    pub priority_value: String,
+    pub status: String,
+    pub status_value: String,
+    pub service: String,
+    pub service_id: String,
+    pub assignee: String,
+    pub received: String,
+    pub due: String,
+    pub overdue: bool,
+}
+
+impl Site<'_> {
+    pub fn request_row(&self, r: &Record, root: &str) -> RequestRow {
+        let f = |k: &str| r.fields.str_at(k).unwrap_or_default().to_string();
+        let label = |k: &str| r.fields.str_at(k).map(|v| self.value_label(r.kind, &format!("/{k}"), v)).unwrap_or_default();
+        let due = r.fields.str_at("due").and_then(|d| d.parse::<jiff::civil::Date>().ok());
+        RequestRow {
+            id: r.id().to_string(),
+            url: format!("{root}{}", self.url(r)),
+            title: self.title(r),
+            unit: self.name_of(&f("unit")),
+            unit_id: f("unit"),
+            kind: label("type"),
+            kind_value: f("type"),
+            priority: label("priority"),
+            priority_value: f("priority"),
+            status: label("status"),
+            status_value: f("status"),
+            service: self.name_of(&f("service")),
+            service_id: f("service"),
+            assignee: r.fields.str_at("assignee").map(|a| self.name_of(a)).unwrap_or_default(),
+            received: human_date(&f("received")),
+            due: human_date(&f("due")),
+            overdue: self.is_open(r) && due.is_some_and(|d| d < self.input.as_of),
+        }
+    }
+
+    /// Findings of a rule as (text, link) pairs for the home page.
+    pub fn findings_of(&self, rules: &[Rule], root: &str) -> Vec<FindingView> {
+        self.input.report.diagnostics.iter().filter(|d| rules.contains(&d.rule)).map(|d| self.finding_view(d, root)).collect()
+    }
+}
+
+/// Escaped text, for building small HTML pieces outside templates.
+pub fn text(s: &str) -> String {
+    esc(s)
+}

@@ -1,0 +1,77 @@
+//! The site's Tera templates: defaults embedded in the binary; a file of the same name
+//! in the repository's `site-templates/` replaces the default (as Zola's theme
+//! overrides and mdBook's theme folder do). `defter init --templates` copies the
+//! defaults out for editing.
+
+use std::path::Path;
+
+use anyhow::{Context as _, Result, anyhow};
+use serde::Serialize;
+
+/// The folder of overrides in a records repository.
+pub const DIR: &str = "site-templates";
+
+macro_rules! embedded {
+    ($($name:literal),* $(,)?) => {
+        /// Every default template and asset, by file name.
+        pub const DEFAULTS: &[(&str, &str)] = &[$(($name, include_str!(concat!("templates/", $name))),)*];
+    };
+}
+
+embedded!(
+    "base.html",
+    "macros.html",
+    "home.html",
+    "record.html",
+    "list.html",
+    "board.html",
+    "portfolio.html",
+    "grants.html",
+    "inventory.html",
+    "calendar.html",
+    "reports.html",
+    "findings.html",
+    "rules.html",
+    "search.html",
+    "style.css",
+    "search.js",
+);
+
+/// Compiled templates, ready to render many pages.
+pub struct Templates {
+    tera: tera::Tera,
+    /// Static assets (`.css`, `.js`) by name, after overrides.
+    pub assets: Vec<(String, String)>,
+}
+
+impl Templates {
+    /// Loads the defaults and the repository's overrides, and compiles them once.
+    pub fn load(root: &Path) -> Result<Templates> {
+        let dir = root.join(DIR);
+        let mut tera = tera::Tera::new();
+        tera.autoescape_on(vec![".html"]);
+        let mut sources = Vec::new();
+        let mut assets = Vec::new();
+        for (name, default) in DEFAULTS {
+            let path = dir.join(name);
+            let text = if path.is_file() {
+                std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?
+            } else {
+                (*default).to_string()
+            };
+            if name.ends_with(".html") {
+                sources.push((name.to_string(), text));
+            } else {
+                assets.push((name.to_string(), text));
+            }
+        }
+        tera.add_raw_templates(sources).map_err(|e| anyhow!("site templates: {e}"))?;
+        Ok(Templates { tera, assets })
+    }
+
+    /// Renders `template` with a typed view model.
+    pub fn render<T: Serialize>(&self, template: &str, view: &T) -> Result<String> {
+        let context = tera::Context::from_serialize(view).map_err(|e| anyhow!("view for {template}: {e}"))?;
+        self.tera.render(template, &context).map_err(|e| anyhow!("rendering {template}: {e:?}"))
+    }
+}

@@ -1,0 +1,334 @@
+//! The checks that compare the head with a base revision (`validate --base REV`):
+//! `illegal-transition` (state changes since the base), `immutable-field`,
+//! `record-deleted`, `history-rewritten`, `commit-author`, and the rules in force at the
+//! base: a change that edits `schemas/` and relies on the edit in the same diff is
+//! reported.
+
+use std::collections::{HashMap, HashSet};
+
+use anyhow::Result;
+use gix::ObjectId;
+use jiff::civil::Date;
+use serde_json::Value as Json;
+
+use super::{Context, Index, Schemas, check_record, workflow};
+use crate::config::Config;
+use crate::diag::{Diagnostic, Rule};
+use crate::git::{Commit, Git};
+use crate::history::parse_blob;
+use crate::load::{self, RawFile, Record, Records, rules::Ruleset};
+use crate::model::{Node, Pos};
+
+/// The base side of a comparison.
+pub struct Base<'a> {
+    pub git: &'a Git,
+    pub commit: ObjectId,
+    pub rules: &'a Ruleset,
+    /// `records/…` blobs at the base.
+    pub files: Vec<(String, ObjectId)>,
+}
+
+/// The head side: the loaded records, their rules, and the commit whose history is
+/// checked for `commit-author` (the working tree's `HEAD` when checking it).
+pub struct Head<'a> {
+    pub records: &'a Records,
+    pub rules: &'a Ruleset,
+    pub schemas: &'a Schemas,
+    pub commit: Option<ObjectId>,
+    /// Blob id per path (when the head is a commit); else hashed from the text.
+    pub ids: HashMap<String, ObjectId>,
+    /// The findings of the static checks, to tell which base-rule findings are new.
+    pub findings: &'a [Diagnostic],
+}
+
+pub fn check(base: &Base, head: &Head, config: &Config, as_of: Date) -> Result<Vec<Diagnostic>> {
+    let mut out = Vec::new();
+    let changed: Vec<RawFile> = base
+        .files
+        .iter()
+        .filter(|(path, id)| head.ids.get(path) != Some(id))
+        .map(|(path, id)| Ok(RawFile { path: path.clone(), bytes: base.git.blob(*id)? }))
+        .collect::<Result<_>>()?;
+    let base_paths: HashSet<&str> = base.files.iter().map(|(p, _)| p.as_str()).collect();
+    let old = load::load_files(changed);
+    let head_index = Index::new(&head.records.records);
+    let by_path: HashMap<&str, &Record> = head.records.records.iter().map(|r| (r.path.as_str(), r)).collect();
+    let cx = Context {
+        records: &head.records.records,
+        index: Index::new(&head.records.records),
+        rules: base.rules,
+        schemas: head.schemas,
+        config,
+        as_of,
+    };
+    let mut matched: HashSet<&str> = HashSet::new();
+    for b in &old.records {
+        let same_kind = |r: &&Record| r.kind == b.kind;
+        let Some(h) = head_index.get(b.id()).filter(same_kind) else {
+            match by_path.get(b.path.as_str()) {
+                Some(h) if h.kind == b.kind => {
+                    matched.insert(h.path.as_str());
+                    let pos = h.fields.get("id").map_or(h.fields.pos, |n| n.pos);
+                    out.push(
+                        Diagnostic::at(Rule::ImmutableField, &h.path, pos, format!("`id` changed from `{}` to `{}`", b.id(), h.id()))
+                            .with_help("an id never changes: keep the old id (create a new record for new work)"),
+                    );
+                }
+                _ => out.push(
+                    Diagnostic::new(Rule::RecordDeleted, &b.path, None, format!("{} `{}` was deleted", b.kind, b.id()))
+                        .with_help("records are never deleted: restore the file and set its status to cancelled, revoked or retired"),
+                ),
+            }
+            continue;
+        };
+        matched.insert(h.path.as_str());
+        compare(&cx, b, h, &mut out);
+    }
+    // Records new since the base: they start in an initial state.
+    for h in &head.records.records {
+        if base_paths.contains(h.path.as_str()) || matched.contains(h.path.as_str()) {
+            continue;
+        }
+        if old.records.iter().any(|b| b.id() == h.id()) {
+            continue;
+        }
+        first_state(&cx, h, &mut out);
+    }
+    // Findings only the edited rules allow replace the same finding made above.
+    let mut edited = Vec::new();
+    rules_in_force(base, head, config, as_of, &base_paths, &mut edited)?;
+    let keys: HashSet<(Rule, String, Option<Pos>)> = edited.iter().map(|d| (d.rule, d.path.clone(), d.pos)).collect();
+    out.retain(|d| !keys.contains(&(d.rule, d.path.clone(), d.pos)));
+    out.extend(edited);
+    if let Some(head_commit) = head.commit {
+        let commits = base.git.commits(head_commit, Some(base.commit))?;
+        commit_authors(base, head, &commits, &mut out)?;
+    }
+    Ok(out)
+}
+
+/// A changed record against its base version.
+fn compare(cx: &Context, b: &Record, h: &Record, out: &mut Vec<Diagnostic>) {
+    let w = &cx.rules.workflows;
+    let kind = h.kind.name();
+    for field in w.immutable.get(kind).into_iter().flatten() {
+        let (old, new) = (b.fields.get(field).map(Node::to_json), h.fields.get(field).map(Node::to_json));
+        if old != new && field != "id" {
+            out.push(
+                Diagnostic::at(
+                    Rule::ImmutableField,
+                    &h.path,
+                    h.pos_of(field),
+                    format!("`{field}` may not change once the record exists (was {})", show(old.as_ref())),
+                )
+                .with_help(format!(
+                    "restore `{field}`; if it was wrong from the start, cancel this record and create a new one"
+                )),
+            );
+        }
+    }
+    for list in &w.append_only {
+        let old = b.fields.path(&format!("{list}[]"));
+        let new = h.fields.path(&format!("{list}[]"));
+        let first_difference =
+            old.iter().enumerate().find(|(i, o)| new.get(*i).is_none_or(|n| n.to_json() != o.to_json()));
+        if let Some((i, _)) = first_difference {
+            let (pos, what) = match new.get(i) {
+                Some(n) => (n.pos, "was edited or reordered"),
+                None => (h.pos_of(list), "was removed"),
+            };
+            out.push(
+                Diagnostic::at(
+                    Rule::HistoryRewritten,
+                    &h.path,
+                    pos,
+                    format!("entry {} of `{list}` {what}; entries are only ever appended", i + 1),
+                )
+                .with_help(format!(
+                    "restore the {} existing entries as they were and append a new entry instead",
+                    old.len()
+                )),
+            );
+        }
+    }
+    let Some(lifecycle) = w.lifecycle(kind) else { return };
+    let (Some(before), Some(after)) = (b.fields.str_at(&lifecycle.field), h.fields.get(&lifecycle.field)) else {
+        return;
+    };
+    // The first status change since the base: the first appended history entry with a
+    // status, or the state itself when no entry records the change.
+    let known = b.fields.path("history[]").len();
+    let appended = h.fields.path("history[]").into_iter().skip(known).find_map(|e| e.get("status").map(|s| (e, s)));
+    match appended {
+        Some((entry, status)) => workflow::check_step(cx, h, lifecycle, Some(before), entry, status, out),
+        None if after.as_str() != Some(before) => {
+            let none = Node::new(crate::model::Value::Null, after.pos);
+            workflow::check_step(cx, h, lifecycle, Some(before), &none, after, out);
+        }
+        None => {}
+    }
+}
+
+/// A record added since the base must start in one of the lifecycle's initial states.
+fn first_state(cx: &Context, h: &Record, out: &mut Vec<Diagnostic>) {
+    let Some(lifecycle) = cx.rules.workflows.lifecycle(h.kind.name()) else { return };
+    let first = h.fields.path("history[]").into_iter().find_map(|e| e.get("status").map(|s| (e, s)));
+    match first {
+        Some((entry, status)) => workflow::check_step(cx, h, lifecycle, None, entry, status, out),
+        None => {
+            if let Some(state) = h.fields.get(&lifecycle.field) {
+                let none = Node::new(crate::model::Value::Null, state.pos);
+                workflow::check_step(cx, h, lifecycle, None, &none, state, out);
+            }
+        }
+    }
+}
+
+fn show(value: Option<&Json>) -> String {
+    match value {
+        None => "absent".into(),
+        Some(Json::String(s)) => format!("`{s}`"),
+        Some(v) => format!("`{v}`"),
+    }
+}
+
+/// When the change edits `schemas/`, the changed records are also checked under the
+/// base's rules; what only the edit allows is reported.
+fn rules_in_force(
+    base: &Base,
+    head: &Head,
+    config: &Config,
+    as_of: Date,
+    base_paths: &HashSet<&str>,
+    out: &mut Vec<Diagnostic>,
+) -> Result<()> {
+    if base.rules.texts == head.rules.texts {
+        return Ok(());
+    }
+    let edited: Vec<&str> = base
+        .rules
+        .texts
+        .iter()
+        .filter(|(name, text)| head.rules.texts.get(*name) != Some(*text))
+        .map(|(name, _)| name.as_str())
+        .collect();
+    let schemas = Schemas::compile(base.rules)?;
+    let cx = Context {
+        records: &head.records.records,
+        index: Index::new(&head.records.records),
+        rules: base.rules,
+        schemas: &schemas,
+        config,
+        as_of,
+    };
+    let seen: HashSet<(Rule, &str, Option<Pos>)> =
+        head.findings.iter().map(|d| (d.rule, d.path.as_str(), d.pos)).collect();
+    for record in &head.records.records {
+        let unchanged = base_paths.contains(record.path.as_str())
+            && base.files.iter().any(|(p, id)| *p == record.path && head.ids.get(p) == Some(id));
+        if unchanged {
+            continue;
+        }
+        let mut found = Vec::new();
+        check_record(&cx, record, &mut found);
+        for mut d in found {
+            if !seen.contains(&(d.rule, d.path.as_str(), d.pos)) {
+                d.message = format!(
+                    "{} — allowed only by this change's own edit of schemas/{}",
+                    d.message,
+                    edited.join(", schemas/")
+                );
+                d.help = Some("change the rules in one pull request and use them in a later one, so the rule change is reviewed on its own".into());
+                out.push(d);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// JSON Pointers of the actor values a record version holds, for the fields the
+/// workflow data names (`actor_fields`) and every history entry's `by`.
+fn actor_pointers(rules: &Ruleset, record: &Record) -> Vec<(String, String)> {
+    let w = &rules.workflows;
+    let mut paths: Vec<(&str, Option<&indexmap::IndexMap<String, String>>)> = vec![("history[].by", None)];
+    paths.extend(
+        w.actor_fields.iter().filter(|f| f.kind == record.kind.name()).map(|f| (f.field.as_str(), Some(&f.filter))),
+    );
+    let mut out = Vec::new();
+    for (path, filter) in paths {
+        match path.split_once("[].") {
+            Some((list, leaf)) => {
+                for (i, entry) in record.fields.path(&format!("{list}[]")).into_iter().enumerate() {
+                    if filter.is_some_and(|f| !super::entry_matches(entry, f)) {
+                        continue;
+                    }
+                    if let Some(person) = entry.str_at(leaf) {
+                        out.push((
+                            format!("/{}/{i}/{}", list.replace('.', "/"), leaf.replace('.', "/")),
+                            person.to_string(),
+                        ));
+                    }
+                }
+            }
+            None => {
+                if let Some(person) = record.fields.str_at(path) {
+                    out.push((format!("/{}", path.replace('.', "/")), person.to_string()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `commit-author`: whoever a commit records as acting must be the commit's author.
+fn commit_authors(base: &Base, head: &Head, commits: &[Commit], out: &mut Vec<Diagnostic>) -> Result<()> {
+    let index = Index::new(&head.records.records);
+    let mut reported: HashSet<(String, String)> = HashSet::new();
+    for commit in commits.iter().filter(|c| c.parents.len() <= 1) {
+        for change in base.git.changes(commit)? {
+            let Some(new_id) = change.new else { continue };
+            let Some(new) = parse_blob(base.git, &change.path, new_id)? else { continue };
+            let old = match change.old {
+                Some(id) => parse_blob(base.git, &change.path, id)?,
+                None => None,
+            };
+            let before: HashSet<(String, String)> =
+                old.as_ref().map(|o| actor_pointers(base.rules, o)).unwrap_or_default().into_iter().collect();
+            let Some(h) = index.get(new.id()).filter(|h| h.kind == new.kind) else { continue };
+            for (pointer, person) in actor_pointers(base.rules, &new) {
+                if before.contains(&(pointer.clone(), person.clone())) {
+                    continue;
+                }
+                let Some(p) = index.person(&person) else { continue };
+                let email = commit.author_email.to_lowercase();
+                let bound = p
+                    .fields
+                    .path("git_emails[]")
+                    .iter()
+                    .chain(p.fields.path("email").iter())
+                    .any(|n| n.as_str().is_some_and(|e| e.to_lowercase() == email));
+                if bound || !reported.insert((h.path.clone(), pointer.clone())) {
+                    continue;
+                }
+                let node = h.fields.pointer(&pointer);
+                let field = super::schema::dotted(&pointer);
+                out.push(
+                    Diagnostic::at(
+                        Rule::CommitAuthor,
+                        &h.path,
+                        node.pos,
+                        format!(
+                            "`{field}: {person}` was recorded in commit {} (\"{}\") by {} <{}>, who is not {person}",
+                            commit.short(),
+                            commit.summary,
+                            commit.author_name,
+                            commit.author_email
+                        ),
+                    )
+                    .with_help(format!("{person} should make this change from their own account (their git_emails in records/org/people/{person}.yaml); teams that commit on behalf of others can set [rules] commit-author = \"off\"")),
+                );
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,40 @@
+//! `dangling-ref`: every reference the workflow data declares names an existing record
+//! of an allowed kind (`unit:service` also checks the unit's type).
+
+use super::Context;
+use crate::diag::{Diagnostic, Rule};
+use crate::load::Record;
+
+pub fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
+    let Some(fields) = cx.rules.workflows.references.get(record.kind.name()) else { return };
+    for (path, targets) in fields {
+        for node in record.fields.path(path) {
+            let Some(id) = node.as_str() else { continue };
+            let candidates = cx.index.all(id);
+            let found = candidates.first().copied();
+            let ok = candidates.iter().any(|target| {
+                targets.iter().any(|t| {
+                    let (kind, unit_type) = t.split_once(':').map_or((t.as_str(), None), |(k, ty)| (k, Some(ty)));
+                    target.kind.name() == kind && unit_type.is_none_or(|ty| target.fields.str_at("type") == Some(ty))
+                })
+            });
+            if ok {
+                continue;
+            }
+            let wanted = targets.join(" or ");
+            let message = match found {
+                None => format!("`{path}` names `{id}`, but no record has that id"),
+                Some(target) => {
+                    let ty = target.fields.str_at("type").filter(|_| target.kind.name() == "unit");
+                    let actual = ty.map_or_else(|| target.kind.to_string(), |ty| format!("unit:{ty}"));
+                    format!("`{path}` names `{id}`, a {actual} record; it must name: {wanted}")
+                }
+            };
+            out.push(
+                Diagnostic::at(Rule::DanglingRef, &record.path, node.pos, message).with_help(format!(
+                    "use the id of an existing {wanted} record (ids are file names under records/)"
+                )),
+            );
+        }
+    }
+}

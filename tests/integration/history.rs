@@ -1,0 +1,242 @@
+//! `validate --base` and `defter log` on real git repositories built by the harness.
+
+use crate::harness::{AS_OF, GitRepo, findings, stdout};
+
+const REQUEST: &str = "records/requests/2026/TLP-2026-0002.md";
+const GRANT: &str = "records/grants/2026/YTK-2026-0001.yaml";
+
+const NEW_REQUEST: &str = "---
+id: TLP-2026-0002
+title: İmar modülünde ruhsat sorgusu
+type: defect
+source: phone
+unit: zabita-dairesi
+requester: mehmet.demir
+received: 2026-11-02
+priority: high
+service: yazilim-gelistirme-servisi
+status: new
+history:
+  - { date: 2026-11-02, by: burak.yildiz, status: new, note: Telefonla alındı }
+---
+Sorgu ekranı hata veriyor.
+";
+
+/// A repository whose main holds the clean fixture and a new request.
+fn repo() -> GitRepo {
+    let mut repo = GitRepo::new();
+    repo.commit_as("selin.aydin", "Kayıtlar");
+    repo.write(REQUEST, NEW_REQUEST);
+    repo.commit_as("burak.yildiz", "TLP-2026-0002 alındı");
+    repo
+}
+
+fn validate_base(repo: &GitRepo, base: &str) -> Vec<String> {
+    findings(&repo.defter(&["validate", "--as-of", AS_OF, "--format", "json", "--base", base]))
+}
+
+fn assign(repo: &mut GitRepo, by: &str) {
+    repo.edit(REQUEST, "status: new\n", "status: assigned\nassignee: elif.kara\n");
+    repo.edit(
+        REQUEST,
+        "note: Telefonla alındı }\n",
+        &format!("note: Telefonla alındı }}\n  - {{ date: 2026-11-03, by: {by}, status: assigned }}\n"),
+    );
+}
+
+#[test]
+fn an_honest_change_passes() {
+    let mut repo = repo();
+    repo.git(&["checkout", "-q", "-b", "ata"]);
+    assign(&mut repo, "burak.yildiz");
+    repo.commit_as("burak.yildiz", "TLP-2026-0002 Elif'e atandı");
+    assert_eq!(validate_base(&repo, "main"), Vec::<String>::new());
+    let output = repo.defter(&["validate", "--as-of", AS_OF, "--base", "main"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+}
+
+#[test]
+fn skipping_a_state_is_an_illegal_transition() {
+    let mut repo = repo();
+    repo.edit(REQUEST, "status: new\n", "status: closed\n");
+    repo.commit_as("burak.yildiz", "kapat");
+    let got = validate_base(&repo, "HEAD~1");
+    assert!(got.contains(&format!("illegal-transition {REQUEST}:11:9")), "{got:?}");
+}
+
+#[test]
+fn the_transition_made_is_checked_for_its_actor() {
+    let mut repo = repo();
+    assign(&mut repo, "elif.kara");
+    repo.commit_as("elif.kara", "kendime atadım");
+    let got = validate_base(&repo, "HEAD~1");
+    assert!(got.contains(&format!("unauthorized-actor {REQUEST}:15:29")), "{got:?}");
+}
+
+#[test]
+fn a_new_record_starts_in_an_initial_state() {
+    let mut repo = repo();
+    let text = NEW_REQUEST
+        .replace("TLP-2026-0002", "TLP-2026-0003")
+        .replace("status: new\n", "status: assigned\nassignee: elif.kara\n")
+        .replace("by: burak.yildiz, status: new", "by: burak.yildiz, status: assigned");
+    repo.write("records/requests/2026/TLP-2026-0003.md", &text);
+    repo.commit_as("burak.yildiz", "doğrudan atanmış talep");
+    let got = validate_base(&repo, "HEAD~1");
+    assert!(
+        got.iter().any(|l| l.starts_with("illegal-transition records/requests/2026/TLP-2026-0003.md:14:")),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn immutable_fields_stay() {
+    let mut repo = repo();
+    repo.edit(REQUEST, "received: 2026-11-02", "received: 2026-10-02");
+    repo.edit(REQUEST, "title: İmar modülünde ruhsat sorgusu", "title: İmar modülünde ruhsat sorgu hatası");
+    repo.commit_as("burak.yildiz", "tarih düzeltme");
+    let got = validate_base(&repo, "HEAD~1");
+    assert_eq!(got, vec![format!("immutable-field {REQUEST}:8:1")]);
+}
+
+#[test]
+fn deleting_a_record_is_refused_but_moving_it_is_not() {
+    let mut repo = repo();
+    repo.remove(REQUEST);
+    repo.commit_as("burak.yildiz", "sil");
+    assert_eq!(validate_base(&repo, "HEAD~1"), vec![format!("record-deleted {REQUEST}")]);
+
+    let mut repo = self::repo();
+    let wrong = "records/requests/2025/TLP-2026-0002.md";
+    repo.mv(REQUEST, wrong);
+    repo.commit_as("burak.yildiz", "yanlış klasör");
+    repo.mv(wrong, REQUEST);
+    repo.commit_as("burak.yildiz", "doğru klasöre taşı");
+    assert_eq!(validate_base(&repo, "HEAD~1"), Vec::<String>::new());
+}
+
+#[test]
+fn history_is_append_only() {
+    let mut repo = repo();
+    repo.edit(REQUEST, "note: Telefonla alındı", "note: E-posta ile alındı");
+    repo.commit_as("burak.yildiz", "notu düzelt");
+    assert_eq!(validate_base(&repo, "HEAD~1"), vec![format!("history-rewritten {REQUEST}:13:5")]);
+
+    let mut repo = self::repo();
+    repo.edit(
+        REQUEST,
+        "note: Telefonla alındı }\n",
+        "note: Telefonla alındı }\n  - { date: 2026-11-03, by: burak.yildiz, note: Birimle görüşüldü }\n",
+    );
+    repo.commit_as("burak.yildiz", "not ekle");
+    assert_eq!(validate_base(&repo, "HEAD~1"), Vec::<String>::new());
+}
+
+#[test]
+fn a_forged_approver_is_a_commit_author_finding() {
+    let mut repo = repo();
+    repo.edit(GRANT, "  - { date: 2026-10-01, by: ayse.yilmaz, outcome: keep }\n", "  - { date: 2026-10-01, by: ayse.yilmaz, outcome: keep }\n  - { date: 2026-11-20, by: ayse.yilmaz, outcome: keep }\n");
+    repo.commit_as("oguz.koc", "gözden geçirme");
+    let got = validate_base(&repo, "HEAD~1");
+    assert_eq!(got, vec![format!("commit-author {GRANT}:14:29")]);
+    let json = stdout(&repo.defter(&["validate", "--as-of", AS_OF, "--format", "json", "--base", "HEAD~1"]));
+    assert!(json.contains("by oguz.koc <oguz.koc@izmir.bel.tr>, who is not ayse.yilmaz"), "{json}");
+    assert!(json.contains("\"severity\": \"warning\""), "{json}");
+
+    // Made by the person it names: no finding.
+    let mut repo = self::repo();
+    repo.edit(GRANT, "  - { date: 2026-10-01, by: ayse.yilmaz, outcome: keep }\n", "  - { date: 2026-10-01, by: ayse.yilmaz, outcome: keep }\n  - { date: 2026-11-20, by: ayse.yilmaz, outcome: keep }\n");
+    repo.commit_as("ayse.yilmaz", "gözden geçirme");
+    assert_eq!(validate_base(&repo, "HEAD~1"), Vec::<String>::new());
+
+    // Teams that commit on behalf of others turn it off, or make it an error.
+    let mut repo = self::repo();
+    repo.write("defter.toml", "[rules]\ncommit-author = \"error\"\n");
+    repo.edit(GRANT, "granted_by: oguz.koc", "granted_by: ayse.yilmaz");
+    repo.commit_as("oguz.koc", "tanımlayan düzeltildi");
+    let output = repo.defter(&["validate", "--as-of", AS_OF, "--format", "json", "--base", "HEAD~1"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(findings(&output).contains(&format!("commit-author {GRANT}:9:13")));
+}
+
+#[test]
+fn a_rule_change_exploited_in_the_same_diff_is_reported() {
+    let mut repo = repo();
+    let rules =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/workflows.yaml"))
+            .unwrap();
+    // Let anyone close a request straight from `new`.
+    let loosened = rules.replacen("      - { name: reject, from: [new]", "      - { name: shortcut, from: [new], to: closed, by: [assignee], article: \"M5(1)(c)\" }\n      - { name: reject, from: [new]", 1);
+    repo.write("schemas/workflows.yaml", &loosened);
+    repo.edit(REQUEST, "status: new\n", "status: closed\nassignee: elif.kara\nresolution: { date: 2026-11-04, summary: Düzeltildi, tested_by: oguz.koc }\n");
+    repo.edit(
+        REQUEST,
+        "note: Telefonla alındı }\n",
+        "note: Telefonla alındı }\n  - { date: 2026-11-04, by: elif.kara, status: closed }\n",
+    );
+    repo.commit_as("elif.kara", "kısa yol");
+    // Under its own rules the change looks fine…
+    let head_only = findings(&repo.defter(&["validate", "--as-of", AS_OF, "--format", "json"]));
+    assert_eq!(head_only, Vec::<String>::new());
+    // …but not under the rules in force at the base.
+    let output = repo.defter(&["validate", "--as-of", AS_OF, "--format", "json", "--base", "HEAD~1"]);
+    let got = findings(&output);
+    assert!(got.contains(&format!("illegal-transition {REQUEST}:16:48")), "{got:?}");
+    // elif.kara also wrote oguz.koc in as the tester.
+    assert!(got.contains(&format!("commit-author {REQUEST}:13:65")), "{got:?}");
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert!(
+        stdout(&output).contains("allowed only by this change's own edit of schemas/workflows.yaml"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn head_can_be_a_revision_and_the_working_tree_is_not_read_then() {
+    let mut repo = repo();
+    assign(&mut repo, "burak.yildiz");
+    repo.commit_as("burak.yildiz", "ata");
+    repo.edit(REQUEST, "received: 2026-11-02", "received: 2026-01-01"); // uncommitted
+    assert_eq!(
+        findings(
+            &repo.defter(&["validate", "--as-of", AS_OF, "--format", "json", "--base", "HEAD~1", "--head", "HEAD"])
+        ),
+        Vec::<String>::new()
+    );
+    assert_eq!(validate_base(&repo, "HEAD~1"), vec![format!("immutable-field {REQUEST}:8:1")]);
+}
+
+#[test]
+fn log_tells_a_records_story_across_branches_a_merge_and_a_move() {
+    let mut repo = repo();
+    repo.git(&["checkout", "-q", "-b", "ata"]);
+    assign(&mut repo, "burak.yildiz");
+    repo.commit_as("burak.yildiz", "TLP-2026-0002 Elif'e atandı");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.edit(GRANT, "role: Birim yöneticisi", "role: Raporlama");
+    repo.commit_as("ayse.yilmaz", "YTK-2026-0001 rol daraltıldı");
+    repo.git(&["merge", "-q", "--no-ff", "-m", "Merge ata", "ata"]);
+    let wrong = "records/requests/2025/TLP-2026-0002.md";
+    repo.mv(REQUEST, wrong);
+    repo.commit_as("selin.aydin", "taşı");
+
+    let output = repo.defter(&["log", "TLP-2026-0002"]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = stdout(&output);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].contains("burak.yildiz <burak.yildiz@izmir.bel.tr>") && lines[0].ends_with("TLP-2026-0002 alındı"),
+        "{text}"
+    );
+    assert_eq!(lines[1].trim(), format!("created {REQUEST}"));
+    assert!(text.contains("status: new → assigned"), "{text}");
+    assert!(text.contains("assignee: — → elif.kara"), "{text}");
+    assert!(text.contains(&format!("moved {REQUEST} → {wrong}")), "{text}");
+    assert!(!text.contains("Merge ata"), "merges are not credited: {text}");
+    assert!(!text.contains("rol daraltıldı"), "{text}");
+
+    let grant = stdout(&repo.defter(&["log", "YTK-2026-0001"]));
+    assert!(grant.contains("role: Birim yöneticisi → Raporlama"), "{grant}");
+    assert_eq!(repo.defter(&["log", "TLP-2099-0001"]).status.code(), Some(2));
+}
