@@ -449,11 +449,11 @@ impl<'a> Site<'a> {
         let path = "grants/index.html";
         let root = root_of(path);
         let grants: Vec<&Record> = self.of_kind(Kind::Grant).collect();
-        let holding = |g: &&Record| matches!(g.fields.str_at("status"), Some("active" | "frozen"));
-        let mut system_ids: Vec<&str> = grants.iter().filter(holding).filter_map(|g| g.fields.str_at("system")).collect();
+        let holding = |g: &Record| matches!(g.fields.str_at("status"), Some("active" | "frozen"));
+        let mut system_ids: Vec<&str> = grants.iter().filter(|g| holding(g)).filter_map(|g| g.fields.str_at("system")).collect();
         system_ids.sort_unstable();
         system_ids.dedup();
-        let mut people: Vec<&str> = grants.iter().filter(holding).filter_map(|g| g.fields.str_at("grantee")).collect();
+        let mut people: Vec<&str> = grants.iter().filter(|g| holding(g)).filter_map(|g| g.fields.str_at("grantee")).collect();
         people.sort_unstable();
         people.dedup();
         let matrix = people
@@ -466,7 +466,7 @@ impl<'a> Site<'a> {
                     .map(|system| {
                         let roles: Vec<String> = grants
                             .iter()
-                            .filter(holding)
+                            .filter(|g| holding(g))
                             .filter(|g| g.fields.str_at("grantee") == Some(person) && g.fields.str_at("system") == Some(system))
                             .map(|g| {
                                 let role = g.fields.str_at("role").unwrap_or_default();
@@ -490,7 +490,7 @@ impl<'a> Site<'a> {
                 .collect(),
             leavers: grants
                 .iter()
-                .filter(holding)
+                .filter(|g| holding(g))
                 .filter(|g| g.fields.str_at("grantee").and_then(|p| self.index.is_active(p)) == Some(false))
                 .map(|g| self.grant_row(g, &root, "granted_on"))
                 .collect(),

@@ -20,7 +20,6 @@ macro_rules! embedded {
 
 embedded!(
     "base.html",
-    "macros.html",
     "home.html",
     "record.html",
     "list.html",

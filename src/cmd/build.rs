@@ -1,0 +1,53 @@
+//! `defter build`: validate, read the history, render the site, write it atomically.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::cli::BuildArgs;
+use crate::config::Config;
+use crate::git::Git;
+use crate::history::audit_trail;
+use crate::load::{self, rules::Ruleset};
+use crate::site::{self, Input, Templates};
+use crate::validate::Schemas;
+
+pub fn run(root: &Path, args: &BuildArgs) -> Result<ExitCode> {
+    let out = if args.out.is_absolute() { args.out.clone() } else { std::env::current_dir()?.join(&args.out) };
+    site::check_out_dir(&out, root)?;
+    let config = Config::load(root)?;
+    let rules = Ruleset::load(root)?;
+    let records = load::load_dir(root)?;
+    let schemas = Schemas::compile(&rules)?;
+    let diagnostics = crate::validate::check_all(&records, &rules, &schemas, &config, args.as_of);
+    let report = crate::diag::Report::new(diagnostics, records.records.len(), &config.overrides()?);
+    // The history is optional: a repository outside git still gets its site.
+    let (trail, commit) = match Git::open(root).and_then(|git| {
+        let head = git.resolve("HEAD")?;
+        Ok((audit_trail(&git, head)?, head.to_hex_with_len(8).to_string()))
+    }) {
+        Ok((trail, commit)) => (Some(trail), Some(commit)),
+        Err(_) => (None, None),
+    };
+    let mut base_url = args.base_url.clone().unwrap_or_else(|| config.site.base_url.clone());
+    if !base_url.ends_with('/') {
+        base_url.push('/');
+    }
+    let templates = Templates::load(root)?;
+    let input = Input {
+        records: &records,
+        rules: &rules,
+        schemas: &schemas,
+        config: &config,
+        report: &report,
+        trail: trail.as_ref(),
+        as_of: args.as_of,
+        commit,
+        base_url,
+    };
+    let files = site::render(&input, &templates)?;
+    site::write_atomically(&out, &files)?;
+    eprintln!("{} files written to {} ({})", files.len(), out.display(), report.summary_line());
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,180 @@
+//! Request KPIs per month and per service: inflow and outflow, the backlog over time,
+//! median days to close, the share closed by the due date, and counts by unit and type.
+//! The site's reports page and `defter report kpis` both read these.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::history::AuditTrail;
+use crate::load::Record;
+use crate::model::Kind;
+use crate::model::workflow::Workflows;
+
+/// One calendar month's numbers.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct MonthKpi {
+    /// `2026-03`
+    pub month: String,
+    pub received: usize,
+    pub closed: usize,
+    /// Requests open at the end of the month.
+    pub backlog: usize,
+    /// Median days from `received` to closing, for requests closed this month.
+    pub median_days_to_close: Option<f64>,
+    /// Of the requests closed this month that had a due date, the share closed by it (0–1).
+    pub on_time_share: Option<f64>,
+}
+
+/// A per-service (or per-unit, per-type) figure.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Figure {
+    pub key: String,
+    pub value: f64,
+    pub count: usize,
+}
+
+fn date(r: &Record, path: &str) -> Option<Date> {
+    r.fields.str_at(path)?.parse().ok()
+}
+
+/// When a request was closed: `resolution.date`, else the history entry that closed it.
+pub fn closed_on(r: &Record) -> Option<Date> {
+    if r.fields.str_at("status") != Some("closed") {
+        return None;
+    }
+    date(r, "resolution.date").or_else(|| {
+        r.fields.path("history[]").iter().rev().find(|e| e.str_at("status") == Some("closed")).and_then(|e| e.str_at("date")?.parse().ok())
+    })
+}
+
+fn month_of(d: Date) -> String {
+    format!("{:04}-{:02}", d.year(), d.month())
+}
+
+fn median(mut values: Vec<f64>) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    Some(if values.len() % 2 == 0 { (values[mid - 1] + values[mid]) / 2.0 } else { values[mid] })
+}
+
+fn days(from: Date, to: Date) -> f64 {
+    from.until((jiff::Unit::Day, to)).map_or(0.0, |s| f64::from(s.get_days()))
+}
+
+/// The state of each request over time: from the audit trail (the commit that changed
+/// `status`) where git has it, else from the dates its `history` records.
+fn status_changes(r: &Record, trail: Option<&AuditTrail>) -> Vec<(Date, String)> {
+    if let Some(trail) = trail {
+        let mut out = Vec::new();
+        for e in trail.of(r.id()).iter().rev() {
+            let commit = &trail.commits[e.commit];
+            let Ok(t) = jiff::Timestamp::from_second(commit.time) else { continue };
+            let day = t.to_zoned(jiff::tz::TimeZone::UTC).date();
+            if let Some(change) = e.fields.iter().find(|f| f.field == "status") {
+                if let Some(s) = change.new.as_ref().and_then(|v| v.as_str()) {
+                    out.push((day, s.to_string()));
+                }
+            }
+        }
+        if !out.is_empty() {
+            return out;
+        }
+    }
+    r.fields
+        .path("history[]")
+        .iter()
+        .filter_map(|e| Some((e.str_at("date")?.parse().ok()?, e.str_at("status")?.to_string())))
+        .collect()
+}
+
+/// Month by month, from the first request received (at most `months` months back) to
+/// the month of `as_of`.
+pub fn monthly(records: &[Record], workflows: &Workflows, trail: Option<&AuditTrail>, as_of: Date, months: usize) -> Vec<MonthKpi> {
+    let requests: Vec<&Record> = records.iter().filter(|r| r.kind == Kind::Request).collect();
+    let lifecycle = workflows.lifecycle("request");
+    let is_open = |s: &str| lifecycle.is_some_and(|l| l.is_open(s));
+    let first = requests.iter().filter_map(|r| date(r, "received")).min().unwrap_or(as_of);
+    let mut month_starts = Vec::new();
+    let mut cursor = Date::new(as_of.year(), as_of.month(), 1).unwrap_or(as_of);
+    let first_month = Date::new(first.year(), first.month(), 1).unwrap_or(first);
+    while cursor >= first_month && month_starts.len() < months {
+        month_starts.push(cursor);
+        cursor = cursor.checked_sub(jiff::Span::new().months(1)).unwrap_or(Date::MIN);
+    }
+    month_starts.reverse();
+    let changes: Vec<Vec<(Date, String)>> = requests.iter().map(|r| status_changes(r, trail)).collect();
+    month_starts
+        .into_iter()
+        .map(|start| {
+            let key = month_of(start);
+            let end = start.last_of_month().min(as_of);
+            let received = requests.iter().filter(|r| date(r, "received").is_some_and(|d| month_of(d) == key)).count();
+            let closed: Vec<&&Record> = requests.iter().filter(|r| closed_on(r).is_some_and(|d| month_of(d) == key)).collect();
+            let backlog = changes
+                .iter()
+                .filter(|c| c.iter().filter(|(d, _)| *d <= end).last().is_some_and(|(_, s)| is_open(s)))
+                .count();
+            let durations = closed.iter().filter_map(|r| Some(days(date(r, "received")?, closed_on(r)?))).collect();
+            let with_due: Vec<(Date, Date)> = closed.iter().filter_map(|r| Some((closed_on(r)?, date(r, "due")?))).collect();
+            let on_time_share = (!with_due.is_empty())
+                .then(|| with_due.iter().filter(|(c, d)| c <= d).count() as f64 / with_due.len() as f64);
+            MonthKpi { month: key, received, closed: closed.len(), backlog, median_days_to_close: median(durations), on_time_share }
+        })
+        .collect()
+}
+
+/// Median days to close per responsible service (unit id), over all closed requests.
+pub fn median_close_by_service(records: &[Record]) -> Vec<Figure> {
+    let mut by: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    for r in records.iter().filter(|r| r.kind == Kind::Request) {
+        if let (Some(service), Some(received), Some(closed)) = (r.fields.str_at("service"), date(r, "received"), closed_on(r)) {
+            by.entry(service.to_string()).or_default().push(days(received, closed));
+        }
+    }
+    by.into_iter().filter_map(|(key, v)| Some(Figure { count: v.len(), value: median(v)?, key })).collect()
+}
+
+/// The share (0–1) of closed requests with a due date that were closed by it, per service.
+pub fn on_time_by_service(records: &[Record]) -> Vec<Figure> {
+    let mut by: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for r in records.iter().filter(|r| r.kind == Kind::Request) {
+        if let (Some(service), Some(closed), Some(due)) = (r.fields.str_at("service"), closed_on(r), date(r, "due")) {
+            let e = by.entry(service.to_string()).or_default();
+            e.1 += 1;
+            if closed <= due {
+                e.0 += 1;
+            }
+        }
+    }
+    by.into_iter().map(|(key, (ok, all))| Figure { key, value: ok as f64 / all as f64, count: all }).collect()
+}
+
+/// How many requests each value of a field has (`unit`, `type`), largest first.
+pub fn count_by(records: &[Record], field: &str) -> Vec<Figure> {
+    let mut by: BTreeMap<String, usize> = BTreeMap::new();
+    for r in records.iter().filter(|r| r.kind == Kind::Request) {
+        if let Some(v) = r.fields.str_at(field) {
+            *by.entry(v.to_string()).or_default() += 1;
+        }
+    }
+    let mut out: Vec<Figure> = by.into_iter().map(|(key, n)| Figure { key, value: n as f64, count: n }).collect();
+    out.sort_by(|a, b| b.count.cmp(&a.count).then(a.key.cmp(&b.key)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn medians() {
+        assert_eq!(median(vec![]), None);
+        assert_eq!(median(vec![3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(vec![4.0, 1.0, 2.0, 3.0]), Some(2.5));
+    }
+}

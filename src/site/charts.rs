@@ -1,0 +1,141 @@
+//! Charts drawn at build time as inline SVG: no JavaScript, readable by screen readers
+//! (`role="img"` with a title and description; every chart also has its data table).
+
+use std::fmt::Write;
+
+use super::data::esc;
+
+const W: f64 = 640.0;
+const H: f64 = 240.0;
+const LEFT: f64 = 40.0;
+const BOTTOM: f64 = 40.0;
+const TOP: f64 = 12.0;
+
+/// Colours with at least 3:1 contrast against white (WCAG 1.4.11).
+const COLOURS: [&str; 3] = ["#0b4f8a", "#b35900", "#116329"];
+
+fn open(id: &str, title: &str, desc: &str, height: f64) -> String {
+    format!(
+        "<svg viewBox=\"0 0 {W} {height}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
+        esc(title),
+        esc(desc)
+    )
+}
+
+fn nice_max(max: f64) -> f64 {
+    if max <= 0.0 {
+        return 1.0;
+    }
+    let magnitude = 10f64.powf(max.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0].into_iter().map(|m| m * magnitude).find(|s| *s >= max / 4.0).unwrap_or(magnitude * 10.0);
+    (max / step).ceil() * step
+}
+
+fn axis(out: &mut String, max: f64, height: f64) {
+    let plot = height - BOTTOM - TOP;
+    for i in 0..=4 {
+        let v = max * f64::from(i) / 4.0;
+        let y = TOP + plot - plot * f64::from(i) / 4.0;
+        let _ = write!(out, "<line x1=\"{LEFT}\" x2=\"{W}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#d0d7de\"/>");
+        let _ = write!(out, "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>", LEFT - 4.0, y + 4.0, fmt(v));
+    }
+}
+
+fn fmt(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 { format!("{v:.0}") } else { format!("{v:.1}") }
+}
+
+/// Grouped vertical bars: one group per category, one bar per series.
+pub fn bars(id: &str, title: &str, desc: &str, categories: &[String], series: &[(String, Vec<f64>)]) -> String {
+    let mut out = open(id, title, desc, H);
+    let max = nice_max(series.iter().flat_map(|(_, v)| v.iter().copied()).fold(0.0, f64::max));
+    axis(&mut out, max, H);
+    let plot = H - BOTTOM - TOP;
+    let group = (W - LEFT) / categories.len().max(1) as f64;
+    let bar = (group * 0.8) / series.len().max(1) as f64;
+    for (c, category) in categories.iter().enumerate() {
+        let x0 = LEFT + group * c as f64 + group * 0.1;
+        for (s, (name, values)) in series.iter().enumerate() {
+            let v = values.get(c).copied().unwrap_or(0.0);
+            let h = plot * v / max;
+            let _ = write!(
+                out,
+                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\" fill=\"{}\"><title>{}: {} {}</title></rect>",
+                x0 + bar * s as f64,
+                TOP + plot - h,
+                bar.max(1.0),
+                COLOURS[s % COLOURS.len()],
+                esc(category),
+                fmt(v),
+                esc(name)
+            );
+        }
+        if categories.len() <= 12 || c % 2 == 0 {
+            let _ = write!(out, "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>", x0 + group * 0.4, H - BOTTOM + 16.0, esc(category));
+        }
+    }
+    for (s, (name, _)) in series.iter().enumerate() {
+        let x = LEFT + 130.0 * s as f64;
+        let _ = write!(out, "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"10\" height=\"10\" fill=\"{}\"/>", H - 14.0, COLOURS[s % COLOURS.len()]);
+        let _ = write!(out, "<text x=\"{:.1}\" y=\"{:.1}\">{}</text>", x + 14.0, H - 5.0, esc(name));
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// A line over the categories.
+pub fn line(id: &str, title: &str, desc: &str, categories: &[String], values: &[f64]) -> String {
+    let mut out = open(id, title, desc, H);
+    let max = nice_max(values.iter().copied().fold(0.0, f64::max));
+    axis(&mut out, max, H);
+    let plot = H - BOTTOM - TOP;
+    let step = (W - LEFT - 20.0) / (values.len().max(2) - 1) as f64;
+    let points: Vec<String> =
+        values.iter().enumerate().map(|(i, v)| format!("{:.1},{:.1}", LEFT + 10.0 + step * i as f64, TOP + plot - plot * v / max)).collect();
+    let _ = write!(out, "<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2.5\" points=\"{}\"/>", COLOURS[0], points.join(" "));
+    for (i, (category, v)) in categories.iter().zip(values).enumerate() {
+        let x = LEFT + 10.0 + step * i as f64;
+        let _ = write!(out, "<circle cx=\"{x:.1}\" cy=\"{:.1}\" r=\"3.5\" fill=\"{}\"><title>{}: {}</title></circle>", TOP + plot - plot * v / max, COLOURS[0], esc(category), fmt(*v));
+        if categories.len() <= 12 || i % 2 == 0 {
+            let _ = write!(out, "<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>", H - BOTTOM + 16.0, esc(category));
+        }
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// Horizontal bars, one per labelled value; `suffix` follows each value's text.
+pub fn hbars(id: &str, title: &str, desc: &str, items: &[(String, f64)], max: Option<f64>, suffix: &str) -> String {
+    let row = 24.0;
+    let height = TOP * 2.0 + row * items.len().max(1) as f64;
+    let mut out = open(id, title, desc, height);
+    let max = max.unwrap_or_else(|| nice_max(items.iter().map(|(_, v)| *v).fold(0.0, f64::max)));
+    let label_width = 230.0;
+    let span = W - label_width - 70.0;
+    for (i, (label, v)) in items.iter().enumerate() {
+        let y = TOP + row * i as f64;
+        let w = if max > 0.0 { span * v / max } else { 0.0 };
+        let _ = write!(out, "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>", label_width - 6.0, y + 15.0, esc(label));
+        let _ = write!(out, "<rect x=\"{label_width}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"16\" fill=\"{}\"/>", y + 3.0, COLOURS[0]);
+        let _ = write!(out, "<text x=\"{:.1}\" y=\"{:.1}\">{}{suffix}</text>", label_width + w + 4.0, y + 15.0, fmt(*v));
+    }
+    out.push_str("</svg>");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn charts_are_accessible_svg_with_escaped_labels() {
+        let svg = bars("c1", "Gelen <ve> kapanan", "Aylara göre", &["2026-01".into()], &[("Gelen".into(), vec![3.0]), ("Kapanan".into(), vec![1.0])]);
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        assert!(svg.contains("role=\"img\"") && svg.contains("aria-labelledby=\"c1-t c1-d\""));
+        assert!(svg.contains("Gelen &lt;ve&gt; kapanan"));
+        assert_eq!(nice_max(7.0), 8.0);
+        assert_eq!(nice_max(0.0), 1.0);
+        let h = hbars("c2", "t", "d", &[("Zabıta".into(), 0.5)], Some(1.0), "");
+        assert!(h.contains("Zabıta"));
+    }
+}

@@ -1,0 +1,286 @@
+//! Exports and feeds: every list as CSV (UTF-8 with a byte-order mark and `;` between
+//! cells, so Excel in a Turkish locale opens it with ç ğ ı İ ö ş ü intact; cells that
+//! start like a formula are neutralised) and JSON; an iCalendar feed of deadlines; Atom
+//! feeds of recent changes, site-wide and per requesting unit.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use anyhow::Result;
+use serde_json::{Map, Value as Json};
+
+use super::data::{Site, slug};
+use super::pages::Output;
+use crate::load::Record;
+use crate::model::Kind;
+
+/// A table: column names and rows of cells.
+pub struct Table {
+    pub name: &'static str,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// A cell Excel would run as a formula (`=`, `+`, `-`, `@`, tab, CR) gets a leading `'`.
+pub fn neutralise(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}") } else { cell.to_string() }
+}
+
+pub fn to_csv(table: &Table) -> Result<Vec<u8>> {
+    let mut writer = csv::WriterBuilder::new().delimiter(b';').terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    writer.write_record(&table.columns)?;
+    for row in &table.rows {
+        writer.write_record(row.iter().map(|c| neutralise(c)))?;
+    }
+    let mut bytes = "\u{feff}".as_bytes().to_vec();
+    bytes.extend(writer.into_inner().map_err(|e| anyhow::anyhow!("csv: {e}"))?);
+    Ok(bytes)
+}
+
+pub fn to_json(table: &Table) -> Vec<u8> {
+    let rows: Vec<Json> = table
+        .rows
+        .iter()
+        .map(|row| {
+            let mut object = Map::new();
+            for (c, v) in table.columns.iter().zip(row) {
+                object.insert(c.clone(), Json::String(v.clone()));
+            }
+            Json::Object(object)
+        })
+        .collect();
+    let mut text = serde_json::to_string_pretty(&rows).expect("strings serialise");
+    text.push('\n');
+    text.into_bytes()
+}
+
+impl Site<'_> {
+    fn table(&self, name: &'static str, kinds: &[Kind], fields: &[&str]) -> Table {
+        let mut columns = vec!["id".to_string()];
+        if kinds.len() > 1 {
+            columns.push("type".into());
+        }
+        columns.extend(fields.iter().map(|f| f.to_string()));
+        let rows = self
+            .sorted
+            .iter()
+            .filter(|r| kinds.contains(&r.kind))
+            .map(|r| {
+                let mut row = vec![r.id().to_string()];
+                if kinds.len() > 1 {
+                    row.push(r.kind.name().to_string());
+                }
+                row.extend(fields.iter().map(|f| cell(r, f)));
+                row
+            })
+            .collect();
+        Table { name, columns, rows }
+    }
+
+    pub fn tables(&self) -> Vec<Table> {
+        let inventory: Vec<Kind> = Kind::ALL.into_iter().filter(|k| k.is_inventory()).collect();
+        let mut tables = vec![
+            self.table(
+                "requests",
+                &[Kind::Request],
+                &["title", "type", "source", "unit", "requester", "received", "priority", "service", "assignee", "due", "project", "system", "status"],
+            ),
+            self.table("projects", &[Kind::Project], &["title", "kind", "owner_unit", "service", "analyst", "developers", "phase", "started"]),
+            self.table(
+                "grants",
+                &[Kind::Grant],
+                &["grantee", "system", "role", "source", "approved_by", "granted_by", "granted_on", "valid_until", "status"],
+            ),
+            self.table("inventory", &inventory, &["name", "owner", "status", "classification"]),
+            self.table("people", &[Kind::Person], &["name", "title", "unit", "roles", "active"]),
+            self.table("units", &[Kind::Unit], &["name", "type", "parent", "head"]),
+        ];
+        tables.push(Table {
+            name: "findings",
+            columns: ["rule", "severity", "path", "line", "column", "message"].map(String::from).to_vec(),
+            rows: self
+                .input
+                .report
+                .diagnostics
+                .iter()
+                .map(|d| {
+                    vec![
+                        d.rule.id().to_string(),
+                        d.severity.as_str().to_string(),
+                        d.path.clone(),
+                        d.pos.map(|p| p.line.to_string()).unwrap_or_default(),
+                        d.pos.map(|p| p.col.to_string()).unwrap_or_default(),
+                        d.message.clone(),
+                    ]
+                })
+                .collect(),
+        });
+        tables.push(Table {
+            name: "deadlines",
+            columns: ["date", "id", "what"].map(String::from).to_vec(),
+            rows: self.deadlines().into_iter().map(|d| vec![d.date.to_string(), d.record.id().to_string(), d.what]).collect(),
+        });
+        tables
+    }
+}
+
+/// A field as one cell: lists joined by `, `, booleans as `true`/`false`.
+fn cell(r: &Record, field: &str) -> String {
+    match r.fields.get(field) {
+        None => String::new(),
+        Some(node) => match node.scalar_text() {
+            Some(text) => text,
+            None => node.as_seq().iter().filter_map(|n| n.scalar_text()).collect::<Vec<_>>().join(", "),
+        },
+    }
+}
+
+/// iCalendar text: escape `\ ; ,` and newlines.
+fn ics_text(s: &str) -> String {
+    s.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace(['\r', '\n'], "\\n")
+}
+
+/// Folds a content line at 75 octets (RFC 5545 §3.1), on character boundaries.
+fn fold(line: &str) -> String {
+    let mut out = String::new();
+    let mut width = 0;
+    for c in line.chars() {
+        if width + c.len_utf8() > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += c.len_utf8();
+    }
+    out.push_str("\r\n");
+    out
+}
+
+fn xml(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
+}
+
+impl Site<'_> {
+    fn ics(&self) -> Vec<u8> {
+        let stamp = format!("{}T000000Z", self.input.as_of.strftime("%Y%m%d"));
+        let mut out = String::new();
+        for line in ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//defter//tr", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"] {
+            out.push_str(&fold(line));
+        }
+        out.push_str(&fold(&format!("X-WR-CALNAME:{}", ics_text(&self.input.config.site.title))));
+        for d in self.deadlines() {
+            let day = d.date.strftime("%Y%m%d").to_string();
+            let next = d.date.tomorrow().map(|t| t.strftime("%Y%m%d").to_string()).unwrap_or_else(|_| day.clone());
+            out.push_str(&fold("BEGIN:VEVENT"));
+            out.push_str(&fold(&format!("UID:{}-{}-{day}@defter", slug(d.record.id()), slug(&d.what))));
+            out.push_str(&fold(&format!("DTSTAMP:{stamp}")));
+            out.push_str(&fold(&format!("DTSTART;VALUE=DATE:{day}")));
+            out.push_str(&fold(&format!("DTEND;VALUE=DATE:{next}")));
+            out.push_str(&fold(&format!("SUMMARY:{}", ics_text(&format!("{}: {}", d.what, self.display(d.record))))));
+            out.push_str(&fold(&format!("URL:{}{}", self.input.base_url, self.url(d.record))));
+            out.push_str(&fold("END:VEVENT"));
+        }
+        out.push_str(&fold("END:VCALENDAR"));
+        out.into_bytes()
+    }
+
+    /// An Atom feed of the latest changes to the records `pick` selects.
+    fn atom(&self, path: &str, title: &str, pick: &dyn Fn(&Record) -> bool) -> Vec<u8> {
+        let base = &self.input.base_url;
+        let mut entries: Vec<(i64, String)> = Vec::new();
+        if let Some(trail) = self.input.trail {
+            let mut by_commit: BTreeMap<usize, Vec<&Record>> = BTreeMap::new();
+            for r in self.sorted.iter().filter(|r| pick(r)) {
+                for e in trail.of(r.id()) {
+                    by_commit.entry(e.commit).or_default().push(r);
+                }
+            }
+            for (i, records) in by_commit.into_iter().take(50) {
+                let c = &trail.commits[i];
+                let updated = jiff::Timestamp::from_second(c.time).map(|t| t.to_string()).unwrap_or_default();
+                for r in records {
+                    let mut entry = String::new();
+                    let url = format!("{base}{}", self.url(r));
+                    let _ = write!(
+                        entry,
+                        "  <entry>\n    <id>urn:defter:{}:{}</id>\n    <title>{}</title>\n    <updated>{updated}</updated>\n    <author><name>{}</name></author>\n    <link href=\"{}\"/>\n    <summary>{}</summary>\n  </entry>\n",
+                        c.id,
+                        xml(&slug(r.id())),
+                        xml(&self.display(r)),
+                        xml(&c.author_name),
+                        xml(&url),
+                        xml(&c.summary)
+                    );
+                    entries.push((c.time, entry));
+                }
+            }
+        }
+        let updated = entries
+            .iter()
+            .map(|(t, _)| *t)
+            .max()
+            .and_then(|t| jiff::Timestamp::from_second(t).ok())
+            .map_or_else(|| format!("{}T00:00:00Z", self.input.as_of), |t| t.to_string());
+        let mut out = format!(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <id>{}</id>\n  <title>{}</title>\n  <updated>{updated}</updated>\n  <link rel=\"self\" href=\"{}\"/>\n  <link href=\"{}\"/>\n",
+            xml(&format!("{base}{path}")),
+            xml(title),
+            xml(&format!("{base}{path}")),
+            xml(base)
+        );
+        for (_, entry) in entries {
+            out.push_str(&entry);
+        }
+        out.push_str("</feed>\n");
+        out.into_bytes()
+    }
+}
+
+pub fn render(site: &Site) -> Result<Vec<Output>> {
+    let mut out = Vec::new();
+    for table in site.tables() {
+        out.push((format!("exports/{}.csv", table.name), to_csv(&table)?));
+        out.push((format!("exports/{}.json", table.name), to_json(&table)));
+    }
+    out.push(("deadlines.ics".into(), site.ics()));
+    let title = format!("{} — {}", site.input.config.site.title, site.t("recent_changes"));
+    out.push(("feed.xml".into(), site.atom("feed.xml", &title, &|_| true)));
+    for unit in site.of_kind(Kind::Unit) {
+        let has_requests = site.of_kind(Kind::Request).any(|r| r.fields.str_at("unit") == Some(unit.id()));
+        if has_requests {
+            let path = format!("feeds/{}.xml", slug(unit.id()));
+            let title = format!("{} — {}", site.title(unit), site.t("our_requests"));
+            let id = unit.id();
+            out.push((path.clone(), site.atom(&path, &title, &|r| r.kind == Kind::Request && r.fields.str_at("unit") == Some(id))));
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_is_excel_safe() {
+        let table = Table {
+            name: "t",
+            columns: vec!["a".into(), "b".into()],
+            rows: vec![vec!["=HYPERLINK(\"http://x\")".into(), "Şikâyet; \"alıntı\"".into()], vec!["-1".into(), "@x".into()]],
+        };
+        let text = String::from_utf8(to_csv(&table).unwrap()).unwrap();
+        assert!(text.starts_with('\u{feff}'));
+        assert!(text.contains("'=HYPERLINK"), "{text}");
+        assert!(text.contains("\"Şikâyet; \"\"alıntı\"\"\""), "{text}");
+        assert!(text.contains("'-1;'@x\r\n"), "{text}");
+    }
+
+    #[test]
+    fn ics_lines_are_escaped_and_folded() {
+        assert_eq!(ics_text("a;b,c\nd"), "a\\;b\\,c\\nd");
+        let long = format!("SUMMARY:{}", "ş".repeat(60));
+        let folded = fold(&long);
+        assert!(folded.split("\r\n").all(|l| l.len() <= 75));
+        assert_eq!(folded.replace("\r\n ", "").trim_end(), long);
+    }
+}

@@ -1,0 +1,99 @@
+//! The reports page: request KPIs from `crate::report::kpi` drawn as inline SVG charts,
+//! each followed by its data table.
+
+use anyhow::Result;
+use serde::Serialize;
+
+use super::charts;
+use super::data::Site;
+use super::pages::{Layout, Output};
+use super::templates::Templates;
+use crate::report::kpi::{self, Figure};
+
+#[derive(Serialize)]
+struct Chart {
+    id: String,
+    title: String,
+    svg: String,
+    headers: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+#[derive(Serialize)]
+struct ReportsPage {
+    page: Layout,
+    charts: Vec<Chart>,
+}
+
+/// Months shown on the charts.
+const MONTHS: usize = 18;
+
+fn pct(v: f64) -> String {
+    format!("%{:.0}", v * 100.0)
+}
+
+impl Site<'_> {
+    fn figures_chart(&self, id: &str, title: String, figures: &[Figure], max: Option<f64>, percent: bool) -> Chart {
+        let items: Vec<(String, f64)> = figures.iter().map(|f| (self.name_of(&f.key), if percent { f.value * 100.0 } else { f.value })).collect();
+        let svg = charts::hbars(id, &title, &title, &items, max.map(|m| if percent { m * 100.0 } else { m }), if percent { "%" } else { "" });
+        let rows = figures
+            .iter()
+            .map(|f| vec![self.name_of(&f.key), if percent { pct(f.value) } else { format!("{:.1}", f.value) }, f.count.to_string()])
+            .collect();
+        Chart { id: id.into(), title, svg, headers: vec![String::new(), self.t("count"), self.t("total")], rows }
+    }
+
+    fn labelled(&self, field: &str, figures: Vec<Figure>) -> Vec<Figure> {
+        figures
+            .into_iter()
+            .map(|f| Figure { key: self.value_label(crate::model::Kind::Request, &format!("/{field}"), &f.key), ..f })
+            .collect()
+    }
+
+    pub fn reports(&self, templates: &Templates) -> Result<Output> {
+        let path = "reports.html";
+        let records = &self.input.records.records;
+        let months = kpi::monthly(records, &self.input.rules.workflows, self.input.trail, self.input.as_of, MONTHS);
+        let categories: Vec<String> = months.iter().map(|m| m.month.clone()).collect();
+        let (received, closed) = (self.t("received_label"), self.t("closed_label"));
+        let mut charts = Vec::new();
+        let title = self.t("inflow_outflow");
+        charts.push(Chart {
+            id: "inflow".into(),
+            svg: charts::bars(
+                "inflow",
+                &title,
+                &title,
+                &categories,
+                &[
+                    (received.clone(), months.iter().map(|m| m.received as f64).collect()),
+                    (closed.clone(), months.iter().map(|m| m.closed as f64).collect()),
+                ],
+            ),
+            headers: vec![self.t("when"), received, closed],
+            rows: months.iter().map(|m| vec![m.month.clone(), m.received.to_string(), m.closed.to_string()]).collect(),
+            title,
+        });
+        let title = self.t("backlog");
+        charts.push(Chart {
+            id: "backlog".into(),
+            svg: charts::line("backlog", &title, &title, &categories, &months.iter().map(|m| m.backlog as f64).collect::<Vec<_>>()),
+            headers: vec![self.t("when"), self.t("count")],
+            rows: months.iter().map(|m| vec![m.month.clone(), m.backlog.to_string()]).collect(),
+            title,
+        });
+        charts.push(self.figures_chart("median", self.t("median_close"), &kpi::median_close_by_service(records), None, false));
+        charts.push(self.figures_chart("ontime", self.t("on_time"), &kpi::on_time_by_service(records), Some(1.0), true));
+        let by_unit = kpi::count_by(records, "unit");
+        charts.push(self.figures_chart("units", self.t("by_unit"), &by_unit, None, false));
+        let by_type = self.labelled("type", kpi::count_by(records, "type"));
+        charts.push(self.figures_chart("types", self.t("by_type"), &by_type, None, false));
+        for chart in &mut charts {
+            if chart.id == "units" || chart.id == "types" || chart.id == "median" {
+                chart.headers = vec![String::new(), self.t("count"), self.t("total")];
+            }
+        }
+        let view = ReportsPage { page: self.layout(path, &self.t("reports"), path), charts };
+        Ok((path.into(), templates.render("reports.html", &view)?.into_bytes()))
+    }
+}
