@@ -14,6 +14,14 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub repo: Option<PathBuf>,
 
+    /// Print only results and errors: no progress, notes or hints on stderr.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Also say on stderr what is being done and how long it took.
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -24,19 +32,64 @@ const EXAMPLES: &str = "Examples:
   defter validate --format github          annotations for a pull request
   defter validate --base origin/main       also check the changes since main
   defter log TLP-2026-0042                 a record's story from git
-  defter explain separation-of-duties      what a rule checks, and why";
+  defter build --as-of 2026-11-30          the intranet site, into ./site
+  defter explain separation-of-duties      what a rule checks, and why
+  defter init kayitlar                     start a new records repository
+  defter new request --title \"Rapor ekranı\" --unit zabita-dairesi --type change
+  defter report open-requests              open requests by service and status
+  defter codeowners --check                is CODEOWNERS in step with the organisation?";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check every record against the schemas and the directive's workflow rules.
-    #[command(after_help = "Exit status: 0 no errors (warnings allowed), 1 errors found, 2 defter could not run.")]
+    #[command(after_help = VALIDATE_HELP)]
     Validate(ValidateArgs),
+    /// Build the intranet site from the records (validates first; findings are shown on the site).
+    Build(BuildArgs),
+    /// Build the site, serve it on localhost and rebuild it (reloading open pages) when
+    /// a record, schema, template or defter.toml changes.
+    Serve(ServeArgs),
     /// Show a record's history from git: who changed what, when, in which commit.
+    #[command(after_help = LOG_EXAMPLES)]
     Log(LogArgs),
     /// Explain a rule: what it checks and the article of the directive it enforces.
+    #[command(after_help = EXPLAIN_EXAMPLES)]
     Explain {
         /// The rule id (omit to list every rule).
         rule: Option<String>,
+    },
+    /// Create a new records repository: configuration, schemas, a small organisation, one
+    /// record of each kind, CI workflows, a pull-request template and CODEOWNERS.
+    #[command(after_help = INIT_EXAMPLES)]
+    Init(InitArgs),
+    /// Create a record from its kind's template, with the next free id, valid from the start.
+    #[command(after_help = NEW_EXAMPLES)]
+    New(NewArgs),
+    /// Print a report: open requests, workload, reviews due, expiring items, monthly KPIs.
+    #[command(after_help = REPORT_EXAMPLES)]
+    Report(ReportArgs),
+    /// Write CODEOWNERS from the organisation data (who reviews changes to which folder).
+    #[command(after_help = CODEOWNERS_EXAMPLES)]
+    Codeowners(CodeownersArgs),
+    /// Print a shell completion script.
+    #[command(after_help = "Examples:
+  defter completions bash > ~/.local/share/bash-completion/completions/defter
+  defter completions zsh > ~/.zfunc/_defter
+  defter completions fish > ~/.config/fish/completions/defter.fish
+  defter completions powershell >> $PROFILE")]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), or write one page per command into a folder.
+    #[command(after_help = "Examples:
+  defter man | man -l -
+  defter man --out /usr/local/share/man/man1")]
+    Man {
+        /// Write defter.1 and defter-<command>.1 into this folder instead.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
     },
 }
 
@@ -62,6 +115,39 @@ pub struct ValidateArgs {
 }
 
 #[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    /// Where the site is written (replaced as a whole when the build succeeds).
+    #[arg(long, value_name = "DIR", default_value = "site")]
+    pub out: std::path::PathBuf,
+
+    /// The date the site is built as of (time rules, calendar, "today").
+    #[arg(long, value_name = "YYYY-MM-DD", default_value_t = today())]
+    pub as_of: jiff::civil::Date,
+
+    /// Absolute URL the site is served from, for feeds and calendar links (default:
+    /// `[site] base_url` in defter.toml).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+
+    /// Leave personal data off every page, export and feed (e-mail addresses, phone
+    /// numbers, git identities), for readers beyond the directorate's staff. Also set by
+    /// `[site] personal_data = false`.
+    #[arg(long)]
+    pub public: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// The port on 127.0.0.1.
+    #[arg(long, default_value_t = 3000)]
+    pub port: u16,
+
+    /// The date the site is built as of.
+    #[arg(long, value_name = "YYYY-MM-DD", default_value_t = today())]
+    pub as_of: jiff::civil::Date,
+}
+
+#[derive(Debug, clap::Args)]
 pub struct LogArgs {
     /// The record's id (`TLP-2026-0042`, `ayse.yilmaz`, `PRJ-0003`…).
     pub id: String,
@@ -84,4 +170,276 @@ pub enum Format {
 /// Today in the machine's time zone.
 pub fn today() -> jiff::civil::Date {
     jiff::Zoned::now().date()
+}
+
+const VALIDATE_HELP: &str = "Examples:
+  defter validate                          every record, as of today
+  defter validate --as-of 2026-11-30       reproducible: the time rules use that date
+  defter validate --format json            one JSON document, for tools
+  defter validate --base origin/main       also check the changes since main (needs git history)
+
+Exit status: 0 no errors (warnings allowed), 1 errors found, 2 defter could not run.";
+
+const LOG_EXAMPLES: &str = "Examples:
+  defter log TLP-2026-0042                 every commit that touched the request
+  defter log ayse.yilmaz --rev origin/main a person's record, up to main";
+
+const EXPLAIN_EXAMPLES: &str = "Examples:
+  defter explain                           every rule, its severity and what it catches
+  defter explain separation-of-duties      what it checks, the article, a bad and a fixed example";
+
+const INIT_EXAMPLES: &str = "Examples:
+  defter init kayitlar                     a new repository in ./kayitlar
+  defter init                              here (refuses to overwrite any file)
+  defter init --templates                  also copy the site templates, to edit them
+
+Then: cd kayitlar && git init && defter validate";
+
+const NEW_EXAMPLES: &str = "Examples:
+  defter new request --title \"Denetim raporu ekranı\" --unit zabita-dairesi --type change
+  defter new request --title \"Ruhsat sorgusu hatası\" --unit imar-dairesi --type defect \\
+      --source official_letter --letter-number E-123-456 --letter-date 2026-03-02
+  defter new grant --grantee mehmet.demir --system app-bbys-zabita --role \"Rapor okuma\"
+  defter new project --title \"Saha denetim uygulaması\" --kind mobile --owner-unit zabita-dairesi
+
+The author is the person whose `git_emails` hold git's user.email (or --by). The record is
+checked before it is written; the path is printed.";
+
+const REPORT_EXAMPLES: &str = "Examples:
+  defter report                            list the reports
+  defter report open-requests              open requests by service and status
+  defter report workload --format markdown open work per person, as a Markdown table
+  defter report reviews-due --within 60d   reviews due in the next 60 days (and overdue ones)
+  defter report expiring --format csv      certificates, domains, grants ending soon
+  defter report kpis --as-of 2026-11-30 --format json";
+
+const CODEOWNERS_EXAMPLES: &str = "Examples:
+  defter codeowners                        write CODEOWNERS (or the one the repository has)
+  defter codeowners --check                exit 1 if it is stale (for hooks and CI)
+  defter codeowners --stdout               print it instead";
+
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// The folder to create the repository in (created if missing).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+
+    /// Also copy the site's templates into site-templates/, to edit them.
+    #[arg(long)]
+    pub templates: bool,
+
+    /// The date the example records are written around (default today).
+    #[arg(long, value_name = "YYYY-MM-DD", default_value_t = today())]
+    pub as_of: jiff::civil::Date,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct NewArgs {
+    #[command(subcommand)]
+    pub kind: NewKind,
+}
+
+/// Flags every `defter new` takes.
+#[derive(Debug, clap::Args)]
+pub struct NewCommon {
+    /// The record's date (received, started, history), as YYYY-MM-DD (default today).
+    #[arg(long, value_name = "YYYY-MM-DD", default_value_t = today(), global = true)]
+    pub as_of: jiff::civil::Date,
+
+    /// Who creates it (a person id); default: the person whose `git_emails` hold git's
+    /// user.email.
+    #[arg(long, value_name = "PERSON", global = true)]
+    pub by: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NewKind {
+    /// A request (talep), status `new`: records/requests/<year>/TLP-<year>-<nnnn>.md.
+    Request(NewRequest),
+    /// A permission grant (yetki), status `requested`: records/grants/<year>/YTK-<year>-<nnnn>.yaml.
+    Grant(NewGrant),
+    /// A project, phase `proposed`: records/projects/PRJ-<nnnn>/index.md.
+    Project(NewProject),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct NewRequest {
+    #[command(flatten)]
+    pub common: NewCommon,
+    /// Short title.
+    #[arg(long, required = true)]
+    pub title: Option<String>,
+    /// new_software, change, db_change, defect, data_update, web_content, integration,
+    /// training or consultancy.
+    #[arg(long = "type", value_name = "TYPE", required = true)]
+    pub kind: Option<String>,
+    /// The requesting unit (unit id).
+    #[arg(long, required = true)]
+    pub unit: Option<String>,
+    /// Who asked (person id); default: the unit's head, or its only unit official.
+    #[arg(long, value_name = "PERSON")]
+    pub requester: Option<String>,
+    /// intranet, support_portal, him, official_letter, phone or email.
+    #[arg(long, default_value = "intranet")]
+    pub source: String,
+    /// The official letter's number (with --source official_letter).
+    #[arg(long, value_name = "NUMBER")]
+    pub letter_number: Option<String>,
+    /// The official letter's date.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub letter_date: Option<String>,
+    /// low, normal, high or urgent.
+    #[arg(long, default_value = "normal")]
+    pub priority: String,
+    /// The responsible service (unit id); default: the author's service, else the
+    /// analysis service.
+    #[arg(long, value_name = "UNIT")]
+    pub service: Option<String>,
+    /// Due date.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub due: Option<String>,
+    /// The application concerned (inventory id).
+    #[arg(long, value_name = "APP")]
+    pub system: Option<String>,
+    /// The project it belongs to.
+    #[arg(long, value_name = "PRJ-NNNN")]
+    pub project: Option<String>,
+    /// A note for the first history entry.
+    #[arg(long)]
+    pub note: Option<String>,
+    /// The description (Markdown body).
+    #[arg(long)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct NewGrant {
+    #[command(flatten)]
+    pub common: NewCommon,
+    /// Who gets the permission (person id).
+    #[arg(long, value_name = "PERSON", required = true)]
+    pub grantee: Option<String>,
+    /// The application (inventory id).
+    #[arg(long, value_name = "APP", required = true)]
+    pub system: Option<String>,
+    /// The role or permission level in that system.
+    #[arg(long, required = true)]
+    pub role: Option<String>,
+    /// The scope (e.g. only the grantee's unit).
+    #[arg(long)]
+    pub scope: Option<String>,
+    /// intranet or official_letter.
+    #[arg(long, default_value = "intranet")]
+    pub source: String,
+    /// Who asked for it (person id); default: the grantee.
+    #[arg(long, value_name = "PERSON")]
+    pub requested_by: Option<String>,
+    /// Last day of validity.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub valid_until: Option<String>,
+    /// A note for the first history entry.
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct NewProject {
+    #[command(flatten)]
+    pub common: NewCommon,
+    /// The project's name.
+    #[arg(long, required = true)]
+    pub title: Option<String>,
+    /// e_municipality, e_government, web, intranet, kiosk, mobile, integration,
+    /// data_science, image_processing, ai or internal.
+    #[arg(long, required = true)]
+    pub kind: Option<String>,
+    /// The unit that asked for it and owns it (unit id).
+    #[arg(long, value_name = "UNIT", required = true)]
+    pub owner_unit: Option<String>,
+    /// The responsible service (unit id); default: the author's service, else the
+    /// analysis service.
+    #[arg(long, value_name = "UNIT")]
+    pub service: Option<String>,
+    /// The analyst (person id of the analysis service).
+    #[arg(long, value_name = "PERSON")]
+    pub analyst: Option<String>,
+    /// Target date.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub target_date: Option<String>,
+    /// The overview (Markdown body).
+    #[arg(long)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// The report (omit to list them).
+    #[arg(value_enum)]
+    pub name: Option<ReportName>,
+
+    /// How the report is printed.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+
+    /// The window of reviews-due and expiring: `30d`, `8w` or `30` (days); default the
+    /// `expiring_days` of defter.toml.
+    #[arg(long, value_name = "DAYS", value_parser = parse_days)]
+    pub within: Option<i64>,
+
+    /// The date the report is made as of, as YYYY-MM-DD.
+    #[arg(long, value_name = "YYYY-MM-DD", default_value_t = today())]
+    pub as_of: jiff::civil::Date,
+
+    /// kpis: how many months back.
+    #[arg(long, value_name = "N", default_value_t = 12)]
+    pub months: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportName {
+    /// Open requests by responsible service and status.
+    OpenRequests,
+    /// Open requests and projects per person.
+    Workload,
+    /// Grants, accounts, repositories, web-service clients and continuity plans due for review.
+    ReviewsDue,
+    /// Certificates, domains and grants ending within the window (or already past).
+    Expiring,
+    /// Per month: requests received and closed, backlog, median days to close, share closed by the due date.
+    Kpis,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Aligned columns.
+    Table,
+    /// Comma-separated values with a header line.
+    Csv,
+    /// One JSON document (the report's data).
+    Json,
+    /// A Markdown table.
+    Markdown,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CodeownersArgs {
+    /// Write nothing: exit 1 if the file is missing or stale.
+    #[arg(long, conflicts_with = "stdout")]
+    pub check: bool,
+
+    /// Print the file instead of writing it.
+    #[arg(long)]
+    pub stdout: bool,
+}
+
+/// `30d`, `8w` or `30` → days.
+fn parse_days(text: &str) -> Result<i64, String> {
+    let (number, unit) = match text.strip_suffix('d') {
+        Some(n) => (n, 1),
+        None => match text.strip_suffix('w') {
+            Some(n) => (n, 7),
+            None => (text, 1),
+        },
+    };
+    number.parse::<i64>().map(|n| n * unit).map_err(|_| format!("`{text}` is not a number of days (30d, 8w or 30)"))
 }

@@ -31,6 +31,10 @@ pub struct Site {
     /// `tr` (default) or `en`.
     pub language: String,
     pub base_url: String,
+    /// Whether the site shows personal contact details (e-mail addresses, phone numbers,
+    /// git identities). `false` builds every site as `build --public` does: for a
+    /// readership wider than the staff who keep the records (KVKK, docs/security.md).
+    pub personal_data: bool,
 }
 
 impl Default for Site {
@@ -40,6 +44,7 @@ impl Default for Site {
             organisation: "İzmir Büyükşehir Belediyesi".into(),
             language: "tr".into(),
             base_url: "/".into(),
+            personal_data: true,
         }
     }
 }

@@ -97,6 +97,17 @@ impl Git {
         Ok(out)
     }
 
+    /// The e-mail address the next commit will be authored with: `GIT_AUTHOR_EMAIL`, else
+    /// `user.email` from git's configuration.
+    pub fn user_email(&self) -> Option<String> {
+        if let Some(email) = std::env::var("GIT_AUTHOR_EMAIL").ok().filter(|e| !e.trim().is_empty()) {
+            return Some(email);
+        }
+        let config = self.repo.config_snapshot();
+        let email = config.string("user.email")?.to_str_lossy().trim().to_string();
+        (!email.is_empty()).then_some(email)
+    }
+
     /// A blob's bytes.
     pub fn blob(&self, id: ObjectId) -> Result<Vec<u8>> {
         Ok(self.repo.find_blob(id)?.detach().data)

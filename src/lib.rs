@@ -11,4 +11,7 @@ pub mod git;
 pub mod history;
 pub mod load;
 pub mod model;
+pub mod report;
+pub mod scaffold;
+pub mod site;
 pub mod validate;

@@ -4,9 +4,11 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Result;
+use jiff::civil::Date;
 
 use crate::cli::BuildArgs;
 use crate::config::Config;
+use crate::diag::Report;
 use crate::git::Git;
 use crate::history::audit_trail;
 use crate::load::{self, rules::Ruleset};
@@ -16,12 +18,32 @@ use crate::validate::Schemas;
 pub fn run(root: &Path, args: &BuildArgs) -> Result<ExitCode> {
     let out = if args.out.is_absolute() { args.out.clone() } else { std::env::current_dir()?.join(&args.out) };
     site::check_out_dir(&out, root)?;
+    let (files, report) = build_site(root, &out, args.as_of, args.base_url.as_deref(), false, args.public)?;
+    eprintln!("{files} files written to {} ({})", out.display(), report.summary_line());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Builds the site of the repository at `root` into `out`; returns the number of files
+/// and the validation report shown on it.
+pub fn build(root: &Path, out: &Path, as_of: Date, base_url: Option<&str>, live_reload: bool) -> Result<(usize, Report)> {
+    build_site(root, out, as_of, base_url, live_reload, false)
+}
+
+/// [`build`]; `public` leaves personal data off the site (`--public`).
+fn build_site(
+    root: &Path,
+    out: &Path,
+    as_of: Date,
+    base_url: Option<&str>,
+    live_reload: bool,
+    public: bool,
+) -> Result<(usize, Report)> {
     let config = Config::load(root)?;
     let rules = Ruleset::load(root)?;
     let records = load::load_dir(root)?;
     let schemas = Schemas::compile(&rules)?;
-    let diagnostics = crate::validate::check_all(&records, &rules, &schemas, &config, args.as_of);
-    let report = crate::diag::Report::new(diagnostics, records.records.len(), &config.overrides()?);
+    let diagnostics = crate::validate::check_all(&records, &rules, &schemas, &config, as_of);
+    let report = Report::new(diagnostics, records.records.len(), &config.overrides()?);
     // The history is optional: a repository outside git still gets its site.
     let (trail, commit) = match Git::open(root).and_then(|git| {
         let head = git.resolve("HEAD")?;
@@ -30,7 +52,7 @@ pub fn run(root: &Path, args: &BuildArgs) -> Result<ExitCode> {
         Ok((trail, commit)) => (Some(trail), Some(commit)),
         Err(_) => (None, None),
     };
-    let mut base_url = args.base_url.clone().unwrap_or_else(|| config.site.base_url.clone());
+    let mut base_url = base_url.map_or_else(|| config.site.base_url.clone(), str::to_string);
     if !base_url.ends_with('/') {
         base_url.push('/');
     }
@@ -42,12 +64,13 @@ pub fn run(root: &Path, args: &BuildArgs) -> Result<ExitCode> {
         config: &config,
         report: &report,
         trail: trail.as_ref(),
-        as_of: args.as_of,
+        as_of,
         commit,
         base_url,
+        live_reload,
+        public,
     };
     let files = site::render(&input, &templates)?;
-    site::write_atomically(&out, &files)?;
-    eprintln!("{} files written to {} ({})", files.len(), out.display(), report.summary_line());
-    Ok(ExitCode::SUCCESS)
+    site::write_atomically(out, &files)?;
+    Ok((files.len(), report))
 }

@@ -1,10 +1,11 @@
-//! `defter explain [RULE]`: what a rule checks and the article it enforces.
+//! `defter explain [RULE]`: what a rule checks, the article it enforces, and a bad and a
+//! fixed example (the rule's section of docs/rules.md, embedded in the binary).
 
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 
-use crate::diag::Rule;
+use crate::diag::{Rule, explain};
 
 pub fn run(rule: Option<&str>) -> Result<ExitCode> {
     let Some(id) = rule else {
@@ -22,6 +23,9 @@ pub fn run(rule: Option<&str>) -> Result<ExitCode> {
     if rule.needs_history() {
         println!("runs with: defter validate --base REV (needs git history)");
     }
-    println!("more, with a bad and a fixed example: docs/rules.md#{}", rule.id());
+    if let Some(text) = explain::section(rule) {
+        println!("\n{text}\n");
+    }
+    println!("docs/rules.md#{}", rule.id());
     Ok(ExitCode::SUCCESS)
 }

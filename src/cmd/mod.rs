@@ -1,8 +1,16 @@
 //! One module per subcommand: load → do one thing → an exit status. Only this layer (and
 //! the diagnostic renderers it calls) prints.
 
+mod build;
+mod codeowners;
 mod explain;
+mod generate;
+mod init;
 mod log;
+mod new;
+mod report;
+mod ui;
+mod serve;
 mod validate;
 
 use std::path::{Path, PathBuf};
@@ -11,13 +19,23 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 
 use crate::cli::{Cli, Command};
+pub use ui::Ui;
 
 /// Runs a parsed command line. `Ok(code)` is 0 or 1; an `Err` becomes exit status 2.
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    let ui = Ui { quiet: cli.quiet, verbose: cli.verbose };
     match cli.command {
-        Command::Validate(args) => validate::run(&repo_root(cli.repo.as_deref())?, &args),
+        Command::Validate(args) => validate::run(&repo_root(cli.repo.as_deref())?, &args, ui),
+        Command::Build(args) => build::run(&repo_root(cli.repo.as_deref())?, &args),
+        Command::Serve(args) => serve::run(&repo_root(cli.repo.as_deref())?, &args),
         Command::Log(args) => log::run(&repo_root(cli.repo.as_deref())?, &args),
         Command::Explain { rule } => explain::run(rule.as_deref()),
+        Command::Init(args) => init::run(&args, ui),
+        Command::New(args) => new::run(&repo_root(cli.repo.as_deref())?, &args, ui),
+        Command::Report(args) => report::run(&repo_root(cli.repo.as_deref())?, &args),
+        Command::Codeowners(args) => codeowners::run(&repo_root(cli.repo.as_deref())?, &args, ui),
+        Command::Completions { shell } => Ok(generate::completions(shell)),
+        Command::Man { out } => generate::man(out.as_deref()),
     }
 }
 

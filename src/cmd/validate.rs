@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use gix::ObjectId;
 
+use super::Ui;
 use crate::cli::{Format, ValidateArgs};
 use crate::config::{self, Config};
 use crate::diag::{self, Report};
@@ -15,13 +16,17 @@ use crate::git::Git;
 use crate::load::{self, RawFile, Records, rules::Ruleset};
 use crate::validate::{Schemas, base};
 
-pub fn run(root: &Path, args: &ValidateArgs) -> Result<ExitCode> {
+pub fn run(root: &Path, args: &ValidateArgs, ui: Ui) -> Result<ExitCode> {
     let (report, records) = match &args.base {
         None => {
             let config = Config::load(root)?;
             let rules = Ruleset::load(root)?;
-            let records = load::load_dir(root)?;
-            (crate::validate::validate(&records, &rules, &config, args.as_of)?, records)
+            let bar = ui.progress();
+            let records = load::load_dir_with(root, &bar)?;
+            let schemas = Schemas::compile(&rules)?;
+            let findings = crate::validate::check_all_with(&records, &rules, &schemas, &config, args.as_of, &bar);
+            bar.finish();
+            (Report::new(findings, records.records.len(), &config.overrides()?), records)
         }
         Some(base_rev) => against_base(root, base_rev, args)?,
     };
@@ -43,14 +48,19 @@ struct Snapshot {
 }
 
 fn snapshot_at(git: &Git, commit: ObjectId) -> Result<Snapshot> {
-    let files = git.files_at(commit, &["records", load::rules::SCHEMAS_DIR, config::FILE])?;
+    let mut wanted = vec!["records", load::rules::SCHEMAS_DIR, config::FILE];
+    wanted.extend(load::CODEOWNERS_PATHS);
+    let files = git.files_at(commit, &wanted)?;
     let mut raw = Vec::new();
     let mut schemas = HashMap::new();
     let mut config_text = None;
+    let mut codeowners = HashMap::new();
     let mut ids = HashMap::new();
     for (path, id) in files {
         let bytes = git.blob(id)?;
-        if path == config::FILE {
+        if load::CODEOWNERS_PATHS.contains(&path.as_str()) {
+            codeowners.insert(path, String::from_utf8_lossy(&bytes).into_owned());
+        } else if path == config::FILE {
             config_text = Some(String::from_utf8(bytes).context("defter.toml is not UTF-8")?);
         } else if let Some(name) = path.strip_prefix("schemas/") {
             schemas.insert(name.to_string(), String::from_utf8_lossy(&bytes).into_owned());
@@ -63,7 +73,11 @@ fn snapshot_at(git: &Git, commit: ObjectId) -> Result<Snapshot> {
     let rules =
         Ruleset::from_source(|name| Ok(schemas.get(name).cloned())).with_context(|| format!("the rules at {short}"))?;
     let config = Config::from_text(config_text.as_deref(), &format!("defter.toml at {short}"))?;
-    Ok(Snapshot { records: load::load_files(raw), rules, config, ids })
+    let mut records = load::load_files(raw);
+    if let Some(path) = load::CODEOWNERS_PATHS.iter().find(|p| codeowners.contains_key(**p)) {
+        records.set_codeowners(path, codeowners.remove(*path).unwrap_or_default());
+    }
+    Ok(Snapshot { records, rules, config, ids })
 }
 
 fn against_base(root: &Path, base_rev: &str, args: &ValidateArgs) -> Result<(Report, Records)> {

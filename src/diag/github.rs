@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{Report, Severity};
+use super::{Report, Severity, help_line};
 
 /// Escapes a message (`%`, CR, LF).
 fn data(s: &str) -> String {
@@ -24,9 +24,7 @@ pub fn render(report: &Report) -> String {
             let _ = write!(out, ",line={},col={}", pos.line, pos.col);
         }
         let _ = write!(out, ",title={}::{}", property(&format!("defter {}", d.rule)), data(&d.message));
-        if let Some(help) = &d.help {
-            let _ = write!(out, "{}", data(&format!("\nhelp: {help}")));
-        }
+        let _ = write!(out, "{}", data(&format!("\nhelp: {}", help_line(d))));
         out.push('\n');
     }
     let _ = writeln!(out, "{}", report.summary_line());

@@ -3,7 +3,9 @@
 
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
-use super::{Report, Severity, default_help};
+use std::collections::HashSet;
+
+use super::{Report, Rule, Severity, help_line};
 
 /// Where the renderer finds the text of a line, to quote it.
 pub trait Sources {
@@ -13,12 +15,22 @@ pub trait Sources {
 
 pub fn render(report: &Report, sources: &dyn Sources, color: bool) -> String {
     let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+    // A line that holds a secret is never quoted, whichever finding points at it.
+    let secret_lines: HashSet<(&str, u32)> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == Rule::Secret)
+        .filter_map(|d| Some((d.path.as_str(), d.pos?.line)))
+        .collect();
     let mut out = String::new();
     for d in &report.diagnostics {
         let level = if d.severity == Severity::Error { Level::ERROR } else { Level::WARNING };
-        let help = d.help.clone().unwrap_or_else(|| default_help(d.rule));
+        let help = help_line(d);
         let title = level.primary_title(&d.message).id(d.rule.id());
-        let quoted = d.pos.and_then(|pos| Some((pos, sources.line(&d.path, pos.line)?)));
+        let quoted = d
+            .pos
+            .filter(|pos| d.rule != Rule::Secret && !secret_lines.contains(&(d.path.as_str(), pos.line)))
+            .and_then(|pos| Some((pos, sources.line(&d.path, pos.line)?)));
         let main = match quoted {
             Some((pos, text)) => {
                 let span = token_span(text, pos.col);

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::{Report, default_help};
+use super::{Report, help_line};
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -40,7 +40,7 @@ pub fn render(report: &Report) -> String {
                 line: d.pos.map(|p| p.line),
                 column: d.pos.map(|p| p.col),
                 message: &d.message,
-                help: d.help.clone().unwrap_or_else(|| default_help(d.rule)),
+                help: help_line(d),
             })
             .collect(),
         summary: Summary { records: report.records, errors: report.errors(), warnings: report.warnings() },

@@ -1,6 +1,7 @@
 //! Findings as data: the [`Diagnostic`] every check pushes, the rule ids, and the three
 //! renderers (`human`, `json`, `github`). Only the renderers turn findings into text.
 
+pub mod explain;
 mod github;
 pub mod human;
 mod json;
@@ -98,4 +99,14 @@ impl Report {
 /// The help line every finding carries when a check gave none: where to read more.
 pub fn default_help(rule: Rule) -> String {
     format!("see `defter explain {rule}` or docs/rules.md#{rule}")
+}
+
+/// The help line of a finding: the check's own help, always followed by where to read
+/// more (`defter explain <rule>`).
+pub fn help_line(d: &Diagnostic) -> String {
+    match &d.help {
+        Some(help) if help.contains("defter explain") => help.clone(),
+        Some(help) => format!("{help} (see `defter explain {}`)", d.rule),
+        None => default_help(d.rule),
+    }
 }

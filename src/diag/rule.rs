@@ -62,27 +62,29 @@ macro_rules! rules {
 }
 
 rules! {
-    ParseError = "parse-error", Error, false, "M7(1)(g)", "a file that is not valid YAML / front matter, not UTF-8, or too large";
-    Schema = "schema", Error, false, "M7(1)(g)", "a JSON Schema violation (the message names the field path)";
-    IdFilename = "id-filename", Error, false, "M7(1)(g)", "`id` differs from the file (or folder) name";
-    DuplicateId = "duplicate-id", Error, false, "M7(1)(g)", "two records share an id";
-    UnknownKind = "unknown-kind", Error, false, "M7(1)(g)", "a file under records/ that matches no kind";
-    DanglingRef = "dangling-ref", Error, false, "M7(1)(g)", "a reference to a missing record, or to a record of the wrong kind";
-    StateFields = "state-fields", Error, false, "M5(1)(c), M9(1)(b)(g)", "a field that the record's status or phase requires is missing";
-    UnauthorizedActor = "unauthorized-actor", Error, false, "M5(1)(c), M9(1)(b), M11(1)(d), M13(1)(ç)", "the person recorded for an action lacks the role the procedure requires";
-    SeparationOfDuties = "separation-of-duties", Error, false, "M7(1)(r)", "one person in two roles the procedure keeps apart";
-    InactivePerson = "inactive-person", Error, false, "M13(1)(ç), M11(1)(g)", "an active grant, or an open assignment, held by a person who has left";
-    Expired = "expired", Error, false, "M9(1)(e), M11(1)(i)", "a certificate, domain or grant past its end date";
-    Expiring = "expiring", Warning, false, "M9(1)(e), M11(1)(i)", "a certificate, domain or grant near its end date";
-    ReviewOverdue = "review-overdue", Warning, false, "M11(1)(c)(g)(ğ)(ı)", "a grant, account, repository access, web-service client or continuity test not reviewed in time";
+    ParseError = "parse-error", Error, false, "M8(1)(h)", "a file that is not valid YAML / front matter, not UTF-8, or too large";
+    Schema = "schema", Error, false, "M8(1)(h)", "a JSON Schema violation (the message names the field path)";
+    IdFilename = "id-filename", Error, false, "M14(1)(a)", "`id` differs from the file (or folder) name";
+    DuplicateId = "duplicate-id", Error, false, "M14(1)(a)", "two records share an id";
+    UnknownKind = "unknown-kind", Error, false, "M11(1)(f), M8(1)(h)", "a file under records/ that matches no kind";
+    DanglingRef = "dangling-ref", Error, false, "M11(1)(f), M8(1)(h)", "a reference to a missing record, or to a record of the wrong kind";
+    StateFields = "state-fields", Error, false, "M5(1)(c), M9(1)(b)(g), M11(1)(d), M13(1)(ç)", "a field that the record's status or phase requires is missing";
+    UnauthorizedActor = "unauthorized-actor", Error, false, "M5(1)(c), M9(1)(b)(g), M11(1)(d), M13(1)(ç)", "the person recorded for an action lacks the role the procedure requires";
+    SeparationOfDuties = "separation-of-duties", Error, false, "M6(1)(d), M7(1)(r), M11(1)(d)", "one person in two roles the procedure keeps apart";
+    InactivePerson = "inactive-person", Error, false, "M13(1)(ç), M5(1)(c), M11(1)(c)(g)", "an active grant, or an open assignment, held by a person who has left";
+    Expired = "expired", Error, false, "M11(1)(i), M9(1)(e), M13(1)(ç)", "a certificate, domain or grant past its end date";
+    Expiring = "expiring", Warning, false, "M11(1)(i), M9(1)(e), M13(1)(ç)", "a certificate, domain or grant near its end date";
+    ReviewOverdue = "review-overdue", Warning, false, "M11(1)(ğ)(g)(c)(ı)", "a grant, account, repository access, web-service client or continuity test not reviewed in time";
     DeadlineMissed = "deadline-missed", Warning, false, "M5(1)(c)", "an open request past its `due` date";
-    Secret = "secret", Error, false, "M11(1)(g)", "a private key, password or token pasted into a record";
-    RawHtml = "raw-html", Warning, false, "M7(1)(g)", "Markdown that carries raw HTML (it is never rendered unsanitised)";
-    IllegalTransition = "illegal-transition", Error, false, "M5(1)(c), M9(1)(g)", "a status/phase change against the base revision that the lifecycle does not allow";
-    ImmutableField = "immutable-field", Error, true, "M7(1)(g)", "a field that may never change (id, received, unit, requester, grantee…) changed against the base";
-    RecordDeleted = "record-deleted", Error, true, "M7(1)(g)", "a record that exists in the base revision is gone";
-    HistoryRewritten = "history-rewritten", Error, true, "M7(1)(g)", "an existing history, tests, deployments or reviews entry was edited or removed";
-    CommitAuthor = "commit-author", Warning, true, "M7(1)(r)", "the git author of a change is not the person it records as acting";
+    Secret = "secret", Error, false, "M8(1)(g), M11(1)(h)", "a private key, password or token pasted into a record";
+    RawHtml = "raw-html", Warning, false, "M11(1)(h)", "Markdown that carries raw HTML (it is never rendered unsanitised)";
+    IllegalTransition = "illegal-transition", Error, false, "M5(1)(c), M9(1)(b)(g), M13(1)(ç)", "a status/phase change the lifecycle does not allow (in history, or since the base revision)";
+    ImmutableField = "immutable-field", Error, true, "M14(1)(a), M13(1)(ç)", "a field that may never change (id, received, unit, requester, grantee…) changed against the base";
+    RecordDeleted = "record-deleted", Error, true, "M14(1)(ğ)", "a record that exists in the base revision is gone";
+    HistoryRewritten = "history-rewritten", Error, true, "M5(1)(c), M14(1)(ğ)", "an existing history, tests, deployments or reviews entry was edited or removed";
+    CommitAuthor = "commit-author", Warning, true, "M8(1)(d)", "the git author of a change is not the person it records as acting";
+    CodeownersStale = "codeowners-stale", Warning, false, "M6(1)(d), M11(1)(c)", "the committed CODEOWNERS no longer matches the organisation data";
+    CaseClash = "case-clash", Error, false, "M14(1)(a)", "two files, or two ids, that differ only in upper/lower case";
 }
 
 impl Rule {

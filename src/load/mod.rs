@@ -64,7 +64,27 @@ pub struct Records {
     pub problems: Vec<Diagnostic>,
     /// The text of every file read, for quoting in diagnostics.
     pub sources: BTreeMap<String, Arc<str>>,
+    /// The repository's CODEOWNERS file, if it has one: (path, text). Its text is in
+    /// `sources` too.
+    pub codeowners: Option<(String, Arc<str>)>,
 }
+
+/// Where forges look for a CODEOWNERS file, in GitHub's order of precedence (Gitea reads
+/// the root, `docs/` and `.gitea/`).
+pub const CODEOWNERS_PATHS: [&str; 4] = [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS", ".gitea/CODEOWNERS"];
+
+/// Told how a long run advances; the command layer draws it (the library never prints).
+pub trait Progress: Sync {
+    /// A phase of `total` steps begins.
+    fn start(&self, _phase: &str, _total: usize) {}
+    /// One step of the phase is done.
+    fn step(&self) {}
+}
+
+/// Shows no progress.
+pub struct Silent;
+
+impl Progress for Silent {}
 
 impl Sources for Records {
     fn line(&self, path: &str, line: u32) -> Option<&str> {
@@ -81,8 +101,13 @@ pub struct RawFile {
     pub bytes: Vec<u8>,
 }
 
-/// Walks `root/records` and loads every file (in parallel).
+/// Walks `root/records` and loads every file (in parallel), and reads the CODEOWNERS file.
 pub fn load_dir(root: &Path) -> Result<Records> {
+    load_dir_with(root, &Silent)
+}
+
+/// [`load_dir`], telling `progress` about each file.
+pub fn load_dir_with(root: &Path, progress: &dyn Progress) -> Result<Records> {
     let dir = root.join(RECORDS_DIR);
     if !dir.is_dir() {
         bail!(
@@ -101,42 +126,52 @@ pub fn load_dir(root: &Path) -> Result<Records> {
         let rel = relative(root, entry.path());
         if entry.path_is_symlink() {
             problems.push(
-                Diagnostic::new(
+                Diagnostic::at(
                     Rule::ParseError,
                     rel,
-                    None,
+                    Pos::new(1, 1),
                     "symbolic link: records must be regular files (links are never followed)",
                 )
                 .with_help("replace the link with the file itself"),
             );
         } else if entry.file_type().is_file() {
             files.push(entry.into_path());
+        } else if !entry.file_type().is_dir() {
+            problems.push(
+                Diagnostic::at(Rule::ParseError, rel, Pos::new(1, 1), "not a regular file (a pipe, socket or device)")
+                    .with_help("records are regular text files; remove it from records/"),
+            );
         }
     }
+    progress.start("loading", files.len());
     let loaded: Vec<Result<Loaded>> = files
         .par_iter()
         .map(|path| -> Result<Loaded> {
             let rel = relative(root, path);
-            let size = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?.len();
-            if size > MAX_FILE_BYTES {
-                return Ok(Loaded::Problem(
-                    Diagnostic::new(
-                        Rule::ParseError,
-                        rel,
-                        None,
-                        format!("file is {size} bytes; records are limited to {MAX_FILE_BYTES} bytes"),
-                    )
-                    .with_help("split the text, or keep large documents outside records/ and link to them"),
-                    None,
-                ));
-            }
-            let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+            let bytes = match read_limited(path) {
+                Ok(Ok(bytes)) => bytes,
+                Ok(Err(size)) => return Ok(Loaded::Problem(too_large(rel, size), None)),
+                Err(e) => {
+                    let d = Diagnostic::at(Rule::ParseError, rel, Pos::new(1, 1), format!("cannot read the file: {e}"))
+                        .with_help("check the file's permissions; records are regular, readable text files");
+                    return Ok(Loaded::Problem(d, None));
+                }
+            };
             Ok(load_file(RawFile { path: rel, bytes }))
         })
+        .inspect(|_| progress.step())
         .collect();
     let mut records = Records { problems, ..Records::default() };
     for item in loaded {
         records.add(item?);
+    }
+    for rel in CODEOWNERS_PATHS {
+        let path = root.join(rel);
+        if path.is_file() {
+            let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            records.set_codeowners(rel, text);
+            break;
+        }
     }
     Ok(records)
 }
@@ -152,6 +187,13 @@ pub fn load_files(files: Vec<RawFile>) -> Records {
 }
 
 impl Records {
+    /// Keeps the text of the repository's CODEOWNERS file (`path` relative to the root).
+    pub fn set_codeowners(&mut self, path: &str, text: String) {
+        let text: Arc<str> = Arc::from(text);
+        self.sources.insert(path.to_string(), text.clone());
+        self.codeowners = Some((path.to_string(), text));
+    }
+
     fn add(&mut self, loaded: Loaded) {
         match loaded {
             Loaded::Record(record, text) => {
@@ -168,6 +210,35 @@ impl Records {
     }
 }
 
+/// Reads a regular file of at most [`MAX_FILE_BYTES`] (`Err(size)` when larger, unread).
+/// The size is checked on the open file and the read is bounded, so a file that grows
+/// or is swapped after the walk cannot make defter read more.
+fn read_limited(path: &Path) -> std::io::Result<Result<Vec<u8>, u64>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Ok(Err(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    Ok(if bytes.len() as u64 > MAX_FILE_BYTES { Err(bytes.len() as u64) } else { Ok(bytes) })
+}
+
+/// The finding for a file over [`MAX_FILE_BYTES`] (pointing at its first line).
+fn too_large(path: String, size: u64) -> Diagnostic {
+    Diagnostic::at(
+        Rule::ParseError,
+        path,
+        Pos::new(1, 1),
+        format!("file is {size} bytes; records are limited to {MAX_FILE_BYTES} bytes"),
+    )
+    .with_help("split the text, or keep large documents outside records/ and link to them")
+}
+
 fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
@@ -182,6 +253,10 @@ pub enum Loaded {
 /// Parses one file: kind from path, UTF-8 check, BOM, front matter, YAML.
 pub fn load_file(file: RawFile) -> Loaded {
     let RawFile { path, bytes } = file;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        // Files from git (`--base`, the history) are not measured before they are read.
+        return Loaded::Problem(too_large(path, bytes.len() as u64), None);
+    }
     let in_records = path.strip_prefix("records/").unwrap_or(&path);
     let Some((kind, path_id)) = Kind::from_path(in_records) else {
         let help = if path.ends_with(".yml") {

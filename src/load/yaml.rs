@@ -5,6 +5,8 @@
 //! stack), no anchors, aliases or tags (no "billion laughs"), no duplicate keys, one
 //! document, and YAML 1.2 core-schema scalars (`2026-03-03` and `yes` stay strings).
 
+use std::collections::HashMap;
+
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
 use crate::model::node::{Entry, Node, Pos, Value};
@@ -21,7 +23,10 @@ pub struct YamlError {
 
 enum Frame {
     Seq(Vec<Node>, Pos),
-    Map(Vec<Entry>, Pos, Option<(String, Pos)>),
+    /// Entries, start, the key waiting for its value, and where each key was first seen
+    /// (a hash map, so a mapping of 100,000 keys is not checked for duplicates in
+    /// quadratic time).
+    Map(Vec<Entry>, Pos, Option<(String, Pos)>, HashMap<String, Pos>),
 }
 
 /// Parses one YAML document. `line_offset` is added to every line (front matter starts
@@ -74,19 +79,23 @@ pub fn parse(text: &str, line_offset: u32) -> Result<Node, YamlError> {
                 if stack.len() >= MAX_DEPTH {
                     return Err(YamlError { pos, message: format!("nesting deeper than {MAX_DEPTH} levels") });
                 }
-                stack.push(if is_seq { Frame::Seq(Vec::new(), pos) } else { Frame::Map(Vec::new(), pos, None) });
+                stack.push(if is_seq {
+                    Frame::Seq(Vec::new(), pos)
+                } else {
+                    Frame::Map(Vec::new(), pos, None, HashMap::new())
+                });
                 continue;
             }
             Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
                 Some(Frame::Seq(items, start)) => Node::new(Value::Seq(items), start),
-                Some(Frame::Map(entries, start, _)) => Node::new(Value::Map(entries), start),
+                Some(Frame::Map(entries, start, ..)) => Node::new(Value::Map(entries), start),
                 None => continue,
             },
         };
         match stack.last_mut() {
             None => root = Some(node),
             Some(Frame::Seq(items, _)) => items.push(node),
-            Some(Frame::Map(entries, _, pending)) => match pending.take() {
+            Some(Frame::Map(entries, _, pending, seen)) => match pending.take() {
                 Some((key, key_pos)) => entries.push(Entry { key, key_pos, value: node }),
                 None => {
                     let key = match node.value {
@@ -98,15 +107,13 @@ pub fn parse(text: &str, line_offset: u32) -> Result<Node, YamlError> {
                         }
                         _ => node.scalar_text().unwrap_or_default(),
                     };
-                    if let Some(first) = entries.iter().find(|e| e.key == key) {
+                    if let Some(first) = seen.get(&key) {
                         return Err(YamlError {
                             pos: node.pos,
-                            message: format!(
-                                "duplicate key `{key}` (first defined on line {}); keep one",
-                                first.key_pos.line
-                            ),
+                            message: format!("duplicate key `{key}` (first defined on line {}); keep one", first.line),
                         });
                     }
+                    seen.insert(key.clone(), node.pos);
                     *pending = Some((key, node.pos));
                 }
             },

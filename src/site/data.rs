@@ -28,6 +28,11 @@ pub struct Input<'a> {
     pub commit: Option<String>,
     /// Absolute URL of the site's root, for feeds (ends with `/`).
     pub base_url: String,
+    /// `defter serve`: pages reload themselves when the site is rebuilt.
+    pub live_reload: bool,
+    /// A site for a wider audience (`build --public`): no e-mail addresses, phone numbers
+    /// or git identities on any page, export or feed.
+    pub public: bool,
 }
 
 /// A record pointing at another through a field.
@@ -45,6 +50,52 @@ pub struct Site<'a> {
     backlinks: HashMap<&'a str, Vec<Backlink<'a>>>,
     /// Records sorted by kind, then id: the order of every list.
     pub sorted: Vec<&'a Record>,
+    /// Each record's page (by the record's address), unique even when ids clash.
+    urls: HashMap<usize, String>,
+}
+
+/// Pages of the site that no record page may take.
+const RESERVED: [&str; 5] =
+    ["index.html", "requests/index.html", "projects/index.html", "grants/index.html", "inventory/index.html"];
+
+/// The page a record would have if its id were unique.
+fn natural_url(r: &Record) -> String {
+    let id = slug(r.id());
+    match r.kind {
+        Kind::Unit => format!("units/{id}.html"),
+        Kind::Person => format!("people/{id}.html"),
+        Kind::Request => format!("requests/{id}.html"),
+        Kind::Project => format!("projects/{id}/index.html"),
+        Kind::ProjectSection => format!("projects/{}.html", r.path_id.split('/').map(slug).collect::<Vec<_>>().join("/")),
+        Kind::Grant => format!("grants/{id}.html"),
+        kind => format!("inventory/{}/{id}.html", kind.name()),
+    }
+}
+
+/// Gives every record its own page: two records with one id (`duplicate-id`), ids that
+/// differ only in case (`case-clash`: one file on Windows and macOS) or ids that slug
+/// alike get `-2`, `-3`… in sorted order, so no page overwrites another.
+fn unique_urls(sorted: &[&Record]) -> HashMap<usize, String> {
+    let mut taken: std::collections::HashSet<String> = RESERVED.iter().map(|p| p.to_string()).collect();
+    let mut urls = HashMap::with_capacity(sorted.len());
+    for r in sorted {
+        let natural = natural_url(r);
+        let mut url = natural.clone();
+        let mut n = 2;
+        while !taken.insert(url.to_lowercase()) {
+            url = match natural.strip_suffix("/index.html") {
+                Some(folder) => format!("{folder}-{n}/index.html"),
+                None => format!("{}-{n}.html", natural.trim_end_matches(".html")),
+            };
+            n += 1;
+        }
+        urls.insert(address(r), url);
+    }
+    urls
+}
+
+fn address(r: &Record) -> usize {
+    std::ptr::from_ref(r) as usize
 }
 
 /// `1` → `../`, for links from a page `depth` folders down.
@@ -107,6 +158,7 @@ impl<'a> Site<'a> {
             index: Index::new(records),
             findings,
             backlinks,
+            urls: unique_urls(&sorted),
             sorted,
         }
     }
@@ -125,21 +177,21 @@ impl<'a> Site<'a> {
 
     /// The page of a record, relative to the site root.
     pub fn url(&self, r: &Record) -> String {
-        let id = slug(r.id());
-        match r.kind {
-            Kind::Unit => format!("units/{id}.html"),
-            Kind::Person => format!("people/{id}.html"),
-            Kind::Request => format!("requests/{id}.html"),
-            Kind::Project => format!("projects/{id}/index.html"),
-            Kind::ProjectSection => format!("projects/{}.html", r.path_id.split('/').map(slug).collect::<Vec<_>>().join("/")),
-            Kind::Grant => format!("grants/{id}.html"),
-            kind => format!("inventory/{}/{id}.html", kind.name()),
-        }
+        self.urls.get(&address(r)).cloned().unwrap_or_else(|| natural_url(r))
+    }
+
+    /// The record's own name in paths derived from its page (its unit's request list,
+    /// board and feed): the page's file name, or a project's folder.
+    pub fn page_slug(&self, r: &Record) -> String {
+        let url = self.url(r);
+        let url = url.strip_suffix("/index.html").unwrap_or(&url);
+        let name = url.rsplit('/').next().unwrap_or(url);
+        name.strip_suffix(".html").unwrap_or(name).to_string()
     }
 
     /// How people call a record: a person or unit by name, others by id and title.
     pub fn display(&self, r: &Record) -> String {
-        let title = r.fields.str_at("title").or_else(|| r.fields.str_at("name"));
+        let title = Self::title_field(r);
         match (r.kind, title) {
             (Kind::Person | Kind::Unit, Some(name)) => name.to_string(),
             (Kind::ProjectSection, Some(t)) => t.to_string(),
@@ -149,7 +201,14 @@ impl<'a> Site<'a> {
     }
 
     pub fn title(&self, r: &Record) -> String {
-        r.fields.str_at("title").or_else(|| r.fields.str_at("name")).unwrap_or(r.id()).to_string()
+        Self::title_field(r).unwrap_or(r.id()).to_string()
+    }
+
+    /// A record's `title`, or its `name`; a person's `title` is the job title, so a
+    /// person (and a unit) goes by `name` first.
+    fn title_field(r: &Record) -> Option<&str> {
+        let (first, then) = if matches!(r.kind, Kind::Person | Kind::Unit) { ("name", "title") } else { ("title", "name") };
+        r.fields.str_at(first).or_else(|| r.fields.str_at(then))
     }
 
     /// A link to the record an id names (plain text when there is none).
@@ -292,11 +351,25 @@ impl<'a> Site<'a> {
 }
 
 /// Ids are already safe path segments, but a hostile one must not escape its folder.
+/// Only ASCII letters, digits, `-`, `_` and `.` survive, never leading dots (so no `..`,
+/// no `/`, no hidden file), and the result is at most [`MAX_SLUG`] bytes (a long id keeps
+/// its start and a hash of the whole, so it stays unique and within file name limits).
 pub fn slug(id: &str) -> String {
     let cleaned: String = id
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_') { c } else { '_' })
         .collect();
-    let cleaned = cleaned.trim_start_matches('.').to_string();
-    if cleaned.is_empty() { "_".into() } else { cleaned }
+    let cleaned = cleaned.trim_start_matches('.');
+    if cleaned.is_empty() {
+        return "_".into();
+    }
+    if cleaned.len() <= MAX_SLUG {
+        return cleaned.to_string();
+    }
+    // FNV-1a: stable across builds and platforms (the std hasher is not).
+    let hash = id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3));
+    format!("{}-{hash:016x}", &cleaned[..MAX_SLUG - 17])
 }
+
+/// The longest slug: file names stay far below the usual 255-byte limit.
+pub const MAX_SLUG: usize = 120;

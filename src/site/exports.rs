@@ -135,9 +135,11 @@ fn cell(r: &Record, field: &str) -> String {
     }
 }
 
-/// iCalendar text: escape `\ ; ,` and newlines.
+/// iCalendar text: escape `\ ; ,` and newlines; drop other control characters (RFC 5545
+/// allows none in a value, and a stray one would let a value end its line early).
 fn ics_text(s: &str) -> String {
-    s.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace(['\r', '\n'], "\\n")
+    let s: String = s.chars().filter(|c| !c.is_control() || matches!(c, '\r' | '\n' | '\t')).collect();
+    s.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace("\r\n", "\\n").replace(['\r', '\n'], "\\n")
 }
 
 /// Folds a content line at 75 octets (RFC 5545 §3.1), on character boundaries.
@@ -156,7 +158,10 @@ fn fold(line: &str) -> String {
     out
 }
 
+/// XML text: escaped, without the control characters XML 1.0 forbids (a feed with one is
+/// refused whole by feed readers).
 fn xml(s: &str) -> String {
+    let s: String = s.chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\t' | '\r')).collect();
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
 }
 
@@ -248,7 +253,7 @@ pub fn render(site: &Site) -> Result<Vec<Output>> {
     for unit in site.of_kind(Kind::Unit) {
         let has_requests = site.of_kind(Kind::Request).any(|r| r.fields.str_at("unit") == Some(unit.id()));
         if has_requests {
-            let path = format!("feeds/{}.xml", slug(unit.id()));
+            let path = format!("feeds/{}.xml", site.page_slug(unit));
             let title = format!("{} — {}", site.title(unit), site.t("our_requests"));
             let id = unit.id();
             out.push((path.clone(), site.atom(&path, &title, &|r| r.kind == Kind::Request && r.fields.str_at("unit") == Some(id))));

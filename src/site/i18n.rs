@@ -35,6 +35,7 @@ catalogue! {
     "search_placeholder" => "Kayıt, kişi, birim ara…", "Search records, people, units…";
     "search_needs_js" => "Arama için JavaScript gerekir; kayıtlara menüden de ulaşabilirsiniz.", "Search needs JavaScript; every record is also reachable from the menu.";
     "no_results" => "Sonuç bulunamadı.", "No results.";
+    "results_found" => "sonuç bulundu", "results found";
     "skip" => "İçeriğe geç", "Skip to content";
     "menu" => "Menü", "Menu";
     "built_from" => "Derleme", "Built from";

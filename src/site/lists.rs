@@ -76,6 +76,9 @@ struct BoardPage {
     columns: Vec<Column>,
 }
 
+/// Records named per change on the home page.
+const RECENT_LINKS: usize = 12;
+
 fn facet_slug(value: &str) -> String {
     super::data::slug(value)
 }
@@ -112,7 +115,7 @@ impl Site<'_> {
             .filter(|u| u.fields.str_at("type") == Some("service"))
             .map(|u| {
                 let count = requests.iter().filter(|r| r.fields.str_at("service") == Some(u.id()) && self.is_open(r)).count();
-                Count { label: self.title(u), value: u.id().to_string(), count, url: Some(format!("requests/board/{}.html", facet_slug(u.id()))) }
+                Count { label: self.title(u), value: u.id().to_string(), count, url: Some(format!("requests/board/{}.html", self.page_slug(u))) }
             })
             .collect();
         let totals = [Kind::Request, Kind::Project, Kind::Grant, Kind::Person]
@@ -137,6 +140,11 @@ impl Site<'_> {
                     .into_iter()
                     .map(|(i, mut records)| {
                         records.sort_by(|a, b| a.text.cmp(&b.text));
+                        let more = records.len().saturating_sub(RECENT_LINKS);
+                        records.truncate(RECENT_LINKS);
+                        if more > 0 {
+                            records.push(Link { url: "search.html".into(), text: format!("+{more}") });
+                        }
                         let c = &trail.commits[i];
                         let when = jiff::Timestamp::from_second(c.time).map(|t| crate::validate::show_date(t.to_zoned(jiff::tz::TimeZone::UTC).date())).unwrap_or_default();
                         Recent { when, who: c.author_name.clone(), message: c.summary.clone(), commit: c.short(), records }
@@ -195,14 +203,14 @@ impl Site<'_> {
                         label: self.title(u),
                         value: u.id().to_string(),
                         count: requests.iter().filter(|r| r.fields.str_at("unit") == Some(u.id())).count(),
-                        url: Some(format!("{root}requests/unit/{}.html", facet_slug(u.id()))),
+                        url: Some(format!("{root}requests/unit/{}.html", self.page_slug(u))),
                     })
                     .collect(),
             });
             facets
         };
         let boards = |root: &str| -> Vec<Link> {
-            services.iter().map(|s| Link { url: format!("{root}requests/board/{}.html", facet_slug(s.id())), text: self.title(s) }).collect()
+            services.iter().map(|s| Link { url: format!("{root}requests/board/{}.html", self.page_slug(s)), text: self.title(s) }).collect()
         };
         let list = |path: String, heading: String, intro: Option<String>, pick: &dyn Fn(&Record) -> bool| -> Result<Output> {
             let root = root_of(&path);
@@ -234,10 +242,10 @@ impl Site<'_> {
         for u in &units {
             let heading = format!("{} — {}", self.t("our_requests"), self.title(u));
             let intro = Some(self.title(u));
-            out.push(list(format!("requests/unit/{}.html", facet_slug(u.id())), heading, intro, &|r| r.fields.str_at("unit") == Some(u.id()))?);
+            out.push(list(format!("requests/unit/{}.html", self.page_slug(u)), heading, intro, &|r| r.fields.str_at("unit") == Some(u.id()))?);
         }
         for s in &services {
-            let path = format!("requests/board/{}.html", facet_slug(s.id()));
+            let path = format!("requests/board/{}.html", self.page_slug(s));
             let root = root_of(&path);
             let columns = self
                 .enum_values(Kind::Request, "status")
@@ -345,6 +353,8 @@ struct Month {
 #[derive(Serialize)]
 struct CalendarItem {
     date: String,
+    /// `yyyy-mm-dd`, for `<time datetime>`.
+    iso: String,
     what: String,
     link: Link,
     past: bool,
@@ -572,6 +582,7 @@ impl<'a> Site<'a> {
         for d in self.deadlines().into_iter().filter(|d| d.date >= from && d.date <= horizon) {
             months.entry((d.date.year(), d.date.month())).or_default().push(CalendarItem {
                 date: crate::validate::show_date(d.date),
+                iso: d.date.to_string(),
                 what: d.what,
                 link: Link { url: self.url(d.record), text: self.display(d.record) },
                 past: d.date < as_of,

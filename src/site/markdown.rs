@@ -35,8 +35,14 @@ pub fn render(text: &str) -> String {
     });
     let mut out = String::with_capacity(text.len() * 3 / 2);
     html::push_html(&mut out, events);
-    out
+    // Raw HTML is text by now, so every link and image here is one the renderer made.
+    // `data-body` tells the site's link check that the author wrote it: a broken link in
+    // a record is the record's business, not a template bug that stops the build.
+    out.replace("<a href=\"", &format!("<a {BODY_LINK} href=\"")).replace("<img src=\"", &format!("<img {BODY_LINK} src=\""))
 }
+
+/// The attribute that marks links and images written in a record's Markdown.
+pub const BODY_LINK: &str = "data-body";
 
 #[cfg(test)]
 mod tests {
@@ -61,6 +67,16 @@ mod tests {
         assert!(render("[site](https://www.izmir.bel.tr)").contains("href=\"https://www.izmir.bel.tr\""));
         assert!(render("[bölüm](analiz.html#gereksinimler)").contains("href=\"analiz.html#gereksinimler\""));
         assert!(render("[yaz](mailto:destek@izmir.bel.tr)").contains("mailto:"));
+    }
+
+    #[test]
+    fn links_from_records_are_marked() {
+        let html = render("[bölüm](analiz.html) ![şema](sema.png) <https://www.izmir.bel.tr>");
+        assert!(html.contains("<a data-body href=\"analiz.html\">"), "{html}");
+        assert!(html.contains("<img data-body src=\"sema.png\""), "{html}");
+        assert!(html.contains("<a data-body href=\"https://www.izmir.bel.tr\">"), "{html}");
+        let html = render("<a href=\"x.html\">ham</a>");
+        assert!(!html.contains("<a "), "{html}");
     }
 
     #[test]

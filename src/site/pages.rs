@@ -37,6 +37,7 @@ pub struct Layout {
     pub nav: Vec<Nav>,
     pub commit: String,
     pub as_of: String,
+    pub live_reload: bool,
 }
 
 const NAV: [(&str, &str); 9] = [
@@ -67,6 +68,7 @@ impl Site<'_> {
                 .collect(),
             commit: self.input.commit.clone().unwrap_or_else(|| "—".into()),
             as_of: crate::validate::show_date(self.input.as_of),
+            live_reload: self.input.live_reload,
         }
     }
 }

@@ -88,10 +88,15 @@ impl Site<'_> {
         charts.push(self.figures_chart("units", self.t("by_unit"), &by_unit, None, false));
         let by_type = self.labelled("type", kpi::count_by(records, "type"));
         charts.push(self.figures_chart("types", self.t("by_type"), &by_type, None, false));
+        // The first column of a figures table names what is counted (no empty header).
         for chart in &mut charts {
-            if chart.id == "units" || chart.id == "types" || chart.id == "median" {
-                chart.headers = vec![String::new(), self.t("count"), self.t("total")];
-            }
+            let first = match chart.id.as_str() {
+                "units" => "unit",
+                "types" => "type",
+                "median" | "ontime" => "service",
+                _ => continue,
+            };
+            chart.headers[0] = self.t(first);
         }
         let view = ReportsPage { page: self.layout(path, &self.t("reports"), path), charts };
         Ok((path.into(), templates.render("reports.html", &view)?.into_bytes()))

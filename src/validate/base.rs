@@ -104,6 +104,8 @@ pub fn check(base: &Base, head: &Head, config: &Config, as_of: Date) -> Result<V
         let commits = base.git.commits(head_commit, Some(base.commit))?;
         commit_authors(base, head, &commits, &mut out)?;
     }
+    // An old value quoted in a message may be a secret since removed from the head.
+    super::content::scrub(&old.records, &mut out);
     Ok(out)
 }
 

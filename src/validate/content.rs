@@ -1,6 +1,14 @@
 //! Content checks: `secret` (keys, passwords and tokens pasted into a record; the
 //! finding never repeats the secret) and `raw-html` (HTML inside Markdown bodies).
+//!
+//! Every scan here is linear in the size of the record: bodies are read line by line and
+//! positions come from a line index, so a 5 MiB record of tokens cannot make a run
+//! quadratic. [`scrub`] removes secrets that other findings would quote (a schema error
+//! repeats the value it rejects).
 
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use pulldown_cmark::{Event, Parser};
@@ -21,22 +29,46 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
         p("a private key", r"-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----"),
         p("a password in a URL", r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]+:[^/\s@]+@"),
         p("a JSON Web Token", r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
-        p("an AWS access key", r"\b(AKIA|ASIA)[0-9A-Z]{16}\b"),
+        p("an AWS access key", r"\b(AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b"),
+        p("an AWS secret key", r"(?i)\baws_?secret_?access_?key\b\W{0,3}[A-Za-z0-9/+=]{40}"),
         p("a GitHub token", r"\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})"),
-        p("a GitLab token", r"\bglpat-[A-Za-z0-9_-]{20,}"),
-        p("a Slack token", r"\bxox[baprs]-[A-Za-z0-9-]{10,}"),
-        p("a Google API key", r"\bAIza[0-9A-Za-z_-]{35}\b"),
-        p("a password", r"(?i)\b(password|passwd|pwd|parola|şifre|sifre)\s*[:=]\s*\S{4,}"),
+        p("a GitLab token", r"\b(glpat|gldt|glrt|glptt|glcbt|glft|glsoat)-[A-Za-z0-9_-]{20,}"),
+        p("a Slack token", r"\bxox[baprse]-[A-Za-z0-9-]{10,}"),
+        p("a Slack webhook", r"hooks\.slack\.com/services/T[A-Za-z0-9_]+/B[A-Za-z0-9_]+/[A-Za-z0-9_]+"),
+        p("a Google API key", r"\bAIza[0-9A-Za-z_-]{35}"),
+        p("a Google OAuth token", r"\b(ya29\.[0-9A-Za-z_-]{20,}|GOCSPX-[0-9A-Za-z_-]{20,})"),
+        p("a bearer token", r"(?i)\bbearer\s+[A-Za-z0-9._~+/-]{20,}=*"),
     ]
 });
 
-/// Field names whose value is a secret by definition.
+/// `password: x` in prose; the value is checked against [`placeholder`] separately.
+static PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(password|passwd|pwd|parola|şifre|sifre|şifresi|parolası)\s*[:=]\s*(\S{4,})").expect("compiles")
+});
+
+/// Field names whose value is a secret by definition (`password`, `db_password`, `api_key`…).
 static SECRET_KEY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(password|passwd|pwd|parola|şifre|sifre|secret|token|api_?key|private_?key|client_secret)$")
-        .expect("compiles")
+    Regex::new(
+        r"(?i)(^|_)(password|passwd|pwd|parola|şifre|sifre|secret|token|api_?key|private_?key|access_?key|secret_?key|client_?secret|passphrase)$",
+    )
+    .expect("compiles")
 });
 
 static CANDIDATE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[A-Za-z0-9+/=_-]{32,}").expect("compiles"));
+
+/// Words people write where a password would go to say where it is *not*: "parola:
+/// kasada" (in the safe), "şifre: yok". These are not secrets.
+fn placeholder(value: &str) -> bool {
+    let v = value.trim_matches(|c: char| !c.is_alphanumeric() && c != '*' && c != '•').to_lowercase();
+    v.is_empty()
+        || v.chars().all(|c| matches!(c, '*' | '•' | 'x' | '.'))
+        || matches!(
+            v.as_str(),
+            "kasada" | "kasa" | "kasadadır" | "vault" | "vaultta" | "yok" | "none" | "null" | "gizli" | "hidden" | "redacted"
+                | "değiştirildi" | "degistirildi" | "sıfırlandı" | "sifirlandi" | "ayrıca" | "iletildi" | "bitwarden"
+                | "keepass" | "passbolt"
+        )
+}
 
 /// A long run of base64-ish characters with the entropy of random data.
 fn high_entropy(token: &str) -> bool {
@@ -53,24 +85,144 @@ fn high_entropy(token: &str) -> bool {
     entropy > 4.2
 }
 
-/// What kind of secret `text` holds, if any.
-pub fn find_secret(text: &str) -> Option<(&'static str, usize)> {
+/// Every secret in `text`: what it looks like and its byte range, sorted by position.
+/// `entropy` adds the high-entropy heuristic (for record text, not for messages).
+fn find_all(text: &str, entropy: bool) -> Vec<(&'static str, Range<usize>)> {
+    let mut out: Vec<(&'static str, Range<usize>)> = Vec::new();
     for p in PATTERNS.iter() {
-        if let Some(m) = p.regex.find(text) {
-            return Some((p.what, m.start()));
+        out.extend(p.regex.find_iter(text).map(|m| (p.what, m.range())));
+    }
+    for c in PASSWORD.captures_iter(text) {
+        let (all, value) = (c.get(0).expect("group 0"), c.get(2).expect("group 2"));
+        if !placeholder(value.as_str()) {
+            out.push(("a password", all.range()));
         }
     }
-    CANDIDATE
-        .find_iter(text)
-        .find(|m| high_entropy(m.as_str()))
-        .map(|m| ("a high-entropy string (a key or token?)", m.start()))
+    if entropy {
+        let found =
+            CANDIDATE.find_iter(text).filter(|m| high_entropy(m.as_str())).map(|m| m.range()).collect::<Vec<_>>();
+        for range in found {
+            if !out.iter().any(|(_, r)| r.start < range.end && range.start < r.end) {
+                out.push(("a high-entropy string (a key or token?)", range));
+            }
+        }
+    }
+    out.sort_by_key(|(_, r)| (r.start, r.end));
+    out
 }
 
-fn position_in(text: &str, offset: usize, start_line: u32) -> Pos {
-    let before = &text[..offset];
-    let line = start_line + before.matches('\n').count() as u32;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
-    Pos::new(line, col)
+/// What kind of secret `text` holds first, if any, and where (byte offset).
+#[cfg(test)]
+fn find_secret(text: &str) -> Option<(&'static str, usize)> {
+    find_all(text, true).into_iter().next().map(|(what, r)| (what, r.start))
+}
+
+/// `text` with every secret the explicit patterns recognise replaced by `[…]`.
+pub fn mask(text: &str) -> Cow<'_, str> {
+    replace_ranges(text, find_all(text, false).into_iter().map(|(_, r)| r))
+}
+
+/// `text` with every secret hidden, the high-entropy heuristic included: for record
+/// text shown to people (the site).
+pub fn mask_secrets(text: &str) -> Cow<'_, str> {
+    replace_ranges(text, find_all(text, true).into_iter().map(|(_, r)| r))
+}
+
+/// Whether a field of this name holds a secret by definition (`password`, `api_key`…).
+pub fn is_secret_field(key: &str) -> bool {
+    SECRET_KEY.is_match(key)
+}
+
+/// `text` with each byte range (sorted by start) replaced by `[…]`; overlaps merge.
+fn replace_ranges(text: &str, ranges: impl Iterator<Item = Range<usize>>) -> Cow<'_, str> {
+    let mut out = String::new();
+    let mut done = 0;
+    for r in ranges {
+        if r.end <= done {
+            continue;
+        }
+        out.push_str(&text[done..r.start.max(done)]);
+        out.push_str("[…]");
+        done = r.end;
+    }
+    if done == 0 {
+        return Cow::Borrowed(text);
+    }
+    out.push_str(&text[done..]);
+    Cow::Owned(out)
+}
+
+/// 1-based line and column of byte offsets, by binary search over line starts.
+struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+    first_line: u32,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(text: &'a str, first_line: u32) -> Self {
+        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        Self { text, starts, first_line }
+    }
+
+    fn pos(&self, offset: usize) -> Pos {
+        let i = self.starts.partition_point(|&s| s <= offset) - 1;
+        let col = self.text[self.starts[i]..offset].chars().count() as u32 + 1;
+        Pos::new(self.first_line + i as u32, col)
+    }
+}
+
+/// One secret found in a record. The text is kept only to scrub it from other findings.
+pub struct Hit {
+    pub pos: Pos,
+    pub what: &'static str,
+    pub text: String,
+}
+
+fn scan_node(key: Option<&str>, node: &Node, out: &mut Vec<Hit>) {
+    let secret_field = key.is_some_and(|k| SECRET_KEY.is_match(k));
+    match &node.value {
+        Value::Str(s) => {
+            if secret_field && !placeholder(s) {
+                let what = "a password or token field with a value";
+                out.push(Hit { pos: node.pos, what, text: s.clone() });
+                return;
+            }
+            for (i, (what, range)) in find_all(s, true).into_iter().enumerate() {
+                let pos = if i > 0 || s.contains('\n') {
+                    node.pos
+                } else {
+                    Pos::new(node.pos.line, node.pos.col + s[..range.start].chars().count() as u32)
+                };
+                out.push(Hit { pos, what, text: s[range].to_string() });
+            }
+        }
+        Value::Seq(items) => items.iter().for_each(|n| scan_node(None, n, out)),
+        Value::Map(entries) => entries.iter().for_each(|e| scan_node(Some(&e.key), &e.value, out)),
+        Value::Int(_) | Value::Float(_) if secret_field => {
+            let text = node.scalar_text().unwrap_or_default();
+            out.push(Hit { pos: node.pos, what: "a password or token field with a value", text });
+        }
+        Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) => {}
+    }
+}
+
+/// Every secret in a record's fields and body, in file order.
+pub fn hits(record: &Record) -> Vec<Hit> {
+    let mut out = Vec::new();
+    scan_node(None, &record.fields, &mut out);
+    if let Some(body) = &record.body {
+        let lines = LineIndex::new(&body.text, body.line);
+        let mut offset = 0;
+        for line in body.text.split_inclusive('\n') {
+            for (what, range) in find_all(line, true) {
+                let pos = lines.pos(offset + range.start);
+                out.push(Hit { pos, what, text: line[range].to_string() });
+            }
+            offset += line.len();
+        }
+    }
+    out
 }
 
 fn secret_finding(record: &Record, pos: Pos, what: &str) -> Diagnostic {
@@ -78,41 +230,16 @@ fn secret_finding(record: &Record, pos: Pos, what: &str) -> Diagnostic {
         .with_help("remove it, rotate it (it is in git history now), and note where the secret is kept instead (\"parola kasada\")")
 }
 
-fn scan_node(record: &Record, key: Option<&str>, node: &Node, out: &mut Vec<Diagnostic>) {
-    match &node.value {
-        Value::Str(s) => {
-            if key.is_some_and(|k| SECRET_KEY.is_match(k)) && !s.trim().is_empty() {
-                out.push(secret_finding(record, node.pos, "a password or token field with a value"));
-            } else if let Some((what, offset)) = find_secret(s) {
-                let pos = if s.contains('\n') {
-                    node.pos
-                } else {
-                    Pos::new(node.pos.line, node.pos.col + s[..offset].chars().count() as u32)
-                };
-                out.push(secret_finding(record, pos, what));
-            }
-        }
-        Value::Seq(items) => items.iter().for_each(|n| scan_node(record, None, n, out)),
-        Value::Map(entries) => entries.iter().for_each(|e| scan_node(record, Some(&e.key), &e.value, out)),
-        Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) => {
-            if key.is_some_and(|k| SECRET_KEY.is_match(k)) && node.value != Value::Null {
-                out.push(secret_finding(record, node.pos, "a password or token field with a value"));
-            }
-        }
-    }
-}
-
 pub fn check(record: &Record, out: &mut Vec<Diagnostic>) {
-    scan_node(record, None, &record.fields, out);
-    let Some(body) = &record.body else { return };
-    let mut from = 0;
-    while let Some((what, offset)) = find_secret(&body.text[from..]) {
-        out.push(secret_finding(record, position_in(&body.text, from + offset, body.line), what));
-        from += offset + 1;
-        while !body.text.is_char_boundary(from) {
-            from += 1;
+    let mut seen = HashSet::new();
+    for hit in hits(record) {
+        // One finding per line: the line is what has to be cleaned.
+        if seen.insert(hit.pos.line) {
+            out.push(secret_finding(record, hit.pos, hit.what));
         }
     }
+    let Some(body) = &record.body else { return };
+    let lines = LineIndex::new(&body.text, body.line);
     let mut last_line = 0;
     for (event, range) in Parser::new(&body.text).into_offset_iter() {
         let html = match &event {
@@ -122,7 +249,7 @@ pub fn check(record: &Record, out: &mut Vec<Diagnostic>) {
         if html.trim_start().starts_with("<!--") {
             continue;
         }
-        let pos = position_in(&body.text, range.start, body.line);
+        let pos = lines.pos(range.start);
         if pos.line == last_line {
             continue; // one finding per line: `<b>x</b>` is one problem, not two
         }
@@ -134,6 +261,42 @@ pub fn check(record: &Record, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Removes secrets from the other findings' messages and help: the secrets found in the
+/// finding's own record (a schema error quotes the value it rejects), and anything the
+/// explicit patterns recognise. `secret` findings name the kind of secret only.
+pub fn scrub(records: &[Record], diagnostics: &mut [Diagnostic]) {
+    let with_secrets: HashSet<&str> =
+        diagnostics.iter().filter(|d| d.rule == Rule::Secret).map(|d| d.path.as_str()).collect();
+    let texts: HashMap<String, Vec<String>> = records
+        .iter()
+        .filter(|r| with_secrets.contains(r.path.as_str()))
+        .map(|r| {
+            let mut texts: Vec<String> = Vec::new();
+            for hit in hits(r) {
+                let quoted = serde_json::to_string(&hit.text).unwrap_or_default();
+                texts.push(quoted.trim_matches('"').to_string());
+                texts.push(hit.text);
+            }
+            texts.retain(|t| t.chars().count() >= 4);
+            texts.sort_by_key(|t| std::cmp::Reverse(t.len()));
+            (r.path.clone(), texts)
+        })
+        .collect();
+    for d in diagnostics.iter_mut().filter(|d| d.rule != Rule::Secret) {
+        let clean = |text: &str| -> String {
+            let mut text = mask(text).into_owned();
+            for secret in texts.get(&d.path).map_or(&[][..], Vec::as_slice) {
+                if text.contains(secret.as_str()) {
+                    text = text.replace(secret.as_str(), "[…]");
+                }
+            }
+            text
+        };
+        d.message = clean(&d.message);
+        d.help = d.help.as_deref().map(clean);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,11 +305,20 @@ mod tests {
     fn finds_secrets_without_false_alarms() {
         for text in [
             "-----BEGIN RSA PRIVATE KEY-----",
+            "-----BEGIN OPENSSH PRIVATE KEY-----",
             "bağlantı: postgres://app:Gizli123@db01/zabita",
             "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
             "AKIAIOSFODNN7EXAMPLE",
+            "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
             "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789",
+            "glpat-xxxxxxxxxxxxxxxxxxxx",
+            "xoxb-1234567890-abcdefghij",
+            "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
+            "AIzaSyA-1234567890abcdefghijklmnopqrstu",
+            "ya29.a0AfH6SMBx1234567890abcdefgh",
+            "Authorization: Bearer abcdefghijklmnopqrstuvwxyz012345",
             "parola: Yaz2026!",
+            "veritabanı şifresi: Zb!2026x",
             "anahtar 9fQ2xL7pV3mK8sT1wZ6bN4cR0yH5jD2gA7eU",
         ] {
             assert!(find_secret(text).is_some(), "{text}");
@@ -156,9 +328,29 @@ mod tests {
             "https://ebelediye.izmir.bel.tr/zabita/denetim-raporu",
             "Parola sıfırlama ekranı eklenecek",
             "parola kasada saklanır",
+            "parola: kasada",
+            "şifre: ****",
             "yazilim-gelistirme-servisi-zabita-modulu-denetim",
+            "records/requests/2026/TLP-2026-0042.md",
         ] {
             assert_eq!(find_secret(text), None, "{text}");
         }
+    }
+
+    #[test]
+    fn masks_secrets_and_keeps_other_text() {
+        assert_eq!(mask("bağlantı: postgres://app:Gizli123@db01/x"), "bağlantı: […]db01/x");
+        assert_eq!(mask("ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789 ve parola: Yaz2026!"), "[…] ve […]");
+        assert!(matches!(mask("düz metin"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn line_index_positions() {
+        let idx = LineIndex::new("ab\nçd\n\nx", 5);
+        assert_eq!(idx.pos(0), Pos::new(5, 1));
+        assert_eq!(idx.pos(3), Pos::new(6, 1));
+        assert_eq!(idx.pos(5), Pos::new(6, 2));
+        assert_eq!(idx.pos(7), Pos::new(7, 1));
+        assert_eq!(idx.pos(8), Pos::new(8, 1));
     }
 }

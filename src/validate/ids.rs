@@ -1,9 +1,12 @@
-//! `id-filename` and `duplicate-id`: ids agree with where records live, and are unique.
+//! `id-filename`, `duplicate-id` and `case-clash`: ids agree with where records live,
+//! and are unique — also to a file system that ignores case.
+
+use std::collections::BTreeMap;
 
 use super::Context;
 use crate::diag::{Diagnostic, Rule};
-use crate::load::Record;
-use crate::model::Kind;
+use crate::load::{Record, Records};
+use crate::model::{Kind, Pos};
 
 pub fn id_filename(record: &Record, out: &mut Vec<Diagnostic>) {
     if record.kind == Kind::ProjectSection {
@@ -48,6 +51,47 @@ pub fn duplicates(cx: &Context, out: &mut Vec<Diagnostic>) {
             out.push(
                 Diagnostic::at(Rule::DuplicateId, &r.path, pos, format!("id `{id}` is also used by {}", others.join(", ")))
                     .with_help("give one of the records the next free id (when two branches created the same id, renumber the one merged last)"),
+            );
+        }
+    }
+}
+
+/// Files under `records/` whose paths, or records whose ids, differ only in case: on
+/// Windows and macOS (and on a site served from them) they are one file, so a checkout
+/// there silently loses one of them.
+pub fn case_clashes(loaded: &Records, out: &mut Vec<Diagnostic>) {
+    let mut paths: BTreeMap<String, BTreeMap<&str, Pos>> = BTreeMap::new();
+    let mut ids: BTreeMap<String, BTreeMap<&str, (&str, Pos)>> = BTreeMap::new();
+    for r in &loaded.records {
+        let pos = r.fields.get("id").map_or(r.fields.pos, |n| n.pos);
+        paths.entry(r.path.to_lowercase()).or_default().insert(&r.path, pos);
+        ids.entry(r.id().to_lowercase()).or_default().insert(r.id(), (&r.path, pos));
+    }
+    for d in &loaded.problems {
+        paths.entry(d.path.to_lowercase()).or_default().insert(&d.path, d.pos.unwrap_or(Pos::new(1, 1)));
+    }
+    let mut reported = std::collections::HashSet::new();
+    for group in paths.values().filter(|g| g.len() > 1) {
+        for (path, pos) in group {
+            reported.insert(*path);
+            let others: Vec<&str> = group.keys().copied().filter(|p| p != path).collect();
+            out.push(
+                Diagnostic::at(
+                    Rule::CaseClash,
+                    *path,
+                    *pos,
+                    format!("the file name differs only in case from {}", others.join(", ")),
+                )
+                .with_help("on Windows and macOS these are one file: keep one name (ids are lower case, or `TLP-`/`YTK-`/`PRJ-` upper case)"),
+            );
+        }
+    }
+    for group in ids.values().filter(|g| g.len() > 1) {
+        for (id, (path, pos)) in group.iter().filter(|(_, (path, _))| !reported.contains(path)) {
+            let others: Vec<String> = group.keys().filter(|o| *o != id).map(|o| format!("`{o}`")).collect();
+            out.push(
+                Diagnostic::at(Rule::CaseClash, *path, *pos, format!("id `{id}` differs only in case from {}", others.join(", ")))
+                    .with_help("ids that differ only in case name the same page on the site and the same file on Windows and macOS: rename one"),
             );
         }
     }

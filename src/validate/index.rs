@@ -88,6 +88,16 @@ impl<'a> Index<'a> {
         actors.iter().filter_map(|name| workflows.actors.get(name)).any(|spec| self.actor_matches(person, spec, record))
     }
 
+    /// Every person record.
+    pub fn people(&self) -> impl Iterator<Item = &'a Record> + '_ {
+        self.by_id.values().flatten().copied().filter(|r| r.kind == Kind::Person)
+    }
+
+    /// Every unit record.
+    pub fn units(&self) -> impl Iterator<Item = &'a Record> + '_ {
+        self.by_id.values().flatten().copied().filter(|r| r.kind == Kind::Unit)
+    }
+
     /// Whether the person record exists at all.
     pub fn knows_person(&self, person: &str) -> bool {
         self.person(person).is_some()

@@ -2,12 +2,13 @@
 //! rule set and pushes [`Diagnostic`]s; nothing here stops at the first problem.
 
 pub mod base;
+pub mod codeowners;
 mod content;
 mod ids;
 pub mod index;
 mod refs;
 pub mod schema;
-mod time;
+pub mod time;
 mod workflow;
 
 use anyhow::Result;
@@ -17,9 +18,10 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Report};
-use crate::load::{Record, Records, rules::Ruleset};
+use crate::load::{Progress, Record, Records, Silent, rules::Ruleset};
 use crate::model::Node;
 
+pub use content::{is_secret_field, mask_secrets};
 pub use index::Index;
 pub use schema::Schemas;
 
@@ -48,20 +50,43 @@ pub fn check_all(
     config: &Config,
     as_of: Date,
 ) -> Vec<Diagnostic> {
+    check_all_with(loaded, rules, schemas, config, as_of, &Silent)
+}
+
+/// [`check_all`], telling `progress` about each record checked.
+pub fn check_all_with(
+    loaded: &Records,
+    rules: &Ruleset,
+    schemas: &Schemas,
+    config: &Config,
+    as_of: Date,
+    progress: &dyn Progress,
+) -> Vec<Diagnostic> {
     let cx = Context { records: &loaded.records, index: Index::new(&loaded.records), rules, schemas, config, as_of };
     let mut out = loaded.problems.clone();
     ids::duplicates(&cx, &mut out);
+    ids::case_clashes(loaded, &mut out);
+    codeowners::check(loaded, &mut out);
+    progress.start("checking", loaded.records.len());
     let per_record: Vec<Diagnostic> = loaded
         .records
         .par_iter()
         .flat_map_iter(|record| {
             let mut out = Vec::new();
             check_record(&cx, record, &mut out);
+            progress.step();
             out
         })
         .collect();
     out.extend(per_record);
+    content::scrub(&loaded.records, &mut out);
     out
+}
+
+/// Findings made elsewhere (against a base revision) with secrets masked, as
+/// [`check_all`] masks its own.
+pub fn scrub_secrets(records: &[Record], diagnostics: &mut [Diagnostic]) {
+    content::scrub(records, diagnostics);
 }
 
 /// The checks that look at one record (and the index).

@@ -5,11 +5,42 @@ use jiff::civil::Date;
 use jiff::{ToSpan, Unit};
 
 use super::{Context, date, show_date};
+use crate::config::Config;
 use crate::diag::{Diagnostic, Rule};
 use crate::load::Record;
+use crate::model::Pos;
+use crate::model::workflow::Review;
 
-fn days_between(from: Date, to: Date) -> i64 {
+/// Whole days from `from` to `to` (negative when `to` is earlier).
+pub fn days_between(from: Date, to: Date) -> i64 {
     from.until((Unit::Day, to)).map_or(0, |s| i64::from(s.get_days()))
+}
+
+/// Where a record stands with one periodic review rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReviewState {
+    /// The newest review (or the `since` date when there is none yet), and where it is.
+    pub last: Option<(Date, Pos)>,
+    /// The interval in days.
+    pub interval: i64,
+    /// When the next review is due (`Date::MIN` plus the interval when never done).
+    pub due: Date,
+}
+
+/// The review state of `record` under `rule`; `None` when no interval applies (the
+/// configuration or the record names none).
+pub fn review_state(record: &Record, rule: &Review, config: &Config) -> Option<ReviewState> {
+    let interval = match (&rule.interval, &rule.interval_field) {
+        (Some(name), _) => config.reviews.get(name).map(|d| i64::from(*d)),
+        (None, Some(field)) => record.fields.get(field).and_then(|n| n.as_i64()),
+        (None, None) => None,
+    }?;
+    let dates = record.fields.path(&rule.dates);
+    let newest = dates.iter().filter_map(|n| date(n).map(|d| (d, n.pos))).max_by_key(|(d, _)| *d);
+    let since = rule.since.as_deref().and_then(|f| record.fields.get(f)).and_then(|n| date(n).map(|d| (d, n.pos)));
+    let last = newest.or(since);
+    let due = last.map_or(Date::MIN, |(d, _)| d).checked_add(interval.days()).unwrap_or(Date::MAX);
+    Some(ReviewState { last, interval, due })
 }
 
 pub fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
@@ -46,31 +77,24 @@ pub fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
         }
     }
     for rule in w.reviews.iter().filter(|r| r.kind == kind && w.state_matches(kind, state, &r.when)) {
-        let interval = match (&rule.interval, &rule.interval_field) {
-            (Some(name), _) => cx.config.reviews.get(name).map(|d| i64::from(*d)),
-            (None, Some(field)) => record.fields.get(field).and_then(|n| n.as_i64()),
-            (None, None) => None,
-        };
-        let Some(interval) = interval else { continue };
-        let dates = record.fields.path(&rule.dates);
-        let newest = dates.iter().filter_map(|n| date(n).map(|d| (d, n.pos))).max_by_key(|(d, _)| *d);
-        let since = rule.since.as_deref().and_then(|f| record.fields.get(f)).and_then(|n| date(n).map(|d| (d, n.pos)));
-        let (last, pos) = match newest.or(since) {
-            Some(found) => found,
-            None => (Date::MIN, record.pos_of(rule.dates.split(['.', '[']).next().unwrap_or(&rule.dates))),
-        };
-        let due = last.checked_add(interval.days()).unwrap_or(Date::MAX);
-        if due < as_of {
-            let message = if last == Date::MIN {
-                format!("{} has never been done ({})", rule.what, rule.article)
-            } else {
-                format!(
-                    "{} was due on {} (last on {}, every {interval} days, {})",
-                    rule.what,
-                    show_date(due),
-                    show_date(last),
-                    rule.article
-                )
+        let Some(review) = review_state(record, rule, cx.config) else { continue };
+        if review.due < as_of {
+            let (message, pos) = match review.last {
+                None => (
+                    format!("{} has never been done ({})", rule.what, rule.article),
+                    record.pos_of(rule.dates.split(['.', '[']).next().unwrap_or(&rule.dates)),
+                ),
+                Some((last, pos)) => (
+                    format!(
+                        "{} was due on {} (last on {}, every {} days, {})",
+                        rule.what,
+                        show_date(review.due),
+                        show_date(last),
+                        review.interval,
+                        rule.article
+                    ),
+                    pos,
+                ),
             };
             out.push(
                 Diagnostic::at(Rule::ReviewOverdue, &record.path, pos, message)

@@ -2,5 +2,7 @@
 //! repositories assembled on disk.
 
 mod harness;
+mod commands;
 mod history;
+mod site;
 mod validate;

@@ -46,7 +46,8 @@ fn every_rule_fires_on_its_fixture_at_the_right_place() {
         assert!(case.is_dir(), "rule {rule} has no fixture in {}", case.display());
         check_case(&case);
         let expected = expected(&case);
-        let (fires, positioned) = (format!("{} records/", rule.id()), rule != &Rule::UnknownKind);
+        let folder = if *rule == Rule::CodeownersStale { "CODEOWNERS" } else { "records/" };
+        let (fires, positioned) = (format!("{} {folder}", rule.id()), rule != &Rule::UnknownKind);
         assert!(
             expected.iter().any(|l| l.starts_with(&fires) && (!positioned || l.matches(':').count() == 2)),
             "the fixture of {rule} does not expect it (with a line and column)"

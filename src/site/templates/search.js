@@ -61,8 +61,12 @@
       });
     });
   }
+  var latest = 0;
   function show(query) {
+    var asked = ++latest;
     search(query).then(function (found) {
+      // An answer to an older query (typing goes on) must not replace a newer one.
+      if (asked !== latest) { return; }
       list.textContent = "";
       var docs = found.docs || [];
       docs.forEach(function (doc) {
@@ -77,7 +81,8 @@
         li.appendChild(small);
         list.appendChild(li);
       });
-      status.textContent = docs.length ? found.total + " ✓" : status.getAttribute("data-empty");
+      if (words(query).length === 0) { status.textContent = ""; return; }
+      status.textContent = docs.length ? found.total + " " + status.getAttribute("data-found") : status.getAttribute("data-empty");
     });
   }
   form.addEventListener("submit", function (e) { e.preventDefault(); show(input.value); });

@@ -1,0 +1,35 @@
+//! Summaries over the loaded repository: open requests by service and status, open work
+//! per person, reviews and expiries coming due, and monthly KPIs.
+//!
+//! Each report is a pure function of the records, the workflow data
+//! (`schemas/workflows.yaml`: which states are open, which reviews and end dates
+//! exist), the configuration and an "as of" date, and returns typed, serialisable
+//! structs: `defter report` prints them as a table, CSV, JSON or Markdown, and the site
+//! renders the same structs. Dates are ISO `YYYY-MM-DD` strings in the structs.
+
+mod backlog;
+mod due;
+pub mod kpi;
+pub mod table;
+
+pub use backlog::{OpenRequests, PersonLoad, ServiceBacklog, WorkItem, open_by_service, workload};
+pub use due::{Expiry, ReviewDue, expiring, reviews_due};
+pub use kpi::MonthKpi;
+pub use table::Table;
+
+use crate::load::Record;
+use crate::validate::Index;
+
+/// The display name of a unit or person (`name`), or its id.
+fn name_of(index: &Index, id: &str) -> String {
+    index.get(id).and_then(|r| r.fields.str_at("name")).unwrap_or(id).to_string()
+}
+
+/// A record's `title` or `name` for lists; a grant reads `grantee — system (role)`.
+fn title_of(record: &Record) -> String {
+    if record.kind == crate::model::Kind::Grant {
+        let field = |f| record.fields.str_at(f).unwrap_or("?");
+        return format!("{} — {} ({})", field("grantee"), field("system"), field("role"));
+    }
+    record.fields.str_at("title").or_else(|| record.fields.str_at("name")).unwrap_or_default().to_string()
+}

@@ -1,0 +1,109 @@
+//! A report as rows and columns, rendered as an aligned text table, CSV or a Markdown
+//! table. (JSON is the report's typed struct itself.)
+
+/// Column headers and rows of cells; `footer` rows (totals) come last.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Table {
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    pub footer: Vec<Vec<String>>,
+}
+
+impl Table {
+    pub fn new(headers: &[&str]) -> Table {
+        Table { headers: headers.iter().map(|h| h.to_string()).collect(), ..Table::default() }
+    }
+
+    pub fn row(&mut self, cells: Vec<String>) {
+        self.rows.push(cells);
+    }
+
+    fn all_rows(&self) -> impl Iterator<Item = &Vec<String>> {
+        self.rows.iter().chain(&self.footer)
+    }
+
+    /// Columns padded to their widest cell, numbers right-aligned, a rule under the
+    /// header and above the footer.
+    pub fn to_text(&self) -> String {
+        let width = |i: usize| {
+            std::iter::once(&self.headers)
+                .chain(self.all_rows())
+                .filter_map(|r| r.get(i))
+                .map(|c| c.chars().count())
+                .max()
+                .unwrap_or(0)
+        };
+        let widths: Vec<usize> = (0..self.headers.len()).map(width).collect();
+        let numeric: Vec<bool> = (0..self.headers.len())
+            .map(|i| {
+                self.all_rows().filter_map(|r| r.get(i)).all(|c| {
+                    c.is_empty() || c == "—" || c.trim_end_matches('%').parse::<f64>().is_ok()
+                })
+            })
+            .collect();
+        let line = |cells: &[String]| {
+            let parts: Vec<String> = cells
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let pad = widths[i].saturating_sub(c.chars().count());
+                    if numeric[i] { format!("{}{c}", " ".repeat(pad)) } else { format!("{c}{}", " ".repeat(pad)) }
+                })
+                .collect();
+            parts.join("  ").trim_end().to_string() + "\n"
+        };
+        let rule = widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("  ") + "\n";
+        let mut out = line(&self.headers);
+        out.push_str(&rule);
+        for row in &self.rows {
+            out.push_str(&line(row));
+        }
+        if !self.footer.is_empty() {
+            out.push_str(&rule);
+            for row in &self.footer {
+                out.push_str(&line(row));
+            }
+        }
+        out
+    }
+
+    /// RFC 4180 CSV with a header line.
+    pub fn to_csv(&self) -> String {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        for row in std::iter::once(&self.headers).chain(self.all_rows()) {
+            writer.write_record(row).expect("writing CSV to memory");
+        }
+        String::from_utf8(writer.into_inner().expect("flushing CSV to memory")).expect("CSV of UTF-8 cells")
+    }
+
+    /// A GitHub-flavoured Markdown table.
+    pub fn to_markdown(&self) -> String {
+        let cell = |c: &String| c.replace('|', "\\|").replace('\n', " ");
+        let line = |cells: &[String]| format!("| {} |\n", cells.iter().map(cell).collect::<Vec<_>>().join(" | "));
+        let mut out = line(&self.headers);
+        out.push_str(&format!("|{}\n", "---|".repeat(self.headers.len())));
+        for row in self.all_rows() {
+            out.push_str(&line(row));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_three_ways() {
+        let mut t = Table::new(&["servis", "açık"]);
+        t.row(vec!["Analiz".into(), "3".into()]);
+        t.row(vec!["Geliştirme, Ar-Ge".into(), "12".into()]);
+        t.footer.push(vec!["toplam".into(), "15".into()]);
+        assert_eq!(
+            t.to_text(),
+            "servis             açık\n-----------------  ----\nAnaliz                3\nGeliştirme, Ar-Ge    12\n-----------------  ----\ntoplam               15\n"
+        );
+        assert_eq!(t.to_csv(), "servis,açık\nAnaliz,3\n\"Geliştirme, Ar-Ge\",12\ntoplam,15\n");
+        assert!(t.to_markdown().starts_with("| servis | açık |\n|---|---|\n| Analiz | 3 |\n"));
+    }
+}

@@ -1,0 +1,250 @@
+//! The everyday commands: `init`, `new`, `explain`, `report`, `codeowners`, and the
+//! generated completions, manual page and help. Golden files live in tests/fixtures/cmd/
+//! (`BLESS=1 cargo test` rewrites them; review the diff like code).
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use defter::diag::Rule;
+
+use crate::harness::{AS_OF, GitRepo, Repo, defter, findings, fixtures, stdout};
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Compares `got` with the golden file tests/fixtures/cmd/`name` (rewritten with BLESS=1).
+fn golden(name: &str, got: &str) {
+    let path = fixtures().join("cmd").join(name);
+    if std::env::var_os("BLESS").is_some() {
+        std::fs::write(&path, got).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("no golden file {}", path.display()));
+    assert_eq!(got, want, "output differs from {} (BLESS=1 rewrites it)", path.display());
+}
+
+/// Runs `defter ARGS…` in `dir` without `--repo`.
+fn defter_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_defter")).current_dir(dir).args(args).env("NO_COLOR", "1").output().unwrap()
+}
+
+#[test]
+fn init_makes_a_repository_that_validates_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("kayitlar");
+    let output = defter_in(dir.path(), &["init", "kayitlar", "--as-of", AS_OF]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    for file in [
+        "defter.toml",
+        "CODEOWNERS",
+        ".github/workflows/records.yml",
+        ".github/pull_request_template.md",
+        ".pre-commit-config.yaml",
+        ".vscode/settings.json",
+        "schemas/workflows.yaml",
+        "records/requests/2026/TLP-2026-0001.md",
+        "records/grants/2026/YTK-2026-0001.yaml",
+        "records/projects/PRJ-0001/index.md",
+        "records/inventory/continuity_plan/bcp-bbys.yaml",
+    ] {
+        assert!(repo.join(file).is_file(), "init wrote no {file}");
+    }
+    let output = defter(&repo, &["validate", "--as-of", AS_OF, "--format", "json"]);
+    assert_eq!(findings(&output), Vec::<String>::new());
+    assert_eq!(output.status.code(), Some(0));
+    // The example records are dated around the day of `init`: clean on that day, whenever it is.
+    let today = dir.path().join("today");
+    assert_eq!(defter_in(dir.path(), &["init", "today"]).status.code(), Some(0));
+    assert_eq!(findings(&defter(&today, &["validate", "--format", "json"])), Vec::<String>::new());
+}
+
+#[test]
+fn init_refuses_to_overwrite_and_names_the_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("defter.toml"), "# mine\n").unwrap();
+    let output = defter_in(dir.path(), &["init"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("already has 1 of the files defter init writes"), "{}", stderr(&output));
+    assert!(stderr(&output).contains("defter.toml"), "{}", stderr(&output));
+    assert!(!dir.path().join("records").exists(), "nothing is written when a file is in the way");
+    assert_eq!(std::fs::read_to_string(dir.path().join("defter.toml")).unwrap(), "# mine\n");
+}
+
+#[test]
+fn init_copies_the_site_templates_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(defter_in(dir.path(), &["init", "--templates", "--as-of", AS_OF]).status.code(), Some(0));
+    for (name, _) in defter::site::templates::DEFAULTS {
+        assert!(dir.path().join("site-templates").join(name).is_file(), "{name}");
+    }
+}
+
+/// A git repository of the clean fixture where git's user.email is Elif Kara's.
+fn repo_as_elif() -> GitRepo {
+    let mut repo = GitRepo::new();
+    repo.commit_as("selin.aydin", "Kayıtlar");
+    repo.git(&["config", "user.email", "elif.kara@izmir.bel.tr"]);
+    repo
+}
+
+/// `defter new ARGS… --as-of AS_OF` in the repository; the author comes from git's
+/// configuration, not from the environment the tests run in.
+fn new(repo: &GitRepo, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_defter"))
+        .arg("--repo")
+        .arg(repo.path())
+        .arg("new")
+        .args(args)
+        .args(["--as-of", AS_OF])
+        .env("NO_COLOR", "1")
+        .env_remove("GIT_AUTHOR_EMAIL")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn new_request_takes_the_next_id_and_is_valid() {
+    let repo = repo_as_elif();
+    let output = new(&repo, &["request", "--title", "Ruhsat sorgusu: hata", "--unit", "zabita-dairesi", "--type", "defect"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "records/requests/2026/TLP-2026-0002.md\n");
+    assert!(stderr(&output).contains("duplicate-id"), "new says how to renumber: {}", stderr(&output));
+    golden("new-request.md", &repo.read("records/requests/2026/TLP-2026-0002.md"));
+    assert_eq!(findings(&repo.defter(&["validate", "--as-of", AS_OF, "--format", "json"])), Vec::<String>::new());
+
+    let output = new(&repo, &["request", "--title", "İkinci", "--unit", "zabita-dairesi", "--type", "change", "-q"]);
+    assert_eq!(stdout(&output), "records/requests/2026/TLP-2026-0003.md\n");
+    assert_eq!(stderr(&output), "", "--quiet keeps stderr empty");
+    let output = repo.defter(&["new", "request", "--title", "Yeni yıl", "--unit", "zabita-dairesi", "--type", "change", "--as-of", "2027-01-04"]);
+    assert_eq!(stdout(&output), "records/requests/2027/TLP-2027-0001.md\n");
+}
+
+#[test]
+fn new_grant_and_project_are_valid_from_the_start() {
+    let repo = repo_as_elif();
+    let output = new(&repo, &["grant", "--grantee", "zeynep.arslan", "--system", "app-bbys-zabita", "--role", "Okuma"]);
+    assert_eq!(stdout(&output), "records/grants/2026/YTK-2026-0002.yaml\n", "{}", stderr(&output));
+    golden("new-grant.yaml", &repo.read("records/grants/2026/YTK-2026-0002.yaml"));
+    let output = new(&repo, &["project", "--title", "Saha raporları", "--kind", "mobile", "--owner-unit", "zabita-dairesi"]);
+    assert_eq!(stdout(&output), "records/projects/PRJ-0002/index.md\n", "{}", stderr(&output));
+    assert!(repo.read("records/projects/PRJ-0002/index.md").contains("by: elif.kara, status: proposed"));
+    assert_eq!(findings(&repo.defter(&["validate", "--as-of", AS_OF, "--format", "json"])), Vec::<String>::new());
+}
+
+#[test]
+fn new_refuses_what_would_not_validate_and_says_what_is_missing() {
+    let repo = repo_as_elif();
+    let output = new(&repo, &["request", "--title", "x", "--unit", "zabita-dairesi", "--type", "defekt"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).contains("error[schema]: `type`: \"defekt\" is not one of"), "{}", stdout(&output));
+    assert!(!repo.path().join("records/requests/2026/TLP-2026-0002.md").exists(), "nothing written");
+
+    let output = new(&repo, &["request", "--title", "x"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("--type <TYPE>") && stderr(&output).contains("--unit <UNIT>"), "{}", stderr(&output));
+    let output = new(&repo, &["request", "--title", "x", "--unit", "zabita-dairesi", "--type", "change", "--source", "official_letter"]);
+    assert!(stderr(&output).contains("needs --letter-number and --letter-date"), "{}", stderr(&output));
+
+    repo.git(&["config", "user.email", "someone@example.org"]);
+    let output = new(&repo, &["request", "--title", "x", "--unit", "zabita-dairesi", "--type", "change"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("no person has your git e-mail `someone@example.org`"), "{}", stderr(&output));
+    let output = new(&repo, &["request", "--title", "x", "--unit", "zabita-dairesi", "--type", "change", "--by", "burak.yildiz"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+#[test]
+fn explain_prints_the_rules_section() {
+    let output = defter(Path::new("."), &["explain", "separation-of-duties"]);
+    assert_eq!(output.status.code(), Some(0));
+    golden("explain-separation-of-duties.txt", &stdout(&output));
+    let list = stdout(&defter(Path::new("."), &["explain"]));
+    assert_eq!(list.lines().count(), Rule::ALL.len(), "{list}");
+    for rule in Rule::ALL {
+        let text = stdout(&defter(Path::new("."), &["explain", rule.id()]));
+        assert!(text.contains("**Bad") && text.contains("**Fixed"), "{rule}: {text}");
+    }
+    assert_eq!(defter(Path::new("."), &["explain", "no-such-rule"]).status.code(), Some(2));
+}
+
+#[test]
+fn every_help_line_names_defter_explain() {
+    let repo = Repo::with_overlays(&[&fixtures().join("rules/separation-of-duties")]);
+    let text = stdout(&repo.defter(&["validate", "--as-of", AS_OF]));
+    assert!(
+        text.contains("help: another person must take one of the two duties (see `defter explain separation-of-duties`)"),
+        "{text}"
+    );
+    let json = stdout(&repo.defter(&["validate", "--as-of", AS_OF, "--format", "json"]));
+    assert!(json.contains("(see `defter explain separation-of-duties`)"), "{json}");
+}
+
+/// The base organisation, the clean fixture and a few open requests and a project.
+fn report_repo() -> Repo {
+    Repo::with_overlays(&[&fixtures().join("good"), &fixtures().join("cmd/reports")])
+}
+
+#[test]
+fn reports_golden() {
+    let repo = report_repo();
+    for (name, extra) in [
+        ("open-requests", &[][..]),
+        ("workload", &[][..]),
+        ("reviews-due", &["--within", "180d"][..]),
+        ("expiring", &["--within", "90"][..]),
+        ("kpis", &["--months", "6"][..]),
+    ] {
+        let mut args = vec!["report", name, "--as-of", AS_OF];
+        args.extend(extra);
+        let output = repo.defter(&args);
+        assert_eq!(output.status.code(), Some(0), "{name}: {}", stderr(&output));
+        golden(&format!("report-{name}.txt"), &stdout(&output));
+    }
+    let json = stdout(&repo.defter(&["report", "workload", "--as-of", AS_OF, "--format", "json"]));
+    golden("report-workload.json", &json);
+    let csv = stdout(&repo.defter(&["report", "open-requests", "--as-of", AS_OF, "--format", "csv"]));
+    assert!(csv.starts_with("service,name,new,assigned,in_progress,testing,open,overdue\n"), "{csv}");
+    let markdown = stdout(&repo.defter(&["report", "expiring", "--as-of", AS_OF, "--within", "90d", "--format", "markdown"]));
+    assert!(markdown.starts_with("| ends | days | id | name | what |\n|---|---|---|---|---|\n"), "{markdown}");
+    assert_eq!(repo.defter(&["report", "nope"]).status.code(), Some(2));
+}
+
+#[test]
+fn codeowners_follows_the_organisation() {
+    let repo = Repo::with_overlays(&[]);
+    golden("codeowners-base.txt", &stdout(&repo.defter(&["codeowners", "--stdout"])));
+    assert_eq!(repo.defter(&["codeowners", "--check"]).status.code(), Some(1), "no file yet");
+    assert_eq!(stdout(&repo.defter(&["codeowners"])), "CODEOWNERS\n");
+    assert_eq!(repo.defter(&["codeowners", "--check"]).status.code(), Some(0));
+    assert_eq!(findings(&repo.defter(&["validate", "--as-of", AS_OF, "--format", "json"])), Vec::<String>::new());
+
+    // Elif leaves: she no longer owns the projects, and the committed file is stale.
+    let person = repo.path().join("records/org/people/elif.kara.yaml");
+    let text = std::fs::read_to_string(&person).unwrap().replace("active: true", "active: false\nleft_on: 2026-11-01");
+    repo.write("records/org/people/elif.kara.yaml", &text);
+    let output = repo.defter(&["codeowners", "--check"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).starts_with("CODEOWNERS:12: CODEOWNERS is stale"), "{}", stdout(&output));
+    let got = findings(&repo.defter(&["validate", "--as-of", AS_OF, "--format", "json"]));
+    assert_eq!(got, vec!["codeowners-stale CODEOWNERS:12:1".to_string()]);
+}
+
+#[test]
+fn completions_man_page_and_help_come_from_the_cli() {
+    let dot = Path::new(".");
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let output = defter(dot, &["completions", shell]);
+        assert_eq!(output.status.code(), Some(0), "{shell}");
+        assert!(stdout(&output).contains("codeowners"), "{shell} completes the commands");
+    }
+    let man = stdout(&defter(dot, &["man"]));
+    assert!(man.starts_with(".ie") || man.contains(".TH defter"), "{}", &man[..200.min(man.len())]);
+    let out = tempfile::tempdir().unwrap();
+    assert_eq!(defter(dot, &["man", "--out", out.path().to_str().unwrap()]).status.code(), Some(0));
+    assert!(out.path().join("defter.1").is_file() && out.path().join("defter-report.1").is_file());
+    for command in ["validate", "log", "explain", "init", "new", "report", "codeowners"] {
+        let help = stdout(&defter(dot, &[command, "--help"]));
+        assert!(help.contains("Examples:"), "`defter {command} --help` shows examples");
+    }
+}
