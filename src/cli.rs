@@ -64,7 +64,7 @@ pub enum Command {
     Init(InitArgs),
     /// Create a record from its kind's template, with the next free id, valid from the start.
     #[command(after_help = NEW_EXAMPLES)]
-    New(NewArgs),
+    New(Box<NewArgs>),
     /// Print a report: open requests, workload, reviews due, expiring items, monthly KPIs.
     #[command(after_help = REPORT_EXAMPLES)]
     Report(ReportArgs),
@@ -255,10 +255,13 @@ pub struct NewCommon {
 #[derive(Debug, Subcommand)]
 pub enum NewKind {
     /// A request (talep), status `new`: records/requests/<year>/TLP-<year>-<nnnn>.md.
+    #[command(after_help = NEW_EXAMPLES)]
     Request(NewRequest),
     /// A permission grant (yetki), status `requested`: records/grants/<year>/YTK-<year>-<nnnn>.yaml.
+    #[command(after_help = NEW_EXAMPLES)]
     Grant(NewGrant),
     /// A project, phase `proposed`: records/projects/PRJ-<nnnn>/index.md.
+    #[command(after_help = NEW_EXAMPLES)]
     Project(NewProject),
 }
 

@@ -25,7 +25,13 @@ pub fn run(root: &Path, args: &BuildArgs) -> Result<ExitCode> {
 
 /// Builds the site of the repository at `root` into `out`; returns the number of files
 /// and the validation report shown on it.
-pub fn build(root: &Path, out: &Path, as_of: Date, base_url: Option<&str>, live_reload: bool) -> Result<(usize, Report)> {
+pub fn build(
+    root: &Path,
+    out: &Path,
+    as_of: Date,
+    base_url: Option<&str>,
+    live_reload: bool,
+) -> Result<(usize, Report)> {
     build_site(root, out, as_of, base_url, live_reload, false)
 }
 

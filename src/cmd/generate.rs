@@ -25,7 +25,8 @@ pub fn man(out: Option<&Path>) -> Result<ExitCode> {
         }
         Some(dir) => {
             std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-            clap_mangen::generate_to(command, dir).with_context(|| format!("writing manual pages into {}", dir.display()))?;
+            clap_mangen::generate_to(command, dir)
+                .with_context(|| format!("writing manual pages into {}", dir.display()))?;
             println!("{}", dir.display());
         }
     }

@@ -9,8 +9,8 @@ mod init;
 mod log;
 mod new;
 mod report;
-mod ui;
 mod serve;
+mod ui;
 mod validate;
 
 use std::path::{Path, PathBuf};

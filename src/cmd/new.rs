@@ -34,9 +34,9 @@ pub fn run(root: &Path, args: &NewArgs, ui: Ui) -> Result<ExitCode> {
         let index = Index::new(&loaded.records);
         let author = author(root, &loaded.records, &index, common)?;
         let mut values = match &args.kind {
-            NewKind::Request(a) => request(a, &index, &author)?,
+            NewKind::Request(a) => request(a, &index, author)?,
             NewKind::Grant(a) => grant(a, &index)?,
-            NewKind::Project(a) => project(a, &index, &author)?,
+            NewKind::Project(a) => project(a, &index, author)?,
         };
         values.insert("id", Some(id.clone()));
         values.insert("date", Some(common.as_of.to_string()));
@@ -98,7 +98,8 @@ fn service(index: &Index, given: &Option<String>, author: &Record, records: &[&R
     if let Some(service) = given {
         return Ok(service.clone());
     }
-    let own = author.fields.str_at("unit").and_then(|u| index.unit(u)).filter(|u| u.fields.str_at("type") == Some("service"));
+    let own =
+        author.fields.str_at("unit").and_then(|u| index.unit(u)).filter(|u| u.fields.str_at("type") == Some("service"));
     let analysis = || records.iter().copied().find(|u| u.fields.str_at("function") == Some("analysis"));
     own.or_else(analysis)
         .map(|u| u.id().to_string())
@@ -136,7 +137,9 @@ fn request(a: &NewRequest, index: &Index, author: &Record) -> Result<Values> {
         None => requester(index, unit)?,
     };
     if a.source == "official_letter" && (a.letter_number.is_none() || a.letter_date.is_none()) {
-        bail!("--source official_letter needs --letter-number and --letter-date (the letter's number and date, M9(1)(a))");
+        bail!(
+            "--source official_letter needs --letter-number and --letter-date (the letter's number and date, M9(1)(a))"
+        );
     }
     let note = a.note.clone().unwrap_or_else(|| "Talep kaydedildi".to_string());
     let description = a.description.clone().unwrap_or_else(|| format!("{}\n", a.title.as_deref().unwrap_or_default()));
@@ -194,7 +197,14 @@ fn project(a: &NewProject, index: &Index, author: &Record) -> Result<Values> {
 
 /// Loads the new record with the others and returns its findings (severities as
 /// configured); the record is added to `loaded`, for quoting.
-fn check(loaded: &mut Records, path: &str, text: &str, rules: &Ruleset, config: &Config, common: &NewCommon) -> Result<Report> {
+fn check(
+    loaded: &mut Records,
+    path: &str,
+    text: &str,
+    rules: &Ruleset,
+    config: &Config,
+    common: &NewCommon,
+) -> Result<Report> {
     match load::load_file(RawFile { path: path.to_string(), bytes: text.as_bytes().to_vec() }) {
         Loaded::Record(record, source) => {
             loaded.sources.insert(path.to_string(), source);
@@ -211,7 +221,10 @@ fn check(loaded: &mut Records, path: &str, text: &str, rules: &Ruleset, config: 
     let mut findings = crate::validate::check_all(loaded, rules, &schemas, config, common.as_of);
     findings.retain(|d| d.path == path);
     let report = Report::new(findings, 1, &config.overrides()?);
-    Ok(Report { diagnostics: report.diagnostics.into_iter().filter(|d| d.severity == Severity::Error).collect(), ..report })
+    Ok(Report {
+        diagnostics: report.diagnostics.into_iter().filter(|d| d.severity == Severity::Error).collect(),
+        ..report
+    })
 }
 
 fn write_new(path: &Path, text: &str) -> Result<()> {

@@ -103,7 +103,9 @@ fn open_requests_table(data: &report::OpenRequests) -> Table {
     }
     let mut total = vec!["total".to_string(), String::new()];
     for state in &data.states {
-        total.push(data.services.iter().map(|s| s.by_status.get(state).copied().unwrap_or(0)).sum::<usize>().to_string());
+        total.push(
+            data.services.iter().map(|s| s.by_status.get(state).copied().unwrap_or(0)).sum::<usize>().to_string(),
+        );
     }
     total.extend([data.total.to_string(), data.overdue.to_string()]);
     table.footer.push(total);

@@ -2,6 +2,7 @@
 //! (with indicatif) only on long runs and only when stderr is a terminal.
 
 use std::io::IsTerminal;
+use std::sync::Mutex;
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -36,61 +37,59 @@ impl Ui {
     /// A progress reporter for the phases of a long run.
     pub fn progress(&self) -> Bar {
         let visible = !self.quiet && std::io::stderr().is_terminal();
-        Bar { bar: visible.then(ProgressBar::hidden), verbose: self.verbose, started: std::sync::Mutex::new(None) }
+        Bar { visible, verbose: self.verbose, phase: Mutex::new(None) }
     }
 }
 
-/// Draws a bar per phase on stderr when the phase is long; with `--verbose`, says how long
-/// each phase took.
-pub struct Bar {
+/// The phase under way: its name, size, start, and its bar when one is drawn.
+struct Phase {
+    name: String,
+    total: usize,
+    started: Instant,
     bar: Option<ProgressBar>,
+}
+
+/// Draws a bar per phase on stderr when the phase is long (and stderr a terminal); with
+/// `--verbose`, says how long each phase took.
+pub struct Bar {
+    visible: bool,
     verbose: bool,
-    started: std::sync::Mutex<Option<(String, usize, Instant)>>,
+    phase: Mutex<Option<Phase>>,
 }
 
 impl Bar {
-    fn end_phase(&self) {
-        let previous = self.started.lock().map(|mut s| s.take()).unwrap_or(None);
-        if let Some((phase, total, at)) = previous
-            && self.verbose
-        {
-            eprintln!("{phase} {total} files: {} ms", at.elapsed().as_millis());
-        }
-        if let Some(bar) = &self.bar {
-            bar.set_draw_target(ProgressDrawTarget::hidden());
-        }
-    }
-
-    /// Ends the last phase and clears the bar.
+    /// Ends the phase under way: clears its bar, reports its time.
     pub fn finish(&self) {
-        self.end_phase();
-        if let Some(bar) = &self.bar {
+        let Some(phase) = self.phase.lock().ok().and_then(|mut p| p.take()) else { return };
+        if let Some(bar) = phase.bar {
             bar.finish_and_clear();
+        }
+        if self.verbose {
+            eprintln!("{} {}: {} ms", phase.name, phase.total, phase.started.elapsed().as_millis());
         }
     }
 }
 
 impl Progress for Bar {
-    fn start(&self, phase: &str, total: usize) {
-        self.end_phase();
-        if let Ok(mut started) = self.started.lock() {
-            *started = Some((phase.to_string(), total, Instant::now()));
-        }
-        let Some(bar) = &self.bar else { return };
-        bar.reset();
-        bar.set_length(total as u64);
-        bar.set_message(phase.to_string());
-        if total >= LONG_RUN {
+    fn start(&self, name: &str, total: usize) {
+        self.finish();
+        let bar = (self.visible && total >= LONG_RUN).then(|| {
             let style = ProgressStyle::with_template("{msg:>9} [{bar:30}] {pos}/{len}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar())
                 .progress_chars("=> ");
-            bar.set_style(style);
-            bar.set_draw_target(ProgressDrawTarget::stderr());
+            ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr())
+                .with_style(style)
+                .with_message(name.to_string())
+        });
+        if let Ok(mut phase) = self.phase.lock() {
+            *phase = Some(Phase { name: name.to_string(), total, started: Instant::now(), bar });
         }
     }
 
     fn step(&self) {
-        if let Some(bar) = &self.bar {
+        if let Ok(phase) = self.phase.lock()
+            && let Some(bar) = phase.as_ref().and_then(|p| p.bar.as_ref())
+        {
             bar.inc(1);
         }
     }
@@ -98,8 +97,6 @@ impl Progress for Bar {
 
 impl Drop for Bar {
     fn drop(&mut self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
+        self.finish();
     }
 }

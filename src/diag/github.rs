@@ -7,7 +7,9 @@ use super::{Report, Severity, help_line};
 
 /// Escapes a message (`%`, CR, LF).
 fn data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    let s = s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    // Other control characters (ANSI escapes from a record's text) are shown, not sent.
+    s.chars().map(|c| if c.is_control() { c.escape_unicode().to_string() } else { c.to_string() }).collect()
 }
 
 /// Escapes a property value (also `:` and `,`).

@@ -25,14 +25,15 @@ pub fn render(report: &Report, sources: &dyn Sources, color: bool) -> String {
     let mut out = String::new();
     for d in &report.diagnostics {
         let level = if d.severity == Severity::Error { Level::ERROR } else { Level::WARNING };
-        let help = help_line(d);
-        let title = level.primary_title(&d.message).id(d.rule.id());
+        let help = printable(&help_line(d));
+        let message = printable(&d.message);
+        let title = level.primary_title(&message).id(d.rule.id());
         let quoted = d
             .pos
             .filter(|pos| d.rule != Rule::Secret && !secret_lines.contains(&(d.path.as_str(), pos.line)))
-            .and_then(|pos| Some((pos, sources.line(&d.path, pos.line)?)));
+            .and_then(|pos| Some((pos, visible(sources.line(&d.path, pos.line)?))));
         let main = match quoted {
-            Some((pos, text)) => {
+            Some((pos, ref text)) => {
                 let span = token_span(text, pos.col);
                 title.element(
                     Snippet::source(text)
@@ -56,6 +57,33 @@ pub fn render(report: &Report, sources: &dyn Sources, color: bool) -> String {
     out.push_str(&report.summary_line());
     out.push('\n');
     out
+}
+
+/// A message quotes values from records: control characters (an escape sequence in a
+/// title would drive the reader's terminal) are shown as `\u{…}`.
+fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() && c != '\n' && c != '\t' {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A quoted source line with each control character replaced by one visible character
+/// (columns stay where they were).
+fn visible(line: &str) -> String {
+    line.chars()
+        .map(|c| match c {
+            '\t' => c,
+            '\0'..='\u{1f}' => char::from_u32(0x2400 + u32::from(c)).unwrap_or('\u{fffd}'),
+            c if c.is_control() => '\u{fffd}',
+            c => c,
+        })
+        .collect()
 }
 
 /// The byte range of the token starting at 1-based character column `col`: up to the
@@ -86,5 +114,11 @@ mod tests {
             assert_eq!(&text[token_span(text, 1)], token);
         }
         assert_eq!(token_span("", 1), 0..0);
+    }
+
+    #[test]
+    fn control_characters_in_messages_are_shown_not_sent() {
+        assert_eq!(visible("a\u{1b}b\u{9b}c\td"), "a\u{241b}b\u{fffd}c\td");
+        assert_eq!(printable("a\u{1b}[2J\u{9b}31m b\tc"), "a\\u{1b}[2J\\u{9b}31m b\tc");
     }
 }

@@ -318,6 +318,10 @@ fn parse_record(kind: Kind, path_id: String, path: &str, text: &str) -> Result<R
         Some(yaml) => yaml::parse(yaml, offset)
             .map_err(|e| parse_error(path, e.pos, e.message).with_help("fix the YAML syntax at this position"))?,
         None if kind == Kind::ProjectSection => Node::new(Value::Null, Pos::new(1, 1)),
+        None if text.contains('\r') && !text.contains('\n') => {
+            return Err(parse_error(path, Pos::new(1, 1), "lines end in a lone CR (old Mac line endings)")
+                .with_help("save the file with LF (or CRLF) line endings"));
+        }
         None => {
             return Err(parse_error(path, Pos::new(1, 1), "missing front matter")
                 .with_help("start the file with a `---` line, the record's YAML fields, and another `---` line"));

@@ -99,10 +99,10 @@ pub fn parse(text: &str, line_offset: u32) -> Result<Node, YamlError> {
                 Some((key, key_pos)) => entries.push(Entry { key, key_pos, value: node }),
                 None => {
                     let key = match node.value {
-                        Value::Seq(_) | Value::Map(_) => {
+                        Value::Seq(_) | Value::Map(_) | Value::Null => {
                             return Err(YamlError {
                                 pos: node.pos,
-                                message: "a mapping key must be a plain word, not a list or mapping".into(),
+                                message: "a mapping key must be a plain word, not empty, a list or a mapping".into(),
                             });
                         }
                         _ => node.scalar_text().unwrap_or_default(),

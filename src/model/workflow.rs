@@ -17,16 +17,16 @@ pub struct Workflows {
     #[serde(default)]
     pub separation: Vec<Separation>,
     #[serde(default)]
-    pub holders: Vec<Holder>,
+    pub holders: Vec<FieldRule>,
     /// kind → field path → allowed target kinds (`unit:service` narrows a unit by type).
     #[serde(default)]
     pub references: IndexMap<String, IndexMap<String, Vec<String>>>,
     #[serde(default)]
-    pub expiries: Vec<Expiry>,
+    pub expiries: Vec<FieldRule>,
     #[serde(default)]
     pub reviews: Vec<Review>,
     #[serde(default)]
-    pub deadlines: Vec<Deadline>,
+    pub deadlines: Vec<FieldRule>,
     /// kind → fields that never change once the record exists (`immutable-field`).
     #[serde(default)]
     pub immutable: IndexMap<String, Vec<String>>,
@@ -147,6 +147,18 @@ pub struct Separation {
     pub what: String,
 }
 
+/// A rule about one field of a kind's records in some states: who holds it (`holders`),
+/// when it ends (`expiries`), when it is due (`deadlines`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldRule {
+    pub kind: String,
+    pub field: String,
+    pub when: When,
+    pub article: String,
+    pub what: String,
+}
+
 /// Which states a rule applies in: `open` (every open state of the lifecycle) or a list.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(untagged)]
@@ -163,26 +175,6 @@ pub enum OpenKeyword {
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Holder {
-    pub kind: String,
-    pub field: String,
-    pub when: When,
-    pub article: String,
-    pub what: String,
-}
-
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Expiry {
-    pub kind: String,
-    pub field: String,
-    pub when: When,
-    pub article: String,
-    pub what: String,
-}
-
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Review {
     pub kind: String,
     pub dates: String,
@@ -191,16 +183,6 @@ pub struct Review {
     pub interval: Option<String>,
     /// A field of the record holding the interval in days.
     pub interval_field: Option<String>,
-    pub when: When,
-    pub article: String,
-    pub what: String,
-}
-
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Deadline {
-    pub kind: String,
-    pub field: String,
     pub when: When,
     pub article: String,
     pub what: String,

@@ -66,7 +66,8 @@ pub fn reviews_due(
     for record in records {
         let kind = record.kind.name();
         let Some(state) = state_of(workflows, record) else { continue };
-        for rule in workflows.reviews.iter().filter(|r| r.kind == kind && workflows.state_matches(kind, state, &r.when)) {
+        for rule in workflows.reviews.iter().filter(|r| r.kind == kind && workflows.state_matches(kind, state, &r.when))
+        {
             let Some(review) = review_state(record, rule, config) else { continue };
             let never = review.last.is_none();
             if !never && review.due > horizon {
@@ -98,7 +99,9 @@ pub fn expiring(records: &[Record], workflows: &Workflows, as_of: Date, within_d
     for record in records {
         let kind = record.kind.name();
         let Some(state) = state_of(workflows, record) else { continue };
-        for rule in workflows.expiries.iter().filter(|r| r.kind == kind && workflows.state_matches(kind, state, &r.when)) {
+        for rule in
+            workflows.expiries.iter().filter(|r| r.kind == kind && workflows.state_matches(kind, state, &r.when))
+        {
             for end in record.fields.path(&rule.field).into_iter().filter_map(date) {
                 if end > horizon {
                     continue;

@@ -45,7 +45,12 @@ pub fn closed_on(r: &Record) -> Option<Date> {
         return None;
     }
     date(r, "resolution.date").or_else(|| {
-        r.fields.path("history[]").iter().rev().find(|e| e.str_at("status") == Some("closed")).and_then(|e| e.str_at("date")?.parse().ok())
+        r.fields
+            .path("history[]")
+            .iter()
+            .rev()
+            .find(|e| e.str_at("status") == Some("closed"))
+            .and_then(|e| e.str_at("date")?.parse().ok())
     })
 }
 
@@ -59,7 +64,7 @@ fn median(mut values: Vec<f64>) -> Option<f64> {
     }
     values.sort_by(f64::total_cmp);
     let mid = values.len() / 2;
-    Some(if values.len() % 2 == 0 { (values[mid - 1] + values[mid]) / 2.0 } else { values[mid] })
+    Some(if values.len().is_multiple_of(2) { (values[mid - 1] + values[mid]) / 2.0 } else { values[mid] })
 }
 
 fn days(from: Date, to: Date) -> f64 {
@@ -75,10 +80,10 @@ fn status_changes(r: &Record, trail: Option<&AuditTrail>) -> Vec<(Date, String)>
             let commit = &trail.commits[e.commit];
             let Ok(t) = jiff::Timestamp::from_second(commit.time) else { continue };
             let day = t.to_zoned(jiff::tz::TimeZone::UTC).date();
-            if let Some(change) = e.fields.iter().find(|f| f.field == "status") {
-                if let Some(s) = change.new.as_ref().and_then(|v| v.as_str()) {
-                    out.push((day, s.to_string()));
-                }
+            if let Some(change) = e.fields.iter().find(|f| f.field == "status")
+                && let Some(s) = change.new.as_ref().and_then(|v| v.as_str())
+            {
+                out.push((day, s.to_string()));
             }
         }
         if !out.is_empty() {
@@ -94,7 +99,13 @@ fn status_changes(r: &Record, trail: Option<&AuditTrail>) -> Vec<(Date, String)>
 
 /// Month by month, from the first request received (at most `months` months back) to
 /// the month of `as_of`.
-pub fn monthly(records: &[Record], workflows: &Workflows, trail: Option<&AuditTrail>, as_of: Date, months: usize) -> Vec<MonthKpi> {
+pub fn monthly(
+    records: &[Record],
+    workflows: &Workflows,
+    trail: Option<&AuditTrail>,
+    as_of: Date,
+    months: usize,
+) -> Vec<MonthKpi> {
     let requests: Vec<&Record> = records.iter().filter(|r| r.kind == Kind::Request).collect();
     let lifecycle = workflows.lifecycle("request");
     let is_open = |s: &str| lifecycle.is_some_and(|l| l.is_open(s));
@@ -114,16 +125,23 @@ pub fn monthly(records: &[Record], workflows: &Workflows, trail: Option<&AuditTr
             let key = month_of(start);
             let end = start.last_of_month().min(as_of);
             let received = requests.iter().filter(|r| date(r, "received").is_some_and(|d| month_of(d) == key)).count();
-            let closed: Vec<&&Record> = requests.iter().filter(|r| closed_on(r).is_some_and(|d| month_of(d) == key)).collect();
-            let backlog = changes
-                .iter()
-                .filter(|c| c.iter().filter(|(d, _)| *d <= end).last().is_some_and(|(_, s)| is_open(s)))
-                .count();
+            let closed: Vec<&&Record> =
+                requests.iter().filter(|r| closed_on(r).is_some_and(|d| month_of(d) == key)).collect();
+            let backlog =
+                changes.iter().filter(|c| c.iter().rfind(|(d, _)| *d <= end).is_some_and(|(_, s)| is_open(s))).count();
             let durations = closed.iter().filter_map(|r| Some(days(date(r, "received")?, closed_on(r)?))).collect();
-            let with_due: Vec<(Date, Date)> = closed.iter().filter_map(|r| Some((closed_on(r)?, date(r, "due")?))).collect();
+            let with_due: Vec<(Date, Date)> =
+                closed.iter().filter_map(|r| Some((closed_on(r)?, date(r, "due")?))).collect();
             let on_time_share = (!with_due.is_empty())
                 .then(|| with_due.iter().filter(|(c, d)| c <= d).count() as f64 / with_due.len() as f64);
-            MonthKpi { month: key, received, closed: closed.len(), backlog, median_days_to_close: median(durations), on_time_share }
+            MonthKpi {
+                month: key,
+                received,
+                closed: closed.len(),
+                backlog,
+                median_days_to_close: median(durations),
+                on_time_share,
+            }
         })
         .collect()
 }
@@ -132,7 +150,9 @@ pub fn monthly(records: &[Record], workflows: &Workflows, trail: Option<&AuditTr
 pub fn median_close_by_service(records: &[Record]) -> Vec<Figure> {
     let mut by: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     for r in records.iter().filter(|r| r.kind == Kind::Request) {
-        if let (Some(service), Some(received), Some(closed)) = (r.fields.str_at("service"), date(r, "received"), closed_on(r)) {
+        if let (Some(service), Some(received), Some(closed)) =
+            (r.fields.str_at("service"), date(r, "received"), closed_on(r))
+        {
             by.entry(service.to_string()).or_default().push(days(received, closed));
         }
     }

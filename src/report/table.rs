@@ -36,9 +36,9 @@ impl Table {
         let widths: Vec<usize> = (0..self.headers.len()).map(width).collect();
         let numeric: Vec<bool> = (0..self.headers.len())
             .map(|i| {
-                self.all_rows().filter_map(|r| r.get(i)).all(|c| {
-                    c.is_empty() || c == "—" || c.trim_end_matches('%').parse::<f64>().is_ok()
-                })
+                self.all_rows()
+                    .filter_map(|r| r.get(i))
+                    .all(|c| c.is_empty() || c == "—" || c.trim_end_matches('%').parse::<f64>().is_ok())
             })
             .collect();
         let line = |cells: &[String]| {
@@ -67,11 +67,13 @@ impl Table {
         out
     }
 
-    /// RFC 4180 CSV with a header line.
+    /// RFC 4180 CSV with a header line; cells that would run as a spreadsheet formula
+    /// are neutralised.
     pub fn to_csv(&self) -> String {
         let mut writer = csv::Writer::from_writer(Vec::new());
-        for row in std::iter::once(&self.headers).chain(self.all_rows()) {
-            writer.write_record(row).expect("writing CSV to memory");
+        writer.write_record(&self.headers).expect("writing CSV to memory");
+        for row in self.all_rows() {
+            writer.write_record(row.iter().map(|c| neutralise(c))).expect("writing CSV to memory");
         }
         String::from_utf8(writer.into_inner().expect("flushing CSV to memory")).expect("CSV of UTF-8 cells")
     }
@@ -87,6 +89,12 @@ impl Table {
         }
         out
     }
+}
+
+/// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR) gets a
+/// leading `'` (OWASP's advice against CSV injection).
+pub fn neutralise(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}") } else { cell.to_string() }
 }
 
 #[cfg(test)]

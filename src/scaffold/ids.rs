@@ -30,9 +30,12 @@ pub fn next_id(records: &Records, kind: Kind, year: i16) -> Option<String> {
     let (prefix, yearly) = scheme(kind)?;
     let year = yearly.then_some(year);
     let names = records.records.iter().flat_map(|r| [r.id(), r.path_id.as_str()]).chain(
-        records.records.iter().map(|r| r.path.as_str()).chain(records.problems.iter().map(|d| d.path.as_str())).flat_map(
-            |path| path.split('/').map(|part| part.split('.').next().unwrap_or(part)),
-        ),
+        records
+            .records
+            .iter()
+            .map(|r| r.path.as_str())
+            .chain(records.problems.iter().map(|d| d.path.as_str()))
+            .flat_map(|path| path.split('/').map(|part| part.split('.').next().unwrap_or(part))),
     );
     let max = names.filter_map(|name| number(name, prefix, year)).max().unwrap_or(0);
     Some(match year {

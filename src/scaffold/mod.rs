@@ -80,7 +80,9 @@ pub fn dated(text: &str, as_of: Date) -> String {
             "today" => Some(as_of.to_string()),
             _ => name
                 .strip_prefix("today")
-                .and_then(|offset| offset.strip_prefix('+').map_or_else(|| offset.parse::<i64>().ok(), |n| n.parse().ok()))
+                .and_then(|offset| {
+                    offset.strip_prefix('+').map_or_else(|| offset.parse::<i64>().ok(), |n| n.parse().ok())
+                })
                 .and_then(|days| as_of.checked_add(days.days()).ok())
                 .map(|d| d.to_string()),
         };
@@ -136,7 +138,8 @@ mod tests {
     #[test]
     fn every_starter_file_is_embedded() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("starter");
-        let on_disk = walkdir::WalkDir::new(&dir).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file());
+        let on_disk =
+            walkdir::WalkDir::new(&dir).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file());
         for entry in on_disk {
             let rel = entry.path().strip_prefix(&dir).unwrap().to_string_lossy().replace('\\', "/");
             assert!(STARTER.iter().any(|(p, _)| *p == rel), "starter/{rel} is not in STARTER");

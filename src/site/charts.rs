@@ -27,7 +27,8 @@ fn nice_max(max: f64) -> f64 {
         return 1.0;
     }
     let magnitude = 10f64.powf(max.log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0].into_iter().map(|m| m * magnitude).find(|s| *s >= max / 4.0).unwrap_or(magnitude * 10.0);
+    let step =
+        [1.0, 2.0, 5.0, 10.0].into_iter().map(|m| m * magnitude).find(|s| *s >= max / 4.0).unwrap_or(magnitude * 10.0);
     (max / step).ceil() * step
 }
 
@@ -71,12 +72,23 @@ pub fn bars(id: &str, title: &str, desc: &str, categories: &[String], series: &[
             );
         }
         if categories.len() <= 12 || c % 2 == 0 {
-            let _ = write!(out, "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>", x0 + group * 0.4, H - BOTTOM + 16.0, esc(category));
+            let _ = write!(
+                out,
+                "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+                x0 + group * 0.4,
+                H - BOTTOM + 16.0,
+                esc(category)
+            );
         }
     }
     for (s, (name, _)) in series.iter().enumerate() {
         let x = LEFT + 130.0 * s as f64;
-        let _ = write!(out, "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"10\" height=\"10\" fill=\"{}\"/>", H - 14.0, COLOURS[s % COLOURS.len()]);
+        let _ = write!(
+            out,
+            "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"10\" height=\"10\" fill=\"{}\"/>",
+            H - 14.0,
+            COLOURS[s % COLOURS.len()]
+        );
         let _ = write!(out, "<text x=\"{:.1}\" y=\"{:.1}\">{}</text>", x + 14.0, H - 5.0, esc(name));
     }
     out.push_str("</svg>");
@@ -90,14 +102,34 @@ pub fn line(id: &str, title: &str, desc: &str, categories: &[String], values: &[
     axis(&mut out, max, H);
     let plot = H - BOTTOM - TOP;
     let step = (W - LEFT - 20.0) / (values.len().max(2) - 1) as f64;
-    let points: Vec<String> =
-        values.iter().enumerate().map(|(i, v)| format!("{:.1},{:.1}", LEFT + 10.0 + step * i as f64, TOP + plot - plot * v / max)).collect();
-    let _ = write!(out, "<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2.5\" points=\"{}\"/>", COLOURS[0], points.join(" "));
+    let points: Vec<String> = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| format!("{:.1},{:.1}", LEFT + 10.0 + step * i as f64, TOP + plot - plot * v / max))
+        .collect();
+    let _ = write!(
+        out,
+        "<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2.5\" points=\"{}\"/>",
+        COLOURS[0],
+        points.join(" ")
+    );
     for (i, (category, v)) in categories.iter().zip(values).enumerate() {
         let x = LEFT + 10.0 + step * i as f64;
-        let _ = write!(out, "<circle cx=\"{x:.1}\" cy=\"{:.1}\" r=\"3.5\" fill=\"{}\"><title>{}: {}</title></circle>", TOP + plot - plot * v / max, COLOURS[0], esc(category), fmt(*v));
+        let _ = write!(
+            out,
+            "<circle cx=\"{x:.1}\" cy=\"{:.1}\" r=\"3.5\" fill=\"{}\"><title>{}: {}</title></circle>",
+            TOP + plot - plot * v / max,
+            COLOURS[0],
+            esc(category),
+            fmt(*v)
+        );
         if categories.len() <= 12 || i % 2 == 0 {
-            let _ = write!(out, "<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>", H - BOTTOM + 16.0, esc(category));
+            let _ = write!(
+                out,
+                "<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+                H - BOTTOM + 16.0,
+                esc(category)
+            );
         }
     }
     out.push_str("</svg>");
@@ -115,9 +147,21 @@ pub fn hbars(id: &str, title: &str, desc: &str, items: &[(String, f64)], max: Op
     for (i, (label, v)) in items.iter().enumerate() {
         let y = TOP + row * i as f64;
         let w = if max > 0.0 { span * v / max } else { 0.0 };
-        let _ = write!(out, "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>", label_width - 6.0, y + 15.0, esc(label));
-        let _ = write!(out, "<rect x=\"{label_width}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"16\" fill=\"{}\"/>", y + 3.0, COLOURS[0]);
-        let _ = write!(out, "<text x=\"{:.1}\" y=\"{:.1}\">{}{suffix}</text>", label_width + w + 4.0, y + 15.0, fmt(*v));
+        let _ = write!(
+            out,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            label_width - 6.0,
+            y + 15.0,
+            esc(label)
+        );
+        let _ = write!(
+            out,
+            "<rect x=\"{label_width}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"16\" fill=\"{}\"/>",
+            y + 3.0,
+            COLOURS[0]
+        );
+        let _ =
+            write!(out, "<text x=\"{:.1}\" y=\"{:.1}\">{}{suffix}</text>", label_width + w + 4.0, y + 15.0, fmt(*v));
     }
     out.push_str("</svg>");
     out
@@ -129,7 +173,13 @@ mod tests {
 
     #[test]
     fn charts_are_accessible_svg_with_escaped_labels() {
-        let svg = bars("c1", "Gelen <ve> kapanan", "Aylara göre", &["2026-01".into()], &[("Gelen".into(), vec![3.0]), ("Kapanan".into(), vec![1.0])]);
+        let svg = bars(
+            "c1",
+            "Gelen <ve> kapanan",
+            "Aylara göre",
+            &["2026-01".into()],
+            &[("Gelen".into(), vec![3.0]), ("Kapanan".into(), vec![1.0])],
+        );
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
         assert!(svg.contains("role=\"img\"") && svg.contains("aria-labelledby=\"c1-t c1-d\""));
         assert!(svg.contains("Gelen &lt;ve&gt; kapanan"));

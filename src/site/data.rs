@@ -66,7 +66,9 @@ fn natural_url(r: &Record) -> String {
         Kind::Person => format!("people/{id}.html"),
         Kind::Request => format!("requests/{id}.html"),
         Kind::Project => format!("projects/{id}/index.html"),
-        Kind::ProjectSection => format!("projects/{}.html", r.path_id.split('/').map(slug).collect::<Vec<_>>().join("/")),
+        Kind::ProjectSection => {
+            format!("projects/{}.html", r.path_id.split('/').map(slug).collect::<Vec<_>>().join("/"))
+        }
         Kind::Grant => format!("grants/{id}.html"),
         kind => format!("inventory/{}/{id}.html", kind.name()),
     }
@@ -207,7 +209,8 @@ impl<'a> Site<'a> {
     /// A record's `title`, or its `name`; a person's `title` is the job title, so a
     /// person (and a unit) goes by `name` first.
     fn title_field(r: &Record) -> Option<&str> {
-        let (first, then) = if matches!(r.kind, Kind::Person | Kind::Unit) { ("name", "title") } else { ("title", "name") };
+        let (first, then) =
+            if matches!(r.kind, Kind::Person | Kind::Unit) { ("name", "title") } else { ("title", "name") };
         r.fields.str_at(first).or_else(|| r.fields.str_at(then))
     }
 
@@ -247,7 +250,9 @@ impl<'a> Site<'a> {
     pub fn value_label(&self, kind: Kind, pointer: &str, value: &str) -> String {
         if !self.english {
             let schema = self.input.schemas.subschema(kind, pointer);
-            if let Some(label) = schema.and_then(|s| s.get("x-labels")).and_then(|l| l.get(value)).and_then(Json::as_str) {
+            if let Some(label) =
+                schema.and_then(|s| s.get("x-labels")).and_then(|l| l.get(value)).and_then(Json::as_str)
+            {
                 return label.to_string();
             }
         }
@@ -306,8 +311,11 @@ impl<'a> Site<'a> {
                 if items.iter().all(|i| matches!(i.value, Value::Map(_))) && !items.is_empty() {
                     return self.table_html(r, pointer, items, root);
                 }
-                let parts: Vec<String> =
-                    items.iter().enumerate().map(|(i, item)| self.value_html(r, &format!("{pointer}/{i}"), item, root)).collect();
+                let parts: Vec<String> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| self.value_html(r, &format!("{pointer}/{i}"), item, root))
+                    .collect();
                 parts.join(", ")
             }
             Value::Map(entries) => {
@@ -315,7 +323,11 @@ impl<'a> Site<'a> {
                     .iter()
                     .map(|e| {
                         let p = format!("{pointer}/{}", e.key);
-                        format!("<span class=\"k\">{}:</span> {}", esc(&self.label(r.kind, &p)), self.value_html(r, &p, &e.value, root))
+                        format!(
+                            "<span class=\"k\">{}:</span> {}",
+                            esc(&self.label(r.kind, &p)),
+                            self.value_html(r, &p, &e.value, root)
+                        )
                     })
                     .collect();
                 parts.join("; ")
@@ -340,7 +352,8 @@ impl<'a> Site<'a> {
         for (i, item) in items.iter().enumerate() {
             html.push_str("<tr>");
             for c in &columns {
-                let cell = item.get(c).map(|n| self.value_html(r, &format!("{pointer}/{i}/{c}"), n, root)).unwrap_or_default();
+                let cell =
+                    item.get(c).map(|n| self.value_html(r, &format!("{pointer}/{i}/{c}"), n, root)).unwrap_or_default();
                 html.push_str(&format!("<td>{cell}</td>"));
             }
             html.push_str("</tr>");
@@ -355,10 +368,8 @@ impl<'a> Site<'a> {
 /// no `/`, no hidden file), and the result is at most [`MAX_SLUG`] bytes (a long id keeps
 /// its start and a hash of the whole, so it stays unique and within file name limits).
 pub fn slug(id: &str) -> String {
-    let cleaned: String = id
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_') { c } else { '_' })
-        .collect();
+    let cleaned: String =
+        id.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_') { c } else { '_' }).collect();
     let cleaned = cleaned.trim_start_matches('.');
     if cleaned.is_empty() {
         return "_".into();
@@ -367,7 +378,8 @@ pub fn slug(id: &str) -> String {
         return cleaned.to_string();
     }
     // FNV-1a: stable across builds and platforms (the std hasher is not).
-    let hash = id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3));
+    let hash =
+        id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3));
     format!("{}-{hash:016x}", &cleaned[..MAX_SLUG - 17])
 }
 

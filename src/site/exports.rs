@@ -21,13 +21,11 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
 }
 
-/// A cell Excel would run as a formula (`=`, `+`, `-`, `@`, tab, CR) gets a leading `'`.
-pub fn neutralise(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}") } else { cell.to_string() }
-}
+pub use crate::report::table::neutralise;
 
 pub fn to_csv(table: &Table) -> Result<Vec<u8>> {
-    let mut writer = csv::WriterBuilder::new().delimiter(b';').terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    let mut writer =
+        csv::WriterBuilder::new().delimiter(b';').terminator(csv::Terminator::CRLF).from_writer(Vec::new());
     writer.write_record(&table.columns)?;
     for row in &table.rows {
         writer.write_record(row.iter().map(|c| neutralise(c)))?;
@@ -51,7 +49,14 @@ pub fn to_json(table: &Table) -> Vec<u8> {
         .collect();
     let mut text = serde_json::to_string_pretty(&rows).expect("strings serialise");
     text.push('\n');
-    text.into_bytes()
+    inert_json(&text).into_bytes()
+}
+
+/// JSON with `<`, `>` and `&` written as `\u003c`, `\u003e`, `\u0026`: the same data to
+/// any JSON reader, but no markup should a browser or a misconfigured server ever show
+/// the file as HTML. (Outside strings JSON has none of these characters.)
+pub fn inert_json(text: &str) -> String {
+    text.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
 }
 
 impl Site<'_> {
@@ -83,13 +88,41 @@ impl Site<'_> {
             self.table(
                 "requests",
                 &[Kind::Request],
-                &["title", "type", "source", "unit", "requester", "received", "priority", "service", "assignee", "due", "project", "system", "status"],
+                &[
+                    "title",
+                    "type",
+                    "source",
+                    "unit",
+                    "requester",
+                    "received",
+                    "priority",
+                    "service",
+                    "assignee",
+                    "due",
+                    "project",
+                    "system",
+                    "status",
+                ],
             ),
-            self.table("projects", &[Kind::Project], &["title", "kind", "owner_unit", "service", "analyst", "developers", "phase", "started"]),
+            self.table(
+                "projects",
+                &[Kind::Project],
+                &["title", "kind", "owner_unit", "service", "analyst", "developers", "phase", "started"],
+            ),
             self.table(
                 "grants",
                 &[Kind::Grant],
-                &["grantee", "system", "role", "source", "approved_by", "granted_by", "granted_on", "valid_until", "status"],
+                &[
+                    "grantee",
+                    "system",
+                    "role",
+                    "source",
+                    "approved_by",
+                    "granted_by",
+                    "granted_on",
+                    "valid_until",
+                    "status",
+                ],
             ),
             self.table("inventory", &inventory, &["name", "owner", "status", "classification"]),
             self.table("people", &[Kind::Person], &["name", "title", "unit", "roles", "active"]),
@@ -118,7 +151,11 @@ impl Site<'_> {
         tables.push(Table {
             name: "deadlines",
             columns: ["date", "id", "what"].map(String::from).to_vec(),
-            rows: self.deadlines().into_iter().map(|d| vec![d.date.to_string(), d.record.id().to_string(), d.what]).collect(),
+            rows: self
+                .deadlines()
+                .into_iter()
+                .map(|d| vec![d.date.to_string(), d.record.id().to_string(), d.what])
+                .collect(),
         });
         tables
     }
@@ -256,7 +293,10 @@ pub fn render(site: &Site) -> Result<Vec<Output>> {
             let path = format!("feeds/{}.xml", site.page_slug(unit));
             let title = format!("{} — {}", site.title(unit), site.t("our_requests"));
             let id = unit.id();
-            out.push((path.clone(), site.atom(&path, &title, &|r| r.kind == Kind::Request && r.fields.str_at("unit") == Some(id))));
+            out.push((
+                path.clone(),
+                site.atom(&path, &title, &|r| r.kind == Kind::Request && r.fields.str_at("unit") == Some(id)),
+            ));
         }
     }
     Ok(out)
@@ -271,7 +311,10 @@ mod tests {
         let table = Table {
             name: "t",
             columns: vec!["a".into(), "b".into()],
-            rows: vec![vec!["=HYPERLINK(\"http://x\")".into(), "Şikâyet; \"alıntı\"".into()], vec!["-1".into(), "@x".into()]],
+            rows: vec![
+                vec!["=HYPERLINK(\"http://x\")".into(), "Şikâyet; \"alıntı\"".into()],
+                vec!["-1".into(), "@x".into()],
+            ],
         };
         let text = String::from_utf8(to_csv(&table).unwrap()).unwrap();
         assert!(text.starts_with('\u{feff}'));

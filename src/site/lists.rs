@@ -114,13 +114,24 @@ impl Site<'_> {
             .of_kind(Kind::Unit)
             .filter(|u| u.fields.str_at("type") == Some("service"))
             .map(|u| {
-                let count = requests.iter().filter(|r| r.fields.str_at("service") == Some(u.id()) && self.is_open(r)).count();
-                Count { label: self.title(u), value: u.id().to_string(), count, url: Some(format!("requests/board/{}.html", self.page_slug(u))) }
+                let count =
+                    requests.iter().filter(|r| r.fields.str_at("service") == Some(u.id()) && self.is_open(r)).count();
+                Count {
+                    label: self.title(u),
+                    value: u.id().to_string(),
+                    count,
+                    url: Some(format!("requests/board/{}.html", self.page_slug(u))),
+                }
             })
             .collect();
         let totals = [Kind::Request, Kind::Project, Kind::Grant, Kind::Person]
             .into_iter()
-            .map(|k| Count { label: self.kind_label(k), value: k.name().into(), count: self.of_kind(k).count(), url: None })
+            .map(|k| Count {
+                label: self.kind_label(k),
+                value: k.name().into(),
+                count: self.of_kind(k).count(),
+                url: None,
+            })
             .collect();
         let recent = self
             .input
@@ -129,10 +140,13 @@ impl Site<'_> {
                 let mut touched: BTreeMap<usize, Vec<Link>> = BTreeMap::new();
                 for (id, entries) in &trail.by_id {
                     for e in entries {
-                        if e.commit < 10 {
-                            if let Some(r) = self.index.get(id) {
-                                touched.entry(e.commit).or_default().push(Link { url: self.url(r), text: r.id().to_string() });
-                            }
+                        if e.commit < 10
+                            && let Some(r) = self.index.get(id)
+                        {
+                            touched
+                                .entry(e.commit)
+                                .or_default()
+                                .push(Link { url: self.url(r), text: r.id().to_string() });
                         }
                     }
                 }
@@ -146,8 +160,16 @@ impl Site<'_> {
                             records.push(Link { url: "search.html".into(), text: format!("+{more}") });
                         }
                         let c = &trail.commits[i];
-                        let when = jiff::Timestamp::from_second(c.time).map(|t| crate::validate::show_date(t.to_zoned(jiff::tz::TimeZone::UTC).date())).unwrap_or_default();
-                        Recent { when, who: c.author_name.clone(), message: c.summary.clone(), commit: c.short(), records }
+                        let when = jiff::Timestamp::from_second(c.time)
+                            .map(|t| crate::validate::show_date(t.to_zoned(jiff::tz::TimeZone::UTC).date()))
+                            .unwrap_or_default();
+                        Recent {
+                            when,
+                            who: c.author_name.clone(),
+                            message: c.summary.clone(),
+                            commit: c.short(),
+                            records,
+                        }
                     })
                     .collect()
             })
@@ -178,7 +200,8 @@ impl Site<'_> {
             ids.dedup();
             ids.into_iter().filter_map(|id| self.index.get(id)).collect()
         };
-        let services: Vec<&Record> = self.of_kind(Kind::Unit).filter(|u| u.fields.str_at("type") == Some("service")).collect();
+        let services: Vec<&Record> =
+            self.of_kind(Kind::Unit).filter(|u| u.fields.str_at("type") == Some("service")).collect();
         let facets = |root: &str| -> Vec<Facet> {
             let mut facets: Vec<Facet> = facet_fields
                 .iter()
@@ -189,7 +212,12 @@ impl Site<'_> {
                         .into_iter()
                         .map(|(value, label)| {
                             let count = requests.iter().filter(|r| r.fields.str_at(field) == Some(&value)).count();
-                            Count { url: Some(format!("{root}requests/{field}/{}.html", facet_slug(&value))), label, value, count }
+                            Count {
+                                url: Some(format!("{root}requests/{field}/{}.html", facet_slug(&value))),
+                                label,
+                                value,
+                                count,
+                            }
                         })
                         .filter(|c| c.count > 0)
                         .collect(),
@@ -210,25 +238,29 @@ impl Site<'_> {
             facets
         };
         let boards = |root: &str| -> Vec<Link> {
-            services.iter().map(|s| Link { url: format!("{root}requests/board/{}.html", self.page_slug(s)), text: self.title(s) }).collect()
+            services
+                .iter()
+                .map(|s| Link { url: format!("{root}requests/board/{}.html", self.page_slug(s)), text: self.title(s) })
+                .collect()
         };
-        let list = |path: String, heading: String, intro: Option<String>, pick: &dyn Fn(&Record) -> bool| -> Result<Output> {
-            let root = root_of(&path);
-            let rows = requests.iter().filter(|r| pick(r)).map(|r| self.request_row(r, &root)).collect();
-            let view = ListPage {
-                page: self.layout(&path, &heading, "requests/index.html"),
-                heading,
-                intro,
-                facets: facets(&root),
-                boards: boards(&root),
-                rows,
-                exports: vec![
-                    Link { url: format!("{root}exports/requests.csv"), text: "CSV".into() },
-                    Link { url: format!("{root}exports/requests.json"), text: "JSON".into() },
-                ],
+        let list =
+            |path: String, heading: String, intro: Option<String>, pick: &dyn Fn(&Record) -> bool| -> Result<Output> {
+                let root = root_of(&path);
+                let rows = requests.iter().filter(|r| pick(r)).map(|r| self.request_row(r, &root)).collect();
+                let view = ListPage {
+                    page: self.layout(&path, &heading, "requests/index.html"),
+                    heading,
+                    intro,
+                    facets: facets(&root),
+                    boards: boards(&root),
+                    rows,
+                    exports: vec![
+                        Link { url: format!("{root}exports/requests.csv"), text: "CSV".into() },
+                        Link { url: format!("{root}exports/requests.json"), text: "JSON".into() },
+                    ],
+                };
+                Ok((path, templates.render("list.html", &view)?.into_bytes()))
             };
-            Ok((path, templates.render("list.html", &view)?.into_bytes()))
-        };
         out.push(list("requests/index.html".into(), self.t("all_requests"), None, &|_| true)?);
         for (field, key) in facet_fields {
             for (value, label) in self.enum_values(Kind::Request, field) {
@@ -236,13 +268,17 @@ impl Site<'_> {
                     continue;
                 }
                 let heading = format!("{}: {label}", self.t(key));
-                out.push(list(format!("requests/{field}/{}.html", facet_slug(&value)), heading, None, &|r| r.fields.str_at(field) == Some(&value))?);
+                out.push(list(format!("requests/{field}/{}.html", facet_slug(&value)), heading, None, &|r| {
+                    r.fields.str_at(field) == Some(&value)
+                })?);
             }
         }
         for u in &units {
             let heading = format!("{} — {}", self.t("our_requests"), self.title(u));
             let intro = Some(self.title(u));
-            out.push(list(format!("requests/unit/{}.html", self.page_slug(u)), heading, intro, &|r| r.fields.str_at("unit") == Some(u.id()))?);
+            out.push(list(format!("requests/unit/{}.html", self.page_slug(u)), heading, intro, &|r| {
+                r.fields.str_at("unit") == Some(u.id())
+            })?);
         }
         for s in &services {
             let path = format!("requests/board/{}.html", self.page_slug(s));
@@ -253,7 +289,9 @@ impl Site<'_> {
                 .map(|(value, label)| Column {
                     rows: requests
                         .iter()
-                        .filter(|r| r.fields.str_at("service") == Some(s.id()) && r.fields.str_at("status") == Some(&value))
+                        .filter(|r| {
+                            r.fields.str_at("service") == Some(s.id()) && r.fields.str_at("status") == Some(&value)
+                        })
                         .map(|r| self.request_row(r, &root))
                         .collect(),
                     label,
@@ -428,7 +466,11 @@ impl<'a> Site<'a> {
                         id: p.id().to_string(),
                         title: self.title(p),
                         unit: p.fields.str_at("owner_unit").map(|u| self.name_of(u)).unwrap_or_default(),
-                        kind: p.fields.str_at("kind").map(|k| self.value_label(Kind::Project, "/kind", k)).unwrap_or_default(),
+                        kind: p
+                            .fields
+                            .str_at("kind")
+                            .map(|k| self.value_label(Kind::Project, "/kind", k))
+                            .unwrap_or_default(),
                         tests: p.fields.path("tests[]").len(),
                         deployments: p.fields.path("deployments[]").len(),
                     })
@@ -451,7 +493,11 @@ impl<'a> Site<'a> {
             status: self.state(g).map(|s| s.1).unwrap_or_default(),
             status_value: f("status"),
             date: human_date(g.fields.str_at(date_field).unwrap_or_default()),
-            note: g.fields.str_at(&format!("{}.reason", date_field.split('.').next().unwrap_or_default())).unwrap_or_default().to_string(),
+            note: g
+                .fields
+                .str_at(&format!("{}.reason", date_field.split('.').next().unwrap_or_default()))
+                .unwrap_or_default()
+                .to_string(),
         }
     }
 
@@ -460,16 +506,21 @@ impl<'a> Site<'a> {
         let root = root_of(path);
         let grants: Vec<&Record> = self.of_kind(Kind::Grant).collect();
         let holding = |g: &Record| matches!(g.fields.str_at("status"), Some("active" | "frozen"));
-        let mut system_ids: Vec<&str> = grants.iter().filter(|g| holding(g)).filter_map(|g| g.fields.str_at("system")).collect();
+        let mut system_ids: Vec<&str> =
+            grants.iter().filter(|g| holding(g)).filter_map(|g| g.fields.str_at("system")).collect();
         system_ids.sort_unstable();
         system_ids.dedup();
-        let mut people: Vec<&str> = grants.iter().filter(|g| holding(g)).filter_map(|g| g.fields.str_at("grantee")).collect();
+        let mut people: Vec<&str> =
+            grants.iter().filter(|g| holding(g)).filter_map(|g| g.fields.str_at("grantee")).collect();
         people.sort_unstable();
         people.dedup();
         let matrix = people
             .iter()
             .map(|person| MatrixRow {
-                person: Link { url: self.index.get(person).map(|p| format!("{root}{}", self.url(p))).unwrap_or_default(), text: self.name_of(person) },
+                person: Link {
+                    url: self.index.get(person).map(|p| format!("{root}{}", self.url(p))).unwrap_or_default(),
+                    text: self.name_of(person),
+                },
                 active: self.index.is_active(person).unwrap_or(true),
                 cells: system_ids
                     .iter()
@@ -477,10 +528,16 @@ impl<'a> Site<'a> {
                         let roles: Vec<String> = grants
                             .iter()
                             .filter(|g| holding(g))
-                            .filter(|g| g.fields.str_at("grantee") == Some(person) && g.fields.str_at("system") == Some(system))
+                            .filter(|g| {
+                                g.fields.str_at("grantee") == Some(person) && g.fields.str_at("system") == Some(system)
+                            })
                             .map(|g| {
                                 let role = g.fields.str_at("role").unwrap_or_default();
-                                if g.fields.str_at("status") == Some("frozen") { format!("{role} ❄") } else { role.to_string() }
+                                if g.fields.str_at("status") == Some("frozen") {
+                                    format!("{role} ❄")
+                                } else {
+                                    role.to_string()
+                                }
                             })
                             .collect();
                         roles.join(", ")
@@ -490,13 +547,32 @@ impl<'a> Site<'a> {
             .collect();
         let view = GrantsPage {
             page: self.layout(path, &self.t("grants"), path),
-            systems: system_ids.iter().map(|s| Link { url: self.index.get(s).map(|r| format!("{root}{}", self.url(r))).unwrap_or_default(), text: self.name_of(s) }).collect(),
+            systems: system_ids
+                .iter()
+                .map(|s| Link {
+                    url: self.index.get(s).map(|r| format!("{root}{}", self.url(r))).unwrap_or_default(),
+                    text: self.name_of(s),
+                })
+                .collect(),
             matrix,
-            reviews: self.input.report.diagnostics.iter().filter(|d| d.rule == Rule::ReviewOverdue && d.path.starts_with("records/grants/")).map(|d| self.finding_view(d, &root)).collect(),
+            reviews: self
+                .input
+                .report
+                .diagnostics
+                .iter()
+                .filter(|d| d.rule == Rule::ReviewOverdue && d.path.starts_with("records/grants/"))
+                .map(|d| self.finding_view(d, &root))
+                .collect(),
             frozen_revoked: grants
                 .iter()
                 .filter(|g| matches!(g.fields.str_at("status"), Some("frozen" | "revoked")))
-                .map(|g| self.grant_row(g, &root, if g.fields.str_at("status") == Some("frozen") { "freeze.date" } else { "revocation.date" }))
+                .map(|g| {
+                    self.grant_row(
+                        g,
+                        &root,
+                        if g.fields.str_at("status") == Some("frozen") { "freeze.date" } else { "revocation.date" },
+                    )
+                })
                 .collect(),
             leavers: grants
                 .iter()
@@ -525,7 +601,11 @@ impl<'a> Site<'a> {
                         status: self.state(r).map(|s| s.1).unwrap_or_default(),
                         status_value: r.fields.str_at("status").unwrap_or_default().to_string(),
                         owner: r.fields.str_at("owner").map(|o| self.name_of(o)).unwrap_or_default(),
-                        classification: r.fields.str_at("classification").map(|c| self.value_label(kind, "/classification", c)).unwrap_or_default(),
+                        classification: r
+                            .fields
+                            .str_at("classification")
+                            .map(|c| self.value_label(kind, "/classification", c))
+                            .unwrap_or_default(),
                     })
                     .collect(),
             })
@@ -550,22 +630,17 @@ impl<'a> Site<'a> {
             }
             for d in w.deadlines.iter().filter(|d| d.kind == kind && w.state_matches(kind, state, &d.when)) {
                 if let Some(date) = r.fields.str_at(&d.field).and_then(|v| v.parse().ok()) {
-                    out.push(Deadline { date, what: format!("{} ({})", d.what, self.label(r.kind, &format!("/{}", d.field))), record: r });
+                    out.push(Deadline {
+                        date,
+                        what: format!("{} ({})", d.what, self.label(r.kind, &format!("/{}", d.field))),
+                        record: r,
+                    });
                 }
             }
             for rv in w.reviews.iter().filter(|rv| rv.kind == kind && w.state_matches(kind, state, &rv.when)) {
-                let interval = match (&rv.interval, &rv.interval_field) {
-                    (Some(name), _) => self.input.config.reviews.get(name).map(|d| i64::from(*d)),
-                    (None, Some(field)) => r.fields.get(field).and_then(|n| n.as_i64()),
-                    _ => None,
-                };
-                let last = r.fields.path(&rv.dates).iter().filter_map(|n| n.as_str()?.parse::<jiff::civil::Date>().ok()).max().or_else(|| {
-                    rv.since.as_deref().and_then(|f| r.fields.str_at(f)).and_then(|d| d.parse().ok())
-                });
-                if let (Some(interval), Some(last)) = (interval, last) {
-                    if let Ok(date) = last.checked_add(interval.days()) {
-                        out.push(Deadline { date, what: rv.what.clone(), record: r });
-                    }
+                let next = crate::validate::time::review_state(r, rv, self.input.config).filter(|s| s.last.is_some());
+                if let Some(state) = next {
+                    out.push(Deadline { date: state.due, what: rv.what.clone(), record: r });
                 }
             }
         }
@@ -588,8 +663,24 @@ impl<'a> Site<'a> {
                 past: d.date < as_of,
             });
         }
-        let names_tr = ["Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran", "Temmuz", "Ağustos", "Eylül", "Ekim", "Kasım", "Aralık"];
-        let names_en = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+        let names_tr = [
+            "Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran", "Temmuz", "Ağustos", "Eylül", "Ekim", "Kasım",
+            "Aralık",
+        ];
+        let names_en = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
         let names = if self.english { names_en } else { names_tr };
         let months = months
             .into_iter()
@@ -611,8 +702,20 @@ impl<'a> Site<'a> {
         let by_rule = Rule::ALL
             .iter()
             .filter_map(|rule| {
-                let findings: Vec<FindingView> = self.input.report.diagnostics.iter().filter(|d| d.rule == *rule).map(|d| self.finding_view(d, "")).collect();
-                (!findings.is_empty()).then(|| RuleGroup { rule: rule.id().into(), article: rule.article().into(), summary: rule.summary().into(), findings })
+                let findings: Vec<FindingView> = self
+                    .input
+                    .report
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.rule == *rule)
+                    .map(|d| self.finding_view(d, ""))
+                    .collect();
+                (!findings.is_empty()).then(|| RuleGroup {
+                    rule: rule.id().into(),
+                    article: rule.article().into(),
+                    summary: rule.summary().into(),
+                    findings,
+                })
             })
             .collect();
         let mut owners: BTreeMap<String, Vec<FindingView>> = BTreeMap::new();
@@ -635,7 +738,11 @@ impl<'a> Site<'a> {
             .iter()
             .map(|r| RuleRow {
                 id: r.id().into(),
-                severity: self.t(if r.default_severity() == crate::diag::Severity::Error { "error" } else { "warning" }),
+                severity: self.t(if r.default_severity() == crate::diag::Severity::Error {
+                    "error"
+                } else {
+                    "warning"
+                }),
                 article: r.article().into(),
                 summary: r.summary().into(),
                 needs_history: r.needs_history(),

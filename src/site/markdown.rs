@@ -3,7 +3,7 @@
 //! `mailto`, in-page and relative targets; anything else (`javascript:`, `data:`,
 //! `vbscript:`) becomes an inert `#`.
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, html};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
 /// Whether a link target is safe to put in `href` / `src`.
 pub fn safe_url(url: &str) -> bool {
@@ -20,11 +20,26 @@ fn neutralise(url: CowStr<'_>) -> CowStr<'_> {
     if safe_url(&url) { url } else { CowStr::Borrowed("#") }
 }
 
+/// A body's `#` becomes `h3`, `##` `h4`, …, at most `h6`.
+fn shifted(level: HeadingLevel) -> HeadingLevel {
+    match level {
+        HeadingLevel::H1 => HeadingLevel::H3,
+        HeadingLevel::H2 => HeadingLevel::H4,
+        HeadingLevel::H3 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    }
+}
+
 /// Renders a Markdown body (CommonMark with tables, strikethrough and task lists).
 pub fn render(text: &str) -> String {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     let events = Parser::new_ext(text, options).map(|event| match event {
         Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+        // The body sits under the page's `h1` and its section's `h2`: shift headings down.
+        Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+            Event::Start(Tag::Heading { level: shifted(level), id, classes, attrs })
+        }
+        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(shifted(level))),
         Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
             Event::Start(Tag::Link { link_type, dest_url: neutralise(dest_url), title, id })
         }
@@ -38,7 +53,11 @@ pub fn render(text: &str) -> String {
     // Raw HTML is text by now, so every link and image here is one the renderer made.
     // `data-body` tells the site's link check that the author wrote it: a broken link in
     // a record is the record's business, not a template bug that stops the build.
-    out.replace("<a href=\"", &format!("<a {BODY_LINK} href=\"")).replace("<img src=\"", &format!("<img {BODY_LINK} src=\""))
+    out.replace("<a href=\"", &format!("<a {BODY_LINK} href=\""))
+        .replace("<img src=\"", &format!("<img {BODY_LINK} src=\""))
+        // A wide table scrolls in its own box on a phone, and the keyboard can scroll it.
+        .replace("<table>", "<div class=\"scroll\" tabindex=\"0\"><table>")
+        .replace("</table>", "</table></div>")
 }
 
 /// The attribute that marks links and images written in a record's Markdown.
@@ -50,7 +69,8 @@ mod tests {
 
     #[test]
     fn raw_html_is_text() {
-        let html = render("Merhaba <script>alert(1)</script>\n\n<iframe src=x></iframe>\n\n<img src=x onerror=alert(1)>");
+        let html =
+            render("Merhaba <script>alert(1)</script>\n\n<iframe src=x></iframe>\n\n<img src=x onerror=alert(1)>");
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("<iframe"), "{html}");
         assert!(!html.contains("<img"), "{html}");
@@ -59,9 +79,18 @@ mod tests {
 
     #[test]
     fn dangerous_links_are_inert() {
-        for md in ["[x](javascript:alert(1))", "[x](JaVaScRiPt:alert(1))", "[x](java\tscript:alert(1))", "![x](data:text/html;base64,PHNjcmlwdD4=)", "<javascript:alert(1)>"] {
+        for md in [
+            "[x](javascript:alert(1))",
+            "[x](JaVaScRiPt:alert(1))",
+            "[x](java\tscript:alert(1))",
+            "![x](data:text/html;base64,PHNjcmlwdD4=)",
+            "<javascript:alert(1)>",
+        ] {
             let html = render(md);
-            assert!(!html.to_lowercase().contains("javascript:") || !html.contains("href=\"javascript"), "{md} → {html}");
+            assert!(
+                !html.to_lowercase().contains("javascript:") || !html.contains("href=\"javascript"),
+                "{md} → {html}"
+            );
             assert!(!html.contains("data:text"), "{md} → {html}");
         }
         assert!(render("[site](https://www.izmir.bel.tr)").contains("href=\"https://www.izmir.bel.tr\""));
@@ -80,8 +109,23 @@ mod tests {
     }
 
     #[test]
+    fn body_headings_sit_below_the_page_headings() {
+        let html = render("# Analiz\n\n## Gereksinimler\n\n#### Ayrıntı\n");
+        assert!(
+            html.contains("<h3>Analiz</h3>")
+                && html.contains("<h4>Gereksinimler</h4>")
+                && html.contains("<h6>Ayrıntı</h6>"),
+            "{html}"
+        );
+    }
+
+    #[test]
     fn tables_and_turkish_text() {
         let html = render("| Alan | Tür |\n|---|---|\n| şikâyet | metin |\n");
         assert!(html.contains("<table>") && html.contains("şikâyet"), "{html}");
+        assert!(
+            html.contains("<div class=\"scroll\" tabindex=\"0\"><table>") && html.contains("</table></div>"),
+            "{html}"
+        );
     }
 }

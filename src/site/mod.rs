@@ -13,8 +13,8 @@ pub mod markdown;
 pub mod pages;
 pub mod redact;
 mod reports;
-pub mod serve;
 pub mod search;
+pub mod serve;
 pub mod templates;
 mod write;
 

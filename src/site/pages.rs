@@ -161,7 +161,9 @@ impl Site<'_> {
             let commit = &trail.commits[entry.commit];
             let when = jiff::Timestamp::from_second(commit.time)
                 .ok()
-                .and_then(|t| Some(t.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::Offset::from_seconds(commit.offset).ok()?))))
+                .and_then(|t| {
+                    Some(t.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::Offset::from_seconds(commit.offset).ok()?)))
+                })
                 .map(|z| z.strftime("%d.%m.%Y %H:%M").to_string())
                 .unwrap_or_default();
             let who = self
@@ -169,7 +171,13 @@ impl Site<'_> {
                 .records
                 .records
                 .iter()
-                .find(|p| p.kind == Kind::Person && p.fields.path("git_emails[]").iter().any(|e| e.as_str().is_some_and(|e| e.eq_ignore_ascii_case(&commit.author_email))))
+                .find(|p| {
+                    p.kind == Kind::Person
+                        && p.fields
+                            .path("git_emails[]")
+                            .iter()
+                            .any(|e| e.as_str().is_some_and(|e| e.eq_ignore_ascii_case(&commit.author_email)))
+                })
                 .map_or_else(|| commit.author_name.clone(), |p| self.title(p));
             let mut lines = Vec::new();
             match &entry.action {
@@ -181,7 +189,11 @@ impl Site<'_> {
             if entry.action != Action::Added {
                 for change in &entry.fields {
                     let label = self.label(r.kind, &format!("/{}", change.field));
-                    lines.push(format!("{label}: {} → {}", short_json(change.old.as_ref()), short_json(change.new.as_ref())));
+                    lines.push(format!(
+                        "{label}: {} → {}",
+                        short_json(change.old.as_ref()),
+                        short_json(change.new.as_ref())
+                    ));
                 }
                 if entry.body_changed {
                     lines.push(self.t("text_changed"));
@@ -204,7 +216,10 @@ impl Site<'_> {
             if let Some((_, state)) = self.state(b.from) {
                 text = format!("{text} ({state})");
             }
-            groups.entry((b.from.kind, heading)).or_default().push(Link { url: format!("{root}{}", self.url(b.from)), text });
+            groups
+                .entry((b.from.kind, heading))
+                .or_default()
+                .push(Link { url: format!("{root}{}", self.url(b.from)), text });
         }
         groups
             .into_iter()
@@ -220,27 +235,33 @@ impl Site<'_> {
     pub fn record_page(&self, r: &Record, templates: &Templates) -> anyhow::Result<Output> {
         let path = self.url(r);
         let root = root_of(&path);
-        let skip = ["id", "title", "name", "history"];
-        let fields = r
-            .fields
-            .entries()
-            .iter()
-            .filter(|e| !skip.contains(&e.key.as_str()) || (e.key == "history" && r.kind != Kind::Request && r.kind != Kind::Grant && r.kind != Kind::Project))
+        // Every field in file order, except those in the heading; the history goes last.
+        let heading = match r.kind {
+            Kind::Person | Kind::Unit => "name",
+            _ if r.fields.get("title").is_some() => "title",
+            _ => "name",
+        };
+        let mut entries: Vec<&crate::model::Entry> =
+            r.fields.entries().iter().filter(|e| e.key != "id" && e.key != heading).collect();
+        entries.sort_by_key(|e| e.key == "history");
+        let fields = entries
+            .into_iter()
             .map(|e| {
                 let pointer = format!("/{}", e.key);
                 Field { label: self.label(r.kind, &pointer), html: self.value_html(r, &pointer, &e.value, &root) }
             })
-            .chain(r.fields.get("history").filter(|_| matches!(r.kind, Kind::Request | Kind::Grant | Kind::Project)).map(|h| Field {
-                label: self.label(r.kind, "/history"),
-                html: self.value_html(r, "/history", h, &root),
-            }))
             .collect();
         let sections = if r.kind == Kind::Project {
             let prefix = format!("{}/", r.path_id);
             let mut sections: Vec<(i64, Link)> = self
                 .of_kind(Kind::ProjectSection)
                 .filter(|s| s.path_id.starts_with(&prefix))
-                .map(|s| (s.fields.get("order").and_then(|n| n.as_i64()).unwrap_or(i64::MAX), Link { url: format!("{root}{}", self.url(s)), text: self.title(s) }))
+                .map(|s| {
+                    (
+                        s.fields.get("order").and_then(|n| n.as_i64()).unwrap_or(i64::MAX),
+                        Link { url: format!("{root}{}", self.url(s)), text: self.title(s) },
+                    )
+                })
                 .collect();
             sections.sort_by(|a, b| (a.0, &a.1.text).cmp(&(b.0, &b.1.text)));
             sections.into_iter().map(|(_, l)| l).collect()
@@ -251,10 +272,23 @@ impl Site<'_> {
             .then(|| r.path_id.split('/').next().and_then(|p| self.index.get(p)))
             .flatten()
             .map(|p| Link { url: format!("{root}{}", self.url(p)), text: self.display(p) });
-        let findings = self.findings.get(r.path.as_str()).map(|ds| ds.iter().map(|d| self.finding_view(d, &root)).collect()).unwrap_or_default();
+        let findings = self
+            .findings
+            .get(r.path.as_str())
+            .map(|ds| ds.iter().map(|d| self.finding_view(d, &root)).collect())
+            .unwrap_or_default();
         let title = self.title(r);
         let view = RecordPage {
-            page: self.layout(&path, &format!("{} {}", if r.kind == Kind::ProjectSection { String::new() } else { r.id().to_string() }, title).trim().to_string(), section_of(r.kind)),
+            page: self.layout(
+                &path,
+                format!(
+                    "{} {}",
+                    if r.kind == Kind::ProjectSection { String::new() } else { r.id().to_string() },
+                    title
+                )
+                .trim(),
+                section_of(r.kind),
+            ),
             id: r.id().to_string(),
             kind: r.kind.name().to_string(),
             kind_label: self.kind_label(r.kind),
@@ -320,7 +354,8 @@ pub struct RequestRow {
 impl Site<'_> {
     pub fn request_row(&self, r: &Record, root: &str) -> RequestRow {
         let f = |k: &str| r.fields.str_at(k).unwrap_or_default().to_string();
-        let label = |k: &str| r.fields.str_at(k).map(|v| self.value_label(r.kind, &format!("/{k}"), v)).unwrap_or_default();
+        let label =
+            |k: &str| r.fields.str_at(k).map(|v| self.value_label(r.kind, &format!("/{k}"), v)).unwrap_or_default();
         let due = r.fields.str_at("due").and_then(|d| d.parse::<jiff::civil::Date>().ok());
         RequestRow {
             id: r.id().to_string(),
@@ -345,7 +380,13 @@ impl Site<'_> {
 
     /// Findings of a rule as (text, link) pairs for the home page.
     pub fn findings_of(&self, rules: &[Rule], root: &str) -> Vec<FindingView> {
-        self.input.report.diagnostics.iter().filter(|d| rules.contains(&d.rule)).map(|d| self.finding_view(d, root)).collect()
+        self.input
+            .report
+            .diagnostics
+            .iter()
+            .filter(|d| rules.contains(&d.rule))
+            .map(|d| self.finding_view(d, root))
+            .collect()
     }
 }
 

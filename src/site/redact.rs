@@ -27,8 +27,10 @@ use crate::validate::{is_secret_field, mask_secrets};
 
 /// Fields that hold personal contact details (any depth, any kind).
 static PERSONAL_FIELD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(e_?mails?|git_emails?|e_?posta|phones?|mobile|gsm|fax|telefon|cep|home_address|tckn|tc_kimlik(_no)?)$")
-        .expect("compiles")
+    Regex::new(
+        r"(?i)^(e_?mails?|git_emails?|e_?posta|phones?|mobile|gsm|fax|telefon|cep|home_address|tckn|tc_kimlik(_no)?)$",
+    )
+    .expect("compiles")
 });
 
 static EMAIL: LazyLock<Regex> =
@@ -38,7 +40,7 @@ static EMAIL: LazyLock<Regex> =
 /// `+90 532 123 45 67`, `05321234567`. Letter numbers (`E-12345678-010.06-987654`) do not
 /// start with a `0` followed by an area code.
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\+90[\s.-]?\(?|\(?\b0)[2-5]\d{2}\)?[\s.-]?\d{3}[\s.-]?\d{2}[\s.-]?\d{2}\b").expect("compiles")
+    Regex::new(r"(\+90[\s.-]?|\(?\b0[\s.-]?)\(?[2-5]\d{2}\)?[\s.-]?\d{3}[\s.-]?\d{2}[\s.-]?\d{2}\b").expect("compiles")
 });
 
 /// What stands in for a removed value.
@@ -169,17 +171,17 @@ mod tests {
         for keep in ["E-12345678-010.06-987654", "2026-03-03", "TLP-2026-0042", "v1.2.3", "10.0.12.4", "PRJ-0007"] {
             assert_eq!(text(keep, true), keep);
         }
-        assert_eq!(text("(0232) 293 21 31 ve 05321234567", true), "[…] ve […]");
+        assert_eq!(
+            text("(0232) 293 21 31 ve 05321234567, 0 532 111 22 33, +90 (232) 293 21 31", true),
+            "[…] ve […], […], […]"
+        );
     }
 
     #[test]
     fn secrets_are_hidden_always() {
         assert_eq!(text("postgres://app:Gizli123@db01/x", false), "[…]db01/x");
-        let n = node(
-            &crate::load::yaml::parse("password: hunter22\nemail: a@b.org\nname: A\n", 0).unwrap(),
-            None,
-            true,
-        );
+        let n =
+            node(&crate::load::yaml::parse("password: hunter22\nemail: a@b.org\nname: A\n", 0).unwrap(), None, true);
         assert_eq!(n.to_json(), serde_json::json!({ "password": "[…]", "name": "A" }));
     }
 }

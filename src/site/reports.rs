@@ -28,18 +28,37 @@ struct ReportsPage {
 /// Months shown on the charts.
 const MONTHS: usize = 18;
 
+/// A chart's SVG description: its data, row by row, for screen readers.
+fn describe(rows: &[Vec<String>]) -> String {
+    rows.iter().map(|r| format!("{}: {}", r[0], r[1..].join(" / "))).collect::<Vec<_>>().join("; ")
+}
+
 fn pct(v: f64) -> String {
     format!("%{:.0}", v * 100.0)
 }
 
 impl Site<'_> {
     fn figures_chart(&self, id: &str, title: String, figures: &[Figure], max: Option<f64>, percent: bool) -> Chart {
-        let items: Vec<(String, f64)> = figures.iter().map(|f| (self.name_of(&f.key), if percent { f.value * 100.0 } else { f.value })).collect();
-        let svg = charts::hbars(id, &title, &title, &items, max.map(|m| if percent { m * 100.0 } else { m }), if percent { "%" } else { "" });
-        let rows = figures
+        let items: Vec<(String, f64)> =
+            figures.iter().map(|f| (self.name_of(&f.key), if percent { f.value * 100.0 } else { f.value })).collect();
+        let rows: Vec<Vec<String>> = figures
             .iter()
-            .map(|f| vec![self.name_of(&f.key), if percent { pct(f.value) } else { format!("{:.1}", f.value) }, f.count.to_string()])
+            .map(|f| {
+                vec![
+                    self.name_of(&f.key),
+                    if percent { pct(f.value) } else { format!("{:.1}", f.value) },
+                    f.count.to_string(),
+                ]
+            })
             .collect();
+        let svg = charts::hbars(
+            id,
+            &title,
+            &describe(&rows),
+            &items,
+            max.map(|m| if percent { m * 100.0 } else { m }),
+            if percent { "%" } else { "" },
+        );
         Chart { id: id.into(), title, svg, headers: vec![String::new(), self.t("count"), self.t("total")], rows }
     }
 
@@ -58,12 +77,14 @@ impl Site<'_> {
         let (received, closed) = (self.t("received_label"), self.t("closed_label"));
         let mut charts = Vec::new();
         let title = self.t("inflow_outflow");
+        let rows: Vec<Vec<String>> =
+            months.iter().map(|m| vec![m.month.clone(), m.received.to_string(), m.closed.to_string()]).collect();
         charts.push(Chart {
             id: "inflow".into(),
             svg: charts::bars(
                 "inflow",
                 &title,
-                &title,
+                &describe(&rows),
                 &categories,
                 &[
                     (received.clone(), months.iter().map(|m| m.received as f64).collect()),
@@ -71,19 +92,38 @@ impl Site<'_> {
                 ],
             ),
             headers: vec![self.t("when"), received, closed],
-            rows: months.iter().map(|m| vec![m.month.clone(), m.received.to_string(), m.closed.to_string()]).collect(),
+            rows,
             title,
         });
         let title = self.t("backlog");
+        let rows: Vec<Vec<String>> = months.iter().map(|m| vec![m.month.clone(), m.backlog.to_string()]).collect();
         charts.push(Chart {
             id: "backlog".into(),
-            svg: charts::line("backlog", &title, &title, &categories, &months.iter().map(|m| m.backlog as f64).collect::<Vec<_>>()),
+            svg: charts::line(
+                "backlog",
+                &title,
+                &describe(&rows),
+                &categories,
+                &months.iter().map(|m| m.backlog as f64).collect::<Vec<_>>(),
+            ),
             headers: vec![self.t("when"), self.t("count")],
-            rows: months.iter().map(|m| vec![m.month.clone(), m.backlog.to_string()]).collect(),
+            rows,
             title,
         });
-        charts.push(self.figures_chart("median", self.t("median_close"), &kpi::median_close_by_service(records), None, false));
-        charts.push(self.figures_chart("ontime", self.t("on_time"), &kpi::on_time_by_service(records), Some(1.0), true));
+        charts.push(self.figures_chart(
+            "median",
+            self.t("median_close"),
+            &kpi::median_close_by_service(records),
+            None,
+            false,
+        ));
+        charts.push(self.figures_chart(
+            "ontime",
+            self.t("on_time"),
+            &kpi::on_time_by_service(records),
+            Some(1.0),
+            true,
+        ));
         let by_unit = kpi::count_by(records, "unit");
         charts.push(self.figures_chart("units", self.t("by_unit"), &by_unit, None, false));
         let by_type = self.labelled("type", kpi::count_by(records, "type"));

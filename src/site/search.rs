@@ -11,6 +11,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::data::Site;
+use super::exports::inert_json;
 use super::pages::{Layout, Output};
 use super::templates::Templates;
 use crate::load::Record;
@@ -42,7 +43,9 @@ pub fn fold(text: &str) -> String {
 pub fn words(text: &str) -> Vec<String> {
     let folded = fold(text);
     let mut out = Vec::new();
-    for raw in folded.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '(' | ')' | '[' | ']' | '"' | '\'' | '/' | '|' | '*' | '`')) {
+    for raw in folded.split(|c: char| {
+        c.is_whitespace() || matches!(c, ',' | ';' | ':' | '(' | ')' | '[' | ']' | '"' | '\'' | '/' | '|' | '*' | '`')
+    }) {
         let raw = raw.trim_matches(|c: char| !c.is_alphanumeric());
         if raw.contains(['-', '.', '_']) && raw.chars().count() >= 2 {
             out.push(raw.to_string());
@@ -97,7 +100,15 @@ pub fn render(site: &Site, templates: &Templates) -> Result<Vec<Output>> {
         .iter()
         .map(|r| {
             let state = site.state(r).map(|s| s.1).unwrap_or_default();
-            [site.url(r), site.display(r), format!("{}{}", site.kind_label(r.kind), if state.is_empty() { String::new() } else { format!(" · {state}") })]
+            [
+                site.url(r),
+                site.display(r),
+                format!(
+                    "{}{}",
+                    site.kind_label(r.kind),
+                    if state.is_empty() { String::new() } else { format!(" · {state}") }
+                ),
+            ]
         })
         .collect();
     for (n, r) in site.sorted.iter().enumerate() {
@@ -110,12 +121,13 @@ pub fn render(site: &Site, templates: &Templates) -> Result<Vec<Output>> {
         }
     }
     for (key, terms) in &shards {
-        out.push((format!("search/t-{key}.json"), serde_json::to_vec(terms)?));
+        out.push((format!("search/t-{key}.json"), inert_json(&serde_json::to_string(terms)?).into_bytes()));
     }
     for (i, chunk) in docs.chunks(CHUNK).enumerate() {
-        out.push((format!("search/d-{i}.json"), serde_json::to_vec(chunk)?));
+        out.push((format!("search/d-{i}.json"), inert_json(&serde_json::to_string(chunk)?).into_bytes()));
     }
-    let meta = serde_json::json!({ "chunk": CHUNK, "documents": docs.len(), "shards": shards.keys().collect::<Vec<_>>() });
+    let meta =
+        serde_json::json!({ "chunk": CHUNK, "documents": docs.len(), "shards": shards.keys().collect::<Vec<_>>() });
     out.push(("search/meta.json".into(), serde_json::to_vec(&meta)?));
     let view = SearchPage { page: site.layout("search.html", &site.t("search"), "search.html"), documents: docs.len() };
     out.push(("search.html".into(), templates.render("search.html", &view)?.into_bytes()));

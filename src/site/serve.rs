@@ -31,7 +31,12 @@ pub const LIVE_RELOAD_JS: &str = r#"(function () {
 pub const WATCHED: [&str; 4] = ["records", "schemas", "site-templates", "defter.toml"];
 
 /// Serves `site` on `127.0.0.1:port`, calling `rebuild` after every change under `root`.
-pub fn run(root: &Path, site: PathBuf, port: u16, rebuild: impl Fn() -> Result<()> + Send + Sync + 'static) -> Result<()> {
+pub fn run(
+    root: &Path,
+    site: PathBuf,
+    port: u16,
+    rebuild: impl Fn() -> Result<()> + Send + Sync + 'static,
+) -> Result<()> {
     let version = Arc::new(AtomicU64::new(1));
     let watcher_version = Arc::clone(&version);
     let mut debouncer = new_debouncer(Duration::from_millis(300), move |result: DebounceEventResult| {
@@ -58,9 +63,15 @@ pub fn run(root: &Path, site: PathBuf, port: u16, rebuild: impl Fn() -> Result<(
         let app = Router::new()
             .route("/__defter/version", get(move || async move { version.load(Ordering::SeqCst).to_string() }))
             .fallback_service(ServeDir::new(&site).append_index_html_on_directories(true));
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.with_context(|| format!("cannot listen on 127.0.0.1:{port}"))?;
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .with_context(|| format!("cannot listen on 127.0.0.1:{port}"))?;
         eprintln!("serving http://{}/ (Ctrl-C stops)", listener.local_addr()?);
-        axum::serve(listener, app).with_graceful_shutdown(async { tokio::signal::ctrl_c().await.ok(); }).await?;
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                tokio::signal::ctrl_c().await.ok();
+            })
+            .await?;
         drop(debouncer);
         Ok(())
     })

@@ -1,7 +1,9 @@
 //! Writing the site safely: refuse dangerous output folders, render into a temporary
 //! sibling folder, and swap it in only when complete.
 
-use std::path::{Path, PathBuf};
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
@@ -36,6 +38,11 @@ pub fn check_out_dir(out: &Path, repo: &Path) -> Result<()> {
     };
     let out_abs = absolute(out)?;
     let repo_abs = absolute(repo)?;
+    // `..` can only survive in the part that does not exist yet (`new/..`): where that
+    // leads is decided by folders created later, so it is refused outright.
+    if out_abs.components().any(|c| matches!(c, Component::ParentDir | Component::CurDir)) {
+        bail!("refusing to write the site to {}: name the folder without `..`", out.display());
+    }
     if out_abs.parent().is_none() {
         bail!("refusing to write the site to {}", out.display());
     }
@@ -53,10 +60,45 @@ pub fn check_out_dir(out: &Path, repo: &Path) -> Result<()> {
     if out_abs.is_dir() {
         let mut entries = std::fs::read_dir(&out_abs).with_context(|| format!("cannot read {}", out.display()))?;
         if entries.next().is_some() && !out_abs.join(MARKER).is_file() {
-            bail!("{} is not empty and is not a defter site (no {MARKER}); choose an empty or new folder", out.display());
+            bail!(
+                "{} is not empty and is not a defter site (no {MARKER}); choose an empty or new folder",
+                out.display()
+            );
         }
     }
     Ok(())
+}
+
+/// A new folder that did not exist before (never one planted in a shared parent folder,
+/// nor a link to elsewhere): `name`, or `name-2`, `name-3`…
+fn fresh_dir(parent: &Path, name: &str) -> Result<PathBuf> {
+    for n in 0..1000 {
+        let dir = if n == 0 { parent.join(name) } else { parent.join(format!("{name}-{n}")) };
+        match dir_builder(false).create(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e).with_context(|| format!("cannot create {}", dir.display())),
+        }
+    }
+    bail!("cannot create a temporary folder in {}", parent.display())
+}
+
+/// Folders are `rwxr-xr-x` at most, files `rw-r--r--` at most (the umask may take more
+/// away, never add): a site is read by the web server, written only by the build.
+fn dir_builder(recursive: bool) -> fs::DirBuilder {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(recursive);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o755);
+    builder
+}
+
+fn create_file(path: &Path) -> std::io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o644);
+    options.open(path)
 }
 
 /// Writes `files` into a temporary folder next to `out`, then replaces `out` with it.
@@ -65,33 +107,38 @@ pub fn write_atomically(out: &Path, files: &[Output]) -> Result<()> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    std::fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    dir_builder(true).create(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
     let name = out.file_name().map_or_else(|| "site".into(), |n| n.to_string_lossy().into_owned());
-    let staging = parent.join(format!(".{name}.defter-new-{}", std::process::id()));
+    let staging = fresh_dir(&parent, &format!(".{name}.defter-new-{}", std::process::id()))?;
     let result = (|| -> Result<()> {
-        if staging.exists() {
-            std::fs::remove_dir_all(&staging)?;
-        }
         for (path, bytes) in files {
+            if Path::new(path).components().any(|c| !matches!(c, Component::Normal(_))) {
+                bail!("refusing to write {path:?}: not a plain path inside the site (a defter bug)");
+            }
             let target = staging.join(path);
             if let Some(dir) = target.parent() {
-                std::fs::create_dir_all(dir)?;
+                dir_builder(true).create(dir)?;
             }
-            std::fs::write(&target, bytes).with_context(|| format!("cannot write {}", target.display()))?;
+            create_file(&target)
+                .and_then(|mut f| f.write_all(bytes))
+                .with_context(|| format!("cannot write {}", target.display()))?;
         }
-        std::fs::write(staging.join(MARKER), "defter\n")?;
-        let old = parent.join(format!(".{name}.defter-old-{}", std::process::id()));
+        create_file(&staging.join(MARKER))?.write_all(b"defter\n")?;
+        let old = (0..)
+            .map(|n| parent.join(format!(".{name}.defter-old-{}-{n}", std::process::id())))
+            .find(|p| p.symlink_metadata().is_err())
+            .expect("an unused name");
         if out.exists() {
-            std::fs::rename(out, &old).with_context(|| format!("cannot move the previous site {}", out.display()))?;
+            fs::rename(out, &old).with_context(|| format!("cannot move the previous site {}", out.display()))?;
         }
-        std::fs::rename(&staging, out).with_context(|| format!("cannot move the new site to {}", out.display()))?;
+        fs::rename(&staging, out).with_context(|| format!("cannot move the new site to {}", out.display()))?;
         if old.exists() {
-            std::fs::remove_dir_all(&old)?;
+            fs::remove_dir_all(&old)?;
         }
         Ok(())
     })();
     if result.is_err() && staging.exists() {
-        let _ = std::fs::remove_dir_all(&staging);
+        let _ = fs::remove_dir_all(&staging);
     }
     result
 }

@@ -80,10 +80,7 @@ fn strs(node: Option<&Node>) -> Vec<&str> {
 /// The e-mail addresses of the active people matching `owners`, sorted by person id.
 fn emails<'a>(records: &'a [Record], owners: &Owners) -> Vec<&'a str> {
     let function_of = |unit: &str| {
-        records
-            .iter()
-            .find(|r| r.kind == Kind::Unit && r.id() == unit)
-            .and_then(|u| u.fields.str_at("function"))
+        records.iter().find(|r| r.kind == Kind::Unit && r.id() == unit).and_then(|u| u.fields.str_at("function"))
     };
     let mut people: Vec<&Record> = records
         .iter()

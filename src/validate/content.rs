@@ -64,9 +64,26 @@ fn placeholder(value: &str) -> bool {
         || v.chars().all(|c| matches!(c, '*' | '•' | 'x' | '.'))
         || matches!(
             v.as_str(),
-            "kasada" | "kasa" | "kasadadır" | "vault" | "vaultta" | "yok" | "none" | "null" | "gizli" | "hidden" | "redacted"
-                | "değiştirildi" | "degistirildi" | "sıfırlandı" | "sifirlandi" | "ayrıca" | "iletildi" | "bitwarden"
-                | "keepass" | "passbolt"
+            "kasada"
+                | "kasa"
+                | "kasadadır"
+                | "vault"
+                | "vaultta"
+                | "yok"
+                | "none"
+                | "null"
+                | "gizli"
+                | "hidden"
+                | "redacted"
+                | "değiştirildi"
+                | "degistirildi"
+                | "sıfırlandı"
+                | "sifirlandi"
+                | "ayrıca"
+                | "iletildi"
+                | "bitwarden"
+                | "keepass"
+                | "passbolt"
         )
 }
 
@@ -283,18 +300,28 @@ pub fn scrub(records: &[Record], diagnostics: &mut [Diagnostic]) {
         })
         .collect();
     for d in diagnostics.iter_mut().filter(|d| d.rule != Rule::Secret) {
-        let clean = |text: &str| -> String {
-            let mut text = mask(text).into_owned();
-            for secret in texts.get(&d.path).map_or(&[][..], Vec::as_slice) {
-                if text.contains(secret.as_str()) {
-                    text = text.replace(secret.as_str(), "[…]");
-                }
-            }
-            text
-        };
-        d.message = clean(&d.message);
-        d.help = d.help.as_deref().map(clean);
+        let secrets = texts.get(&d.path).map_or(&[][..], Vec::as_slice);
+        d.message = clean(&d.message, secrets);
+        d.help = d.help.as_deref().map(|h| clean(h, secrets));
     }
+}
+
+/// `text` with what the patterns recognise and each of `secrets` replaced by `[…]`.
+fn clean(text: &str, secrets: &[String]) -> String {
+    let mut text = mask(text).into_owned();
+    for secret in secrets {
+        if text.contains(secret.as_str()) {
+            text = text.replace(secret.as_str(), "[…]");
+        }
+        // A message shortened with `…` may end in the first part of a secret.
+        if let Some(cut) = text.strip_suffix('…') {
+            let starts = secret.char_indices().map(|(i, _)| i).skip(4);
+            if let Some(k) = starts.chain([secret.len()]).filter(|&k| cut.ends_with(&secret[..k])).last() {
+                text = format!("{}[…]", &cut[..cut.len() - k]);
+            }
+        }
+    }
+    text
 }
 
 #[cfg(test)]

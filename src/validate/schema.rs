@@ -111,6 +111,17 @@ pub fn dotted(pointer: &str) -> String {
     out
 }
 
+/// The validator quotes the rejected value: a whole list, or a 5 MiB string. A message
+/// keeps its first [`MAX_MESSAGE`] characters.
+fn shorten(text: &str) -> String {
+    match text.char_indices().nth(MAX_MESSAGE) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
+const MAX_MESSAGE: usize = 300;
+
 pub fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
     if record.kind == Kind::ProjectSection && record.fields.value == crate::model::Value::Null {
         return;
@@ -133,11 +144,16 @@ pub fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
                 for key in unexpected {
                     let pos = record.fields.key_pos_at(&pointer, key);
                     out.push(
-                        Diagnostic::at(Rule::Schema, &record.path, pos, format!("{prefix}unknown field `{key}`"))
-                            .with_help(format!(
-                                "check the spelling; docs/records.md lists the fields of a {} record",
-                                record.kind
-                            )),
+                        Diagnostic::at(
+                            Rule::Schema,
+                            &record.path,
+                            pos,
+                            format!("{prefix}unknown field `{}`", shorten(key)),
+                        )
+                        .with_help(format!(
+                            "check the spelling; docs/records.md lists the fields of a {} record",
+                            record.kind
+                        )),
                     );
                 }
             }
@@ -153,7 +169,13 @@ pub fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
                 let node = record.fields.pointer(&pointer);
                 let help = describe(&pointer).unwrap_or_else(|| format!("see schemas/{}", schema_file(record.kind)));
                 out.push(
-                    Diagnostic::at(Rule::Schema, &record.path, node.pos, format!("{prefix}{error}")).with_help(help),
+                    Diagnostic::at(
+                        Rule::Schema,
+                        &record.path,
+                        node.pos,
+                        format!("{prefix}{}", shorten(&error.to_string())),
+                    )
+                    .with_help(help),
                 );
             }
         }

@@ -11,6 +11,11 @@ use crate::load::Record;
 use crate::model::Pos;
 use crate::model::workflow::Review;
 
+/// `1 day`, `3 days`.
+fn n_days(n: i64) -> String {
+    if n == 1 { "1 day".into() } else { format!("{n} days") }
+}
+
 /// Whole days from `from` to `to` (negative when `to` is earlier).
 pub fn days_between(from: Date, to: Date) -> i64 {
     from.until((Unit::Day, to)).map_or(0, |s| i64::from(s.get_days()))
@@ -59,7 +64,13 @@ pub fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
                         Rule::Expired,
                         &record.path,
                         node.pos,
-                        format!("{} expired on {} ({} days ago, {})", rule.what, show_date(end), -left, rule.article),
+                        format!(
+                            "{} expired on {} ({} ago, {})",
+                            rule.what,
+                            show_date(end),
+                            n_days(-left),
+                            rule.article
+                        ),
                     )
                     .with_help("renew it and update the date, or retire / revoke the record"),
                 );
@@ -69,7 +80,7 @@ pub fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
                         Rule::Expiring,
                         &record.path,
                         node.pos,
-                        format!("{} expires on {} (in {left} days, {})", rule.what, show_date(end), rule.article),
+                        format!("{} expires on {} (in {}, {})", rule.what, show_date(end), n_days(left), rule.article),
                     )
                     .with_help(format!("renew it before {}", show_date(end))),
                 );
@@ -112,10 +123,10 @@ pub fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
                         &record.path,
                         node.pos,
                         format!(
-                            "{} is still `{state}` but was due on {} ({} days ago, {})",
+                            "{} is still `{state}` but was due on {} ({} ago, {})",
                             rule.what,
                             show_date(due),
-                            days_between(due, as_of),
+                            n_days(days_between(due, as_of)),
                             rule.article
                         ),
                     )

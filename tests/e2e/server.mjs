@@ -1,6 +1,6 @@
 // A tiny static file server for the built site: 127.0.0.1, a free port, no directory
-// listings, nothing outside the site's folder. Like any static web server on the
-// intranet would, it serves `index.html` for a folder.
+// listings, nothing outside the site's folder. Like the intranet's web server would, it
+// serves `index.html` for a folder, with the security headers docs/site.md recommends.
 
 import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
@@ -17,6 +17,8 @@ const TYPES = {
   ".svg": "image/svg+xml",
   ".png": "image/png",
 };
+
+const CSP = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'";
 
 /** Resolves a request path to a file inside `root`, or null. */
 async function fileFor(root, urlPath) {
@@ -44,13 +46,16 @@ async function fileFor(root, urlPath) {
 
 /**
  * Serves `root` and resolves to `{ url, close, misses }` once listening; `misses` lists
- * every path that got a 404, so a test can fail on a missing asset.
+ * every path that got a 404, so a test can fail on a missing asset. `extra` maps further
+ * URL paths to files (the test's own scripts, served from the same origin so that the
+ * Content-Security-Policy admits them).
  */
-export function serve(root) {
+export function serve(root, extra = {}) {
   const base = path.resolve(root);
   const misses = [];
   const server = createServer(async (req, res) => {
-    const file = req.method === "GET" || req.method === "HEAD" ? await fileFor(base, req.url) : null;
+    const get = req.method === "GET" || req.method === "HEAD";
+    const file = get ? extra[req.url] || (await fileFor(base, req.url)) : null;
     if (!file) {
       misses.push(req.url);
       res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
@@ -62,6 +67,10 @@ export function serve(root) {
       "content-type": TYPES[path.extname(file)] || "application/octet-stream",
       "content-length": body.length,
       "cache-control": "no-store",
+      // The headers docs/site.md recommends for the intranet server: a page that needs
+      // anything from elsewhere, or inline script, fails the tests.
+      "content-security-policy": CSP,
+      "x-content-type-options": "nosniff",
     });
     res.end(req.method === "HEAD" ? undefined : body);
   });

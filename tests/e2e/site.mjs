@@ -7,7 +7,8 @@
 //   node tests/e2e/site.mjs SITE_DIR
 //
 // Environment: CHROMIUM (default /usr/bin/chromium); DEFTER_SCREENSHOTS=1 also writes a
-// screenshot of each main page to docs/img/ (DEFTER_SCREENSHOTS_DIR to write elsewhere).
+// screenshot of each main page to docs/img/ (DEFTER_SCREENSHOTS=home,findings only those;
+// DEFTER_SCREENSHOTS_DIR to write elsewhere).
 // Exit status: 0 when every scenario passes, 1 when one fails, 2 when the run cannot start.
 
 import { existsSync } from "node:fs";
@@ -44,6 +45,7 @@ const AXE_PAGES = [
   "requests/index.html",
   "requests/TLP-2026-0027.html",
   "requests/board/yazilim-analiz-servisi.html",
+  "requests/board/yazilim-idari-isler-servisi.html",
   "requests/unit/zabita-dairesi.html",
   "requests/status/in_progress.html",
   "projects/index.html",
@@ -68,6 +70,8 @@ const PHONE_PAGES = [
   "index.html",
   "requests/TLP-2026-0027.html",
   "projects/PRJ-0001/index.html",
+  "projects/PRJ-0001/test-plani.html",
+  "rules.html",
   "requests/index.html",
   "requests/board/yazilim-analiz-servisi.html",
   "grants/index.html",
@@ -112,6 +116,12 @@ function fatal(message) {
 
 // ---------------------------------------------------------------------------------------
 
+// A hung browser must not hang `cargo test`.
+setTimeout(() => {
+  console.error("e2e: still running after 10 minutes; giving up");
+  process.exit(1);
+}, 600_000).unref();
+
 const siteArg = process.argv[2];
 if (!siteArg) {
   fatal("usage: node tests/e2e/site.mjs SITE_DIR (a folder written by `defter build`)");
@@ -124,7 +134,9 @@ if (!existsSync(CHROMIUM)) {
   fatal(`no Chromium at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (or set CHROMIUM)`);
 }
 
-const server = await serve(site);
+// axe-core is served beside the site, so the page's Content-Security-Policy admits it.
+const AXE_URL = "/__e2e__/axe.min.js";
+const server = await serve(site, { [AXE_URL]: require.resolve("axe-core/axe.min.js") });
 const userDataDir = await mkdtemp(path.join(os.tmpdir(), "defter-e2e-chromium-"));
 let context;
 try {
@@ -394,15 +406,13 @@ await scenario("exports and feeds", async (page) => {
 
 // (d) Accessibility: axe-core on a page of each kind. ------------------------------------
 
-const AXE = require.resolve("axe-core/axe.min.js");
-
 /**
  * Runs axe-core on the open page (every <details> opened first, so it sees what a person
  * who opens them sees). Resolves to serious/critical violations as text, and the rest.
  */
 async function axe(page, rel) {
   await page.evaluate(() => document.querySelectorAll("details").forEach((d) => (d.open = true)));
-  await page.addScriptTag({ path: AXE });
+  await page.addScriptTag({ url: AXE_URL });
   const violations = await page.evaluate(async () => {
     const result = await window.axe.run(document, { resultTypes: ["violations"] });
     return result.violations.map((v) => ({
@@ -485,18 +495,21 @@ await scenario("HTML validity: html-validate on every page", async (_page, notes
 });
 
 await scenario("no missing files and nothing loaded from outside", async () => {
-  check(server.misses.length === 0, `404s: ${[...new Set(server.misses)].join(", ")}`);
+  // Browsers ask for /favicon.ico on their own; the site links no icon.
+  const misses = server.misses.filter((m) => m !== "/favicon.ico");
+  check(misses.length === 0, `404s: ${[...new Set(misses)].join(", ")}`);
   check(outside.length === 0, `requests outside the site: ${[...new Set(outside)].join(", ")}`);
 });
 
 // (f) Screenshots for docs/site.md, on request only. ---------------------------------------
 
-if (process.env.DEFTER_SCREENSHOTS === "1") {
+const wanted = (process.env.DEFTER_SCREENSHOTS || "").split(",").filter(Boolean);
+if (wanted.length > 0) {
   await scenario("screenshots for docs/site.md", async (page, notes) => {
     const dir = path.resolve(process.env.DEFTER_SCREENSHOTS_DIR || path.join(here, "..", "..", "docs", "img"));
     await mkdir(dir, { recursive: true });
-    await page.setViewportSize({ width: 1100, height: 720 });
-    for (const [name, rel] of SCREENSHOTS) {
+    await page.setViewportSize({ width: 1024, height: 700 });
+    for (const [name, rel] of SCREENSHOTS.filter(([n]) => wanted.includes("1") || wanted.includes(n))) {
       await openSettled(page, rel);
       const file = path.join(dir, `${name}.png`);
       await page.screenshot({ path: file, animations: "disabled" });

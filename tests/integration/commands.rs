@@ -106,7 +106,8 @@ fn new(repo: &GitRepo, args: &[&str]) -> Output {
 #[test]
 fn new_request_takes_the_next_id_and_is_valid() {
     let repo = repo_as_elif();
-    let output = new(&repo, &["request", "--title", "Ruhsat sorgusu: hata", "--unit", "zabita-dairesi", "--type", "defect"]);
+    let output =
+        new(&repo, &["request", "--title", "Ruhsat sorgusu: hata", "--unit", "zabita-dairesi", "--type", "defect"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(stdout(&output), "records/requests/2026/TLP-2026-0002.md\n");
     assert!(stderr(&output).contains("duplicate-id"), "new says how to renumber: {}", stderr(&output));
@@ -116,7 +117,18 @@ fn new_request_takes_the_next_id_and_is_valid() {
     let output = new(&repo, &["request", "--title", "İkinci", "--unit", "zabita-dairesi", "--type", "change", "-q"]);
     assert_eq!(stdout(&output), "records/requests/2026/TLP-2026-0003.md\n");
     assert_eq!(stderr(&output), "", "--quiet keeps stderr empty");
-    let output = repo.defter(&["new", "request", "--title", "Yeni yıl", "--unit", "zabita-dairesi", "--type", "change", "--as-of", "2027-01-04"]);
+    let output = repo.defter(&[
+        "new",
+        "request",
+        "--title",
+        "Yeni yıl",
+        "--unit",
+        "zabita-dairesi",
+        "--type",
+        "change",
+        "--as-of",
+        "2027-01-04",
+    ]);
     assert_eq!(stdout(&output), "records/requests/2027/TLP-2027-0001.md\n");
 }
 
@@ -126,7 +138,8 @@ fn new_grant_and_project_are_valid_from_the_start() {
     let output = new(&repo, &["grant", "--grantee", "zeynep.arslan", "--system", "app-bbys-zabita", "--role", "Okuma"]);
     assert_eq!(stdout(&output), "records/grants/2026/YTK-2026-0002.yaml\n", "{}", stderr(&output));
     golden("new-grant.yaml", &repo.read("records/grants/2026/YTK-2026-0002.yaml"));
-    let output = new(&repo, &["project", "--title", "Saha raporları", "--kind", "mobile", "--owner-unit", "zabita-dairesi"]);
+    let output =
+        new(&repo, &["project", "--title", "Saha raporları", "--kind", "mobile", "--owner-unit", "zabita-dairesi"]);
     assert_eq!(stdout(&output), "records/projects/PRJ-0002/index.md\n", "{}", stderr(&output));
     assert!(repo.read("records/projects/PRJ-0002/index.md").contains("by: elif.kara, status: proposed"));
     assert_eq!(findings(&repo.defter(&["validate", "--as-of", AS_OF, "--format", "json"])), Vec::<String>::new());
@@ -142,15 +155,25 @@ fn new_refuses_what_would_not_validate_and_says_what_is_missing() {
 
     let output = new(&repo, &["request", "--title", "x"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("--type <TYPE>") && stderr(&output).contains("--unit <UNIT>"), "{}", stderr(&output));
-    let output = new(&repo, &["request", "--title", "x", "--unit", "zabita-dairesi", "--type", "change", "--source", "official_letter"]);
+    assert!(
+        stderr(&output).contains("--type <TYPE>") && stderr(&output).contains("--unit <UNIT>"),
+        "{}",
+        stderr(&output)
+    );
+    let output = new(
+        &repo,
+        &["request", "--title", "x", "--unit", "zabita-dairesi", "--type", "change", "--source", "official_letter"],
+    );
     assert!(stderr(&output).contains("needs --letter-number and --letter-date"), "{}", stderr(&output));
 
     repo.git(&["config", "user.email", "someone@example.org"]);
     let output = new(&repo, &["request", "--title", "x", "--unit", "zabita-dairesi", "--type", "change"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("no person has your git e-mail `someone@example.org`"), "{}", stderr(&output));
-    let output = new(&repo, &["request", "--title", "x", "--unit", "zabita-dairesi", "--type", "change", "--by", "burak.yildiz"]);
+    let output = new(
+        &repo,
+        &["request", "--title", "x", "--unit", "zabita-dairesi", "--type", "change", "--by", "burak.yildiz"],
+    );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
 
@@ -173,7 +196,9 @@ fn every_help_line_names_defter_explain() {
     let repo = Repo::with_overlays(&[&fixtures().join("rules/separation-of-duties")]);
     let text = stdout(&repo.defter(&["validate", "--as-of", AS_OF]));
     assert!(
-        text.contains("help: another person must take one of the two duties (see `defter explain separation-of-duties`)"),
+        text.contains(
+            "help: another person must take one of the two duties (see `defter explain separation-of-duties`)"
+        ),
         "{text}"
     );
     let json = stdout(&repo.defter(&["validate", "--as-of", AS_OF, "--format", "json"]));
@@ -205,7 +230,8 @@ fn reports_golden() {
     golden("report-workload.json", &json);
     let csv = stdout(&repo.defter(&["report", "open-requests", "--as-of", AS_OF, "--format", "csv"]));
     assert!(csv.starts_with("service,name,new,assigned,in_progress,testing,open,overdue\n"), "{csv}");
-    let markdown = stdout(&repo.defter(&["report", "expiring", "--as-of", AS_OF, "--within", "90d", "--format", "markdown"]));
+    let markdown =
+        stdout(&repo.defter(&["report", "expiring", "--as-of", AS_OF, "--within", "90d", "--format", "markdown"]));
     assert!(markdown.starts_with("| ends | days | id | name | what |\n|---|---|---|---|---|\n"), "{markdown}");
     assert_eq!(repo.defter(&["report", "nope"]).status.code(), Some(2));
 }

@@ -1,8 +1,11 @@
 //! The one integration test binary: runs the real `defter` binary on fixture
 //! repositories assembled on disk.
 
-mod harness;
+mod adversarial;
 mod commands;
+mod e2e;
+mod harness;
 mod history;
+mod properties;
 mod site;
 mod validate;

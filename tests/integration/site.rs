@@ -46,8 +46,15 @@ fn a_request_page_speaks_turkish_with_names_and_dates() {
     assert_eq!(html.root_element().value().attr("lang"), Some("tr"));
     let title = texts(&html, "h1").join(" ");
     assert!(title.contains("TLP-2026-0001") && title.contains("fotoğraf yüklemede zaman aşımı"), "{title}");
-    let fields: Vec<(String, String)> = texts(&html, "dl.fields dt").into_iter().zip(texts(&html, "dl.fields dd")).collect();
-    let field = |label: &str| fields.iter().find(|(l, _)| l == label).map(|(_, v)| v.clone()).unwrap_or_else(|| panic!("no field {label}: {fields:?}"));
+    let fields: Vec<(String, String)> =
+        texts(&html, "dl.fields dt").into_iter().zip(texts(&html, "dl.fields dd")).collect();
+    let field = |label: &str| {
+        fields
+            .iter()
+            .find(|(l, _)| l == label)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| panic!("no field {label}: {fields:?}"))
+    };
     assert_eq!(field("Talep eden birim"), "Zabıta Dairesi Başkanlığı");
     assert_eq!(field("Görevli"), "Elif Kara");
     assert_eq!(field("Talep eden kişi"), "Mehmet Demir", "people by name, not id");
@@ -99,7 +106,10 @@ fn lists_boards_and_overview_pages() {
     let home = page(&site, "index.html");
     assert!(texts(&home, "h2").iter().any(|h| h == "Bugün dikkat isteyenler"));
     let reports = std::fs::read_to_string(site.join("reports.html")).unwrap();
-    assert!(reports.matches("<svg").count() >= 6 && !reports.contains("<script"), "charts are inline SVG without scripts");
+    assert!(
+        reports.matches("<svg").count() >= 6 && !reports.contains("<script"),
+        "charts are inline SVG without scripts"
+    );
     let calendar = page(&site, "calendar.html");
     assert!(texts(&calendar, "ul.calendar li time").iter().all(|d| d.len() == 10 && d.as_bytes()[2] == b'.'));
 }
@@ -111,15 +121,21 @@ fn exports_feeds_and_search_index() {
     let csv = std::fs::read(site.join("exports/requests.csv")).unwrap();
     assert!(csv.starts_with("\u{feff}id;title;".as_bytes()), "UTF-8 BOM and semicolons for Excel");
     assert!(String::from_utf8(csv).unwrap().contains("fotoğraf yüklemede zaman aşımı"), "Turkish text survives");
-    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(site.join("exports/requests.json")).unwrap()).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(site.join("exports/requests.json")).unwrap()).unwrap();
     assert_eq!(json.as_array().unwrap().len(), 59);
     let ics = std::fs::read_to_string(site.join("deadlines.ics")).unwrap();
-    assert!(ics.starts_with("BEGIN:VCALENDAR\r\n") && ics.contains("BEGIN:VEVENT") && ics.trim_end().ends_with("END:VCALENDAR"));
+    assert!(
+        ics.starts_with("BEGIN:VCALENDAR\r\n")
+            && ics.contains("BEGIN:VEVENT")
+            && ics.trim_end().ends_with("END:VCALENDAR")
+    );
     let atom = std::fs::read_to_string(site.join("feed.xml")).unwrap();
     assert!(atom.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">"));
     assert!(site.join("feeds/zabita-dairesi.xml").is_file());
     // "zabita" (no dotless ı) finds the records that say "Zabıta".
-    let shard: serde_json::Value = serde_json::from_slice(&std::fs::read(site.join("search/t-za.json")).unwrap()).unwrap();
+    let shard: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(site.join("search/t-za.json")).unwrap()).unwrap();
     assert!(shard["zabita"].as_array().is_some_and(|docs| docs.len() > 5), "{shard}");
 }
 
@@ -135,7 +151,12 @@ fn history_from_git_appears_on_record_pages() {
     let html = page(&out, "grants/YTK-2026-0001.html");
     let history = texts(&html, "ol.history > li");
     assert_eq!(history.len(), 2, "{history:?}");
-    assert!(history[0].contains("Ayşe Yılmaz") && history[0].contains("Rol daraltıldı") && history[0].contains("Birim yöneticisi → Raporlama"), "{history:?}");
+    assert!(
+        history[0].contains("Ayşe Yılmaz")
+            && history[0].contains("Rol daraltıldı")
+            && history[0].contains("Birim yöneticisi → Raporlama"),
+        "{history:?}"
+    );
     assert!(history[1].contains("Selin Aydın") && history[1].contains("oluşturuldu"), "{history:?}");
 }
 
@@ -146,18 +167,28 @@ fn a_failed_build_leaves_the_previous_site_alone() {
     let built = repo.defter(&["build", "--as-of", AS_OF, "--out", out.to_str().unwrap()]);
     assert_eq!(built.status.code(), Some(0), "{}", String::from_utf8_lossy(&built.stderr));
     let before = files(&out);
-    repo.write("site-templates/record.html", "{% extends \"base.html\" %}{% block content %}{{ nope( }}{% endblock content %}");
+    repo.write(
+        "site-templates/record.html",
+        "{% extends \"base.html\" %}{% block content %}{{ nope( }}{% endblock content %}",
+    );
     let failed = repo.defter(&["build", "--as-of", AS_OF, "--out", out.to_str().unwrap()]);
     assert_eq!(failed.status.code(), Some(2));
     assert_eq!(files(&out), before, "the previous site is untouched");
-    let leftovers: Vec<_> = std::fs::read_dir(repo.path()).unwrap().map(|e| e.unwrap().file_name()).filter(|n| n.to_string_lossy().contains("defter-new")).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(repo.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().contains("defter-new"))
+        .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
 #[test]
 fn templates_can_be_overridden_by_the_repository() {
     let repo = Repo::with_overlays(&[&crate::harness::fixtures().join("good")]);
-    repo.write("site-templates/home.html", "{% extends \"base.html\" %}{% block content %}<h1>Özel ana sayfa</h1>{% endblock content %}");
+    repo.write(
+        "site-templates/home.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>Özel ana sayfa</h1>{% endblock content %}",
+    );
     let out = repo.path().join("public");
     let output = repo.defter(&["build", "--as-of", AS_OF, "--out", out.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
@@ -167,10 +198,16 @@ fn templates_can_be_overridden_by_the_repository() {
 #[test]
 fn dangerous_output_folders_are_refused() {
     let repo = Repo::with_overlays(&[&crate::harness::fixtures().join("good")]);
-    for out in [repo.path().to_path_buf(), repo.path().join("records"), repo.path().join("records/site"), PathBuf::from("/")] {
+    for out in
+        [repo.path().to_path_buf(), repo.path().join("records"), repo.path().join("records/site"), PathBuf::from("/")]
+    {
         let output = repo.defter(&["build", "--as-of", AS_OF, "--out", out.to_str().unwrap()]);
         assert_eq!(output.status.code(), Some(2), "{}", out.display());
-        assert!(String::from_utf8_lossy(&output.stderr).contains("refusing"), "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(
+            String::from_utf8_lossy(&output.stderr).contains("refusing"),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
     let full = repo.path().join("notes");
     std::fs::create_dir_all(&full).unwrap();

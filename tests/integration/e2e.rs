@@ -1,0 +1,73 @@
+//! The site as a person uses it: builds the example records' site with the real `defter`
+//! binary, then runs `tests/e2e/site.mjs` on it — headless Chromium clicking through the
+//! pages, axe-core on each kind of page, html-validate on every page. Needs Debian's
+//! `chromium` (or the browser that `CHROMIUM` names) and Node.js with npm (`.ci/run`
+//! installs both); when one is missing the test fails and says what to install, it never
+//! skips.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// Where Debian's `chromium` package puts the browser.
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+fn works(program: &str) -> bool {
+    Command::new(program).arg("--version").output().is_ok_and(|o| o.status.success())
+}
+
+fn text(output: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+}
+
+fn modified(path: &Path) -> Option<std::time::SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+/// `npm ci` when `node_modules` is missing or older than the lock file.
+fn install_node_modules(e2e: &Path) {
+    let installed = modified(&e2e.join("node_modules/.package-lock.json"));
+    if installed.is_some() && installed >= modified(&e2e.join("package-lock.json")) {
+        return;
+    }
+    let npm =
+        Command::new("npm").args(["ci", "--no-audit", "--no-fund", "--prefix"]).arg(e2e).output().expect("npm runs");
+    assert!(npm.status.success(), "`npm ci --prefix tests/e2e` failed:\n{}", text(&npm));
+}
+
+#[test]
+fn site_in_headless_chromium() {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| CHROMIUM.to_string());
+    assert!(
+        Path::new(&chromium).exists(),
+        "the browser tests need Chromium at {chromium}: `apt-get install -y chromium` (.ci/run does this)"
+    );
+    assert!(
+        works("node") && works("npm"),
+        "the browser tests need Node.js and npm: `apt-get install -y nodejs npm` (.ci/run does this)"
+    );
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let e2e = repo.join("tests/e2e");
+    install_node_modules(&e2e);
+
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let build = Command::new(env!("CARGO_BIN_EXE_defter"))
+        .arg("--repo")
+        .arg(repo)
+        .args(["build", "--as-of", "2026-11-30", "--out"])
+        .arg(&site)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("defter runs");
+    assert!(build.status.success(), "defter build failed:\n{}", text(&build));
+
+    let run = Command::new("node")
+        .arg(e2e.join("site.mjs"))
+        .arg(&site)
+        .env("CHROMIUM", &chromium)
+        .output()
+        .expect("node runs");
+    let report = text(&run);
+    println!("{report}");
+    assert!(run.status.success(), "the site's browser tests failed (node tests/e2e/site.mjs):\n{report}");
+}
