@@ -35,7 +35,11 @@ pub fn parse(text: &str, line_offset: u32) -> Result<Node, YamlError> {
     let mut stack: Vec<Frame> = Vec::new();
     let mut root: Option<Node> = None;
     let mut documents = 0;
-    let pos_of = |span: &Span| Pos::new(span.start.line() as u32 + line_offset, span.start.col() as u32 + 1);
+    // An empty value at the very end is placed on the line after the last one; it
+    // belongs to the last line.
+    let last_line = line_count(text) + line_offset;
+    let pos_of =
+        |span: &Span| Pos::new((span.start.line() as u32 + line_offset).min(last_line), span.start.col() as u32 + 1);
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|e| YamlError {
             pos: Pos::new(e.marker().line() as u32 + line_offset, e.marker().col() as u32 + 1),
@@ -120,6 +124,17 @@ pub fn parse(text: &str, line_offset: u32) -> Result<Node, YamlError> {
         }
     }
     Ok(root.unwrap_or_else(|| Node::new(Value::Null, Pos::new(1 + line_offset, 1))))
+}
+
+/// Lines as YAML counts them: LF, CRLF and a lone CR each end one.
+fn line_count(text: &str) -> u32 {
+    let bytes = text.as_bytes();
+    let breaks = bytes
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+        .count();
+    breaks as u32 + 1
 }
 
 /// Resolves a scalar by the YAML 1.2 core schema; quoted and block scalars are strings.
@@ -224,6 +239,14 @@ mod tests {
     fn syntax_errors_carry_a_position() {
         let err = parse("id: a\n  name: [unclosed\n", 0).unwrap_err();
         assert!(err.pos.line >= 2, "{err:?}");
+    }
+
+    #[test]
+    fn positions_stay_inside_the_text() {
+        // Found by the `yaml` fuzz target: the empty value of a last explicit key.
+        let node = parse("): karmasik.al.alahtar\n? karma", 0).unwrap();
+        assert_eq!(node.get("karma").unwrap().pos.line, 2);
+        assert_eq!(line_count("a\r\nb\rc\n"), 4);
     }
 
     #[test]
