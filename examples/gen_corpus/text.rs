@@ -140,7 +140,7 @@ pub fn sentence(rng: &mut Rng) -> String {
     let mut s = format!("{} {} {}.", rng.pick(SUBJECTS), rng.pick(OBJECTS), rng.pick(VERBS));
     if rng.chance(0.4) {
         s.push(' ');
-        s.push_str(*rng.pick(TAILS));
+        s.push_str(rng.pick::<&str>(TAILS));
     }
     s
 }
@@ -179,7 +179,7 @@ pub fn body(rng: &mut Rng, lo: usize, hi: usize) -> String {
             0 => {
                 for _ in 0..rng.range(2, 4) {
                     out.push_str("- ");
-                    out.push_str(*rng.pick(LIST_ITEMS));
+                    out.push_str(rng.pick::<&str>(LIST_ITEMS));
                     out.push_str(",\n");
                 }
                 out.push('\n');
