@@ -46,7 +46,38 @@ pub struct FileChange {
     pub new: Option<ObjectId>,
 }
 
+/// Bytes of decoded objects each thread's handle keeps.
+const OBJECT_CACHE: usize = 16 << 20;
+
+/// Bytes of decoded delta bases each thread's handle keeps.
+const PACK_CACHE: usize = 8 << 20;
+
+/// A repository that threads can share: each opens its own [`Git`] with [`Shared::local`].
+pub struct Shared {
+    repo: gix::ThreadSafeRepository,
+    prefix: String,
+}
+
+impl Shared {
+    /// This thread's handle.
+    pub fn local(&self) -> Git {
+        let mut repo = self.repo.to_thread_local();
+        // Consecutive commits share most trees: keep decoded ones instead of inflating
+        // a large `records/requests/<year>` tree again for every commit.
+        repo.object_cache_size_if_unset(OBJECT_CACHE);
+        // Blobs are stored as chains of deltas: keep decoded bases for the next blob of
+        // the chain (gix's default keeps 64 objects, far too few for a history walk).
+        repo.objects.set_pack_cache(|| Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(PACK_CACHE)));
+        Git { repo, prefix: self.prefix.clone() }
+    }
+}
+
 impl Git {
+    /// A handle that can be sent to other threads (a `Git` cannot be shared).
+    pub fn shared(&self) -> Shared {
+        Shared { repo: self.repo.clone().into_sync(), prefix: self.prefix.clone() }
+    }
+
     /// Opens the git repository that contains `root`.
     pub fn open(root: &Path) -> Result<Git> {
         let repo = gix::discover(root).with_context(|| format!("{} is not inside a git repository", root.display()))?;
@@ -60,6 +91,13 @@ impl Git {
             prefix.push('/');
         }
         Ok(Git { repo, prefix })
+    }
+
+    /// Where defter keeps `name`, a cache of what it derived from this repository: inside
+    /// the git folder, never in the working tree, one per records folder.
+    pub fn cache_file(&self, name: &str) -> std::path::PathBuf {
+        let folder = if self.prefix.is_empty() { String::new() } else { format!("-{}", self.prefix.replace('/', "_")) };
+        self.repo.git_dir().join("defter").join(format!("{name}{folder}"))
     }
 
     /// The commit a revision (branch, tag, commit, `HEAD~2`…) names.
@@ -154,20 +192,26 @@ impl Git {
             Some(p) => self.repo.find_commit(*p)?.tree()?,
             None => self.repo.empty_tree(),
         };
-        let options = gix::diff::Options::default().with_rewrites(None);
-        let changes = self.repo.diff_tree_to_tree(Some(&old_tree), Some(&new_tree), Some(options))?;
+        // The plain tree diff: `Repository::diff_tree_to_tree` also prepares blob diffs,
+        // reading the whole git index for attributes on every call (quadratic over a
+        // history walk of a large repository).
+        let mut recorder = gix::diff::tree::Recorder::default();
+        gix::diff::tree(
+            gix::objs::TreeRefIter::from_bytes(&old_tree.data, old_tree.id.kind()),
+            gix::objs::TreeRefIter::from_bytes(&new_tree.data, new_tree.id.kind()),
+            &mut gix::diff::tree::State::default(),
+            &self.repo.objects,
+            &mut recorder,
+        )?;
         let records = format!("{}records/", self.prefix);
         let mut out = Vec::new();
-        for change in changes {
-            use gix::object::tree::diff::ChangeDetached as C;
+        for change in recorder.records {
+            use gix::diff::tree::recorder::Change as C;
             let (location, old, new, mode) = match change {
-                C::Addition { location, id, entry_mode, .. } => (location, None, Some(id), entry_mode),
-                C::Deletion { location, id, entry_mode, .. } => (location, Some(id), None, entry_mode),
-                C::Modification { location, previous_id, id, entry_mode, .. } => {
-                    (location, Some(previous_id), Some(id), entry_mode)
-                }
-                C::Rewrite { location, source_id, id, entry_mode, .. } => {
-                    (location, Some(source_id), Some(id), entry_mode)
+                C::Addition { path, oid, entry_mode, .. } => (path, None, Some(oid), entry_mode),
+                C::Deletion { path, oid, entry_mode, .. } => (path, Some(oid), None, entry_mode),
+                C::Modification { path, previous_oid, oid, entry_mode, .. } => {
+                    (path, Some(previous_oid), Some(oid), entry_mode)
                 }
             };
             let path = location.to_str_lossy();

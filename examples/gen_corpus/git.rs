@@ -145,6 +145,9 @@ pub fn write(out: &Path, corpus: &Corpus, commits: usize, pr: usize) -> Result<(
     if !status.success() {
         return Err("git fast-import failed".into());
     }
+    // fast-import writes a pack that git itself says to repack (its deltas run from old
+    // to new); a repository people work in has been packed by `git gc` or a clone.
+    run(out, &["repack", "-a", "-d", "-f", "-q"])?;
     run(out, &["-c", "checkout.workers=0", "reset", "-q", "--hard", "main"])
 }
 

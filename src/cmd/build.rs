@@ -10,7 +10,7 @@ use crate::cli::BuildArgs;
 use crate::config::Config;
 use crate::diag::Report;
 use crate::git::Git;
-use crate::history::audit_trail;
+use crate::history::cache::audit_trail_cached;
 use crate::load::{self, rules::Ruleset};
 use crate::site::{self, Input, Templates};
 use crate::validate::Schemas;
@@ -53,7 +53,7 @@ fn build_site(
     // The history is optional: a repository outside git still gets its site.
     let (trail, commit) = match Git::open(root).and_then(|git| {
         let head = git.resolve("HEAD")?;
-        Ok((audit_trail(&git, head)?, head.to_hex_with_len(8).to_string()))
+        Ok((audit_trail_cached(&git, head, &git.cache_file("history.json"))?, head.to_hex_with_len(8).to_string()))
     }) {
         Ok((trail, commit)) => (Some(trail), Some(commit)),
         Err(_) => (None, None),
@@ -76,7 +76,6 @@ fn build_site(
         live_reload,
         public,
     };
-    let files = site::render(&input, &templates)?;
-    site::write_atomically(out, &files)?;
-    Ok((files.len(), report))
+    let built = site::build(&input, &templates, out)?;
+    Ok((built.files, report))
 }

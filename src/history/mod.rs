@@ -3,17 +3,23 @@
 //! over the commit graph (each commit diffed once against its parent), never one
 //! `git log` per file. Records are followed by id, so a rename or move keeps its story.
 
-use std::collections::HashMap;
+pub mod cache;
+pub mod version;
+
+use std::collections::{HashMap, HashSet};
 
 use anyhow::Result;
 use gix::ObjectId;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
-use crate::git::{Commit, FileChange, Git};
+use crate::git::{Commit, FileChange, Git, Shared};
 use crate::load::{self, Loaded, RawFile, Record};
+use version::Version;
 
 /// What a commit did to a record.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Action {
     Added,
     Modified,
@@ -25,7 +31,7 @@ pub enum Action {
 }
 
 /// One field whose value changed (top-level front-matter / YAML fields).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FieldChange {
     pub field: String,
     pub old: Option<Json>,
@@ -33,12 +39,14 @@ pub struct FieldChange {
 }
 
 /// One commit's change to one record.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Entry {
     /// Index into [`AuditTrail::commits`].
     pub commit: usize,
     pub action: Action,
     pub path: String,
+    /// The top-level fields that changed (lists and mappings by their shape); for an
+    /// added record only its first state ([`STATE_FIELDS`]).
     pub fields: Vec<FieldChange>,
     pub body_changed: bool,
 }
@@ -65,99 +73,173 @@ pub fn parse_blob(git: &Git, path: &str, id: ObjectId) -> Result<Option<Record>>
     })
 }
 
-/// The top-level fields that differ between two versions, in the order of the newer.
+/// The top-level fields that differ between two versions, in the order of the newer
+/// (lists and mappings shown by their shape, see [`version`]), and whether the body
+/// changed.
 pub fn diff_fields(old: Option<&Record>, new: Option<&Record>) -> (Vec<FieldChange>, bool) {
-    let json =
-        |r: Option<&Record>| r.map(|r| r.fields.to_json()).and_then(|j| j.as_object().cloned()).unwrap_or_default();
-    let (old_map, new_map) = (json(old), json(new));
-    let mut changes = Vec::new();
-    for (key, value) in &new_map {
-        if old_map.get(key) != Some(value) {
-            changes.push(FieldChange { field: key.clone(), old: old_map.get(key).cloned(), new: Some(value.clone()) });
-        }
-    }
-    for (key, value) in &old_map {
-        if !new_map.contains_key(key) {
-            changes.push(FieldChange { field: key.clone(), old: Some(value.clone()), new: None });
-        }
-    }
-    let body = |r: Option<&Record>| r.and_then(|r| r.body.as_ref()).map(|b| b.text.replace("\r\n", "\n"));
-    let body_changed = body(old) != body(new);
-    (changes, body_changed)
+    version::diff(old.map(Version::of).as_ref(), new.map(Version::of).as_ref())
 }
 
-/// Parses blobs once each, however many commits see them.
-#[derive(Default)]
-struct BlobCache {
-    parsed: HashMap<ObjectId, Option<Record>>,
+/// The fields an added record's entry keeps: the state it started in. The rest of an
+/// added record is its first version, which the trail shows as "created" (keeping every
+/// field of every record's first version would double a large repository's trail).
+pub const STATE_FIELDS: [&str; 2] = ["status", "phase"];
+
+/// Commits whose entries are computed together: the versions they read are parsed in
+/// parallel.
+const CHUNK: usize = 256;
+
+/// A parsed version is kept for a later read at most this many chunks ahead; one read
+/// further away parses the blob again. Keeps the walk's memory bounded by the activity
+/// of a window of commits instead of the size of the repository.
+const WINDOW: usize = 8;
+
+/// The parsed versions the walk still needs, and where each blob is read.
+struct Versions {
+    parsed: HashMap<ObjectId, Option<Version>>,
+    /// Per blob: the path it is first read at (it is parsed as that path) and the chunks
+    /// that read it, the next one last.
+    reads: HashMap<ObjectId, (String, Vec<usize>)>,
 }
 
-impl BlobCache {
-    fn get(&mut self, git: &Git, path: &str, id: Option<ObjectId>) -> Result<Option<Record>> {
-        let Some(id) = id else { return Ok(None) };
-        if let Some(found) = self.parsed.get(&id) {
-            return Ok(found.clone());
+impl Versions {
+    fn new(changes: &[Vec<FileChange>]) -> Self {
+        let mut reads: HashMap<ObjectId, (String, Vec<usize>)> = HashMap::new();
+        for (chunk, commits) in changes.chunks(CHUNK).enumerate() {
+            for change in commits.iter().flatten() {
+                for id in [change.old, change.new].into_iter().flatten() {
+                    let (_, chunks) = reads.entry(id).or_insert_with(|| (change.path.clone(), Vec::new()));
+                    if chunks.last() != Some(&chunk) {
+                        chunks.push(chunk);
+                    }
+                }
+            }
         }
-        let record = parse_blob(git, path, id)?;
-        self.parsed.insert(id, record.clone());
-        Ok(record)
+        for (_, chunks) in reads.values_mut() {
+            chunks.reverse();
+        }
+        Versions { parsed: HashMap::new(), reads }
+    }
+
+    /// Parses (in parallel) the blobs chunk `chunk` reads that are not at hand.
+    fn load(&mut self, shared: &Shared, changes: &[Vec<FileChange>]) -> Result<()> {
+        let mut wanted: Vec<(ObjectId, &str)> = Vec::new();
+        let mut seen: HashSet<ObjectId> = HashSet::new();
+        for change in changes.iter().flatten() {
+            for id in [change.old, change.new].into_iter().flatten() {
+                if !self.parsed.contains_key(&id) && seen.insert(id) {
+                    wanted.push((id, self.reads.get(&id).map_or(&change.path, |(path, _)| path)));
+                }
+            }
+        }
+        let parsed: Vec<(ObjectId, Option<Version>)> = wanted
+            .par_iter()
+            .map_init(
+                || shared.local(),
+                |git, (id, path)| Ok((*id, parse_blob(git, path, *id)?.map(|r| Version::of(&r)))),
+            )
+            .collect::<Result<_>>()?;
+        self.parsed.extend(parsed);
+        Ok(())
+    }
+
+    fn get(&self, id: Option<ObjectId>) -> Option<&Version> {
+        self.parsed.get(&id?)?.as_ref()
+    }
+
+    /// After chunk `chunk`: forgets what no read within the window needs.
+    fn done(&mut self, chunk: usize, changes: &[Vec<FileChange>]) {
+        for change in changes.iter().flatten() {
+            for id in [change.old, change.new].into_iter().flatten() {
+                let Some((_, chunks)) = self.reads.get_mut(&id) else { continue };
+                if chunks.last() == Some(&chunk) {
+                    chunks.pop();
+                }
+                match chunks.last() {
+                    None => {
+                        self.reads.remove(&id);
+                        self.parsed.remove(&id);
+                    }
+                    Some(next) if *next > chunk + WINDOW => {
+                        self.parsed.remove(&id);
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
     }
 }
 
 /// The audit trail of every record reachable from `head`. Merge commits are skipped
-/// (as `git log` does): each change is credited to the commit that made it.
+/// (as `git log` does): each change is credited to the commit that made it. Commits are
+/// diffed and their blobs parsed on every core; each blob is parsed once.
 pub fn audit_trail(git: &Git, head: ObjectId) -> Result<AuditTrail> {
     let commits = git.commits(head, None)?;
+    let shared = git.shared();
+    let changes: Vec<Vec<FileChange>> = commits
+        .par_iter()
+        .map_init(|| shared.local(), |git, c| if c.parents.len() > 1 { Ok(Vec::new()) } else { git.changes(c) })
+        .collect::<Result<_>>()?;
     let mut trail = AuditTrail { by_id: HashMap::new(), commits: Vec::new() };
-    let mut cache = BlobCache::default();
-    for (index, commit) in commits.iter().enumerate() {
-        if commit.parents.len() > 1 {
-            continue;
-        }
-        for (id, entry) in commit_entries(git, commit, index, &mut cache)? {
+    let mut versions = Versions::new(&changes);
+    for (chunk, changes) in changes.chunks(CHUNK).enumerate() {
+        versions.load(&shared, changes)?;
+        let entries: Vec<Vec<(String, Entry)>> = changes
+            .par_iter()
+            .enumerate()
+            .map(|(i, changes)| commit_entries(chunk * CHUNK + i, changes, &versions))
+            .collect();
+        for (id, entry) in entries.into_iter().flatten() {
             trail.by_id.entry(id).or_default().push(entry);
         }
+        versions.done(chunk, changes);
     }
     trail.commits = commits;
     Ok(trail)
 }
 
 /// The entries one commit contributes, keyed by record id (moves folded into one).
-fn commit_entries(git: &Git, commit: &Commit, index: usize, cache: &mut BlobCache) -> Result<Vec<(String, Entry)>> {
+fn commit_entries(index: usize, changes: &[FileChange], versions: &Versions) -> Vec<(String, Entry)> {
     let mut out: Vec<(String, Entry)> = Vec::new();
-    let mut deleted: HashMap<String, (FileChange, Option<Record>)> = HashMap::new();
-    let changes = git.changes(commit)?;
+    let mut deleted: HashMap<&str, (&FileChange, Option<&Version>)> = HashMap::new();
     let mut added = Vec::new();
     for change in changes {
-        let old = cache.get(git, &change.path, change.old)?;
-        let new = cache.get(git, &change.path, change.new)?;
-        match (&old, &new) {
+        let old = versions.get(change.old);
+        let new = versions.get(change.new);
+        match (old, new) {
             (Some(o), None) if change.new.is_none() => {
-                deleted.insert(o.id().to_string(), (change, old));
+                deleted.insert(&o.id, (change, old));
             }
             (None, Some(_)) if change.old.is_none() => added.push((change, new)),
             _ => {
-                let Some(id) = new.as_ref().or(old.as_ref()).map(|r| r.id().to_string()) else { continue };
-                let (fields, body_changed) = diff_fields(old.as_ref(), new.as_ref());
-                let entry = Entry { commit: index, action: Action::Modified, path: change.path, fields, body_changed };
+                let Some(id) = new.or(old).map(|v| v.id.clone()) else { continue };
+                let (fields, body_changed) = version::diff(old, new);
+                let entry =
+                    Entry { commit: index, action: Action::Modified, path: change.path.clone(), fields, body_changed };
                 out.push((id, entry));
             }
         }
     }
     for (change, new) in added {
         let Some(new) = new else { continue };
-        let id = new.id().to_string();
-        let (action, old) = match deleted.remove(&id) {
-            Some((from, old)) => (Action::Moved { from: from.path }, old),
+        let (action, old) = match deleted.remove(new.id.as_str()) {
+            Some((from, old)) => (Action::Moved { from: from.path.clone() }, old),
             None => (Action::Added, None),
         };
-        let (fields, body_changed) = diff_fields(old.as_ref(), Some(&new));
-        out.push((id, Entry { commit: index, action, path: change.path, fields, body_changed }));
+        let (mut fields, body_changed) = version::diff(old, Some(new));
+        if action == Action::Added {
+            fields.retain(|f| STATE_FIELDS.contains(&f.field.as_str()));
+            fields.shrink_to_fit();
+        }
+        out.push((new.id.clone(), Entry { commit: index, action, path: change.path.clone(), fields, body_changed }));
     }
     for (id, (change, old)) in deleted {
-        let (fields, body_changed) = diff_fields(old.as_ref(), None);
-        out.push((id, Entry { commit: index, action: Action::Deleted, path: change.path, fields, body_changed }));
+        let (fields, body_changed) = version::diff(old, None);
+        out.push((
+            id.to_string(),
+            Entry { commit: index, action: Action::Deleted, path: change.path.clone(), fields, body_changed },
+        ));
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(out)
+    out
 }

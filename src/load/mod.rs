@@ -39,9 +39,70 @@ pub struct Record {
 
 #[derive(Clone, Debug)]
 pub struct Body {
-    pub text: String,
+    /// The Markdown text (a view of the file's text, not a copy).
+    pub text: SharedText,
     /// 1-based line of the body's first line in the file.
     pub line: u32,
+}
+
+/// A part of a text that others share: a record's body is a view of its file's text,
+/// which [`Records::sources`] keeps anyway, so the body is never held twice. Reads as a
+/// `&str` (it derefs to one).
+#[derive(Clone)]
+pub struct SharedText {
+    text: Arc<str>,
+    range: std::ops::Range<usize>,
+}
+
+impl SharedText {
+    /// The part `range` (byte offsets on character boundaries) of `text`.
+    pub fn new(text: Arc<str>, range: std::ops::Range<usize>) -> Self {
+        debug_assert!(text.get(range.clone()).is_some());
+        SharedText { text, range }
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.text.get(self.range.clone()).unwrap_or_default()
+    }
+}
+
+impl std::ops::Deref for SharedText {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Debug for SharedText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for SharedText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq for SharedText {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl From<String> for SharedText {
+    fn from(text: String) -> Self {
+        let len = text.len();
+        SharedText { text: Arc::from(text), range: 0..len }
+    }
+}
+
+impl From<&str> for SharedText {
+    fn from(text: &str) -> Self {
+        SharedText { text: Arc::from(text), range: 0..text.len() }
+    }
 }
 
 impl Record {
@@ -294,7 +355,8 @@ fn parse_error(path: &str, pos: Pos, message: impl Into<String>) -> Diagnostic {
     Diagnostic::at(Rule::ParseError, path, pos, message)
 }
 
-fn parse_record(kind: Kind, path_id: String, path: &str, text: &str) -> Result<Record, Diagnostic> {
+fn parse_record(kind: Kind, path_id: String, path: &str, file: &Arc<str>) -> Result<Record, Diagnostic> {
+    let text: &str = file;
     if let Some(i) = text.find('\0') {
         let line = text[..i].matches('\n').count() as u32 + 1;
         return Err(parse_error(path, Pos::new(line, 1), "file contains NUL bytes: it is not a text record")
@@ -303,7 +365,11 @@ fn parse_record(kind: Kind, path_id: String, path: &str, text: &str) -> Result<R
     let (yaml, offset, body) = if kind.is_markdown() {
         match frontmatter::split(text) {
             Ok(split) => {
-                let body = Body { text: split.body.to_string(), line: split.body_line };
+                let start = split.body.as_ptr() as usize - text.as_ptr() as usize;
+                let body = Body {
+                    text: SharedText::new(file.clone(), start..start + split.body.len()),
+                    line: split.body_line,
+                };
                 (split.yaml, split.yaml_line_offset, Some(body))
             }
             Err(frontmatter::SplitError::Unclosed) => {

@@ -9,10 +9,13 @@ use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
-use crate::model::node::{Entry, Node, Pos, Value};
+use crate::model::node::{Entry, Node, Pos, SmallStr, Value};
 
 /// How deep mappings and sequences may nest; records need five or six levels.
 pub const MAX_DEPTH: usize = 64;
+
+/// Mappings up to this many keys are searched for a duplicate key directly.
+const SMALL_MAP: usize = 32;
 
 /// Why a text is not a usable record, and where.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,9 +27,10 @@ pub struct YamlError {
 enum Frame {
     Seq(Vec<Node>, Pos),
     /// Entries, start, the key waiting for its value, and where each key was first seen
-    /// (a hash map, so a mapping of 100,000 keys is not checked for duplicates in
-    /// quadratic time).
-    Map(Vec<Entry>, Pos, Option<(String, Pos)>, HashMap<String, Pos>),
+    /// once the mapping is large (a hash map, so a mapping of 100,000 keys is not checked
+    /// for duplicates in quadratic time; a record's small mappings are searched directly,
+    /// without building one).
+    Map(Vec<Entry>, Pos, Option<(SmallStr, Pos)>, Option<HashMap<SmallStr, Pos>>),
 }
 
 /// Parses one YAML document. `line_offset` is added to every line (front matter starts
@@ -83,16 +87,19 @@ pub fn parse(text: &str, line_offset: u32) -> Result<Node, YamlError> {
                 if stack.len() >= MAX_DEPTH {
                     return Err(YamlError { pos, message: format!("nesting deeper than {MAX_DEPTH} levels") });
                 }
-                stack.push(if is_seq {
-                    Frame::Seq(Vec::new(), pos)
-                } else {
-                    Frame::Map(Vec::new(), pos, None, HashMap::new())
-                });
+                stack.push(if is_seq { Frame::Seq(Vec::new(), pos) } else { Frame::Map(Vec::new(), pos, None, None) });
                 continue;
             }
             Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
-                Some(Frame::Seq(items, start)) => Node::new(Value::Seq(items), start),
-                Some(Frame::Map(entries, start, ..)) => Node::new(Value::Map(entries), start),
+                // Trimmed to size: a repository's trees stay in memory while it is checked.
+                Some(Frame::Seq(mut items, start)) => {
+                    items.shrink_to_fit();
+                    Node::new(Value::Seq(items), start)
+                }
+                Some(Frame::Map(mut entries, start, ..)) => {
+                    entries.shrink_to_fit();
+                    Node::new(Value::Map(entries), start)
+                }
                 None => continue,
             },
         };
@@ -109,15 +116,25 @@ pub fn parse(text: &str, line_offset: u32) -> Result<Node, YamlError> {
                                 message: "a mapping key must be a plain word, not empty, a list or a mapping".into(),
                             });
                         }
-                        _ => node.scalar_text().unwrap_or_default(),
+                        Value::Str(ref s) => s.clone(),
+                        _ => node.scalar_text().unwrap_or_default().into(),
                     };
-                    if let Some(first) = seen.get(&key) {
+                    if seen.is_none() && entries.len() >= SMALL_MAP {
+                        *seen = Some(entries.iter().rev().map(|e| (e.key.clone(), e.key_pos)).collect());
+                    }
+                    let first = match seen {
+                        Some(seen) => seen.get(&key).copied(),
+                        None => entries.iter().find(|e| e.key == key).map(|e| e.key_pos),
+                    };
+                    if let Some(first) = first {
                         return Err(YamlError {
                             pos: node.pos,
                             message: format!("duplicate key `{key}` (first defined on line {}); keep one", first.line),
                         });
                     }
-                    seen.insert(key.clone(), node.pos);
+                    if let Some(seen) = seen {
+                        seen.insert(key.clone(), node.pos);
+                    }
                     *pending = Some((key, node.pos));
                 }
             },
@@ -140,14 +157,14 @@ fn line_count(text: &str) -> u32 {
 /// Resolves a scalar by the YAML 1.2 core schema; quoted and block scalars are strings.
 fn scalar(text: &str, style: ScalarStyle) -> Value {
     if style != ScalarStyle::Plain {
-        return Value::Str(text.to_string());
+        return Value::Str(text.into());
     }
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" => return Value::Bool(true),
         "false" | "False" | "FALSE" => return Value::Bool(false),
         ".inf" | ".Inf" | ".INF" | "+.inf" | "-.inf" | ".nan" | ".NaN" | ".NAN" => {
-            return Value::Str(text.to_string());
+            return Value::Str(text.into());
         }
         _ => {}
     }
@@ -174,7 +191,7 @@ fn scalar(text: &str, style: ScalarStyle) -> Value {
     {
         return Value::Float(f);
     }
-    Value::Str(text.to_string())
+    Value::Str(text.into())
 }
 
 /// `[0-9]+(\.[0-9]*)?([eE][-+]?[0-9]+)?` or `\.[0-9]+…` (the sign already stripped).

@@ -3,7 +3,9 @@
 
 pub mod kind;
 pub mod node;
+pub mod text;
 pub mod workflow;
 
 pub use kind::Kind;
 pub use node::{Entry, Node, Pos, Value};
+pub use text::SmallStr;

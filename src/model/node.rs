@@ -8,6 +8,8 @@
 
 use serde_json::{Map, Number, Value as Json};
 
+pub use super::text::SmallStr;
+
 /// A 1-based line and column (columns count characters, not bytes).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Pos {
@@ -28,7 +30,7 @@ pub enum Value {
     Bool(bool),
     Int(i64),
     Float(f64),
-    Str(String),
+    Str(SmallStr),
     Seq(Vec<Node>),
     Map(Vec<Entry>),
 }
@@ -43,7 +45,7 @@ pub struct Node {
 /// One key of a mapping; keys are always strings in records.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
-    pub key: String,
+    pub key: SmallStr,
     pub key_pos: Pos,
     pub value: Node,
 }
@@ -68,7 +70,7 @@ impl Node {
 
     pub fn as_str(&self) -> Option<&str> {
         match &self.value {
-            Value::Str(s) => Some(s),
+            Value::Str(s) => Some(s.as_str()),
             _ => None,
         }
     }
@@ -105,7 +107,7 @@ impl Node {
     /// collections and null.
     pub fn scalar_text(&self) -> Option<String> {
         match &self.value {
-            Value::Str(s) => Some(s.clone()),
+            Value::Str(s) => Some(s.to_string()),
             Value::Bool(b) => Some(b.to_string()),
             Value::Int(i) => Some(i.to_string()),
             Value::Float(f) => Some(f.to_string()),
@@ -141,7 +143,15 @@ impl Node {
 
     /// The first string reached by `path`, if any.
     pub fn str_at(&self, path: &str) -> Option<&str> {
-        self.path(path).into_iter().find_map(Node::as_str)
+        if path.contains("[]") {
+            return self.path(path).into_iter().find_map(Node::as_str);
+        }
+        // Plain keys (the common case): one walk, nothing collected.
+        let mut node = self;
+        for key in path.split('.') {
+            node = node.get(key)?;
+        }
+        node.as_str()
     }
 
     /// The node a JSON Pointer (RFC 6901) names, or the deepest node on the way to it,
@@ -177,12 +187,12 @@ impl Node {
             Value::Bool(b) => Json::Bool(*b),
             Value::Int(i) => Json::Number((*i).into()),
             Value::Float(f) => Number::from_f64(*f).map_or(Json::Null, Json::Number),
-            Value::Str(s) => Json::String(s.clone()),
+            Value::Str(s) => Json::String(s.to_string()),
             Value::Seq(items) => Json::Array(items.iter().map(Node::to_json).collect()),
             Value::Map(entries) => {
                 let mut map = Map::with_capacity(entries.len());
                 for e in entries {
-                    map.insert(e.key.clone(), e.value.to_json());
+                    map.insert(e.key.to_string(), e.value.to_json());
                 }
                 Json::Object(map)
             }

@@ -3,6 +3,7 @@
 //! value is shown (names not ids, Turkish labels, dates as `dd.mm.yyyy`).
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::RwLock;
 
 use jiff::civil::Date;
 use serde_json::Value as Json;
@@ -52,6 +53,23 @@ pub struct Site<'a> {
     pub sorted: Vec<&'a Record>,
     /// Each record's page (by the record's address), unique even when ids clash.
     urls: HashMap<usize, String>,
+    /// Records by path (the first, as a scan would find it).
+    by_path: HashMap<&'a str, &'a Record>,
+    /// People by git e-mail address (ASCII lower case; the first person with it).
+    by_email: HashMap<String, &'a Record>,
+    /// Labels already looked up in the schemas, by kind, pointer and (for values) value:
+    /// every page asks for the same few hundred.
+    labels: RwLock<HashMap<(Kind, String, Slot), String>>,
+}
+
+/// What a cached label is of.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum Slot {
+    KindLabel,
+    Label,
+    /// How a field's text is shown: `r` a reference, `e` an enumeration, empty as text.
+    Class,
+    Value(String),
 }
 
 /// Pages of the site that no record page may take.
@@ -143,7 +161,9 @@ impl<'a> Site<'a> {
                 for node in r.fields.path(path) {
                     if let Some(id) = node.as_str() {
                         let list = backlinks.entry(id).or_default();
-                        if !list.iter().any(|b| std::ptr::eq(b.from, r) && b.field == *path) {
+                        // Only this record's own entries (the last ones) can repeat.
+                        let mine = list.iter().rev().take_while(|b| std::ptr::eq(b.from, r));
+                        if !mine.into_iter().any(|b| b.field == *path) {
                             list.push(Backlink { from: r, field: path.clone() });
                         }
                     }
@@ -152,6 +172,16 @@ impl<'a> Site<'a> {
         }
         let mut sorted: Vec<&Record> = records.iter().collect();
         sorted.sort_by(|a, b| (a.kind, a.id(), &a.path).cmp(&(b.kind, b.id(), &b.path)));
+        let mut by_path = HashMap::with_capacity(records.len());
+        let mut by_email = HashMap::new();
+        for r in records {
+            by_path.entry(r.path.as_str()).or_insert(r);
+            if r.kind == Kind::Person {
+                for email in r.fields.path("git_emails[]").iter().filter_map(|e| e.as_str()) {
+                    by_email.entry(email.to_ascii_lowercase()).or_insert(r);
+                }
+            }
+        }
         let language = input.config.site.language.as_str();
         Site {
             input,
@@ -162,7 +192,33 @@ impl<'a> Site<'a> {
             backlinks,
             urls: unique_urls(&sorted),
             sorted,
+            by_path,
+            by_email,
+            labels: RwLock::default(),
         }
+    }
+
+    /// A label from the cache, or computed and cached.
+    fn cached(&self, kind: Kind, pointer: &str, slot: Slot, compute: impl FnOnce() -> String) -> String {
+        let key = (kind, pointer.to_string(), slot);
+        if let Some(label) = self.labels.read().ok().and_then(|labels| labels.get(&key).cloned()) {
+            return label;
+        }
+        let label = compute();
+        if let Ok(mut labels) = self.labels.write() {
+            labels.insert(key, label.clone());
+        }
+        label
+    }
+
+    /// The record at a path.
+    pub fn record_at(&self, path: &str) -> Option<&'a Record> {
+        self.by_path.get(path).copied()
+    }
+
+    /// The person whose `git_emails` holds an address (ASCII case ignored).
+    pub fn person_by_email(&self, email: &str) -> Option<&'a Record> {
+        self.by_email.get(&email.to_ascii_lowercase()).copied()
     }
 
     pub fn t(&self, key: &str) -> String {
@@ -229,6 +285,10 @@ impl<'a> Site<'a> {
 
     /// A kind's name for people, singular.
     pub fn kind_label(&self, kind: Kind) -> String {
+        self.cached(kind, "", Slot::KindLabel, || self.kind_label_uncached(kind))
+    }
+
+    fn kind_label_uncached(&self, kind: Kind) -> String {
         let title = self.input.schemas.subschema(kind, "").and_then(|s| s.get("title")).and_then(Json::as_str);
         match (self.english, title) {
             (false, Some(t)) => t.to_string(),
@@ -238,6 +298,10 @@ impl<'a> Site<'a> {
 
     /// A field's label (schema title in Turkish; the humanised name in English).
     pub fn label(&self, kind: Kind, pointer: &str) -> String {
+        self.cached(kind, pointer, Slot::Label, || self.label_uncached(kind, pointer))
+    }
+
+    fn label_uncached(&self, kind: Kind, pointer: &str) -> String {
         let key = pointer.rsplit('/').find(|t| t.parse::<usize>().is_err()).unwrap_or(pointer);
         if self.english {
             return humanize(key);
@@ -248,6 +312,10 @@ impl<'a> Site<'a> {
 
     /// An enumerated value's label (`x-labels` of the schema in Turkish).
     pub fn value_label(&self, kind: Kind, pointer: &str, value: &str) -> String {
+        self.cached(kind, pointer, Slot::Value(value.to_string()), || self.value_label_uncached(kind, pointer, value))
+    }
+
+    fn value_label_uncached(&self, kind: Kind, pointer: &str, value: &str) -> String {
         if !self.english {
             let schema = self.input.schemas.subschema(kind, pointer);
             if let Some(label) =
@@ -295,11 +363,20 @@ impl<'a> Site<'a> {
             Value::Bool(b) => self.t(if *b { "yes" } else { "no" }),
             Value::Int(_) | Value::Float(_) => esc(&node.scalar_text().unwrap_or_default()),
             Value::Str(s) => {
-                if self.is_reference(r.kind, pointer) {
+                // How a field is shown depends only on the kind and the field: looked up
+                // once per pair ("r" a reference, "e" an enumeration, "" plain text).
+                let class = self.cached(r.kind, pointer, Slot::Class, || {
+                    if self.is_reference(r.kind, pointer) {
+                        return "r".into();
+                    }
+                    let schema = self.input.schemas.subschema(r.kind, pointer);
+                    let enumerated = schema.is_some_and(|s| s.get("enum").is_some() || s.get("x-labels").is_some());
+                    if enumerated { "e".into() } else { String::new() }
+                });
+                if class == "r" {
                     return self.link_id(s, root);
                 }
-                let schema = self.input.schemas.subschema(r.kind, pointer);
-                if schema.is_some_and(|s| s.get("enum").is_some() || s.get("x-labels").is_some()) {
+                if class == "e" {
                     return esc(&self.value_label(r.kind, pointer, s));
                 }
                 if s.starts_with("https://") || s.starts_with("http://") {

@@ -2,26 +2,149 @@
 //! file of the site, and every `#anchor` an `id` on that page.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::LazyLock;
 
 use anyhow::{Result, bail};
-use regex::Regex;
 
 use super::pages::Output;
 
-/// A start tag with attributes. Text on a page has its `<` escaped, so a record that
-/// writes `href="x"` in prose or in a code block is never taken for a link.
-static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<[a-zA-Z][a-zA-Z0-9-]*\s[^<>]*>").expect("compiles"));
-static LINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"\s(?:href|src)="([^"]*)""#).expect("compiles"));
-static ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"\sid="([^"]+)""#).expect("compiles"));
+/// Strings seen while checking links, each kept once: a 100,000-page site links to the
+/// same few hundred thousand targets millions of times.
+#[derive(Default)]
+pub struct Interner {
+    ids: HashMap<Box<str>, u32>,
+    strings: Vec<Box<str>>,
+}
 
-/// The attribute values `attr` matches in the tags of `html`, skipping tags marked
-/// `data-body` (written in a record's Markdown, not by a template) when `templates_only`.
-fn in_tags<'h>(html: &'h str, attr: &'h Regex, templates_only: bool) -> impl Iterator<Item = &'h str> + 'h {
-    TAG.find_iter(html)
-        .map(|tag| tag.as_str())
-        .filter(move |tag| !(templates_only && tag.contains(" data-body ")))
-        .flat_map(move |tag| attr.captures_iter(tag).filter_map(|c| c.get(1)).map(|m| m.as_str()))
+impl Interner {
+    pub fn id(&mut self, s: &str) -> u32 {
+        if let Some(id) = self.ids.get(s) {
+            return *id;
+        }
+        let id = self.strings.len() as u32;
+        self.strings.push(s.into());
+        self.ids.insert(s.into(), id);
+        id
+    }
+
+    fn get(&self, id: u32) -> &str {
+        &self.strings[id as usize]
+    }
+
+    fn find(&self, s: &str) -> Option<u32> {
+        self.ids.get(s).copied()
+    }
+}
+
+/// What the link check needs of one page: its internal links (as written, the file they
+/// name and the anchor) and its ids, as interned strings.
+#[derive(Clone, Debug, Default)]
+pub struct Summary {
+    links: Vec<(u32, u32, Option<u32>)>,
+    ids: Vec<u32>,
+}
+
+impl Summary {
+    /// A page known by its ids only (its links were checked when it was made).
+    pub fn with_ids(ids: Vec<u32>) -> Summary {
+        Summary { links: Vec::new(), ids }
+    }
+
+    /// The page's ids, to compare builds.
+    pub fn ids<'i>(&'i self, strings: &'i Interner) -> impl Iterator<Item = &'i str> + 'i {
+        self.ids.iter().map(|id| strings.get(*id))
+    }
+}
+
+/// The start tags of `html` (`<name` + whitespace + attributes + `>`, no `<` inside), in
+/// order. Text on a page has its `<` escaped, so a record that writes `href="x"` in prose
+/// or in a code block is never taken for a link.
+fn tags(html: &str) -> impl Iterator<Item = &str> {
+    let bytes = html.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while let Some(lt) = memchr::memchr(b'<', &bytes[at..]).map(|i| at + i) {
+            at = lt + 1;
+            let name = bytes[at..].iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'-').count();
+            if name == 0 || !bytes[at].is_ascii_alphabetic() {
+                continue;
+            }
+            let rest = &html[at + name..];
+            if !rest.chars().next().is_some_and(char::is_whitespace) {
+                continue;
+            }
+            match memchr::memchr2(b'<', b'>', rest.as_bytes()) {
+                Some(end) if rest.as_bytes()[end] == b'>' => {
+                    at = at + name + end + 1;
+                    return Some(&html[lt..at]);
+                }
+                _ => continue,
+            }
+        }
+        None
+    })
+}
+
+/// The values of the attributes named in `names` (`name="…"`, preceded by whitespace),
+/// in order; `nonempty` skips empty values. The same as matching
+/// `\s(?:name|…)="([^"]*)"` over the tag, without a regex per tag.
+fn attributes<'t>(tag: &'t str, names: &'static [&'static str], nonempty: bool) -> impl Iterator<Item = &'t str> + 't {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        loop {
+            let (found, name) =
+                names.iter().filter_map(|n| tag[at..].find(n).map(|i| (at + i, *n))).min_by_key(|(i, _)| *i)?;
+            at = found + 1;
+            if !tag[..found].chars().next_back().is_some_and(char::is_whitespace) {
+                continue;
+            }
+            let start = found + name.len();
+            let len = tag[start..].find('"')?;
+            if nonempty && len == 0 {
+                continue;
+            }
+            at = start + len + 1;
+            return Some(&tag[start..start + len]);
+        }
+    })
+}
+
+/// The page's links and ids. Links in tags marked `data-body` (written in a record's
+/// Markdown, not by a template) are not checked.
+pub fn summarize(path: &str, html: &str, strings: &std::sync::Mutex<Interner>) -> Summary {
+    let mut links: Vec<(String, String, Option<String>)> = Vec::new();
+    let mut ids: Vec<&str> = Vec::new();
+    for tag in tags(html) {
+        ids.extend(attributes(tag, &["id=\""], true));
+        if tag.contains(" data-body ") {
+            continue;
+        }
+        for raw in attributes(tag, &["href=\"", "src=\""], false) {
+            let link = unescape(raw);
+            if link.is_empty()
+                || link.contains("://")
+                || link.starts_with("mailto:")
+                || link.starts_with("data:")
+                || link == "#"
+            {
+                continue;
+            }
+            let (file, anchor) = link.split_once('#').map_or((link.as_str(), None), |(f, a)| (f, Some(a)));
+            let file = file.split('?').next().unwrap_or_default();
+            let target = if file.is_empty() { path.to_string() } else { resolve(path, file) };
+            let target =
+                if target.is_empty() || target.ends_with('/') { format!("{target}index.html") } else { target };
+            let anchor = anchor.filter(|a| !a.is_empty()).map(str::to_string);
+            links.push((link.clone(), target, anchor));
+        }
+    }
+    let mut strings = strings.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    Summary {
+        links: links
+            .iter()
+            .map(|(l, t, a)| (strings.id(l), strings.id(t), a.as_deref().map(|a| strings.id(a))))
+            .collect(),
+        ids: ids.into_iter().map(|id| strings.id(id)).collect(),
+    }
 }
 
 /// Resolves `target` relative to the page at `from` (both site-relative).
@@ -44,39 +167,31 @@ fn unescape(s: &str) -> String {
     s.replace("&amp;", "&").replace("&#39;", "'").replace("&quot;", "\"")
 }
 
-pub fn check(files: &[Output]) -> Result<()> {
-    let paths: HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
-    let mut ids: HashMap<&str, HashSet<String>> = HashMap::new();
-    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
-        let text = String::from_utf8_lossy(bytes);
-        ids.insert(path, in_tags(&text, &ID, false).map(str::to_string).collect());
+/// Checks the links of `pages` (path, summary) against the site's `paths`: every
+/// internal link names a file of the site, every anchor an id on the page it names.
+pub fn check_summaries<'p>(
+    paths: &HashSet<&str>,
+    pages: impl Iterator<Item = (&'p str, &'p Summary)> + Clone,
+    strings: &Interner,
+) -> Result<()> {
+    let mut ids: HashMap<u32, HashSet<u32>> = HashMap::new();
+    for (path, page) in pages.clone() {
+        if let Some(id) = strings.find(path) {
+            ids.insert(id, page.ids.iter().copied().collect());
+        }
     }
     let mut broken = Vec::new();
-    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
-        let text = String::from_utf8_lossy(bytes);
-        for raw in in_tags(&text, &LINK, true) {
-            let link = unescape(raw);
-            if link.is_empty()
-                || link.contains("://")
-                || link.starts_with("mailto:")
-                || link.starts_with("data:")
-                || link == "#"
-            {
-                continue;
-            }
-            let (file, anchor) = link.split_once('#').map_or((link.as_str(), None), |(f, a)| (f, Some(a)));
-            let file = file.split('?').next().unwrap_or_default();
-            let target = if file.is_empty() { path.clone() } else { resolve(path, file) };
-            let target =
-                if target.is_empty() || target.ends_with('/') { format!("{target}index.html") } else { target };
-            if !paths.contains(target.as_str()) {
+    for (path, page) in pages {
+        for (link, target, anchor) in &page.links {
+            let (link, target_path) = (strings.get(*link), strings.get(*target));
+            if !paths.contains(target_path) {
                 broken.push(format!("{path}: {link}"));
                 continue;
             }
-            if let Some(anchor) = anchor.filter(|a| !a.is_empty())
-                && ids.get(target.as_str()).is_some_and(|set| !set.contains(anchor))
+            if let Some(anchor) = anchor
+                && ids.get(target).is_some_and(|set| !set.contains(anchor))
             {
-                broken.push(format!("{path}: {link} (no id \"{anchor}\")"));
+                broken.push(format!("{path}: {link} (no id \"{}\")", strings.get(*anchor)));
             }
         }
     }
@@ -86,6 +201,19 @@ pub fn check(files: &[Output]) -> Result<()> {
         bail!("the site has broken internal links (a template bug):\n  {}", broken.join("\n  "));
     }
     Ok(())
+}
+
+/// Checks the links of every HTML page of `files`.
+pub fn check(files: &[Output]) -> Result<()> {
+    let strings = std::sync::Mutex::new(Interner::default());
+    let pages: Vec<(&str, Summary)> = files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .map(|(path, bytes)| (path.as_str(), summarize(path, &String::from_utf8_lossy(bytes), &strings)))
+        .collect();
+    let paths: HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+    let strings = strings.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    check_summaries(&paths, pages.iter().map(|(p, s)| (*p, s)), &strings)
 }
 
 #[cfg(test)]

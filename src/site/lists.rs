@@ -1,10 +1,11 @@
 //! The overview pages: home, request lists and boards, the project portfolio, the
 //! permission matrix, inventory, the expiry calendar, findings and the rule list.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use anyhow::Result;
 use jiff::ToSpan;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::data::{Site, human_date, root_of};
@@ -78,6 +79,9 @@ struct BoardPage {
 
 /// Records named per change on the home page.
 const RECENT_LINKS: usize = 12;
+
+/// One request list page: its path, heading, intro and the field value its rows have.
+type ListJob<'a> = (String, String, Option<String>, Option<(&'a str, String)>);
 
 fn facet_slug(value: &str) -> String {
     super::data::slug(value)
@@ -202,6 +206,16 @@ impl Site<'_> {
         };
         let services: Vec<&Record> =
             self.of_kind(Kind::Unit).filter(|u| u.fields.str_at("type") == Some("service")).collect();
+        // How many requests have each value of each facet field, counted once.
+        let mut counts: HashMap<(&str, &str), usize> = HashMap::new();
+        for r in &requests {
+            for field in ["status", "type", "priority", "unit"] {
+                if let Some(value) = r.fields.str_at(field) {
+                    *counts.entry((field, value)).or_default() += 1;
+                }
+            }
+        }
+        let count = |field: &str, value: &str| counts.get(&(field, value)).copied().unwrap_or(0);
         let facets = |root: &str| -> Vec<Facet> {
             let mut facets: Vec<Facet> = facet_fields
                 .iter()
@@ -211,7 +225,7 @@ impl Site<'_> {
                         .enum_values(Kind::Request, field)
                         .into_iter()
                         .map(|(value, label)| {
-                            let count = requests.iter().filter(|r| r.fields.str_at(field) == Some(&value)).count();
+                            let count = count(field, &value);
                             Count {
                                 url: Some(format!("{root}requests/{field}/{}.html", facet_slug(&value))),
                                 label,
@@ -230,7 +244,7 @@ impl Site<'_> {
                     .map(|u| Count {
                         label: self.title(u),
                         value: u.id().to_string(),
-                        count: requests.iter().filter(|r| r.fields.str_at("unit") == Some(u.id())).count(),
+                        count: count("unit", u.id()),
                         url: Some(format!("{root}requests/unit/{}.html", self.page_slug(u))),
                     })
                     .collect(),
@@ -243,65 +257,87 @@ impl Site<'_> {
                 .map(|s| Link { url: format!("{root}requests/board/{}.html", self.page_slug(s)), text: self.title(s) })
                 .collect()
         };
-        let list =
-            |path: String, heading: String, intro: Option<String>, pick: &dyn Fn(&Record) -> bool| -> Result<Output> {
-                let root = root_of(&path);
-                let rows = requests.iter().filter(|r| pick(r)).map(|r| self.request_row(r, &root)).collect();
-                let view = ListPage {
-                    page: self.layout(&path, &heading, "requests/index.html"),
-                    heading,
-                    intro,
-                    facets: facets(&root),
-                    boards: boards(&root),
-                    rows,
-                    exports: vec![
-                        Link { url: format!("{root}exports/requests.csv"), text: "CSV".into() },
-                        Link { url: format!("{root}exports/requests.json"), text: "JSON".into() },
-                    ],
-                };
-                Ok((path, templates.render("list.html", &view)?.into_bytes()))
+        let list = |path: String,
+                    heading: String,
+                    intro: Option<String>,
+                    pick: &(dyn Fn(&Record) -> bool + Sync)|
+         -> Result<Output> {
+            let root = root_of(&path);
+            let rows = requests.iter().filter(|r| pick(r)).map(|r| self.request_row(r, &root)).collect();
+            let view = ListPage {
+                page: self.layout(&path, &heading, "requests/index.html"),
+                heading,
+                intro,
+                facets: facets(&root),
+                boards: boards(&root),
+                rows,
+                exports: vec![
+                    Link { url: format!("{root}exports/requests.csv"), text: "CSV".into() },
+                    Link { url: format!("{root}exports/requests.json"), text: "JSON".into() },
+                ],
             };
-        out.push(list("requests/index.html".into(), self.t("all_requests"), None, &|_| true)?);
+            Ok((path, templates.render("list.html", &view)?.into_bytes()))
+        };
+        let mut jobs: Vec<ListJob> = vec![("requests/index.html".into(), self.t("all_requests"), None, None)];
         for (field, key) in facet_fields {
             for (value, label) in self.enum_values(Kind::Request, field) {
-                if !requests.iter().any(|r| r.fields.str_at(field) == Some(&value)) {
+                if count(field, &value) == 0 {
                     continue;
                 }
                 let heading = format!("{}: {label}", self.t(key));
-                out.push(list(format!("requests/{field}/{}.html", facet_slug(&value)), heading, None, &|r| {
-                    r.fields.str_at(field) == Some(&value)
-                })?);
+                jobs.push((
+                    format!("requests/{field}/{}.html", facet_slug(&value)),
+                    heading,
+                    None,
+                    Some((field, value)),
+                ));
             }
         }
         for u in &units {
             let heading = format!("{} — {}", self.t("our_requests"), self.title(u));
             let intro = Some(self.title(u));
-            out.push(list(format!("requests/unit/{}.html", self.page_slug(u)), heading, intro, &|r| {
-                r.fields.str_at("unit") == Some(u.id())
-            })?);
+            jobs.push((
+                format!("requests/unit/{}.html", self.page_slug(u)),
+                heading,
+                intro,
+                Some(("unit", u.id().into())),
+            ));
         }
-        for s in &services {
-            let path = format!("requests/board/{}.html", self.page_slug(s));
-            let root = root_of(&path);
-            let columns = self
-                .enum_values(Kind::Request, "status")
-                .into_iter()
-                .map(|(value, label)| Column {
-                    rows: requests
-                        .iter()
-                        .filter(|r| {
-                            r.fields.str_at("service") == Some(s.id()) && r.fields.str_at("status") == Some(&value)
-                        })
-                        .map(|r| self.request_row(r, &root))
-                        .collect(),
-                    label,
-                    value,
-                })
-                .collect();
-            let heading = format!("{} — {}", self.t("board"), self.title(s));
-            let view = BoardPage { page: self.layout(&path, &heading, "requests/index.html"), heading, columns };
-            out.push((path, templates.render("board.html", &view)?.into_bytes()));
-        }
+        let lists: Vec<Output> = jobs
+            .into_par_iter()
+            .map(|(path, heading, intro, only)| {
+                let pick =
+                    |r: &Record| only.as_ref().is_none_or(|(field, value)| r.fields.str_at(field) == Some(value));
+                list(path, heading, intro, &pick)
+            })
+            .collect::<Result<_>>()?;
+        out.extend(lists);
+        let boards: Vec<Output> = services
+            .par_iter()
+            .map(|s| -> Result<Output> {
+                let path = format!("requests/board/{}.html", self.page_slug(s));
+                let root = root_of(&path);
+                let columns = self
+                    .enum_values(Kind::Request, "status")
+                    .into_iter()
+                    .map(|(value, label)| Column {
+                        rows: requests
+                            .iter()
+                            .filter(|r| {
+                                r.fields.str_at("service") == Some(s.id()) && r.fields.str_at("status") == Some(&value)
+                            })
+                            .map(|r| self.request_row(r, &root))
+                            .collect(),
+                        label,
+                        value,
+                    })
+                    .collect();
+                let heading = format!("{} — {}", self.t("board"), self.title(s));
+                let view = BoardPage { page: self.layout(&path, &heading, "requests/index.html"), heading, columns };
+                Ok((path, templates.render("board.html", &view)?.into_bytes()))
+            })
+            .collect::<Result<_>>()?;
+        out.extend(boards);
         Ok(out)
     }
 }
@@ -514,6 +550,18 @@ impl<'a> Site<'a> {
             grants.iter().filter(|g| holding(g)).filter_map(|g| g.fields.str_at("grantee")).collect();
         people.sort_unstable();
         people.dedup();
+        // The roles each person holds on each system, in the order of the grants (one
+        // pass over the grants: the matrix is people × systems, too many to scan each).
+        let mut held: HashMap<(&str, &str), Vec<String>> = HashMap::new();
+        for g in grants.iter().filter(|g| holding(g)) {
+            let (Some(person), Some(system)) = (g.fields.str_at("grantee"), g.fields.str_at("system")) else {
+                continue;
+            };
+            let role = g.fields.str_at("role").unwrap_or_default();
+            let role =
+                if g.fields.str_at("status") == Some("frozen") { format!("{role} ❄") } else { role.to_string() };
+            held.entry((person, system)).or_default().push(role);
+        }
         let matrix = people
             .iter()
             .map(|person| MatrixRow {
@@ -524,24 +572,7 @@ impl<'a> Site<'a> {
                 active: self.index.is_active(person).unwrap_or(true),
                 cells: system_ids
                     .iter()
-                    .map(|system| {
-                        let roles: Vec<String> = grants
-                            .iter()
-                            .filter(|g| holding(g))
-                            .filter(|g| {
-                                g.fields.str_at("grantee") == Some(person) && g.fields.str_at("system") == Some(system)
-                            })
-                            .map(|g| {
-                                let role = g.fields.str_at("role").unwrap_or_default();
-                                if g.fields.str_at("status") == Some("frozen") {
-                                    format!("{role} ❄")
-                                } else {
-                                    role.to_string()
-                                }
-                            })
-                            .collect();
-                        roles.join(", ")
-                    })
+                    .map(|system| held.get(&(*person, *system)).map(|roles| roles.join(", ")).unwrap_or_default())
                     .collect(),
             })
             .collect();
@@ -692,7 +723,7 @@ impl<'a> Site<'a> {
 
     /// The unit or person a finding's record is the responsibility of.
     fn owner_of(&self, path: &str) -> String {
-        let Some(r) = self.input.records.records.iter().find(|r| r.path == path) else { return "—".into() };
+        let Some(r) = self.record_at(path) else { return "—".into() };
         let owner = ["service", "owner", "granted_by", "unit"].iter().find_map(|f| r.fields.str_at(f));
         owner.map_or_else(|| "—".into(), |o| self.name_of(o))
     }

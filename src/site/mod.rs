@@ -1,12 +1,16 @@
 //! `defter build`: the records rendered as a static intranet site. Pages are rendered in
-//! memory (in parallel), their links checked, and only then written to a temporary
-//! folder that replaces the output folder in one step: a failed build never leaves a
-//! half-written site. The same commit and `--as-of` give byte-identical output.
+//! parallel and streamed to disk as they are made (only their links and ids are kept,
+//! for the link check), into a temporary folder that replaces the output folder in one
+//! step once every link checks out: a failed build never leaves a half-written site. A
+//! build state in the site (`.defter-build`, see [`state`] and [`keys`]) lets the next
+//! build re-render only the parts whose inputs changed. The same commit and `--as-of`
+//! give byte-identical output, incremental or not.
 
 mod charts;
 pub mod data;
 pub mod exports;
 pub mod i18n;
+mod keys;
 mod links;
 mod lists;
 pub mod markdown;
@@ -15,21 +19,114 @@ pub mod redact;
 mod reports;
 pub mod search;
 pub mod serve;
+mod sink;
+pub mod state;
 pub mod templates;
 mod write;
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
 
 use anyhow::Result;
 use rayon::prelude::*;
 
 pub use data::Input;
 use data::Site;
+use keys::Keys;
 use pages::Output;
+use sink::Sink;
+
+use crate::load::Record;
 pub use templates::Templates;
 pub use write::{MARKER, check_out_dir, write_atomically};
 
-/// Renders every page and file of the site, sorted by path. Everything is rendered from
-/// a redacted copy of the records, history and findings (see [`redact`]).
-pub fn render(input: &Input, templates: &Templates) -> Result<Vec<Output>> {
+/// A part of the site, made at once: a record's page, or a page (or a set of files)
+/// over many records.
+#[derive(Clone, Copy)]
+enum Part<'a> {
+    Record(&'a Record),
+    Home,
+    RequestLists,
+    Portfolio,
+    Grants,
+    Inventory,
+    Calendar,
+    Reports,
+    Findings,
+    Rules,
+    Exports,
+    Search,
+    Assets,
+}
+
+/// The parts over many records, in no particular order (the output is sorted).
+const OVERVIEWS: [Part<'static>; 12] = [
+    Part::Home,
+    Part::RequestLists,
+    Part::Portfolio,
+    Part::Grants,
+    Part::Inventory,
+    Part::Calendar,
+    Part::Reports,
+    Part::Findings,
+    Part::Rules,
+    Part::Exports,
+    Part::Search,
+    Part::Assets,
+];
+
+impl Part<'_> {
+    /// The part's name in the build state.
+    fn name(&self, site: &Site) -> String {
+        match self {
+            Part::Record(r) => format!("r:{}", site.url(r)),
+            Part::Home => "home".into(),
+            Part::RequestLists => "requests".into(),
+            Part::Portfolio => "portfolio".into(),
+            Part::Grants => "grants".into(),
+            Part::Inventory => "inventory".into(),
+            Part::Calendar => "calendar".into(),
+            Part::Reports => "reports".into(),
+            Part::Findings => "findings".into(),
+            Part::Rules => "rules".into(),
+            Part::Exports => "exports".into(),
+            Part::Search => "search".into(),
+            Part::Assets => "assets".into(),
+        }
+    }
+
+    /// Renders the part's files.
+    fn render(&self, site: &Site, templates: &Templates) -> Result<Vec<Output>> {
+        Ok(match self {
+            Part::Record(r) => vec![site.record_page(r, templates)?],
+            Part::Home => vec![site.home(templates)?],
+            Part::RequestLists => site.request_lists(templates)?,
+            Part::Portfolio => vec![site.portfolio(templates)?],
+            Part::Grants => vec![site.grants_page(templates)?],
+            Part::Inventory => vec![site.inventory_page(templates)?],
+            Part::Calendar => vec![site.calendar(templates)?],
+            Part::Reports => vec![site.reports(templates)?],
+            Part::Findings => vec![site.findings_page(templates)?],
+            Part::Rules => vec![site.rules_page(templates)?],
+            Part::Exports => exports::render(site)?,
+            Part::Search => search::render(site, templates)?,
+            Part::Assets => {
+                let mut out = Vec::new();
+                if site.input.live_reload {
+                    out.push(("assets/livereload.js".into(), serve::LIVE_RELOAD_JS.as_bytes().to_vec()));
+                }
+                for (name, text) in &templates.assets {
+                    out.push((format!("assets/{name}"), text.clone().into_bytes()));
+                }
+                out
+            }
+        })
+    }
+}
+
+/// Runs `f` on the site of `input`, made from a redacted copy of the records, history
+/// and findings (see [`redact`]).
+fn with_site<T>(input: &Input, f: impl FnOnce(&Site) -> Result<T>) -> Result<T> {
     let public = input.public || !input.config.site.personal_data;
     let shown = redact::apply(input.records, input.trail, input.report, public);
     let input = Input {
@@ -45,37 +142,115 @@ pub fn render(input: &Input, templates: &Templates) -> Result<Vec<Output>> {
         live_reload: input.live_reload,
         public,
     };
-    let input = &input;
-    let site = Site::new(input);
-    let mut out: Vec<Output> = site.sorted.par_iter().map(|r| site.record_page(r, templates)).collect::<Result<_>>()?;
-    out.push(site.home(templates)?);
-    out.extend(site.request_lists(templates)?);
-    out.push(site.portfolio(templates)?);
-    out.push(site.grants_page(templates)?);
-    out.push(site.inventory_page(templates)?);
-    out.push(site.calendar(templates)?);
-    out.push(site.reports(templates)?);
-    out.push(site.findings_page(templates)?);
-    out.push(site.rules_page(templates)?);
-    out.extend(exports::render(&site)?);
-    out.extend(search::render(&site, templates)?);
-    if input.live_reload {
-        out.push(("assets/livereload.js".into(), serve::LIVE_RELOAD_JS.as_bytes().to_vec()));
+    let site = Site::new(&input);
+    f(&site)
+}
+
+fn parts<'a>(site: &Site<'a>) -> Vec<Part<'a>> {
+    site.sorted.iter().map(|r| Part::Record(r)).chain(OVERVIEWS).collect()
+}
+
+/// Renders every page and file of the site in memory, sorted by path, and checks them.
+pub fn render(input: &Input, templates: &Templates) -> Result<Vec<Output>> {
+    with_site(input, |site| {
+        let rendered: Vec<Vec<Output>> =
+            parts(site).par_iter().map(|part| part.render(site, templates)).collect::<Result<_>>()?;
+        let mut out: Vec<Output> = rendered.into_iter().flatten().collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        unique_paths(out.iter().map(|(p, _)| p.as_str()))?;
+        links::check(&out)?;
+        Ok(out)
+    })
+}
+
+/// What a build made.
+pub struct Built {
+    /// Files of the site.
+    pub files: usize,
+    /// Files rendered again (the rest were kept from the last build).
+    pub rendered: usize,
+    /// Files written (a rendered file whose bytes did not change is not written).
+    pub written: usize,
+}
+
+/// Builds the site into `out`, streaming each file to disk as it is rendered. When `out`
+/// holds a site built with the same templates, configuration, rules, date, commit and
+/// defter binary (its `.defter-build` state says so), only the parts whose inputs
+/// changed are rendered and only the files that changed are replaced; otherwise the
+/// whole site is built next to `out` and swapped in. Either way a failed build leaves
+/// `out` as it was, and the result is byte for byte what a full build gives.
+pub fn build(input: &Input, templates: &Templates, out: &Path) -> Result<Built> {
+    let texts: HashMap<&str, &str> = input.records.sources.iter().map(|(p, t)| (p.as_str(), &**t)).collect();
+    with_site(input, |site| {
+        let keys = Keys::new(site, templates, &texts);
+        let previous = state::State::read(out).filter(|s| s.global == keys.global);
+        if let Some(previous) = previous {
+            // `None`: a page went away, and only a full build can check the links.
+            if let Some(built) = build_with(site, templates, &keys, Sink::incremental(out, previous)?, out)? {
+                return Ok(built);
+            }
+        }
+        build_with(site, templates, &keys, Sink::full(out)?, out)?.ok_or_else(|| anyhow::anyhow!("full build refused"))
+    })
+}
+
+/// Renders (or keeps) every part into `sink` and puts the site in place; `None` when an
+/// incremental build cannot be checked on its own (a file or an id went away).
+fn build_with(site: &Site, templates: &Templates, keys: &Keys, sink: Sink, out: &Path) -> Result<Option<Built>> {
+    let made = parts(site).par_iter().try_for_each(|part| -> Result<()> {
+        let name = part.name(site);
+        let key = match part {
+            Part::Record(r) => keys.page(site, r),
+            Part::Assets => keys.global,
+            _ => keys.all,
+        };
+        if let Some(files) = sink.previous().and_then(|p| p.reusable(&name, key)) {
+            files.into_iter().for_each(|f| sink.keep(f));
+            return Ok(());
+        }
+        let rendered = part.render(site, templates)?;
+        for (path, bytes) in rendered {
+            sink.put(&name, key, path, &bytes)?;
+        }
+        Ok(())
+    });
+    let (files, finish) = sink.into_files();
+    let checked = made.and_then(|()| {
+        if finish.is_incremental() && (!finish.removed(&files).is_empty() || finish.lost_ids(&files)) {
+            return Ok(false);
+        }
+        unique_paths(files.iter().map(|f| f.path.as_str()))?;
+        let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        let pages = files.iter().filter_map(|f| Some((f.path.as_str(), f.summary.as_ref()?)));
+        links::check_summaries(&paths, pages, &finish.strings)?;
+        Ok(true)
+    });
+    match checked {
+        Ok(true) => {
+            let built = Built {
+                files: files.len(),
+                rendered: files.iter().filter(|f| f.rendered).count(),
+                written: files.iter().filter(|f| f.written).count(),
+            };
+            finish.commit(out, keys.global, &files)?;
+            Ok(Some(built))
+        }
+        Ok(false) => {
+            finish.abandon();
+            Ok(None)
+        }
+        Err(e) => {
+            finish.abandon();
+            Err(e)
+        }
     }
-    for (name, text) in &templates.assets {
-        out.push((format!("assets/{name}"), text.clone().into_bytes()));
-    }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    unique_paths(&out)?;
-    links::check(&out)?;
-    Ok(out)
 }
 
 /// No two files of the site may share a path, not even one that differs only in case
 /// (one file on Windows and macOS): a page overwriting another would lose it silently.
-fn unique_paths(files: &[Output]) -> Result<()> {
-    let mut seen = std::collections::HashMap::new();
-    for (path, _) in files {
+fn unique_paths<'p>(paths: impl Iterator<Item = &'p str>) -> Result<()> {
+    let mut seen = HashMap::new();
+    for path in paths {
         if let Some(other) = seen.insert(path.to_lowercase(), path) {
             anyhow::bail!("two files of the site would be written to one path: {other} and {path} (a defter bug)");
         }

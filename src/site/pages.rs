@@ -140,7 +140,7 @@ struct RecordPage {
 
 impl Site<'_> {
     pub fn finding_view(&self, d: &crate::diag::Diagnostic, root: &str) -> FindingView {
-        let record = self.input.records.records.iter().find(|r| r.path == d.path);
+        let record = self.record_at(&d.path);
         FindingView {
             rule: d.rule.id().to_string(),
             severity: d.severity.as_str().to_string(),
@@ -167,17 +167,7 @@ impl Site<'_> {
                 .map(|z| z.strftime("%d.%m.%Y %H:%M").to_string())
                 .unwrap_or_default();
             let who = self
-                .input
-                .records
-                .records
-                .iter()
-                .find(|p| {
-                    p.kind == Kind::Person
-                        && p.fields
-                            .path("git_emails[]")
-                            .iter()
-                            .any(|e| e.as_str().is_some_and(|e| e.eq_ignore_ascii_case(&commit.author_email)))
-                })
+                .person_by_email(&commit.author_email)
                 .map_or_else(|| commit.author_name.clone(), |p| self.title(p));
             let mut lines = Vec::new();
             match &entry.action {

@@ -70,7 +70,7 @@ pub fn text(s: &str, public: bool) -> Cow<'_, str> {
 fn node(n: &Node, key: Option<&str>, public: bool) -> Node {
     let value = match &n.value {
         _ if key.is_some_and(is_secret_field) && n.value != Value::Null => Value::Str(HIDDEN.into()),
-        Value::Str(s) => Value::Str(text(s, public).into_owned()),
+        Value::Str(s) => Value::Str(text(s, public).into_owned().into()),
         Value::Seq(items) => Value::Seq(items.iter().map(|i| node(i, None, public)).collect()),
         Value::Map(entries) => Value::Map(
             entries
@@ -87,7 +87,7 @@ fn node(n: &Node, key: Option<&str>, public: bool) -> Node {
 fn record(r: &Record, public: bool) -> Record {
     Record {
         fields: node(&r.fields, None, public),
-        body: r.body.as_ref().map(|b| Body { text: text(&b.text, public).into_owned(), line: b.line }),
+        body: r.body.as_ref().map(|b| Body { text: text(&b.text, public).into_owned().into(), line: b.line }),
         ..r.clone()
     }
 }

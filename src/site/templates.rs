@@ -41,6 +41,9 @@ pub struct Templates {
     tera: tera::Tera,
     /// Static assets (`.css`, `.js`) by name, after overrides.
     pub assets: Vec<(String, String)>,
+    /// A hash of every template and asset text: an incremental build re-renders
+    /// everything when it changes.
+    pub digest: u64,
 }
 
 impl Templates {
@@ -64,8 +67,11 @@ impl Templates {
                 assets.push((name.to_string(), text));
             }
         }
+        let mut hasher = std::hash::DefaultHasher::new();
+        std::hash::Hash::hash(&(&sources, &assets), &mut hasher);
+        let digest = std::hash::Hasher::finish(&hasher);
         tera.add_raw_templates(sources).map_err(|e| anyhow!("site templates: {e}"))?;
-        Ok(Templates { tera, assets })
+        Ok(Templates { tera, assets, digest })
     }
 
     /// Renders `template` with a typed view model.

@@ -71,7 +71,7 @@ pub fn check_out_dir(out: &Path, repo: &Path) -> Result<()> {
 
 /// A new folder that did not exist before (never one planted in a shared parent folder,
 /// nor a link to elsewhere): `name`, or `name-2`, `name-3`…
-fn fresh_dir(parent: &Path, name: &str) -> Result<PathBuf> {
+pub(super) fn fresh_dir(parent: &Path, name: &str) -> Result<PathBuf> {
     for n in 0..1000 {
         let dir = if n == 0 { parent.join(name) } else { parent.join(format!("{name}-{n}")) };
         match dir_builder(false).create(&dir) {
@@ -85,7 +85,7 @@ fn fresh_dir(parent: &Path, name: &str) -> Result<PathBuf> {
 
 /// Folders are `rwxr-xr-x` at most, files `rw-r--r--` at most (the umask may take more
 /// away, never add): a site is read by the web server, written only by the build.
-fn dir_builder(recursive: bool) -> fs::DirBuilder {
+pub(super) fn dir_builder(recursive: bool) -> fs::DirBuilder {
     let mut builder = fs::DirBuilder::new();
     builder.recursive(recursive);
     #[cfg(unix)]
@@ -93,7 +93,7 @@ fn dir_builder(recursive: bool) -> fs::DirBuilder {
     builder
 }
 
-fn create_file(path: &Path) -> std::io::Result<File> {
+pub(super) fn create_file(path: &Path) -> std::io::Result<File> {
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -101,15 +101,46 @@ fn create_file(path: &Path) -> std::io::Result<File> {
     options.open(path)
 }
 
-/// Writes `files` into a temporary folder next to `out`, then replaces `out` with it.
-pub fn write_atomically(out: &Path, files: &[Output]) -> Result<()> {
-    let parent = match out.parent() {
+/// A temporary folder next to `out` to build the new site in.
+pub(super) fn staging_dir(out: &Path) -> Result<PathBuf> {
+    let parent = parent_of(out);
+    dir_builder(true).create(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    fresh_dir(&parent, &format!(".{}.defter-new-{}", name_of(out), std::process::id()))
+}
+
+fn parent_of(out: &Path) -> PathBuf {
+    match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
-    };
-    dir_builder(true).create(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    let name = out.file_name().map_or_else(|| "site".into(), |n| n.to_string_lossy().into_owned());
-    let staging = fresh_dir(&parent, &format!(".{name}.defter-new-{}", std::process::id()))?;
+    }
+}
+
+fn name_of(out: &Path) -> String {
+    out.file_name().map_or_else(|| "site".into(), |n| n.to_string_lossy().into_owned())
+}
+
+/// Marks the complete site in `staging` and replaces `out` with it in one rename (the
+/// previous site is removed afterwards).
+pub(super) fn swap_in(staging: &Path, out: &Path) -> Result<()> {
+    let (parent, name) = (parent_of(out), name_of(out));
+    create_file(&staging.join(MARKER))?.write_all(b"defter\n")?;
+    let old = (0..)
+        .map(|n| parent.join(format!(".{name}.defter-old-{}-{n}", std::process::id())))
+        .find(|p| p.symlink_metadata().is_err())
+        .expect("an unused name");
+    if out.exists() {
+        fs::rename(out, &old).with_context(|| format!("cannot move the previous site {}", out.display()))?;
+    }
+    fs::rename(staging, out).with_context(|| format!("cannot move the new site to {}", out.display()))?;
+    if old.exists() {
+        fs::remove_dir_all(&old)?;
+    }
+    Ok(())
+}
+
+/// Writes `files` into a temporary folder next to `out`, then replaces `out` with it.
+pub fn write_atomically(out: &Path, files: &[Output]) -> Result<()> {
+    let staging = staging_dir(out)?;
     let result = (|| -> Result<()> {
         for (path, bytes) in files {
             if Path::new(path).components().any(|c| !matches!(c, Component::Normal(_))) {
@@ -123,19 +154,7 @@ pub fn write_atomically(out: &Path, files: &[Output]) -> Result<()> {
                 .and_then(|mut f| f.write_all(bytes))
                 .with_context(|| format!("cannot write {}", target.display()))?;
         }
-        create_file(&staging.join(MARKER))?.write_all(b"defter\n")?;
-        let old = (0..)
-            .map(|n| parent.join(format!(".{name}.defter-old-{}-{n}", std::process::id())))
-            .find(|p| p.symlink_metadata().is_err())
-            .expect("an unused name");
-        if out.exists() {
-            fs::rename(out, &old).with_context(|| format!("cannot move the previous site {}", out.display()))?;
-        }
-        fs::rename(&staging, out).with_context(|| format!("cannot move the new site to {}", out.display()))?;
-        if old.exists() {
-            fs::remove_dir_all(&old)?;
-        }
-        Ok(())
+        swap_in(&staging, out)
     })();
     if result.is_err() && staging.exists() {
         let _ = fs::remove_dir_all(&staging);

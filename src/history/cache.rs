@@ -1,0 +1,118 @@
+//! The audit trail kept between builds: walking a long history is the slowest part of
+//! a build (each commit diffed, each version parsed), and its result depends on nothing
+//! but the commit. [`audit_trail_cached`] keeps the trail of the last `HEAD` in a file
+//! and reuses it while `HEAD` has not moved.
+//!
+//! The file holds field values from the records' past (before redaction), so it lives
+//! in the git folder (`.git/defter/`), never in the working tree or the site, and is
+//! readable by its owner only. A CI job can cache that folder between runs.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Result;
+use gix::ObjectId;
+use serde::{Deserialize, Serialize};
+
+use super::{AuditTrail, Entry, audit_trail};
+use crate::git::{Commit, Git};
+
+/// Bumped whenever the trail's meaning or this format changes.
+const FORMAT: &str = "defter-history 1";
+
+#[derive(Serialize, Deserialize)]
+struct CachedCommit {
+    id: String,
+    parents: Vec<String>,
+    author_name: String,
+    author_email: String,
+    time: i64,
+    offset: i32,
+    summary: String,
+    message: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Cached {
+    format: String,
+    head: String,
+    commits: Vec<CachedCommit>,
+    by_id: Vec<(String, Vec<Entry>)>,
+}
+
+fn to_cached(head: ObjectId, trail: &AuditTrail) -> Cached {
+    let commits = trail
+        .commits
+        .iter()
+        .map(|c| CachedCommit {
+            id: c.id.to_string(),
+            parents: c.parents.iter().map(ToString::to_string).collect(),
+            author_name: c.author_name.clone(),
+            author_email: c.author_email.clone(),
+            time: c.time,
+            offset: c.offset,
+            summary: c.summary.clone(),
+            message: c.message.clone(),
+        })
+        .collect();
+    let mut by_id: Vec<(String, Vec<Entry>)> = trail.by_id.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    by_id.sort_by(|a, b| a.0.cmp(&b.0));
+    Cached { format: FORMAT.into(), head: head.to_string(), commits, by_id }
+}
+
+fn from_cached(cached: Cached) -> Option<AuditTrail> {
+    let id = |hex: &str| ObjectId::from_hex(hex.as_bytes()).ok();
+    let commits = cached
+        .commits
+        .into_iter()
+        .map(|c| {
+            Some(Commit {
+                id: id(&c.id)?,
+                parents: c.parents.iter().map(|p| id(p)).collect::<Option<_>>()?,
+                author_name: c.author_name,
+                author_email: c.author_email,
+                time: c.time,
+                offset: c.offset,
+                summary: c.summary,
+                message: c.message,
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(AuditTrail { commits, by_id: cached.by_id.into_iter().collect() })
+}
+
+fn read(file: &Path, head: ObjectId) -> Option<AuditTrail> {
+    let bytes = std::fs::read(file).ok()?;
+    let cached: Cached = serde_json::from_slice(&bytes).ok()?;
+    (cached.format == FORMAT && cached.head == head).then_some(())?;
+    from_cached(cached)
+}
+
+fn write(file: &Path, head: ObjectId, trail: &AuditTrail) -> Result<()> {
+    let name = file.file_name().map_or_else(|| "history".into(), |n| n.to_string_lossy().into_owned());
+    if let Some(parent) = file.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let temp = file.with_file_name(format!("{name}.{}.tmp", std::process::id()));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut out = std::io::BufWriter::new(options.open(&temp)?);
+    serde_json::to_writer(&mut out, &to_cached(head, trail))?;
+    out.flush()?;
+    drop(out);
+    std::fs::rename(&temp, file)?;
+    Ok(())
+}
+
+/// [`audit_trail`], read from `file` when it holds the trail of `head`, else computed and
+/// kept there for the next build (a cache that cannot be written is only a slower build).
+pub fn audit_trail_cached(git: &Git, head: ObjectId, file: &Path) -> Result<AuditTrail> {
+    if let Some(trail) = read(file, head) {
+        return Ok(trail);
+    }
+    let trail = audit_trail(git, head)?;
+    let _ = write(file, head, &trail);
+    Ok(trail)
+}

@@ -1,0 +1,145 @@
+//! A record version as the audit trail compares it: its id, each top-level field's value
+//! and a hash of the body. Lists and mappings are kept as their shape only (a list's
+//! length, an empty mapping) with a hash of their content: every reader of the trail
+//! shows them as `[3]` or `{…}`, and a repository's history holds hundreds of thousands
+//! of versions, each with its whole `history` list.
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use serde_json::Value as Json;
+
+use super::FieldChange;
+use crate::load::Record;
+use crate::model::{Node, Value};
+
+/// One top-level field of a version.
+#[derive(Debug)]
+pub struct Field {
+    pub key: String,
+    /// The value as the trail shows it (lists and mappings abbreviated).
+    pub shown: Json,
+    /// A hash of the whole value, equal exactly when the JSON values are equal.
+    pub hash: u64,
+}
+
+impl PartialEq for Field {
+    fn eq(&self, other: &Self) -> bool {
+        self.hash == other.hash && self.shown == other.shown
+    }
+}
+
+/// What the trail keeps of one version of a record.
+#[derive(Debug)]
+pub struct Version {
+    pub id: String,
+    pub fields: Vec<Field>,
+    /// A hash of the body with CRLF read as LF.
+    pub body: Option<u64>,
+}
+
+impl Version {
+    pub fn of(record: &Record) -> Version {
+        let fields = record
+            .fields
+            .entries()
+            .iter()
+            .map(|e| Field { key: e.key.to_string(), shown: shown(&e.value), hash: hash_node(&e.value) })
+            .collect();
+        let body = record.body.as_ref().map(|b| {
+            let mut h = DefaultHasher::new();
+            b.text.replace("\r\n", "\n").hash(&mut h);
+            h.finish()
+        });
+        Version { id: record.id().to_string(), fields, body }
+    }
+
+    fn get(&self, key: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.key == key)
+    }
+}
+
+/// A value as the trail shows it: scalars whole, lists and mappings by their shape.
+fn shown(node: &Node) -> Json {
+    match &node.value {
+        Value::Seq(items) => Json::Array(vec![Json::Null; items.len()]),
+        Value::Map(_) => Json::Object(serde_json::Map::new()),
+        _ => node.to_json(),
+    }
+}
+
+/// A hash that follows JSON equality (`serde_json`'s): mappings compare without regard
+/// to key order, `0.0` equals `-0.0`, an integer never equals a float.
+fn hash_node(node: &Node) -> u64 {
+    let mut h = DefaultHasher::new();
+    match &node.value {
+        Value::Null => 0u8.hash(&mut h),
+        Value::Float(f) if !f.is_finite() => 0u8.hash(&mut h),
+        Value::Bool(b) => (1u8, b).hash(&mut h),
+        Value::Int(i) => (2u8, i).hash(&mut h),
+        Value::Float(f) => (3u8, if *f == 0.0 { 0.0f64 } else { *f }.to_bits()).hash(&mut h),
+        Value::Str(s) => (4u8, s.as_str()).hash(&mut h),
+        Value::Seq(items) => {
+            (5u8, items.len()).hash(&mut h);
+            for item in items {
+                hash_node(item).hash(&mut h);
+            }
+        }
+        Value::Map(entries) => {
+            let mut members: Vec<u64> = entries
+                .iter()
+                .map(|e| {
+                    let mut m = DefaultHasher::new();
+                    (e.key.as_str(), hash_node(&e.value)).hash(&mut m);
+                    m.finish()
+                })
+                .collect();
+            members.sort_unstable();
+            (6u8, members).hash(&mut h);
+        }
+    }
+    h.finish()
+}
+
+/// The top-level fields that differ between two versions (in the order of the newer,
+/// then the removed ones), and whether the body changed.
+pub fn diff(old: Option<&Version>, new: Option<&Version>) -> (Vec<FieldChange>, bool) {
+    let none: &[Field] = &[];
+    let old_fields = old.map_or(none, |v| &v.fields);
+    let new_fields = new.map_or(none, |v| &v.fields);
+    let mut changes = Vec::new();
+    for f in new_fields {
+        let before = old.and_then(|v| v.get(&f.key));
+        if before != Some(f) {
+            changes.push(FieldChange {
+                field: f.key.clone(),
+                old: before.map(|b| b.shown.clone()),
+                new: Some(f.shown.clone()),
+            });
+        }
+    }
+    for f in old_fields {
+        if new.is_none_or(|v| v.get(&f.key).is_none()) {
+            changes.push(FieldChange { field: f.key.clone(), old: Some(f.shown.clone()), new: None });
+        }
+    }
+    (changes, old.and_then(|v| v.body) != new.and_then(|v| v.body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::yaml;
+
+    fn node(text: &str) -> Node {
+        yaml::parse(text, 0).unwrap()
+    }
+
+    #[test]
+    fn hashes_follow_json_equality() {
+        assert_eq!(hash_node(&node("{a: 1, b: [x, y]}")), hash_node(&node("{b: [x, y], a: 1}")));
+        assert_ne!(hash_node(&node("[x, y]")), hash_node(&node("[y, x]")));
+        assert_ne!(hash_node(&node("1")), hash_node(&node("1.0")));
+        assert_eq!(hash_node(&node("0.0")), hash_node(&node("-0.0")));
+        assert_ne!(hash_node(&node("'1'")), hash_node(&node("1")));
+    }
+}

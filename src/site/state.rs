@@ -1,0 +1,150 @@
+//! The build state: what the last build made, kept in the site as `.defter-build`, so
+//! the next build re-renders only what changed. One line per file: the part of the site
+//! it belongs to, the key of that part's inputs, a hash of the file's bytes, its path
+//! and the ids its page holds (what the link check needs of a page it does not render).
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// The state file, inside the site folder.
+pub const FILE: &str = ".defter-build";
+
+const HEADER: &str = "defter-build 1";
+
+/// One file the last build made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub part: String,
+    pub key: u64,
+    pub hash: u64,
+    pub path: String,
+    pub ids: Vec<String>,
+}
+
+/// The last build's files, by part.
+#[derive(Debug, Default)]
+pub struct State {
+    /// The key of everything every page shares (templates, configuration, rules, date,
+    /// commit, the defter binary): when it differs, nothing can be reused.
+    pub global: u64,
+    pub entries: Vec<Entry>,
+    parts: HashMap<String, Vec<usize>>,
+    paths: HashMap<String, usize>,
+}
+
+impl State {
+    pub fn new(global: u64, entries: Vec<Entry>) -> State {
+        let mut state = State { global, entries, ..State::default() };
+        for (i, e) in state.entries.iter().enumerate() {
+            state.parts.entry(e.part.clone()).or_default().push(i);
+            state.paths.insert(e.path.clone(), i);
+        }
+        state
+    }
+
+    /// The state of the site at `out`, if it has a readable one.
+    pub fn read(out: &Path) -> Option<State> {
+        let text = std::fs::read_to_string(out.join(FILE)).ok()?;
+        let mut lines = text.lines();
+        if lines.next()? != HEADER {
+            return None;
+        }
+        let global = u64::from_str_radix(lines.next()?.strip_prefix("global ")?, 16).ok()?;
+        let mut entries = Vec::new();
+        for line in lines {
+            let mut cells = line.split('\t');
+            let part = cells.next()?.to_string();
+            let key = u64::from_str_radix(cells.next()?, 16).ok()?;
+            let hash = u64::from_str_radix(cells.next()?, 16).ok()?;
+            let path = cells.next()?.to_string();
+            let ids = cells.map(str::to_string).collect();
+            entries.push(Entry { part, key, hash, path, ids });
+        }
+        Some(State::new(global, entries))
+    }
+
+    /// The text of the state file; `None` when a path or id cannot be written in it
+    /// (the next build is then a full one).
+    pub fn text(&self) -> Option<String> {
+        let mut out = format!("{HEADER}\nglobal {:016x}\n", self.global);
+        let plain = |s: &str| !s.contains(['\t', '\n', '\r']);
+        for e in &self.entries {
+            if !plain(&e.part) || !plain(&e.path) || !e.ids.iter().all(|id| plain(id)) {
+                return None;
+            }
+            let _ = write!(out, "{}\t{:016x}\t{:016x}\t{}", e.part, e.key, e.hash, e.path);
+            for id in &e.ids {
+                out.push('\t');
+                out.push_str(id);
+            }
+            out.push('\n');
+        }
+        Some(out)
+    }
+
+    /// The files a part made, when the part's key was `key`.
+    pub fn reusable(&self, part: &str, key: u64) -> Option<Vec<&Entry>> {
+        let files: Vec<&Entry> = self.parts.get(part)?.iter().map(|i| &self.entries[*i]).collect();
+        files.iter().all(|e| e.key == key).then_some(files)
+    }
+
+    pub fn by_path(&self, path: &str) -> Option<&Entry> {
+        self.paths.get(path).map(|i| &self.entries[*i])
+    }
+}
+
+/// A fast hash of a file's bytes, to tell whether a re-rendered file changed (not a
+/// cryptographic hash: it detects changes, it does not resist forgery).
+pub fn content_hash(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut a: u64 = bytes.len() as u64 ^ 0x5851_F42D_4C95_7F2D;
+    let mut b: u64 = 0x1405_7B7E_F767_814F;
+    let mut chunks = bytes.chunks_exact(16);
+    for c in &mut chunks {
+        let x = u64::from_le_bytes(c[..8].try_into().expect("8 bytes"));
+        let y = u64::from_le_bytes(c[8..].try_into().expect("8 bytes"));
+        a = (a ^ x).wrapping_mul(K).rotate_left(31);
+        b = (b ^ y).wrapping_mul(0xC2B2_AE3D_27D4_EB4F).rotate_left(29);
+    }
+    for (i, byte) in chunks.remainder().iter().enumerate() {
+        a = (a ^ (u64::from(*byte) << ((i % 8) * 8))).wrapping_mul(K);
+    }
+    let mut h = a ^ b.rotate_left(17);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
+    h ^ (h >> 33)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_reads_back_what_it_wrote() {
+        let entries = vec![
+            Entry { part: "r:a.html".into(), key: 1, hash: 2, path: "a.html".into(), ids: vec!["main".into()] },
+            Entry { part: "assets".into(), key: 3, hash: 4, path: "assets/x.css".into(), ids: vec![] },
+        ];
+        let state = State::new(7, entries.clone());
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(FILE), state.text().unwrap()).unwrap();
+        let back = State::read(dir.path()).unwrap();
+        assert_eq!((back.global, &back.entries), (7, &entries));
+        assert_eq!(back.reusable("r:a.html", 1).map(|f| f.len()), Some(1));
+        assert!(back.reusable("r:a.html", 9).is_none());
+    }
+
+    #[test]
+    fn content_hashes_tell_contents_apart() {
+        assert_eq!(content_hash(b"<p>x</p>"), content_hash(b"<p>x</p>"));
+        assert_ne!(content_hash(b"<p>x</p>"), content_hash(b"<p>y</p>"));
+        assert_ne!(content_hash(b""), content_hash(b"\0"));
+        let long = vec![7u8; 4096];
+        let mut other = long.clone();
+        other[2000] = 8;
+        assert_ne!(content_hash(&long), content_hash(&other));
+    }
+}
