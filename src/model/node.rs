@@ -8,7 +8,7 @@
 
 use serde_json::{Map, Number, Value as Json};
 
-pub use super::text::SmallStr;
+pub use super::SmallStr;
 
 /// A 1-based line and column (columns count characters, not bytes).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -51,6 +51,21 @@ pub struct Entry {
 }
 
 impl Node {
+    /// Every string value in the tree (not the keys), in document order.
+    pub fn strings(&self) -> Vec<&str> {
+        fn walk<'a>(node: &'a Node, out: &mut Vec<&'a str>) {
+            match &node.value {
+                Value::Str(s) => out.push(s),
+                Value::Seq(items) => items.iter().for_each(|i| walk(i, out)),
+                Value::Map(entries) => entries.iter().for_each(|e| walk(&e.value, out)),
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        walk(self, &mut out);
+        out
+    }
+
     pub fn new(value: Value, pos: Pos) -> Self {
         Self { value, pos }
     }

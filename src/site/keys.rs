@@ -15,7 +15,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use super::data::Site;
 use super::templates::Templates;
 use crate::load::Record;
-use crate::model::{Kind, Node, Value};
+use crate::model::Kind;
 
 /// Bumped whenever the build state's meaning changes.
 const FORMAT: &str = "defter-build 1";
@@ -92,9 +92,7 @@ impl Keys {
     pub fn page(&self, site: &Site, r: &Record) -> u64 {
         let mut h = DefaultHasher::new();
         self.of(r).hash(&mut h);
-        let mut named = Vec::new();
-        strings(&r.fields, &mut named);
-        for s in named {
+        for s in r.fields.strings() {
             site.index.get(s).map(|t| self.of(t)).hash(&mut h);
         }
         for b in site.backlinks(r.id()) {
@@ -116,15 +114,5 @@ impl Keys {
             }
         }
         h.finish()
-    }
-}
-
-/// Every string value of a record's fields, in order.
-fn strings<'a>(node: &'a Node, out: &mut Vec<&'a str>) {
-    match &node.value {
-        Value::Str(s) => out.push(s),
-        Value::Seq(items) => items.iter().for_each(|i| strings(i, out)),
-        Value::Map(entries) => entries.iter().for_each(|e| strings(&e.value, out)),
-        _ => {}
     }
 }

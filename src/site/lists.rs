@@ -59,15 +59,49 @@ struct ListPage {
     intro: Option<String>,
     facets: Vec<Facet>,
     boards: Vec<Link>,
+    /// The rows of this page (at most [`PAGE_ROWS`]).
     rows: Vec<RequestRow>,
+    /// Rows of the list on all its pages.
+    total: usize,
+    /// Links to the list's other pages; `None` when it has one page.
+    pager: Option<Pager>,
     exports: Vec<Link>,
+}
+
+/// The pagination of a list: `Sayfa 2 / 35`, previous and next, and the pages around.
+#[derive(Serialize)]
+struct Pager {
+    text: String,
+    prev: Option<String>,
+    next: Option<String>,
+    /// The first and last pages and those near this one, in order; `None` for a gap.
+    pages: Vec<Option<PageLink>>,
+}
+
+#[derive(Serialize)]
+struct PageLink {
+    number: usize,
+    url: String,
+    /// "Sayfa 3", for screen readers.
+    label: String,
+    current: bool,
 }
 
 #[derive(Serialize)]
 struct Column {
     label: String,
     value: String,
+    /// Requests in the column; the cards show at most [`BOARD_CARDS`] of them.
+    count: usize,
     rows: Vec<RequestRow>,
+    /// When cards were left out: what is shown, and a link to the status's list.
+    more: Option<More>,
+}
+
+#[derive(Serialize)]
+struct More {
+    note: String,
+    link: Link,
 }
 
 #[derive(Serialize)]
@@ -80,16 +114,84 @@ struct BoardPage {
 /// Records named per change on the home page.
 const RECENT_LINKS: usize = 12;
 
-/// One request list page: its path, heading, intro and the field value its rows have.
-type ListJob<'a> = (String, String, Option<String>, Option<(&'a str, String)>);
+/// Rows on one page of a request list (all requests, a facet value's, a unit's). Page 1
+/// keeps the list's path; the rest go to `requests/page/2.html` for `requests/index.html`
+/// and to `<stem>/2.html` for any other `<stem>.html` (see [`page_path`]). Search finds
+/// every request, so no page has to hold them all.
+pub const PAGE_ROWS: usize = 100;
+
+/// Cards in one column of a service board: the most recent (the last in list order, ids
+/// growing with time). A column with more links to its status's list.
+pub const BOARD_CARDS: usize = 50;
+
+/// Pages linked from a pager on either side of the current one (besides first and last).
+const PAGER_SPAN: usize = 2;
+
+/// One request list: its first page's path, heading, intro and rows (in list order).
+type ListJob<'a> = (String, String, Option<String>, &'a [&'a Record]);
+
+/// Requests grouped by `(field, value)` for the fields lists and boards filter by, each
+/// group in list order.
+type Groups<'a> = HashMap<(&'static str, &'a str), Vec<&'a Record>>;
+
+/// The fields [`Groups`] holds.
+const GROUPED: [&str; 5] = ["status", "type", "priority", "unit", "service"];
+
+/// The path of page `n` of the list whose first page is `first`: `requests/index.html` →
+/// `requests/page/2.html`, `requests/status/closed.html` → `requests/status/closed/2.html`.
+fn page_path(first: &str, n: usize) -> String {
+    if n <= 1 {
+        return first.to_string();
+    }
+    let stem = first.strip_suffix(".html").unwrap_or(first);
+    let folder = match stem.strip_suffix("index") {
+        Some(dir) if dir.is_empty() || dir.ends_with('/') => format!("{dir}page"),
+        _ => stem.to_string(),
+    };
+    format!("{folder}/{n}.html")
+}
+
+/// Pages to link from page `current` of `total`: the first, the last and [`PAGER_SPAN`]
+/// either side of the current one, `None` where pages are left out (a gap of one page is
+/// shown as that page instead).
+fn pager_numbers(current: usize, total: usize) -> Vec<Option<usize>> {
+    let near = current.saturating_sub(PAGER_SPAN).max(1)..=(current + PAGER_SPAN).min(total);
+    let mut wanted: Vec<usize> = std::iter::once(1).chain(near).chain(std::iter::once(total)).collect();
+    wanted.dedup();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut out = Vec::new();
+    for n in wanted {
+        match out.last() {
+            Some(Some(last)) if n == last + 2 => out.push(Some(last + 1)),
+            Some(Some(last)) if n > last + 2 => out.push(None),
+            _ => {}
+        }
+        out.push(Some(n));
+    }
+    out
+}
 
 fn facet_slug(value: &str) -> String {
     super::data::slug(value)
 }
 
-impl Site<'_> {
-    fn requests(&self) -> Vec<&Record> {
+impl<'a> Site<'a> {
+    fn requests(&self) -> Vec<&'a Record> {
         self.of_kind(Kind::Request).collect()
+    }
+
+    /// The requests with each value of each of the [`GROUPED`] fields, in one pass.
+    fn groups(requests: &[&'a Record]) -> Groups<'a> {
+        let mut groups: Groups = HashMap::new();
+        for r in requests {
+            for field in GROUPED {
+                if let Some(value) = r.fields.str_at(field) {
+                    groups.entry((field, value)).or_default().push(r);
+                }
+            }
+        }
+        groups
     }
 
     /// `(value, label)` of every enum value of a field, in schema order.
@@ -105,12 +207,13 @@ impl Site<'_> {
 
     pub fn home(&self, templates: &Templates) -> Result<Output> {
         let path = "index.html";
-        let requests = self.requests();
+        let groups = Self::groups(&self.requests());
+        let group = |field: &'static str, value: &str| groups.get(&(field, value)).map_or(&[][..], Vec::as_slice);
         let by_status = self
             .enum_values(Kind::Request, "status")
             .into_iter()
             .map(|(value, label)| {
-                let count = requests.iter().filter(|r| r.fields.str_at("status") == Some(&value)).count();
+                let count = group("status", &value).len();
                 Count { url: Some(format!("requests/status/{}.html", facet_slug(&value))), label, value, count }
             })
             .collect();
@@ -118,8 +221,7 @@ impl Site<'_> {
             .of_kind(Kind::Unit)
             .filter(|u| u.fields.str_at("type") == Some("service"))
             .map(|u| {
-                let count =
-                    requests.iter().filter(|r| r.fields.str_at("service") == Some(u.id()) && self.is_open(r)).count();
+                let count = group("service", u.id()).iter().filter(|r| self.is_open(r)).count();
                 Count {
                     label: self.title(u),
                     value: u.id().to_string(),

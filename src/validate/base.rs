@@ -96,7 +96,7 @@ pub fn check(base: &Base, head: &Head, config: &Config, as_of: Date) -> Result<V
     }
     // Findings only the edited rules allow replace the same finding made above.
     let mut edited = Vec::new();
-    rules_in_force(base, head, config, as_of, &base_paths, &mut edited)?;
+    rules_in_force(base, head, config, as_of, &mut edited)?;
     let keys: HashSet<(Rule, String, Option<Pos>)> = edited.iter().map(|d| (d.rule, d.path.clone(), d.pos)).collect();
     out.retain(|d| !keys.contains(&(d.rule, d.path.clone(), d.pos)));
     out.extend(edited);
@@ -196,14 +196,7 @@ fn show(value: Option<&Json>) -> String {
 
 /// When the change edits `schemas/`, the changed records are also checked under the
 /// base's rules; what only the edit allows is reported.
-fn rules_in_force(
-    base: &Base,
-    head: &Head,
-    config: &Config,
-    as_of: Date,
-    base_paths: &HashSet<&str>,
-    out: &mut Vec<Diagnostic>,
-) -> Result<()> {
+fn rules_in_force(base: &Base, head: &Head, config: &Config, as_of: Date, out: &mut Vec<Diagnostic>) -> Result<()> {
     if base.rules.texts == head.rules.texts {
         return Ok(());
     }
@@ -225,10 +218,10 @@ fn rules_in_force(
     };
     let seen: HashSet<(Rule, &str, Option<Pos>)> =
         head.findings.iter().map(|d| (d.rule, d.path.as_str(), d.pos)).collect();
+    let unchanged: HashSet<&str> =
+        base.files.iter().filter(|(p, id)| head.ids.get(p) == Some(id)).map(|(p, _)| p.as_str()).collect();
     for record in &head.records.records {
-        let unchanged = base_paths.contains(record.path.as_str())
-            && base.files.iter().any(|(p, id)| *p == record.path && head.ids.get(p) == Some(id));
-        if unchanged {
+        if unchanged.contains(record.path.as_str()) {
             continue;
         }
         let mut found = Vec::new();

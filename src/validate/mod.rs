@@ -8,6 +8,7 @@ mod ids;
 pub mod index;
 mod refs;
 pub mod schema;
+pub mod scope;
 pub mod time;
 mod workflow;
 

@@ -240,3 +240,31 @@ fn log_tells_a_records_story_across_branches_a_merge_and_a_move() {
     assert!(grant.contains("role: Birim yöneticisi → Raporlama"), "{grant}");
     assert_eq!(repo.defter(&["log", "TLP-2099-0001"]).status.code(), Some(2));
 }
+
+#[test]
+fn a_pull_request_is_checked_by_what_it_touches() {
+    let mut repo = repo();
+    // An old problem on main, in a file the pull request does not touch.
+    let old = "records/requests/2026/TLP-2026-0003.md";
+    repo.write(old, &NEW_REQUEST.replace("TLP-2026-0002", "TLP-2026-0003").replace("zabita-dairesi", "yok-dairesi"));
+    repo.commit_as("burak.yildiz", "TLP-2026-0003 alındı");
+    let old_finding = format!("dangling-ref {old}:6:7");
+    repo.git(&["checkout", "-q", "-b", "pr"]);
+    // The pull request hands the request to a service that does not exist.
+    repo.edit(REQUEST, "service: yazilim-gelistirme-servisi", "service: olmayan-servis");
+    repo.commit_as("burak.yildiz", "TLP-2026-0002 birimi");
+    let new_finding = format!("dangling-ref {REQUEST}:10:10");
+    assert_eq!(validate_base(&repo, "main"), vec![new_finding.clone()]);
+    let head =
+        findings(&repo.defter(&["validate", "--as-of", AS_OF, "--format", "json", "--base", "main", "--head", "HEAD"]));
+    assert_eq!(head, vec![new_finding.clone()]);
+    // The whole repository still has both.
+    let all = findings(&repo.defter(&["validate", "--as-of", AS_OF, "--format", "json"]));
+    assert_eq!(all, vec![new_finding.clone(), old_finding.clone()]);
+    // An edit not yet committed is seen (its stat differs from the index).
+    repo.edit(REQUEST, "service: olmayan-servis", "service: yazilim-gelistirme-servisi");
+    assert_eq!(validate_base(&repo, "main"), Vec::<String>::new());
+    // A change to a person can change findings anywhere: everything is checked.
+    repo.edit("records/org/people/elif.kara.yaml", "name: Elif Kara", "name: Elif Kara Yılmaz");
+    assert_eq!(validate_base(&repo, "main"), vec![old_finding]);
+}
