@@ -1,7 +1,8 @@
 //! The audit trail kept between builds: walking a long history is the slowest part of
 //! a build (each commit diffed, each version parsed), and its result depends on nothing
-//! but the commit. [`audit_trail_cached`] keeps the trail of the last `HEAD` in a file
-//! and reuses it while `HEAD` has not moved.
+//! but the commit. [`audit_trail_cached`] keeps the trail of the last `HEAD` in a file,
+//! reuses it while `HEAD` has not moved, and extends it with the new commits alone when
+//! `HEAD` moved forward (a merged pull request).
 //!
 //! The file holds field values from the records' past (before redaction), so it lives
 //! in the git folder (`.git/defter/`), never in the working tree or the site, and is
@@ -14,7 +15,7 @@ use anyhow::Result;
 use gix::ObjectId;
 use serde::{Deserialize, Serialize};
 
-use super::{AuditTrail, Entry, audit_trail};
+use super::{AuditTrail, Entry, entries_of, extend_trail};
 use crate::git::{Commit, Git};
 
 /// Bumped whenever the trail's meaning or this format changes.
@@ -81,11 +82,13 @@ fn from_cached(cached: Cached) -> Option<AuditTrail> {
     Some(AuditTrail { commits, by_id: cached.by_id.into_iter().collect() })
 }
 
-fn read(file: &Path, head: ObjectId) -> Option<AuditTrail> {
+/// The cached trail and the commit it is of.
+fn read(file: &Path) -> Option<(String, AuditTrail)> {
     let bytes = std::fs::read(file).ok()?;
     let cached: Cached = serde_json::from_slice(&bytes).ok()?;
-    (cached.format == FORMAT && cached.head == head).then_some(())?;
-    from_cached(cached)
+    (cached.format == FORMAT).then_some(())?;
+    let head = cached.head.clone();
+    Some((head, from_cached(cached)?))
 }
 
 fn write(file: &Path, head: ObjectId, trail: &AuditTrail) -> Result<()> {
@@ -109,10 +112,19 @@ fn write(file: &Path, head: ObjectId, trail: &AuditTrail) -> Result<()> {
 /// [`audit_trail`], read from `file` when it holds the trail of `head`, else computed and
 /// kept there for the next build (a cache that cannot be written is only a slower build).
 pub fn audit_trail_cached(git: &Git, head: ObjectId, file: &Path) -> Result<AuditTrail> {
-    if let Some(trail) = read(file, head) {
-        return Ok(trail);
-    }
-    let trail = audit_trail(git, head)?;
+    let earlier = match read(file) {
+        Some((of, trail)) if of == head => return Ok(trail),
+        Some((_, trail)) => Some(trail),
+        None => None,
+    };
+    let commits = git.commits(head, None)?;
+    let trail = match earlier {
+        Some(earlier) => match extend_trail(git, earlier, &commits)? {
+            Some(by_id) => AuditTrail { by_id, commits },
+            None => AuditTrail { by_id: entries_of(git, &commits)?, commits },
+        },
+        None => AuditTrail { by_id: entries_of(git, &commits)?, commits },
+    };
     let _ = write(file, head, &trail);
     Ok(trail)
 }

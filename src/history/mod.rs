@@ -175,12 +175,38 @@ impl Versions {
 /// diffed and their blobs parsed on every core; each blob is parsed once.
 pub fn audit_trail(git: &Git, head: ObjectId) -> Result<AuditTrail> {
     let commits = git.commits(head, None)?;
+    let by_id = entries_of(git, &commits)?;
+    Ok(AuditTrail { by_id, commits })
+}
+
+/// The entries of a later commit's trail from the trail of an earlier commit: `commits`
+/// are every commit reachable from the later one, newest first. When they are the
+/// commits the earlier trail covers with new ones before them (a branch that moved
+/// forward), only the new commits are diffed and the old entries kept, and the result is
+/// what [`audit_trail`] gives; else `None`.
+pub fn extend_trail(git: &Git, earlier: AuditTrail, commits: &[Commit]) -> Result<Option<HashMap<String, Vec<Entry>>>> {
+    let new = commits.len().saturating_sub(earlier.commits.len());
+    let same = commits[new..].iter().map(|c| c.id).eq(earlier.commits.iter().map(|c| c.id));
+    if !same {
+        return Ok(None);
+    }
+    let mut by_id = entries_of(git, &commits[..new])?;
+    for (id, entries) in earlier.by_id {
+        // Each record's entries are newest first: the new commits' entries come first.
+        by_id.entry(id).or_default().extend(entries.into_iter().map(|e| Entry { commit: e.commit + new, ..e }));
+    }
+    Ok(Some(by_id))
+}
+
+/// The entries of `commits` (newest first), keyed by record id, newest first; each
+/// entry's `commit` is an index into `commits`.
+pub(crate) fn entries_of(git: &Git, commits: &[Commit]) -> Result<HashMap<String, Vec<Entry>>> {
     let shared = git.shared();
     let changes: Vec<Vec<FileChange>> = commits
         .par_iter()
         .map_init(|| shared.local(), |git, c| if c.parents.len() > 1 { Ok(Vec::new()) } else { git.changes(c) })
         .collect::<Result<_>>()?;
-    let mut trail = AuditTrail { by_id: HashMap::new(), commits: Vec::new() };
+    let mut by_id: HashMap<String, Vec<Entry>> = HashMap::new();
     let mut versions = Versions::new(&changes);
     for (chunk, changes) in changes.chunks(CHUNK).enumerate() {
         versions.load(&shared, changes)?;
@@ -190,12 +216,11 @@ pub fn audit_trail(git: &Git, head: ObjectId) -> Result<AuditTrail> {
             .map(|(i, changes)| commit_entries(chunk * CHUNK + i, changes, &versions))
             .collect();
         for (id, entry) in entries.into_iter().flatten() {
-            trail.by_id.entry(id).or_default().push(entry);
+            by_id.entry(id).or_default().push(entry);
         }
         versions.done(chunk, changes);
     }
-    trail.commits = commits;
-    Ok(trail)
+    Ok(by_id)
 }
 
 /// The entries one commit contributes, keyed by record id (moves folded into one).

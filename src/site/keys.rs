@@ -4,10 +4,12 @@
 //! The keys are conservative: a record's page depends on its own text and address, on
 //! the text and address of every record it names (any string value that is an id), of
 //! every record that names it, of its project's sections or its section's project, on
-//! its findings and on the people its history names; everything else (templates,
-//! configuration, rules, date, commit and thus history, the defter binary) is in the
+//! its findings, on its own history (by commit id) and on the people its history names;
+//! everything else (templates, configuration, rules, date, the defter binary) is in the
 //! global key, and a change there re-renders every page. The pages over many records
-//! (lists, reports, exports, search) depend on every record and every finding.
+//! (lists, reports, exports, search) depend on every record, every finding and the
+//! commit. A record's page does not show the commit the site is built from, so a new
+//! commit re-renders only the pages of the records it changed.
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -58,7 +60,6 @@ impl Keys {
             format!("{:?}", input.config),
             format!("{:?}", input.rules.texts),
             input.as_of.to_string(),
-            &input.commit,
             &input.base_url,
             input.live_reload,
             input.public,
@@ -75,7 +76,7 @@ impl Keys {
             }
         }
         let mut all = DefaultHasher::new();
-        global.hash(&mut all);
+        (global, &input.commit).hash(&mut all);
         for r in &site.sorted {
             record[&address(r)].hash(&mut all);
         }
@@ -109,8 +110,12 @@ impl Keys {
         }
         if let Some(trail) = site.input.trail {
             for e in trail.of(r.id()) {
-                let email = &trail.commits[e.commit].author_email;
-                site.person_by_email(email).map(|p| self.of(p)).hash(&mut h);
+                // The commit by id, not by its place in the history (which every new
+                // commit shifts).
+                let c = &trail.commits[e.commit];
+                (c.id, &c.author_name, &c.author_email, c.time, c.offset, &c.summary).hash(&mut h);
+                format!("{:?} {} {:?} {}", e.action, e.path, e.fields, e.body_changed).hash(&mut h);
+                site.person_by_email(&c.author_email).map(|p| self.of(p)).hash(&mut h);
             }
         }
         h.finish()

@@ -268,17 +268,17 @@ impl Site<'_> {
             .map(|ds| ds.iter().map(|d| self.finding_view(d, &root)).collect())
             .unwrap_or_default();
         let title = self.title(r);
-        let view = RecordPage {
-            page: self.layout(
-                &path,
-                format!(
-                    "{} {}",
-                    if r.kind == Kind::ProjectSection { String::new() } else { r.id().to_string() },
-                    title
-                )
+        let mut page = self.layout(
+            &path,
+            format!("{} {}", if r.kind == Kind::ProjectSection { String::new() } else { r.id().to_string() }, title)
                 .trim(),
-                section_of(r.kind),
-            ),
+            section_of(r.kind),
+        );
+        // Its own history names its commits; the commit the site is built from would make
+        // every record page change with every commit.
+        page.commit = String::new();
+        let view = RecordPage {
+            page,
             id: r.id().to_string(),
             kind: r.kind.name().to_string(),
             kind_label: self.kind_label(r.kind),

@@ -268,3 +268,67 @@ fn a_pull_request_is_checked_by_what_it_touches() {
     repo.edit("records/org/people/elif.kara.yaml", "name: Elif Kara", "name: Elif Kara Yılmaz");
     assert_eq!(validate_base(&repo, "main"), vec![old_finding]);
 }
+
+/// Every file of a site, by path.
+fn site_files(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+        .collect()
+}
+
+fn build(repo: &GitRepo, out: &std::path::Path) {
+    let output = repo.defter(&["build", "--as-of", AS_OF, "--out", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+#[test]
+fn a_cached_history_extended_by_new_commits_gives_the_site_a_fresh_build_gives() {
+    let mut repo = repo();
+    let sites = tempfile::tempdir().unwrap();
+    let (kept, fresh) = (sites.path().join("kept"), sites.path().join("fresh"));
+    build(&repo, &kept);
+    let cache = repo.path().join(".git/defter/history.json");
+    assert!(cache.is_file(), "the trail is kept in .git/defter");
+    assign(&mut repo, "burak.yildiz");
+    repo.commit_as("burak.yildiz", "TLP-2026-0002 Elif'e atandı");
+    repo.edit(REQUEST, "Sorgu ekranı hata veriyor.", "Sorgu ekranı 500 hatası veriyor.");
+    repo.commit_as("elif.kara", "TLP-2026-0002 ayrıntı");
+    // The kept site and trail are brought forward by two commits...
+    build(&repo, &kept);
+    // ...and a build from nothing gives the same bytes.
+    std::fs::remove_dir_all(repo.path().join(".git/defter")).unwrap();
+    build(&repo, &fresh);
+    let (kept, fresh) = (site_files(&kept), site_files(&fresh));
+    assert_eq!(kept.keys().collect::<Vec<_>>(), fresh.keys().collect::<Vec<_>>());
+    for (path, bytes) in &kept {
+        assert!(bytes == &fresh[path], "{path} differs");
+    }
+    let page = String::from_utf8_lossy(&kept["requests/TLP-2026-0002.html"]);
+    assert!(page.contains("TLP-2026-0002 ayrıntı") && page.contains("TLP-2026-0002 alındı"), "{page}");
+}
+
+#[test]
+fn a_rebuild_rewrites_only_what_changed_and_matches_a_full_build() {
+    use std::os::unix::fs::MetadataExt;
+    let mut repo = repo();
+    let sites = tempfile::tempdir().unwrap();
+    let (kept, fresh) = (sites.path().join("kept"), sites.path().join("fresh"));
+    build(&repo, &kept);
+    let inode = |path: &str| std::fs::metadata(kept.join(path)).unwrap().ino();
+    let other = "grants/YTK-2026-0001.html";
+    let (other_before, changed_before) = (inode(other), inode("requests/TLP-2026-0002.html"));
+    // A commit that changes one request, then an edit not yet committed.
+    repo.edit(REQUEST, "Sorgu ekranı hata veriyor.", "Sorgu ekranı 500 hatası veriyor.");
+    repo.commit_as("burak.yildiz", "TLP-2026-0002 ayrıntı");
+    repo.edit(REQUEST, "500 hatası", "503 hatası");
+    build(&repo, &kept);
+    assert_eq!(inode(other), other_before, "{other} was rewritten though nothing it shows changed");
+    assert_ne!(inode("requests/TLP-2026-0002.html"), changed_before);
+    build(&repo, &fresh);
+    assert_eq!(site_files(&kept), site_files(&fresh));
+    let page = String::from_utf8_lossy(&site_files(&kept)["requests/TLP-2026-0002.html"]).into_owned();
+    assert!(page.contains("503 hatası"), "{page}");
+}
