@@ -1,6 +1,6 @@
 //! `validate --base` and `defter log` on real git repositories built by the harness.
 
-use crate::harness::{AS_OF, GitRepo, findings, stdout};
+use crate::harness::{AS_OF, GitRepo, files_in, findings, stdout};
 
 const REQUEST: &str = "records/requests/2026/TLP-2026-0002.md";
 const GRANT: &str = "records/grants/2026/YTK-2026-0001.yaml";
@@ -269,16 +269,6 @@ fn a_pull_request_is_checked_by_what_it_touches() {
     assert_eq!(validate_base(&repo, "main"), vec![old_finding]);
 }
 
-/// Every file of a site, by path.
-fn site_files(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
-        .collect()
-}
-
 fn build(repo: &GitRepo, out: &std::path::Path) {
     let output = repo.defter(&["build", "--as-of", AS_OF, "--out", out.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
@@ -301,7 +291,7 @@ fn a_cached_history_extended_by_new_commits_gives_the_site_a_fresh_build_gives()
     // ...and a build from nothing gives the same bytes.
     std::fs::remove_dir_all(repo.path().join(".git/defter")).unwrap();
     build(&repo, &fresh);
-    let (kept, fresh) = (site_files(&kept), site_files(&fresh));
+    let (kept, fresh) = (files_in(&kept), files_in(&fresh));
     assert_eq!(kept.keys().collect::<Vec<_>>(), fresh.keys().collect::<Vec<_>>());
     for (path, bytes) in &kept {
         assert!(bytes == &fresh[path], "{path} differs");
@@ -328,7 +318,7 @@ fn a_rebuild_rewrites_only_what_changed_and_matches_a_full_build() {
     assert_eq!(inode(other), other_before, "{other} was rewritten though nothing it shows changed");
     assert_ne!(inode("requests/TLP-2026-0002.html"), changed_before);
     build(&repo, &fresh);
-    assert_eq!(site_files(&kept), site_files(&fresh));
-    let page = String::from_utf8_lossy(&site_files(&kept)["requests/TLP-2026-0002.html"]).into_owned();
+    assert_eq!(files_in(&kept), files_in(&fresh));
+    let page = String::from_utf8_lossy(&files_in(&kept)["requests/TLP-2026-0002.html"]).into_owned();
     assert!(page.contains("503 hatası"), "{page}");
 }

@@ -7,24 +7,14 @@ use std::path::Path;
 use scraper::{Html, Selector};
 
 use super::assert_ran;
-use crate::harness::{AS_OF, GitRepo};
-
-/// Every file of a built site, by path.
-pub fn site_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
-        .collect()
-}
+use crate::harness::{AS_OF, GitRepo, files_in};
 
 /// Base + good + the injection overlay, committed by a hostile commit; built.
 fn hostile_site() -> (GitRepo, BTreeMap<String, Vec<u8>>) {
     let mut repo = GitRepo::new();
     repo.commit_as("selin.aydin", "Kayıtlar");
     let overlay = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/adversarial/injection");
-    for (rel, bytes) in site_files(&overlay) {
+    for (rel, bytes) in files_in(&overlay) {
         super::write_bytes(repo.path(), &rel, &bytes);
     }
     repo.git(&["add", "-A"]);
@@ -42,7 +32,7 @@ fn hostile_site() -> (GitRepo, BTreeMap<String, Vec<u8>>) {
     let built = repo.defter(&["build", "--as-of", AS_OF, "--out", out.to_str().unwrap()]);
     assert_ran(&built);
     assert_eq!(built.status.code(), Some(0), "{}", String::from_utf8_lossy(&built.stderr));
-    let files = site_files(&out);
+    let files = files_in(&out);
     (repo, files)
 }
 

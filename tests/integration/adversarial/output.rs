@@ -108,7 +108,7 @@ fn symlinks_are_reported_and_never_followed() {
     let out = repo.path().join("public");
     let built = repo.defter(&["build", "--as-of", AS_OF, "--out", out.to_str().unwrap()]);
     assert_eq!(built.status.code(), Some(0), "{}", String::from_utf8_lossy(&built.stderr));
-    for (path, bytes) in super::injection::site_files(&out) {
+    for (path, bytes) in crate::harness::files_in(&out) {
         let text = String::from_utf8_lossy(&bytes);
         assert!(!text.contains(marker) && !text.contains("root:x:0"), "{path} shows what a link points at");
     }

@@ -36,7 +36,7 @@ fn build(repo: &GitRepo, extra: &[&str]) -> BTreeMap<String, Vec<u8>> {
     args.extend(extra);
     let built = repo.defter(&args);
     assert_eq!(built.status.code(), Some(0), "{}", String::from_utf8_lossy(&built.stderr));
-    super::injection::site_files(&out)
+    crate::harness::files_in(&out)
 }
 
 fn personal(files: &BTreeMap<String, Vec<u8>>) -> Vec<String> {

@@ -108,7 +108,7 @@ fn no_output_format_repeats_a_secret() {
     let out = repo.path().join("public");
     let built = repo.defter(&["build", "--as-of", AS_OF, "--out", out.to_str().unwrap()]);
     assert_eq!(built.status.code(), Some(0), "{}", String::from_utf8_lossy(&built.stderr));
-    let files = super::injection::site_files(&out);
+    let files = crate::harness::files_in(&out);
     for (path, bytes) in &files {
         assert_no_secret(path, &String::from_utf8_lossy(bytes));
     }
@@ -135,7 +135,7 @@ fn a_removed_secret_stays_out_of_the_history_and_base_findings() {
     let out = repo.path().join("public");
     let built = repo.defter(&["build", "--as-of", AS_OF, "--out", out.to_str().unwrap()]);
     assert_eq!(built.status.code(), Some(0), "{}", String::from_utf8_lossy(&built.stderr));
-    for (path, bytes) in super::injection::site_files(&out) {
+    for (path, bytes) in crate::harness::files_in(&out) {
         assert_no_secret(&path, &String::from_utf8_lossy(&bytes));
     }
 }
