@@ -3,7 +3,7 @@
 //! start like a formula are neutralised) and JSON; an iCalendar feed of deadlines; Atom
 //! feeds of recent changes, site-wide and per requesting unit.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
 use anyhow::Result;
@@ -226,13 +226,13 @@ impl Site<'_> {
         out.into_bytes()
     }
 
-    /// An Atom feed of the latest changes to the records `pick` selects.
-    fn atom(&self, path: &str, title: &str, pick: &dyn Fn(&Record) -> bool) -> Vec<u8> {
+    /// An Atom feed of the latest changes to `records` (in list order).
+    fn atom(&self, path: &str, title: &str, records: &[&Record]) -> Vec<u8> {
         let base = &self.input.base_url;
         let mut entries: Vec<(i64, String)> = Vec::new();
         if let Some(trail) = self.input.trail {
             let mut by_commit: BTreeMap<usize, Vec<&Record>> = BTreeMap::new();
-            for r in self.sorted.iter().filter(|r| pick(r)) {
+            for r in records.iter().copied() {
                 for e in trail.of(r.id()) {
                     by_commit.entry(e.commit).or_default().push(r);
                 }
@@ -286,17 +286,19 @@ pub fn render(site: &Site) -> Result<Vec<Output>> {
     }
     out.push(("deadlines.ics".into(), site.ics()));
     let title = format!("{} — {}", site.input.config.site.title, site.t("recent_changes"));
-    out.push(("feed.xml".into(), site.atom("feed.xml", &title, &|_| true)));
+    out.push(("feed.xml".into(), site.atom("feed.xml", &title, &site.sorted)));
+    // Each unit's requests, gathered in one pass (in list order).
+    let mut by_unit: HashMap<&str, Vec<&Record>> = HashMap::new();
+    for r in site.of_kind(Kind::Request) {
+        if let Some(unit) = r.fields.str_at("unit") {
+            by_unit.entry(unit).or_default().push(r);
+        }
+    }
     for unit in site.of_kind(Kind::Unit) {
-        let has_requests = site.of_kind(Kind::Request).any(|r| r.fields.str_at("unit") == Some(unit.id()));
-        if has_requests {
+        if let Some(requests) = by_unit.get(unit.id()) {
             let path = format!("feeds/{}.xml", site.page_slug(unit));
             let title = format!("{} — {}", site.title(unit), site.t("our_requests"));
-            let id = unit.id();
-            out.push((
-                path.clone(),
-                site.atom(&path, &title, &|r| r.kind == Kind::Request && r.fields.str_at("unit") == Some(id)),
-            ));
+            out.push((path.clone(), site.atom(&path, &title, requests)));
         }
     }
     Ok(out)

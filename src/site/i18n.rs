@@ -81,6 +81,13 @@ catalogue! {
     "filter_by" => "Süz", "Filter";
     "all_requests" => "Tüm talepler", "All requests";
     "our_requests" => "Birimin talepleri", "Our requests";
+    "pages" => "Sayfalar", "Pages";
+    "page" => "Sayfa", "Page";
+    "page_of" => "Sayfa {n} / {total}", "Page {n} of {total}";
+    "previous" => "Önceki", "Previous";
+    "next" => "Sonraki", "Next";
+    "board_more" => "Gösterilen: en yeni {shown} / {count}.", "Showing the latest {shown} of {count}.";
+    "see_all_status" => "Tümünü gör: «{status}» durumundaki talepler, tüm servisler ({n})", "See all: {status} requests of every service ({n})";
     "unit" => "Birim", "Unit";
     "type" => "Tür", "Type";
     "priority" => "Öncelik", "Priority";

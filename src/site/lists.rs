@@ -130,12 +130,17 @@ const PAGER_SPAN: usize = 2;
 /// One request list: its first page's path, heading, intro and rows (in list order).
 type ListJob<'a> = (String, String, Option<String>, &'a [&'a Record]);
 
-/// Requests grouped by `(field, value)` for the fields lists and boards filter by, each
+/// Requests grouped by field and value for the fields lists and boards filter by, each
 /// group in list order.
-type Groups<'a> = HashMap<(&'static str, &'a str), Vec<&'a Record>>;
+type Groups<'a> = HashMap<&'static str, HashMap<&'a str, Vec<&'a Record>>>;
 
 /// The fields [`Groups`] holds.
 const GROUPED: [&str; 5] = ["status", "type", "priority", "unit", "service"];
+
+/// The requests whose `field` is `value` (none when no request has it).
+fn group<'g, 'a>(groups: &'g Groups<'a>, field: &str, value: &str) -> &'g [&'a Record] {
+    groups.get(field).and_then(|values| values.get(value)).map_or(&[], Vec::as_slice)
+}
 
 /// The path of page `n` of the list whose first page is `first`: `requests/index.html` →
 /// `requests/page/2.html`, `requests/status/closed.html` → `requests/status/closed/2.html`.
@@ -157,7 +162,6 @@ fn page_path(first: &str, n: usize) -> String {
 fn pager_numbers(current: usize, total: usize) -> Vec<Option<usize>> {
     let near = current.saturating_sub(PAGER_SPAN).max(1)..=(current + PAGER_SPAN).min(total);
     let mut wanted: Vec<usize> = std::iter::once(1).chain(near).chain(std::iter::once(total)).collect();
-    wanted.dedup();
     wanted.sort_unstable();
     wanted.dedup();
     let mut out = Vec::new();
@@ -187,7 +191,7 @@ impl<'a> Site<'a> {
         for r in requests {
             for field in GROUPED {
                 if let Some(value) = r.fields.str_at(field) {
-                    groups.entry((field, value)).or_default().push(r);
+                    groups.entry(field).or_default().entry(value).or_default().push(r);
                 }
             }
         }
@@ -208,7 +212,7 @@ impl<'a> Site<'a> {
     pub fn home(&self, templates: &Templates) -> Result<Output> {
         let path = "index.html";
         let groups = Self::groups(&self.requests());
-        let group = |field: &'static str, value: &str| groups.get(&(field, value)).map_or(&[][..], Vec::as_slice);
+        let group = |field: &'static str, value: &str| group(&groups, field, value);
         let by_status = self
             .enum_values(Kind::Request, "status")
             .into_iter()
@@ -295,10 +299,14 @@ impl<'a> Site<'a> {
         Ok((path.into(), templates.render("home.html", &view)?.into_bytes()))
     }
 
-    /// `requests/index.html`, a page per facet value, and a board per service.
+    /// `requests/index.html`, a list per facet value and per requesting unit (each in pages
+    /// of [`PAGE_ROWS`]), and a board per service. The requests are grouped once; every
+    /// list and board takes its group.
     pub fn request_lists(&self, templates: &Templates) -> Result<Vec<Output>> {
         let requests = self.requests();
-        let mut out = Vec::new();
+        let groups = Self::groups(&requests);
+        let group = |field: &'static str, value: &str| group(&groups, field, value);
+        let count = |field: &'static str, value: &str| group(field, value).len();
         let facet_fields = [("status", "status"), ("type", "type"), ("priority", "priority")];
         let units: Vec<&Record> = {
             let mut ids: Vec<&str> = requests.iter().filter_map(|r| r.fields.str_at("unit")).collect();
@@ -308,16 +316,6 @@ impl<'a> Site<'a> {
         };
         let services: Vec<&Record> =
             self.of_kind(Kind::Unit).filter(|u| u.fields.str_at("type") == Some("service")).collect();
-        // How many requests have each value of each facet field, counted once.
-        let mut counts: HashMap<(&str, &str), usize> = HashMap::new();
-        for r in &requests {
-            for field in ["status", "type", "priority", "unit"] {
-                if let Some(value) = r.fields.str_at(field) {
-                    *counts.entry((field, value)).or_default() += 1;
-                }
-            }
-        }
-        let count = |field: &str, value: &str| counts.get(&(field, value)).copied().unwrap_or(0);
         let facets = |root: &str| -> Vec<Facet> {
             let mut facets: Vec<Facet> = facet_fields
                 .iter()
@@ -359,20 +357,25 @@ impl<'a> Site<'a> {
                 .map(|s| Link { url: format!("{root}requests/board/{}.html", self.page_slug(s)), text: self.title(s) })
                 .collect()
         };
-        let list = |path: String,
-                    heading: String,
-                    intro: Option<String>,
-                    pick: &(dyn Fn(&Record) -> bool + Sync)|
-         -> Result<Output> {
+        let list = |(first, heading, intro, rows): &ListJob, n: usize| -> Result<Output> {
+            let path = page_path(first, n);
             let root = root_of(&path);
-            let rows = requests.iter().filter(|r| pick(r)).map(|r| self.request_row(r, &root)).collect();
+            let pages = rows.len().div_ceil(PAGE_ROWS).max(1);
+            let title = if n > 1 { format!("{heading} — {}", self.page_of(n, pages)) } else { heading.clone() };
             let view = ListPage {
-                page: self.layout(&path, &heading, "requests/index.html"),
-                heading,
-                intro,
+                page: self.layout(&path, &title, "requests/index.html"),
+                heading: heading.clone(),
+                intro: intro.clone(),
                 facets: facets(&root),
                 boards: boards(&root),
-                rows,
+                rows: rows
+                    .iter()
+                    .skip((n - 1) * PAGE_ROWS)
+                    .take(PAGE_ROWS)
+                    .map(|r| self.request_row(r, &root))
+                    .collect(),
+                total: rows.len(),
+                pager: (pages > 1).then(|| self.pager(first, n, pages, &root)),
                 exports: vec![
                     Link { url: format!("{root}exports/requests.csv"), text: "CSV".into() },
                     Link { url: format!("{root}exports/requests.json"), text: "JSON".into() },
@@ -380,67 +383,109 @@ impl<'a> Site<'a> {
             };
             Ok((path, templates.render("list.html", &view)?.into_bytes()))
         };
-        let mut jobs: Vec<ListJob> = vec![("requests/index.html".into(), self.t("all_requests"), None, None)];
+        let mut jobs: Vec<ListJob> = vec![("requests/index.html".into(), self.t("all_requests"), None, &requests)];
         for (field, key) in facet_fields {
             for (value, label) in self.enum_values(Kind::Request, field) {
-                if count(field, &value) == 0 {
+                let rows = group(field, &value);
+                if rows.is_empty() {
                     continue;
                 }
                 let heading = format!("{}: {label}", self.t(key));
-                jobs.push((
-                    format!("requests/{field}/{}.html", facet_slug(&value)),
-                    heading,
-                    None,
-                    Some((field, value)),
-                ));
+                jobs.push((format!("requests/{field}/{}.html", facet_slug(&value)), heading, None, rows));
             }
         }
         for u in &units {
             let heading = format!("{} — {}", self.t("our_requests"), self.title(u));
             let intro = Some(self.title(u));
-            jobs.push((
-                format!("requests/unit/{}.html", self.page_slug(u)),
-                heading,
-                intro,
-                Some(("unit", u.id().into())),
-            ));
+            jobs.push((format!("requests/unit/{}.html", self.page_slug(u)), heading, intro, group("unit", u.id())));
         }
-        let lists: Vec<Output> = jobs
-            .into_par_iter()
-            .map(|(path, heading, intro, only)| {
-                let pick =
-                    |r: &Record| only.as_ref().is_none_or(|(field, value)| r.fields.str_at(field) == Some(value));
-                list(path, heading, intro, &pick)
-            })
-            .collect::<Result<_>>()?;
-        out.extend(lists);
+        let pages: Vec<(&ListJob, usize)> =
+            jobs.iter().flat_map(|job| (1..=job.3.len().div_ceil(PAGE_ROWS).max(1)).map(move |n| (job, n))).collect();
+        let mut out: Vec<Output> = pages.into_par_iter().map(|(job, n)| list(job, n)).collect::<Result<_>>()?;
         let boards: Vec<Output> = services
             .par_iter()
-            .map(|s| -> Result<Output> {
-                let path = format!("requests/board/{}.html", self.page_slug(s));
-                let root = root_of(&path);
-                let columns = self
-                    .enum_values(Kind::Request, "status")
-                    .into_iter()
-                    .map(|(value, label)| Column {
-                        rows: requests
-                            .iter()
-                            .filter(|r| {
-                                r.fields.str_at("service") == Some(s.id()) && r.fields.str_at("status") == Some(&value)
-                            })
-                            .map(|r| self.request_row(r, &root))
-                            .collect(),
-                        label,
-                        value,
-                    })
-                    .collect();
-                let heading = format!("{} — {}", self.t("board"), self.title(s));
-                let view = BoardPage { page: self.layout(&path, &heading, "requests/index.html"), heading, columns };
-                Ok((path, templates.render("board.html", &view)?.into_bytes()))
-            })
+            .map(|s| self.board(templates, s, group("service", s.id()), &|status| count("status", status)))
             .collect::<Result<_>>()?;
         out.extend(boards);
         Ok(out)
+    }
+
+    /// `Sayfa 2 / 35`.
+    fn page_of(&self, n: usize, pages: usize) -> String {
+        self.t("page_of").replace("{n}", &n.to_string()).replace("{total}", &pages.to_string())
+    }
+
+    /// The pager on page `n` (of `pages`) of the list whose first page is `first`; `root`
+    /// leads from that page to the site's root.
+    fn pager(&self, first: &str, n: usize, pages: usize, root: &str) -> Pager {
+        let url = |n: usize| format!("{root}{}", page_path(first, n));
+        Pager {
+            text: self.page_of(n, pages),
+            prev: (n > 1).then(|| url(n - 1)),
+            next: (n < pages).then(|| url(n + 1)),
+            pages: pager_numbers(n, pages)
+                .into_iter()
+                .map(|p| {
+                    p.map(|p| PageLink {
+                        number: p,
+                        url: url(p),
+                        label: format!("{} {p}", self.t("page")),
+                        current: p == n,
+                    })
+                })
+                .collect(),
+        }
+    }
+
+    /// The board of service `s`, whose requests are `requests` (in list order): a column
+    /// per status with its [`BOARD_CARDS`] most recent cards; `status_total` counts a
+    /// status's requests of every service (its list, linked from a column that is cut).
+    fn board(
+        &self,
+        templates: &Templates,
+        s: &Record,
+        requests: &[&Record],
+        status_total: &(dyn Fn(&str) -> usize + Sync),
+    ) -> Result<Output> {
+        let path = format!("requests/board/{}.html", self.page_slug(s));
+        let root = root_of(&path);
+        let mut by_status: HashMap<&str, Vec<&Record>> = HashMap::new();
+        for r in requests {
+            if let Some(status) = r.fields.str_at("status") {
+                by_status.entry(status).or_default().push(r);
+            }
+        }
+        let columns = self
+            .enum_values(Kind::Request, "status")
+            .into_iter()
+            .map(|(value, label)| {
+                let all = by_status.get(value.as_str()).map_or(&[][..], Vec::as_slice);
+                let shown = &all[all.len().saturating_sub(BOARD_CARDS)..];
+                let more = (shown.len() < all.len()).then(|| More {
+                    note: self
+                        .t("board_more")
+                        .replace("{shown}", &shown.len().to_string())
+                        .replace("{count}", &all.len().to_string()),
+                    link: Link {
+                        url: format!("{root}requests/status/{}.html", facet_slug(&value)),
+                        text: self
+                            .t("see_all_status")
+                            .replace("{status}", &label)
+                            .replace("{n}", &status_total(&value).to_string()),
+                    },
+                });
+                Column {
+                    count: all.len(),
+                    rows: shown.iter().map(|r| self.request_row(r, &root)).collect(),
+                    more,
+                    label,
+                    value,
+                }
+            })
+            .collect();
+        let heading = format!("{} — {}", self.t("board"), self.title(s));
+        let view = BoardPage { page: self.layout(&path, &heading, "requests/index.html"), heading, columns };
+        Ok((path, templates.render("board.html", &view)?.into_bytes()))
     }
 }
 
@@ -884,5 +929,31 @@ impl<'a> Site<'a> {
             .collect();
         let view = RulesPage { page: self.layout(path, &self.t("rules"), "findings.html"), rules };
         Ok((path.into(), templates.render("rules.html", &view)?.into_bytes()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn later_pages_live_under_the_first_pages_stem() {
+        assert_eq!(page_path("requests/index.html", 1), "requests/index.html");
+        assert_eq!(page_path("requests/index.html", 2), "requests/page/2.html");
+        assert_eq!(page_path("requests/status/closed.html", 3), "requests/status/closed/3.html");
+        assert_eq!(page_path("requests/unit/reindex.html", 2), "requests/unit/reindex/2.html");
+    }
+
+    #[test]
+    fn the_pager_links_first_last_and_neighbours() {
+        assert_eq!(pager_numbers(1, 1), vec![Some(1)]);
+        assert_eq!(pager_numbers(1, 3), vec![Some(1), Some(2), Some(3)]);
+        assert_eq!(pager_numbers(2, 636), vec![Some(1), Some(2), Some(3), Some(4), None, Some(636)]);
+        assert_eq!(pager_numbers(636, 636), vec![Some(1), None, Some(634), Some(635), Some(636)]);
+        // A gap of one page shows the page instead.
+        assert_eq!(
+            pager_numbers(5, 10),
+            vec![Some(1), Some(2), Some(3), Some(4), Some(5), Some(6), Some(7), None, Some(10)]
+        );
     }
 }

@@ -228,3 +228,99 @@ fn the_english_catalogue_is_selectable() {
     assert_eq!(home.root_element().value().attr("lang"), Some("en"));
     assert!(texts(&home, "nav li").contains(&"Requests".to_string()));
 }
+
+/// The clean fixture with `count` requests in all: `TLP-2026-0002`… are copies of
+/// `TLP-2026-0001` (closed, service `yazilim-gelistirme-servisi`), the ones up to
+/// `high_until` of priority `high`, the rest (and `0001`) `normal`. Built into `<repo>/site`.
+fn build_many_requests(count: usize, high_until: usize) -> (Repo, PathBuf) {
+    let repo = Repo::with_overlays(&[&crate::harness::fixtures().join("good")]);
+    let first = std::fs::read_to_string(repo.path().join("records/requests/2026/TLP-2026-0001.md")).unwrap();
+    for i in 2..=count {
+        let id = format!("TLP-2026-{i:04}");
+        let priority = if i <= high_until { "priority: high" } else { "priority: normal" };
+        let text = first.replace("TLP-2026-0001", &id).replace("priority: normal", priority);
+        repo.write(&format!("records/requests/2026/{id}.md"), &text);
+    }
+    let out = repo.path().join("site");
+    let output = repo.defter(&["build", "--as-of", AS_OF, "--out", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    (repo, out)
+}
+
+fn attr(html: &Html, selector: &str, name: &str) -> Vec<String> {
+    let sel = Selector::parse(selector).unwrap();
+    html.select(&sel).filter_map(|e| e.value().attr(name).map(str::to_string)).collect()
+}
+
+fn row_ids(html: &Html) -> Vec<String> {
+    texts(html, "table.list tbody tr td:first-child")
+}
+
+#[test]
+fn long_request_lists_are_paginated() {
+    let (_repo, site) = build_many_requests(250, 201);
+    let ids = |range: std::ops::RangeInclusive<usize>| range.map(|i| format!("TLP-2026-{i:04}")).collect::<Vec<_>>();
+    let nav = "nav.pages[aria-label=Sayfalar]";
+
+    // Page 1 keeps its path and shows the first 100 in list order.
+    let first = page(&site, "requests/index.html");
+    assert_eq!(row_ids(&first), ids(1..=100));
+    assert_eq!(texts(&first, &format!("{nav} p")), vec!["Sayfa 1 / 3"]);
+    assert!(texts(&first, "caption").iter().all(|c| c.ends_with("(250)")), "the caption counts every page");
+    assert!(attr(&first, "a[rel=prev]", "href").is_empty());
+    assert_eq!(attr(&first, "a[rel=next]", "href"), vec!["../requests/page/2.html"]);
+    assert_eq!(attr(&first, &format!("{nav} a[aria-current=page]"), "href"), vec!["../requests/index.html"]);
+
+    // Later pages go to `requests/page/<n>.html`, with links both ways.
+    let second = page(&site, "requests/page/2.html");
+    assert_eq!(row_ids(&second), ids(101..=200));
+    assert_eq!(texts(&second, &format!("{nav} p")), vec!["Sayfa 2 / 3"]);
+    assert!(texts(&second, "title")[0].contains("Sayfa 2 / 3"), "each page has its own title");
+    assert_eq!(attr(&second, "a[rel=prev]", "href"), vec!["../../requests/index.html"]);
+    assert_eq!(attr(&second, "a[rel=next]", "href"), vec!["../../requests/page/3.html"]);
+    assert_eq!(texts(&second, &format!("{nav} a[aria-current=page]")), vec!["2"]);
+    assert_eq!(
+        attr(&second, &format!("{nav} a[aria-current=page]"), "href"),
+        vec!["../../requests/page/2.html"],
+        "the current page is marked"
+    );
+    let last = page(&site, "requests/page/3.html");
+    assert_eq!(row_ids(&last), ids(201..=250), "the last page has the remaining rows");
+    assert_eq!(attr(&last, "a[rel=prev]", "href"), vec!["../../requests/page/2.html"]);
+    assert!(attr(&last, "a[rel=next]", "href").is_empty());
+    assert!(!site.join("requests/page/4.html").exists());
+
+    // A facet value's list: `<stem>/<n>.html`; an exact multiple of 100 has no empty page.
+    let high = page(&site, "requests/priority/high.html");
+    assert_eq!(row_ids(&high), ids(2..=101));
+    assert_eq!(attr(&high, "a[rel=next]", "href"), vec!["../../requests/priority/high/2.html"]);
+    let high2 = page(&site, "requests/priority/high/2.html");
+    assert_eq!(row_ids(&high2), ids(102..=201));
+    assert_eq!(texts(&high2, &format!("{nav} p")), vec!["Sayfa 2 / 2"]);
+    assert_eq!(attr(&high2, "a[rel=prev]", "href"), vec!["../../../requests/priority/high.html"]);
+    assert!(attr(&high2, "a[rel=next]", "href").is_empty());
+    assert!(!site.join("requests/priority/high/3.html").exists(), "no empty last page");
+
+    // A list of at most 100 is one page, without a pager.
+    let normal = page(&site, "requests/priority/normal.html");
+    assert_eq!(row_ids(&normal).len(), 50);
+    assert!(texts(&normal, "nav.pages").is_empty());
+    assert!(!site.join("requests/priority/normal").exists());
+
+    // A unit's list is paginated the same way.
+    let unit = page(&site, "requests/unit/zabita-dairesi/3.html");
+    assert_eq!(row_ids(&unit), ids(201..=250));
+
+    // A board column shows its 50 most recent cards, its full count, and where the rest are.
+    let board = page(&site, "requests/board/yazilim-gelistirme-servisi.html");
+    let closed = Selector::parse("section.column[aria-labelledby=col-closed]").unwrap();
+    let column = board.select(&closed).next().expect("a closed column");
+    let column = Html::parse_fragment(&column.html());
+    assert_eq!(texts(&column, "h2 .n"), vec!["250"]);
+    assert_eq!(texts(&column, "li.card a"), ids(201..=250));
+    assert_eq!(attr(&column, "p.more a", "href"), vec!["../../requests/status/closed.html"]);
+    let more = texts(&column, "p.more").join(" ");
+    assert!(more.contains("50 / 250") && more.contains("(250)"), "{more}");
+    let new = Selector::parse("section.column[aria-labelledby=col-new]").unwrap();
+    assert!(board.select(&new).next().is_some_and(|c| !c.html().contains("class=\"more\"")));
+}
