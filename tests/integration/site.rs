@@ -1,12 +1,11 @@
 //! `defter build`: the example site as a person reads it (parsed HTML), determinism,
 //! atomic output, exports and feeds.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use scraper::{Html, Selector};
 
-use crate::harness::{AS_OF, GitRepo, Repo, defter};
+use crate::harness::{AS_OF, GitRepo, Repo, defter, files_in};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -27,15 +26,6 @@ fn page(site: &Path, path: &str) -> Html {
 fn texts(html: &Html, selector: &str) -> Vec<String> {
     let sel = Selector::parse(selector).unwrap();
     html.select(&sel).map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")).collect()
-}
-
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
-        .collect()
 }
 
 #[test]
@@ -80,9 +70,9 @@ fn a_request_page_speaks_turkish_with_names_and_dates() {
 #[test]
 fn the_same_input_gives_byte_identical_output() {
     let tmp = tempfile::tempdir().unwrap();
-    let first = files(&build_examples(tmp.path()));
+    let first = files_in(&build_examples(tmp.path()));
     let again = tempfile::tempdir().unwrap();
-    let second = files(&build_examples(again.path()));
+    let second = files_in(&build_examples(again.path()));
     assert!(first.len() > 400, "{} files", first.len());
     assert_eq!(first.keys().collect::<Vec<_>>(), second.keys().collect::<Vec<_>>());
     for (path, bytes) in &first {
@@ -166,14 +156,14 @@ fn a_failed_build_leaves_the_previous_site_alone() {
     let out = repo.path().join("public");
     let built = repo.defter(&["build", "--as-of", AS_OF, "--out", out.to_str().unwrap()]);
     assert_eq!(built.status.code(), Some(0), "{}", String::from_utf8_lossy(&built.stderr));
-    let before = files(&out);
+    let before = files_in(&out);
     repo.write(
         "site-templates/record.html",
         "{% extends \"base.html\" %}{% block content %}{{ nope( }}{% endblock content %}",
     );
     let failed = repo.defter(&["build", "--as-of", AS_OF, "--out", out.to_str().unwrap()]);
     assert_eq!(failed.status.code(), Some(2));
-    assert_eq!(files(&out), before, "the previous site is untouched");
+    assert_eq!(files_in(&out), before, "the previous site is untouched");
     let leftovers: Vec<_> = std::fs::read_dir(repo.path())
         .unwrap()
         .map(|e| e.unwrap().file_name())
