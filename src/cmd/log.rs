@@ -1,4 +1,7 @@
 //! `defter log <ID>`: a record's timeline from git — date, who, what changed, commit.
+//! Everything printed comes from records and commits, so it goes out as findings do:
+//! secrets masked (a value of a secret field not shown at all) and control characters
+//! shown as `\u{…}`, never sent to the terminal.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -7,8 +10,15 @@ use anyhow::{Result, bail};
 use serde_json::Value as Json;
 
 use crate::cli::LogArgs;
+use crate::diag::human::printable;
 use crate::git::Git;
 use crate::history::{Action, audit_trail};
+use crate::validate::{is_secret_field, mask_secrets};
+
+/// Text from a record or commit, made safe to print.
+fn safe(text: &str) -> String {
+    printable(&mask_secrets(text))
+}
 
 fn short(value: Option<&Json>) -> String {
     let text = match value {
@@ -42,15 +52,20 @@ pub fn run(root: &Path, args: &LogArgs) -> Result<ExitCode> {
         println!(
             "{}  {} <{}>  {}  {}",
             when.strftime("%d.%m.%Y %H:%M"),
-            commit.author_name,
-            commit.author_email,
+            safe(&commit.author_name),
+            safe(&commit.author_email),
             commit.short(),
-            commit.summary
+            safe(&commit.summary)
         );
-        println!("    {action}");
+        println!("    {}", safe(&action));
         if entry.action != Action::Added {
             for change in &entry.fields {
-                println!("    {}: {} → {}", change.field, short(change.old.as_ref()), short(change.new.as_ref()));
+                let (old, new) = if is_secret_field(&change.field) {
+                    ("[…]".to_string(), "[…]".to_string())
+                } else {
+                    (short(change.old.as_ref()), short(change.new.as_ref()))
+                };
+                println!("    {}: {} → {}", safe(&change.field), safe(&old), safe(&new));
             }
         }
         if entry.body_changed && entry.action == Action::Modified {

@@ -61,7 +61,7 @@ pub fn render(report: &Report, sources: &dyn Sources, color: bool) -> String {
 
 /// A message quotes values from records: control characters (an escape sequence in a
 /// title would drive the reader's terminal) are shown as `\u{…}`.
-fn printable(text: &str) -> String {
+pub fn printable(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if c.is_control() && c != '\n' && c != '\t' {

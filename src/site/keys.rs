@@ -5,11 +5,10 @@
 //! the text and address of every record it names (any string value that is an id), of
 //! every record that names it, of its project's sections or its section's project, on
 //! its findings, on its own history (by commit id) and on the people its history names;
-//! everything else (templates, configuration, rules, date, the defter binary) is in the
-//! global key, and a change there re-renders every page. The pages over many records
-//! (lists, reports, exports, search) depend on every record, every finding and the
-//! commit. A record's page does not show the commit the site is built from, so a new
-//! commit re-renders only the pages of the records it changed.
+//! everything else (templates, configuration, rules, date, the commit every page names
+//! in its footer, the defter binary) is in the global key, and a change there
+//! re-renders every page. The pages over many records (lists, reports, exports, search)
+//! depend on every record and every finding.
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -60,6 +59,8 @@ impl Keys {
             format!("{:?}", input.config),
             format!("{:?}", input.rules.texts),
             input.as_of.to_string(),
+            // Every page names the commit it was built from.
+            &input.commit,
             &input.base_url,
             input.live_reload,
             input.public,
@@ -76,7 +77,7 @@ impl Keys {
             }
         }
         let mut all = DefaultHasher::new();
-        (global, &input.commit).hash(&mut all);
+        global.hash(&mut all);
         for r in &site.sorted {
             record[&address(r)].hash(&mut all);
         }

@@ -268,15 +268,12 @@ impl Site<'_> {
             .map(|ds| ds.iter().map(|d| self.finding_view(d, &root)).collect())
             .unwrap_or_default();
         let title = self.title(r);
-        let mut page = self.layout(
+        let page = self.layout(
             &path,
             format!("{} {}", if r.kind == Kind::ProjectSection { String::new() } else { r.id().to_string() }, title)
                 .trim(),
             section_of(r.kind),
         );
-        // Its own history names its commits; the commit the site is built from would make
-        // every record page change with every commit.
-        page.commit = String::new();
         let view = RecordPage {
             page,
             id: r.id().to_string(),

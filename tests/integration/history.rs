@@ -307,12 +307,14 @@ fn a_rebuild_rewrites_only_what_changed_and_matches_a_full_build() {
     let sites = tempfile::tempdir().unwrap();
     let (kept, fresh) = (sites.path().join("kept"), sites.path().join("fresh"));
     build(&repo, &kept);
+    // A new commit changes the commit every page names: everything is built again.
+    repo.edit(REQUEST, "Sorgu ekranı hata veriyor.", "Sorgu ekranı 500 hatası veriyor.");
+    repo.commit_as("burak.yildiz", "TLP-2026-0002 ayrıntı");
+    build(&repo, &kept);
     let inode = |path: &str| std::fs::metadata(kept.join(path)).unwrap().ino();
     let other = "grants/YTK-2026-0001.html";
     let (other_before, changed_before) = (inode(other), inode("requests/TLP-2026-0002.html"));
-    // A commit that changes one request, then an edit not yet committed.
-    repo.edit(REQUEST, "Sorgu ekranı hata veriyor.", "Sorgu ekranı 500 hatası veriyor.");
-    repo.commit_as("burak.yildiz", "TLP-2026-0002 ayrıntı");
+    // An edit not yet committed (as under `defter serve`) rewrites only its own pages.
     repo.edit(REQUEST, "500 hatası", "503 hatası");
     build(&repo, &kept);
     assert_eq!(inode(other), other_before, "{other} was rewritten though nothing it shows changed");
@@ -320,5 +322,17 @@ fn a_rebuild_rewrites_only_what_changed_and_matches_a_full_build() {
     build(&repo, &fresh);
     assert_eq!(files_in(&kept), files_in(&fresh));
     let page = String::from_utf8_lossy(&files_in(&kept)["requests/TLP-2026-0002.html"]).into_owned();
-    assert!(page.contains("503 hatası"), "{page}");
+    assert!(page.contains("503 hatası") && page.contains("TLP-2026-0002 ayrıntı"), "{page}");
+}
+
+#[test]
+fn log_masks_secrets_and_never_sends_control_characters() {
+    let mut repo = repo();
+    repo.edit(REQUEST, "title: İmar modülünde ruhsat sorgusu", "title: Bağlantı postgres://app:Gizli123@db01/imar");
+    repo.commit_as("burak.yildiz", "Başlık \u{1b}[2J\u{1b}[31mkırmızı postgres://app:Gizli123@db01/x");
+    let output = repo.defter(&["log", "TLP-2026-0002"]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    assert!(!text.contains('\u{1b}') && !text.contains("Gizli123"), "{text}");
+    assert!(text.contains("\\u{1b}[2J") && text.contains("db01/imar"), "{text}");
 }
