@@ -12,7 +12,8 @@ use serde_json::Value as Json;
 use crate::cli::LogArgs;
 use crate::diag::human::printable;
 use crate::git::Git;
-use crate::history::{Action, audit_trail};
+use crate::history::Action;
+use crate::history::cache::audit_trail_cached;
 use crate::validate::{is_secret_field, mask_secrets};
 
 /// Text from a record or commit, made safe to print.
@@ -34,7 +35,8 @@ fn short(value: Option<&Json>) -> String {
 pub fn run(root: &Path, args: &LogArgs) -> Result<ExitCode> {
     let git = Git::open(root)?;
     let head = git.resolve(&args.rev)?;
-    let trail = audit_trail(&git, head)?;
+    // The trail `build` keeps (and extends) in .git/defter, computed there if need be.
+    let trail = audit_trail_cached(&git, head, &git.cache_file("history.json"))?;
     let entries = trail.of(&args.id);
     if entries.is_empty() {
         bail!("no commit up to {} touched a record with id `{}`", args.rev, args.id);

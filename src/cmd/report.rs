@@ -82,7 +82,7 @@ pub fn run(root: &Path, args: &ReportArgs) -> Result<ExitCode> {
 fn history(root: &Path) -> Option<crate::history::AuditTrail> {
     let git = crate::git::Git::open(root).ok()?;
     let head = git.resolve("HEAD").ok()?;
-    crate::history::audit_trail(&git, head).ok()
+    crate::history::cache::audit_trail_cached(&git, head, &git.cache_file("history.json")).ok()
 }
 
 fn to_json<T: Serialize>((report, as_of, within_days): (&str, String, Option<i64>), data: &T) -> String {

@@ -11,7 +11,7 @@ use gix::ObjectId;
 use super::Ui;
 use crate::cli::{Format, ValidateArgs};
 use crate::config::{self, Config};
-use crate::diag::{self, Report};
+use crate::diag::{self, Overrides, Report};
 use crate::git::Git;
 use crate::load::{self, RawFile, Records, rules::Ruleset};
 use crate::validate::{Schemas, base, scope};
@@ -145,6 +145,13 @@ fn against_base(root: &Path, base_rev: &str, args: &ValidateArgs, ui: Ui) -> Res
         }
         Ruleset::from_source(|name| Ok(texts.get(name).cloned())).with_context(|| format!("the rules at {base_rev}"))?
     };
+    let base_config = {
+        let text = match base_files.iter().find(|(p, _)| p == config::FILE) {
+            Some((_, id)) => Some(String::from_utf8_lossy(&git.blob(*id)?).into_owned()),
+            None => None,
+        };
+        Config::from_text(text.as_deref(), &format!("defter.toml at {base_rev}"))?
+    };
     let schemas = Schemas::compile(&head.rules)?;
     let mut findings = crate::validate::check_all(&head.records, &head.rules, &schemas, &head.config, args.as_of);
     if scoped {
@@ -169,8 +176,23 @@ fn against_base(root: &Path, base_rev: &str, args: &ValidateArgs, ui: Ui) -> Res
     };
     let more = base::check(&base, &head_side, &head.config, args.as_of)?;
     findings.extend(more);
-    let report = Report::new(findings, head.count, &head.config.overrides()?);
+    let overrides = in_force(&head.config.overrides()?, &base_config.overrides()?);
+    let report = Report::new(findings, head.count, &overrides);
     Ok((report, head.records))
+}
+
+/// The severities in force for a change: each rule at the stricter of the base's and the
+/// head's setting, so a pull request cannot turn a rule off (or down to a warning) and
+/// rely on it in the same diff. Relaxing a rule takes effect once the change is merged.
+fn in_force(head: &Overrides, base: &Overrides) -> Overrides {
+    let rules = head.keys().chain(base.keys()).copied().collect::<HashSet<_>>();
+    rules
+        .into_iter()
+        .map(|rule| {
+            let at = |o: &Overrides| o.get(&rule).copied().unwrap_or(rule.default_severity());
+            (rule, at(head).max(at(base)))
+        })
+        .collect()
 }
 
 /// The head of a scoped check: the changed records and the files their checks read

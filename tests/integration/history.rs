@@ -336,3 +336,20 @@ fn log_masks_secrets_and_never_sends_control_characters() {
     assert!(!text.contains('\u{1b}') && !text.contains("Gizli123"), "{text}");
     assert!(text.contains("\\u{1b}[2J") && text.contains("db01/imar"), "{text}");
 }
+
+#[test]
+fn a_rule_turned_off_in_the_same_change_still_applies_to_it() {
+    let mut repo = repo();
+    repo.write("defter.toml", "[rules]\nillegal-transition = \"off\"\n");
+    repo.edit(REQUEST, "status: new\n", "status: closed\n");
+    repo.commit_as("burak.yildiz", "kapat, kuralı da kapat");
+    let got = validate_base(&repo, "HEAD~1");
+    assert!(got.contains(&format!("illegal-transition {REQUEST}:11:9")), "{got:?}");
+    // Once merged, the setting is the base's too, and it is honoured.
+    repo.edit(REQUEST, "status: closed\n", "status: new\n");
+    repo.commit_as("burak.yildiz", "geri al");
+    repo.edit(REQUEST, "status: new\n", "status: closed\n");
+    repo.commit_as("burak.yildiz", "kapat");
+    let got = validate_base(&repo, "HEAD~1");
+    assert!(!got.iter().any(|f| f.starts_with("illegal-transition")), "{got:?}");
+}
