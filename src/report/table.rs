@@ -18,6 +18,17 @@ impl Table {
         self.rows.push(cells);
     }
 
+    /// The table with every control character in a cell shown as `\u{…}`: cells quote
+    /// record text, and an escape sequence in a title must not drive the reader's terminal.
+    fn printable(&self) -> Table {
+        let row = |cells: &Vec<String>| cells.iter().map(|c| crate::diag::human::printable(c)).collect();
+        Table {
+            headers: self.headers.clone(),
+            rows: self.rows.iter().map(row).collect(),
+            footer: self.footer.iter().map(row).collect(),
+        }
+    }
+
     fn all_rows(&self) -> impl Iterator<Item = &Vec<String>> {
         self.rows.iter().chain(&self.footer)
     }
@@ -25,18 +36,20 @@ impl Table {
     /// Columns padded to their widest cell, numbers right-aligned, a rule under the
     /// header and above the footer.
     pub fn to_text(&self) -> String {
+        let shown = self.printable();
+        let this = &shown;
         let width = |i: usize| {
-            std::iter::once(&self.headers)
-                .chain(self.all_rows())
+            std::iter::once(&this.headers)
+                .chain(this.all_rows())
                 .filter_map(|r| r.get(i))
                 .map(|c| c.chars().count())
                 .max()
                 .unwrap_or(0)
         };
-        let widths: Vec<usize> = (0..self.headers.len()).map(width).collect();
-        let numeric: Vec<bool> = (0..self.headers.len())
+        let widths: Vec<usize> = (0..this.headers.len()).map(width).collect();
+        let numeric: Vec<bool> = (0..this.headers.len())
             .map(|i| {
-                self.all_rows()
+                this.all_rows()
                     .filter_map(|r| r.get(i))
                     .all(|c| c.is_empty() || c == "—" || c.trim_end_matches('%').parse::<f64>().is_ok())
             })
@@ -53,14 +66,14 @@ impl Table {
             parts.join("  ").trim_end().to_string() + "\n"
         };
         let rule = widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("  ") + "\n";
-        let mut out = line(&self.headers);
+        let mut out = line(&this.headers);
         out.push_str(&rule);
-        for row in &self.rows {
+        for row in &this.rows {
             out.push_str(&line(row));
         }
-        if !self.footer.is_empty() {
+        if !this.footer.is_empty() {
             out.push_str(&rule);
-            for row in &self.footer {
+            for row in &this.footer {
                 out.push_str(&line(row));
             }
         }
@@ -80,11 +93,13 @@ impl Table {
 
     /// A GitHub-flavoured Markdown table.
     pub fn to_markdown(&self) -> String {
+        let shown = self.printable();
+        let this = &shown;
         let cell = |c: &String| c.replace('|', "\\|").replace('\n', " ");
         let line = |cells: &[String]| format!("| {} |\n", cells.iter().map(cell).collect::<Vec<_>>().join(" | "));
-        let mut out = line(&self.headers);
-        out.push_str(&format!("|{}\n", "---|".repeat(self.headers.len())));
-        for row in self.all_rows() {
+        let mut out = line(&this.headers);
+        out.push_str(&format!("|{}\n", "---|".repeat(this.headers.len())));
+        for row in this.all_rows() {
             out.push_str(&line(row));
         }
         out
@@ -100,6 +115,15 @@ pub fn neutralise(cell: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_in_cells_are_shown_not_sent() {
+        let mut t = Table::new(&["id", "title"]);
+        t.row(vec!["TLP-2026-0001".into(), "a\u{1b}[2Jb".into()]);
+        for out in [t.to_text(), t.to_markdown()] {
+            assert!(!out.contains('\u{1b}') && out.contains("a\\u{1b}[2Jb"), "{out}");
+        }
+    }
 
     #[test]
     fn renders_three_ways() {

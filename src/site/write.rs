@@ -119,8 +119,8 @@ fn name_of(out: &Path) -> String {
     out.file_name().map_or_else(|| "site".into(), |n| n.to_string_lossy().into_owned())
 }
 
-/// Marks the complete site in `staging` and replaces `out` with it in one rename (the
-/// previous site is removed afterwards).
+/// Marks the complete site in `staging` and replaces `out` with it: in one exchange on
+/// Linux, else by two renames (the previous site is removed afterwards).
 pub(super) fn swap_in(staging: &Path, out: &Path) -> Result<()> {
     let (parent, name) = (parent_of(out), name_of(out));
     create_file(&staging.join(MARKER))?.write_all(b"defter\n")?;
@@ -128,6 +128,11 @@ pub(super) fn swap_in(staging: &Path, out: &Path) -> Result<()> {
         .map(|n| parent.join(format!(".{name}.defter-old-{}-{n}", std::process::id())))
         .find(|p| p.symlink_metadata().is_err())
         .expect("an unused name");
+    if out.exists() && exchange(staging, out) {
+        // The old site is now where the new one was built.
+        fs::remove_dir_all(staging)?;
+        return Ok(());
+    }
     if out.exists() {
         fs::rename(out, &old).with_context(|| format!("cannot move the previous site {}", out.display()))?;
     }
@@ -136,6 +141,20 @@ pub(super) fn swap_in(staging: &Path, out: &Path) -> Result<()> {
         fs::remove_dir_all(&old)?;
     }
     Ok(())
+}
+
+/// Swaps two folders in one step (Linux `renameat2` with `RENAME_EXCHANGE`), so a reader
+/// of `out` sees the old site or the new one, never neither. `false` where the system or
+/// file system cannot: the caller then renames twice.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> bool {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).is_ok()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> bool {
+    false
 }
 
 /// Writes `files` into a temporary folder next to `out`, then replaces `out` with it.
