@@ -72,6 +72,7 @@ catalogue! {
     "overdue_requests" => "Süresi geçmiş talepler", "Overdue requests";
     "expiring_items" => "Süresi dolan / dolmak üzere olanlar", "Expired or expiring";
     "reviews_due" => "Gözden geçirme zamanı gelenler", "Reviews due";
+    "reviews_soon" => "Yaklaşan gözden geçirmeler", "Reviews coming up";
     "recent_changes" => "Son değişiklikler", "Recent changes";
     "open_by_service" => "Servislere göre açık talepler", "Open requests by service";
     "requests_by_status" => "Durumlarına göre talepler", "Requests by status";

@@ -538,6 +538,8 @@ struct GrantsPage {
     systems: Vec<Link>,
     matrix: Vec<MatrixRow>,
     reviews: Vec<FindingView>,
+    /// Reviews falling due within the warning window (`[windows] expiring_days`).
+    reviews_soon: Vec<CalendarItem>,
     frozen_revoked: Vec<GrantRow>,
     leavers: Vec<GrantRow>,
     all: Vec<GrantRow>,
@@ -741,6 +743,7 @@ impl<'a> Site<'a> {
                 .filter(|d| d.rule == Rule::ReviewOverdue && d.path.starts_with("records/grants/"))
                 .map(|d| self.finding_view(d, &root))
                 .collect(),
+            reviews_soon: self.reviews_soon(&grants, &root),
             frozen_revoked: grants
                 .iter()
                 .filter(|g| matches!(g.fields.str_at("status"), Some("frozen" | "revoked")))
@@ -791,6 +794,34 @@ impl<'a> Site<'a> {
             .collect();
         let view = InventoryPage { page: self.layout(path, &self.t("inventory"), path), groups };
         Ok((path.into(), templates.render("inventory.html", &view)?.into_bytes()))
+    }
+
+    /// The periodic reviews of `records` that fall due from today to the end of the
+    /// warning window, soonest first (overdue ones are `review-overdue` findings).
+    fn reviews_soon(&self, records: &[&Record], root: &str) -> Vec<CalendarItem> {
+        let w = &self.input.rules.workflows;
+        let as_of = self.input.as_of;
+        let until = as_of.checked_add(i64::from(self.input.config.windows.expiring_days).days()).unwrap_or(as_of);
+        let mut out: Vec<(jiff::civil::Date, &str, CalendarItem)> = Vec::new();
+        for r in records.iter().copied() {
+            let kind = r.kind.name();
+            let Some(state) = r.fields.str_at(w.state_field(kind)) else { continue };
+            for rv in w.reviews.iter().filter(|rv| rv.kind == kind && w.state_matches(kind, state, &rv.when)) {
+                let Some(next) = crate::validate::time::review_state(r, rv, self.input.config) else { continue };
+                if next.last.is_some() && next.due >= as_of && next.due <= until {
+                    let item = CalendarItem {
+                        date: crate::validate::show_date(next.due),
+                        iso: next.due.to_string(),
+                        what: rv.what.clone(),
+                        link: Link { url: format!("{root}{}", self.url(r)), text: self.display(r) },
+                        past: false,
+                    };
+                    out.push((next.due, r.id(), item));
+                }
+            }
+        }
+        out.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        out.into_iter().map(|(_, _, item)| item).collect()
     }
 
     /// Every dated deadline: expiries (the workflow data's `expiries`), due dates of open

@@ -93,6 +93,10 @@ fn lists_boards_and_overview_pages() {
     assert_eq!(texts(&board, ".column h2").len(), 7, "a column per status");
     let grants = page(&site, "grants/index.html");
     assert!(texts(&grants, "table.matrix tbody tr").len() > 5);
+    // Reviews falling due within the 30-day window, soonest first (the calendar's dates).
+    let soon = texts(&grants, "ul.reviews-soon li");
+    assert_eq!(soon.len(), 3, "{soon:?}");
+    assert!(soon[0].starts_with("05.12.2026 · YTK-2025-0009"), "{soon:?}");
     let home = page(&site, "index.html");
     assert!(texts(&home, "h2").iter().any(|h| h == "Bugün dikkat isteyenler"));
     let reports = std::fs::read_to_string(site.join("reports.html")).unwrap();
