@@ -140,8 +140,9 @@ impl Git {
     /// (path, blob id), sorted by path — what [`Git::files_at`] gives for a commit. Like
     /// `git status`, a file whose size, times and inode match its index entry takes the
     /// entry's blob id without being read; only new, changed and racily clean files are
-    /// read and hashed. `None` when a folder holds something other than regular files
-    /// (a link, a pipe): the caller then loads the tree itself, which reports them.
+    /// read and hashed; hidden files are skipped, as loading skips them. `None` when a
+    /// folder holds something other than regular files (a link, a pipe): the caller then
+    /// loads the tree itself, which reports them.
     pub fn worktree_files(&self, root: &Path, folders: &[&str]) -> Result<Option<Vec<(String, ObjectId)>>> {
         let index = self.repo.index_or_empty()?;
         let options = self.repo.stat_options()?;
@@ -156,11 +157,10 @@ impl Git {
             if !start.is_dir() {
                 continue;
             }
-            for entry in walkdir::WalkDir::new(&start).follow_links(false) {
+            // Hidden files and folders (an editor's swap file) are skipped, as loading does.
+            let visible = |e: &walkdir::DirEntry| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.');
+            for entry in walkdir::WalkDir::new(&start).follow_links(false).into_iter().filter_entry(visible) {
                 let entry = entry.with_context(|| format!("cannot walk {}", start.display()))?;
-                if entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with('.') {
-                    return Ok(None);
-                }
                 if entry.file_type().is_dir() {
                     continue;
                 }

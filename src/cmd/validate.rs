@@ -103,11 +103,9 @@ fn against_base(root: &Path, base_rev: &str, args: &ValidateArgs, ui: Ui) -> Res
         Some(commit) => Some(git.files_at(commit, &compared_paths())?),
         None => git.worktree_files(root, &compared_paths())?,
     };
-    let plan = head_files
-        .as_ref()
-        .map_or(scope::Plan::Everything("records/ holds a link, a special file or a hidden one"), |head| {
-            scope::plan(&base_files, head)
-        });
+    let plan = head_files.as_ref().map_or(scope::Plan::Everything("records/ holds a link or a special file"), |head| {
+        scope::plan(&base_files, head)
+    });
     let (head, scoped) = match (plan, head_files) {
         (scope::Plan::Changed(changed), Some(files)) => {
             ui.info(&format!("checking the {} changed files and what they name", changed.len()));

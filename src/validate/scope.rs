@@ -35,13 +35,19 @@ pub enum Plan {
 /// Compares the files of the base and the head (records, rules, configuration and
 /// CODEOWNERS, as (path, blob id) sorted by path).
 pub fn plan(base: &[(String, ObjectId)], head: &[(String, ObjectId)]) -> Plan {
-    let base_ids: HashMap<&str, ObjectId> = base.iter().map(|(p, id)| (p.as_str(), *id)).collect();
-    let head_paths: HashSet<&str> = head.iter().map(|(p, _)| p.as_str()).collect();
-    if base.iter().any(|(p, _)| !head_paths.contains(p.as_str())) {
+    // Hidden files under records/ (`.gitkeep`) are not records: loading skips them.
+    let seen = |(p, _): &&(String, ObjectId)| !(p.starts_with(RECORDS) && p.contains("/."));
+    let base_ids: HashMap<&str, ObjectId> = base.iter().filter(seen).map(|(p, id)| (p.as_str(), *id)).collect();
+    let head_paths: HashSet<&str> = head.iter().filter(seen).map(|(p, _)| p.as_str()).collect();
+    if base_ids.keys().any(|p| !head_paths.contains(p)) {
         return Plan::Everything("a file was deleted or renamed");
     }
-    let changed: Vec<&str> =
-        head.iter().filter(|(p, id)| base_ids.get(p.as_str()) != Some(id)).map(|(p, _)| p.as_str()).collect();
+    let changed: Vec<&str> = head
+        .iter()
+        .filter(seen)
+        .filter(|(p, id)| base_ids.get(p.as_str()) != Some(id))
+        .map(|(p, _)| p.as_str())
+        .collect();
     if changed.iter().any(|p| !p.starts_with(RECORDS)) {
         return Plan::Everything("the change edits the rules, the configuration or CODEOWNERS");
     }
@@ -125,7 +131,12 @@ mod tests {
 
     #[test]
     fn edited_records_are_checked_alone() {
-        let base = files(&[("defter.toml", 1), (REQ, 2), ("records/org/people/a.yaml", 3)]);
+        let base = files(&[
+            ("defter.toml", 1),
+            (REQ, 2),
+            ("records/org/people/a.yaml", 3),
+            ("records/requests/2027/.gitkeep", 6),
+        ]);
         let head = files(&[
             ("defter.toml", 1),
             (REQ, 4),
