@@ -318,3 +318,46 @@ fn long_request_lists_are_paginated() {
     let new = Selector::parse("section.column[aria-labelledby=col-new]").unwrap();
     assert!(board.select(&new).next().is_some_and(|c| !c.html().contains("class=\"more\"")));
 }
+
+#[test]
+fn the_reports_and_the_site_give_the_same_numbers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = build_examples(tmp.path());
+    let home = page(&site, "index.html");
+    let report = |name: &str| -> serde_json::Value {
+        let output = defter(root(), &["report", name, "--as-of", AS_OF, "--format", "json"]);
+        assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+        serde_json::from_slice(&output.stdout).unwrap()
+    };
+    let open = report("open-requests");
+    // Open requests per service: the dashboard's list and the report's totals.
+    let in_report: Vec<String> = open["data"]["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| format!("{} {}", s["name"].as_str().unwrap(), s["total"]))
+        .collect();
+    // (The dashboard also lists services with nothing open; the report leaves them out.)
+    let on_site: Vec<String> =
+        texts(&home, "#h-service + ul.counts li").into_iter().filter(|c| !c.ends_with(" 0")).collect();
+    assert_eq!(on_site, in_report);
+    // Open requests per state: the dashboard's count next to each state's badge.
+    for state in open["data"]["states"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()) {
+        let total: u64 =
+            open["data"]["services"].as_array().unwrap().iter().map(|s| s["by_status"][state].as_u64().unwrap()).sum();
+        let shown = texts(&home, &format!("#h-status + ul.counts .s-{state} + .n"));
+        assert_eq!(shown, vec![total.to_string()], "{state}");
+    }
+    // Grant reviews coming up within the window: the permissions page and the report.
+    let reviews = report("reviews-due");
+    let in_report: Vec<String> = reviews["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["kind"] == "grant" && r["overdue"] == false)
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect();
+    let grants = page(&site, "grants/index.html");
+    let on_site: Vec<String> = texts(&grants, "ul.reviews-soon li a");
+    assert_eq!(on_site, in_report);
+}
