@@ -111,7 +111,7 @@ fn against_base(root: &Path, base_rev: &str, args: &ValidateArgs, ui: Ui) -> Res
             ui.info(&format!("checking the {} changed files and what they name", changed.len()));
             (scoped_snapshot(root, &git, head_commit, &files, changed)?, true)
         }
-        (plan, _) => {
+        (plan, files) => {
             if let scope::Plan::Everything(reason) = plan {
                 ui.info(&format!("checking every record: {reason}"));
             }
@@ -119,8 +119,15 @@ fn against_base(root: &Path, base_rev: &str, args: &ValidateArgs, ui: Ui) -> Res
                 Some(commit) => snapshot_at(&git, commit)?,
                 None => {
                     let records = load::load_dir(root)?;
-                    let ids =
-                        records.sources.iter().map(|(path, text)| (path.clone(), git.hash(text.as_bytes()))).collect();
+                    // The blob ids git's index gave, else the files' texts hashed.
+                    let ids = match files {
+                        Some(files) => files.into_iter().filter(|(p, _)| p.starts_with("records/")).collect(),
+                        None => records
+                            .sources
+                            .iter()
+                            .map(|(path, text)| (path.clone(), git.hash(text.as_bytes())))
+                            .collect(),
+                    };
                     let count = records.records.len();
                     Snapshot {
                         rules: Ruleset::load(root)?,
@@ -217,9 +224,9 @@ fn scoped_snapshot(
             })
             .collect()
     };
-    let loaded = load::load_files(read(&changed)?);
-    let all: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).filter(|p| p.starts_with("records/")).collect();
     let mut raw = read(&changed)?;
+    let loaded = load::load_files(raw.clone());
+    let all: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).filter(|p| p.starts_with("records/")).collect();
     raw.extend(read(&scope::context(&loaded, &all))?);
     drop(loaded);
     let (rules, config) = match commit {

@@ -109,7 +109,7 @@ fn write(file: &Path, head: ObjectId, trail: &AuditTrail) -> Result<()> {
     Ok(())
 }
 
-/// [`audit_trail`], read from `file` when it holds the trail of `head`, else computed and
+/// [`super::audit_trail`], read from `file` when it holds the trail of `head`, else computed and
 /// kept there for the next build (a cache that cannot be written is only a slower build).
 pub fn audit_trail_cached(git: &Git, head: ObjectId, file: &Path) -> Result<AuditTrail> {
     let earlier = match read(file) {
@@ -118,13 +118,12 @@ pub fn audit_trail_cached(git: &Git, head: ObjectId, file: &Path) -> Result<Audi
         None => None,
     };
     let commits = git.commits(head, None)?;
-    let trail = match earlier {
-        Some(earlier) => match extend_trail(git, earlier, &commits)? {
-            Some(by_id) => AuditTrail { by_id, commits },
-            None => AuditTrail { by_id: entries_of(git, &commits)?, commits },
-        },
-        None => AuditTrail { by_id: entries_of(git, &commits)?, commits },
+    let extended = earlier.map(|earlier| extend_trail(git, earlier, &commits)).transpose()?.flatten();
+    let by_id = match extended {
+        Some(by_id) => by_id,
+        None => entries_of(git, &commits)?,
     };
+    let trail = AuditTrail { by_id, commits };
     let _ = write(file, head, &trail);
     Ok(trail)
 }

@@ -156,6 +156,7 @@ impl Sources for Records {
 }
 
 /// A file under `records/`, before parsing.
+#[derive(Clone)]
 pub struct RawFile {
     /// Relative to the repository root, `/`-separated.
     pub path: String,

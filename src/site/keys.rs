@@ -4,10 +4,10 @@
 //! The keys are conservative: a record's page depends on its own text and address, on
 //! the text and address of every record it names (any string value that is an id), of
 //! every record that names it, of its project's sections or its section's project, on
-//! its findings, on its own history (by commit id) and on the people its history names;
-//! everything else (templates, configuration, rules, date, the commit every page names
-//! in its footer, the defter binary) is in the global key, and a change there
-//! re-renders every page. The pages over many records (lists, reports, exports, search)
+//! its findings and on the people its history names; everything else (templates,
+//! configuration, rules, date, the commit every page names in its footer and thus the
+//! history, the defter binary) is in the global key, and a change there re-renders every
+//! page. The pages over many records (lists, reports, exports, search)
 //! depend on every record and every finding.
 
 use std::collections::HashMap;
@@ -110,13 +110,11 @@ impl Keys {
             format!("{findings:?}").hash(&mut h);
         }
         if let Some(trail) = site.input.trail {
+            // The history itself follows from the commit (in the global key); the people
+            // it names may be edited in the working tree.
             for e in trail.of(r.id()) {
-                // The commit by id, not by its place in the history (which every new
-                // commit shifts).
-                let c = &trail.commits[e.commit];
-                (c.id, &c.author_name, &c.author_email, c.time, c.offset, &c.summary).hash(&mut h);
-                format!("{:?} {} {:?} {}", e.action, e.path, e.fields, e.body_changed).hash(&mut h);
-                site.person_by_email(&c.author_email).map(|p| self.of(p)).hash(&mut h);
+                let email = &trail.commits[e.commit].author_email;
+                site.person_by_email(email).map(|p| self.of(p)).hash(&mut h);
             }
         }
         h.finish()

@@ -799,29 +799,39 @@ impl<'a> Site<'a> {
     /// The periodic reviews of `records` that fall due from today to the end of the
     /// warning window, soonest first (overdue ones are `review-overdue` findings).
     fn reviews_soon(&self, records: &[&Record], root: &str) -> Vec<CalendarItem> {
-        let w = &self.input.rules.workflows;
         let as_of = self.input.as_of;
         let until = as_of.checked_add(i64::from(self.input.config.windows.expiring_days).days()).unwrap_or(as_of);
         let mut out: Vec<(jiff::civil::Date, &str, CalendarItem)> = Vec::new();
         for r in records.iter().copied() {
-            let kind = r.kind.name();
-            let Some(state) = r.fields.str_at(w.state_field(kind)) else { continue };
-            for rv in w.reviews.iter().filter(|rv| rv.kind == kind && w.state_matches(kind, state, &rv.when)) {
-                let Some(next) = crate::validate::time::review_state(r, rv, self.input.config) else { continue };
-                if next.last.is_some() && next.due >= as_of && next.due <= until {
-                    let item = CalendarItem {
-                        date: crate::validate::show_date(next.due),
-                        iso: next.due.to_string(),
-                        what: rv.what.clone(),
-                        link: Link { url: format!("{root}{}", self.url(r)), text: self.display(r) },
-                        past: false,
-                    };
-                    out.push((next.due, r.id(), item));
-                }
+            for (due, what) in self.next_reviews(r).into_iter().filter(|(due, _)| *due >= as_of && *due <= until) {
+                let item = CalendarItem {
+                    date: crate::validate::show_date(due),
+                    iso: due.to_string(),
+                    what: what.to_string(),
+                    link: Link { url: format!("{root}{}", self.url(r)), text: self.display(r) },
+                    past: false,
+                };
+                out.push((due, r.id(), item));
             }
         }
         out.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
         out.into_iter().map(|(_, _, item)| item).collect()
+    }
+
+    /// When each periodic review of `r` next falls due (reviews done at least once;
+    /// one never done is a `review-overdue` finding).
+    fn next_reviews(&self, r: &Record) -> Vec<(jiff::civil::Date, &'a str)> {
+        let w = &self.input.rules.workflows;
+        let kind = r.kind.name();
+        let Some(state) = r.fields.str_at(w.state_field(kind)) else { return Vec::new() };
+        w.reviews
+            .iter()
+            .filter(|rv| rv.kind == kind && w.state_matches(kind, state, &rv.when))
+            .filter_map(|rv| {
+                let next = crate::validate::time::review_state(r, rv, self.input.config)?;
+                next.last.map(|_| (next.due, rv.what.as_str()))
+            })
+            .collect()
     }
 
     /// Every dated deadline: expiries (the workflow data's `expiries`), due dates of open
@@ -846,11 +856,8 @@ impl<'a> Site<'a> {
                     });
                 }
             }
-            for rv in w.reviews.iter().filter(|rv| rv.kind == kind && w.state_matches(kind, state, &rv.when)) {
-                let next = crate::validate::time::review_state(r, rv, self.input.config).filter(|s| s.last.is_some());
-                if let Some(state) = next {
-                    out.push(Deadline { date: state.due, what: rv.what.clone(), record: r });
-                }
+            for (date, what) in self.next_reviews(r) {
+                out.push(Deadline { date, what: what.to_string(), record: r });
             }
         }
         out.sort_by(|a, b| (a.date, a.record.id(), &a.what).cmp(&(b.date, b.record.id(), &b.what)));

@@ -38,7 +38,7 @@ use sink::Sink;
 
 use crate::load::Record;
 pub use templates::Templates;
-pub use write::{MARKER, check_out_dir, write_atomically};
+pub use write::{MARKER, check_out_dir};
 
 /// A part of the site, made at once: a record's page, or a page (or a set of files)
 /// over many records.

@@ -7,8 +7,6 @@ use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use super::pages::Output;
-
 /// A file every defter site carries, so a later build knows it may replace the folder.
 pub const MARKER: &str = ".defter-site";
 
@@ -155,28 +153,4 @@ fn exchange(a: &Path, b: &Path) -> bool {
 #[cfg(not(target_os = "linux"))]
 fn exchange(_: &Path, _: &Path) -> bool {
     false
-}
-
-/// Writes `files` into a temporary folder next to `out`, then replaces `out` with it.
-pub fn write_atomically(out: &Path, files: &[Output]) -> Result<()> {
-    let staging = staging_dir(out)?;
-    let result = (|| -> Result<()> {
-        for (path, bytes) in files {
-            if Path::new(path).components().any(|c| !matches!(c, Component::Normal(_))) {
-                bail!("refusing to write {path:?}: not a plain path inside the site (a defter bug)");
-            }
-            let target = staging.join(path);
-            if let Some(dir) = target.parent() {
-                dir_builder(true).create(dir)?;
-            }
-            create_file(&target)
-                .and_then(|mut f| f.write_all(bytes))
-                .with_context(|| format!("cannot write {}", target.display()))?;
-        }
-        swap_in(&staging, out)
-    })();
-    if result.is_err() && staging.exists() {
-        let _ = fs::remove_dir_all(&staging);
-    }
-    result
 }
