@@ -202,8 +202,22 @@ const NEW_EXAMPLES: &str = "Examples:
   defter new grant --grantee mehmet.demir --system app-bbys-zabita --role \"Rapor okuma\"
   defter new project --title \"Saha denetim uygulaması\" --kind mobile --owner-unit zabita-dairesi
 
-The author is the person whose `git_emails` hold git's user.email (or --by). The record is
-checked before it is written; the path is printed.";
+  defter new person --name \"Ayşe Yılmaz\" --unit yazilim-destek-servisi --role staff \\
+      --email ayse.yilmaz@ornek.bel.tr
+  defter new unit --name \"Zabıta Dairesi Başkanlığı\" --type department --parent belediye
+  defter new section --project PRJ-0001 --title \"Test planı\" --section test
+  defter new server --name \"Uygulama sunucusu 2\" --set hostname=app02.ornek.local \\
+      --set \"os=Windows Server 2022\" --set environment=production
+  defter new certificate --name \"zabita.ornek.bel.tr\" --set common_name=zabita.ornek.bel.tr \\
+      --set \"sans=[zabita.ornek.bel.tr]\" --set issuer=TÜRKTRUST --set not_before=2026-01-01 \\
+      --set not_after=2027-01-01 --set \"used_by=[web-zabita]\"
+
+Requests, grants and projects take the next free number; other records take --id, or an
+id made from --name (`ayse.yilmaz`, `zabita-dairesi-baskanligi`, `srv-uygulama-sunucusu-2`).
+Any other top-level field is given with --set FIELD=VALUE (VALUE is YAML: `3`, `true`,
+`[a, b]`); `new` says which required fields are still missing. The author is the person
+whose `git_emails` hold git's user.email (or --by). The record is checked before it is
+written; the path is printed.";
 
 const REPORT_EXAMPLES: &str = "Examples:
   defter report                            list the reports
@@ -250,6 +264,11 @@ pub struct NewCommon {
     /// user.email.
     #[arg(long, value_name = "PERSON", global = true)]
     pub by: Option<String>,
+
+    /// Any other top-level field, as FIELD=VALUE with VALUE written as YAML (`3`, `true`,
+    /// `2026-12-31`, `[a, b]`, `"a: b"`); repeatable.
+    #[arg(long = "set", value_name = "FIELD=VALUE", global = true, value_parser = parse_set)]
+    pub set: Vec<(String, String)>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -263,6 +282,163 @@ pub enum NewKind {
     /// A project, phase `proposed`: records/projects/PRJ-<nnnn>/index.md.
     #[command(after_help = NEW_EXAMPLES)]
     Project(NewProject),
+    /// A section of a project's document: records/projects/PRJ-<nnnn>/<id>.md.
+    #[command(after_help = NEW_EXAMPLES)]
+    Section(NewSection),
+    /// A unit of the organisation: records/org/units/<id>.yaml.
+    #[command(after_help = NEW_EXAMPLES)]
+    Unit(NewUnit),
+    /// A person: records/org/people/<id>.yaml.
+    #[command(after_help = NEW_EXAMPLES)]
+    Person(NewPerson),
+    /// An application (inventory): records/inventory/application/<id>.yaml.
+    #[command(after_help = NEW_EXAMPLES)]
+    Application(NewItem),
+    /// A server (inventory): records/inventory/server/<id>.yaml.
+    #[command(after_help = NEW_EXAMPLES)]
+    Server(NewItem),
+    /// A website (inventory): records/inventory/website/<id>.yaml.
+    #[command(after_help = NEW_EXAMPLES)]
+    Website(NewItem),
+    /// A domain name (inventory): records/inventory/domain/<id>.yaml.
+    #[command(after_help = NEW_EXAMPLES)]
+    Domain(NewItem),
+    /// A certificate (inventory): records/inventory/certificate/<id>.yaml.
+    #[command(after_help = NEW_EXAMPLES)]
+    Certificate(NewItem),
+    /// A source repository (inventory): records/inventory/repository/<id>.yaml.
+    #[command(after_help = NEW_EXAMPLES)]
+    Repository(NewItem),
+    /// An admin or service account (inventory): records/inventory/account/<id>.yaml.
+    #[command(after_help = NEW_EXAMPLES)]
+    Account(NewItem),
+    /// A web-service client (inventory): records/inventory/webservice_client/<id>.yaml.
+    #[command(after_help = NEW_EXAMPLES)]
+    WebserviceClient(NewItem),
+    /// An information asset (inventory): records/inventory/asset/<id>.yaml.
+    #[command(after_help = NEW_EXAMPLES)]
+    Asset(NewItem),
+    /// A business continuity plan (inventory): records/inventory/continuity_plan/<id>.yaml.
+    #[command(after_help = NEW_EXAMPLES)]
+    ContinuityPlan(NewItem),
+}
+
+impl NewKind {
+    /// The kind of record, and the flags every kind takes.
+    pub fn parts(&self) -> (crate::model::Kind, &NewCommon) {
+        use crate::model::Kind;
+        match self {
+            NewKind::Request(a) => (Kind::Request, &a.common),
+            NewKind::Grant(a) => (Kind::Grant, &a.common),
+            NewKind::Project(a) => (Kind::Project, &a.common),
+            NewKind::Section(a) => (Kind::ProjectSection, &a.common),
+            NewKind::Unit(a) => (Kind::Unit, &a.common),
+            NewKind::Person(a) => (Kind::Person, &a.common),
+            NewKind::Application(a) => (Kind::Application, &a.common),
+            NewKind::Server(a) => (Kind::Server, &a.common),
+            NewKind::Website(a) => (Kind::Website, &a.common),
+            NewKind::Domain(a) => (Kind::Domain, &a.common),
+            NewKind::Certificate(a) => (Kind::Certificate, &a.common),
+            NewKind::Repository(a) => (Kind::Repository, &a.common),
+            NewKind::Account(a) => (Kind::Account, &a.common),
+            NewKind::WebserviceClient(a) => (Kind::WebserviceClient, &a.common),
+            NewKind::Asset(a) => (Kind::Asset, &a.common),
+            NewKind::ContinuityPlan(a) => (Kind::ContinuityPlan, &a.common),
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct NewSection {
+    #[command(flatten)]
+    pub common: NewCommon,
+    /// The project (PRJ-NNNN).
+    #[arg(long, value_name = "PRJ-NNNN", required = true)]
+    pub project: Option<String>,
+    /// The section's title.
+    #[arg(long, required = true)]
+    pub title: Option<String>,
+    /// analysis, development, rnd, changelog, test, operations or other.
+    #[arg(long, value_name = "SECTION")]
+    pub section: Option<String>,
+    /// The file name (without .md); default: made from the title.
+    #[arg(long)]
+    pub id: Option<String>,
+    /// The section's text (Markdown).
+    #[arg(long)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct NewUnit {
+    #[command(flatten)]
+    pub common: NewCommon,
+    /// The unit's name.
+    #[arg(long, required = true)]
+    pub name: Option<String>,
+    /// presidency, general_secretariat, department, directorate, service, unit, affiliate
+    /// or contractor.
+    #[arg(long = "type", value_name = "TYPE", required = true)]
+    pub kind: Option<String>,
+    /// The unit above it (unit id).
+    #[arg(long, value_name = "UNIT")]
+    pub parent: Option<String>,
+    /// Its head (person id).
+    #[arg(long, value_name = "PERSON")]
+    pub head: Option<String>,
+    /// The id; default: made from the name (`zabita-dairesi-baskanligi`).
+    #[arg(long)]
+    pub id: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct NewPerson {
+    #[command(flatten)]
+    pub common: NewCommon,
+    /// Name and surname.
+    #[arg(long, required = true)]
+    pub name: Option<String>,
+    /// The unit the person works in (unit id).
+    #[arg(long, value_name = "UNIT", required = true)]
+    pub unit: Option<String>,
+    /// department_head, branch_manager, service_chief, staff, unit_official, contractor,
+    /// some_member or security_committee; repeatable.
+    #[arg(long = "role", value_name = "ROLE", required = true)]
+    pub roles: Vec<String>,
+    /// The work e-mail address.
+    #[arg(long, required = true)]
+    pub email: Option<String>,
+    /// An address the person commits with (default: --email); repeatable.
+    #[arg(long = "git-email", value_name = "EMAIL")]
+    pub git_emails: Vec<String>,
+    /// The job title (Servis Şefi, Yazılım Uzmanı…).
+    #[arg(long)]
+    pub title: Option<String>,
+    /// The id; default: made from the name (`ayse.yilmaz`).
+    #[arg(long)]
+    pub id: Option<String>,
+}
+
+/// Flags of every inventory type; the type's own fields are given with --set.
+#[derive(Debug, clap::Args)]
+pub struct NewItem {
+    #[command(flatten)]
+    pub common: NewCommon,
+    /// What it is called.
+    #[arg(long, required = true)]
+    pub name: Option<String>,
+    /// Who is responsible for it (unit or person id); default: the author's unit.
+    #[arg(long, value_name = "UNIT|PERSON")]
+    pub owner: Option<String>,
+    /// planned, active or retired.
+    #[arg(long, default_value = "active")]
+    pub status: String,
+    /// public, internal, confidential or secret.
+    #[arg(long, default_value = "internal")]
+    pub classification: String,
+    /// The id; default: the type's prefix and the name (`srv-uygulama-sunucusu-2`).
+    #[arg(long)]
+    pub id: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -433,6 +609,16 @@ pub struct CodeownersArgs {
     /// Print the file instead of writing it.
     #[arg(long)]
     pub stdout: bool,
+}
+
+/// `FIELD=VALUE` of `defter new --set`.
+fn parse_set(text: &str) -> Result<(String, String), String> {
+    let (field, value) = text.split_once('=').ok_or_else(|| format!("`{text}` is not FIELD=VALUE"))?;
+    let field = field.trim();
+    if field.is_empty() || !field.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+        return Err(format!("`{field}` is not a field name (lower-case letters, digits and _)"));
+    }
+    Ok((field.to_string(), value.trim().to_string()))
 }
 
 /// `30d`, `8w` or `30` → days.

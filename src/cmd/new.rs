@@ -10,38 +10,52 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, anyhow, bail};
 
 use super::Ui;
-use crate::cli::{NewArgs, NewCommon, NewGrant, NewKind, NewProject, NewRequest};
+use crate::cli::{
+    NewArgs, NewCommon, NewGrant, NewItem, NewKind, NewPerson, NewProject, NewRequest, NewSection, NewUnit,
+};
 use crate::config::Config;
 use crate::diag::{self, Report, Severity};
 use crate::git::Git;
 use crate::load::{self, Loaded, RawFile, Record, Records, rules::Ruleset};
 use crate::model::{Kind, Node};
-use crate::scaffold::{self, Values, yaml_scalar};
+use crate::scaffold::{self, Draft, Values, yaml_scalar};
 use crate::validate::{Index, Schemas};
 
 pub fn run(root: &Path, args: &NewArgs, ui: Ui) -> Result<ExitCode> {
     let config = Config::load(root)?;
     let rules = Ruleset::load(root)?;
     let mut loaded = load::load_dir(root)?;
-    let (kind, common) = match &args.kind {
-        NewKind::Request(a) => (Kind::Request, &a.common),
-        NewKind::Grant(a) => (Kind::Grant, &a.common),
-        NewKind::Project(a) => (Kind::Project, &a.common),
-    };
-    let id = scaffold::next_id(&loaded, kind, common.as_of.year()).expect("numbered kinds have ids");
-    let path = scaffold::record_path(kind, &id).expect("numbered kinds have a folder");
-    let text = {
+    let (kind, common) = args.kind.parts();
+    let (id, path, text) = {
         let index = Index::new(&loaded.records);
         let author = author(root, &loaded.records, &index, common)?;
-        let mut values = match &args.kind {
-            NewKind::Request(a) => request(a, &index, author)?,
-            NewKind::Grant(a) => grant(a, &index)?,
-            NewKind::Project(a) => project(a, &index, author)?,
-        };
-        values.insert("id", Some(id.clone()));
-        values.insert("date", Some(common.as_of.to_string()));
-        values.insert("author", Some(author.id().to_string()));
-        scaffold::fill(scaffold::template(kind).expect("numbered kinds have a template"), &values)
+        match &args.kind {
+            NewKind::Request(_) | NewKind::Grant(_) | NewKind::Project(_) => {
+                let id = scaffold::next_id(&loaded, kind, common.as_of.year()).expect("numbered kinds have ids");
+                let path = scaffold::record_path(kind, &id).expect("numbered kinds have a folder");
+                let mut values = match &args.kind {
+                    NewKind::Request(a) => request(a, &index, author)?,
+                    NewKind::Grant(a) => grant(a, &index)?,
+                    NewKind::Project(a) => project(a, &index, author)?,
+                    _ => unreachable!("matched above"),
+                };
+                values.insert("id", Some(id.clone()));
+                values.insert("date", Some(common.as_of.to_string()));
+                values.insert("author", Some(author.id().to_string()));
+                let template = scaffold::template(kind).expect("numbered kinds have a template");
+                let text = scaffold::with_fields(&scaffold::fill(template, &values), template, &common.set)?;
+                (id, path, text)
+            }
+            other => {
+                let draft = match other {
+                    NewKind::Section(a) => section(a, &loaded.records, &index)?,
+                    NewKind::Unit(a) => unit(a),
+                    NewKind::Person(a) => person(a),
+                    _ => item(other, author, common),
+                };
+                draft.finish(&loaded, &index, &rules, &common.set)?
+            }
+        }
     };
     let errors = check(&mut loaded, &path, &text, &rules, &config, common)?;
     if errors.errors() > 0 {
@@ -51,10 +65,12 @@ pub fn run(root: &Path, args: &NewArgs, ui: Ui) -> Result<ExitCode> {
     }
     write_new(&root.join(&path), &text)?;
     println!("{path}");
-    ui.note(&format!(
-        "note: if another branch also creates {id}, `defter validate` reports duplicate-id once both are merged;\n      \
-         renumber the one merged last: rename its file to the next free id and change its `id:` to match"
-    ));
+    if matches!(kind, Kind::Request | Kind::Grant | Kind::Project) {
+        ui.note(&format!(
+            "note: if another branch also creates {id}, `defter validate` reports duplicate-id once both are merged;\n      \
+             renumber the one merged last: rename its file to the next free id and change its `id:` to match"
+        ));
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -193,6 +209,89 @@ fn project(a: &NewProject, index: &Index, author: &Record) -> Result<Values> {
         ("note", Some(yaml_scalar("Proje önerildi"))),
         ("description", Some(description)),
     ]))
+}
+
+fn section(a: &NewSection, records: &[Record], index: &Index) -> Result<Draft> {
+    let project = a.project.clone().unwrap_or_default();
+    if index.get(&project).is_none_or(|p| p.kind != Kind::Project) {
+        bail!("--project {project}: no project has that id (see records/projects/)");
+    }
+    let title = a.title.clone().unwrap_or_default();
+    let prefix = format!("{project}/");
+    let order = records
+        .iter()
+        .filter(|r| r.kind == Kind::ProjectSection && r.path_id.starts_with(&prefix))
+        .filter_map(|r| r.fields.get("order").and_then(Node::as_i64))
+        .max()
+        .unwrap_or(0);
+    let mut draft = Draft::new(Kind::ProjectSection, a.id.clone(), &title);
+    draft.project = Some(project);
+    draft.flag("title", Some(yaml_scalar(&title)));
+    draft.flag("section", scalar(&a.section));
+    draft.default("order", (order + 1).to_string());
+    draft.body = Some(a.description.clone().unwrap_or_default());
+    Ok(draft)
+}
+
+fn unit(a: &NewUnit) -> Draft {
+    let name = a.name.clone().unwrap_or_default();
+    let mut draft = Draft::new(Kind::Unit, a.id.clone(), &name);
+    draft.flag("name", Some(yaml_scalar(&name)));
+    draft.flag("type", scalar(&a.kind));
+    draft.flag("parent", scalar(&a.parent));
+    draft.flag("head", scalar(&a.head));
+    draft
+}
+
+fn person(a: &NewPerson) -> Draft {
+    let name = a.name.clone().unwrap_or_default();
+    let email = a.email.clone().unwrap_or_default();
+    let list = |items: &[String]| format!("[{}]", items.iter().map(|i| yaml_scalar(i)).collect::<Vec<_>>().join(", "));
+    let git_emails = if a.git_emails.is_empty() { std::slice::from_ref(&email) } else { a.git_emails.as_slice() };
+    let mut draft = Draft::new(Kind::Person, a.id.clone(), &name);
+    draft.flag("name", Some(yaml_scalar(&name)));
+    draft.flag("title", scalar(&a.title));
+    draft.flag("unit", scalar(&a.unit));
+    draft.flag("roles", Some(list(&a.roles)));
+    draft.flag("email", Some(yaml_scalar(&email)));
+    draft.flag("git_emails", Some(list(git_emails)));
+    draft.default("active", "true".to_string());
+    draft
+}
+
+/// An inventory item: its owner defaults to the author's unit, and a review date (for
+/// the types that keep one) to the day it is recorded.
+fn item(kind: &NewKind, author: &Record, common: &NewCommon) -> Draft {
+    let (kind, a): (Kind, &NewItem) = match kind {
+        NewKind::Application(a)
+        | NewKind::Server(a)
+        | NewKind::Website(a)
+        | NewKind::Domain(a)
+        | NewKind::Certificate(a)
+        | NewKind::Repository(a)
+        | NewKind::Account(a)
+        | NewKind::WebserviceClient(a)
+        | NewKind::Asset(a)
+        | NewKind::ContinuityPlan(a) => (kind.parts().0, a),
+        _ => unreachable!("only inventory kinds reach here"),
+    };
+    let name = a.name.clone().unwrap_or_default();
+    let mut draft = Draft::new(kind, a.id.clone(), &name);
+    draft.flag("name", Some(yaml_scalar(&name)));
+    match &a.owner {
+        Some(owner) => draft.flag("owner", Some(yaml_scalar(owner))),
+        None => {
+            if let Some(unit) = author.fields.str_at("unit") {
+                draft.default("owner", yaml_scalar(unit));
+            }
+        }
+    }
+    draft.flag("status", Some(yaml_scalar(&a.status)));
+    draft.flag("classification", Some(yaml_scalar(&a.classification)));
+    if matches!(kind, Kind::Account | Kind::Repository | Kind::WebserviceClient) {
+        draft.default("last_review", common.as_of.to_string());
+    }
+    draft
 }
 
 /// Loads the new record with the others and returns its findings (severities as

@@ -34,8 +34,10 @@ pub fn fill(template: &str, values: &Values) -> String {
 /// A string as a YAML scalar: plain when that reads back as the same string (also inside
 /// a flow mapping), else double-quoted.
 pub fn yaml_scalar(text: &str) -> String {
-    let plain_char = |c: char| c.is_alphanumeric() || matches!(c, ' ' | '.' | '-' | '_' | '(' | ')' | '/' | '\'' | '’');
+    let plain_char =
+        |c: char| c.is_alphanumeric() || matches!(c, ' ' | '.' | '-' | '_' | '(' | ')' | '/' | '\'' | '’' | '@' | '+');
     let looks_typed = text.parse::<f64>().is_ok()
+        || ["0x", "0o"].iter().any(|p| text.strip_prefix(p).is_some_and(|r| i64::from_str_radix(r, 16).is_ok()))
         || matches!(text.to_ascii_lowercase().as_str(), "true" | "false" | "null" | "~" | "yes" | "no" | "on" | "off");
     let plain = text.chars().next().is_some_and(char::is_alphanumeric)
         && !text.ends_with(' ')
@@ -62,8 +64,10 @@ mod tests {
         assert_eq!(yaml_scalar("Zabıta raporu (günlük)"), "Zabıta raporu (günlük)");
         assert_eq!(yaml_scalar("Rapor: günlük"), "\"Rapor: günlük\"");
         assert_eq!(yaml_scalar("a, b"), "\"a, b\"");
+        assert_eq!(yaml_scalar("ali.veli+git@izmir.bel.tr"), "ali.veli+git@izmir.bel.tr");
         assert_eq!(yaml_scalar("2026"), "\"2026\"");
         assert_eq!(yaml_scalar("yes"), "\"yes\"");
+        assert_eq!(yaml_scalar("0x1F"), "\"0x1F\"");
         assert_eq!(yaml_scalar("#1 \"x\""), "\"#1 \\\"x\\\"\"");
         assert_eq!(yaml_scalar(""), "\"\"");
     }

@@ -1,15 +1,17 @@
 //! Starter content: the files `defter init` writes (configuration, CI, a pull-request
 //! template, editor settings, a small organisation and one valid record of each kind —
-//! the project's `starter/` folder, embedded) and the record templates `defter new`
-//! fills in. Dates in the starter are written around a given day, so a fresh repository
+//! the project's `starter/` folder, embedded), the record templates `defter new`
+//! fills in and the drafts it builds for kinds without one. Dates in the starter are written around a given day, so a fresh repository
 //! validates clean whenever it is made.
 
+mod draft;
 mod fill;
 mod ids;
 
 use jiff::ToSpan;
 use jiff::civil::Date;
 
+pub use draft::{Draft, made_id, with_fields};
 pub use fill::{Values, fill, yaml_scalar};
 pub use ids::next_id;
 

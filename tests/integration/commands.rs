@@ -178,6 +178,180 @@ fn new_refuses_what_would_not_validate_and_says_what_is_missing() {
 }
 
 #[test]
+fn new_makes_people_units_sections_and_every_inventory_type_valid() {
+    let repo = repo_as_elif();
+    let output = new(
+        &repo,
+        &["person", "--name", "İsmail Çağrı Öztürk", "--unit", "yazilim-destek-servisi", "--role", "staff"]
+            .iter()
+            .chain(&["--email", "ismail.ozturk@izmir.bel.tr", "--title", "Destek Uzmanı"])
+            .copied()
+            .collect::<Vec<_>>(),
+    );
+    assert_eq!(stdout(&output), "records/org/people/ismail.cagri.ozturk.yaml\n", "{}", stderr(&output));
+    assert_eq!(stderr(&output), "", "no renumbering note for records named, not numbered");
+    golden("new-person.yaml", &repo.read("records/org/people/ismail.cagri.ozturk.yaml"));
+
+    let output = new(
+        &repo,
+        &[
+            "unit",
+            "--name",
+            "Kültür ve Sanat Dairesi Başkanlığı",
+            "--type",
+            "department",
+            "--head",
+            "ismail.cagri.ozturk",
+        ],
+    );
+    assert_eq!(stdout(&output), "records/org/units/kultur-ve-sanat-dairesi-baskanligi.yaml\n", "{}", stderr(&output));
+    golden("new-unit.yaml", &repo.read("records/org/units/kultur-ve-sanat-dairesi-baskanligi.yaml"));
+
+    let output = new(
+        &repo,
+        &[
+            "section",
+            "--project",
+            "PRJ-0001",
+            "--title",
+            "Test planı",
+            "--section",
+            "test",
+            "--description",
+            "## Senaryolar",
+        ],
+    );
+    assert_eq!(stdout(&output), "records/projects/PRJ-0001/test-plani.md\n", "{}", stderr(&output));
+    golden("new-section.md", &repo.read("records/projects/PRJ-0001/test-plani.md"));
+
+    // Each inventory type, with the fields its schema requires; references between them.
+    let items: &[(&str, &str, &[&str])] = &[
+        (
+            "server",
+            "Uygulama sunucusu 2",
+            &["hostname=app02.izmir.local", "os=Windows Server 2022", "environment=production"],
+        ),
+        (
+            "repository",
+            "Kültür etkinlik",
+            &["url=https://git.izmir.local/kultur", "access=[{person: elif.kara, level: write}]"],
+        ),
+        (
+            "application",
+            "Kültür etkinlik",
+            &[
+                "service=yazilim-gelistirme-servisi",
+                "business_unit=zabita-dairesi",
+                "servers=[srv-uygulama-sunucusu-2]",
+                "criticality=2",
+                "repository=repo-kultur-etkinlik",
+            ],
+        ),
+        (
+            "domain",
+            "kultur.izmir.bel.tr",
+            &["registrar=TRABİS", "registered=2020-01-01", "expires=2027-06-01", "auto_renew=true"],
+        ),
+        (
+            "certificate",
+            "kultur.izmir.bel.tr",
+            &[
+                "common_name=kultur.izmir.bel.tr",
+                "sans=[kultur.izmir.bel.tr]",
+                "issuer=Örnek SM",
+                "not_before=2026-01-01",
+                "not_after=2027-06-01",
+                "used_by=[app-kultur-etkinlik]",
+            ],
+        ),
+        (
+            "website",
+            "Kültür",
+            &[
+                "url=https://kultur.izmir.bel.tr",
+                "application=app-kultur-etkinlik",
+                "server=srv-uygulama-sunucusu-2",
+                "domain=dom-kultur-izmir-bel-tr",
+                "certificate=crt-kultur-izmir-bel-tr",
+            ],
+        ),
+        ("account", "svc_kultur", &["system=app-kultur-etkinlik", "kind=service", "holder=elif.kara"]),
+        ("webservice-client", "İZSU mobil", &["consumer=zabita-dairesi", "services=[Kultur/v1]", "permissions=[oku]"]),
+        (
+            "asset",
+            "Dizüstü 7",
+            &["tag=DMB-0007", "category=Dizüstü bilgisayar", "custodian=elif.kara", "location=Konak"],
+        ),
+        (
+            "continuity-plan",
+            "Kültür sürekliliği",
+            &[
+                "systems=[app-kultur-etkinlik]",
+                "rto=8h",
+                "rpo=4h",
+                "test_interval=365",
+                "tests=[{date: 2026-10-01, result: pass, by: elif.kara}]",
+            ],
+        ),
+    ];
+    for (kind, name, fields) in items {
+        let mut args = vec![*kind, "--name", name, "--classification", "internal"];
+        for field in *fields {
+            args.extend(["--set", field]);
+        }
+        let output = new(&repo, &args);
+        assert_eq!(output.status.code(), Some(0), "new {kind}: {}", stderr(&output));
+        let path = stdout(&output);
+        assert!(path.starts_with(&format!("records/inventory/{}/", kind.replace('-', "_"))), "{path}");
+        let text = repo.read(path.trim_end());
+        assert!(text.contains(&format!("type: {}\n", kind.replace('-', "_"))), "{text}");
+        assert!(text.contains("owner: yazilim-gelistirme-servisi\n"), "the owner is the author's unit: {text}");
+    }
+    golden("new-account.yaml", &repo.read("records/inventory/account/acc-svc-kultur.yaml"));
+    assert_eq!(findings(&repo.defter(&["validate", "--as-of", AS_OF, "--format", "json"])), Vec::<String>::new());
+}
+
+#[test]
+fn new_names_the_fields_still_missing_and_refuses_taken_ids() {
+    let repo = repo_as_elif();
+    let output = new(&repo, &["server", "--name", "Uygulama sunucusu 3", "--set", "hostname=app03"]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(err.contains("a new server needs these fields too"), "{err}");
+    assert!(err.contains("--set os=…") && err.contains("--set environment=…"), "{err}");
+    assert!(!err.contains("--set hostname"), "hostname was given: {err}");
+    assert!(err.contains("(production, "), "the allowed values are listed: {err}");
+    assert!(!repo.path().join("records/inventory/server/srv-uygulama-sunucusu-3.yaml").exists());
+
+    let output = new(
+        &repo,
+        &["person", "--name", "Elif Kara", "--unit", "zabita-dairesi", "--role", "staff", "--email", "e@izmir.bel.tr"],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("`elif.kara` is taken (records/org/people/elif.kara.yaml): pass --id"),
+        "{}",
+        stderr(&output)
+    );
+
+    let set = |value: &str| new(&repo, &["asset", "--name", "X", "--set", value]);
+    assert!(stderr(&set("notes=a: b")).contains("quote it: --set 'notes=\"…\"'"), "a value cannot add a field");
+    assert!(stderr(&set("status=retired")).contains("has its own flag"));
+    assert!(stderr(&set("id=ast-y")).contains("use --id"));
+    assert!(stderr(&set("Notes=x")).contains("is not a field name"));
+    let output = new(
+        &repo,
+        &["request", "--title", "x", "--unit", "zabita-dairesi", "--type", "change", "--set", "due=2027-01-01"],
+    );
+    assert!(stderr(&output).contains("`due` is set by a flag of its own"), "{}", stderr(&output));
+    let output =
+        new(&repo, &["request", "--title", "x", "--unit", "zabita-dairesi", "--type", "change", "--set", "system=[a]"]);
+    assert!(stderr(&output).contains("`system` is set by a flag"), "{}", stderr(&output));
+    let output = new(&repo, &["section", "--project", "PRJ-0009", "--title", "x"]);
+    assert!(stderr(&output).contains("--project PRJ-0009: no project has that id"), "{}", stderr(&output));
+}
+
+#[test]
 fn explain_prints_the_rules_section() {
     let output = defter(Path::new("."), &["explain", "separation-of-duties"]);
     assert_eq!(output.status.code(), Some(0));

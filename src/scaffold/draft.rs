@@ -1,0 +1,293 @@
+//! Records `defter new` writes without a template (units, people, project sections and
+//! the inventory types): their fields in order, the id made from the name when none is
+//! given, the fields given with `--set`, and a clear list of the required fields still
+//! missing — so that what is written is valid from the start.
+
+use anyhow::{Result, anyhow, bail};
+
+use crate::load::rules::{Ruleset, schema_file};
+use crate::load::{Records, yaml};
+use crate::model::Kind;
+use crate::site::search::fold;
+use crate::validate::Index;
+
+/// Where a field's value came from: a flag of its own (`--set` may not change it) or a
+/// default (`--set` may).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    Flag,
+    Default,
+}
+
+/// A record being made: its kind, fields (already YAML) and, for Markdown kinds, body.
+#[derive(Debug)]
+pub struct Draft {
+    pub kind: Kind,
+    /// `--id`, if given.
+    pub id: Option<String>,
+    /// The text an id is made from when `--id` is not given (the name or title).
+    pub name: String,
+    /// The project folder of a section.
+    pub project: Option<String>,
+    pub fields: Vec<(String, String, Source)>,
+    pub body: Option<String>,
+}
+
+impl Draft {
+    pub fn new(kind: Kind, id: Option<String>, name: &str) -> Draft {
+        Draft { kind, id, name: name.to_string(), project: None, fields: Vec::new(), body: None }
+    }
+
+    /// Adds a field set by a flag (skipped when the flag was not given).
+    pub fn flag(&mut self, field: &str, value: Option<String>) {
+        if let Some(value) = value {
+            self.fields.push((field.to_string(), value, Source::Flag));
+        }
+    }
+
+    /// Adds a default `--set` may replace.
+    pub fn default(&mut self, field: &str, value: String) {
+        self.fields.push((field.to_string(), value, Source::Default));
+    }
+
+    /// The id, path and text of the record: the `--set` fields applied, the id checked to
+    /// be free, the kind's required fields all present.
+    pub fn finish(
+        mut self,
+        records: &Records,
+        index: &Index,
+        rules: &Ruleset,
+        set: &[(String, String)],
+    ) -> Result<(String, String, String)> {
+        let stem = match self.id.take() {
+            Some(id) => id,
+            None => made_id(self.kind, &self.name)?,
+        };
+        let (id, path) = match (self.kind, &self.project) {
+            (Kind::Unit, _) => (stem.clone(), format!("records/org/units/{stem}.yaml")),
+            (Kind::Person, _) => (stem.clone(), format!("records/org/people/{stem}.yaml")),
+            (Kind::ProjectSection, Some(project)) => {
+                if stem == "index" {
+                    bail!("--id index: index.md is the project's own page; choose another name for the section");
+                }
+                (format!("{project}/{stem}"), format!("records/projects/{project}/{stem}.md"))
+            }
+            (kind, _) => (stem.clone(), format!("records/inventory/{}/{stem}.yaml", kind.name())),
+        };
+        let taken = index.get(&id).map(|r| r.path.clone()).or_else(|| {
+            let mut paths = records.records.iter().map(|r| &r.path).chain(records.problems.iter().map(|d| &d.path));
+            paths.find(|p| p.eq_ignore_ascii_case(&path)).cloned()
+        });
+        if let Some(taken) = taken {
+            bail!("`{id}` is taken ({taken}): pass --id with another id");
+        }
+        for (field, value) in set {
+            let line = set_line(field, value)?;
+            let value = line.split_once(": ").map(|(_, v)| v.to_string()).unwrap_or_default();
+            match self.fields.iter_mut().find(|(f, _, _)| f == field) {
+                Some((_, _, Source::Flag)) => bail!(
+                    "--set {field}: `{field}` has its own flag (see `defter new {} --help`)",
+                    command_name(self.kind)
+                ),
+                Some((_, existing, Source::Default)) => *existing = value,
+                None if matches!(field.as_str(), "id" | "type") => {
+                    bail!("--set {field}: the {field} is not set this way (use --id; the type is the command)")
+                }
+                None => self.fields.push((field.clone(), value, Source::Flag)),
+            }
+        }
+        self.missing(rules)?;
+        self.in_schema_order(rules);
+        let mut text = String::new();
+        if self.kind.is_markdown() {
+            text.push_str("---\n");
+        } else {
+            text.push_str(&format!("id: {stem}\n"));
+            if self.kind.is_inventory() {
+                text.push_str(&format!("type: {}\n", self.kind.name()));
+            }
+        }
+        for (field, value, _) in &self.fields {
+            text.push_str(&format!("{field}: {value}\n"));
+        }
+        if self.kind.is_markdown() {
+            text.push_str("---\n");
+            if let Some(body) = &self.body {
+                text.push('\n');
+                text.push_str(body.trim_end());
+                text.push('\n');
+            }
+        }
+        Ok((id, path, text))
+    }
+
+    /// Orders the fields as the kind's schema lists its properties (fields it does not
+    /// list last, as given).
+    fn in_schema_order(&mut self, rules: &Ruleset) {
+        let schema = rules.schemas.get(&schema_file(self.kind));
+        let properties = schema.and_then(|s| s.get("properties")).and_then(|p| p.as_object());
+        let position = |field: &str| properties.and_then(|p| p.keys().position(|k| k == field)).unwrap_or(usize::MAX);
+        self.fields.sort_by_key(|(field, _, _)| position(field));
+    }
+
+    /// Fails naming each required field not given, with its meaning from the schema.
+    fn missing(&self, rules: &Ruleset) -> Result<()> {
+        let Some(schema) = rules.schemas.get(&schema_file(self.kind)) else { return Ok(()) };
+        let given = |f: &str| matches!(f, "id" | "type") || self.fields.iter().any(|(g, _, _)| g == f);
+        let required = schema.get("required").and_then(|r| r.as_array()).into_iter().flatten();
+        let missing: Vec<(String, String)> = required
+            .filter_map(|r| r.as_str())
+            .filter(|f| !given(f))
+            .map(|f| {
+                let property = schema.get("properties").and_then(|p| p.get(f));
+                let text = |key: &str| property.and_then(|p| p.get(key)).and_then(|t| t.as_str());
+                let mut meaning = match (text("title"), text("description")) {
+                    (Some(t), Some(d)) => format!("{t}: {d}"),
+                    (Some(t), None) | (None, Some(t)) => t.to_string(),
+                    (None, None) => String::new(),
+                };
+                if let Some(values) = property.and_then(|p| p.get("enum")).and_then(|e| e.as_array()) {
+                    let values: Vec<&str> = values.iter().filter_map(|v| v.as_str()).collect();
+                    meaning.push_str(&format!(" ({})", values.join(", ")));
+                }
+                (format!("--set {f}=…"), meaning)
+            })
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        bail!(
+            "a new {} needs these fields too, so nothing was written; give them with --set (VALUE is YAML: `[a, b]` for a list):\n{}",
+            command_name(self.kind),
+            {
+                let width = missing.iter().map(|(flag, _)| flag.chars().count()).max().unwrap_or(0);
+                let lines: Vec<String> = missing
+                    .iter()
+                    .map(|(flag, meaning)| format!("  {flag:<width$}  {meaning}").trim_end().to_string())
+                    .collect();
+                lines.join("\n")
+            }
+        )
+    }
+}
+
+/// `FIELD: VALUE` as one YAML line, after checking that VALUE is one YAML value on one
+/// line (so it cannot add other fields).
+pub fn set_line(field: &str, value: &str) -> Result<String> {
+    if value.contains(['\n', '\r']) {
+        bail!("--set {field}: the value must be on one line");
+    }
+    let line = format!("{field}: {value}");
+    let parsed = yaml::parse(&format!("{line}\n"), 0).map_err(|e| {
+        anyhow!("--set {field}={value}: not a YAML value ({}); quote it: --set '{field}=\"…\"'", e.message)
+    })?;
+    if parsed.entries().len() != 1 || parsed.get(field).is_none() {
+        bail!("--set {field}={value}: not one YAML value; quote it: --set '{field}=\"…\"'");
+    }
+    Ok(line)
+}
+
+/// A templated record (request, grant, project) with the `--set` fields added before its
+/// `history:`; a field the template fills from a flag may not be set this way.
+pub fn with_fields(filled: &str, template: &str, set: &[(String, String)]) -> Result<String> {
+    if set.is_empty() {
+        return Ok(filled.to_string());
+    }
+    let top_level =
+        |text: &str, field: &str| text.lines().any(|l| l.strip_prefix(field).is_some_and(|r| r.starts_with(':')));
+    let mut lines = String::new();
+    for (field, value) in set {
+        if top_level(template, field) || top_level(&lines, field) {
+            bail!("--set {field}: `{field}` is set by a flag of its own or given twice (see `defter new --help`)");
+        }
+        lines.push_str(&set_line(field, value)?);
+        lines.push('\n');
+    }
+    let at = filled.find("\nhistory:").map(|i| i + 1).expect("templates end their fields with history:");
+    Ok(format!("{}{lines}{}", &filled[..at], &filled[at..]))
+}
+
+/// The id made from a name: folded the Turkish way to lower-case ASCII (`Ayşe Yılmaz` →
+/// `ayse.yilmaz` for people, `zabita-dairesi` for units), inventory ids with their
+/// type's prefix (`srv-`).
+pub fn made_id(kind: Kind, name: &str) -> Result<String> {
+    let separator = if kind == Kind::Person { '.' } else { '-' };
+    let mut slug = String::new();
+    for c in fold(name).chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with(separator) {
+            slug.push(separator);
+        }
+    }
+    let slug = slug.trim_end_matches(separator);
+    if slug.is_empty() {
+        bail!("cannot make an id from `{name}`: pass --id");
+    }
+    Ok(match prefix(kind) {
+        Some(prefix) if !slug.starts_with(&format!("{prefix}-")) => format!("{prefix}-{slug}"),
+        _ => slug.to_string(),
+    })
+}
+
+/// The id prefix an inventory type's schema requires.
+fn prefix(kind: Kind) -> Option<&'static str> {
+    Some(match kind {
+        Kind::Application => "app",
+        Kind::Server => "srv",
+        Kind::Website => "web",
+        Kind::Domain => "dom",
+        Kind::Certificate => "crt",
+        Kind::Repository => "repo",
+        Kind::Account => "acc",
+        Kind::WebserviceClient => "wsc",
+        Kind::Asset => "ast",
+        Kind::ContinuityPlan => "bcp",
+        _ => return None,
+    })
+}
+
+/// The `defter new` subcommand of a kind.
+fn command_name(kind: Kind) -> String {
+    match kind {
+        Kind::ProjectSection => "section".to_string(),
+        kind => kind.name().replace('_', "-"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_made_the_turkish_way() {
+        assert_eq!(made_id(Kind::Person, "Ayşe Yılmaz").unwrap(), "ayse.yilmaz");
+        assert_eq!(made_id(Kind::Person, "  İsmail  Çağrı ÖZTÜRK ").unwrap(), "ismail.cagri.ozturk");
+        assert_eq!(made_id(Kind::Unit, "Zabıta Dairesi Başkanlığı").unwrap(), "zabita-dairesi-baskanligi");
+        assert_eq!(made_id(Kind::Server, "Uygulama sunucusu 2").unwrap(), "srv-uygulama-sunucusu-2");
+        assert_eq!(made_id(Kind::Server, "srv app03").unwrap(), "srv-app03");
+        assert_eq!(made_id(Kind::WebserviceClient, "İZSU mobil").unwrap(), "wsc-izsu-mobil");
+        assert!(made_id(Kind::Unit, "— ?").is_err());
+    }
+
+    #[test]
+    fn a_set_value_is_one_yaml_value_on_one_line() {
+        assert_eq!(set_line("criticality", "3").unwrap(), "criticality: 3");
+        assert_eq!(set_line("sans", "[a.ornek.tr, b.ornek.tr]").unwrap(), "sans: [a.ornek.tr, b.ornek.tr]");
+        assert!(set_line("os", "Windows: 2022").is_err(), "a second mapping is not one value");
+        assert!(set_line("notes", "a\nstatus: retired").is_err());
+        assert!(set_line("notes", "[unclosed").is_err());
+    }
+
+    #[test]
+    fn set_fields_go_before_the_history() {
+        let template = "id: {{id}}\ndue: {{due}}\nhistory:\n  - x\n";
+        let filled = "id: TLP-2026-0001\nhistory:\n  - x\n";
+        let set = [("developers".to_string(), "[ali.veli]".to_string())];
+        assert_eq!(
+            with_fields(filled, template, &set).unwrap(),
+            "id: TLP-2026-0001\ndevelopers: [ali.veli]\nhistory:\n  - x\n"
+        );
+        assert!(with_fields(filled, template, &[("due".into(), "2026-12-01".into())]).is_err());
+    }
+}
