@@ -6,19 +6,22 @@ use std::process::ExitCode;
 use anyhow::Result;
 use jiff::civil::Date;
 
+use super::Ui;
 use crate::cli::BuildArgs;
 use crate::config::Config;
 use crate::diag::Report;
 use crate::git::Git;
 use crate::history::cache::audit_trail_cached;
-use crate::load::{self, rules::Ruleset};
+use crate::load::{self, Progress, rules::Ruleset};
 use crate::site::{self, Input, Templates};
 use crate::validate::Schemas;
 
-pub fn run(root: &Path, args: &BuildArgs) -> Result<ExitCode> {
+pub fn run(root: &Path, args: &BuildArgs, ui: Ui) -> Result<ExitCode> {
     let out = if args.out.is_absolute() { args.out.clone() } else { std::env::current_dir()?.join(&args.out) };
     site::check_out_dir(&out, root)?;
-    let (files, report) = build_site(root, &out, args.as_of, args.base_url.as_deref(), false, args.public)?;
+    let bar = ui.progress();
+    let (files, report) = build_site(root, &out, args.as_of, args.base_url.as_deref(), false, args.public, &bar)?;
+    bar.finish();
     eprintln!("{files} files written to {} ({})", out.display(), report.summary_line());
     Ok(ExitCode::SUCCESS)
 }
@@ -32,7 +35,7 @@ pub fn build(
     base_url: Option<&str>,
     live_reload: bool,
 ) -> Result<(usize, Report)> {
-    build_site(root, out, as_of, base_url, live_reload, false)
+    build_site(root, out, as_of, base_url, live_reload, false, &load::Silent)
 }
 
 /// [`build`]; `public` leaves personal data off the site (`--public`).
@@ -43,14 +46,16 @@ fn build_site(
     base_url: Option<&str>,
     live_reload: bool,
     public: bool,
+    progress: &dyn Progress,
 ) -> Result<(usize, Report)> {
     let config = Config::load(root)?;
     let rules = Ruleset::load(root)?;
-    let records = load::load_dir(root)?;
+    let records = load::load_dir_with(root, progress)?;
     let schemas = Schemas::compile(&rules)?;
-    let diagnostics = crate::validate::check_all(&records, &rules, &schemas, &config, as_of);
+    let diagnostics = crate::validate::check_all_with(&records, &rules, &schemas, &config, as_of, progress);
     let report = Report::new(diagnostics, records.records.len(), &config.overrides()?);
     // The history is optional: a repository outside git still gets its site.
+    progress.start("history", 0);
     let (trail, commit) = match Git::open(root).and_then(|git| {
         let head = git.resolve("HEAD")?;
         Ok((audit_trail_cached(&git, head, &git.cache_file("history.json"))?, head.to_hex_with_len(8).to_string()))
@@ -76,6 +81,6 @@ fn build_site(
         live_reload,
         public,
     };
-    let built = site::build(&input, &templates, out)?;
+    let built = site::build_reporting(&input, &templates, out, progress)?;
     Ok((built.files, report))
 }

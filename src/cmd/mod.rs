@@ -26,7 +26,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     let ui = Ui { quiet: cli.quiet, verbose: cli.verbose };
     match cli.command {
         Command::Validate(args) => validate::run(&repo_root(cli.repo.as_deref())?, &args, ui),
-        Command::Build(args) => build::run(&repo_root(cli.repo.as_deref())?, &args),
+        Command::Build(args) => build::run(&repo_root(cli.repo.as_deref())?, &args, ui),
         Command::Serve(args) => serve::run(&repo_root(cli.repo.as_deref())?, &args),
         Command::Log(args) => log::run(&repo_root(cli.repo.as_deref())?, &args),
         Command::Explain { rule } => explain::run(rule.as_deref()),

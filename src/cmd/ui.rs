@@ -65,7 +65,11 @@ impl Bar {
             bar.finish_and_clear();
         }
         if self.verbose {
-            eprintln!("{} {}: {} ms", phase.name, phase.total, phase.started.elapsed().as_millis());
+            let ms = phase.started.elapsed().as_millis();
+            match phase.total {
+                0 => eprintln!("{}: {ms} ms", phase.name),
+                n => eprintln!("{} {n}: {ms} ms", phase.name),
+            }
         }
     }
 }

@@ -36,7 +36,7 @@ use keys::Keys;
 use pages::Output;
 use sink::Sink;
 
-use crate::load::Record;
+use crate::load::{Progress, Record};
 pub use templates::Templates;
 pub use write::{MARKER, check_out_dir};
 
@@ -180,24 +180,40 @@ pub struct Built {
 /// whole site is built next to `out` and swapped in. Either way a failed build leaves
 /// `out` as it was, and the result is byte for byte what a full build gives.
 pub fn build(input: &Input, templates: &Templates, out: &Path) -> Result<Built> {
+    build_reporting(input, templates, out, &crate::load::Silent)
+}
+
+/// [`build`], telling `progress` about each part rendered (or kept).
+pub fn build_reporting(input: &Input, templates: &Templates, out: &Path, progress: &dyn Progress) -> Result<Built> {
     let texts: HashMap<&str, &str> = input.records.sources.iter().map(|(p, t)| (p.as_str(), &**t)).collect();
     with_site(input, |site| {
         let keys = Keys::new(site, templates, &texts);
         let previous = state::State::read(out).filter(|s| s.global == keys.global);
         if let Some(previous) = previous {
             // `None`: a page went away, and only a full build can check the links.
-            if let Some(built) = build_with(site, templates, &keys, Sink::incremental(out, previous)?, out)? {
+            if let Some(built) = build_with(site, templates, &keys, Sink::incremental(out, previous)?, out, progress)? {
                 return Ok(built);
             }
         }
-        build_with(site, templates, &keys, Sink::full(out)?, out)?.ok_or_else(|| anyhow::anyhow!("full build refused"))
+        build_with(site, templates, &keys, Sink::full(out)?, out, progress)?
+            .ok_or_else(|| anyhow::anyhow!("full build refused"))
     })
 }
 
 /// Renders (or keeps) every part into `sink` and puts the site in place; `None` when an
 /// incremental build cannot be checked on its own (a file or an id went away).
-fn build_with(site: &Site, templates: &Templates, keys: &Keys, sink: Sink, out: &Path) -> Result<Option<Built>> {
-    let made = parts(site).par_iter().try_for_each(|part| -> Result<()> {
+fn build_with(
+    site: &Site,
+    templates: &Templates,
+    keys: &Keys,
+    sink: Sink,
+    out: &Path,
+    progress: &dyn Progress,
+) -> Result<Option<Built>> {
+    let parts = parts(site);
+    progress.start("rendering", parts.len());
+    let made = parts.par_iter().try_for_each(|part| -> Result<()> {
+        progress.step();
         let name = part.name(site);
         let key = match part {
             Part::Record(r) => keys.page(site, r),

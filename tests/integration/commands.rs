@@ -448,3 +448,88 @@ fn completions_man_page_and_help_come_from_the_cli() {
         assert!(help.contains("Examples:"), "`defter {command} --help` shows examples");
     }
 }
+
+/// A repository of more than 500 records (long enough for progress bars) with one
+/// finding.
+fn long_repo() -> Repo {
+    let repo = Repo::with_overlays(&[&fixtures().join("good")]);
+    for n in 0..600 {
+        repo.write(
+            &format!("records/org/units/birim-{n}.yaml"),
+            &format!("id: birim-{n}\nname: Birim {n}\ntype: unit\n"),
+        );
+    }
+    repo.write("records/org/units/birim-0.yaml", "id: birim-0\nname: Birim 0\ntype: unit\nrenk: mavi\n");
+    repo
+}
+
+/// What a person at a terminal sees from `defter ARGS…` (run under a pseudo-terminal by
+/// util-linux `script`): stdout and stderr together.
+fn on_a_terminal(repo: &Path, args: &str, no_color: bool) -> String {
+    let line = format!("'{}' --repo '{}' {args}", env!("CARGO_BIN_EXE_defter"), repo.display());
+    let mut command = Command::new("script");
+    command.args(["-qec", &line, "/dev/null"]).env("TERM", "xterm-256color").env_remove("NO_COLOR");
+    if no_color {
+        command.env("NO_COLOR", "1");
+    }
+    String::from_utf8_lossy(&command.output().expect("util-linux `script` runs").stdout).into_owned()
+}
+
+/// An SGR escape (colour, bold): `ESC [ … m`.
+fn has_colour(text: &str) -> bool {
+    text.split("\x1b[").skip(1).any(|rest| {
+        let end = rest.find(|c: char| !(c.is_ascii_digit() || c == ';'));
+        end.is_some_and(|i| rest[i..].starts_with('m'))
+    })
+}
+
+#[test]
+fn colour_and_progress_only_on_a_terminal_and_never_with_no_color() {
+    let repo = long_repo();
+    let args = format!("validate --as-of {AS_OF}");
+    let seen = on_a_terminal(repo.path(), &args, false);
+    assert!(seen.contains("error[schema]"), "{seen}");
+    assert!(has_colour(&seen), "findings are coloured on a terminal: {seen:?}");
+    assert!(seen.contains("loading [") && seen.contains("checking ["), "a bar per long phase: {seen:?}");
+
+    let seen = on_a_terminal(repo.path(), &args, true);
+    assert!(seen.contains("error[schema]"), "{seen}");
+    assert!(!has_colour(&seen), "NO_COLOR turns colour off: {seen:?}");
+    assert!(seen.contains("loading ["), "NO_COLOR keeps the bars (they are not colour)");
+
+    let seen = on_a_terminal(repo.path(), &format!("{args} --quiet"), false);
+    assert!(seen.contains("error[schema]") && !seen.contains("loading ["), "--quiet draws no bars: {seen:?}");
+
+    let site = tempfile::tempdir().unwrap();
+    let out = site.path().join("site");
+    let seen = on_a_terminal(repo.path(), &format!("build --as-of {AS_OF} --out '{}'", out.display()), false);
+    assert!(seen.contains("rendering ["), "build draws bars too: {seen:?}");
+
+    // Not a terminal: no colour, no bars, whatever NO_COLOR says.
+    let output = Command::new(env!("CARGO_BIN_EXE_defter"))
+        .args(["--repo", repo.path().to_str().unwrap(), "validate", "--as-of", AS_OF])
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    assert!(stdout(&output).contains("error[schema]"));
+    assert!(!stdout(&output).contains('\x1b') && stderr(&output).is_empty(), "{:?}", stderr(&output));
+}
+
+#[test]
+fn verbose_says_what_each_phase_took() {
+    let repo = long_repo();
+    let output = repo.defter(&["validate", "--as-of", AS_OF, "--verbose"]);
+    let err = stderr(&output);
+    for phase in ["loading ", "checking "] {
+        let line = err.lines().find(|l| l.starts_with(phase)).unwrap_or_else(|| panic!("no `{phase}…` in {err}"));
+        assert!(line.ends_with(" ms"), "{line}");
+    }
+    let site = tempfile::tempdir().unwrap();
+    let out = site.path().join("site");
+    let output = repo.defter(&["build", "--as-of", AS_OF, "--out", out.to_str().unwrap(), "-v"]);
+    let err = stderr(&output);
+    assert!(err.lines().any(|l| l.starts_with("history: ")), "{err}");
+    assert!(err.lines().any(|l| l.starts_with("rendering ") && l.ends_with(" ms")), "{err}");
+    let output = repo.defter(&["validate", "--as-of", AS_OF]);
+    assert!(stderr(&output).is_empty(), "without --verbose, nothing on stderr: {}", stderr(&output));
+}
