@@ -68,7 +68,8 @@ embedded!(
     "records/requests/{{year}}/TLP-{{year}}-0001.md",
 );
 
-/// Replaces `{{year}}`, `{{today}}` and `{{today±N}}` (N days) in a starter file.
+/// Replaces `{{year}}`, `{{today}}`, `{{today±N}}` (N days) and `{{version}}` (defter's
+/// own) in a starter file.
 pub fn dated(text: &str, as_of: Date) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -79,6 +80,7 @@ pub fn dated(text: &str, as_of: Date) -> String {
         let name = &after[..end];
         let replaced = match name {
             "year" => Some(as_of.year().to_string()),
+            "version" => Some(env!("CARGO_PKG_VERSION").to_string()),
             "today" => Some(as_of.to_string()),
             _ => name
                 .strip_prefix("today")
