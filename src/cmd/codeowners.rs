@@ -30,7 +30,7 @@ pub fn run(root: &Path, args: &CodeownersArgs, ui: Ui) -> Result<ExitCode> {
         codeowners::check(&records, &mut findings);
         for d in &findings {
             let line = d.pos.map(|p| format!(":{}", p.line)).unwrap_or_default();
-            println!("{}{line}: {}", d.path, d.message);
+            println!("{}{line}: {}", d.path, d.message.en);
         }
         if !findings.is_empty() {
             ui.note("help: run `defter codeowners` and commit the file it writes");

@@ -25,7 +25,7 @@ pub fn render(report: &Report) -> String {
         if let Some(pos) = d.pos {
             let _ = write!(out, ",line={},col={}", pos.line, pos.col);
         }
-        let _ = write!(out, ",title={}::{}", property(&format!("defter {}", d.rule)), data(&d.message));
+        let _ = write!(out, ",title={}::{}", property(&format!("defter {}", d.rule)), data(&d.message.en));
         let _ = write!(out, "{}", data(&format!("\nhelp: {}", help_line(d))));
         out.push('\n');
     }

@@ -26,7 +26,7 @@ pub fn render(report: &Report, sources: &dyn Sources, color: bool) -> String {
     for d in &report.diagnostics {
         let level = if d.severity == Severity::Error { Level::ERROR } else { Level::WARNING };
         let help = printable(&help_line(d));
-        let message = printable(&d.message);
+        let message = printable(&d.message.en);
         let title = level.primary_title(&message).id(d.rule.id());
         let quoted = d
             .pos

@@ -1,4 +1,5 @@
-//! The `--format json` renderer: one JSON document for tools.
+//! The `--format json` renderer: one JSON document for tools (English messages, with the
+//! Turkish one beside each).
 
 use serde::Serialize;
 
@@ -18,6 +19,8 @@ struct Item<'a> {
     line: Option<u32>,
     column: Option<u32>,
     message: &'a str,
+    /// The message in Turkish, as the site shows it.
+    message_tr: &'a str,
     help: String,
 }
 
@@ -39,7 +42,8 @@ pub fn render(report: &Report) -> String {
                 path: &d.path,
                 line: d.pos.map(|p| p.line),
                 column: d.pos.map(|p| p.col),
-                message: &d.message,
+                message: &d.message.en,
+                message_tr: &d.message.tr,
                 help: help_line(d),
             })
             .collect(),

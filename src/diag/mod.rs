@@ -1,10 +1,13 @@
-//! Findings as data: the [`Diagnostic`] every check pushes, the rule ids, and the three
-//! renderers (`human`, `json`, `github`). Only the renderers turn findings into text.
+//! Findings as data: the [`Diagnostic`] every check pushes, the rule ids, the finding's
+//! text in English and Turkish ([`Message`]), and the three renderers (`human`, `json`,
+//! `github`). Only the renderers turn findings into terminal text, in English; the site
+//! picks the language it is built in.
 
 pub mod explain;
 mod github;
 pub mod human;
 mod json;
+mod message;
 pub mod rule;
 
 use std::collections::BTreeMap;
@@ -12,6 +15,8 @@ use std::collections::BTreeMap;
 pub use github::render as render_github;
 pub use human::render as render_human;
 pub use json::render as render_json;
+pub use message::Message;
+pub(crate) use message::msg;
 pub use rule::{Rule, Severity};
 
 use crate::model::Pos;
@@ -24,26 +29,26 @@ pub struct Diagnostic {
     /// Relative to the repository root, `/`-separated.
     pub path: String,
     pub pos: Option<Pos>,
-    pub message: String,
-    pub help: Option<String>,
+    pub message: Message,
+    pub help: Option<Message>,
 }
 
 impl Diagnostic {
     /// A finding with the rule's default severity; configuration may change it later.
-    pub fn new(rule: Rule, path: impl Into<String>, pos: Option<Pos>, message: impl Into<String>) -> Self {
-        Self { rule, severity: rule.default_severity(), path: path.into(), pos, message: message.into(), help: None }
+    pub fn new(rule: Rule, path: impl Into<String>, pos: Option<Pos>, message: Message) -> Self {
+        Self { rule, severity: rule.default_severity(), path: path.into(), pos, message, help: None }
     }
 
-    pub fn at(rule: Rule, path: impl Into<String>, pos: Pos, message: impl Into<String>) -> Self {
+    pub fn at(rule: Rule, path: impl Into<String>, pos: Pos, message: Message) -> Self {
         Self::new(rule, path, Some(pos), message)
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+    pub fn with_help(mut self, help: Message) -> Self {
+        self.help = Some(help);
         self
     }
 
-    fn sort_key(&self) -> (&str, Pos, Rule, &str) {
+    fn sort_key(&self) -> (&str, Pos, Rule, &Message) {
         (&self.path, self.pos.unwrap_or_default(), self.rule, &self.message)
     }
 }
@@ -101,10 +106,10 @@ pub fn default_help(rule: Rule) -> String {
     format!("see `defter explain {rule}` or docs/rules.md#{rule}")
 }
 
-/// The help line of a finding: the check's own help, always followed by where to read
-/// more (`defter explain <rule>`).
+/// The (English) help line of a finding: the check's own help, always followed by where
+/// to read more (`defter explain <rule>`).
 pub fn help_line(d: &Diagnostic) -> String {
-    match &d.help {
+    match d.help.as_ref().map(|h| &h.en) {
         Some(help) if help.contains("defter explain") => help.clone(),
         Some(help) => format!("{help} (see `defter explain {}`)", d.rule),
         None => default_help(d.rule),

@@ -25,7 +25,7 @@ impl Severity {
 }
 
 macro_rules! rules {
-    ($($variant:ident = $id:literal, $severity:ident, $git:literal, $article:literal, $summary:literal;)*) => {
+    ($($variant:ident = $id:literal, $severity:ident, $git:literal, $article:literal, $summary:literal, $summary_tr:literal;)*) => {
         /// A rule id. The order is the order of `docs/rules.md`.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Rule { $($variant,)* }
@@ -53,38 +53,66 @@ macro_rules! rules {
                 match self { $(Rule::$variant => $article,)* }
             }
 
-            /// One line on what the rule catches.
+            /// One line on what the rule catches, in English (the terminal, `explain`).
             pub const fn summary(self) -> &'static str {
                 match self { $(Rule::$variant => $summary,)* }
+            }
+
+            /// [`Rule::summary`] in Turkish (the site's default language).
+            pub const fn summary_tr(self) -> &'static str {
+                match self { $(Rule::$variant => $summary_tr,)* }
             }
         }
     };
 }
 
 rules! {
-    ParseError = "parse-error", Error, false, "M8(1)(h)", "a file that is not valid YAML / front matter, not UTF-8, or too large";
-    Schema = "schema", Error, false, "M8(1)(h)", "a JSON Schema violation (the message names the field path)";
-    IdFilename = "id-filename", Error, false, "M14(1)(a)", "`id` differs from the file (or folder) name";
-    DuplicateId = "duplicate-id", Error, false, "M14(1)(a)", "two records share an id";
-    UnknownKind = "unknown-kind", Error, false, "M11(1)(f), M8(1)(h)", "a file under records/ that matches no kind";
-    DanglingRef = "dangling-ref", Error, false, "M11(1)(f), M8(1)(h)", "a reference to a missing record, or to a record of the wrong kind";
-    StateFields = "state-fields", Error, false, "M5(1)(c), M9(1)(b)(g), M11(1)(d), M13(1)(ç)", "a field that the record's status or phase requires is missing";
-    UnauthorizedActor = "unauthorized-actor", Error, false, "M5(1)(c), M9(1)(b)(g), M11(1)(d), M13(1)(ç)", "the person recorded for an action lacks the role the procedure requires";
-    SeparationOfDuties = "separation-of-duties", Error, false, "M6(1)(d), M7(1)(r), M11(1)(d)", "one person in two roles the procedure keeps apart";
-    InactivePerson = "inactive-person", Error, false, "M13(1)(ç), M5(1)(c), M11(1)(c)(g)", "an active grant, or an open assignment, held by a person who has left";
-    Expired = "expired", Error, false, "M11(1)(i), M9(1)(e), M13(1)(ç)", "a certificate, domain or grant past its end date";
-    Expiring = "expiring", Warning, false, "M11(1)(i), M9(1)(e), M13(1)(ç)", "a certificate, domain or grant near its end date";
-    ReviewOverdue = "review-overdue", Warning, false, "M11(1)(ğ)(g)(c)(ı)", "a grant, account, repository access, web-service client or continuity test not reviewed in time";
-    DeadlineMissed = "deadline-missed", Warning, false, "M5(1)(c)", "an open request past its `due` date";
-    Secret = "secret", Error, false, "M8(1)(g), M11(1)(h)", "a private key, password or token pasted into a record";
-    RawHtml = "raw-html", Warning, false, "M11(1)(h)", "Markdown that carries raw HTML (it is never rendered unsanitised)";
-    IllegalTransition = "illegal-transition", Error, false, "M5(1)(c), M9(1)(b)(g), M13(1)(ç)", "a status/phase change the lifecycle does not allow (in history, or since the base revision)";
-    ImmutableField = "immutable-field", Error, true, "M14(1)(a), M13(1)(ç)", "a field that may never change (id, received, unit, requester, grantee…) changed against the base";
-    RecordDeleted = "record-deleted", Error, true, "M14(1)(ğ)", "a record that exists in the base revision is gone";
-    HistoryRewritten = "history-rewritten", Error, true, "M5(1)(c), M14(1)(ğ)", "an existing history, tests, deployments or reviews entry was edited or removed";
-    CommitAuthor = "commit-author", Warning, true, "M8(1)(d)", "the git author of a change is not the person it records as acting";
-    CodeownersStale = "codeowners-stale", Warning, false, "M6(1)(d), M11(1)(c)", "the committed CODEOWNERS no longer matches the organisation data";
-    CaseClash = "case-clash", Error, false, "M14(1)(a)", "two files, or two ids, that differ only in upper/lower case";
+    ParseError = "parse-error", Error, false, "M8(1)(h)", "a file that is not valid YAML / front matter, not UTF-8, or too large",
+        "YAML sözdizimi ya da ön bilgi bölümü (front matter) geçersiz olan, UTF-8 olmayan veya çok büyük bir dosya";
+    Schema = "schema", Error, false, "M8(1)(h)", "a JSON Schema violation (the message names the field path)",
+        "JSON şemasına uymayan bir değer (bulgu, alanın yolunu belirtir)";
+    IdFilename = "id-filename", Error, false, "M14(1)(a)", "`id` differs from the file (or folder) name",
+        "`id` alanı dosyanın (ya da klasörün) adından farklı";
+    DuplicateId = "duplicate-id", Error, false, "M14(1)(a)", "two records share an id",
+        "iki kayıt aynı kimliği (`id`) taşıyor";
+    UnknownKind = "unknown-kind", Error, false, "M11(1)(f), M8(1)(h)", "a file under records/ that matches no kind",
+        "records/ altında hiçbir kayıt türüne uymayan bir dosya";
+    DanglingRef = "dangling-ref", Error, false, "M11(1)(f), M8(1)(h)", "a reference to a missing record, or to a record of the wrong kind",
+        "var olmayan bir kayda ya da yanlış türde bir kayda yapılan gönderme";
+    StateFields = "state-fields", Error, false, "M5(1)(c), M9(1)(b)(g), M11(1)(d), M13(1)(ç)", "a field that the record's status or phase requires is missing",
+        "kaydın durumunun ya da aşamasının gerektirdiği bir alan eksik";
+    UnauthorizedActor = "unauthorized-actor", Error, false, "M5(1)(c), M9(1)(b)(g), M11(1)(d), M13(1)(ç)", "the person recorded for an action lacks the role the procedure requires",
+        "bir işlemi yapan olarak kaydedilen kişi, usulün gerektirdiği role sahip değil";
+    SeparationOfDuties = "separation-of-duties", Error, false, "M6(1)(d), M7(1)(r), M11(1)(d)", "one person in two roles the procedure keeps apart",
+        "usulün ayrı tuttuğu iki görevde aynı kişi";
+    InactivePerson = "inactive-person", Error, false, "M13(1)(ç), M5(1)(c), M11(1)(c)(g)", "an active grant, or an open assignment, held by a person who has left",
+        "ayrılmış bir kişide kalan etkin yetki ya da açık görev";
+    Expired = "expired", Error, false, "M11(1)(i), M9(1)(e), M13(1)(ç)", "a certificate, domain or grant past its end date",
+        "bitiş tarihi geçmiş sertifika, alan adı ya da yetki";
+    Expiring = "expiring", Warning, false, "M11(1)(i), M9(1)(e), M13(1)(ç)", "a certificate, domain or grant near its end date",
+        "bitiş tarihi yaklaşan sertifika, alan adı ya da yetki";
+    ReviewOverdue = "review-overdue", Warning, false, "M11(1)(ğ)(g)(c)(ı)", "a grant, account, repository access, web-service client or continuity test not reviewed in time",
+        "süresinde gözden geçirilmemiş yetki, hesap, depo erişimi, web servis istemcisi ya da süresinde yapılmamış iş sürekliliği testi";
+    DeadlineMissed = "deadline-missed", Warning, false, "M5(1)(c)", "an open request past its `due` date",
+        "son tarihi (`due`) geçmiş açık talep";
+    Secret = "secret", Error, false, "M8(1)(g), M11(1)(h)", "a private key, password or token pasted into a record",
+        "kayda yapıştırılmış özel anahtar, parola ya da erişim belirteci (token)";
+    RawHtml = "raw-html", Warning, false, "M11(1)(h)", "Markdown that carries raw HTML (it is never rendered unsanitised)",
+        "ham HTML içeren Markdown metni (sitede hiçbir zaman temizlenmeden gösterilmez)";
+    IllegalTransition = "illegal-transition", Error, false, "M5(1)(c), M9(1)(b)(g), M13(1)(ç)", "a status/phase change the lifecycle does not allow (in history, or since the base revision)",
+        "yaşam döngüsünün izin vermediği bir durum/aşama değişikliği (`history` listesinde ya da temel sürümden bu yana)";
+    ImmutableField = "immutable-field", Error, true, "M14(1)(a), M13(1)(ç)", "a field that may never change (id, received, unit, requester, grantee…) changed against the base",
+        "hiç değişmemesi gereken bir alan (id, received, unit, requester, grantee…) temel sürüme göre değişmiş";
+    RecordDeleted = "record-deleted", Error, true, "M14(1)(ğ)", "a record that exists in the base revision is gone",
+        "temel sürümde bulunan bir kayıt silinmiş";
+    HistoryRewritten = "history-rewritten", Error, true, "M5(1)(c), M14(1)(ğ)", "an existing history, tests, deployments or reviews entry was edited or removed",
+        "`history`, `tests`, `deployments` ya da `reviews` listesindeki mevcut bir girdi değiştirilmiş ya da silinmiş";
+    CommitAuthor = "commit-author", Warning, true, "M8(1)(d)", "the git author of a change is not the person it records as acting",
+        "bir değişikliğin git yazarı, değişikliğin işlemi yapan olarak kaydettiği kişi değil";
+    CodeownersStale = "codeowners-stale", Warning, false, "M6(1)(d), M11(1)(c)", "the committed CODEOWNERS no longer matches the organisation data",
+        "depodaki CODEOWNERS dosyası artık teşkilat verisiyle uyuşmuyor";
+    CaseClash = "case-clash", Error, false, "M14(1)(a)", "two files, or two ids, that differ only in upper/lower case",
+        "yalnızca büyük/küçük harf bakımından farklı iki dosya ya da iki kimlik";
 }
 
 impl Rule {
@@ -112,5 +140,14 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), Rule::ALL.len());
+    }
+
+    #[test]
+    fn every_rule_has_a_turkish_summary() {
+        for rule in Rule::ALL {
+            let (en, tr) = (rule.summary(), rule.summary_tr());
+            assert!(!tr.trim().is_empty() && tr != en, "{rule}: no Turkish summary");
+            assert!(tr.contains(|c| "çğıİöşüÇĞÖŞÜ".contains(c)), "{rule}: {tr:?} reads as no Turkish");
+        }
     }
 }

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 
-use crate::diag::{Diagnostic, Rule, human::Sources};
+use crate::diag::{Diagnostic, Message, Rule, human::Sources, msg};
 use crate::model::{Kind, Node, Pos, Value};
 
 /// Files larger than this are refused (`parse-error`) without being read.
@@ -192,16 +192,33 @@ pub fn load_dir_with(root: &Path, progress: &dyn Progress) -> Result<Records> {
                     Rule::ParseError,
                     rel,
                     Pos::new(1, 1),
-                    "symbolic link: records must be regular files (links are never followed)",
+                    msg!(
+                        "symbolic link: records must be regular files (links are never followed)",
+                        "sembolik bağlantı: kayıtlar normal dosya olmalıdır (bağlantılar izlenmez)"
+                    ),
                 )
-                .with_help("replace the link with the file itself"),
+                .with_help(msg!(
+                    "replace the link with the file itself",
+                    "bağlantının yerine dosyanın kendisini koyun"
+                )),
             );
         } else if entry.file_type().is_file() {
             files.push(entry.into_path());
         } else if !entry.file_type().is_dir() {
             problems.push(
-                Diagnostic::at(Rule::ParseError, rel, Pos::new(1, 1), "not a regular file (a pipe, socket or device)")
-                    .with_help("records are regular text files; remove it from records/"),
+                Diagnostic::at(
+                    Rule::ParseError,
+                    rel,
+                    Pos::new(1, 1),
+                    msg!(
+                        "not a regular file (a pipe, socket or device)",
+                        "normal bir dosya değil (boru, soket ya da aygıt)"
+                    ),
+                )
+                .with_help(msg!(
+                    "records are regular text files; remove it from records/",
+                    "kayıtlar normal metin dosyalarıdır; bunu records/ klasöründen kaldırın"
+                )),
             );
         }
     }
@@ -214,8 +231,17 @@ pub fn load_dir_with(root: &Path, progress: &dyn Progress) -> Result<Records> {
                 Ok(Ok(bytes)) => bytes,
                 Ok(Err(size)) => return Ok(Loaded::Problem(too_large(rel, size), None)),
                 Err(e) => {
-                    let d = Diagnostic::at(Rule::ParseError, rel, Pos::new(1, 1), format!("cannot read the file: {e}"))
-                        .with_help("check the file's permissions; records are regular, readable text files");
+                    let why = if e.kind() == std::io::ErrorKind::PermissionDenied { ": okuma izni yok" } else { "" };
+                    let d = Diagnostic::at(
+                        Rule::ParseError,
+                        rel,
+                        Pos::new(1, 1),
+                        msg!("cannot read the file: {e}", "dosya okunamıyor{why}"),
+                    )
+                    .with_help(msg!(
+                        "check the file's permissions; records are regular, readable text files",
+                        "dosyanın izinlerini denetleyin; kayıtlar normal, okunabilir metin dosyalarıdır"
+                    ));
                     return Ok(Loaded::Problem(d, None));
                 }
             };
@@ -296,9 +322,15 @@ fn too_large(path: String, size: u64) -> Diagnostic {
         Rule::ParseError,
         path,
         Pos::new(1, 1),
-        format!("file is {size} bytes; records are limited to {MAX_FILE_BYTES} bytes"),
+        msg!(
+            "file is {size} bytes; records are limited to {MAX_FILE_BYTES} bytes",
+            "dosya {size} bayt; bir kayıt en çok {MAX_FILE_BYTES} bayt olabilir"
+        ),
     )
-    .with_help("split the text, or keep large documents outside records/ and link to them")
+    .with_help(msg!(
+        "split the text, or keep large documents outside records/ and link to them",
+        "metni bölün ya da büyük belgeleri records/ dışında tutup onlara bağlantı verin"
+    ))
 }
 
 fn relative(root: &Path, path: &Path) -> String {
@@ -322,14 +354,18 @@ pub fn load_file(file: RawFile) -> Loaded {
     let in_records = path.strip_prefix("records/").unwrap_or(&path);
     let Some((kind, path_id)) = Kind::from_path(in_records) else {
         let help = if path.ends_with(".yml") {
-            "records use the `.yaml` extension: rename the file".to_string()
+            msg!(
+                "records use the `.yaml` extension: rename the file",
+                "kayıtların uzantısı `.yaml` olmalıdır: dosyayı yeniden adlandırın"
+            )
         } else {
-            "see docs/records.md for where each kind of record lives".to_string()
+            msg!(
+                "see docs/records.md for where each kind of record lives",
+                "her kayıt türünün hangi klasörde durduğu docs/records.md belgesinde anlatılır"
+            )
         };
-        return Loaded::Problem(
-            Diagnostic::new(Rule::UnknownKind, path, None, "this file matches no kind of record").with_help(help),
-            None,
-        );
+        let message = msg!("this file matches no kind of record", "bu dosya hiçbir kayıt türüne uymuyor");
+        return Loaded::Problem(Diagnostic::new(Rule::UnknownKind, path, None, message).with_help(help), None);
     };
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
@@ -339,8 +375,16 @@ pub fn load_file(file: RawFile) -> Loaded {
             let line = valid.matches('\n').count() as u32 + 1;
             let col = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
             return Loaded::Problem(
-                Diagnostic::at(Rule::ParseError, path, Pos::new(line, col), "file is not valid UTF-8")
-                    .with_help("save the file as UTF-8 (Turkish letters included)"),
+                Diagnostic::at(
+                    Rule::ParseError,
+                    path,
+                    Pos::new(line, col),
+                    msg!("file is not valid UTF-8", "dosya geçerli bir UTF-8 metni değil"),
+                )
+                .with_help(msg!(
+                    "save the file as UTF-8 (Turkish letters included)",
+                    "dosyayı UTF-8 olarak kaydedin (Türkçe harfler de UTF-8 ile yazılır)"
+                )),
                 None,
             );
         }
@@ -348,20 +392,31 @@ pub fn load_file(file: RawFile) -> Loaded {
     let text: Arc<str> = Arc::from(text.strip_prefix('\u{feff}').unwrap_or(&text));
     match parse_record(kind, path_id, &path, &text) {
         Ok(record) => Loaded::Record(record, text),
-        Err(diag) => Loaded::Problem(diag, Some(text)),
+        Err(diag) => Loaded::Problem(*diag, Some(text)),
     }
 }
 
-fn parse_error(path: &str, pos: Pos, message: impl Into<String>) -> Diagnostic {
-    Diagnostic::at(Rule::ParseError, path, pos, message)
+/// A `parse-error` finding (boxed: it is the error of [`parse_record`]).
+fn parse_error(path: &str, pos: Pos, message: Message, help: Message) -> Box<Diagnostic> {
+    Box::new(Diagnostic::at(Rule::ParseError, path, pos, message).with_help(help))
 }
 
-fn parse_record(kind: Kind, path_id: String, path: &str, file: &Arc<str>) -> Result<Record, Diagnostic> {
+fn parse_record(kind: Kind, path_id: String, path: &str, file: &Arc<str>) -> Result<Record, Box<Diagnostic>> {
     let text: &str = file;
     if let Some(i) = text.find('\0') {
         let line = text[..i].matches('\n').count() as u32 + 1;
-        return Err(parse_error(path, Pos::new(line, 1), "file contains NUL bytes: it is not a text record")
-            .with_help("a record is UTF-8 text; remove the binary content"));
+        return Err(parse_error(
+            path,
+            Pos::new(line, 1),
+            msg!(
+                "file contains NUL bytes: it is not a text record",
+                "dosyada NUL baytları var: bu bir metin kaydı değil"
+            ),
+            msg!(
+                "a record is UTF-8 text; remove the binary content",
+                "kayıt UTF-8 metindir; ikili (binary) içeriği kaldırın"
+            ),
+        ));
     }
     let (yaml, offset, body) = if kind.is_markdown() {
         match frontmatter::split(text) {
@@ -374,29 +429,62 @@ fn parse_record(kind: Kind, path_id: String, path: &str, file: &Arc<str>) -> Res
                 (split.yaml, split.yaml_line_offset, Some(body))
             }
             Err(frontmatter::SplitError::Unclosed) => {
-                return Err(parse_error(path, Pos::new(1, 1), "front matter is not closed")
-                    .with_help("end the YAML front matter with a line holding only `---`"));
+                return Err(parse_error(
+                    path,
+                    Pos::new(1, 1),
+                    msg!("front matter is not closed", "ön bilgi bölümü (front matter) kapatılmamış"),
+                    msg!(
+                        "end the YAML front matter with a line holding only `---`",
+                        "ön bilgi bölümünü yalnızca `---` içeren bir satırla bitirin"
+                    ),
+                ));
             }
         }
     } else {
         (Some(text), 0, None)
     };
     let fields = match yaml {
-        Some(yaml) => yaml::parse(yaml, offset)
-            .map_err(|e| parse_error(path, e.pos, e.message).with_help("fix the YAML syntax at this position"))?,
+        Some(yaml) => yaml::parse(yaml, offset).map_err(|e| {
+            let help = msg!("fix the YAML syntax at this position", "bu konumdaki YAML yazımını düzeltin");
+            parse_error(path, e.pos, e.message, help)
+        })?,
         None if kind == Kind::ProjectSection => Node::new(Value::Null, Pos::new(1, 1)),
         None if text.contains('\r') && !text.contains('\n') => {
-            return Err(parse_error(path, Pos::new(1, 1), "lines end in a lone CR (old Mac line endings)")
-                .with_help("save the file with LF (or CRLF) line endings"));
+            return Err(parse_error(
+                path,
+                Pos::new(1, 1),
+                msg!(
+                    "lines end in a lone CR (old Mac line endings)",
+                    "satırlar tek başına CR ile bitiyor (eski Mac satır sonları)"
+                ),
+                msg!(
+                    "save the file with LF (or CRLF) line endings",
+                    "dosyayı LF (ya da CRLF) satır sonlarıyla kaydedin"
+                ),
+            ));
         }
         None => {
-            return Err(parse_error(path, Pos::new(1, 1), "missing front matter")
-                .with_help("start the file with a `---` line, the record's YAML fields, and another `---` line"));
+            return Err(parse_error(
+                path,
+                Pos::new(1, 1),
+                msg!("missing front matter", "ön bilgi bölümü (front matter) yok"),
+                msg!(
+                    "start the file with a `---` line, the record's YAML fields, and another `---` line",
+                    "dosyaya bir `---` satırıyla başlayın, ardından kaydın YAML alanlarını ve yine bir `---` satırı yazın"
+                ),
+            ));
         }
     };
     if fields.value == Value::Null && kind != Kind::ProjectSection {
-        return Err(parse_error(path, fields.pos, "the record has no fields")
-            .with_help(format!("write the fields of a {kind} record (docs/records.md)")));
+        return Err(parse_error(
+            path,
+            fields.pos,
+            msg!("the record has no fields", "kaydın hiç alanı yok"),
+            msg!(
+                "write the fields of a {kind} record (docs/records.md)",
+                "kaydın alanlarını yazın (`{kind}` türünün alanları docs/records.md belgesindedir)"
+            ),
+        ));
     }
     Ok(Record { kind, path_id, path: path.to_string(), fields, body })
 }
@@ -436,14 +524,14 @@ mod tests {
         let d = problem(load("records/org/people/a.yaml", b"\0\0\0"));
         assert_eq!(d.rule, Rule::ParseError);
         let d = problem(load("records/requests/2026/TLP-2026-0001.md", b"---\nid: x\n"));
-        assert!(d.message.contains("not closed"));
+        assert!(d.message.en.contains("not closed"));
         let d = problem(load("records/requests/2026/TLP-2026-0001.md", b"no front matter\n"));
-        assert!(d.message.contains("missing front matter"));
+        assert!(d.message.en.contains("missing front matter"));
         let d = problem(load("records/org/people/a.yaml", b""));
-        assert!(d.message.contains("no fields"));
+        assert!(d.message.en.contains("no fields"));
         let d = problem(load("records/org/people/a.yml", b"id: a\n"));
         assert_eq!(d.rule, Rule::UnknownKind);
-        assert!(d.help.unwrap().contains(".yaml"));
+        assert!(d.help.unwrap().tr.contains(".yaml"));
         let d = problem(load("records/org/people/a.yaml", b"id: a\n\tname: b\n"));
         assert_eq!(d.rule, Rule::ParseError);
     }

@@ -114,7 +114,7 @@ pub fn registry(schemas: &IndexMap<String, Json>) -> Result<jsonschema::Registry
 
 /// Parses `workflows.yaml`, checks it against its schema and cross-checks its names.
 pub fn parse_workflows(text: &str, schemas: &IndexMap<String, Json>) -> Result<Workflows> {
-    let node = yaml::parse(text, 0).map_err(|e| anyhow!("line {}:{}: {}", e.pos.line, e.pos.col, e.message))?;
+    let node = yaml::parse(text, 0).map_err(|e| anyhow!("line {}:{}: {}", e.pos.line, e.pos.col, e.message.en))?;
     let json = node.to_json();
     let registry = registry(schemas)?;
     let validator = jsonschema::options()

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
+use crate::diag::{Message, msg};
 use crate::model::node::{Entry, Node, Pos, SmallStr, Value};
 
 /// How deep mappings and sequences may nest; records need five or six levels.
@@ -21,7 +22,7 @@ const SMALL_MAP: usize = 32;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct YamlError {
     pub pos: Pos,
-    pub message: String,
+    pub message: Message,
 }
 
 enum Frame {
@@ -47,13 +48,19 @@ pub fn parse(text: &str, line_offset: u32) -> Result<Node, YamlError> {
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|e| YamlError {
             pos: Pos::new(e.marker().line() as u32 + line_offset, e.marker().col() as u32 + 1),
-            message: e.info().to_string(),
+            // The parser explains itself in English only; the site says what it can.
+            message: Message::new(e.info(), "YAML sözdizimi hatası: metin bu konumda YAML olarak okunamıyor"),
         })?;
         let pos = pos_of(&span);
-        let refuse = |what: &str| YamlError {
+        let refuse = |(what, what_tr): (&str, &str)| YamlError {
             pos,
-            message: format!("{what} are not allowed in records: write the value out in full"),
+            message: msg!(
+                "{what} are not allowed in records: write the value out in full",
+                "kayıtlarda {what_tr} kullanılamaz: değeri açıkça yazın"
+            ),
         };
+        let anchors = ("anchors (`&name`)", "YAML çapaları (`&ad`)");
+        let tags = ("tags (`!name`)", "YAML etiketleri (`!ad`)");
         let node = match event {
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => continue,
             Event::DocumentStart(_) => {
@@ -61,31 +68,40 @@ pub fn parse(text: &str, line_offset: u32) -> Result<Node, YamlError> {
                 if documents > 1 {
                     return Err(YamlError {
                         pos,
-                        message: "a record holds one YAML document; remove the second `---`".into(),
+                        message: msg!(
+                            "a record holds one YAML document; remove the second `---`",
+                            "bir kayıt tek bir YAML belgesi içerir; ikinci `---` satırını kaldırın"
+                        ),
                     });
                 }
                 continue;
             }
-            Event::Alias(_) => return Err(refuse("aliases (`*name`)")),
+            Event::Alias(_) => return Err(refuse(("aliases (`*name`)", "YAML takma adları (`*ad`)"))),
             Event::Scalar(text, style, anchor, tag) => {
                 if anchor > 0 {
-                    return Err(refuse("anchors (`&name`)"));
+                    return Err(refuse(anchors));
                 }
                 if tag.is_some() {
-                    return Err(refuse("tags (`!name`)"));
+                    return Err(refuse(tags));
                 }
                 Node::new(scalar(&text, style), pos)
             }
             Event::SequenceStart(ref anchor, ref tag) | Event::MappingStart(ref anchor, ref tag) => {
                 let is_seq = matches!(event, Event::SequenceStart(..));
                 if *anchor > 0 {
-                    return Err(refuse("anchors (`&name`)"));
+                    return Err(refuse(anchors));
                 }
                 if tag.is_some() {
-                    return Err(refuse("tags (`!name`)"));
+                    return Err(refuse(tags));
                 }
                 if stack.len() >= MAX_DEPTH {
-                    return Err(YamlError { pos, message: format!("nesting deeper than {MAX_DEPTH} levels") });
+                    return Err(YamlError {
+                        pos,
+                        message: msg!(
+                            "nesting deeper than {MAX_DEPTH} levels",
+                            "iç içe yapı {MAX_DEPTH} düzeyden derin"
+                        ),
+                    });
                 }
                 stack.push(if is_seq { Frame::Seq(Vec::new(), pos) } else { Frame::Map(Vec::new(), pos, None, None) });
                 continue;
@@ -113,7 +129,10 @@ pub fn parse(text: &str, line_offset: u32) -> Result<Node, YamlError> {
                         Value::Seq(_) | Value::Map(_) | Value::Null => {
                             return Err(YamlError {
                                 pos: node.pos,
-                                message: "a mapping key must be a plain word, not empty, a list or a mapping".into(),
+                                message: msg!(
+                                    "a mapping key must be a plain word, not empty, a list or a mapping",
+                                    "alan adı (anahtar) düz bir sözcük olmalıdır; boş, liste ya da eşleme olamaz"
+                                ),
                             });
                         }
                         Value::Str(ref s) => s.clone(),
@@ -129,7 +148,11 @@ pub fn parse(text: &str, line_offset: u32) -> Result<Node, YamlError> {
                     if let Some(first) = first {
                         return Err(YamlError {
                             pos: node.pos,
-                            message: format!("duplicate key `{key}` (first defined on line {}); keep one", first.line),
+                            message: msg!(
+                                "duplicate key `{key}` (first defined on line {line}); keep one",
+                                "`{key}` alanı iki kez yazılmış (ilki {line}. satırda); birini bırakın",
+                                line = first.line
+                            ),
                         });
                     }
                     if let Some(seen) = seen {
@@ -242,14 +265,14 @@ mod tests {
     fn refuses_duplicates_aliases_tags_and_depth() {
         let dup = parse("id: a\nname: b\nid: c\n", 0).unwrap_err();
         assert_eq!(dup.pos.line, 3);
-        assert!(dup.message.contains("duplicate key `id`"));
-        assert!(parse("a: &x [1]\nb: *x\n", 0).unwrap_err().message.contains("anchors"));
-        assert!(parse("a: !!str 1\n", 0).unwrap_err().message.contains("tags"));
+        assert!(dup.message.en.contains("duplicate key `id`"));
+        assert!(parse("a: &x [1]\nb: *x\n", 0).unwrap_err().message.en.contains("anchors"));
+        assert!(parse("a: !!str 1\n", 0).unwrap_err().message.en.contains("tags"));
         let deep = "- ".repeat(10_000) + "x\n";
-        assert!(parse(&deep, 0).unwrap_err().message.contains("nesting deeper"));
+        assert!(parse(&deep, 0).unwrap_err().message.en.contains("nesting deeper"));
         let deep_flow = "[".repeat(100_000);
         assert!(parse(&deep_flow, 0).is_err());
-        assert!(parse("a: 1\n---\nb: 2\n", 0).unwrap_err().message.contains("one YAML document"));
+        assert!(parse("a: 1\n---\nb: 2\n", 0).unwrap_err().message.en.contains("one YAML document"));
     }
 
     #[test]

@@ -143,7 +143,7 @@ impl Site<'_> {
                         d.path.clone(),
                         d.pos.map(|p| p.line.to_string()).unwrap_or_default(),
                         d.pos.map(|p| p.col.to_string()).unwrap_or_default(),
-                        d.message.clone(),
+                        d.message.text(self.english).to_string(),
                     ]
                 })
                 .collect(),

@@ -60,6 +60,7 @@ catalogue! {
     "rule" => "Kural", "Rule";
     "article" => "Madde", "Article";
     "file" => "Dosya", "File";
+    "line_n" => "{n}. satır", "line {n}";
     "message" => "Açıklama", "Message";
     "owner" => "Sorumlu", "Owner";
     "count" => "Sayı", "Count";

@@ -906,6 +906,11 @@ impl<'a> Site<'a> {
         Ok((path.into(), templates.render("calendar.html", &view)?.into_bytes()))
     }
 
+    /// A rule's one-line summary in the site's language.
+    fn rule_summary(&self, rule: Rule) -> String {
+        (if self.english { rule.summary() } else { rule.summary_tr() }).into()
+    }
+
     /// The unit or person a finding's record is the responsibility of.
     fn owner_of(&self, path: &str) -> String {
         let Some(r) = self.record_at(path) else { return "—".into() };
@@ -929,7 +934,7 @@ impl<'a> Site<'a> {
                 (!findings.is_empty()).then(|| RuleGroup {
                     rule: rule.id().into(),
                     article: rule.article().into(),
-                    summary: rule.summary().into(),
+                    summary: self.rule_summary(*rule),
                     findings,
                 })
             })
@@ -960,7 +965,7 @@ impl<'a> Site<'a> {
                     "warning"
                 }),
                 article: r.article().into(),
-                summary: r.summary().into(),
+                summary: self.rule_summary(*r),
                 needs_history: r.needs_history(),
                 count: self.input.report.diagnostics.iter().filter(|d| d.rule == *r).count(),
             })

@@ -105,6 +105,9 @@ pub struct FindingView {
     pub severity: String,
     pub severity_label: String,
     pub line: Option<u32>,
+    /// `12. satır` / `line 12`.
+    pub line_label: Option<String>,
+    /// The message and help in the site's language.
     pub message: String,
     pub help: String,
     pub article: String,
@@ -146,8 +149,9 @@ impl Site<'_> {
             severity: d.severity.as_str().to_string(),
             severity_label: self.t(if d.severity == Severity::Error { "error" } else { "warning" }),
             line: d.pos.map(|p| p.line),
-            message: d.message.clone(),
-            help: d.help.clone().unwrap_or_default(),
+            line_label: d.pos.map(|p| self.t("line_n").replace("{n}", &p.line.to_string())),
+            message: d.message.text(self.english).to_string(),
+            help: d.help.as_ref().map(|h| h.text(self.english).to_string()).unwrap_or_default(),
             article: d.rule.article().to_string(),
             path: d.path.clone(),
             record: record.map(|r| Link { url: format!("{root}{}", self.url(r)), text: self.display(r) }),

@@ -145,8 +145,8 @@ fn trail(t: &AuditTrail, public: bool) -> AuditTrail {
 pub fn apply(records: &Records, history: Option<&AuditTrail>, report: &Report, public: bool) -> Redacted {
     let mut diagnostics = report.diagnostics.clone();
     for d in &mut diagnostics {
-        d.message = text(&d.message, public).into_owned();
-        d.help = d.help.as_deref().map(|h| text(h, public).into_owned());
+        d.message = d.message.map(|m| text(m, public).into_owned());
+        d.help = d.help.as_ref().map(|h| h.map(|h| text(h, public).into_owned()));
     }
     Redacted {
         records: Records {

@@ -13,7 +13,7 @@ use serde_json::Value as Json;
 
 use super::{Context, Index, Schemas, check_record, workflow};
 use crate::config::Config;
-use crate::diag::{Diagnostic, Rule};
+use crate::diag::{Diagnostic, Rule, msg};
 use crate::git::{Commit, Git};
 use crate::history::parse_blob;
 use crate::load::{self, RawFile, Record, Records, rules::Ruleset};
@@ -69,15 +69,39 @@ pub fn check(base: &Base, head: &Head, config: &Config, as_of: Date) -> Result<V
                 Some(h) if h.kind == b.kind => {
                     matched.insert(h.path.as_str());
                     let pos = h.fields.get("id").map_or(h.fields.pos, |n| n.pos);
+                    let (old, new) = (b.id(), h.id());
                     out.push(
-                        Diagnostic::at(Rule::ImmutableField, &h.path, pos, format!("`id` changed from `{}` to `{}`", b.id(), h.id()))
-                            .with_help("an id never changes: keep the old id (create a new record for new work)"),
+                        Diagnostic::at(
+                            Rule::ImmutableField,
+                            &h.path,
+                            pos,
+                            msg!(
+                                "`id` changed from `{old}` to `{new}`",
+                                "`id` alanı değişmiş: önceki `{old}`, şimdiki `{new}`"
+                            ),
+                        )
+                        .with_help(msg!(
+                            "an id never changes: keep the old id (create a new record for new work)",
+                            "kimlik hiç değişmez: eski kimliği geri yazın (yeni bir iş için yeni bir kayıt oluşturun)"
+                        )),
                     );
                 }
-                _ => out.push(
-                    Diagnostic::new(Rule::RecordDeleted, &b.path, None, format!("{} `{}` was deleted", b.kind, b.id()))
-                        .with_help("records are never deleted: restore the file and set its status to cancelled, revoked or retired"),
-                ),
+                _ => {
+                    let (kind, id) = (b.kind, b.id());
+                    let title = head.schemas.title(kind, "").unwrap_or(kind.name());
+                    out.push(
+                        Diagnostic::new(
+                            Rule::RecordDeleted,
+                            &b.path,
+                            None,
+                            msg!("{kind} `{id}` was deleted", "{title} kaydı `{id}` silinmiş"),
+                        )
+                        .with_help(msg!(
+                            "records are never deleted: restore the file and set its status to cancelled, revoked or retired",
+                            "kayıtlar silinmez: dosyayı geri getirin ve durumunu `cancelled`, `revoked` ya da `retired` yapın"
+                        )),
+                    )
+                }
             }
             continue;
         };
@@ -116,15 +140,20 @@ fn compare(cx: &Context, b: &Record, h: &Record, out: &mut Vec<Diagnostic>) {
     for field in w.immutable.get(kind).into_iter().flatten() {
         let (old, new) = (b.fields.get(field).map(Node::to_json), h.fields.get(field).map(Node::to_json));
         if old != new && field != "id" {
+            let (was, was_tr) = (show(old.as_ref(), "absent"), show(old.as_ref(), "yok"));
             out.push(
                 Diagnostic::at(
                     Rule::ImmutableField,
                     &h.path,
                     h.pos_of(field),
-                    format!("`{field}` may not change once the record exists (was {})", show(old.as_ref())),
+                    msg!(
+                        "`{field}` may not change once the record exists (was {was})",
+                        "`{field}` alanı kayıt oluşturulduktan sonra değiştirilemez (önceki değer: {was_tr})"
+                    ),
                 )
-                .with_help(format!(
-                    "restore `{field}`; if it was wrong from the start, cancel this record and create a new one"
+                .with_help(msg!(
+                    "restore `{field}`; if it was wrong from the start, cancel this record and create a new one",
+                    "`{field}` alanını eski haline getirin; baştan yanlışsa bu kaydı iptal edip yeni bir kayıt oluşturun"
                 )),
             );
         }
@@ -135,20 +164,24 @@ fn compare(cx: &Context, b: &Record, h: &Record, out: &mut Vec<Diagnostic>) {
         let first_difference =
             old.iter().enumerate().find(|(i, o)| new.get(*i).is_none_or(|n| n.to_json() != o.to_json()));
         if let Some((i, _)) = first_difference {
-            let (pos, what) = match new.get(i) {
-                Some(n) => (n.pos, "was edited or reordered"),
-                None => (h.pos_of(list), "was removed"),
+            let (pos, what, what_tr) = match new.get(i) {
+                Some(n) => (n.pos, "was edited or reordered", "değiştirilmiş ya da yeri değişmiş"),
+                None => (h.pos_of(list), "was removed", "silinmiş"),
             };
+            let (n, count) = (i + 1, old.len());
             out.push(
                 Diagnostic::at(
                     Rule::HistoryRewritten,
                     &h.path,
                     pos,
-                    format!("entry {} of `{list}` {what}; entries are only ever appended", i + 1),
+                    msg!(
+                        "entry {n} of `{list}` {what}; entries are only ever appended",
+                        "`{list}` listesinin {n}. girdisi {what_tr}; girdiler yalnızca sona eklenir"
+                    ),
                 )
-                .with_help(format!(
-                    "restore the {} existing entries as they were and append a new entry instead",
-                    old.len()
+                .with_help(msg!(
+                    "restore the {count} existing entries as they were and append a new entry instead",
+                    "mevcut {count} girdiyi eski haline getirin ve bunun yerine yeni bir girdi ekleyin"
                 )),
             );
         }
@@ -186,9 +219,10 @@ fn first_state(cx: &Context, h: &Record, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn show(value: Option<&Json>) -> String {
+/// A field's old value for a message (`absent`: the word for no value).
+fn show(value: Option<&Json>, absent: &str) -> String {
     match value {
-        None => "absent".into(),
+        None => absent.into(),
         Some(Json::String(s)) => format!("`{s}`"),
         Some(v) => format!("`{v}`"),
     }
@@ -228,12 +262,15 @@ fn rules_in_force(base: &Base, head: &Head, config: &Config, as_of: Date, out: &
         check_record(&cx, record, &mut found);
         for mut d in found {
             if !seen.contains(&(d.rule, d.path.as_str(), d.pos)) {
-                d.message = format!(
-                    "{} — allowed only by this change's own edit of schemas/{}",
-                    d.message,
-                    edited.join(", schemas/")
+                let (en, tr, files) = (&d.message.en, &d.message.tr, edited.join(", schemas/"));
+                d.message = msg!(
+                    "{en} — allowed only by this change's own edit of schemas/{files}",
+                    "{tr} — buna yalnızca bu değişikliğin kendi kural düzenlemesi izin veriyor (schemas/{files})"
                 );
-                d.help = Some("change the rules in one pull request and use them in a later one, so the rule change is reviewed on its own".into());
+                d.help = Some(msg!(
+                    "change the rules in one pull request and use them in a later one, so the rule change is reviewed on its own",
+                    "kuralları bir birleştirme isteğinde (pull request) değiştirin, sonraki bir istekte kullanın; böylece kural değişikliği ayrıca gözden geçirilir"
+                ));
                 out.push(d);
             }
         }
@@ -307,20 +344,22 @@ fn commit_authors(base: &Base, head: &Head, commits: &[Commit], out: &mut Vec<Di
                 }
                 let node = h.fields.pointer(&pointer);
                 let field = super::schema::dotted(&pointer);
+                let (short, summary, name, email) =
+                    (commit.short(), &commit.summary, &commit.author_name, &commit.author_email);
                 out.push(
                     Diagnostic::at(
                         Rule::CommitAuthor,
                         &h.path,
                         node.pos,
-                        format!(
-                            "`{field}: {person}` was recorded in commit {} (\"{}\") by {} <{}>, who is not {person}",
-                            commit.short(),
-                            commit.summary,
-                            commit.author_name,
-                            commit.author_email
+                        msg!(
+                            "`{field}: {person}` was recorded in commit {short} (\"{summary}\") by {name} <{email}>, who is not {person}",
+                            "`{field}: {person}` bilgisi {short} sürümünde (\"{summary}\") {name} <{email}> tarafından kaydedilmiş; bu kişi `{person}` değil"
                         ),
                     )
-                    .with_help(format!("{person} should make this change from their own account (their git_emails in records/org/people/{person}.yaml); teams that commit on behalf of others can set [rules] commit-author = \"off\"")),
+                    .with_help(msg!(
+                        "{person} should make this change from their own account (their git_emails in records/org/people/{person}.yaml); teams that commit on behalf of others can set [rules] commit-author = \"off\"",
+                        "bu değişikliği `{person}` kendi hesabından yapmalıdır (records/org/people/{person}.yaml dosyasındaki git_emails); başkaları adına kayıt yapan ekipler [rules] commit-author = \"off\" ayarını kullanabilir"
+                    )),
                 );
             }
         }

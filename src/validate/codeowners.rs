@@ -8,7 +8,7 @@
 //! the repository's own configuration by the branch manager (M6(1)(d)). Owners are
 //! written as the people's e-mail addresses; only active people own anything.
 
-use crate::diag::{Diagnostic, Rule};
+use crate::diag::{Diagnostic, Rule, msg};
 use crate::load::{Record, Records};
 use crate::model::{Kind, Node, Pos};
 
@@ -136,16 +136,24 @@ pub fn check(loaded: &Records, out: &mut Vec<Diagnostic>) {
     for i in 0..want.len().max(have.len()) {
         let message = match (have.get(i), want.get(i)) {
             (Some((_, h)), Some((_, w))) if h == w => continue,
-            (Some(_), Some((_, w))) => format!("CODEOWNERS is stale: the organisation data says `{w}` here"),
-            (Some(_), None) => "CODEOWNERS is stale: the organisation data implies no such line".to_string(),
-            (None, Some((_, w))) => format!("CODEOWNERS is stale: `{w}` is missing"),
+            (Some(_), Some((_, w))) => msg!(
+                "CODEOWNERS is stale: the organisation data says `{w}` here",
+                "CODEOWNERS güncel değil: teşkilat verisine göre burada `{w}` olmalı"
+            ),
+            (Some(_), None) => msg!(
+                "CODEOWNERS is stale: the organisation data implies no such line",
+                "CODEOWNERS güncel değil: teşkilat verisine göre böyle bir satır olmamalı"
+            ),
+            (None, Some((_, w))) => {
+                msg!("CODEOWNERS is stale: `{w}` is missing", "CODEOWNERS güncel değil: `{w}` satırı eksik")
+            }
             (None, None) => unreachable!("the loop stays within the longer list"),
         };
         let line = have.get(i).map_or(last_line, |(n, _)| *n);
-        out.push(
-            Diagnostic::at(Rule::CodeownersStale, path.as_str(), Pos::new(line, 1), message)
-                .with_help("run `defter codeowners` and commit the file it writes"),
-        );
+        out.push(Diagnostic::at(Rule::CodeownersStale, path.as_str(), Pos::new(line, 1), message).with_help(msg!(
+            "run `defter codeowners` and commit the file it writes",
+            "`defter codeowners` komutunu çalıştırıp yazdığı dosyayı işleyin (commit)"
+        )));
         return;
     }
 }

@@ -14,32 +14,55 @@ use std::sync::LazyLock;
 use pulldown_cmark::{Event, Parser};
 use regex::Regex;
 
-use crate::diag::{Diagnostic, Rule};
+use crate::diag::{Diagnostic, Rule, msg};
 use crate::load::Record;
 use crate::model::{Node, Pos, Value};
 
+/// What a secret looks like, in English and in Turkish.
+type What = (&'static str, &'static str);
+
 struct Pattern {
-    what: &'static str,
+    what: What,
     regex: Regex,
 }
 
 static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
     let p = |what, re: &str| Pattern { what, regex: Regex::new(re).expect("secret pattern compiles") };
     vec![
-        p("a private key", r"-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----"),
-        p("a password in a URL", r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]+:[^/\s@]+@"),
-        p("a JSON Web Token", r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
-        p("an AWS access key", r"\b(AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b"),
-        p("an AWS secret key", r"(?i)\baws_?secret_?access_?key\b\W{0,3}[A-Za-z0-9/+=]{40}"),
-        p("a GitHub token", r"\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})"),
-        p("a GitLab token", r"\b(glpat|gldt|glrt|glptt|glcbt|glft|glsoat)-[A-Za-z0-9_-]{20,}"),
-        p("a Slack token", r"\bxox[baprse]-[A-Za-z0-9-]{10,}"),
-        p("a Slack webhook", r"hooks\.slack\.com/services/T[A-Za-z0-9_]+/B[A-Za-z0-9_]+/[A-Za-z0-9_]+"),
-        p("a Google API key", r"\bAIza[0-9A-Za-z_-]{35}"),
-        p("a Google OAuth token", r"\b(ya29\.[0-9A-Za-z_-]{20,}|GOCSPX-[0-9A-Za-z_-]{20,})"),
-        p("a bearer token", r"(?i)\bbearer\s+[A-Za-z0-9._~+/-]{20,}=*"),
+        p(("a private key", "özel anahtar"), r"-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----"),
+        p(("a password in a URL", "adrese (URL) gömülü parola"), r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]+:[^/\s@]+@"),
+        p(
+            ("a JSON Web Token", "JSON Web Token (JWT) erişim belirteci"),
+            r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
+        ),
+        p(("an AWS access key", "AWS erişim anahtarı"), r"\b(AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b"),
+        p(("an AWS secret key", "AWS gizli anahtarı"), r"(?i)\baws_?secret_?access_?key\b\W{0,3}[A-Za-z0-9/+=]{40}"),
+        p(
+            ("a GitHub token", "GitHub erişim belirteci"),
+            r"\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})",
+        ),
+        p(
+            ("a GitLab token", "GitLab erişim belirteci"),
+            r"\b(glpat|gldt|glrt|glptt|glcbt|glft|glsoat)-[A-Za-z0-9_-]{20,}",
+        ),
+        p(("a Slack token", "Slack erişim belirteci"), r"\bxox[baprse]-[A-Za-z0-9-]{10,}"),
+        p(
+            ("a Slack webhook", "Slack webhook adresi"),
+            r"hooks\.slack\.com/services/T[A-Za-z0-9_]+/B[A-Za-z0-9_]+/[A-Za-z0-9_]+",
+        ),
+        p(("a Google API key", "Google API anahtarı"), r"\bAIza[0-9A-Za-z_-]{35}"),
+        p(
+            ("a Google OAuth token", "Google OAuth erişim belirteci"),
+            r"\b(ya29\.[0-9A-Za-z_-]{20,}|GOCSPX-[0-9A-Za-z_-]{20,})",
+        ),
+        p(("a bearer token", "Bearer erişim belirteci"), r"(?i)\bbearer\s+[A-Za-z0-9._~+/-]{20,}=*"),
     ]
 });
+
+const HIGH_ENTROPY: What =
+    ("a high-entropy string (a key or token?)", "rastgele görünen uzun bir dizgi (anahtar ya da belirteç olabilir)");
+const SECRET_FIELD: What =
+    ("a password or token field with a value", "değeri yazılmış bir parola ya da belirteç alanı");
 
 /// `password: x` in prose; the value is checked against [`placeholder`] separately.
 static PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
@@ -127,8 +150,8 @@ fn high_entropy(token: &str) -> bool {
 
 /// Every secret in `text`: what it looks like and its byte range, sorted by position.
 /// `entropy` adds the high-entropy heuristic (for record text, not for messages).
-fn find_all(text: &str, entropy: bool) -> Vec<(&'static str, Range<usize>)> {
-    let mut out: Vec<(&'static str, Range<usize>)> = Vec::new();
+fn find_all(text: &str, entropy: bool) -> Vec<(What, Range<usize>)> {
+    let mut out: Vec<(What, Range<usize>)> = Vec::new();
     if !may_hold_secret(text) {
         return out;
     }
@@ -138,7 +161,7 @@ fn find_all(text: &str, entropy: bool) -> Vec<(&'static str, Range<usize>)> {
     for c in PASSWORD.captures_iter(text) {
         let (all, value) = (c.get(0).expect("group 0"), c.get(2).expect("group 2"));
         if !placeholder(value.as_str()) {
-            out.push(("a password", all.range()));
+            out.push((("a password", "parola"), all.range()));
         }
     }
     if entropy {
@@ -146,7 +169,7 @@ fn find_all(text: &str, entropy: bool) -> Vec<(&'static str, Range<usize>)> {
             CANDIDATE.find_iter(text).filter(|m| high_entropy(m.as_str())).map(|m| m.range()).collect::<Vec<_>>();
         for range in found {
             if !out.iter().any(|(_, r)| r.start < range.end && range.start < r.end) {
-                out.push(("a high-entropy string (a key or token?)", range));
+                out.push((HIGH_ENTROPY, range));
             }
         }
     }
@@ -157,7 +180,7 @@ fn find_all(text: &str, entropy: bool) -> Vec<(&'static str, Range<usize>)> {
 /// What kind of secret `text` holds first, if any, and where (byte offset).
 #[cfg(test)]
 fn find_secret(text: &str) -> Option<(&'static str, usize)> {
-    find_all(text, true).into_iter().next().map(|(what, r)| (what, r.start))
+    find_all(text, true).into_iter().next().map(|(what, r)| (what.0, r.start))
 }
 
 /// `text` with every secret the explicit patterns recognise replaced by `[…]`.
@@ -218,7 +241,7 @@ impl<'a> LineIndex<'a> {
 /// One secret found in a record. The text is kept only to scrub it from other findings.
 pub struct Hit {
     pub pos: Pos,
-    pub what: &'static str,
+    pub what: What,
     pub text: String,
 }
 
@@ -227,8 +250,7 @@ fn scan_node(key: Option<&str>, node: &Node, out: &mut Vec<Hit>) {
     match &node.value {
         Value::Str(s) => {
             if secret_field && !placeholder(s) {
-                let what = "a password or token field with a value";
-                out.push(Hit { pos: node.pos, what, text: s.to_string() });
+                out.push(Hit { pos: node.pos, what: SECRET_FIELD, text: s.to_string() });
                 return;
             }
             for (i, (what, range)) in find_all(s, true).into_iter().enumerate() {
@@ -244,7 +266,7 @@ fn scan_node(key: Option<&str>, node: &Node, out: &mut Vec<Hit>) {
         Value::Map(entries) => entries.iter().for_each(|e| scan_node(Some(&e.key), &e.value, out)),
         Value::Int(_) | Value::Float(_) if secret_field => {
             let text = node.scalar_text().unwrap_or_default();
-            out.push(Hit { pos: node.pos, what: "a password or token field with a value", text });
+            out.push(Hit { pos: node.pos, what: SECRET_FIELD, text });
         }
         Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) => {}
     }
@@ -270,9 +292,20 @@ pub fn hits(record: &Record) -> Vec<Hit> {
     out
 }
 
-fn secret_finding(record: &Record, pos: Pos, what: &str) -> Diagnostic {
-    Diagnostic::at(Rule::Secret, &record.path, pos, format!("this looks like {what}; secrets never belong in records"))
-        .with_help("remove it, rotate it (it is in git history now), and note where the secret is kept instead (\"parola kasada\")")
+fn secret_finding(record: &Record, pos: Pos, (what, what_tr): What) -> Diagnostic {
+    Diagnostic::at(
+        Rule::Secret,
+        &record.path,
+        pos,
+        msg!(
+            "this looks like {what}; secrets never belong in records",
+            "bu, {what_tr} gibi görünüyor; gizli bilgiler kayıtlara asla yazılmaz"
+        ),
+    )
+    .with_help(msg!(
+        "remove it, rotate it (it is in git history now), and note where the secret is kept instead (\"parola kasada\")",
+        "silin, değiştirin (artık git geçmişinde duruyor) ve gizli bilginin nerede saklandığını not edin (\"parola kasada\")"
+    ))
 }
 
 pub fn check(record: &Record, out: &mut Vec<Diagnostic>) {
@@ -301,8 +334,19 @@ pub fn check(record: &Record, out: &mut Vec<Diagnostic>) {
         }
         last_line = pos.line;
         out.push(
-            Diagnostic::at(Rule::RawHtml, &record.path, pos, "raw HTML in Markdown; it is shown as text on the site, never rendered")
-                .with_help("use Markdown instead (lists, tables, **bold**, [links](https://…)); write `<` as `&lt;` if you mean the character"),
+            Diagnostic::at(
+                Rule::RawHtml,
+                &record.path,
+                pos,
+                msg!(
+                    "raw HTML in Markdown; it is shown as text on the site, never rendered",
+                    "Markdown içinde ham HTML; sitede işlenmez, düz metin olarak gösterilir"
+                ),
+            )
+            .with_help(msg!(
+                "use Markdown instead (lists, tables, **bold**, [links](https://…)); write `<` as `&lt;` if you mean the character",
+                "bunun yerine Markdown kullanın (listeler, tablolar, **kalın**, [bağlantılar](https://…)); `<` karakterini kastediyorsanız `&lt;` yazın"
+            )),
         );
     }
 }
@@ -330,8 +374,8 @@ pub fn scrub(records: &[Record], diagnostics: &mut [Diagnostic]) {
         .collect();
     for d in diagnostics.iter_mut().filter(|d| d.rule != Rule::Secret) {
         let secrets = texts.get(&d.path).map_or(&[][..], Vec::as_slice);
-        d.message = clean(&d.message, secrets);
-        d.help = d.help.as_deref().map(|h| clean(h, secrets));
+        d.message = d.message.map(|m| clean(m, secrets));
+        d.help = d.help.as_ref().map(|h| h.map(|h| clean(h, secrets)));
     }
 }
 

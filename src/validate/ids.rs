@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::Context;
-use crate::diag::{Diagnostic, Rule};
+use crate::diag::{Diagnostic, Rule, msg};
 use crate::load::{Record, Records};
 use crate::model::{Kind, Pos};
 
@@ -15,15 +15,22 @@ pub fn id_filename(record: &Record, out: &mut Vec<Diagnostic>) {
     let Some(id) = record.fields.get("id").and_then(|n| n.as_str()) else { return };
     let pos = record.fields.get("id").map_or(record.fields.pos, |n| n.pos);
     if id != record.path_id {
-        let place = if record.kind == Kind::Project { "folder" } else { "file" };
+        let (place, place_tr) = if record.kind == Kind::Project { ("folder", "klasör") } else { ("file", "dosya") };
+        let name = &record.path_id;
         out.push(
             Diagnostic::at(
                 Rule::IdFilename,
                 &record.path,
                 pos,
-                format!("id `{id}` differs from the {place} name `{}`", record.path_id),
+                msg!(
+                    "id `{id}` differs from the {place} name `{name}`",
+                    "kimlik `{id}`, {place_tr} adı ise `{name}`; ikisi aynı olmalıdır"
+                ),
             )
-            .with_help(format!("rename the {place} to `{id}` or correct the id; they must be the same")),
+            .with_help(msg!(
+                "rename the {place} to `{id}` or correct the id; they must be the same",
+                "{place_tr} adını `{id}` yapın ya da kimliği düzeltin; ikisi aynı olmalıdır"
+            )),
         );
     } else if let Some(folder) = record.kind.year_folder(&record.path) {
         let year = id.split('-').nth(1).unwrap_or_default();
@@ -33,9 +40,12 @@ pub fn id_filename(record: &Record, out: &mut Vec<Diagnostic>) {
                     Rule::IdFilename,
                     &record.path,
                     pos,
-                    format!("id `{id}` is a {year} id but the file is in the `{folder}` folder"),
+                    msg!(
+                        "id `{id}` is a {year} id but the file is in the `{folder}` folder",
+                        "`{id}` kimliği {year} yılına ait, ama dosya `{folder}` klasöründe"
+                    ),
                 )
-                .with_help(format!("move the file to the `{year}` folder")),
+                .with_help(msg!("move the file to the `{year}` folder", "dosyayı `{year}` klasörüne taşıyın")),
             );
         }
     }
@@ -46,11 +56,19 @@ pub fn duplicates(cx: &Context, out: &mut Vec<Diagnostic>) {
         let mut paths: Vec<&str> = records.iter().map(|r| r.path.as_str()).collect();
         paths.sort_unstable();
         for r in records {
-            let others: Vec<&str> = paths.iter().copied().filter(|p| *p != r.path).collect();
+            let others = paths.iter().copied().filter(|p| *p != r.path).collect::<Vec<_>>().join(", ");
             let pos = r.fields.get("id").map_or(r.fields.pos, |n| n.pos);
             out.push(
-                Diagnostic::at(Rule::DuplicateId, &r.path, pos, format!("id `{id}` is also used by {}", others.join(", ")))
-                    .with_help("give one of the records the next free id (when two branches created the same id, renumber the one merged last)"),
+                Diagnostic::at(
+                    Rule::DuplicateId,
+                    &r.path,
+                    pos,
+                    msg!("id `{id}` is also used by {others}", "`{id}` kimliği başka kayıtlarda da kullanılıyor: {others}"),
+                )
+                .with_help(msg!(
+                    "give one of the records the next free id (when two branches created the same id, renumber the one merged last)",
+                    "kayıtlardan birine sıradaki boş kimliği verin (aynı kimliği iki ayrı dal oluşturduysa, en son birleştirilenin numarasını değiştirin)"
+                )),
             );
         }
     }
@@ -74,24 +92,41 @@ pub fn case_clashes(loaded: &Records, out: &mut Vec<Diagnostic>) {
     for group in paths.values().filter(|g| g.len() > 1) {
         for (path, pos) in group {
             reported.insert(*path);
-            let others: Vec<&str> = group.keys().copied().filter(|p| p != path).collect();
+            let others = group.keys().copied().filter(|p| p != path).collect::<Vec<_>>().join(", ");
             out.push(
                 Diagnostic::at(
                     Rule::CaseClash,
                     *path,
                     *pos,
-                    format!("the file name differs only in case from {}", others.join(", ")),
+                    msg!(
+                        "the file name differs only in case from {others}",
+                        "dosya adı şu dosyalardan yalnızca büyük/küçük harf bakımından farklı: {others}"
+                    ),
                 )
-                .with_help("on Windows and macOS these are one file: keep one name (ids are lower case, or `TLP-`/`YTK-`/`PRJ-` upper case)"),
+                .with_help(msg!(
+                    "on Windows and macOS these are one file: keep one name (ids are lower case, or `TLP-`/`YTK-`/`PRJ-` upper case)",
+                    "Windows ve macOS'ta bunlar tek dosyadır: tek bir ad bırakın (kimlikler küçük harflidir; `TLP-`/`YTK-`/`PRJ-` önekleri büyük harflidir)"
+                )),
             );
         }
     }
     for group in ids.values().filter(|g| g.len() > 1) {
         for (id, (path, pos)) in group.iter().filter(|(_, (path, _))| !reported.contains(path)) {
-            let others: Vec<String> = group.keys().filter(|o| *o != id).map(|o| format!("`{o}`")).collect();
+            let others = group.keys().filter(|o| *o != id).map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ");
             out.push(
-                Diagnostic::at(Rule::CaseClash, *path, *pos, format!("id `{id}` differs only in case from {}", others.join(", ")))
-                    .with_help("ids that differ only in case name the same page on the site and the same file on Windows and macOS: rename one"),
+                Diagnostic::at(
+                    Rule::CaseClash,
+                    *path,
+                    *pos,
+                    msg!(
+                        "id `{id}` differs only in case from {others}",
+                        "`{id}` kimliği şu kimliklerden yalnızca büyük/küçük harf bakımından farklı: {others}"
+                    ),
+                )
+                .with_help(msg!(
+                    "ids that differ only in case name the same page on the site and the same file on Windows and macOS: rename one",
+                    "yalnızca büyük/küçük harf bakımından farklı kimlikler sitede aynı sayfayı, Windows ve macOS'ta aynı dosyayı gösterir: birini yeniden adlandırın"
+                )),
             );
         }
     }

@@ -2,7 +2,7 @@
 //! of an allowed kind (`unit:service` also checks the unit's type).
 
 use super::Context;
-use crate::diag::{Diagnostic, Rule};
+use crate::diag::{Diagnostic, Rule, msg};
 use crate::load::Record;
 
 pub fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
@@ -22,19 +22,25 @@ pub fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             let wanted = targets.join(" or ");
+            let wanted_tr = targets.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(" ya da ");
             let message = match found {
-                None => format!("`{path}` names `{id}`, but no record has that id"),
+                None => msg!(
+                    "`{path}` names `{id}`, but no record has that id",
+                    "`{path}` alanında geçen `{id}` kaydı bulunamadı"
+                ),
                 Some(target) => {
                     let ty = target.fields.str_at("type").filter(|_| target.kind.name() == "unit");
                     let actual = ty.map_or_else(|| target.kind.to_string(), |ty| format!("unit:{ty}"));
-                    format!("`{path}` names `{id}`, a {actual} record; it must name: {wanted}")
+                    msg!(
+                        "`{path}` names `{id}`, a {actual} record; it must name: {wanted}",
+                        "`{path}` alanında geçen `{id}` kaydının türü uygun değil (türü: `{actual}`; olması gereken: {wanted_tr})"
+                    )
                 }
             };
-            out.push(
-                Diagnostic::at(Rule::DanglingRef, &record.path, node.pos, message).with_help(format!(
-                    "use the id of an existing {wanted} record (ids are file names under records/)"
-                )),
-            );
+            out.push(Diagnostic::at(Rule::DanglingRef, &record.path, node.pos, message).with_help(msg!(
+                "use the id of an existing {wanted} record (ids are file names under records/)",
+                "var olan bir kaydın kimliğini yazın (tür: {wanted_tr}; kimlikler records/ altındaki dosya adlarıdır)"
+            )));
         }
     }
 }

@@ -1,17 +1,19 @@
 //! The `schema` rule: each record against its kind's JSON Schema (draft 2020-12), with
 //! cross-file `$ref`s resolved offline from the rule set. Errors point at the YAML node
 //! the instance path names (the offending key for unknown fields) and take the schema's
-//! Turkish `title`/`description` as help.
+//! Turkish `title`/`description` as help. The validator words its errors in English; the
+//! Turkish message is made here from the error's kind, the field path and the field's
+//! Turkish `title`.
 
 use std::collections::HashMap;
 
 use anyhow::{Result, anyhow};
-use jsonschema::error::ValidationErrorKind;
+use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{Draft, Validator};
 use serde_json::Value as Json;
 
 use super::Context;
-use crate::diag::{Diagnostic, Rule};
+use crate::diag::{Diagnostic, Rule, msg};
 use crate::load::Record;
 use crate::load::rules::{Ruleset, schema_file};
 use crate::model::Kind;
@@ -63,6 +65,11 @@ impl Schemas {
             (None, Some(d)) => Some(d.to_string()),
             (None, None) => None,
         }
+    }
+
+    /// The Turkish `title` of the schema node for an instance path (`""`: the kind's).
+    pub fn title(&self, kind: Kind, pointer: &str) -> Option<&str> {
+        self.subschema(kind, pointer)?.get("title").and_then(Json::as_str)
     }
 
     /// Follows `$ref` (within and across the rule set's files) a few times.
@@ -128,63 +135,191 @@ pub fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
     }
     let json = record.fields.to_json();
     let validator = &cx.schemas.validators[&record.kind];
+    let kind = record.kind;
+    let title = cx.schemas.title(kind, "").unwrap_or(kind.name());
     for error in validator.iter_errors(&json) {
         let pointer = error.instance_path().as_str().to_string();
         let at = dotted(&pointer);
         let prefix = if at.is_empty() { String::new() } else { format!("`{at}`: ") };
-        let describe = |p: &str| cx.schemas.describe(record.kind, p);
-        let field_help = |key: &str| {
-            let p = format!("{pointer}/{key}");
-            describe(&p)
-                .map_or_else(|| format!("`{key}` is required for a {} record", record.kind), |d| format!("{key} — {d}"))
-        };
+        let describe = |p: &str| cx.schemas.describe(kind, p);
         match error.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected }
             | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
+                let within = if at.is_empty() { String::new() } else { format!(" (`{at}` içinde)") };
                 for key in unexpected {
                     let pos = record.fields.key_pos_at(&pointer, key);
+                    let key = shorten(key);
                     out.push(
                         Diagnostic::at(
                             Rule::Schema,
                             &record.path,
                             pos,
-                            format!("{prefix}unknown field `{}`", shorten(key)),
+                            msg!("{prefix}unknown field `{key}`", "şemada tanımlı olmayan alan: `{key}`{within}"),
                         )
-                        .with_help(format!(
-                            "check the spelling; docs/records.md lists the fields of a {} record",
-                            record.kind
+                        .with_help(msg!(
+                            "check the spelling; docs/records.md lists the fields of a {kind} record",
+                            "yazımı denetleyin; {title} kaydının alanları docs/records.md belgesinde listelenir"
                         )),
                     );
                 }
             }
             ValidationErrorKind::Required { property } => {
                 let key = property.as_str().unwrap_or_default();
+                let child = format!("{pointer}/{key}");
                 let pos = record.fields.pointer(&pointer).pos;
-                out.push(
-                    Diagnostic::at(Rule::Schema, &record.path, pos, format!("{prefix}missing required field `{key}`"))
-                        .with_help(field_help(key)),
-                );
-            }
-            _ => {
-                let node = record.fields.pointer(&pointer);
-                let help = describe(&pointer).unwrap_or_else(|| format!("see schemas/{}", schema_file(record.kind)));
+                let help = match describe(&child) {
+                    Some(d) => msg!("{key} — {d}", "{key} — {d}"),
+                    None => {
+                        msg!("`{key}` is required for a {kind} record", "`{key}` alanı {title} kaydı için zorunludur")
+                    }
+                };
                 out.push(
                     Diagnostic::at(
                         Rule::Schema,
                         &record.path,
-                        node.pos,
-                        format!("{prefix}{}", shorten(&error.to_string())),
+                        pos,
+                        msg!(
+                            "{prefix}missing required field `{key}`",
+                            "zorunlu alan eksik: {field}",
+                            field = field_tr(cx.schemas, kind, &child)
+                        ),
                     )
                     .with_help(help),
                 );
+            }
+            other => {
+                let node = record.fields.pointer(&pointer);
+                let file = schema_file(kind);
+                let help = match describe(&pointer) {
+                    Some(d) => msg!("{d}", "{d}"),
+                    None => msg!("see schemas/{file}", "ayrıntılar schemas/{file} dosyasında"),
+                };
+                let message = msg!(
+                    "{prefix}{en}",
+                    "{field}: {tr}",
+                    en = shorten(&error.to_string()),
+                    field = field_tr(cx.schemas, kind, &pointer),
+                    tr = shorten(&turkish(other, error.instance()))
+                );
+                out.push(Diagnostic::at(Rule::Schema, &record.path, node.pos, message).with_help(help));
             }
         }
     }
 }
 
+/// The field at `pointer` for a Turkish sentence: `` `path` (Title) `` with the schema's
+/// title when it has one, or "kayıt" for the record itself.
+fn field_tr(schemas: &Schemas, kind: Kind, pointer: &str) -> String {
+    let at = dotted(pointer);
+    if at.is_empty() {
+        return "kayıt".into();
+    }
+    match schemas.title(kind, pointer) {
+        Some(title) => format!("`{at}` ({title})"),
+        None => format!("`{at}`"),
+    }
+}
+
+/// A value for a Turkish sentence: a string as it is, anything else as JSON.
+fn show(value: &Json) -> String {
+    value.as_str().map_or_else(|| value.to_string(), str::to_string)
+}
+
+/// What is wrong with a value, in Turkish, from the kind of a schema error (unknown and
+/// missing fields are worded by [`check`]). Kinds the records' schemas do not use get a
+/// general sentence, never the validator's English.
+fn turkish(kind: &ValidationErrorKind, value: &Json) -> String {
+    use ValidationErrorKind as K;
+    let value = show(value);
+    let one_of = |options: &Json| {
+        let list = options.as_array().map(Vec::as_slice).unwrap_or_default();
+        list.iter().map(|o| format!("`{}`", show(o))).collect::<Vec<_>>().join(", ")
+    };
+    match kind {
+        K::Type { kind } => {
+            let types: Vec<&str> = match kind {
+                TypeKind::Single(t) => vec![type_tr(t.as_str())],
+                TypeKind::Multiple(set) => set.iter().map(|t| type_tr(t.as_str())).collect(),
+            };
+            format!("değer {} olmalı", types.join(" ya da "))
+        }
+        K::Enum { options } => {
+            format!("`{value}` değeri izin verilenlerden biri değil (izin verilen değerler: {})", one_of(options))
+        }
+        K::Constant { expected_value } => format!("değer `{}` olmalı", show(expected_value)),
+        K::Pattern { pattern } => format!("`{value}` değeri beklenen biçime uymuyor (desen: `{pattern}`)"),
+        K::Format { format } => match format.as_str() {
+            "date" => format!("`{value}` geçerli bir tarih değil (YYYY-AA-GG biçiminde yazın)"),
+            "email" => format!("`{value}` geçerli bir e-posta adresi değil"),
+            "uri" => format!("`{value}` geçerli bir adres (URI) değil"),
+            "hostname" => format!("`{value}` geçerli bir sunucu adı değil"),
+            other => format!("`{value}` değeri `{other}` biçiminde değil"),
+        },
+        K::Minimum { limit } => format!("değer en az {limit} olmalı"),
+        K::Maximum { limit } => format!("değer en çok {limit} olabilir"),
+        K::ExclusiveMinimum { limit } => format!("değer {limit} sayısından büyük olmalı"),
+        K::ExclusiveMaximum { limit } => format!("değer {limit} sayısından küçük olmalı"),
+        K::MultipleOf { multiple_of } => format!("değer {multiple_of} sayısının katı olmalı"),
+        K::MinLength { limit: 1 } => "değer boş olamaz".into(),
+        K::MinLength { limit } => format!("değer en az {limit} karakter olmalı"),
+        K::MaxLength { limit } => format!("değer en çok {limit} karakter olabilir"),
+        K::MinItems { limit: 1 } => "liste boş olamaz".into(),
+        K::MinItems { limit } => format!("listede en az {limit} öğe olmalı"),
+        K::MaxItems { limit } => format!("listede en çok {limit} öğe olabilir"),
+        K::AdditionalItems { limit } => format!("listede en çok {limit} öğe olabilir"),
+        K::MinProperties { limit } => format!("en az {limit} alan yazılmalı"),
+        K::MaxProperties { limit } => format!("en çok {limit} alan yazılabilir"),
+        K::UniqueItems => "listede aynı öğe birden çok kez yazılmış".into(),
+        K::Contains => "listede beklenen türde bir öğe yok".into(),
+        K::PropertyNames { .. } => "geçersiz bir alan adı var".into(),
+        K::AnyOf { .. } | K::OneOfNotValid { .. } => "değer izin verilen seçeneklerin hiçbirine uymuyor".into(),
+        K::OneOfMultipleValid { .. } => "değer birden çok seçeneğe uyuyor; yalnızca birine uymalı".into(),
+        K::Not { .. } | K::FalseSchema => "bu değer burada kullanılamaz".into(),
+        _ => "değer şemaya uymuyor".into(),
+    }
+}
+
+/// A JSON Schema type in Turkish.
+fn type_tr(name: &str) -> &'static str {
+    match name {
+        "string" => "metin",
+        "integer" => "tam sayı",
+        "number" => "sayı",
+        "boolean" => "true ya da false",
+        "array" => "liste",
+        "object" => "alanlardan oluşan bir eşleme",
+        "null" => "boş",
+        _ => "başka türde",
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::dotted;
+    use jsonschema::JsonType;
+    use jsonschema::error::{TypeKind, ValidationErrorKind as K};
+    use serde_json::json;
+
+    use super::{dotted, turkish};
+
+    #[test]
+    fn schema_errors_read_in_turkish_by_their_kind() {
+        let value = json!("2026-13-45");
+        let cases = [
+            (K::Type { kind: TypeKind::Single(JsonType::Array) }, "değer liste olmalı"),
+            (K::Format { format: "date".into() }, "`2026-13-45` geçerli bir tarih değil"),
+            (K::MinItems { limit: 1 }, "liste boş olamaz"),
+            (K::MinLength { limit: 3 }, "en az 3 karakter"),
+            (K::Minimum { limit: json!(1) }, "değer en az 1 olmalı"),
+            (K::Constant { expected_value: json!("active").into() }, "değer `active` olmalı"),
+            (K::UniqueItems, "birden çok kez"),
+            // A kind the records' schemas do not use: a general Turkish sentence.
+            (K::ContentEncoding { content_encoding: "base64".into() }, "değer şemaya uymuyor"),
+        ];
+        for (kind, expected) in cases {
+            let text = turkish(&kind, &value);
+            assert!(text.contains(expected), "{kind:?}: {text}");
+        }
+    }
 
     #[test]
     fn pointers_read_as_field_paths() {

@@ -6,7 +6,7 @@ use jiff::{ToSpan, Unit};
 
 use super::{Context, date, show_date};
 use crate::config::Config;
-use crate::diag::{Diagnostic, Rule};
+use crate::diag::{Diagnostic, Rule, msg};
 use crate::load::Record;
 use crate::model::Pos;
 use crate::model::workflow::Review;
@@ -55,34 +55,40 @@ pub fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
     let as_of = cx.as_of;
     let window = i64::from(cx.config.windows.expiring_days);
     for rule in w.expiries.iter().filter(|r| r.kind == kind && w.state_matches(kind, state, &r.when)) {
+        let (what, article) = (&rule.what, &rule.article);
         for node in record.fields.path(&rule.field) {
             let Some(end) = date(node) else { continue };
-            let left = days_between(as_of, end);
+            let (left, end) = (days_between(as_of, end), show_date(end));
             if left < 0 {
+                let (days, n) = (n_days(-left), -left);
                 out.push(
                     Diagnostic::at(
                         Rule::Expired,
                         &record.path,
                         node.pos,
-                        format!(
-                            "{} expired on {} ({} ago, {})",
-                            rule.what,
-                            show_date(end),
-                            n_days(-left),
-                            rule.article
+                        msg!(
+                            "{what} expired on {end} ({days} ago, {article})",
+                            "{what}: süresi {end} tarihinde doldu ({n} gün önce, {article})"
                         ),
                     )
-                    .with_help("renew it and update the date, or retire / revoke the record"),
+                    .with_help(msg!(
+                        "renew it and update the date, or retire / revoke the record",
+                        "yenileyip tarihi güncelleyin ya da kaydı kullanımdan kaldırın / iptal edin"
+                    )),
                 );
             } else if left <= window {
+                let days = n_days(left);
                 out.push(
                     Diagnostic::at(
                         Rule::Expiring,
                         &record.path,
                         node.pos,
-                        format!("{} expires on {} (in {}, {})", rule.what, show_date(end), n_days(left), rule.article),
+                        msg!(
+                            "{what} expires on {end} (in {days}, {article})",
+                            "{what}: süresi {end} tarihinde doluyor ({left} gün kaldı, {article})"
+                        ),
                     )
-                    .with_help(format!("renew it before {}", show_date(end))),
+                    .with_help(msg!("renew it before {end}", "{end} tarihinden önce yenileyin")),
                 );
             }
         }
@@ -90,27 +96,27 @@ pub fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
     for rule in w.reviews.iter().filter(|r| r.kind == kind && w.state_matches(kind, state, &r.when)) {
         let Some(review) = review_state(record, rule, cx.config) else { continue };
         if review.due < as_of {
+            let (what, article, dates) = (&rule.what, &rule.article, &rule.dates);
             let (message, pos) = match review.last {
                 None => (
-                    format!("{} has never been done ({})", rule.what, rule.article),
+                    msg!("{what} has never been done ({article})", "{what} hiç yapılmamış ({article})"),
                     record.pos_of(rule.dates.split(['.', '[']).next().unwrap_or(&rule.dates)),
                 ),
                 Some((last, pos)) => (
-                    format!(
-                        "{} was due on {} (last on {}, every {} days, {})",
-                        rule.what,
-                        show_date(review.due),
-                        show_date(last),
-                        review.interval,
-                        rule.article
+                    msg!(
+                        "{what} was due on {due} (last on {last}, every {interval} days, {article})",
+                        "{what} {due} tarihinde yapılmalıydı (sonuncusu {last}, her {interval} günde bir, {article})",
+                        due = show_date(review.due),
+                        last = show_date(last),
+                        interval = review.interval
                     ),
                     pos,
                 ),
             };
-            out.push(
-                Diagnostic::at(Rule::ReviewOverdue, &record.path, pos, message)
-                    .with_help(format!("record a new review in `{}`", rule.dates)),
-            );
+            out.push(Diagnostic::at(Rule::ReviewOverdue, &record.path, pos, message).with_help(msg!(
+                "record a new review in `{dates}`",
+                "yapılan yeni gözden geçirmeyi (ya da testi) `{dates}` alanına işleyin"
+            )));
         }
     }
     for rule in w.deadlines.iter().filter(|r| r.kind == kind && w.state_matches(kind, state, &r.when)) {
@@ -122,17 +128,20 @@ pub fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
                         Rule::DeadlineMissed,
                         &record.path,
                         node.pos,
-                        format!(
-                            "{} is still `{state}` but was due on {} ({} ago, {})",
-                            rule.what,
-                            show_date(due),
-                            n_days(days_between(due, as_of)),
-                            rule.article
+                        msg!(
+                            "{what} is still `{state}` but was due on {due} ({days} ago, {article})",
+                            "{what} hâlâ `{state}` durumunda; son tarih {due} idi ({n} gün geçti, {article})",
+                            what = &rule.what,
+                            article = &rule.article,
+                            n = days_between(due, as_of),
+                            days = n_days(n),
+                            due = show_date(due)
                         ),
                     )
-                    .with_help(
+                    .with_help(msg!(
                         "finish it, or agree a new due date with the requesting unit and record why in `history`",
-                    ),
+                        "işi bitirin ya da talep eden birimle yeni bir son tarih belirleyip gerekçesini `history` listesine yazın"
+                    )),
                 );
             }
         }

@@ -4,7 +4,7 @@
 //! `inactive-person`.
 
 use super::{Context, select};
-use crate::diag::{Diagnostic, Rule};
+use crate::diag::{Diagnostic, Rule, msg};
 use crate::load::Record;
 use crate::model::Node;
 use crate::model::workflow::Lifecycle;
@@ -18,6 +18,20 @@ pub fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
     actor_fields(cx, record, out);
     separation(cx, record, out);
     holders(cx, record, out);
+}
+
+/// The Turkish word for a lifecycle's state field (`status`, `phase`), for messages.
+fn state_word(field: &str) -> String {
+    match field {
+        "status" => "durum".into(),
+        "phase" => "aşama".into(),
+        other => format!("`{other}`"),
+    }
+}
+
+/// Names (states, actors) as a Turkish list: `` `a` ya da `b` ``.
+fn any_of(names: &[String], separator: &str) -> String {
+    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(separator)
 }
 
 fn is_present(node: &Node) -> bool {
@@ -35,6 +49,7 @@ fn state_fields(record: &Record, lifecycle: &Lifecycle, out: &mut Vec<Diagnostic
     let Some(spec) = lifecycle.states.get(state) else { return };
     let article = spec.article.as_deref().unwrap_or(&lifecycle.article);
     let field = &lifecycle.field;
+    let word = state_word(field);
     for path in &spec.requires {
         if !record.fields.path(path).into_iter().any(is_present) {
             out.push(
@@ -42,32 +57,35 @@ fn state_fields(record: &Record, lifecycle: &Lifecycle, out: &mut Vec<Diagnostic
                     Rule::StateFields,
                     &record.path,
                     state_node.pos,
-                    format!("{field} `{state}` requires `{path}` ({article})"),
+                    msg!(
+                        "{field} `{state}` requires `{path}` ({article})",
+                        "`{path}` alanı eksik; {word} `{state}` olduğunda zorunludur ({article})"
+                    ),
                 )
-                .with_help(format!("fill in `{path}`, or keep the record in an earlier {field}")),
+                .with_help(msg!(
+                    "fill in `{path}`, or keep the record in an earlier {field}",
+                    "`{path}` alanını doldurun ya da {word} değişikliğini geri alın"
+                )),
             );
         }
     }
     for req in &spec.entries {
         if select(&record.fields, &format!("{}[]", req.list), &req.filter).is_empty() {
-            let filter: Vec<String> = req.filter.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+            let filter = req.filter.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(", ");
+            let (label, list, article) = (&req.label, &req.list, &req.article);
             out.push(
                 Diagnostic::at(
                     Rule::StateFields,
                     &record.path,
                     state_node.pos,
-                    format!(
-                        "{field} `{state}` requires {} in `{}` ({}) ({})",
-                        req.label,
-                        req.list,
-                        filter.join(", "),
-                        req.article
+                    msg!(
+                        "{field} `{state}` requires {label} in `{list}` ({filter}) ({article})",
+                        "`{list}` listesinde {label} yok ({filter}); {word} `{state}` olduğunda zorunludur ({article})"
                     ),
                 )
-                .with_help(format!(
-                    "append a `{}` entry with {}, or keep the record in an earlier {field}",
-                    req.list,
-                    filter.join(", ")
+                .with_help(msg!(
+                    "append a `{list}` entry with {filter}, or keep the record in an earlier {field}",
+                    "`{list}` listesine bir girdi ekleyin ({filter}) ya da {word} değişikliğini geri alın"
                 )),
             );
         }
@@ -95,17 +113,21 @@ fn history(cx: &Context, record: &Record, lifecycle: &Lifecycle, out: &mut Vec<D
         && last.as_str() != Some(current)
     {
         let pos = record.fields.get(field).map_or(record.fields.pos, |n| n.pos);
+        let (word, last) = (state_word(field), last.as_str().unwrap_or_default());
         out.push(
             Diagnostic::at(
                 Rule::StateFields,
                 &record.path,
                 pos,
-                format!(
-                    "{field} is `{current}` but the last history entry records `{}`",
-                    last.as_str().unwrap_or_default()
+                msg!(
+                    "{field} is `{current}` but the last history entry records `{last}`",
+                    "{word} `{current}`, ama `history` listesindeki son girdide `{last}` yazıyor"
                 ),
             )
-            .with_help(format!("append a history entry {{date, by, status: {current}}} for the change")),
+            .with_help(msg!(
+                "append a history entry {{date, by, status: {current}}} for the change",
+                "bu değişiklik için `history` listesine bir girdi ekleyin: {{date, by, status: {current}}}"
+            )),
         );
     }
 }
@@ -121,23 +143,27 @@ pub fn check_step(
     status_node: &Node,
     out: &mut Vec<Diagnostic>,
 ) {
-    let field = &lifecycle.field;
+    let (field, article) = (&lifecycle.field, &lifecycle.article);
+    let word = state_word(field);
     let Some(status) = status_node.as_str() else { return };
     let transition = match previous {
         None => {
             if !lifecycle.initial.iter().any(|s| s == status) {
+                let (initial, initial_tr) = (lifecycle.initial.join(" or "), any_of(&lifecycle.initial, " ya da "));
                 out.push(
                     Diagnostic::at(
                         Rule::IllegalTransition,
                         &record.path,
                         status_node.pos,
-                        format!(
-                            "a new record starts in {field} {}, not `{status}` ({})",
-                            lifecycle.initial.join(" or "),
-                            lifecycle.article
+                        msg!(
+                            "a new record starts in {field} {initial}, not `{status}` ({article})",
+                            "yeni bir kaydın ilk {word} değeri {initial_tr} olmalıdır, `{status}` olamaz ({article})"
                         ),
                     )
-                    .with_help("the first history entry records how the record was created"),
+                    .with_help(msg!(
+                        "the first history entry records how the record was created",
+                        "`history` listesinin ilk girdisi kaydın nasıl oluşturulduğunu gösterir"
+                    )),
                 );
             }
             return;
@@ -146,23 +172,36 @@ pub fn check_step(
         Some(prev) => match lifecycle.transition(prev, status) {
             Some(t) => t,
             None => {
-                let allowed: Vec<&str> = lifecycle
+                let allowed: Vec<String> = lifecycle
                     .transitions
                     .iter()
                     .filter(|t| t.from.iter().any(|f| f == prev))
-                    .map(|t| t.to.as_str())
+                    .map(|t| t.to.clone())
                     .collect();
+                let help = if allowed.is_empty() {
+                    msg!(
+                        "from `{prev}` the lifecycle allows: nothing (final)",
+                        "`{prev}` son {word} değeridir; yaşam döngüsü buradan bir geçişe izin vermez"
+                    )
+                } else {
+                    msg!(
+                        "from `{prev}` the lifecycle allows: {en}",
+                        "yaşam döngüsünün `{prev}` değerinden izin verdiği geçişler: {tr}",
+                        en = allowed.join(", "),
+                        tr = any_of(&allowed, ", ")
+                    )
+                };
                 out.push(
                     Diagnostic::at(
                         Rule::IllegalTransition,
                         &record.path,
                         status_node.pos,
-                        format!("{field} `{prev}` cannot change to `{status}` ({})", lifecycle.article),
+                        msg!(
+                            "{field} `{prev}` cannot change to `{status}` ({article})",
+                            "{word} `{prev}` değerinden `{status}` değerine geçilemez ({article})"
+                        ),
                     )
-                    .with_help(format!(
-                        "from `{prev}` the lifecycle allows: {}",
-                        if allowed.is_empty() { "nothing (final)".into() } else { allowed.join(", ") }
-                    )),
+                    .with_help(help),
                 );
                 return;
             }
@@ -171,20 +210,24 @@ pub fn check_step(
     let Some(by) = entry.get("by") else { return };
     let Some(person) = by.as_str() else { return };
     if cx.index.knows_person(person) && !cx.index.any_actor(&cx.rules.workflows, person, &transition.by, record) {
+        let (step, from, to, article) =
+            (transition.name.replace('_', " "), transition.from.join("/"), &transition.to, &transition.article);
         out.push(
             Diagnostic::at(
                 Rule::UnauthorizedActor,
                 &record.path,
                 by.pos,
-                format!(
-                    "`{person}` may not {} ({} → {}, {})",
-                    transition.name.replace('_', " "),
-                    transition.from.join("/"),
-                    transition.to,
-                    transition.article
+                msg!(
+                    "`{person}` may not {step} ({from} → {to}, {article})",
+                    "`{person}` bu geçişi yapamaz: {from} → {to} ({article})"
                 ),
             )
-            .with_help(format!("this step is taken by: {}", transition.by.join(", ").replace('_', " "))),
+            .with_help(msg!(
+                "this step is taken by: {en}",
+                "bu adımı atabilecekler: {tr}",
+                en = transition.by.join(", ").replace('_', " "),
+                tr = any_of(&transition.by, ", ")
+            )),
         );
     }
 }
@@ -195,14 +238,23 @@ fn actor_fields(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
         for node in select(&record.fields, &rule.field, &rule.filter) {
             let Some(person) = node.as_str() else { continue };
             if cx.index.knows_person(person) && !cx.index.any_actor(w, person, &rule.by, record) {
+                let (what, field, article) = (&rule.what, &rule.field, &rule.article);
                 out.push(
                     Diagnostic::at(
                         Rule::UnauthorizedActor,
                         &record.path,
                         node.pos,
-                        format!("`{person}` may not be {} (`{}`, {})", rule.what, rule.field, rule.article),
+                        msg!(
+                            "`{person}` may not be {what} (`{field}`, {article})",
+                            "`{person}` {what} olamaz; bu görev için gereken role sahip değil (`{field}`, {article})"
+                        ),
                     )
-                    .with_help(format!("this is done by: {}", rule.by.join(", ").replace('_', " "))),
+                    .with_help(msg!(
+                        "this is done by: {en}",
+                        "bu görevi yapabilecekler: {tr}",
+                        en = rule.by.join(", ").replace('_', " "),
+                        tr = any_of(&rule.by, ", ")
+                    )),
                 );
             }
         }
@@ -216,14 +268,21 @@ fn separation(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
         for node in select(&record.fields, &rule.b, &rule.filter) {
             let Some(person) = node.as_str() else { continue };
             if a.contains(&person) {
+                let (a, b, what, article) = (&rule.a, &rule.b, &rule.what, &rule.article);
                 out.push(
                     Diagnostic::at(
                         Rule::SeparationOfDuties,
                         &record.path,
                         node.pos,
-                        format!("`{person}` is both `{}` and `{}`: {} ({})", rule.a, rule.b, rule.what, rule.article),
+                        msg!(
+                            "`{person}` is both `{a}` and `{b}`: {what} ({article})",
+                            "`{person}` hem `{a}` hem `{b}` alanında: {what} ({article})"
+                        ),
                     )
-                    .with_help("another person must take one of the two duties"),
+                    .with_help(msg!(
+                        "another person must take one of the two duties",
+                        "iki görevden birini başka bir kişi üstlenmelidir"
+                    )),
                 );
             }
         }
@@ -241,20 +300,27 @@ fn holders(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
         for node in record.fields.path(&rule.field) {
             let Some(person) = node.as_str() else { continue };
             if cx.index.is_active(person) == Some(false) {
-                let left = cx
-                    .index
-                    .person(person)
-                    .and_then(|p| p.fields.str_at("left_on"))
-                    .map(|d| format!(" on {d}"))
+                let left_on = cx.index.person(person).and_then(|p| p.fields.str_at("left_on"));
+                let left = left_on.map(|d| format!(" on {d}")).unwrap_or_default();
+                let left_tr = left_on
+                    .map(|d| d.parse().map_or_else(|_| d.to_string(), super::show_date))
+                    .map(|d| format!(" {d} tarihinde"))
                     .unwrap_or_default();
+                let (what, article) = (&rule.what, &rule.article);
                 out.push(
                     Diagnostic::at(
                         Rule::InactivePerson,
                         &record.path,
                         node.pos,
-                        format!("`{person}` left{left} but is still {} ({})", rule.what, rule.article),
+                        msg!(
+                            "`{person}` left{left} but is still {what} ({article})",
+                            "`{person}`{left_tr} ayrıldı ama hâlâ {what} ({article})"
+                        ),
                     )
-                    .with_help("hand the work to an active colleague, or revoke the access"),
+                    .with_help(msg!(
+                        "hand the work to an active colleague, or revoke the access",
+                        "işi görevdeki bir çalışma arkadaşına devredin ya da erişimi kaldırın"
+                    )),
                 );
             }
         }

@@ -68,6 +68,30 @@ pub fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).unwrap()
 }
 
+/// The report `defter validate` makes of the repository at `root`, from the library.
+pub fn report(root: &Path) -> defter::diag::Report {
+    let config = defter::config::Config::load(root).unwrap();
+    let rules = defter::load::rules::Ruleset::load(root).unwrap();
+    let records = defter::load::load_dir(root).unwrap();
+    defter::validate::validate(&records, &rules, &config, AS_OF.parse().unwrap()).unwrap()
+}
+
+/// Why `tr` is not a Turkish rendering of `en`, if it is not: it must not be empty nor
+/// the English text, and must have words of its own spelt as only Turkish spells them
+/// (ç ğ ı İ ö ş ü). Words both texts share — ids, field names, the Turkish phrases the
+/// workflow data supplies — do not count, so an English message that quotes Turkish data
+/// does not pass.
+pub fn not_turkish(tr: &str, en: &str) -> Option<String> {
+    if tr.trim().is_empty() || tr == en {
+        return Some(format!("no Turkish text beside {en:?}"));
+    }
+    let words = |s: &str| s.split(|c: char| !c.is_alphanumeric()).map(str::to_string).collect::<Vec<_>>();
+    let english: std::collections::HashSet<String> = words(en).iter().map(|w| w.to_lowercase()).collect();
+    let mut own = words(tr).into_iter().filter(|w| !english.contains(&w.to_lowercase()));
+    let turkish = own.any(|w| w.contains(|c| "çğıöşüÇĞİÖŞÜ".contains(c)));
+    (!turkish).then(|| format!("{tr:?} has no Turkish wording of its own beside {en:?}"))
+}
+
 /// `validate --format json` findings as sorted `rule path:line:col` lines.
 pub fn findings(output: &Output) -> Vec<String> {
     let json: serde_json::Value = serde_json::from_slice(&output.stdout)

@@ -1,6 +1,6 @@
 //! `validate --base` and `defter log` on real git repositories built by the harness.
 
-use crate::harness::{AS_OF, GitRepo, files_in, findings, stdout};
+use crate::harness::{AS_OF, GitRepo, files_in, findings, not_turkish, stdout};
 
 const REQUEST: &str = "records/requests/2026/TLP-2026-0002.md";
 const GRANT: &str = "records/grants/2026/YTK-2026-0001.yaml";
@@ -190,6 +190,45 @@ fn a_rule_change_exploited_in_the_same_diff_is_reported() {
         "{}",
         stdout(&output)
     );
+    assert!(
+        stdout(&output)
+            .contains("buna yalnızca bu değişikliğin kendi kural düzenlemesi izin veriyor (schemas/workflows.yaml)"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn findings_against_a_base_speak_turkish_too() {
+    let mut repo = repo();
+    repo.edit(REQUEST, "received: 2026-11-02", "received: 2026-10-02");
+    repo.edit(REQUEST, "note: Telefonla alındı", "note: E-posta ile alındı");
+    repo.edit(REQUEST, "status: new\n", "status: closed\n");
+    let text = NEW_REQUEST
+        .replace("TLP-2026-0002", "TLP-2026-0003")
+        .replace("status: new\n", "status: assigned\nassignee: elif.kara\n")
+        .replace("by: burak.yildiz, status: new", "by: burak.yildiz, status: assigned");
+    repo.write("records/requests/2026/TLP-2026-0003.md", &text);
+    let review = "  - { date: 2026-10-01, by: ayse.yilmaz, outcome: keep }\n";
+    repo.edit(GRANT, review, &format!("{review}  - {{ date: 2026-11-20, by: ayse.yilmaz, outcome: keep }}\n"));
+    repo.edit("records/inventory/certificate/crt-zabita.yaml", "id: crt-zabita", "id: crt-zabita-yeni");
+    repo.remove("records/requests/2026/TLP-2026-0001.md");
+    repo.commit_as("burak.yildiz", "her şey bir arada");
+    let output = repo.defter(&["validate", "--as-of", AS_OF, "--format", "json", "--base", "HEAD~1"]);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let diagnostics = json["diagnostics"].as_array().unwrap();
+    let rules: std::collections::BTreeSet<&str> = diagnostics.iter().map(|d| d["rule"].as_str().unwrap()).collect();
+    for rule in ["illegal-transition", "immutable-field", "record-deleted", "history-rewritten", "commit-author"] {
+        assert!(rules.contains(rule), "{rule} not in {rules:?}");
+    }
+    let problems: Vec<String> = diagnostics
+        .iter()
+        .filter_map(|d| {
+            let (en, tr) = (d["message"].as_str().unwrap(), d["message_tr"].as_str().unwrap());
+            not_turkish(tr, en).map(|p| format!("{}: {p}", d["rule"]))
+        })
+        .collect();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 #[test]

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use scraper::{Html, Selector};
 
-use crate::harness::{AS_OF, GitRepo, Repo, defter, files_in};
+use crate::harness::{AS_OF, GitRepo, Repo, defter, files_in, fixtures, report};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -221,6 +221,75 @@ fn the_english_catalogue_is_selectable() {
     let home = page(&out, "index.html");
     assert_eq!(home.root_element().value().attr("lang"), Some("en"));
     assert!(texts(&home, "nav li").contains(&"Requests".to_string()));
+}
+
+/// The text of a page's `main`, whitespace collapsed.
+fn main_text(html: &Html) -> String {
+    texts(html, "main").join(" ")
+}
+
+#[test]
+fn findings_and_rules_speak_the_sites_language() {
+    let cases = ["state-fields", "deadline-missed", "expired", "schema"].map(|c| fixtures().join("rules").join(c));
+    let repo = Repo::with_overlays(&cases.iter().map(PathBuf::as_path).collect::<Vec<_>>());
+    let report = report(repo.path());
+    let one_line = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let messages: Vec<(String, String)> =
+        report.diagnostics.iter().map(|d| (one_line(&d.message.tr), one_line(&d.message.en))).collect();
+    let rules: Vec<_> = ["deadline-missed", "expired", "schema", "state-fields"]
+        .iter()
+        .map(|id| defter::diag::Rule::from_id(id).unwrap())
+        .collect();
+    assert!(rules.iter().all(|r| report.diagnostics.iter().any(|d| d.rule == *r)), "{messages:?}");
+    for english in [false, true] {
+        if english {
+            repo.write("defter.toml", "[site]\nlanguage = \"en\"\n");
+        }
+        let out = repo.path().join(if english { "site-en" } else { "site-tr" });
+        let output = repo.defter(&["build", "--as-of", AS_OF, "--out", out.to_str().unwrap()]);
+        assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+        let findings = main_text(&page(&out, "findings.html"));
+        let pick =
+            |(tr, en): &(String, String)| if english { (en.clone(), tr.clone()) } else { (tr.clone(), en.clone()) };
+        for (shown, hidden) in messages.iter().map(pick) {
+            assert!(findings.contains(&shown), "findings.html (english: {english}) lacks {shown:?}:\n{findings}");
+            assert!(!findings.contains(&hidden), "findings.html (english: {english}) shows {hidden:?}");
+        }
+        let rules_page = main_text(&page(&out, "rules.html"));
+        for rule in defter::diag::Rule::ALL {
+            let (shown, hidden) =
+                if english { (rule.summary(), rule.summary_tr()) } else { (rule.summary_tr(), rule.summary()) };
+            assert!(
+                rules_page.contains(shown) && !rules_page.contains(hidden),
+                "rules.html (english: {english}): {rule}"
+            );
+        }
+        for rule in &rules {
+            let (shown, hidden) =
+                if english { (rule.summary(), rule.summary_tr()) } else { (rule.summary_tr(), rule.summary()) };
+            assert!(
+                findings.contains(shown) && !findings.contains(hidden),
+                "findings.html (english: {english}): {rule}"
+            );
+        }
+        // The home page's attention list and a record's own findings.
+        let home = main_text(&page(&out, "index.html"));
+        let request = main_text(&page(&out, "requests/TLP-2026-0001.html"));
+        for d in &report.diagnostics {
+            let (shown, hidden) = pick(&(one_line(&d.message.tr), one_line(&d.message.en)));
+            if matches!(d.rule.id(), "deadline-missed" | "expired") {
+                assert!(home.contains(&shown) && !home.contains(&hidden), "index.html (english: {english}): {shown:?}");
+            }
+            if d.path.ends_with("TLP-2026-0001.md") {
+                assert!(
+                    request.contains(&shown) && !request.contains(&hidden),
+                    "request page (english: {english}): {shown:?}"
+                );
+            }
+        }
+        let line = if english { "(line " } else { ". satır)" };
+        assert!(request.contains(line), "request page (english: {english}): no line label in {request}");
+    }
 }
 
 /// The clean fixture with `count` requests in all: `TLP-2026-0002`… are copies of

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use defter::diag::Rule;
 
-use crate::harness::{AS_OF, Repo, defter, findings, fixtures, stdout};
+use crate::harness::{AS_OF, Repo, defter, findings, fixtures, not_turkish, report, stdout};
 
 fn expected(case: &Path) -> Vec<String> {
     let text = std::fs::read_to_string(case.join("expected")).unwrap_or_default();
@@ -53,6 +53,38 @@ fn every_rule_fires_on_its_fixture_at_the_right_place() {
             "the fixture of {rule} does not expect it (with a line and column)"
         );
     }
+}
+
+#[test]
+fn every_finding_on_the_rule_fixtures_speaks_turkish_too() {
+    let mut problems = Vec::new();
+    for rule in Rule::ALL.iter().filter(|r| !r.needs_history()) {
+        let repo = Repo::with_overlays(&[&fixtures().join("rules").join(rule.id())]);
+        let report = report(repo.path());
+        assert!(report.diagnostics.iter().any(|d| d.rule == *rule), "{rule}: its fixture does not fire it");
+        for d in &report.diagnostics {
+            let what = format!("{} {}", d.rule, d.path);
+            problems.extend(not_turkish(&d.message.tr, &d.message.en).map(|p| format!("{what}: {p}")));
+            let Some(help) = &d.help else {
+                problems.push(format!("{what}: no help"));
+                continue;
+            };
+            // A schema finding's help is the field's Turkish description, in both languages.
+            if help.tr != help.en || !help.tr.contains(|c| "çğıöşü".contains(c)) {
+                problems.extend(not_turkish(&help.tr, &help.en).map(|p| format!("{what} (help): {p}")));
+            }
+        }
+        // The JSON format carries the Turkish message beside the English one.
+        let json: serde_json::Value =
+            serde_json::from_slice(&repo.defter(&["validate", "--as-of", AS_OF, "--format", "json"]).stdout).unwrap();
+        let mut from_json: Vec<&str> =
+            json["diagnostics"].as_array().unwrap().iter().map(|d| d["message_tr"].as_str().unwrap()).collect();
+        let mut from_report: Vec<&str> = report.diagnostics.iter().map(|d| d.message.tr.as_str()).collect();
+        from_json.sort_unstable();
+        from_report.sort_unstable();
+        assert_eq!(from_json, from_report, "{rule}: message_tr in the JSON output");
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 #[test]
