@@ -179,7 +179,7 @@ pub fn set_line(field: &str, value: &str) -> Result<String> {
     }
     let line = format!("{field}: {value}");
     let parsed = yaml::parse(&format!("{line}\n"), 0).map_err(|e| {
-        anyhow!("--set {field}={value}: not a YAML value ({}); quote it: --set '{field}=\"…\"'", e.message)
+        anyhow!("--set {field}={value}: not a YAML value ({}); quote it: --set '{field}=\"…\"'", e.message.en)
     })?;
     if parsed.entries().len() != 1 || parsed.get(field).is_none() {
         bail!("--set {field}={value}: not one YAML value; quote it: --set '{field}=\"…\"'");
