@@ -139,6 +139,23 @@ pub fn esc(text: &str) -> String {
     out
 }
 
+/// A finding's or rule's text as HTML: escaped, with each `` `span` `` set as code (the
+/// `code` filter of the templates). An unpaired backtick stays as it is.
+pub fn code_spans(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(start) = rest.find('`') {
+        let Some(len) = rest[start + 1..].find('`') else { break };
+        out.push_str(&esc(&rest[..start]));
+        out.push_str("<code>");
+        out.push_str(&esc(&rest[start + 1..start + 1 + len]));
+        out.push_str("</code>");
+        rest = &rest[start + 1 + len + 1..];
+    }
+    out.push_str(&esc(rest));
+    out
+}
+
 /// `2026-03-03` → `03.03.2026`; other text unchanged.
 pub fn human_date(text: &str) -> String {
     match text.parse::<Date>() {
@@ -462,3 +479,19 @@ pub fn slug(id: &str) -> String {
 
 /// The longest slug: file names stay far below the usual 255-byte limit.
 pub const MAX_SLUG: usize = 120;
+
+#[cfg(test)]
+mod tests {
+    use super::code_spans;
+
+    #[test]
+    fn code_spans_are_escaped_and_set_as_code() {
+        assert_eq!(code_spans("`id` alanı dosyanın adından farklı"), "<code>id</code> alanı dosyanın adından farklı");
+        assert_eq!(
+            code_spans("`<script>` & `a`b` x"),
+            "<code>&lt;script&gt;</code> &amp; <code>a</code>b` x",
+            "text and code both escaped; the unpaired backtick stays"
+        );
+        assert_eq!(code_spans("no code"), "no code");
+    }
+}

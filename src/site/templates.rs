@@ -52,6 +52,10 @@ impl Templates {
         let dir = root.join(DIR);
         let mut tera = tera::Tera::new();
         tera.autoescape_on(vec![".html"]);
+        // `{{ text | code }}`: escaped, `spans` in backticks as <code>.
+        tera.register_filter("code", |text: &str, _: tera::Kwargs, _: &tera::State| {
+            tera::Value::safe_string(&super::data::code_spans(text))
+        });
         let mut sources = Vec::new();
         let mut assets = Vec::new();
         for (name, default) in DEFAULTS {
