@@ -3,7 +3,7 @@
 //! value is shown (names not ids, Turkish labels, dates as `dd.mm.yyyy`).
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::RwLock;
+use std::sync::{OnceLock, RwLock};
 
 use jiff::civil::Date;
 use serde_json::Value as Json;
@@ -60,6 +60,8 @@ pub struct Site<'a> {
     /// Labels already looked up in the schemas, by kind, pointer and (for values) value:
     /// every page asks for the same few hundred.
     labels: RwLock<HashMap<(Kind, String, Slot), String>>,
+    /// Everyone's open work, once asked for (`Site::workload`).
+    pub(super) workload: OnceLock<Vec<crate::report::PersonLoad>>,
 }
 
 /// What a cached label is of.
@@ -212,6 +214,7 @@ impl<'a> Site<'a> {
             by_path,
             by_email,
             labels: RwLock::default(),
+            workload: OnceLock::new(),
         }
     }
 

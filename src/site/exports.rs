@@ -148,6 +148,10 @@ impl Site<'_> {
                 })
                 .collect(),
         });
+        tables.push(self.workload_table());
+        tables.push(self.permissions_table());
+        tables.push(self.reviews_table());
+        tables.extend(self.kpi_tables());
         tables.push(Table {
             name: "deadlines",
             columns: ["date", "id", "what"].map(String::from).to_vec(),
@@ -158,6 +162,126 @@ impl Site<'_> {
                 .collect(),
         });
         tables
+    }
+}
+
+impl Site<'_> {
+    /// The permission matrix, one row per person and system with a role held.
+    fn permissions_table(&self) -> Table {
+        let holdings = self.holdings();
+        let mut rows = Vec::new();
+        for person in &holdings.people {
+            for system in &holdings.systems {
+                if let Some(roles) = holdings.held.get(&(*person, *system)) {
+                    rows.push(vec![
+                        person.to_string(),
+                        self.name_of(person),
+                        system.to_string(),
+                        self.name_of(system),
+                        roles.join(", "),
+                        self.index.is_active(person).unwrap_or(true).to_string(),
+                    ]);
+                }
+            }
+        }
+        let columns = ["grantee", "grantee_name", "system", "system_name", "roles", "grantee_active"];
+        Table { name: "permissions", columns: columns.map(String::from).to_vec(), rows }
+    }
+
+    /// Periodic reviews overdue or due within the warning window, from the code of
+    /// `defter report reviews-due`.
+    fn reviews_table(&self) -> Table {
+        let input = self.input;
+        let within = i64::from(input.config.windows.expiring_days);
+        let due = crate::report::reviews_due(
+            &input.records.records,
+            &input.rules.workflows,
+            input.config,
+            input.as_of,
+            within,
+        );
+        let columns = ["id", "kind", "name", "what", "last", "interval_days", "due", "days_left", "overdue"];
+        let rows = due
+            .into_iter()
+            .map(|r| {
+                vec![
+                    r.id,
+                    r.kind,
+                    r.name,
+                    r.what,
+                    r.last.unwrap_or_default(),
+                    r.interval_days.to_string(),
+                    r.due.unwrap_or_default(),
+                    r.days_left.map(|d| d.to_string()).unwrap_or_default(),
+                    r.overdue.to_string(),
+                ]
+            })
+            .collect();
+        Table { name: "reviews", columns: columns.map(String::from).to_vec(), rows }
+    }
+
+    /// The tables of the reports page, from the code of `defter report kpis`.
+    fn kpi_tables(&self) -> Vec<Table> {
+        use crate::report::kpi;
+        let input = self.input;
+        let records = &input.records.records;
+        let number = |v: Option<f64>| v.map(|v| format!("{v:.2}")).unwrap_or_default();
+        let months = kpi::monthly(records, &input.rules.workflows, input.trail, input.as_of, super::reports::MONTHS);
+        let monthly = Table {
+            name: "kpis",
+            columns: ["month", "received", "closed", "backlog", "median_days_to_close", "on_time_share"]
+                .map(String::from)
+                .to_vec(),
+            rows: months
+                .into_iter()
+                .map(|m| {
+                    vec![
+                        m.month,
+                        m.received.to_string(),
+                        m.closed.to_string(),
+                        m.backlog.to_string(),
+                        number(m.median_days_to_close),
+                        number(m.on_time_share),
+                    ]
+                })
+                .collect(),
+        };
+        // A figure per service, unit or type: the key, its name, the value and (unless the
+        // value is the count) how many requests it is of.
+        let figures = |name: &'static str, key: &str, value: &str, count: Option<&str>, figures: Vec<kpi::Figure>| {
+            let mut columns = vec![key.to_string(), "name".into(), value.to_string()];
+            columns.extend(count.map(String::from));
+            let rows = figures
+                .into_iter()
+                .map(|f| {
+                    let label = if key == "type" {
+                        self.value_label(Kind::Request, "/type", &f.key)
+                    } else {
+                        self.name_of(&f.key)
+                    };
+                    let mut row = vec![f.key, label];
+                    match count {
+                        Some(_) => row.extend([number(Some(f.value)), f.count.to_string()]),
+                        None => row.push(f.count.to_string()),
+                    }
+                    row
+                })
+                .collect();
+            Table { name, columns, rows }
+        };
+        vec![
+            monthly,
+            figures(
+                "median-close",
+                "service",
+                "median_days_to_close",
+                Some("closed"),
+                kpi::median_close_by_service(records),
+            ),
+            figures("on-time", "service", "on_time_share", Some("closed_with_due"), kpi::on_time_by_service(records)),
+            figures("requests-by-unit", "unit", "requests", None, kpi::count_by(records, "unit")),
+            figures("requests-by-type", "type", "requests", None, kpi::count_by(records, "type")),
+        ]
     }
 }
 

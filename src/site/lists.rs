@@ -221,11 +221,15 @@ impl<'a> Site<'a> {
                 Count { url: Some(format!("requests/status/{}.html", facet_slug(&value))), label, value, count }
             })
             .collect();
+        // Counted by the code of `defter report open-requests`; every service is listed,
+        // those with nothing open too.
+        let open =
+            crate::report::open_by_service(&self.input.records.records, &self.input.rules.workflows, self.input.as_of);
         let by_service = self
             .of_kind(Kind::Unit)
             .filter(|u| u.fields.str_at("type") == Some("service"))
             .map(|u| {
-                let count = group("service", u.id()).iter().filter(|r| self.is_open(r)).count();
+                let count = open.services.iter().find(|s| s.service == u.id()).map_or(0, |s| s.total);
                 Count {
                     label: self.title(u),
                     value: u.id().to_string(),
@@ -520,6 +524,13 @@ struct MatrixRow {
     cells: Vec<String>,
 }
 
+/// The permission matrix: people and systems with a role held, and the roles.
+pub struct Holdings<'a> {
+    pub people: Vec<&'a str>,
+    pub systems: Vec<&'a str>,
+    pub held: HashMap<(&'a str, &'a str), Vec<String>>,
+}
+
 #[derive(Serialize)]
 struct GrantRow {
     id: Link,
@@ -686,23 +697,21 @@ impl<'a> Site<'a> {
         }
     }
 
-    pub fn grants_page(&self, templates: &Templates) -> Result<Output> {
-        let path = "grants/index.html";
-        let root = root_of(path);
-        let grants: Vec<&Record> = self.of_kind(Kind::Grant).collect();
-        let holding = |g: &Record| matches!(g.fields.str_at("status"), Some("active" | "frozen"));
-        let mut system_ids: Vec<&str> =
-            grants.iter().filter(|g| holding(g)).filter_map(|g| g.fields.str_at("system")).collect();
-        system_ids.sort_unstable();
-        system_ids.dedup();
-        let mut people: Vec<&str> =
-            grants.iter().filter(|g| holding(g)).filter_map(|g| g.fields.str_at("grantee")).collect();
+    /// Who holds which roles on which system (active and frozen grants; a frozen role
+    /// marked ❄): the permission matrix of the page and of its export.
+    pub fn holdings(&self) -> Holdings<'_> {
+        let holding = |g: &&Record| matches!(g.fields.str_at("status"), Some("active" | "frozen"));
+        let grants: Vec<&Record> = self.of_kind(Kind::Grant).filter(holding).collect();
+        let mut systems: Vec<&str> = grants.iter().filter_map(|g| g.fields.str_at("system")).collect();
+        systems.sort_unstable();
+        systems.dedup();
+        let mut people: Vec<&str> = grants.iter().filter_map(|g| g.fields.str_at("grantee")).collect();
         people.sort_unstable();
         people.dedup();
         // The roles each person holds on each system, in the order of the grants (one
         // pass over the grants: the matrix is people × systems, too many to scan each).
         let mut held: HashMap<(&str, &str), Vec<String>> = HashMap::new();
-        for g in grants.iter().filter(|g| holding(g)) {
+        for g in grants {
             let (Some(person), Some(system)) = (g.fields.str_at("grantee"), g.fields.str_at("system")) else {
                 continue;
             };
@@ -711,6 +720,15 @@ impl<'a> Site<'a> {
                 if g.fields.str_at("status") == Some("frozen") { format!("{role} ❄") } else { role.to_string() };
             held.entry((person, system)).or_default().push(role);
         }
+        Holdings { people, systems, held }
+    }
+
+    pub fn grants_page(&self, templates: &Templates) -> Result<Output> {
+        let path = "grants/index.html";
+        let root = root_of(path);
+        let grants: Vec<&Record> = self.of_kind(Kind::Grant).collect();
+        let holding = |g: &Record| matches!(g.fields.str_at("status"), Some("active" | "frozen"));
+        let Holdings { people, systems: system_ids, held } = self.holdings();
         let matrix = people
             .iter()
             .map(|person| MatrixRow {

@@ -22,6 +22,7 @@ pub mod serve;
 mod sink;
 pub mod state;
 pub mod templates;
+pub mod workload;
 mod write;
 
 use std::collections::{HashMap, HashSet};
@@ -54,13 +55,14 @@ enum Part<'a> {
     Reports,
     Findings,
     Rules,
+    Workload,
     Exports,
     Search,
     Assets,
 }
 
 /// The parts over many records, in no particular order (the output is sorted).
-const OVERVIEWS: [Part<'static>; 12] = [
+const OVERVIEWS: [Part<'static>; 13] = [
     Part::Home,
     Part::RequestLists,
     Part::Portfolio,
@@ -70,6 +72,7 @@ const OVERVIEWS: [Part<'static>; 12] = [
     Part::Reports,
     Part::Findings,
     Part::Rules,
+    Part::Workload,
     Part::Exports,
     Part::Search,
     Part::Assets,
@@ -89,6 +92,7 @@ impl Part<'_> {
             Part::Reports => "reports".into(),
             Part::Findings => "findings".into(),
             Part::Rules => "rules".into(),
+            Part::Workload => "workload".into(),
             Part::Exports => "exports".into(),
             Part::Search => "search".into(),
             Part::Assets => "assets".into(),
@@ -108,6 +112,7 @@ impl Part<'_> {
             Part::Reports => vec![site.reports(templates)?],
             Part::Findings => vec![site.findings_page(templates)?],
             Part::Rules => vec![site.rules_page(templates)?],
+            Part::Workload => vec![site.workload_page(templates)?],
             Part::Exports => exports::render(site)?,
             Part::Search => search::render(site, templates)?,
             Part::Assets => {

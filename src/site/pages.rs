@@ -136,6 +136,8 @@ struct RecordPage {
     body: Option<String>,
     sections: Vec<Link>,
     related: Vec<RelatedGroup>,
+    /// A person's open requests and projects (empty for other kinds).
+    open_work: Vec<super::workload::WorkView>,
     findings: Vec<FindingView>,
     history: Option<Vec<ChangeView>>,
     parent: Option<Link>,
@@ -289,6 +291,7 @@ impl Site<'_> {
             body: r.body.as_ref().map(|b| markdown::render(&b.text)).filter(|h| !h.trim().is_empty()),
             sections,
             related: self.related(r, &root),
+            open_work: if r.kind == Kind::Person { self.open_work(r.id(), &root) } else { Vec::new() },
             findings,
             history: self.history_views(r),
             parent,

@@ -13,6 +13,8 @@ use crate::report::kpi::{self, Figure};
 #[derive(Serialize)]
 struct Chart {
     id: String,
+    /// The export (`exports/<name>.csv|json`) holding the chart's data.
+    export: &'static str,
     title: String,
     svg: String,
     headers: Vec<String>,
@@ -26,7 +28,7 @@ struct ReportsPage {
 }
 
 /// Months shown on the charts.
-const MONTHS: usize = 18;
+pub const MONTHS: usize = 18;
 
 /// A chart's SVG description: its data, row by row, for screen readers.
 fn describe(rows: &[Vec<String>]) -> String {
@@ -59,7 +61,20 @@ impl Site<'_> {
             max.map(|m| if percent { m * 100.0 } else { m }),
             if percent { "%" } else { "" },
         );
-        Chart { id: id.into(), title, svg, headers: vec![String::new(), self.t("count"), self.t("total")], rows }
+        let export = match id {
+            "median" => "median-close",
+            "ontime" => "on-time",
+            "units" => "requests-by-unit",
+            _ => "requests-by-type",
+        };
+        Chart {
+            id: id.into(),
+            export,
+            title,
+            svg,
+            headers: vec![String::new(), self.t("count"), self.t("total")],
+            rows,
+        }
     }
 
     fn labelled(&self, field: &str, figures: Vec<Figure>) -> Vec<Figure> {
@@ -81,6 +96,7 @@ impl Site<'_> {
             months.iter().map(|m| vec![m.month.clone(), m.received.to_string(), m.closed.to_string()]).collect();
         charts.push(Chart {
             id: "inflow".into(),
+            export: "kpis",
             svg: charts::bars(
                 "inflow",
                 &title,
@@ -99,6 +115,7 @@ impl Site<'_> {
         let rows: Vec<Vec<String>> = months.iter().map(|m| vec![m.month.clone(), m.backlog.to_string()]).collect();
         charts.push(Chart {
             id: "backlog".into(),
+            export: "kpis",
             svg: charts::line(
                 "backlog",
                 &title,

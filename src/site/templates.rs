@@ -32,6 +32,7 @@ embedded!(
     "findings.html",
     "rules.html",
     "search.html",
+    "workload.html",
     "style.css",
     "search.js",
 );

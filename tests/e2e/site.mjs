@@ -56,7 +56,9 @@ const AXE_PAGES = [
   "inventory/index.html",
   "inventory/application/app-e-belediye.html",
   "people/mehmet.demir.html",
+  "people/elif.kara.html",
   "units/zabita-dairesi.html",
+  "workload.html",
   "calendar.html",
   "reports.html",
   "findings.html",
@@ -78,6 +80,7 @@ const PHONE_PAGES = [
   "inventory/index.html",
   "calendar.html",
   "reports.html",
+  "workload.html",
   "search.html?q=zabita",
 ];
 
@@ -89,6 +92,7 @@ const SCREENSHOTS = [
   ["unit-requests", "requests/unit/zabita-dairesi.html"],
   ["request", "requests/TLP-2026-0027.html"],
   ["person", "people/mehmet.demir.html"],
+  ["workload", "workload.html"],
   ["projects", "projects/index.html"],
   ["project", "projects/PRJ-0001/index.html"],
   ["project-section", "projects/PRJ-0001/analiz.html"],

@@ -434,4 +434,64 @@ fn the_reports_and_the_site_give_the_same_numbers() {
     let grants = page(&site, "grants/index.html");
     let on_site: Vec<String> = texts(&grants, "ul.reviews-soon li a");
     assert_eq!(on_site, in_report);
+    // The reviews export is the report itself (same window: `expiring_days`).
+    let export = |name: &str| -> Vec<serde_json::Value> {
+        serde_json::from_slice::<Vec<serde_json::Value>>(&std::fs::read(site.join("exports").join(name)).unwrap())
+            .unwrap()
+    };
+    let ids =
+        |rows: &[serde_json::Value]| rows.iter().map(|r| r["id"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    assert_eq!(ids(&export("reviews.json")), ids(reviews["data"].as_array().unwrap()));
+    assert!(!export("reviews.json").is_empty(), "the example records have reviews due");
+
+    // Workload: the page, the export, each person's open work and the report agree.
+    let workload = report("workload");
+    let people = workload["data"].as_array().unwrap();
+    assert!(people.len() > 3, "{workload}");
+    let workload_page = page(&site, "workload.html");
+    let names = texts(&workload_page, "tbody th a");
+    let numbers = texts(&workload_page, "tbody td.num");
+    let exported = export("workload.json");
+    assert_eq!(names.len(), people.len());
+    for (((load, name), numbers), exported) in people.iter().zip(&names).zip(numbers.chunks(3)).zip(&exported) {
+        assert_eq!(name, load["name"].as_str().unwrap());
+        let counts = [&load["open_requests"], &load["overdue"], &load["open_projects"]].map(|n| n.to_string());
+        assert_eq!(numbers, counts.as_slice(), "{load}");
+        assert_eq!(exported["person"], load["person"]);
+        assert_eq!(exported["open_requests"], load["open_requests"].to_string());
+        let person_page = page(&site, &format!("people/{}.html", load["person"].as_str().unwrap()));
+        let listed = texts(&person_page, "ul.open-work li a");
+        let items: Vec<String> =
+            load["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_string()).collect();
+        assert_eq!(listed.len(), items.len(), "{}", load["person"]);
+        assert!(listed.iter().zip(&items).all(|(l, id)| l.starts_with(id.as_str())), "{listed:?} vs {items:?}");
+    }
+    assert!(
+        home.select(&Selector::parse("a[href='workload.html']").unwrap()).next().is_some(),
+        "home links the workload"
+    );
+
+    // Monthly KPIs: the export and `report kpis` over the same 18 months.
+    let output = defter(root(), &["report", "kpis", "--as-of", AS_OF, "--format", "json", "--months", "18"]);
+    let kpis: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let months: Vec<String> = kpis["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| format!("{} {} {} {}", m["month"].as_str().unwrap(), m["received"], m["closed"], m["backlog"]))
+        .collect();
+    let exported: Vec<String> = export("kpis.json")
+        .iter()
+        .map(|m| {
+            let field = |k: &str| m[k].as_str().unwrap().to_string();
+            format!("{} {} {} {}", field("month"), field("received"), field("closed"), field("backlog"))
+        })
+        .collect();
+    assert_eq!(exported, months);
+
+    // The permission matrix: one exported row per filled cell of the page's matrix.
+    let cells: Vec<String> = texts(&grants, "table.matrix tbody td").into_iter().filter(|c| !c.is_empty()).collect();
+    let exported: Vec<String> =
+        export("permissions.json").iter().map(|r| r["roles"].as_str().unwrap().to_string()).collect();
+    assert_eq!(exported, cells);
 }

@@ -1,0 +1,135 @@
+//! Who holds which open work (DOMAIN §7, "per-person workload"): the workload page, the
+//! "open work" section of each person's page and the workload export — all from
+//! [`crate::report::workload`], the computation `defter report workload` prints, so the
+//! site and the terminal cannot disagree.
+
+use anyhow::Result;
+use serde::Serialize;
+
+use super::data::{Site, human_date, root_of};
+use super::exports::Table;
+use super::pages::{Layout, Link, Output};
+use super::templates::Templates;
+use crate::model::Kind;
+use crate::report::PersonLoad;
+
+/// The page every person's open work is counted on.
+pub const PATH: &str = "workload.html";
+
+#[derive(Serialize)]
+struct WorkloadPage {
+    page: Layout,
+    rows: Vec<LoadRow>,
+    open_requests: usize,
+    overdue: usize,
+    open_projects: usize,
+}
+
+#[derive(Serialize)]
+struct LoadRow {
+    person: Link,
+    unit: String,
+    open_requests: usize,
+    overdue: usize,
+    open_projects: usize,
+}
+
+/// One open request or project on a person's page.
+#[derive(Serialize)]
+pub struct WorkView {
+    pub link: Link,
+    pub kind: String,
+    pub state: String,
+    pub state_value: String,
+    pub role: String,
+    pub due: String,
+    pub overdue: bool,
+}
+
+impl Site<'_> {
+    /// Everyone's open work, people sorted by id (computed once per build).
+    pub fn workload(&self) -> &[PersonLoad] {
+        self.workload.get_or_init(|| {
+            crate::report::workload(&self.input.records.records, &self.input.rules.workflows, self.input.as_of)
+        })
+    }
+
+    /// A person's open work, as their page lists it (empty when they hold none).
+    pub fn open_work(&self, person: &str, root: &str) -> Vec<WorkView> {
+        let loads = self.workload();
+        let Ok(at) = loads.binary_search_by(|l| l.person.as_str().cmp(person)) else { return Vec::new() };
+        loads[at]
+            .items
+            .iter()
+            .map(|item| {
+                let record = self.index.get(&item.id);
+                let kind = Kind::from_name(&item.kind).unwrap_or(Kind::Request);
+                let field = self.input.rules.workflows.state_field(kind.name());
+                WorkView {
+                    link: Link {
+                        url: record.map(|r| format!("{root}{}", self.url(r))).unwrap_or_default(),
+                        text: record.map_or_else(|| item.id.clone(), |r| self.display(r)),
+                    },
+                    kind: self.kind_label(kind),
+                    state: self.value_label(kind, &format!("/{field}"), &item.state),
+                    state_value: item.state.clone(),
+                    role: self.t(&format!("work_{}", item.role)),
+                    due: item.due.as_deref().map(human_date).unwrap_or_default(),
+                    overdue: item.overdue,
+                }
+            })
+            .collect()
+    }
+
+    pub fn workload_page(&self, templates: &Templates) -> Result<Output> {
+        let root = root_of(PATH);
+        let loads = self.workload();
+        let rows = loads
+            .iter()
+            .map(|l| LoadRow {
+                person: Link {
+                    url: self
+                        .index
+                        .get(&l.person)
+                        .map(|p| format!("{root}{}#h-open-work", self.url(p)))
+                        .unwrap_or_default(),
+                    text: self.name_of(&l.person),
+                },
+                unit: if l.unit.is_empty() { String::new() } else { self.name_of(&l.unit) },
+                open_requests: l.open_requests,
+                overdue: l.overdue,
+                open_projects: l.open_projects,
+            })
+            .collect();
+        let view = WorkloadPage {
+            page: self.layout(PATH, &self.t("workload"), "requests/index.html"),
+            rows,
+            open_requests: loads.iter().map(|l| l.open_requests).sum(),
+            overdue: loads.iter().map(|l| l.overdue).sum(),
+            open_projects: loads.iter().map(|l| l.open_projects).sum(),
+        };
+        Ok((PATH.into(), templates.render("workload.html", &view)?.into_bytes()))
+    }
+
+    /// The workload as an export: one row per person with open work.
+    pub fn workload_table(&self) -> Table {
+        Table {
+            name: "workload",
+            columns: ["person", "name", "unit", "open_requests", "overdue", "open_projects"].map(String::from).to_vec(),
+            rows: self
+                .workload()
+                .iter()
+                .map(|l| {
+                    vec![
+                        l.person.clone(),
+                        l.name.clone(),
+                        l.unit.clone(),
+                        l.open_requests.to_string(),
+                        l.overdue.to_string(),
+                        l.open_projects.to_string(),
+                    ]
+                })
+                .collect(),
+        }
+    }
+}
