@@ -489,6 +489,25 @@ fn the_reports_and_the_site_give_the_same_numbers() {
         .collect();
     assert_eq!(exported, months);
 
+    // End dates: `report expiring` and the calendar's deadlines (its export) name the same
+    // certificates, domains and grants on the same days.
+    let output = defter(root(), &["report", "expiring", "--as-of", AS_OF, "--format", "json", "--within", "400"]);
+    let expiring: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let expiring = expiring["data"].as_array().unwrap();
+    assert!(expiring.len() >= 3, "{expiring:?}");
+    let whats: Vec<&str> = expiring.iter().map(|e| e["what"].as_str().unwrap()).collect();
+    let horizon = "2028-01-04"; // AS_OF + 400 days
+    let mut in_calendar: Vec<String> = export("deadlines.json")
+        .iter()
+        .filter(|d| whats.contains(&d["what"].as_str().unwrap()) && d["date"].as_str().unwrap() <= horizon)
+        .map(|d| format!("{} {}", d["date"].as_str().unwrap(), d["id"].as_str().unwrap()))
+        .collect();
+    in_calendar.sort();
+    let mut in_report: Vec<String> =
+        expiring.iter().map(|e| format!("{} {}", e["ends"].as_str().unwrap(), e["id"].as_str().unwrap())).collect();
+    in_report.sort();
+    assert_eq!(in_calendar, in_report);
+
     // The permission matrix: one exported row per filled cell of the page's matrix.
     let cells: Vec<String> = texts(&grants, "table.matrix tbody td").into_iter().filter(|c| !c.is_empty()).collect();
     let exported: Vec<String> =
