@@ -761,7 +761,7 @@ impl<'a> Site<'a> {
                 .filter(|d| d.rule == Rule::ReviewOverdue && d.path.starts_with("records/grants/"))
                 .map(|d| self.finding_view(d, &root))
                 .collect(),
-            reviews_soon: self.reviews_soon(&grants, &root),
+            reviews_soon: self.reviews_soon(Kind::Grant, &root),
             frozen_revoked: grants
                 .iter()
                 .filter(|g| matches!(g.fields.str_at("status"), Some("frozen" | "revoked")))
@@ -814,26 +814,27 @@ impl<'a> Site<'a> {
         Ok((path.into(), templates.render("inventory.html", &view)?.into_bytes()))
     }
 
-    /// The periodic reviews of `records` that fall due from today to the end of the
-    /// warning window, soonest first (overdue ones are `review-overdue` findings).
-    fn reviews_soon(&self, records: &[&Record], root: &str) -> Vec<CalendarItem> {
-        let as_of = self.input.as_of;
-        let until = as_of.checked_add(i64::from(self.input.config.windows.expiring_days).days()).unwrap_or(as_of);
-        let mut out: Vec<(jiff::civil::Date, &str, CalendarItem)> = Vec::new();
-        for r in records.iter().copied() {
-            for (due, what) in self.next_reviews(r).into_iter().filter(|(due, _)| *due >= as_of && *due <= until) {
-                let item = CalendarItem {
+    /// The periodic reviews of `kind` that fall due from today to the end of the warning
+    /// window, soonest first, as `defter report reviews-due` computes them (overdue ones
+    /// are `review-overdue` findings).
+    fn reviews_soon(&self, kind: Kind, root: &str) -> Vec<CalendarItem> {
+        let input = self.input;
+        let within = i64::from(input.config.windows.expiring_days);
+        crate::report::reviews_due(&input.records.records, &input.rules.workflows, input.config, input.as_of, within)
+            .into_iter()
+            .filter(|r| r.kind == kind.name() && !r.overdue)
+            .filter_map(|r| {
+                let due: jiff::civil::Date = r.due.as_deref()?.parse().ok()?;
+                let record = self.index.get(&r.id)?;
+                Some(CalendarItem {
                     date: crate::validate::show_date(due),
                     iso: due.to_string(),
-                    what: what.to_string(),
-                    link: Link { url: format!("{root}{}", self.url(r)), text: self.display(r) },
+                    what: r.what,
+                    link: Link { url: format!("{root}{}", self.url(record)), text: self.display(record) },
                     past: false,
-                };
-                out.push((due, r.id(), item));
-            }
-        }
-        out.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
-        out.into_iter().map(|(_, _, item)| item).collect()
+                })
+            })
+            .collect()
     }
 
     /// When each periodic review of `r` next falls due (reviews done at least once;
