@@ -228,7 +228,7 @@ fn section(a: &NewSection, records: &[Record], index: &Index) -> Result<Draft> {
     draft.project = Some(project);
     draft.flag("title", Some(yaml_scalar(&title)));
     draft.flag("section", scalar(&a.section));
-    draft.default("order", (order + 1).to_string());
+    draft.default("order", order.saturating_add(1).to_string());
     draft.body = Some(a.description.clone().unwrap_or_default());
     Ok(draft)
 }

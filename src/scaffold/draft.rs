@@ -30,16 +30,19 @@ pub struct Draft {
     /// The project folder of a section.
     pub project: Option<String>,
     pub fields: Vec<(String, String, Source)>,
+    /// The fields that have their own flag, given or not (`--set` may not set them).
+    pub flagged: Vec<String>,
     pub body: Option<String>,
 }
 
 impl Draft {
     pub fn new(kind: Kind, id: Option<String>, name: &str) -> Draft {
-        Draft { kind, id, name: name.to_string(), project: None, fields: Vec::new(), body: None }
+        Draft { kind, id, name: name.to_string(), project: None, fields: Vec::new(), flagged: Vec::new(), body: None }
     }
 
     /// Adds a field set by a flag (skipped when the flag was not given).
     pub fn flag(&mut self, field: &str, value: Option<String>) {
+        self.flagged.push(field.to_string());
         if let Some(value) = value {
             self.fields.push((field.to_string(), value, Source::Flag));
         }
@@ -63,6 +66,12 @@ impl Draft {
             Some(id) => id,
             None => made_id(self.kind, &self.name)?,
         };
+        if !is_plain_id(&stem) {
+            bail!(
+                "--id {stem:?}: an id is lower-case letters and digits in words joined by `.` or `-` \
+                 (like `ayse.yilmaz` or `srv-app03`), so that it is a safe file name"
+            );
+        }
         let (id, path) = match (self.kind, &self.project) {
             (Kind::Unit, _) => (stem.clone(), format!("records/org/units/{stem}.yaml")),
             (Kind::Person, _) => (stem.clone(), format!("records/org/people/{stem}.yaml")),
@@ -81,7 +90,10 @@ impl Draft {
         if let Some(taken) = taken {
             bail!("`{id}` is taken ({taken}): pass --id with another id");
         }
-        for (field, value) in set {
+        for (i, (field, value)) in set.iter().enumerate() {
+            if set[..i].iter().any(|(earlier, _)| earlier == field) {
+                bail!("--set {field}: given more than once; give each field once");
+            }
             let line = set_line(field, value)?;
             let value = line.split_once(": ").map(|(_, v)| v.to_string()).unwrap_or_default();
             match self.fields.iter_mut().find(|(f, _, _)| f == field) {
@@ -90,6 +102,11 @@ impl Draft {
                     command_name(self.kind)
                 ),
                 Some((_, existing, Source::Default)) => *existing = value,
+                None if self.flagged.contains(field) => bail!(
+                    "--set {field}: `{field}` has its own flag, --{} (see `defter new {} --help`)",
+                    field.replace('_', "-"),
+                    command_name(self.kind)
+                ),
                 None if matches!(field.as_str(), "id" | "type") => {
                     bail!("--set {field}: the {field} is not set this way (use --id; the type is the command)")
                 }
@@ -150,14 +167,18 @@ impl Draft {
                     let values: Vec<&str> = values.iter().filter_map(|v| v.as_str()).collect();
                     meaning.push_str(&format!(" ({})", values.join(", ")));
                 }
-                (format!("--set {f}=…"), meaning)
+                let flag = match self.flagged.iter().any(|g| g == f) {
+                    true => format!("--{} …", f.replace('_', "-")),
+                    false => format!("--set {f}=…"),
+                };
+                (flag, meaning)
             })
             .collect();
         if missing.is_empty() {
             return Ok(());
         }
         bail!(
-            "a new {} needs these fields too, so nothing was written; give them with --set (VALUE is YAML: `[a, b]` for a list):\n{}",
+            "a new {} needs these fields too, so nothing was written (a --set VALUE is YAML: `[a, b]` for a list):\n{}",
             command_name(self.kind),
             {
                 let width = missing.iter().map(|(flag, _)| flag.chars().count()).max().unwrap_or(0);
@@ -205,6 +226,15 @@ pub fn with_fields(filled: &str, template: &str, set: &[(String, String)]) -> Re
     }
     let at = filled.find("\nhistory:").map(|i| i + 1).expect("templates end their fields with history:");
     Ok(format!("{}{lines}{}", &filled[..at], &filled[at..]))
+}
+
+/// Whether `id` is lower-case ASCII letters and digits in words joined by single `.` or
+/// `-`: the ids' schema pattern, which also keeps it a file name inside its folder and one
+/// plain YAML scalar.
+fn is_plain_id(id: &str) -> bool {
+    let words_ok =
+        id.split(['.', '-']).all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+    !id.is_empty() && words_ok
 }
 
 /// The id made from a name: folded the Turkish way to lower-case ASCII (`Ayşe Yılmaz` →
@@ -268,6 +298,16 @@ mod tests {
         assert_eq!(made_id(Kind::Server, "srv app03").unwrap(), "srv-app03");
         assert_eq!(made_id(Kind::WebserviceClient, "İZSU mobil").unwrap(), "wsc-izsu-mobil");
         assert!(made_id(Kind::Unit, "— ?").is_err());
+    }
+
+    #[test]
+    fn an_id_is_a_plain_file_name() {
+        for good in ["ayse.yilmaz", "srv-app03", "a", "zabita-dairesi-baskanligi", "2fa"] {
+            assert!(is_plain_id(good), "{good}");
+        }
+        for bad in ["", "../x", "a/b", "a\\b", "a..b", ".a", "a-", "Ayse", "a b", "a\nname: x", "a: b", "ş"] {
+            assert!(!is_plain_id(bad), "{bad:?}");
+        }
     }
 
     #[test]

@@ -357,6 +357,46 @@ fn new_names_the_fields_still_missing_and_refuses_taken_ids() {
     assert!(stderr(&output).contains("`system` is set by a flag"), "{}", stderr(&output));
     let output = new(&repo, &["section", "--project", "PRJ-0009", "--title", "x"]);
     assert!(stderr(&output).contains("--project PRJ-0009: no project has that id"), "{}", stderr(&output));
+
+    // Each field once, and a field with a flag only through it, given or not.
+    let output = new(&repo, &["asset", "--name", "X", "--set", "notes=a", "--set", "notes=b"]);
+    assert!(stderr(&output).contains("--set notes: given more than once"), "{}", stderr(&output));
+    let output = new(&repo, &["unit", "--name", "Yeni Birim", "--type", "department", "--set", "parent=belediye"]);
+    assert!(stderr(&output).contains("has its own flag, --parent"), "{}", stderr(&output));
+
+    // --set on a request lands before its history and the record is valid.
+    let output = new(
+        &repo,
+        &[
+            "request",
+            "--title",
+            "Yeni rapor",
+            "--unit",
+            "zabita-dairesi",
+            "--type",
+            "change",
+            "--set",
+            "tags=[rapor, zabıta]",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = repo.read(stdout(&output).trim_end());
+    let (tags, history) = (text.find("tags: [rapor, zabıta]\n"), text.find("history:"));
+    assert!(tags.is_some() && tags < history, "{text}");
+    assert_eq!(findings(&repo.defter(&["validate", "--as-of", AS_OF, "--format", "json"])), Vec::<String>::new());
+}
+
+#[test]
+fn new_refuses_an_id_that_is_not_a_plain_file_name() {
+    let repo = repo_as_elif();
+    let before = repo.git(&["status", "--porcelain", "--untracked-files=all"]);
+    for id in ["../../../escaped", "ast-x\nowner: someone", "ast-x/y", "AST-X", "ast..x"] {
+        let output = new(&repo, &["asset", "--name", "X", "--id", id]);
+        assert_eq!(output.status.code(), Some(2), "--id {id:?}");
+        assert!(stderr(&output).contains("so that it is a safe file name"), "{}", stderr(&output));
+    }
+    assert_eq!(repo.git(&["status", "--porcelain", "--untracked-files=all"]), before, "nothing was written");
+    assert!(!repo.path().join("../escaped.yaml").exists() && !repo.path().join("records/escaped.yaml").exists());
 }
 
 #[test]
@@ -416,6 +456,20 @@ fn reports_golden() {
         stdout(&repo.defter(&["report", "expiring", "--as-of", AS_OF, "--within", "90d", "--format", "markdown"]));
     assert!(markdown.starts_with("| ends | days | id | name | what |\n|---|---|---|---|---|\n"), "{markdown}");
     assert_eq!(repo.defter(&["report", "nope"]).status.code(), Some(2));
+}
+
+#[test]
+fn workload_counts_an_analyst_who_also_develops_once() {
+    let repo = report_repo();
+    let path = "records/projects/PRJ-0002/index.md";
+    let text = std::fs::read_to_string(repo.path().join(path)).unwrap();
+    repo.write(path, &text.replace("developers: [elif.kara]", "developers: [elif.kara, zeynep.arslan]"));
+    let json = stdout(&repo.defter(&["report", "workload", "--as-of", AS_OF, "--format", "json"]));
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let zeynep = json["data"].as_array().unwrap().iter().find(|p| p["person"] == "zeynep.arslan").expect("zeynep");
+    assert_eq!(zeynep["open_projects"], 1, "{zeynep}");
+    let roles: Vec<&str> = zeynep["items"].as_array().unwrap().iter().map(|i| i["role"].as_str().unwrap()).collect();
+    assert_eq!(roles.iter().filter(|r| **r != "assignee").collect::<Vec<_>>(), [&"analyst"], "{zeynep}");
 }
 
 #[test]
