@@ -3,14 +3,14 @@
 //! and open pages reload themselves (they poll a version number — no websockets).
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
 use axum::Router;
 use axum::routing::get;
-use notify_debouncer_mini::{DebounceEventResult, new_debouncer, notify::RecursiveMode};
+use notify::{Event, EventKind, RecursiveMode, Watcher};
 use tower_http::services::ServeDir;
 
 /// Polls `/__defter/version` and reloads the page when it changes.
@@ -27,6 +27,9 @@ pub const LIVE_RELOAD_JS: &str = r#"(function () {
 })();
 "#;
 
+/// How long the files must stay unchanged before a rebuild starts.
+const QUIET: Duration = Duration::from_millis(300);
+
 /// What `serve` watches for changes.
 pub const WATCHED: [&str; 4] = ["records", "schemas", "site-templates", "defter.toml"];
 
@@ -39,8 +42,31 @@ pub fn run(
 ) -> Result<()> {
     let version = Arc::new(AtomicU64::new(1));
     let watcher_version = Arc::clone(&version);
-    let mut debouncer = new_debouncer(Duration::from_millis(300), move |result: DebounceEventResult| {
-        if result.is_ok() {
+    // Only changes to what the site is built from count: reading the files to rebuild
+    // them is an event too (inotify reports opens), and would rebuild for ever.
+    let (changed, changes) = mpsc::channel::<()>();
+    let inputs: Vec<PathBuf> = WATCHED.iter().map(|name| root.join(name)).collect();
+    let relevant = inputs.clone();
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<Event>| {
+        if let Ok(event) = event
+            && !matches!(event.kind, EventKind::Access(_))
+            && event.paths.iter().any(|p| relevant.iter().any(|input| p.starts_with(input)))
+        {
+            changed.send(()).ok();
+        }
+    })
+    .context("cannot watch the repository")?;
+    // The root itself, so that a defter.toml or site-templates/ made later is seen.
+    watcher.watch(root, RecursiveMode::NonRecursive).context("cannot watch the repository")?;
+    let mut watched = watch_inputs(&mut watcher, &inputs, Vec::new())?;
+    std::thread::spawn(move || {
+        while changes.recv().is_ok() {
+            // Wait for a quiet moment, so that a save touching many files rebuilds once.
+            while changes.recv_timeout(QUIET).is_ok() {}
+            watched = watch_inputs(&mut watcher, &inputs, std::mem::take(&mut watched)).unwrap_or_else(|e| {
+                eprintln!("warning: {e:#}");
+                Vec::new()
+            });
             match rebuild() {
                 Ok(()) => {
                     watcher_version.fetch_add(1, Ordering::SeqCst);
@@ -49,15 +75,7 @@ pub fn run(
                 Err(e) => eprintln!("error: {e:#} (the previous site is still served)"),
             }
         }
-    })
-    .context("cannot watch the repository")?;
-    for name in WATCHED {
-        let path = root.join(name);
-        if path.exists() {
-            let mode = if path.is_dir() { RecursiveMode::Recursive } else { RecursiveMode::NonRecursive };
-            debouncer.watcher().watch(&path, mode).with_context(|| format!("cannot watch {}", path.display()))?;
-        }
-    }
+    });
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     runtime.block_on(async move {
         let app = Router::new()
@@ -72,7 +90,19 @@ pub fn run(
                 tokio::signal::ctrl_c().await.ok();
             })
             .await?;
-        drop(debouncer);
         Ok(())
     })
+}
+
+/// Watches each input folder not yet watched (recursively) that exists now; returns
+/// the folders watched. Files (defter.toml) are seen through the root's watch.
+fn watch_inputs(watcher: &mut impl Watcher, inputs: &[PathBuf], mut watched: Vec<PathBuf>) -> Result<Vec<PathBuf>> {
+    for input in inputs {
+        if !input.is_dir() || watched.contains(input) {
+            continue;
+        }
+        watcher.watch(input, RecursiveMode::Recursive).with_context(|| format!("cannot watch {}", input.display()))?;
+        watched.push(input.clone());
+    }
+    Ok(watched)
 }

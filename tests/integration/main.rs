@@ -7,5 +7,6 @@ mod e2e;
 mod harness;
 mod history;
 mod properties;
+mod serve;
 mod site;
 mod validate;
