@@ -109,9 +109,10 @@ pub fn open_by_service(records: &[Record], workflows: &Workflows, as_of: Date) -
     OpenRequests { states, services, total, overdue }
 }
 
-/// Who holds a record's work: (person, role).
+/// Who holds a record's work: (person, role), each person once (an analyst who is also
+/// a developer holds the project once, as its analyst).
 fn holders(record: &Record) -> Vec<(&str, &'static str)> {
-    match record.kind {
+    let all: Vec<(&str, &'static str)> = match record.kind {
         Kind::Request => record.fields.str_at("assignee").map(|p| (p, "assignee")).into_iter().collect(),
         Kind::Project => {
             let analyst = record.fields.str_at("analyst").map(|p| (p, "analyst"));
@@ -119,7 +120,14 @@ fn holders(record: &Record) -> Vec<(&str, &'static str)> {
             analyst.into_iter().chain(developers.map(|p| (p, "developer"))).collect()
         }
         _ => Vec::new(),
+    };
+    let mut once: Vec<(&str, &'static str)> = Vec::with_capacity(all.len());
+    for (person, role) in all {
+        if !once.iter().any(|(p, _)| *p == person) {
+            once.push((person, role));
+        }
     }
+    once
 }
 
 /// Open requests (as assignee) and open projects (as analyst or developer) per person,

@@ -179,7 +179,7 @@ impl Site<'_> {
                         system.to_string(),
                         self.name_of(system),
                         roles.join(", "),
-                        self.index.is_active(person).unwrap_or(true).to_string(),
+                        self.index.is_active(person).map(|a| a.to_string()).unwrap_or_default(),
                     ]);
                 }
             }

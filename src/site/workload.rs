@@ -106,7 +106,14 @@ impl Site<'_> {
             rows,
             open_requests: loads.iter().map(|l| l.open_requests).sum(),
             overdue: loads.iter().map(|l| l.overdue).sum(),
-            open_projects: loads.iter().map(|l| l.open_projects).sum(),
+            // A project several people work on is one project in the total.
+            open_projects: loads
+                .iter()
+                .flat_map(|l| &l.items)
+                .filter(|i| i.kind == "project")
+                .map(|i| &i.id)
+                .collect::<std::collections::BTreeSet<_>>()
+                .len(),
         };
         Ok((PATH.into(), templates.render("workload.html", &view)?.into_bytes()))
     }
