@@ -231,7 +231,11 @@ pub fn load_dir_with(root: &Path, progress: &dyn Progress) -> Result<Records> {
                 Ok(Ok(bytes)) => bytes,
                 Ok(Err(size)) => return Ok(Loaded::Problem(too_large(rel, size), None)),
                 Err(e) => {
-                    let why = if e.kind() == std::io::ErrorKind::PermissionDenied { ": okuma izni yok" } else { "" };
+                    // The OS's own words are English (or the locale's); keep them after the Turkish.
+                    let why = match e.kind() {
+                        std::io::ErrorKind::PermissionDenied => format!(": okuma izni yok ({e})"),
+                        _ => format!(" ({e})"),
+                    };
                     let d = Diagnostic::at(
                         Rule::ParseError,
                         rel,

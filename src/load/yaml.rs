@@ -99,7 +99,7 @@ pub fn parse(text: &str, line_offset: u32) -> Result<Node, YamlError> {
                         pos,
                         message: msg!(
                             "nesting deeper than {MAX_DEPTH} levels",
-                            "iç içe yapı {MAX_DEPTH} düzeyden derin"
+                            "iç içe yapı {MAX_DEPTH} düzeyden daha derin"
                         ),
                     });
                 }

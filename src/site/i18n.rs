@@ -16,6 +16,10 @@ macro_rules! catalogue {
             $(c.insert($key, if english { $en } else { $tr });)*
             c
         }
+
+        /// Every key as written, duplicates included (a duplicate would silently win).
+        #[cfg(test)]
+        const KEYS: &[&str] = &[$($key),*];
     };
 }
 
@@ -62,6 +66,7 @@ catalogue! {
     "file" => "Dosya", "File";
     "line_n" => "{n}. satır", "line {n}";
     "message" => "Açıklama", "Message";
+    "what_to_do" => "Yapılacak", "What to do";
     "owner" => "Sorumlu", "Owner";
     "count" => "Sayı", "Count";
     "total" => "Toplam", "Total";
@@ -137,8 +142,6 @@ catalogue! {
     "rules_intro" => "Her kural yönergenin bir maddesini uygular. Bulgular her derlemede yeniden hesaplanır.", "Each rule enforces an article of the directive. Findings are recomputed on every build.";
     "by_rule" => "Kurala göre", "By rule";
     "by_owner" => "Sorumluya göre", "By owner";
-    "workload" => "İş yükü", "Workload";
-    "open_work" => "Açık işler", "Open work";
 }
 
 /// A field name as a label when no schema title exists: `tested_by` → `Tested by`.
@@ -148,5 +151,20 @@ pub fn humanize(key: &str) -> String {
     match chars.next() {
         Some(first) => first.to_uppercase().collect::<String>() + chars.as_str(),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_is_written_once_and_has_both_languages() {
+        let mut seen = std::collections::BTreeSet::new();
+        for key in KEYS {
+            assert!(seen.insert(key), "`{key}` is in the catalogue twice");
+        }
+        assert_eq!(catalogue("tr").len(), KEYS.len());
+        assert_eq!(catalogue("en").len(), KEYS.len());
     }
 }

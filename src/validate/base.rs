@@ -353,7 +353,7 @@ fn commit_authors(base: &Base, head: &Head, commits: &[Commit], out: &mut Vec<Di
                         node.pos,
                         msg!(
                             "`{field}: {person}` was recorded in commit {short} (\"{summary}\") by {name} <{email}>, who is not {person}",
-                            "`{field}: {person}` bilgisi {short} sürümünde (\"{summary}\") {name} <{email}> tarafından kaydedilmiş; bu kişi `{person}` değil"
+                            "`{field}: {person}` bilgisi {short} commit'inde (\"{summary}\") {name} <{email}> tarafından kaydedilmiş; bu kişi `{person}` değil"
                         ),
                     )
                     .with_help(msg!(

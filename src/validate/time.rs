@@ -77,15 +77,18 @@ pub fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
                     )),
                 );
             } else if left <= window {
-                let days = n_days(left);
+                let (days, kalan) = match left {
+                    0 => ("today".to_string(), "bugün".to_string()),
+                    _ => (format!("in {}", n_days(left)), format!("{left} gün kaldı")),
+                };
                 out.push(
                     Diagnostic::at(
                         Rule::Expiring,
                         &record.path,
                         node.pos,
                         msg!(
-                            "{what} expires on {end} (in {days}, {article})",
-                            "{what}: süresi {end} tarihinde doluyor ({left} gün kaldı, {article})"
+                            "{what} expires on {end} ({days}, {article})",
+                            "{what}: süresi {end} tarihinde doluyor ({kalan}, {article})"
                         ),
                     )
                     .with_help(msg!("renew it before {end}", "{end} tarihinden önce yenileyin")),

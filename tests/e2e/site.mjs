@@ -490,6 +490,24 @@ await scenario("phone (390×844): no sideways scrolling of the page; axe-core ag
   check(failures.length === 0, `${failures.length} serious or critical violations on the phone:\n  ${failures.join("\n  ")}`);
 });
 
+// Print: the official copy of a list or a record, without the screen's furniture. ------
+
+await scenario("print: no menu or search, black text, tables at 9 pt, a PDF comes out", async (page, notes) => {
+  await page.emulateMedia({ media: "print" });
+  for (const rel of ["requests/index.html", "requests/TLP-2026-0001.html"]) {
+    await open(page, rel);
+    const nav = page.getByRole("navigation", { name: "Menü" });
+    check(!(await nav.isVisible()), `${rel}: the menu is printed`);
+    const sizes = await page.$$eval("main table", (ts) => ts.map((t) => getComputedStyle(t).fontSize));
+    check(sizes.length > 0 && sizes.every((s) => s === "12px"), `${rel}: tables print at ${JSON.stringify(sizes)}, not 9 pt (12px)`);
+    const colour = await page.$eval("main a", (a) => getComputedStyle(a).color);
+    check(colour === "rgb(0, 0, 0)", `${rel}: links print in ${colour}`);
+  }
+  const pdf = await page.pdf({ format: "A4" });
+  check(pdf.subarray(0, 5).toString() === "%PDF-", "no PDF");
+  notes.push(`requests/TLP-2026-0001.html prints as ${Math.round(pdf.length / 1024)} KB of A4`);
+});
+
 // HTML validity of every page. ----------------------------------------------------------
 
 await scenario("HTML validity: html-validate on every page", async (_page, notes) => {

@@ -256,6 +256,17 @@ fn findings_and_rules_speak_the_sites_language() {
             assert!(findings.contains(&shown), "findings.html (english: {english}) lacks {shown:?}:\n{findings}");
             assert!(!findings.contains(&hidden), "findings.html (english: {english}) shows {hidden:?}");
         }
+        // What to do about each finding, in the same language, under its message.
+        let to_do = if english { "What to do: " } else { "Yapılacak: " };
+        for help in report.diagnostics.iter().filter_map(|d| d.help.as_ref()) {
+            // (Not also "the other language is absent": a help may quote a schema's
+            // Turkish title in both.)
+            let (shown, _) = pick(&(one_line(&help.tr), one_line(&help.en)));
+            assert!(
+                findings.contains(&format!("{to_do}{shown}")),
+                "findings.html (english: {english}) lacks {shown:?}"
+            );
+        }
         let rules_html = page(&out, "rules.html");
         assert!(texts(&rules_html, "#id-filename td code").contains(&"id".to_string()), "`id` is set as code");
         let rules_page = main_text(&rules_html);
@@ -452,7 +463,16 @@ fn the_reports_and_the_site_give_the_same_numbers() {
     let names = texts(&workload_page, "tbody th a");
     let numbers = texts(&workload_page, "tbody td.num");
     let exported = export("workload.json");
-    assert_eq!(names.len(), people.len());
+    assert_eq!((names.len(), exported.len()), (people.len(), people.len()));
+    // The total counts a project several people share once.
+    let projects: std::collections::BTreeSet<&str> = people
+        .iter()
+        .flat_map(|p| p["items"].as_array().unwrap())
+        .filter(|i| i["kind"] == "project")
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    let footer = texts(&workload_page, "tfoot td.num");
+    assert_eq!(footer.last(), Some(&projects.len().to_string()), "{footer:?}");
     for (((load, name), numbers), exported) in people.iter().zip(&names).zip(numbers.chunks(3)).zip(&exported) {
         assert_eq!(name, load["name"].as_str().unwrap());
         let counts = [&load["open_requests"], &load["overdue"], &load["open_projects"]].map(|n| n.to_string());
@@ -474,20 +494,20 @@ fn the_reports_and_the_site_give_the_same_numbers() {
     // Monthly KPIs: the export and `report kpis` over the same 18 months.
     let output = defter(root(), &["report", "kpis", "--as-of", AS_OF, "--format", "json", "--months", "18"]);
     let kpis: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let months: Vec<String> = kpis["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| format!("{} {} {} {}", m["month"].as_str().unwrap(), m["received"], m["closed"], m["backlog"]))
-        .collect();
-    let exported: Vec<String> = export("kpis.json")
-        .iter()
-        .map(|m| {
-            let field = |k: &str| m[k].as_str().unwrap().to_string();
-            format!("{} {} {} {}", field("month"), field("received"), field("closed"), field("backlog"))
-        })
-        .collect();
+    // Every column: counts as written, the median and the share to two decimals.
+    let cell = |v: &serde_json::Value| match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Number(n) if n.is_f64() => format!("{:.2}", n.as_f64().unwrap()),
+        other => other.to_string(),
+    };
+    let columns = ["month", "received", "closed", "backlog", "median_days_to_close", "on_time_share"];
+    let months: Vec<Vec<String>> =
+        kpis["data"].as_array().unwrap().iter().map(|m| columns.iter().map(|c| cell(&m[*c])).collect()).collect();
+    let exported: Vec<Vec<String>> =
+        export("kpis.json").iter().map(|m| columns.iter().map(|c| cell(&m[*c])).collect()).collect();
     assert_eq!(exported, months);
+    assert!(months.iter().any(|m| !m[4].is_empty() && !m[5].is_empty()), "some month has a median and a share");
 
     // End dates: `report expiring` and the calendar's deadlines (its export) name the same
     // certificates, domains and grants on the same days.
@@ -508,9 +528,26 @@ fn the_reports_and_the_site_give_the_same_numbers() {
     in_report.sort();
     assert_eq!(in_calendar, in_report);
 
-    // The permission matrix: one exported row per filled cell of the page's matrix.
-    let cells: Vec<String> = texts(&grants, "table.matrix tbody td").into_iter().filter(|c| !c.is_empty()).collect();
-    let exported: Vec<String> =
-        export("permissions.json").iter().map(|r| r["roles"].as_str().unwrap().to_string()).collect();
+    // The permission matrix: one exported row per filled cell of the page's matrix, with
+    // the cell's person (row) and system (column).
+    let systems = texts(&grants, "table.matrix thead th a");
+    let row = Selector::parse("table.matrix tbody tr").unwrap();
+    let (th, td) = (Selector::parse("th a").unwrap(), Selector::parse("td").unwrap());
+    let text = |e: scraper::ElementRef| e.text().collect::<String>().trim().to_string();
+    let mut cells = Vec::new();
+    for tr in grants.select(&row) {
+        let person = text(tr.select(&th).next().unwrap());
+        for (system, roles) in systems.iter().zip(tr.select(&td).map(text)) {
+            if !roles.is_empty() {
+                cells.push(format!("{person} | {system} | {roles}"));
+            }
+        }
+    }
+    let field = |r: &serde_json::Value, k: &str| r[k].as_str().unwrap().to_string();
+    let exported: Vec<String> = export("permissions.json")
+        .iter()
+        .map(|r| format!("{} | {} | {}", field(r, "grantee_name"), field(r, "system_name"), field(r, "roles")))
+        .collect();
+    assert!(cells.len() > 3, "{cells:?}");
     assert_eq!(exported, cells);
 }
