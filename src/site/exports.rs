@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
 use anyhow::Result;
+use rayon::prelude::*;
 use serde_json::{Map, Value as Json};
 
 use super::data::{Site, slug};
@@ -403,11 +404,17 @@ impl Site<'_> {
 }
 
 pub fn render(site: &Site) -> Result<Vec<Output>> {
-    let mut out = Vec::new();
-    for table in site.tables() {
-        out.push((format!("exports/{}.csv", table.name), to_csv(&table)?));
-        out.push((format!("exports/{}.json", table.name), to_json(&table)));
-    }
+    let written: Vec<[Output; 2]> = site
+        .tables()
+        .par_iter()
+        .map(|table| -> Result<[Output; 2]> {
+            Ok([
+                (format!("exports/{}.csv", table.name), to_csv(table)?),
+                (format!("exports/{}.json", table.name), to_json(table)),
+            ])
+        })
+        .collect::<Result<_>>()?;
+    let mut out: Vec<Output> = written.into_iter().flatten().collect();
     out.push(("deadlines.ics".into(), site.ics()));
     let title = format!("{} — {}", site.input.config.site.title, site.t("recent_changes"));
     out.push(("feed.xml".into(), site.atom("feed.xml", &title, &site.sorted)));

@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use anyhow::Result;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::data::Site;
@@ -111,10 +112,19 @@ pub fn render(site: &Site, templates: &Templates) -> Result<Vec<Output>> {
             ]
         })
         .collect();
-    for (n, r) in site.sorted.iter().enumerate() {
-        let mut words = words(&site.search_text(r));
-        words.sort_unstable();
-        words.dedup();
+    // Folding and splitting every record's text is most of the work: in parallel, then
+    // the postings gathered in document order.
+    let per_record: Vec<Vec<String>> = site
+        .sorted
+        .par_iter()
+        .map(|r| {
+            let mut words = words(&site.search_text(r));
+            words.sort_unstable();
+            words.dedup();
+            words
+        })
+        .collect();
+    for (n, words) in per_record.into_iter().enumerate() {
         for w in words {
             let postings = shards.entry(shard_of(&w)).or_default().entry(w).or_default();
             postings.push(n);
