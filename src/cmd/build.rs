@@ -68,19 +68,24 @@ fn build_site(
         base_url.push('/');
     }
     let templates = Templates::load(root)?;
+    // Validation is done: the records and the history are only for the site now, which
+    // takes them over and redacts them in place rather than holding a copy of each.
+    let digests = site::keys::digests(&records);
+    let public = site::hides_personal_data(public, &config);
+    let shown = site::redact::Redacted::take(records, trail, report.clone(), public);
     let input = Input {
-        records: &records,
+        records: &shown.records,
         rules: &rules,
         schemas: &schemas,
         config: &config,
-        report: &report,
-        trail: trail.as_ref(),
+        report: &shown.report,
+        trail: shown.trail.as_ref(),
         as_of,
         commit,
         base_url,
         live_reload,
         public,
     };
-    let built = site::build_reporting(&input, &templates, out, progress)?;
+    let built = site::build_redacted(&input, &shown, &digests, &templates, out, progress)?;
     Ok((built.files, report))
 }

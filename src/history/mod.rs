@@ -52,7 +52,7 @@ pub struct Entry {
 }
 
 /// Every record's history, newest first.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AuditTrail {
     pub commits: Vec<Commit>,
     pub by_id: HashMap<String, Vec<Entry>>,

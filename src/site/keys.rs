@@ -19,7 +19,7 @@ use crate::load::Record;
 use crate::model::Kind;
 
 /// Bumped whenever the build state's meaning changes.
-const FORMAT: &str = "defter-build 1";
+const FORMAT: &str = "defter-build 2";
 
 /// Every key of one build.
 pub struct Keys {
@@ -38,14 +38,21 @@ fn hash(value: impl Hash) -> u64 {
     h.finish()
 }
 
+/// The digest of every file's text, by path: what a record's key is made from. Taken
+/// before the texts are dropped for the site (see [`super::redact::Redacted::take`]).
+pub fn digests(records: &crate::load::Records) -> HashMap<String, u64> {
+    records.sources.iter().map(|(path, text)| (path.clone(), hash(&**text))).collect()
+}
+
 fn address(r: &Record) -> usize {
     std::ptr::from_ref(r) as usize
 }
 
 impl Keys {
-    /// `texts` are the records' file texts by path (before redaction; the redaction is a
+    /// `texts` are the digests of the records' file texts by path ([`digests`]; before
+    /// redaction, the redaction being a
     /// function of the text and of settings in the global key).
-    pub fn new(site: &Site, templates: &Templates, texts: &HashMap<&str, &str>) -> Keys {
+    pub fn new(site: &Site, templates: &Templates, texts: &HashMap<String, u64>) -> Keys {
         let input = site.input;
         let exe = std::env::current_exe()
             .and_then(|p| p.metadata().map(|m| (p, m.len(), m.modified().ok())))

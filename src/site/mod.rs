@@ -10,7 +10,7 @@ mod charts;
 pub mod data;
 pub mod exports;
 pub mod i18n;
-mod keys;
+pub mod keys;
 mod links;
 mod lists;
 pub mod markdown;
@@ -129,11 +129,20 @@ impl Part<'_> {
     }
 }
 
-/// Runs `f` on the site of `input`, made from a redacted copy of the records, history
-/// and findings (see [`redact`]).
-fn with_site<T>(input: &Input, f: impl FnOnce(&Site) -> Result<T>) -> Result<T> {
-    let public = input.public || !input.config.site.personal_data;
-    let shown = redact::apply(input.records, input.trail, input.report, public);
+/// Whether the site leaves personal data out: `--public`, or `[site] personal_data =
+/// false`.
+pub fn hides_personal_data(public: bool, config: &crate::config::Config) -> bool {
+    public || !config.site.personal_data
+}
+
+/// The redacted copy of `input`'s records, history and findings (see [`redact`]).
+pub fn redacted(input: &Input) -> redact::Redacted {
+    redact::apply(input.records, input.trail, input.report, hides_personal_data(input.public, input.config))
+}
+
+/// Runs `f` on the site made from `shown` (redacted records, history and findings) with
+/// `input`'s settings; `input`'s own records, history and findings are not used.
+fn with_shown<T>(input: &Input, shown: &redact::Redacted, f: impl FnOnce(&Site) -> Result<T>) -> Result<T> {
     let input = Input {
         records: &shown.records,
         rules: input.rules,
@@ -145,7 +154,7 @@ fn with_site<T>(input: &Input, f: impl FnOnce(&Site) -> Result<T>) -> Result<T> 
         commit: input.commit.clone(),
         base_url: input.base_url.clone(),
         live_reload: input.live_reload,
-        public,
+        public: hides_personal_data(input.public, input.config),
     };
     let site = Site::new(&input);
     f(&site)
@@ -157,7 +166,7 @@ fn parts<'a>(site: &Site<'a>) -> Vec<Part<'a>> {
 
 /// Renders every page and file of the site in memory, sorted by path, and checks them.
 pub fn render(input: &Input, templates: &Templates) -> Result<Vec<Output>> {
-    with_site(input, |site| {
+    with_shown(input, &redacted(input), |site| {
         let rendered: Vec<Vec<Output>> =
             parts(site).par_iter().map(|part| part.render(site, templates)).collect::<Result<_>>()?;
         let mut out: Vec<Output> = rendered.into_iter().flatten().collect();
@@ -190,9 +199,23 @@ pub fn build(input: &Input, templates: &Templates, out: &Path) -> Result<Built> 
 
 /// [`build`], telling `progress` about each part rendered (or kept).
 pub fn build_reporting(input: &Input, templates: &Templates, out: &Path, progress: &dyn Progress) -> Result<Built> {
-    let texts: HashMap<&str, &str> = input.records.sources.iter().map(|(p, t)| (p.as_str(), &**t)).collect();
-    with_site(input, |site| {
-        let keys = Keys::new(site, templates, &texts);
+    build_redacted(input, &redacted(input), &keys::digests(input.records), templates, out, progress)
+}
+
+/// [`build_reporting`] from records, history and findings already redacted — by
+/// [`redact::Redacted::take`], which redacts in place what a caller no longer needs
+/// instead of copying it (a large repository is then held once, not twice). `digests`
+/// are [`keys::digests`] of the records as loaded; `input` gives the settings only.
+pub fn build_redacted(
+    input: &Input,
+    shown: &redact::Redacted,
+    digests: &HashMap<String, u64>,
+    templates: &Templates,
+    out: &Path,
+    progress: &dyn Progress,
+) -> Result<Built> {
+    with_shown(input, shown, |site| {
+        let keys = Keys::new(site, templates, digests);
         let previous = state::State::read(out).filter(|s| s.global == keys.global);
         if let Some(previous) = previous {
             // `None`: a page went away, and only a full build can check the links.

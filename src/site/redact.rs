@@ -13,15 +13,15 @@
 //!   output can miss it.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use rayon::prelude::*;
 use regex::Regex;
 use serde_json::Value as Json;
 
 use crate::diag::Report;
 use crate::history::{AuditTrail, Entry, FieldChange};
-use crate::load::{Body, Record, Records};
+use crate::load::{Record, Records};
 use crate::model::{Entry as Field, Node, Value};
 use crate::validate::{is_secret_field, mask_secrets};
 
@@ -67,96 +67,105 @@ pub fn text(s: &str, public: bool) -> Cow<'_, str> {
     }
 }
 
-fn node(n: &Node, key: Option<&str>, public: bool) -> Node {
-    let value = match &n.value {
-        _ if key.is_some_and(is_secret_field) && n.value != Value::Null => Value::Str(HIDDEN.into()),
-        Value::Str(s) => Value::Str(text(s, public).into_owned().into()),
-        Value::Seq(items) => Value::Seq(items.iter().map(|i| node(i, None, public)).collect()),
-        Value::Map(entries) => Value::Map(
-            entries
-                .iter()
-                .filter(|e| !(public && PERSONAL_FIELD.is_match(&e.key)))
-                .map(|e| Field { key: e.key.clone(), key_pos: e.key_pos, value: node(&e.value, Some(&e.key), public) })
-                .collect(),
-        ),
-        other => other.clone(),
-    };
-    Node::new(value, n.pos)
-}
-
-fn record(r: &Record, public: bool) -> Record {
-    Record {
-        fields: node(&r.fields, None, public),
-        body: r.body.as_ref().map(|b| Body { text: text(&b.text, public).into_owned().into(), line: b.line }),
-        ..r.clone()
+/// Replaces `s` by its redacted text when that differs (no allocation otherwise).
+fn redact_str<S: From<String> + std::ops::Deref<Target = str>>(s: &mut S, public: bool) {
+    if let Cow::Owned(changed) = text(s, public) {
+        *s = S::from(changed);
     }
 }
 
-fn json(v: &Json, key: Option<&str>, public: bool) -> Json {
-    match v {
-        _ if key.is_some_and(is_secret_field) && !v.is_null() => Json::String(HIDDEN.into()),
-        Json::String(s) => Json::String(text(s, public).into_owned()),
-        Json::Array(items) => Json::Array(items.iter().map(|i| json(i, None, public)).collect()),
-        Json::Object(map) => Json::Object(
-            map.iter()
-                .filter(|(k, _)| !(public && PERSONAL_FIELD.is_match(k)))
-                .map(|(k, v)| (k.clone(), json(v, Some(k), public)))
-                .collect(),
-        ),
-        other => other.clone(),
+fn node(n: &mut Node, key: Option<&str>, public: bool) {
+    if key.is_some_and(is_secret_field) && n.value != Value::Null {
+        n.value = Value::Str(HIDDEN.into());
+        return;
     }
-}
-
-fn entry(e: &Entry, public: bool) -> Entry {
-    let fields = e
-        .fields
-        .iter()
-        .filter(|c| !(public && PERSONAL_FIELD.is_match(&c.field)))
-        .map(|c| FieldChange {
-            field: c.field.clone(),
-            old: c.old.as_ref().map(|v| json(v, Some(&c.field), public)),
-            new: c.new.as_ref().map(|v| json(v, Some(&c.field), public)),
-        })
-        .collect();
-    Entry { fields, ..e.clone() }
-}
-
-fn trail(t: &AuditTrail, public: bool) -> AuditTrail {
-    let commits = t
-        .commits
-        .iter()
-        .map(|c| {
-            let mut c = c.clone();
-            c.summary = text(&c.summary, public).into_owned();
-            c.message = text(&c.message, public).into_owned();
-            c.author_name = text(&c.author_name, public).into_owned();
+    match &mut n.value {
+        Value::Str(s) => redact_str(s, public),
+        Value::Seq(items) => items.iter_mut().for_each(|i| node(i, None, public)),
+        Value::Map(entries) => {
             if public {
-                c.author_email = String::new();
+                entries.retain(|e| !PERSONAL_FIELD.is_match(&e.key));
             }
-            c
-        })
-        .collect();
-    let by_id: HashMap<String, Vec<Entry>> =
-        t.by_id.iter().map(|(id, entries)| (id.clone(), entries.iter().map(|e| entry(e, public)).collect())).collect();
-    AuditTrail { commits, by_id }
+            for Field { key, value, .. } in entries {
+                node(value, Some(key), public);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn record(r: &mut Record, public: bool) {
+    node(&mut r.fields, None, public);
+    if let Some(body) = &mut r.body {
+        redact_str(&mut body.text, public);
+    }
+}
+
+fn json(v: &mut Json, key: Option<&str>, public: bool) {
+    if key.is_some_and(is_secret_field) && !v.is_null() {
+        *v = Json::String(HIDDEN.into());
+        return;
+    }
+    match v {
+        Json::String(s) => redact_str(s, public),
+        Json::Array(items) => items.iter_mut().for_each(|i| json(i, None, public)),
+        Json::Object(map) => {
+            if public {
+                map.retain(|k, _| !PERSONAL_FIELD.is_match(k));
+            }
+            for (k, v) in map.iter_mut() {
+                json(v, Some(k), public);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn entry(e: &mut Entry, public: bool) {
+    if public {
+        e.fields.retain(|c| !PERSONAL_FIELD.is_match(&c.field));
+    }
+    for FieldChange { field, old, new } in &mut e.fields {
+        for value in [old, new].into_iter().flatten() {
+            json(value, Some(field), public);
+        }
+    }
+}
+
+fn trail(t: &mut AuditTrail, public: bool) {
+    for c in &mut t.commits {
+        redact_str(&mut c.summary, public);
+        redact_str(&mut c.message, public);
+        redact_str(&mut c.author_name, public);
+        if public {
+            c.author_email = String::new();
+        }
+    }
+    t.by_id.values_mut().flatten().for_each(|e| entry(e, public));
+}
+
+impl Redacted {
+    /// Takes over a build's records, history and findings and redacts them in place.
+    /// The file texts go (they are for quoting in diagnostics, and unredacted).
+    pub fn take(mut records: Records, mut history: Option<AuditTrail>, mut report: Report, public: bool) -> Redacted {
+        records.sources = Default::default();
+        records.codeowners = None;
+        records.records.par_iter_mut().for_each(|r| record(r, public));
+        if let Some(t) = &mut history {
+            trail(t, public);
+        }
+        for d in &mut report.diagnostics {
+            d.message = d.message.map(|m| text(m, public).into_owned());
+            d.help = d.help.as_ref().map(|h| h.map(|h| text(h, public).into_owned()));
+        }
+        Redacted { records, trail: history, report }
+    }
 }
 
 /// The redacted copy of a build's records, history and findings.
 pub fn apply(records: &Records, history: Option<&AuditTrail>, report: &Report, public: bool) -> Redacted {
-    let mut diagnostics = report.diagnostics.clone();
-    for d in &mut diagnostics {
-        d.message = d.message.map(|m| text(m, public).into_owned());
-        d.help = d.help.as_ref().map(|h| h.map(|h| text(h, public).into_owned()));
-    }
-    Redacted {
-        records: Records {
-            records: records.records.iter().map(|r| record(r, public)).collect(),
-            problems: records.problems.clone(),
-            ..Records::default()
-        },
-        trail: history.map(|t| trail(t, public)),
-        report: Report { diagnostics, records: report.records },
-    }
+    let copy = Records { records: records.records.clone(), problems: records.problems.clone(), ..Records::default() };
+    Redacted::take(copy, history.cloned(), report.clone(), public)
 }
 
 #[cfg(test)]
@@ -178,10 +187,39 @@ mod tests {
     }
 
     #[test]
+    fn taking_over_redacts_in_place_what_a_copy_redacts() {
+        let person = "id: ayse.yilmaz\nname: Ayşe Yılmaz\nemail: ayse@izmir.bel.tr\nnotes: şifre password=Gizli123\n";
+        let request = "---\nid: TLP-2026-0001\ntitle: Arama 0232 293 21 31\n---\nAyşe (ayse@izmir.bel.tr) arar.\n";
+        let records = crate::load::load_files(vec![
+            crate::load::RawFile { path: "records/org/people/ayse.yilmaz.yaml".into(), bytes: person.into() },
+            crate::load::RawFile { path: "records/requests/2026/TLP-2026-0001.md".into(), bytes: request.into() },
+        ]);
+        assert_eq!(records.records.len(), 2);
+        for public in [false, true] {
+            let copied = apply(&records, None, &Report::default(), public);
+            let taken = Redacted::take(
+                Records { records: records.records.clone(), ..Records::default() },
+                None,
+                Report::default(),
+                public,
+            );
+            let shown = |r: &Redacted| -> Vec<String> {
+                r.records.records.iter().map(|r| format!("{} {:?}", r.fields.to_json(), r.body)).collect()
+            };
+            assert_eq!(shown(&taken), shown(&copied), "public: {public}");
+            let all = shown(&taken).join("\n");
+            assert!(!all.contains("Gizli123"), "{all}");
+            assert_eq!(all.contains("ayse@izmir.bel.tr"), !public, "{all}");
+            assert_eq!(all.contains("293 21 31"), !public, "{all}");
+            assert!(taken.records.sources.is_empty());
+        }
+    }
+
+    #[test]
     fn secrets_are_hidden_always() {
         assert_eq!(text("postgres://app:Gizli123@db01/x", false), "[…]db01/x");
-        let n =
-            node(&crate::load::yaml::parse("password: hunter22\nemail: a@b.org\nname: A\n", 0).unwrap(), None, true);
+        let mut n = crate::load::yaml::parse("password: hunter22\nemail: a@b.org\nname: A\n", 0).unwrap();
+        node(&mut n, None, true);
         assert_eq!(n.to_json(), serde_json::json!({ "password": "[…]", "name": "A" }));
     }
 }

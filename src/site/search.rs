@@ -20,6 +20,9 @@ use crate::load::Record;
 /// Documents per chunk file.
 const CHUNK: usize = 500;
 
+/// Records whose words are found at once, in parallel.
+const BATCH: usize = 1024;
+
 /// Turkish-aware case and diacritic folding.
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -112,22 +115,24 @@ pub fn render(site: &Site, templates: &Templates) -> Result<Vec<Output>> {
             ]
         })
         .collect();
-    // Folding and splitting every record's text is most of the work: in parallel, then
-    // the postings gathered in document order.
-    let per_record: Vec<Vec<String>> = site
-        .sorted
-        .par_iter()
-        .map(|r| {
-            let mut words = words(&site.search_text(r));
-            words.sort_unstable();
-            words.dedup();
-            words
-        })
-        .collect();
-    for (n, words) in per_record.into_iter().enumerate() {
-        for w in words {
-            let postings = shards.entry(shard_of(&w)).or_default().entry(w).or_default();
-            postings.push(n);
+    // Folding and splitting every record's text is most of the work: in parallel, a
+    // batch at a time (so that only one batch's words are held), and the postings
+    // gathered in document order.
+    for (b, batch) in site.sorted.chunks(BATCH).enumerate() {
+        let per_record: Vec<Vec<String>> = batch
+            .par_iter()
+            .map(|r| {
+                let mut words = words(&site.search_text(r));
+                words.sort_unstable();
+                words.dedup();
+                words
+            })
+            .collect();
+        for (i, words) in per_record.into_iter().enumerate() {
+            for w in words {
+                let postings = shards.entry(shard_of(&w)).or_default().entry(w).or_default();
+                postings.push(b * BATCH + i);
+            }
         }
     }
     for (key, terms) in &shards {
