@@ -9,8 +9,9 @@
 //!   = false`): e-mail and phone fields and `git_emails` are dropped from every record,
 //!   e-mail addresses and phone numbers in any text (bodies, notes, findings, commit
 //!   messages) become `[…]`, and commit authors' e-mail addresses are forgotten. Every
-//!   page, export, feed and the search index are rendered from the redacted copy, so no
-//!   output can miss it.
+//!   page, export, feed and the search index are rendered from the redacted records (a
+//!   copy, or — for `defter build`, which no longer needs the originals — the records
+//!   themselves, redacted in place: [`Redacted::take`]), so no output can miss it.
 
 use std::borrow::Cow;
 use std::sync::LazyLock;
