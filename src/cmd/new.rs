@@ -252,9 +252,9 @@ fn person(a: &NewPerson) -> Draft {
     draft.flag("name", Some(yaml_scalar(&name)));
     draft.flag("title", scalar(&a.title));
     draft.flag("unit", scalar(&a.unit));
-    draft.flag("roles", Some(list(&a.roles)));
+    draft.flag_as("roles", "--role", Some(list(&a.roles)));
     draft.flag("email", Some(yaml_scalar(&email)));
-    draft.flag("git_emails", Some(list(git_emails)));
+    draft.flag_as("git_emails", "--git-email", Some(list(git_emails)));
     draft.default("active", "true".to_string());
     draft
 }
@@ -278,13 +278,11 @@ fn item(kind: &NewKind, author: &Record, common: &NewCommon) -> Draft {
     let name = a.name.clone().unwrap_or_default();
     let mut draft = Draft::new(kind, a.id.clone(), &name);
     draft.flag("name", Some(yaml_scalar(&name)));
-    match &a.owner {
-        Some(owner) => draft.flag("owner", Some(yaml_scalar(owner))),
-        None => {
-            if let Some(unit) = author.fields.str_at("unit") {
-                draft.default("owner", yaml_scalar(unit));
-            }
-        }
+    draft.flag("owner", a.owner.as_deref().map(yaml_scalar));
+    if a.owner.is_none()
+        && let Some(unit) = author.fields.str_at("unit")
+    {
+        draft.default("owner", yaml_scalar(unit));
     }
     draft.flag("status", Some(yaml_scalar(&a.status)));
     draft.flag("classification", Some(yaml_scalar(&a.classification)));

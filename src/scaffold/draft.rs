@@ -11,14 +11,6 @@ use crate::model::Kind;
 use crate::site::search::fold;
 use crate::validate::Index;
 
-/// Where a field's value came from: a flag of its own (`--set` may not change it) or a
-/// default (`--set` may).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Source {
-    Flag,
-    Default,
-}
-
 /// A record being made: its kind, fields (already YAML) and, for Markdown kinds, body.
 #[derive(Debug)]
 pub struct Draft {
@@ -29,9 +21,11 @@ pub struct Draft {
     pub name: String,
     /// The project folder of a section.
     pub project: Option<String>,
-    pub fields: Vec<(String, String, Source)>,
-    /// The fields that have their own flag, given or not (`--set` may not set them).
-    pub flagged: Vec<String>,
+    /// The fields as `(name, YAML value)`: from flags, defaults and `--set`.
+    pub fields: Vec<(String, String)>,
+    /// The fields that have their own flag, given or not (`--set` may not set them), and
+    /// that flag.
+    pub flagged: Vec<(String, String)>,
     pub body: Option<String>,
 }
 
@@ -42,15 +36,20 @@ impl Draft {
 
     /// Adds a field set by a flag (skipped when the flag was not given).
     pub fn flag(&mut self, field: &str, value: Option<String>) {
-        self.flagged.push(field.to_string());
+        self.flag_as(field, &format!("--{}", field.replace('_', "-")), value);
+    }
+
+    /// [`Draft::flag`] for a field whose flag is not named after it (`roles`: `--role`).
+    pub fn flag_as(&mut self, field: &str, flag: &str, value: Option<String>) {
+        self.flagged.push((field.to_string(), flag.to_string()));
         if let Some(value) = value {
-            self.fields.push((field.to_string(), value, Source::Flag));
+            self.fields.push((field.to_string(), value));
         }
     }
 
     /// Adds a default `--set` may replace.
     pub fn default(&mut self, field: &str, value: String) {
-        self.fields.push((field.to_string(), value, Source::Default));
+        self.fields.push((field.to_string(), value));
     }
 
     /// The id, path and text of the record: the `--set` fields applied, the id checked to
@@ -96,21 +95,19 @@ impl Draft {
             }
             let line = set_line(field, value)?;
             let value = line.split_once(": ").map(|(_, v)| v.to_string()).unwrap_or_default();
-            match self.fields.iter_mut().find(|(f, _, _)| f == field) {
-                Some((_, _, Source::Flag)) => bail!(
-                    "--set {field}: `{field}` has its own flag (see `defter new {} --help`)",
+            if let Some((_, flag)) = self.flagged.iter().find(|(f, _)| f == field) {
+                bail!(
+                    "--set {field}: `{field}` has its own flag, {flag} (see `defter new {} --help`)",
                     command_name(self.kind)
-                ),
-                Some((_, existing, Source::Default)) => *existing = value,
-                None if self.flagged.contains(field) => bail!(
-                    "--set {field}: `{field}` has its own flag, --{} (see `defter new {} --help`)",
-                    field.replace('_', "-"),
-                    command_name(self.kind)
-                ),
+                );
+            }
+            // What is there is a default (flags and fields set twice are refused above).
+            match self.fields.iter_mut().find(|(f, _)| f == field) {
+                Some((_, existing)) => *existing = value,
                 None if matches!(field.as_str(), "id" | "type") => {
                     bail!("--set {field}: the {field} is not set this way (use --id; the type is the command)")
                 }
-                None => self.fields.push((field.clone(), value, Source::Flag)),
+                None => self.fields.push((field.clone(), value)),
             }
         }
         self.missing(rules)?;
@@ -124,7 +121,7 @@ impl Draft {
                 text.push_str(&format!("type: {}\n", self.kind.name()));
             }
         }
-        for (field, value, _) in &self.fields {
+        for (field, value) in &self.fields {
             text.push_str(&format!("{field}: {value}\n"));
         }
         if self.kind.is_markdown() {
@@ -144,13 +141,13 @@ impl Draft {
         let schema = rules.schemas.get(&schema_file(self.kind));
         let properties = schema.and_then(|s| s.get("properties")).and_then(|p| p.as_object());
         let position = |field: &str| properties.and_then(|p| p.keys().position(|k| k == field)).unwrap_or(usize::MAX);
-        self.fields.sort_by_key(|(field, _, _)| position(field));
+        self.fields.sort_by_key(|(field, _)| position(field));
     }
 
     /// Fails naming each required field not given, with its meaning from the schema.
     fn missing(&self, rules: &Ruleset) -> Result<()> {
         let Some(schema) = rules.schemas.get(&schema_file(self.kind)) else { return Ok(()) };
-        let given = |f: &str| matches!(f, "id" | "type") || self.fields.iter().any(|(g, _, _)| g == f);
+        let given = |f: &str| matches!(f, "id" | "type") || self.fields.iter().any(|(g, _)| g == f);
         let required = schema.get("required").and_then(|r| r.as_array()).into_iter().flatten();
         let missing: Vec<(String, String)> = required
             .filter_map(|r| r.as_str())
@@ -167,9 +164,9 @@ impl Draft {
                     let values: Vec<&str> = values.iter().filter_map(|v| v.as_str()).collect();
                     meaning.push_str(&format!(" ({})", values.join(", ")));
                 }
-                let flag = match self.flagged.iter().any(|g| g == f) {
-                    true => format!("--{} …", f.replace('_', "-")),
-                    false => format!("--set {f}=…"),
+                let flag = match self.flagged.iter().find(|(g, _)| g == f) {
+                    Some((_, flag)) => format!("{flag} …"),
+                    None => format!("--set {f}=…"),
                 };
                 (flag, meaning)
             })

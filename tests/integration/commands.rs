@@ -363,6 +363,11 @@ fn new_names_the_fields_still_missing_and_refuses_taken_ids() {
     assert!(stderr(&output).contains("--set notes: given more than once"), "{}", stderr(&output));
     let output = new(&repo, &["unit", "--name", "Yeni Birim", "--type", "department", "--set", "parent=belediye"]);
     assert!(stderr(&output).contains("has its own flag, --parent"), "{}", stderr(&output));
+    let output = new(&repo, &["asset", "--name", "X", "--set", "owner=zabita-dairesi"]);
+    assert!(stderr(&output).contains("has its own flag, --owner"), "a defaulted flag too: {}", stderr(&output));
+    let person = ["person", "--name", "Yeni Kişi", "--unit", "zabita-dairesi", "--role", "staff", "--email", "y@x.tr"];
+    let output = new(&repo, &[&person[..], &["--set", "roles=[staff]"]].concat());
+    assert!(stderr(&output).contains("has its own flag, --role "), "{}", stderr(&output));
 
     // --set on a request lands before its history and the record is valid.
     let output = new(
