@@ -70,22 +70,21 @@ fn build_site(
     let templates = Templates::load(root)?;
     // Validation is done: the records and the history are only for the site now, which
     // takes them over and redacts them in place rather than holding a copy of each.
-    let digests = site::keys::digests(&records);
     let public = site::hides_personal_data(public, &config);
     let shown = site::redact::Redacted::take(records, trail, report.clone(), public);
     let input = Input {
-        records: &shown.records,
+        records: shown.records(),
         rules: &rules,
         schemas: &schemas,
         config: &config,
-        report: &shown.report,
-        trail: shown.trail.as_ref(),
+        report: shown.report(),
+        trail: shown.trail(),
         as_of,
         commit,
         base_url,
         live_reload,
         public,
     };
-    let built = site::build_redacted(&input, &shown, &digests, &templates, out, progress)?;
+    let built = site::build_redacted(&input, &shown, &templates, out, progress)?;
     Ok((built.files, report))
 }

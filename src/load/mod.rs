@@ -233,7 +233,7 @@ pub fn load_dir_with(root: &Path, progress: &dyn Progress) -> Result<Records> {
                 Err(e) => {
                     // The OS's own words are English (or the locale's); keep them after the Turkish.
                     let why = match e.kind() {
-                        std::io::ErrorKind::PermissionDenied => format!(": okuma izni yok ({e})"),
+                        std::io::ErrorKind::PermissionDenied => ": okuma izni yok".to_string(),
                         _ => format!(" ({e})"),
                     };
                     let d = Diagnostic::at(

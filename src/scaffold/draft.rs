@@ -226,8 +226,9 @@ pub fn with_fields(filled: &str, template: &str, set: &[(String, String)]) -> Re
 }
 
 /// Whether `id` is lower-case ASCII letters and digits in words joined by single `.` or
-/// `-`: the ids' schema pattern, which also keeps it a file name inside its folder and one
-/// plain YAML scalar.
+/// `-`: the ids' schema pattern, which also keeps it a file name inside its folder and
+/// one line of YAML that cannot add a field. (An id YAML reads as a number or a boolean,
+/// such as `123` or `true`, passes here and is refused by the schema check after.)
 fn is_plain_id(id: &str) -> bool {
     let words_ok =
         id.split(['.', '-']).all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));

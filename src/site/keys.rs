@@ -40,7 +40,7 @@ fn hash(value: impl Hash) -> u64 {
 
 /// The digest of every file's text, by path: what a record's key is made from. Taken
 /// before the texts are dropped for the site (see [`super::redact::Redacted::take`]).
-pub fn digests(records: &crate::load::Records) -> HashMap<String, u64> {
+pub(super) fn digests(records: &crate::load::Records) -> HashMap<String, u64> {
     records.sources.iter().map(|(path, text)| (path.clone(), hash(&**text))).collect()
 }
 

@@ -10,7 +10,7 @@ mod charts;
 pub mod data;
 pub mod exports;
 pub mod i18n;
-pub mod keys;
+mod keys;
 mod links;
 mod lists;
 pub mod markdown;
@@ -144,12 +144,12 @@ pub fn redacted(input: &Input) -> redact::Redacted {
 /// `input`'s settings; `input`'s own records, history and findings are not used.
 fn with_shown<T>(input: &Input, shown: &redact::Redacted, f: impl FnOnce(&Site) -> Result<T>) -> Result<T> {
     let input = Input {
-        records: &shown.records,
+        records: shown.records(),
         rules: input.rules,
         schemas: input.schemas,
         config: input.config,
-        report: &shown.report,
-        trail: shown.trail.as_ref(),
+        report: shown.report(),
+        trail: shown.trail(),
         as_of: input.as_of,
         commit: input.commit.clone(),
         base_url: input.base_url.clone(),
@@ -199,23 +199,22 @@ pub fn build(input: &Input, templates: &Templates, out: &Path) -> Result<Built> 
 
 /// [`build`], telling `progress` about each part rendered (or kept).
 pub fn build_reporting(input: &Input, templates: &Templates, out: &Path, progress: &dyn Progress) -> Result<Built> {
-    build_redacted(input, &redacted(input), &keys::digests(input.records), templates, out, progress)
+    build_redacted(input, &redacted(input), templates, out, progress)
 }
 
 /// [`build_reporting`] from records, history and findings already redacted — by
 /// [`redact::Redacted::take`], which redacts in place what a caller no longer needs
-/// instead of copying it (a large repository is then held once, not twice). `digests`
-/// are [`keys::digests`] of the records as loaded; `input` gives the settings only.
+/// instead of copying it (a large repository is then held once, not twice). `input`
+/// gives the settings only.
 pub fn build_redacted(
     input: &Input,
     shown: &redact::Redacted,
-    digests: &HashMap<String, u64>,
     templates: &Templates,
     out: &Path,
     progress: &dyn Progress,
 ) -> Result<Built> {
     with_shown(input, shown, |site| {
-        let keys = Keys::new(site, templates, digests);
+        let keys = Keys::new(site, templates, shown.digests());
         let previous = state::State::read(out).filter(|s| s.global == keys.global);
         if let Some(previous) = previous {
             // `None`: a page went away, and only a full build can check the links.

@@ -14,6 +14,7 @@
 //!   themselves, redacted in place: [`Redacted::take`]), so no output can miss it.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use rayon::prelude::*;
@@ -47,11 +48,13 @@ static PHONE: LazyLock<Regex> = LazyLock::new(|| {
 /// What stands in for a removed value.
 pub const HIDDEN: &str = "[…]";
 
-/// The build's own copy of everything it shows, redacted.
+/// Everything a build shows, redacted. Made only by [`Redacted::take`] or [`apply`], so
+/// a site made from it cannot show what redaction hides.
 pub struct Redacted {
-    pub records: Records,
-    pub trail: Option<AuditTrail>,
-    pub report: Report,
+    records: Records,
+    trail: Option<AuditTrail>,
+    report: Report,
+    digests: HashMap<String, u64>,
 }
 
 /// A text with secrets (and, when `public`, e-mail addresses and phone numbers) hidden.
@@ -147,10 +150,22 @@ fn trail(t: &mut AuditTrail, public: bool) {
 
 impl Redacted {
     /// Takes over a build's records, history and findings and redacts them in place.
-    /// The file texts go (they are for quoting in diagnostics, and unredacted).
-    pub fn take(mut records: Records, mut history: Option<AuditTrail>, mut report: Report, public: bool) -> Redacted {
+    /// The file texts go (they are for quoting in diagnostics, and unredacted) once their
+    /// digests are taken for the build keys; a Markdown body keeps its own.
+    pub fn take(mut records: Records, history: Option<AuditTrail>, report: Report, public: bool) -> Redacted {
+        let digests = super::keys::digests(&records);
         records.sources = Default::default();
         records.codeowners = None;
+        Redacted::redact(records, history, report, digests, public)
+    }
+
+    fn redact(
+        mut records: Records,
+        mut history: Option<AuditTrail>,
+        mut report: Report,
+        digests: HashMap<String, u64>,
+        public: bool,
+    ) -> Redacted {
         records.records.par_iter_mut().for_each(|r| record(r, public));
         if let Some(t) = &mut history {
             trail(t, public);
@@ -159,14 +174,31 @@ impl Redacted {
             d.message = d.message.map(|m| text(m, public).into_owned());
             d.help = d.help.as_ref().map(|h| h.map(|h| text(h, public).into_owned()));
         }
-        Redacted { records, trail: history, report }
+        Redacted { records, trail: history, report, digests }
+    }
+
+    pub fn records(&self) -> &Records {
+        &self.records
+    }
+
+    pub fn trail(&self) -> Option<&AuditTrail> {
+        self.trail.as_ref()
+    }
+
+    pub fn report(&self) -> &Report {
+        &self.report
+    }
+
+    /// The digest of every file's text as loaded, by path ([`super::keys::digests`]).
+    pub fn digests(&self) -> &HashMap<String, u64> {
+        &self.digests
     }
 }
 
 /// The redacted copy of a build's records, history and findings.
 pub fn apply(records: &Records, history: Option<&AuditTrail>, report: &Report, public: bool) -> Redacted {
     let copy = Records { records: records.records.clone(), problems: records.problems.clone(), ..Records::default() };
-    Redacted::take(copy, history.cloned(), report.clone(), public)
+    Redacted::redact(copy, history.cloned(), report.clone(), super::keys::digests(records), public)
 }
 
 #[cfg(test)]
@@ -187,32 +219,101 @@ mod tests {
         );
     }
 
-    #[test]
-    fn taking_over_redacts_in_place_what_a_copy_redacts() {
-        let person = "id: ayse.yilmaz\nname: Ayşe Yılmaz\nemail: ayse@izmir.bel.tr\nnotes: şifre password=Gizli123\n";
-        let request = "---\nid: TLP-2026-0001\ntitle: Arama 0232 293 21 31\n---\nAyşe (ayse@izmir.bel.tr) arar.\n";
+    /// A person with contact details and a secret nested in a list, a request whose body
+    /// names an e-mail address, a commit whose message has an address and a phone
+    /// number, a history entry that changed `email` and `password`, and a finding whose
+    /// help quotes an address.
+    fn sample() -> (Records, AuditTrail, Report) {
+        let person = "id: ayse.yilmaz\nname: Ayşe Yılmaz\nemail: ayse@izmir.bel.tr\n\
+                      accounts: [{system: x, password: Gizli123}]\nnotes: aranır 0232 293 21 31\n";
+        let request = "---\nid: TLP-2026-0001\ntitle: Arama\n---\nAyşe (ayse@izmir.bel.tr) arar.\n";
         let records = crate::load::load_files(vec![
             crate::load::RawFile { path: "records/org/people/ayse.yilmaz.yaml".into(), bytes: person.into() },
             crate::load::RawFile { path: "records/requests/2026/TLP-2026-0001.md".into(), bytes: request.into() },
         ]);
-        assert_eq!(records.records.len(), 2);
-        for public in [false, true] {
-            let copied = apply(&records, None, &Report::default(), public);
-            let taken = Redacted::take(
-                Records { records: records.records.clone(), ..Records::default() },
-                None,
-                Report::default(),
-                public,
-            );
-            let shown = |r: &Redacted| -> Vec<String> {
-                r.records.records.iter().map(|r| format!("{} {:?}", r.fields.to_json(), r.body)).collect()
-            };
-            assert_eq!(shown(&taken), shown(&copied), "public: {public}");
-            let all = shown(&taken).join("\n");
-            assert!(!all.contains("Gizli123"), "{all}");
-            assert_eq!(all.contains("ayse@izmir.bel.tr"), !public, "{all}");
-            assert_eq!(all.contains("293 21 31"), !public, "{all}");
-            assert!(taken.records.sources.is_empty());
+        assert_eq!(records.records.len(), 2, "{:?}", records.problems);
+        let commit = crate::git::Commit {
+            id: gix::ObjectId::null(gix::hash::Kind::Sha1),
+            parents: Vec::new(),
+            author_name: "Ayşe Yılmaz".into(),
+            author_email: "ayse@izmir.bel.tr".into(),
+            time: 0,
+            offset: 0,
+            summary: "Ayşe: 0532 123 45 67".into(),
+            message: "Ayşe: 0532 123 45 67\n\nayse@izmir.bel.tr token=ghp_abcdefghijklmnopqrstuvwxyz0123456789".into(),
+        };
+        let change = |field: &str, old: &str, new: &str| FieldChange {
+            field: field.into(),
+            old: Some(Json::String(old.into())),
+            new: Some(Json::String(new.into())),
+        };
+        let entry = Entry {
+            commit: 0,
+            action: crate::history::Action::Modified,
+            path: "records/org/people/ayse.yilmaz.yaml".into(),
+            fields: vec![change("email", "a@b.org", "ayse@izmir.bel.tr"), change("password", "x", "Gizli123")],
+            body_changed: false,
+        };
+        let trail = AuditTrail { commits: vec![commit], by_id: [("ayse.yilmaz".to_string(), vec![entry])].into() };
+        let finding = crate::diag::Diagnostic::new(
+            crate::diag::Rule::Schema,
+            "records/org/people/ayse.yilmaz.yaml",
+            None,
+            crate::diag::Message { en: "bad".into(), tr: "kötü".into() },
+        )
+        .with_help(crate::diag::Message { en: "ask ayse@izmir.bel.tr".into(), tr: "ayse@izmir.bel.tr sorun".into() });
+        (records, trail, Report { diagnostics: vec![finding], records: 2 })
+    }
+
+    /// What a redacted sample shows, one line per thing.
+    fn shown(r: &Redacted) -> Vec<String> {
+        let mut out: Vec<String> = r
+            .records
+            .records
+            .iter()
+            .map(|r| format!("{} {:?}", r.fields.to_json(), r.body.as_ref().map(|b| &*b.text)))
+            .collect();
+        let t = r.trail.as_ref().unwrap();
+        let c = &t.commits[0];
+        out.push(format!("commit {} | {} | {} | {:?}", c.author_name, c.author_email, c.summary, c.message));
+        for e in t.by_id.values().flatten() {
+            out.push(format!(
+                "changes {}",
+                serde_json::to_string(&e.fields.iter().map(|c| (&c.field, &c.old, &c.new)).collect::<Vec<_>>())
+                    .unwrap()
+            ));
+        }
+        let help = r.report.diagnostics[0].help.as_ref().unwrap();
+        out.push(format!("help {} | {}", help.en, help.tr));
+        out
+    }
+
+    #[test]
+    fn redaction_hides_secrets_always_and_personal_data_for_a_public_site() {
+        let (records, history, report) = sample();
+        let internal = [
+            r#"{"id":"ayse.yilmaz","name":"Ayşe Yılmaz","email":"ayse@izmir.bel.tr","accounts":[{"system":"x","password":"[…]"}],"notes":"aranır 0232 293 21 31"} None"#,
+            r#"{"id":"TLP-2026-0001","title":"Arama"} Some("Ayşe (ayse@izmir.bel.tr) arar.\n")"#,
+            r#"commit Ayşe Yılmaz | ayse@izmir.bel.tr | Ayşe: 0532 123 45 67 | "Ayşe: 0532 123 45 67\n\nayse@izmir.bel.tr token=[…]""#,
+            r#"changes [["email","a@b.org","ayse@izmir.bel.tr"],["password","[…]","[…]"]]"#,
+            "help ask ayse@izmir.bel.tr | ayse@izmir.bel.tr sorun",
+        ];
+        let public = [
+            r#"{"id":"ayse.yilmaz","name":"Ayşe Yılmaz","accounts":[{"system":"x","password":"[…]"}],"notes":"aranır […]"} None"#,
+            r#"{"id":"TLP-2026-0001","title":"Arama"} Some("Ayşe ([…]) arar.\n")"#,
+            r#"commit Ayşe Yılmaz |  | Ayşe: […] | "Ayşe: […]\n\n[…] token=[…]""#,
+            r#"changes [["password","[…]","[…]"]]"#,
+            "help ask […] | […] sorun",
+        ];
+        for (is_public, expected) in [(false, internal), (true, public)] {
+            let copied = apply(&records, Some(&history), &report, is_public);
+            assert_eq!(shown(&copied), expected, "public: {is_public}");
+            let (records, history, report) = sample();
+            let taken = Redacted::take(records, Some(history), report, is_public);
+            assert_eq!(shown(&taken), expected, "public: {is_public}");
+            assert!(taken.records.sources.is_empty() && taken.records.codeowners.is_none());
+            assert_eq!(taken.digests(), copied.digests());
+            assert_eq!(taken.digests().len(), 2);
         }
     }
 

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, mpsc};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use axum::Router;
@@ -30,6 +30,9 @@ pub const LIVE_RELOAD_JS: &str = r#"(function () {
 /// How long the files must stay unchanged before a rebuild starts.
 const QUIET: Duration = Duration::from_millis(300);
 
+/// The longest a rebuild waits for that quiet moment.
+const LONGEST_WAIT: Duration = Duration::from_secs(2);
+
 /// What `serve` watches for changes.
 pub const WATCHED: [&str; 4] = ["records", "schemas", "site-templates", "defter.toml"];
 
@@ -42,6 +45,9 @@ pub fn run(
 ) -> Result<()> {
     let version = Arc::new(AtomicU64::new(1));
     let watcher_version = Arc::clone(&version);
+    // Events name absolute, resolved paths on some platforms (FSEvents): compare with the
+    // root resolved the same way.
+    let root = root.canonicalize().with_context(|| format!("cannot resolve {}", root.display()))?;
     // Only changes to what the site is built from count: reading the files to rebuild
     // them is an event too (inotify reports opens), and would rebuild for ever.
     let (changed, changes) = mpsc::channel::<()>();
@@ -57,16 +63,18 @@ pub fn run(
     })
     .context("cannot watch the repository")?;
     // The root itself, so that a defter.toml or site-templates/ made later is seen.
-    watcher.watch(root, RecursiveMode::NonRecursive).context("cannot watch the repository")?;
-    let mut watched = watch_inputs(&mut watcher, &inputs, Vec::new())?;
+    watcher.watch(&root, RecursiveMode::NonRecursive).context("cannot watch the repository")?;
+    watch_inputs(&mut watcher, &inputs)?;
     std::thread::spawn(move || {
         while changes.recv().is_ok() {
-            // Wait for a quiet moment, so that a save touching many files rebuilds once.
-            while changes.recv_timeout(QUIET).is_ok() {}
-            watched = watch_inputs(&mut watcher, &inputs, std::mem::take(&mut watched)).unwrap_or_else(|e| {
+            // Wait for a quiet moment, so that a save touching many files rebuilds once,
+            // but not for ever while something keeps writing.
+            let deadline = Instant::now() + LONGEST_WAIT;
+            while Instant::now() < deadline && changes.recv_timeout(QUIET).is_ok() {}
+            // A folder removed and made again (a branch switched) needs a new watch.
+            if let Err(e) = watch_inputs(&mut watcher, &inputs) {
                 eprintln!("warning: {e:#}");
-                Vec::new()
-            });
+            }
             match rebuild() {
                 Ok(()) => {
                     watcher_version.fetch_add(1, Ordering::SeqCst);
@@ -94,15 +102,13 @@ pub fn run(
     })
 }
 
-/// Watches each input folder not yet watched (recursively) that exists now; returns
-/// the folders watched. Files (defter.toml) are seen through the root's watch.
-fn watch_inputs(watcher: &mut impl Watcher, inputs: &[PathBuf], mut watched: Vec<PathBuf>) -> Result<Vec<PathBuf>> {
-    for input in inputs {
-        if !input.is_dir() || watched.contains(input) {
-            continue;
-        }
+/// Watches each input folder that exists now, recursively, afresh (a watch on a folder
+/// that was removed is gone even if the folder is back). Files (defter.toml) are seen
+/// through the root's watch.
+fn watch_inputs(watcher: &mut impl Watcher, inputs: &[PathBuf]) -> Result<()> {
+    for input in inputs.iter().filter(|i| i.is_dir()) {
+        let _ = watcher.unwatch(input);
         watcher.watch(input, RecursiveMode::Recursive).with_context(|| format!("cannot watch {}", input.display()))?;
-        watched.push(input.clone());
     }
-    Ok(watched)
+    Ok(())
 }

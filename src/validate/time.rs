@@ -91,7 +91,11 @@ pub fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
                             "{what}: süresi {end} tarihinde doluyor ({kalan}, {article})"
                         ),
                     )
-                    .with_help(msg!("renew it before {end}", "{end} tarihinden önce yenileyin")),
+                    .with_help(if left == 0 {
+                        msg!("renew it today", "bugün yenileyin")
+                    } else {
+                        msg!("renew it before {end}", "{end} tarihinden önce yenileyin")
+                    }),
                 );
             }
         }

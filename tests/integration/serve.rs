@@ -112,6 +112,22 @@ fn serve_rebuilds_once_per_change_and_serves_only_the_site() {
     std::thread::sleep(Duration::from_secs(3));
     assert_eq!((server.version(), server.rebuilds()), ("2".to_string(), 1), "{}", server.log.lock().unwrap());
 
+    // A folder made after the start is watched too, and then what changes inside it.
+    let (_, css) = server.get("/assets/style.css");
+    let wait_for = |version: &str| {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while server.version() != version {
+            assert!(Instant::now() < deadline, "no version {version}: {}", server.log.lock().unwrap());
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    repo.write("site-templates/style.css", &format!("{css}\n/* yerel 1 */\n"));
+    wait_for("3");
+    assert!(server.get("/assets/style.css").1.contains("/* yerel 1 */"));
+    repo.write("site-templates/style.css", &format!("{css}\n/* yerel 2 */\n"));
+    wait_for("4");
+    assert!(server.get("/assets/style.css").1.contains("/* yerel 2 */"));
+
     // A broken edit keeps the last good site served and says why.
     repo.write("defter.toml", "this is not toml = = =\n");
     let deadline = Instant::now() + Duration::from_secs(120);
@@ -120,7 +136,7 @@ fn serve_rebuilds_once_per_change_and_serves_only_the_site() {
         std::thread::sleep(Duration::from_millis(100));
     }
     assert_eq!(server.get("/").0, 200);
-    assert_eq!(server.version(), "2");
+    assert_eq!(server.version(), "4");
 
     // Ctrl-C stops it cleanly and removes the built site.
     let mut server = server;
