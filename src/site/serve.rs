@@ -2,9 +2,10 @@
 //! on localhost; when a record, schema, template or defter.toml changes, it is rebuilt
 //! and open pages reload themselves (they poll a version number — no websockets).
 
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, mpsc};
+use std::sync::{Arc, Mutex, PoisonError, mpsc};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -65,6 +66,10 @@ pub fn run(
     // The root itself, so that a defter.toml or site-templates/ made later is seen.
     watcher.watch(&root, RecursiveMode::NonRecursive).context("cannot watch the repository")?;
     watch_inputs(&mut watcher, &inputs)?;
+    // Held while a rebuild runs, and by the shutdown: the site folder is not removed
+    // under a rebuild, and no rebuild starts after the shutdown.
+    let building = Arc::new(Mutex::new(false));
+    let stopped = Arc::clone(&building);
     std::thread::spawn(move || {
         while changes.recv().is_ok() {
             // Wait for a quiet moment, so that a save touching many files rebuilds once,
@@ -75,12 +80,18 @@ pub fn run(
             if let Err(e) = watch_inputs(&mut watcher, &inputs) {
                 eprintln!("warning: {e:#}");
             }
-            match rebuild() {
-                Ok(()) => {
+            let stopping = building.lock().unwrap_or_else(PoisonError::into_inner);
+            if *stopping {
+                return;
+            }
+            // A bug in a rebuild must not end the watching: report it, keep the site.
+            match std::panic::catch_unwind(AssertUnwindSafe(&rebuild)) {
+                Ok(Ok(())) => {
                     watcher_version.fetch_add(1, Ordering::SeqCst);
                     eprintln!("rebuilt");
                 }
-                Err(e) => eprintln!("error: {e:#} (the previous site is still served)"),
+                Ok(Err(e)) => eprintln!("error: {e:#} (the previous site is still served)"),
+                Err(_) => eprintln!("error: the rebuild failed unexpectedly (the previous site is still served)"),
             }
         }
     });
@@ -98,6 +109,8 @@ pub fn run(
                 tokio::signal::ctrl_c().await.ok();
             })
             .await?;
+        // Wait for a rebuild in progress, and let none start after it.
+        *stopped.lock().unwrap_or_else(PoisonError::into_inner) = true;
         Ok(())
     })
 }
