@@ -47,7 +47,7 @@ impl Draft {
         }
     }
 
-    /// Adds a default `--set` may replace.
+    /// Adds a default, which `--set` may replace unless the field has a flag.
     pub fn default(&mut self, field: &str, value: String) {
         self.fields.push((field.to_string(), value));
     }

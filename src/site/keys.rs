@@ -49,10 +49,10 @@ fn address(r: &Record) -> usize {
 }
 
 impl Keys {
-    /// `texts` are the digests of the records' file texts by path ([`digests`]; before
-    /// redaction, the redaction being a
-    /// function of the text and of settings in the global key).
-    pub fn new(site: &Site, templates: &Templates, texts: &HashMap<String, u64>) -> Keys {
+    /// `digests` are those of the records' file texts by path ([`digests`]), taken before
+    /// redaction: the redaction is a function of the text and of settings in the global
+    /// key.
+    pub fn new(site: &Site, templates: &Templates, digests: &HashMap<String, u64>) -> Keys {
         let input = site.input;
         let exe = std::env::current_exe()
             .and_then(|p| p.metadata().map(|m| (p, m.len(), m.modified().ok())))
@@ -75,7 +75,7 @@ impl Keys {
         let record: HashMap<usize, u64> = site
             .sorted
             .iter()
-            .map(|r| (address(r), hash((global, &r.path, site.url(r), texts.get(r.path.as_str())))))
+            .map(|r| (address(r), hash((global, &r.path, site.url(r), digests.get(r.path.as_str())))))
             .collect();
         let mut sections: HashMap<String, Vec<u64>> = HashMap::new();
         for s in site.sorted.iter().filter(|s| s.kind == Kind::ProjectSection) {

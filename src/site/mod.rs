@@ -141,7 +141,8 @@ pub fn redacted(input: &Input) -> redact::Redacted {
 }
 
 /// Runs `f` on the site made from `shown` (redacted records, history and findings) with
-/// `input`'s settings; `input`'s own records, history and findings are not used.
+/// `input`'s settings; `input`'s own records, history, findings and `public` are not
+/// used (`public` is how `shown` was redacted).
 fn with_shown<T>(input: &Input, shown: &redact::Redacted, f: impl FnOnce(&Site) -> Result<T>) -> Result<T> {
     let input = Input {
         records: shown.records(),
@@ -154,7 +155,7 @@ fn with_shown<T>(input: &Input, shown: &redact::Redacted, f: impl FnOnce(&Site) 
         commit: input.commit.clone(),
         base_url: input.base_url.clone(),
         live_reload: input.live_reload,
-        public: hides_personal_data(input.public, input.config),
+        public: shown.public(),
     };
     let site = Site::new(&input);
     f(&site)

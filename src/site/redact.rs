@@ -55,6 +55,8 @@ pub struct Redacted {
     trail: Option<AuditTrail>,
     report: Report,
     digests: HashMap<String, u64>,
+    /// Whether personal data was hidden too (see [`super::hides_personal_data`]).
+    public: bool,
 }
 
 /// A text with secrets (and, when `public`, e-mail addresses and phone numbers) hidden.
@@ -174,7 +176,7 @@ impl Redacted {
             d.message = d.message.map(|m| text(m, public).into_owned());
             d.help = d.help.as_ref().map(|h| h.map(|h| text(h, public).into_owned()));
         }
-        Redacted { records, trail: history, report, digests }
+        Redacted { records, trail: history, report, digests, public }
     }
 
     pub fn records(&self) -> &Records {
@@ -183,6 +185,11 @@ impl Redacted {
 
     pub fn trail(&self) -> Option<&AuditTrail> {
         self.trail.as_ref()
+    }
+
+    /// Whether personal data was hidden too: what the site built from this says it shows.
+    pub fn public(&self) -> bool {
+        self.public
     }
 
     pub fn report(&self) -> &Report {

@@ -77,7 +77,7 @@ pub fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
                     )),
                 );
             } else if left <= window {
-                let (days, kalan) = match left {
+                let (days, days_tr) = match left {
                     0 => ("today".to_string(), "bugün".to_string()),
                     _ => (format!("in {}", n_days(left)), format!("{left} gün kaldı")),
                 };
@@ -88,7 +88,7 @@ pub fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
                         node.pos,
                         msg!(
                             "{what} expires on {end} ({days}, {article})",
-                            "{what}: süresi {end} tarihinde doluyor ({kalan}, {article})"
+                            "{what}: süresi {end} tarihinde doluyor ({days_tr}, {article})"
                         ),
                     )
                     .with_help(if left == 0 {
