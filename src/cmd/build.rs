@@ -20,9 +20,17 @@ pub fn run(root: &Path, args: &BuildArgs, ui: Ui) -> Result<ExitCode> {
     let out = if args.out.is_absolute() { args.out.clone() } else { std::env::current_dir()?.join(&args.out) };
     site::check_out_dir(&out, root)?;
     let bar = ui.progress();
-    let (files, report) = build_site(root, &out, args.as_of, args.base_url.as_deref(), false, args.public, &bar)?;
+    let (built, report) = build_site(root, &out, args.as_of, args.base_url.as_deref(), false, args.public, &bar)?;
     bar.finish();
-    eprintln!("{files} files written to {} ({})", out.display(), report.summary_line());
+    // A rebuild renders only what changed and writes only the files whose bytes did.
+    eprintln!(
+        "{} files in {} ({} rendered, {} written; {})",
+        built.files,
+        out.display(),
+        built.rendered,
+        built.written,
+        report.summary_line()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -36,6 +44,7 @@ pub fn build(
     live_reload: bool,
 ) -> Result<(usize, Report)> {
     build_site(root, out, as_of, base_url, live_reload, false, &load::Silent)
+        .map(|(built, report)| (built.files, report))
 }
 
 /// [`build`]; `public` leaves personal data off the site (`--public`).
@@ -47,7 +56,7 @@ fn build_site(
     live_reload: bool,
     public: bool,
     progress: &dyn Progress,
-) -> Result<(usize, Report)> {
+) -> Result<(site::Built, Report)> {
     let config = Config::load(root)?;
     let rules = Ruleset::load(root)?;
     let records = load::load_dir_with(root, progress)?;
@@ -86,5 +95,5 @@ fn build_site(
         public,
     };
     let built = site::build_redacted(&input, &shown, &templates, out, progress)?;
-    Ok((built.files, report))
+    Ok((built, report))
 }

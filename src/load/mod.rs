@@ -64,6 +64,11 @@ impl SharedText {
     pub fn as_str(&self) -> &str {
         self.text.get(self.range.clone()).unwrap_or_default()
     }
+
+    /// Where in the whole text this part is (byte offsets).
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.range.clone()
+    }
 }
 
 impl std::ops::Deref for SharedText {

@@ -2,13 +2,20 @@
 //! from. A part whose key equals the last build's is not rendered again.
 //!
 //! The keys are conservative: a record's page depends on its own text and address, on
-//! the text and address of every record it names (any string value that is an id), of
-//! every record that names it, of its project's sections or its section's project, on
-//! its findings and on the people its history names; everything else (templates,
+//! the data and address of every record it names (any string value that is an id), of
+//! every record that names it and of the people its history names, on the text of its
+//! project's sections or its section's project, and on its findings; everything else (templates,
 //! configuration, rules, date, the commit every page names in its footer and thus the
 //! history, the defter binary) is in the global key, and a change there re-renders every
-//! page. The pages over many records (lists, reports, exports, search)
-//! depend on every record and every finding.
+//! page.
+//!
+//! Each record has two keys: one of its whole file, and one of its data — the file
+//! without its Markdown body. Only a record's own page and the search index show bodies,
+//! so the pages over many records (reports, exports, calendar…) are keyed by every
+//! record's data and every finding: editing a project's analysis or a request's notes
+//! leaves them alone. A page of a request list is keyed by its own rows (each row by
+//! its request's data and that of the records it names) and the counts every list page
+//! shows; the search index by every record's whole file.
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -19,15 +26,20 @@ use crate::load::Record;
 use crate::model::Kind;
 
 /// Bumped whenever the build state's meaning changes.
-const FORMAT: &str = "defter-build 2";
+const FORMAT: &str = "defter-build 3";
 
 /// Every key of one build.
 pub struct Keys {
     pub global: u64,
-    /// Everything at once: the key of the pages over many records.
+    /// Every record's whole file and every finding: the key of the search index.
     pub all: u64,
+    /// Every record's data and every finding: the key of the other pages over many
+    /// records.
+    pub all_data: u64,
     /// Per record (by address): its text, path and page.
     record: HashMap<usize, u64>,
+    /// Per record (by address): its data (the file without its body), path and page.
+    data: HashMap<usize, u64>,
     /// A project's sections (by project folder), in the order they are listed.
     sections: HashMap<String, Vec<u64>>,
 }
@@ -38,10 +50,30 @@ fn hash(value: impl Hash) -> u64 {
     h.finish()
 }
 
-/// The digest of every file's text, by path: what a record's key is made from. Taken
-/// before the texts are dropped for the site (see [`super::redact::Redacted::take`]).
-pub(super) fn digests(records: &crate::load::Records) -> HashMap<String, u64> {
-    records.sources.iter().map(|(path, text)| (path.clone(), hash(&**text))).collect()
+/// What a record's keys are made from: digests of its file's whole text and of the text
+/// without its Markdown body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Digest {
+    pub text: u64,
+    pub data: u64,
+}
+
+/// The digests of every file, by path. Taken before the texts are dropped for the site
+/// (see [`super::redact::Redacted::take`]).
+pub(super) fn digests(records: &crate::load::Records) -> HashMap<String, Digest> {
+    let bodies: HashMap<&str, std::ops::Range<usize>> =
+        records.records.iter().filter_map(|r| Some((r.path.as_str(), r.body.as_ref()?.text.range()))).collect();
+    records
+        .sources
+        .iter()
+        .map(|(path, text)| {
+            let data = match bodies.get(path.as_str()).and_then(|b| Some((text.get(..b.start)?, text.get(b.end..)?))) {
+                Some(outside) => hash(outside),
+                None => hash(&**text),
+            };
+            (path.clone(), Digest { text: hash(&**text), data })
+        })
+        .collect()
 }
 
 fn address(r: &Record) -> usize {
@@ -52,7 +84,7 @@ impl Keys {
     /// `digests` are those of the records' file texts by path ([`digests`]), taken before
     /// redaction: the redaction is a function of the text and of settings in the global
     /// key.
-    pub fn new(site: &Site, templates: &Templates, digests: &HashMap<String, u64>) -> Keys {
+    pub fn new(site: &Site, templates: &Templates, digests: &HashMap<String, Digest>) -> Keys {
         let input = site.input;
         let exe = std::env::current_exe()
             .and_then(|p| p.metadata().map(|m| (p, m.len(), m.modified().ok())))
@@ -72,40 +104,60 @@ impl Keys {
             input.live_reload,
             input.public,
         ));
-        let record: HashMap<usize, u64> = site
-            .sorted
-            .iter()
-            .map(|r| (address(r), hash((global, &r.path, site.url(r), digests.get(r.path.as_str())))))
-            .collect();
+        let (mut record, mut data) = (HashMap::new(), HashMap::new());
+        for r in &site.sorted {
+            let digest = digests.get(r.path.as_str());
+            let url = site.url(r);
+            record.insert(address(r), hash((global, &r.path, &url, digest.map(|d| d.text))));
+            data.insert(address(r), hash((global, &r.path, &url, digest.map(|d| d.data))));
+        }
         let mut sections: HashMap<String, Vec<u64>> = HashMap::new();
         for s in site.sorted.iter().filter(|s| s.kind == Kind::ProjectSection) {
             if let Some((project, _)) = s.path_id.split_once('/') {
                 sections.entry(project.to_string()).or_default().push(record[&address(s)]);
             }
         }
-        let mut all = DefaultHasher::new();
-        global.hash(&mut all);
-        for r in &site.sorted {
-            record[&address(r)].hash(&mut all);
-        }
-        format!("{:?}", input.report.diagnostics).hash(&mut all);
-        format!("{:?}", input.records.problems).hash(&mut all);
-        Keys { global, all: all.finish(), record, sections }
+        let findings = hash((format!("{:?}", input.report.diagnostics), format!("{:?}", input.records.problems)));
+        let over = |keys: &HashMap<usize, u64>| {
+            let mut h = DefaultHasher::new();
+            (global, findings).hash(&mut h);
+            for r in &site.sorted {
+                keys[&address(r)].hash(&mut h);
+            }
+            h.finish()
+        };
+        Keys { global, all: over(&record), all_data: over(&data), record, data, sections }
     }
 
     fn of(&self, r: &Record) -> u64 {
         self.record.get(&address(r)).copied().unwrap_or_default()
     }
 
+    /// The key of a record's data (its file without its body).
+    pub fn data(&self, r: &Record) -> u64 {
+        self.data.get(&address(r)).copied().unwrap_or_default()
+    }
+
+    /// The key of a record's row in a list: its data and that of every record it names.
+    pub fn row(&self, site: &Site, r: &Record) -> u64 {
+        let mut h = DefaultHasher::new();
+        self.data(r).hash(&mut h);
+        for s in r.fields.strings() {
+            site.index.get(s).map(|t| self.data(t)).hash(&mut h);
+        }
+        h.finish()
+    }
+
     /// The key of a record's page.
     pub fn page(&self, site: &Site, r: &Record) -> u64 {
         let mut h = DefaultHasher::new();
         self.of(r).hash(&mut h);
+        // Of the records a page names, and of those naming it, it shows data, not bodies.
         for s in r.fields.strings() {
-            site.index.get(s).map(|t| self.of(t)).hash(&mut h);
+            site.index.get(s).map(|t| self.data(t)).hash(&mut h);
         }
         for b in site.backlinks(r.id()) {
-            (self.of(b.from), &b.field).hash(&mut h);
+            (self.data(b.from), &b.field).hash(&mut h);
         }
         if r.kind == Kind::Project {
             self.sections.get(&r.path_id).hash(&mut h);
@@ -121,7 +173,7 @@ impl Keys {
             // it names may be edited in the working tree.
             for e in trail.of(r.id()) {
                 let email = &trail.commits[e.commit].author_email;
-                site.person_by_email(email).map(|p| self.of(p)).hash(&mut h);
+                site.person_by_email(email).map(|p| self.data(p)).hash(&mut h);
             }
         }
         h.finish()

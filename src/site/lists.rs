@@ -2,13 +2,16 @@
 //! permission matrix, inventory, the expiry calendar, findings and the rule list.
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 use anyhow::Result;
 use jiff::ToSpan;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::Pieces;
 use super::data::{Site, human_date, root_of};
+use super::keys::Keys;
 use super::pages::{FindingView, Layout, Link, Output, RequestRow};
 use super::templates::Templates;
 use crate::diag::Rule;
@@ -176,6 +179,10 @@ fn pager_numbers(current: usize, total: usize) -> Vec<Option<usize>> {
     out
 }
 
+fn address(r: &Record) -> usize {
+    std::ptr::from_ref(r) as usize
+}
+
 fn facet_slug(value: &str) -> String {
     super::data::slug(value)
 }
@@ -304,9 +311,12 @@ impl<'a> Site<'a> {
     }
 
     /// `requests/index.html`, a list per facet value and per requesting unit (each in pages
-    /// of [`PAGE_ROWS`]), and a board per service. The requests are grouped once; every
-    /// list and board takes its group.
-    pub fn request_lists(&self, templates: &Templates) -> Result<Vec<Output>> {
+    /// of [`PAGE_ROWS`]), and a board per service, into `pieces` one page at a time. The
+    /// requests are grouped once; every list and board takes its group. A page's key is
+    /// made of its rows' keys and of what every list page shows (the counts of every
+    /// facet, the units' and services' names): a changed request re-renders the pages
+    /// it is on, and every page only when a count changes.
+    pub(super) fn request_lists(&self, templates: &Templates, keys: &Keys, pieces: &dyn Pieces) -> Result<()> {
         let requests = self.requests();
         let groups = Self::groups(&requests);
         let group = |field: &'static str, value: &str| group(&groups, field, value);
@@ -403,15 +413,42 @@ impl<'a> Site<'a> {
             let intro = Some(self.title(u));
             jobs.push((format!("requests/unit/{}.html", self.page_slug(u)), heading, intro, group("unit", u.id())));
         }
+        let shared = {
+            let mut h = DefaultHasher::new();
+            for field in GROUPED {
+                let mut counts: Vec<(&str, usize)> = groups
+                    .get(field)
+                    .map(|values| values.iter().map(|(value, rows)| (*value, rows.len())).collect())
+                    .unwrap_or_default();
+                counts.sort_unstable();
+                counts.hash(&mut h);
+            }
+            units.iter().chain(&services).for_each(|u| keys.data(u).hash(&mut h));
+            h.finish()
+        };
+        let row_keys: HashMap<usize, u64> = requests.par_iter().map(|r| (address(r), keys.row(self, r))).collect();
+        let rows_key = |h: &mut DefaultHasher, rows: &[&Record]| {
+            rows.len().hash(h);
+            rows.iter().for_each(|r| row_keys.get(&address(r)).hash(h));
+        };
         let pages: Vec<(&ListJob, usize)> =
             jobs.iter().flat_map(|job| (1..=job.3.len().div_ceil(PAGE_ROWS).max(1)).map(move |n| (job, n))).collect();
-        let mut out: Vec<Output> = pages.into_par_iter().map(|(job, n)| list(job, n)).collect::<Result<_>>()?;
-        let boards: Vec<Output> = services
-            .par_iter()
-            .map(|s| self.board(templates, s, group("service", s.id()), &|status| count("status", status)))
-            .collect::<Result<_>>()?;
-        out.extend(boards);
-        Ok(out)
+        pages.into_par_iter().try_for_each(|(job, n)| {
+            let (first, heading, intro, rows) = job;
+            let mut h = DefaultHasher::new();
+            (shared, first, heading, intro, n, rows.len()).hash(&mut h);
+            rows_key(&mut h, &rows[((n - 1) * PAGE_ROWS).min(rows.len())..(n * PAGE_ROWS).min(rows.len())]);
+            pieces.piece(&format!("requests:{}", page_path(first, n)), h.finish(), &|| Ok(vec![list(job, n)?]))
+        })?;
+        services.par_iter().try_for_each(|s| {
+            let rows = group("service", s.id());
+            let mut h = DefaultHasher::new();
+            (shared, keys.data(s)).hash(&mut h);
+            rows_key(&mut h, rows);
+            pieces.piece(&format!("requests:board:{}", s.id()), h.finish(), &|| {
+                Ok(vec![self.board(templates, s, rows, &|status| count("status", status))?])
+            })
+        })
     }
 
     /// `Sayfa 2 / 35`.

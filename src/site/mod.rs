@@ -99,12 +99,36 @@ impl Part<'_> {
         }
     }
 
-    /// Renders the part's files.
-    fn render(&self, site: &Site, templates: &Templates) -> Result<Vec<Output>> {
+    /// The key of the part's inputs (see [`keys`]).
+    fn key(&self, site: &Site, keys: &Keys) -> u64 {
+        match self {
+            Part::Record(r) => keys.page(site, r),
+            Part::Assets => keys.global,
+            // The only page over many records that shows bodies.
+            Part::Search => keys.all,
+            _ => keys.all_data,
+        }
+    }
+
+    /// Makes the part's files into `pieces`: the request lists page by page, each under
+    /// its own key; every other part as one piece.
+    fn make(&self, site: &Site, templates: &Templates, keys: &Keys, pieces: &dyn Pieces) -> Result<()> {
+        match self {
+            Part::RequestLists => site.request_lists(templates, keys, pieces),
+            _ => pieces.piece(&self.name(site), self.key(site, keys), &|| self.render(site, templates, keys)),
+        }
+    }
+
+    /// Renders the part's files (all of them).
+    fn render(&self, site: &Site, templates: &Templates, keys: &Keys) -> Result<Vec<Output>> {
         Ok(match self {
             Part::Record(r) => vec![site.record_page(r, templates)?],
             Part::Home => vec![site.home(templates)?],
-            Part::RequestLists => site.request_lists(templates)?,
+            Part::RequestLists => {
+                let all = Collect::default();
+                site.request_lists(templates, keys, &all)?;
+                all.into_files()
+            }
             Part::Portfolio => vec![site.portfolio(templates)?],
             Part::Grants => vec![site.grants_page(templates)?],
             Part::Inventory => vec![site.inventory_page(templates)?],
@@ -126,6 +150,46 @@ impl Part<'_> {
                 out
             }
         })
+    }
+}
+
+/// Where the parts of a site put their files. A piece is a set of files made at once
+/// under one name and key; a build renders it only when the last build did not make it
+/// with the same key.
+trait Pieces: Sync {
+    /// Makes the piece `name`, whose inputs have the key `key`, with `render` (or keeps
+    /// the last build's files).
+    fn piece(&self, name: &str, key: u64, render: &(dyn Fn() -> Result<Vec<Output>> + Sync)) -> Result<()>;
+}
+
+/// Renders every piece, in memory.
+#[derive(Default)]
+struct Collect(std::sync::Mutex<Vec<Output>>);
+
+impl Collect {
+    fn into_files(self) -> Vec<Output> {
+        self.0.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl Pieces for Collect {
+    fn piece(&self, _: &str, _: u64, render: &(dyn Fn() -> Result<Vec<Output>> + Sync)) -> Result<()> {
+        let files = render()?;
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).extend(files);
+        Ok(())
+    }
+}
+
+impl Pieces for Sink {
+    fn piece(&self, name: &str, key: u64, render: &(dyn Fn() -> Result<Vec<Output>> + Sync)) -> Result<()> {
+        if let Some(files) = self.previous().and_then(|p| p.reusable(name, key)) {
+            files.into_iter().for_each(|f| self.keep(f));
+            return Ok(());
+        }
+        for (path, bytes) in render()? {
+            self.put(name, key, path, &bytes)?;
+        }
+        Ok(())
     }
 }
 
@@ -167,9 +231,11 @@ fn parts<'a>(site: &Site<'a>) -> Vec<Part<'a>> {
 
 /// Renders every page and file of the site in memory, sorted by path, and checks them.
 pub fn render(input: &Input, templates: &Templates) -> Result<Vec<Output>> {
-    with_shown(input, &redacted(input), |site| {
+    let shown = redacted(input);
+    with_shown(input, &shown, |site| {
+        let keys = Keys::new(site, templates, shown.digests());
         let rendered: Vec<Vec<Output>> =
-            parts(site).par_iter().map(|part| part.render(site, templates)).collect::<Result<_>>()?;
+            parts(site).par_iter().map(|part| part.render(site, templates, &keys)).collect::<Result<_>>()?;
         let mut out: Vec<Output> = rendered.into_iter().flatten().collect();
         out.sort_by(|a, b| a.0.cmp(&b.0));
         unique_paths(out.iter().map(|(p, _)| p.as_str()))?;
@@ -242,21 +308,7 @@ fn build_with(
     progress.start("rendering", parts.len());
     let made = parts.par_iter().try_for_each(|part| -> Result<()> {
         progress.step();
-        let name = part.name(site);
-        let key = match part {
-            Part::Record(r) => keys.page(site, r),
-            Part::Assets => keys.global,
-            _ => keys.all,
-        };
-        if let Some(files) = sink.previous().and_then(|p| p.reusable(&name, key)) {
-            files.into_iter().for_each(|f| sink.keep(f));
-            return Ok(());
-        }
-        let rendered = part.render(site, templates)?;
-        for (path, bytes) in rendered {
-            sink.put(&name, key, path, &bytes)?;
-        }
-        Ok(())
+        part.make(site, templates, keys, &sink)
     });
     let (files, finish) = sink.into_files();
     let checked = made.and_then(|()| {

@@ -54,7 +54,7 @@ pub struct Redacted {
     records: Records,
     trail: Option<AuditTrail>,
     report: Report,
-    digests: HashMap<String, u64>,
+    digests: HashMap<String, super::keys::Digest>,
     /// Whether personal data was hidden too (see [`super::hides_personal_data`]).
     public: bool,
 }
@@ -165,7 +165,7 @@ impl Redacted {
         mut records: Records,
         mut history: Option<AuditTrail>,
         mut report: Report,
-        digests: HashMap<String, u64>,
+        digests: HashMap<String, super::keys::Digest>,
         public: bool,
     ) -> Redacted {
         records.records.par_iter_mut().for_each(|r| record(r, public));
@@ -197,7 +197,7 @@ impl Redacted {
     }
 
     /// The digest of every file's text as loaded, by path ([`super::keys::digests`]).
-    pub fn digests(&self) -> &HashMap<String, u64> {
+    pub fn digests(&self) -> &HashMap<String, super::keys::Digest> {
         &self.digests
     }
 }

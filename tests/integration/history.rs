@@ -392,3 +392,104 @@ fn a_rule_turned_off_in_the_same_change_still_applies_to_it() {
     let got = validate_base(&repo, "HEAD~1");
     assert!(!got.iter().any(|f| f.starts_with("illegal-transition")), "{got:?}");
 }
+
+/// The key each file of the site at `out` was last made under, by path (from the build
+/// state): a file whose key did not change was kept, not rendered again.
+fn keys_of(out: &std::path::Path) -> std::collections::BTreeMap<String, String> {
+    let state = std::fs::read_to_string(out.join(".defter-build")).unwrap();
+    state
+        .lines()
+        .skip(2)
+        .map(|line| {
+            let cells: Vec<&str> = line.split('\t').collect();
+            (cells[3].to_string(), format!("{} {}", cells[0], cells[1]))
+        })
+        .collect()
+}
+
+#[test]
+fn every_kind_of_edit_rebuilds_to_what_a_full_build_gives_rendering_only_what_it_touches() {
+    let mut repo = repo();
+    // Enough requests for lists of several pages.
+    let first = repo.read("records/requests/2026/TLP-2026-0001.md");
+    for i in 3..=250 {
+        let id = format!("TLP-2026-{i:04}");
+        repo.write(&format!("records/requests/2026/{id}.md"), &first.replace("TLP-2026-0001", &id));
+    }
+    repo.commit_as("selin.aydin", "Eski talepler");
+    let sites = tempfile::tempdir().unwrap();
+    let kept = sites.path().join("kept");
+    build(&repo, &kept);
+    let on_page_2 = "records/requests/2026/TLP-2026-0150.md";
+    let mut fresh_builds = 0;
+    let mut check = |repo: &GitRepo, what: &str| {
+        let before = keys_of(&kept);
+        build(repo, &kept);
+        fresh_builds += 1;
+        let fresh = sites.path().join(format!("fresh-{fresh_builds}"));
+        build(repo, &fresh);
+        let (kept_files, fresh_files) = (files_in(&kept), files_in(&fresh));
+        assert_eq!(kept_files.keys().collect::<Vec<_>>(), fresh_files.keys().collect::<Vec<_>>(), "{what}");
+        for (path, bytes) in &kept_files {
+            assert!(bytes == &fresh_files[path], "after {what}: {path} differs from a full build");
+        }
+        let after = keys_of(&kept);
+        let rendered = move |path: &str| {
+            assert!(after.contains_key(path), "{path} is not in the site");
+            before.get(path) != after.get(path)
+        };
+        (rendered("requests/index.html"), rendered("requests/page/2.html"), rendered("exports/requests.csv"), rendered)
+    };
+
+    // Notes in a request's body: its page and the search index, no list or export.
+    repo.edit(on_page_2, "tek ekranda görmek istiyor.", "tek ekranda görmek istiyor. Ek not.");
+    let (index, page_2, export, rendered) = check(&repo, "a body edit");
+    assert_eq!((index, page_2, export), (false, false, false));
+    assert!(rendered("requests/TLP-2026-0150.html") && rendered("search/d-0.json"));
+    assert!(!rendered("people/elif.kara.html") && !rendered("reports.html"), "the body is not shown there");
+
+    // A title: the list pages showing its row, not the others; the exports.
+    repo.edit(on_page_2, "title: Zabıta denetim raporu ekranı", "title: Zabıta denetim raporu ekranı (mobil)");
+    let (index, page_2, export, rendered) = check(&repo, "a title edit");
+    assert_eq!((index, page_2, export), (false, true, true));
+    assert!(rendered("people/elif.kara.html"), "the assignee's page lists the title");
+    assert!(!rendered("requests/TLP-2026-0149.html"));
+
+    // A status: every list page shows the counts per status.
+    assign(&mut repo, "burak.yildiz");
+    let (index, page_2, export, _) = check(&repo, "a status change");
+    assert_eq!((index, page_2, export), (true, true, true));
+
+    // A person's name is on every row that names them.
+    repo.edit("records/org/people/elif.kara.yaml", "name: Elif Kara", "name: Elif Kara Yılmaz");
+    let (index, page_2, _, _) = check(&repo, "a person's new name");
+    assert_eq!((index, page_2), (true, true));
+
+    // A unit's, a grant's, a project section's, an inventory item's edits; a request
+    // added and one removed.
+    repo.edit("records/org/units/zabita-dairesi.yaml", "Başkanlığı", "Başkanlığı (Merkez)");
+    let (index, ..) = check(&repo, "a unit's new name");
+    assert!(index, "every list page names the units");
+    repo.edit(GRANT, "role: Birim yöneticisi", "role: Raporlama");
+    // The exports are made together, from every record's data.
+    let (index, _, export, rendered) = check(&repo, "a grant edit");
+    assert_eq!((index, export), (false, true));
+    assert!(rendered("grants/YTK-2026-0001.html") && rendered("exports/grants.csv"));
+    repo.edit("records/projects/PRJ-0001/analiz.md", "- Günlük özet", "- Günlük ve haftalık özet");
+    let (index, _, export, rendered) = check(&repo, "a section's text");
+    assert_eq!((index, export), (false, false));
+    assert!(rendered("projects/PRJ-0001/analiz.html") && rendered("projects/PRJ-0001/index.html"));
+    assert!(!rendered("people/elif.kara.html"), "a person's page shows no section text");
+    repo.edit("records/inventory/certificate/crt-zabita.yaml", "issuer: Sectigo", "issuer: DigiCert");
+    let (index, _, export, rendered) = check(&repo, "an inventory edit");
+    assert_eq!((index, export), (false, true));
+    assert!(rendered("inventory/certificate/crt-zabita.html"));
+    repo.write("records/requests/2026/TLP-2026-0251.md", &first.replace("TLP-2026-0001", "TLP-2026-0251"));
+    let (index, ..) = check(&repo, "a new request");
+    assert!(index, "the counts changed");
+    // A page gone: the links to it are checked by a full build.
+    repo.remove("records/requests/2026/TLP-2026-0003.md");
+    let (index, ..) = check(&repo, "a removed request");
+    assert!(index, "the counts changed");
+    assert!(!kept.join("requests/TLP-2026-0003.html").exists());
+}
