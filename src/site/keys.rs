@@ -15,7 +15,8 @@
 //! record's data and every finding: editing a project's analysis or a request's notes
 //! leaves them alone. A page of a request list is keyed by its own rows (each row by
 //! its request's data and that of the records it names) and the counts every list page
-//! shows; the search index by every record's whole file.
+//! shows; each file of the search index by the words of the records it holds (see
+//! [`super::search`]).
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -31,8 +32,6 @@ const FORMAT: &str = "defter-build 3";
 /// Every key of one build.
 pub struct Keys {
     pub global: u64,
-    /// Every record's whole file and every finding: the key of the search index.
-    pub all: u64,
     /// Every record's data and every finding: the key of the other pages over many
     /// records.
     pub all_data: u64,
@@ -118,15 +117,15 @@ impl Keys {
             }
         }
         let findings = hash((format!("{:?}", input.report.diagnostics), format!("{:?}", input.records.problems)));
-        let over = |keys: &HashMap<usize, u64>| {
+        let all_data = {
             let mut h = DefaultHasher::new();
             (global, findings).hash(&mut h);
             for r in &site.sorted {
-                keys[&address(r)].hash(&mut h);
+                data[&address(r)].hash(&mut h);
             }
             h.finish()
         };
-        Keys { global, all: over(&record), all_data: over(&data), record, data, sections }
+        Keys { global, all_data, record, data, sections }
     }
 
     fn of(&self, r: &Record) -> u64 {
@@ -140,8 +139,18 @@ impl Keys {
 
     /// The key of a record's row in a list: its data and that of every record it names.
     pub fn row(&self, site: &Site, r: &Record) -> u64 {
+        self.with_named(site, self.data(r), r)
+    }
+
+    /// The key of a record's words in the search index: its text and the data of every
+    /// record it names.
+    pub fn words(&self, site: &Site, r: &Record) -> u64 {
+        self.with_named(site, self.of(r), r)
+    }
+
+    fn with_named(&self, site: &Site, own: u64, r: &Record) -> u64 {
         let mut h = DefaultHasher::new();
-        self.data(r).hash(&mut h);
+        own.hash(&mut h);
         for s in r.fields.strings() {
             site.index.get(s).map(|t| self.data(t)).hash(&mut h);
         }

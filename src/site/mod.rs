@@ -99,24 +99,19 @@ impl Part<'_> {
         }
     }
 
-    /// The key of the part's inputs (see [`keys`]).
-    fn key(&self, site: &Site, keys: &Keys) -> u64 {
-        match self {
+    /// Makes the part's files into `pieces`: the request lists page by page and the
+    /// search index file by file, each under its own key; every other part as one piece
+    /// under the key of its inputs (see [`keys`]).
+    fn make(&self, site: &Site, templates: &Templates, keys: &Keys, pieces: &dyn Pieces) -> Result<()> {
+        let key = match self {
+            Part::RequestLists => return site.request_lists(templates, keys, pieces),
+            Part::Search => return search::make(site, templates, keys, pieces),
             Part::Record(r) => keys.page(site, r),
             Part::Assets => keys.global,
-            // The only page over many records that shows bodies.
-            Part::Search => keys.all,
+            // The pages over many records show no bodies.
             _ => keys.all_data,
-        }
-    }
-
-    /// Makes the part's files into `pieces`: the request lists page by page, each under
-    /// its own key; every other part as one piece.
-    fn make(&self, site: &Site, templates: &Templates, keys: &Keys, pieces: &dyn Pieces) -> Result<()> {
-        match self {
-            Part::RequestLists => site.request_lists(templates, keys, pieces),
-            _ => pieces.piece(&self.name(site), self.key(site, keys), &|| self.render(site, templates, keys)),
-        }
+        };
+        pieces.piece(&self.name(site), key, &|| self.render(site, templates, keys))
     }
 
     /// Renders the part's files (all of them).
@@ -138,7 +133,11 @@ impl Part<'_> {
             Part::Rules => vec![site.rules_page(templates)?],
             Part::Workload => vec![site.workload_page(templates)?],
             Part::Exports => exports::render(site)?,
-            Part::Search => search::render(site, templates)?,
+            Part::Search => {
+                let all = Collect::default();
+                search::make(site, templates, keys, &all)?;
+                all.into_files()
+            }
             Part::Assets => {
                 let mut out = Vec::new();
                 if site.input.live_reload {
@@ -160,6 +159,17 @@ trait Pieces: Sync {
     /// Makes the piece `name`, whose inputs have the key `key`, with `render` (or keeps
     /// the last build's files).
     fn piece(&self, name: &str, key: u64, render: &(dyn Fn() -> Result<Vec<Output>> + Sync)) -> Result<()>;
+
+    /// A file of the last build, for a part that updates its files rather than making
+    /// them anew (the search index); `None` when there is none to update.
+    fn previous_file(&self, _path: &str) -> Option<Vec<u8>> {
+        None
+    }
+
+    /// The key under which the last build made the piece `name`.
+    fn previous_key(&self, _name: &str) -> Option<u64> {
+        None
+    }
 }
 
 /// Renders every piece, in memory.
@@ -190,6 +200,15 @@ impl Pieces for Sink {
             self.put(name, key, path, &bytes)?;
         }
         Ok(())
+    }
+
+    fn previous_file(&self, path: &str) -> Option<Vec<u8>> {
+        Sink::previous_file(self, path)
+    }
+
+    fn previous_key(&self, name: &str) -> Option<u64> {
+        let files = self.previous()?.part(name)?;
+        files.first().map(|f| f.key).filter(|key| files.iter().all(|f| f.key == *key))
     }
 }
 

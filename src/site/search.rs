@@ -6,13 +6,17 @@
 //! and "sikayet" finds "şikâyet". `assets/search.js` holds the same folding.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::Pieces;
 use super::data::Site;
 use super::exports::inert_json;
+use super::keys::Keys;
 use super::pages::{Layout, Output};
 use super::templates::Templates;
 use crate::load::Record;
@@ -59,11 +63,6 @@ pub fn words(text: &str) -> Vec<String> {
     out
 }
 
-fn shard_of(word: &str) -> String {
-    let key: String = word.chars().take(2).map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
-    key
-}
-
 #[derive(Serialize)]
 struct SearchPage {
     page: Layout,
@@ -96,12 +95,155 @@ impl Site<'_> {
     }
 }
 
-pub fn render(site: &Site, templates: &Templates) -> Result<Vec<Output>> {
-    let mut out = Vec::new();
-    let mut shards: BTreeMap<String, BTreeMap<String, Vec<usize>>> = BTreeMap::new();
+/// A shard's name: the first two characters of its words, `_` for any but ASCII letters
+/// and digits (every word has two characters at least).
+type ShardName = [u8; 2];
+
+/// The words of one shard: each with the documents (by number) that hold it, ascending.
+type Terms = BTreeMap<String, Vec<usize>>;
+
+fn shard_name(word: &str) -> ShardName {
+    let mut name = [b'_'; 2];
+    for (slot, c) in name.iter_mut().zip(word.chars()) {
+        if c.is_ascii_alphanumeric() {
+            *slot = c as u8;
+        }
+    }
+    name
+}
+
+fn shard_str(name: &ShardName) -> &str {
+    std::str::from_utf8(name).unwrap_or("__")
+}
+
+/// Which shards each document's words are in, kept in the site (`.defter-search`) so
+/// that the next build updates the shards a few changed records touch instead of making
+/// the index anew. One line per document: the key of its words, its page and its
+/// shards' names run together; the line before them lists every shard.
+const MEMBERS: &str = ".defter-search";
+const MEMBERS_HEADER: &str = "defter-search 1";
+
+/// The index: every shard's words, or `None` for a shard the last build made that no
+/// changed document touches (it is kept as it is), and each document's shards.
+struct Index {
+    shards: BTreeMap<ShardName, Option<Terms>>,
+    members: Vec<Vec<ShardName>>,
+}
+
+/// The folded words of a record, each once, sorted.
+fn record_words(site: &Site, r: &Record) -> Vec<String> {
+    let mut words = words(&site.search_text(r));
+    words.sort_unstable();
+    words.dedup();
+    words
+}
+
+fn shards_of(words: &[String]) -> Vec<ShardName> {
+    let mut names: Vec<ShardName> = words.iter().map(|w| shard_name(w)).collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+/// The whole index, made anew.
+fn full_index(site: &Site) -> Index {
+    let mut shards: BTreeMap<ShardName, Option<Terms>> = BTreeMap::new();
+    let mut members = Vec::with_capacity(site.sorted.len());
+    // Folding and splitting every record's text is most of the work: in parallel, a
+    // batch at a time (so that only one batch's words are held), and the postings
+    // gathered in document order.
+    for (b, batch) in site.sorted.chunks(BATCH).enumerate() {
+        let per_record: Vec<Vec<String>> = batch.par_iter().map(|r| record_words(site, r)).collect();
+        for (i, words) in per_record.into_iter().enumerate() {
+            members.push(shards_of(&words));
+            for w in words {
+                let terms = shards.entry(shard_name(&w)).or_insert_with(|| Some(Terms::new()));
+                terms.get_or_insert_with(Terms::new).entry(w).or_default().push(b * BATCH + i);
+            }
+        }
+    }
+    Index { shards, members }
+}
+
+/// The last build's index brought up to date for the documents whose words' keys
+/// changed, reading only the shards they were or are in; `None` when that cannot be
+/// done (no usable record of the last index, documents added, removed or reordered,
+/// many changed), and the index is made anew.
+fn updated_index(site: &Site, pieces: &dyn Pieces, urls: &[String], word_keys: &[u64]) -> Option<Index> {
+    let text = String::from_utf8(pieces.previous_file(MEMBERS)?).ok()?;
+    let mut lines = text.lines();
+    if lines.next()? != MEMBERS_HEADER {
+        return None;
+    }
+    let names: Vec<ShardName> = lines
+        .next()?
+        .split(' ')
+        .filter(|n| !n.is_empty())
+        .map(|n| n.as_bytes().try_into().ok())
+        .collect::<Option<_>>()?;
+    let mut members = Vec::with_capacity(urls.len());
+    let mut changed = Vec::new();
+    for (i, line) in lines.enumerate() {
+        let mut cells = line.split('\t');
+        let key = u64::from_str_radix(cells.next()?, 16).ok()?;
+        if urls.get(i)? != cells.next()? {
+            return None;
+        }
+        let shards = cells.next().unwrap_or_default().as_bytes();
+        if shards.len() % 2 != 0 {
+            return None;
+        }
+        members.push(shards.chunks(2).map(|c| [c[0], c[1]]).collect::<Vec<ShardName>>());
+        if key != word_keys[i] {
+            changed.push(i);
+        }
+    }
+    // Many changes are faster made anew, on every core.
+    if members.len() != urls.len() || changed.len() * 10 > urls.len() {
+        return None;
+    }
+    let new_words: Vec<(usize, Vec<String>)> =
+        changed.par_iter().map(|&i| (i, record_words(site, site.sorted[i]))).collect();
+    let mut shards: BTreeMap<ShardName, Option<Terms>> = names.into_iter().map(|n| (n, None)).collect();
+    let mut touched: Vec<ShardName> = changed.iter().flat_map(|&i| members[i].iter().copied()).collect();
+    for (i, words) in &new_words {
+        members[*i] = shards_of(words);
+        touched.extend(&members[*i]);
+    }
+    touched.sort_unstable();
+    touched.dedup();
+    for name in touched {
+        let mut terms: Terms = match shards.get(&name) {
+            Some(_) => {
+                let bytes = pieces.previous_file(&format!("search/t-{}.json", shard_str(&name)))?;
+                serde_json::from_slice(&bytes).ok()?
+            }
+            None => Terms::new(),
+        };
+        for postings in terms.values_mut() {
+            postings.retain(|d| changed.binary_search(d).is_err());
+        }
+        terms.retain(|_, postings| !postings.is_empty());
+        shards.insert(name, Some(terms));
+    }
+    for (i, words) in new_words {
+        for w in words {
+            let Some(Some(terms)) = shards.get_mut(&shard_name(&w)) else { return None };
+            let postings = terms.entry(w).or_default();
+            let at = postings.binary_search(&i).unwrap_or_else(|at| at);
+            postings.insert(at, i);
+        }
+    }
+    shards.retain(|_, terms| terms.as_ref().is_none_or(|t| !t.is_empty()));
+    Some(Index { shards, members })
+}
+
+/// Makes the search index into `pieces`: each document chunk and each shard is a piece
+/// keyed by its content, and a shard no changed record touches is kept unread.
+pub(super) fn make(site: &Site, templates: &Templates, keys: &Keys, pieces: &dyn Pieces) -> Result<()> {
     let docs: Vec<[String; 3]> = site
         .sorted
-        .iter()
+        .par_iter()
         .map(|r| {
             let state = site.state(r).map(|s| s.1).unwrap_or_default();
             [
@@ -115,38 +257,57 @@ pub fn render(site: &Site, templates: &Templates) -> Result<Vec<Output>> {
             ]
         })
         .collect();
-    // Folding and splitting every record's text is most of the work: in parallel, a
-    // batch at a time (so that only one batch's words are held), and the postings
-    // gathered in document order.
-    for (b, batch) in site.sorted.chunks(BATCH).enumerate() {
-        let per_record: Vec<Vec<String>> = batch
-            .par_iter()
-            .map(|r| {
-                let mut words = words(&site.search_text(r));
-                words.sort_unstable();
-                words.dedup();
-                words
-            })
-            .collect();
-        for (i, words) in per_record.into_iter().enumerate() {
-            for w in words {
-                let postings = shards.entry(shard_of(&w)).or_default().entry(w).or_default();
-                postings.push(b * BATCH + i);
+    let piece = |name: &str, files: Vec<Output>| -> Result<()> {
+        let mut h = DefaultHasher::new();
+        files.hash(&mut h);
+        pieces.piece(name, h.finish(), &|| Ok(files.clone()))
+    };
+    docs.par_chunks(CHUNK).enumerate().try_for_each(|(i, chunk)| {
+        let json = inert_json(&serde_json::to_string(chunk)?).into_bytes();
+        piece(&format!("search:d-{i}"), vec![(format!("search/d-{i}.json"), json)])
+    })?;
+    let urls: Vec<String> = docs.iter().map(|d| d[0].clone()).collect();
+    let word_keys: Vec<u64> = site.sorted.par_iter().map(|r| keys.words(site, r)).collect();
+    let index = updated_index(site, pieces, &urls, &word_keys).unwrap_or_else(|| full_index(site));
+    index.shards.par_iter().try_for_each(|(name, terms)| {
+        let part = format!("search:t-{}", shard_str(name));
+        let path = format!("search/t-{}.json", shard_str(name));
+        match terms {
+            Some(terms) => piece(&part, vec![(path, inert_json(&serde_json::to_string(terms)?).into_bytes())]),
+            // Kept: the last build made it under this key.
+            None => {
+                let key = pieces.previous_key(&part).ok_or_else(|| anyhow::anyhow!("{path}: no key (a defter bug)"))?;
+                pieces.piece(&part, key, &|| {
+                    let bytes = pieces.previous_file(&path).ok_or_else(|| {
+                        anyhow::anyhow!("{path} of the last build is gone: remove the site folder and build again")
+                    })?;
+                    Ok(vec![(path.clone(), bytes)])
+                })
             }
         }
+    })?;
+    let mut members = format!("{MEMBERS_HEADER}\n");
+    for name in index.shards.keys() {
+        members.push_str(shard_str(name));
+        members.push(' ');
     }
-    for (key, terms) in &shards {
-        out.push((format!("search/t-{key}.json"), inert_json(&serde_json::to_string(terms)?).into_bytes()));
+    members.push('\n');
+    for ((url, shards), key) in urls.iter().zip(&index.members).zip(&word_keys) {
+        let _ = write!(members, "{key:016x}\t{url}\t");
+        shards.iter().for_each(|s| members.push_str(shard_str(s)));
+        members.push('\n');
     }
-    for (i, chunk) in docs.chunks(CHUNK).enumerate() {
-        out.push((format!("search/d-{i}.json"), inert_json(&serde_json::to_string(chunk)?).into_bytes()));
-    }
-    let meta =
-        serde_json::json!({ "chunk": CHUNK, "documents": docs.len(), "shards": shards.keys().collect::<Vec<_>>() });
-    out.push(("search/meta.json".into(), serde_json::to_vec(&meta)?));
+    piece("search:members", vec![(MEMBERS.into(), members.into_bytes())])?;
+    let names: Vec<&str> = index.shards.keys().map(shard_str).collect();
+    let meta = serde_json::json!({ "chunk": CHUNK, "documents": docs.len(), "shards": names });
     let view = SearchPage { page: site.layout("search.html", &site.t("search"), "search.html"), documents: docs.len() };
-    out.push(("search.html".into(), templates.render("search.html", &view)?.into_bytes()));
-    Ok(out)
+    piece(
+        "search:page",
+        vec![
+            ("search/meta.json".into(), serde_json::to_vec(&meta)?),
+            ("search.html".into(), templates.render("search.html", &view)?.into_bytes()),
+        ],
+    )
 }
 
 #[cfg(test)]

@@ -41,6 +41,8 @@ pub struct Sink {
     dir: PathBuf,
     /// The last build's state, when this build only replaces what changed.
     previous: Option<State>,
+    /// The site this build replaces files in (incremental builds).
+    site: Option<PathBuf>,
     made_dirs: Mutex<HashSet<PathBuf>>,
     pub strings: Mutex<Interner>,
     files: Mutex<Vec<Made>>,
@@ -50,18 +52,19 @@ pub struct Sink {
 impl Sink {
     /// A full build of the site at `out`.
     pub fn full(out: &Path) -> Result<Sink> {
-        Ok(Sink::new(staging_dir(out)?, None))
+        Ok(Sink::new(staging_dir(out)?, None, None))
     }
 
     /// An incremental build of the site at `out`, whose last build left `previous`.
     pub fn incremental(out: &Path, previous: State) -> Result<Sink> {
-        Ok(Sink::new(fresh_dir(out, ".defter-pending")?, Some(previous)))
+        Ok(Sink::new(fresh_dir(out, ".defter-pending")?, Some(previous), Some(out.to_path_buf())))
     }
 
-    fn new(dir: PathBuf, previous: Option<State>) -> Sink {
+    fn new(dir: PathBuf, previous: Option<State>, site: Option<PathBuf>) -> Sink {
         Sink {
             dir,
             previous,
+            site,
             made_dirs: Mutex::default(),
             strings: Mutex::default(),
             files: Mutex::default(),
@@ -71,6 +74,14 @@ impl Sink {
 
     pub fn previous(&self) -> Option<&State> {
         self.previous.as_ref()
+    }
+
+    /// The bytes of a file the last build made, as it made them (`None` when it did not
+    /// make it or the file no longer holds what it made).
+    pub fn previous_file(&self, path: &str) -> Option<Vec<u8>> {
+        let entry = self.previous.as_ref()?.by_path(path)?;
+        let bytes = fs::read(self.site.as_ref()?.join(path)).ok()?;
+        (state::content_hash(&bytes) == entry.hash).then_some(bytes)
     }
 
     /// Writes one rendered file of `part`.

@@ -89,6 +89,11 @@ impl State {
         files.iter().all(|e| e.key == key).then_some(files)
     }
 
+    /// The files a part made.
+    pub fn part(&self, part: &str) -> Option<Vec<&Entry>> {
+        Some(self.parts.get(part)?.iter().map(|i| &self.entries[*i]).collect())
+    }
+
     pub fn by_path(&self, path: &str) -> Option<&Entry> {
         self.paths.get(path).map(|i| &self.entries[*i])
     }

@@ -445,7 +445,10 @@ fn every_kind_of_edit_rebuilds_to_what_a_full_build_gives_rendering_only_what_it
     repo.edit(on_page_2, "tek ekranda görmek istiyor.", "tek ekranda görmek istiyor. Ek not.");
     let (index, page_2, export, rendered) = check(&repo, "a body edit");
     assert_eq!((index, page_2, export), (false, false, false));
-    assert!(rendered("requests/TLP-2026-0150.html") && rendered("search/d-0.json"));
+    assert!(rendered("requests/TLP-2026-0150.html"));
+    // The shards of its words, not the others; not the document list (it shows titles).
+    assert!(rendered("search/t-ek.json") && rendered(".defter-search"));
+    assert!(!rendered("search/t-ru.json") && !rendered("search/d-0.json"));
     assert!(!rendered("people/elif.kara.html") && !rendered("reports.html"), "the body is not shown there");
 
     // A title: the list pages showing its row, not the others; the exports.
