@@ -95,6 +95,13 @@ impl Site<'_> {
     }
 }
 
+/// A record as the search lists it: its page, name, and kind with state.
+fn document(site: &Site, r: &Record) -> [String; 3] {
+    let state = site.state(r).map(|s| s.1).unwrap_or_default();
+    let kind = site.kind_label(r.kind);
+    [site.url(r), site.display(r), if state.is_empty() { kind } else { format!("{kind} · {state}") }]
+}
+
 /// A shard's name: the first two characters of its words, `_` for any but ASCII letters
 /// and digits (every word has two characters at least).
 type ShardName = [u8; 2];
@@ -241,32 +248,21 @@ fn updated_index(site: &Site, pieces: &dyn Pieces, urls: &[String], word_keys: &
 /// Makes the search index into `pieces`: each document chunk and each shard is a piece
 /// keyed by its content, and a shard no changed record touches is kept unread.
 pub(super) fn make(site: &Site, templates: &Templates, keys: &Keys, pieces: &dyn Pieces) -> Result<()> {
-    let docs: Vec<[String; 3]> = site
-        .sorted
-        .par_iter()
-        .map(|r| {
-            let state = site.state(r).map(|s| s.1).unwrap_or_default();
-            [
-                site.url(r),
-                site.display(r),
-                format!(
-                    "{}{}",
-                    site.kind_label(r.kind),
-                    if state.is_empty() { String::new() } else { format!(" · {state}") }
-                ),
-            ]
-        })
-        .collect();
     let piece = |name: &str, files: Vec<Output>| -> Result<()> {
         let mut h = DefaultHasher::new();
         files.hash(&mut h);
         pieces.piece(name, h.finish(), &|| Ok(files.clone()))
     };
-    docs.par_chunks(CHUNK).enumerate().try_for_each(|(i, chunk)| {
-        let json = inert_json(&serde_json::to_string(chunk)?).into_bytes();
-        piece(&format!("search:d-{i}"), vec![(format!("search/d-{i}.json"), json)])
+    // A document shows its record's page, name, kind and state: its data.
+    site.sorted.par_chunks(CHUNK).enumerate().try_for_each(|(i, records)| {
+        let mut h = DefaultHasher::new();
+        records.iter().for_each(|r| keys.data(r).hash(&mut h));
+        pieces.piece(&format!("search:d-{i}"), h.finish(), &|| {
+            let chunk: Vec<[String; 3]> = records.iter().map(|r| document(site, r)).collect();
+            Ok(vec![(format!("search/d-{i}.json"), inert_json(&serde_json::to_string(&chunk)?).into_bytes())])
+        })
     })?;
-    let urls: Vec<String> = docs.iter().map(|d| d[0].clone()).collect();
+    let urls: Vec<String> = site.sorted.par_iter().map(|r| site.url(r)).collect();
     let word_keys: Vec<u64> = site.sorted.par_iter().map(|r| keys.words(site, r)).collect();
     let index = updated_index(site, pieces, &urls, &word_keys).unwrap_or_else(|| full_index(site));
     index.shards.par_iter().try_for_each(|(name, terms)| {
@@ -299,8 +295,8 @@ pub(super) fn make(site: &Site, templates: &Templates, keys: &Keys, pieces: &dyn
     }
     piece("search:members", vec![(MEMBERS.into(), members.into_bytes())])?;
     let names: Vec<&str> = index.shards.keys().map(shard_str).collect();
-    let meta = serde_json::json!({ "chunk": CHUNK, "documents": docs.len(), "shards": names });
-    let view = SearchPage { page: site.layout("search.html", &site.t("search"), "search.html"), documents: docs.len() };
+    let meta = serde_json::json!({ "chunk": CHUNK, "documents": urls.len(), "shards": names });
+    let view = SearchPage { page: site.layout("search.html", &site.t("search"), "search.html"), documents: urls.len() };
     piece(
         "search:page",
         vec![
