@@ -109,7 +109,10 @@ pub fn monthly(
     let requests: Vec<&Record> = records.iter().filter(|r| r.kind == Kind::Request).collect();
     let lifecycle = workflows.lifecycle("request");
     let is_open = |s: &str| lifecycle.is_some_and(|l| l.is_open(s));
-    let first = requests.iter().filter_map(|r| date(r, "received")).min().unwrap_or(as_of);
+    // Each request's dates read once (not once per month): received, closed, due.
+    let dates: Vec<(Option<Date>, Option<Date>, Option<Date>)> =
+        requests.iter().map(|r| (date(r, "received"), closed_on(r), date(r, "due"))).collect();
+    let first = dates.iter().filter_map(|d| d.0).min().unwrap_or(as_of);
     let mut month_starts = Vec::new();
     let mut cursor = Date::new(as_of.year(), as_of.month(), 1).unwrap_or(as_of);
     let first_month = Date::new(first.year(), first.month(), 1).unwrap_or(first);
@@ -119,23 +122,22 @@ pub fn monthly(
     }
     month_starts.reverse();
     let changes: Vec<Vec<(Date, String)>> = requests.iter().map(|r| status_changes(r, trail)).collect();
+    let same_month = |d: Date, start: Date| d.year() == start.year() && d.month() == start.month();
     month_starts
         .into_iter()
         .map(|start| {
-            let key = month_of(start);
             let end = start.last_of_month().min(as_of);
-            let received = requests.iter().filter(|r| date(r, "received").is_some_and(|d| month_of(d) == key)).count();
-            let closed: Vec<&&Record> =
-                requests.iter().filter(|r| closed_on(r).is_some_and(|d| month_of(d) == key)).collect();
+            let received = dates.iter().filter(|d| d.0.is_some_and(|d| same_month(d, start))).count();
+            let closed: Vec<&(Option<Date>, Option<Date>, Option<Date>)> =
+                dates.iter().filter(|d| d.1.is_some_and(|d| same_month(d, start))).collect();
             let backlog =
                 changes.iter().filter(|c| c.iter().rfind(|(d, _)| *d <= end).is_some_and(|(_, s)| is_open(s))).count();
-            let durations = closed.iter().filter_map(|r| Some(days(date(r, "received")?, closed_on(r)?))).collect();
-            let with_due: Vec<(Date, Date)> =
-                closed.iter().filter_map(|r| Some((closed_on(r)?, date(r, "due")?))).collect();
+            let durations = closed.iter().filter_map(|d| Some(days(d.0?, d.1?))).collect();
+            let with_due: Vec<(Date, Date)> = closed.iter().filter_map(|d| Some((d.1?, d.2?))).collect();
             let on_time_share = (!with_due.is_empty())
                 .then(|| with_due.iter().filter(|(c, d)| c <= d).count() as f64 / with_due.len() as f64);
             MonthKpi {
-                month: key,
+                month: month_of(start),
                 received,
                 closed: closed.len(),
                 backlog,
