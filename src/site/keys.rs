@@ -35,6 +35,9 @@ pub struct Keys {
     /// Every record's data and every finding: the key of the other pages over many
     /// records.
     pub all_data: u64,
+    /// The data of every record but the work (requests, projects and their sections),
+    /// and every finding: the key of the pages over the registers (grants, inventory).
+    pub registers: u64,
     /// Per record (by address): its text, path and page.
     record: HashMap<usize, u64>,
     /// Per record (by address): its data (the file without its body), path and page.
@@ -117,15 +120,16 @@ impl Keys {
             }
         }
         let findings = hash((format!("{:?}", input.report.diagnostics), format!("{:?}", input.records.problems)));
-        let all_data = {
+        let over = |records: &mut dyn Iterator<Item = &&Record>| {
             let mut h = DefaultHasher::new();
             (global, findings).hash(&mut h);
-            for r in &site.sorted {
-                data[&address(r)].hash(&mut h);
-            }
+            records.for_each(|r| data[&address(r)].hash(&mut h));
             h.finish()
         };
-        Keys { global, all_data, record, data, sections }
+        let all_data = over(&mut site.sorted.iter());
+        let work = [Kind::Request, Kind::Project, Kind::ProjectSection];
+        let registers = over(&mut site.sorted.iter().filter(|r| !work.contains(&r.kind)));
+        Keys { global, all_data, registers, record, data, sections }
     }
 
     fn of(&self, r: &Record) -> u64 {

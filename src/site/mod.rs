@@ -108,7 +108,9 @@ impl Part<'_> {
             Part::Search => return search::make(site, templates, keys, pieces),
             Part::Record(r) => keys.page(site, r),
             Part::Assets => keys.global,
-            // The pages over many records show no bodies.
+            // The pages over many records show no bodies; these show no requests or
+            // projects either.
+            Part::Grants | Part::Inventory => keys.registers,
             _ => keys.all_data,
         };
         pieces.piece(&self.name(site), key, &|| self.render(site, templates, keys))

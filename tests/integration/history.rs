@@ -456,6 +456,7 @@ fn every_kind_of_edit_rebuilds_to_what_a_full_build_gives_rendering_only_what_it
     let (index, page_2, export, rendered) = check(&repo, "a title edit");
     assert_eq!((index, page_2, export), (false, true, true));
     assert!(rendered("people/elif.kara.html"), "the assignee's page lists the title");
+    assert!(!rendered("grants/index.html") && !rendered("inventory/index.html"), "they show no requests");
     assert!(!rendered("requests/TLP-2026-0149.html"));
 
     // A status: every list page shows the counts per status.
@@ -477,7 +478,7 @@ fn every_kind_of_edit_rebuilds_to_what_a_full_build_gives_rendering_only_what_it
     // The exports are made together, from every record's data.
     let (index, _, export, rendered) = check(&repo, "a grant edit");
     assert_eq!((index, export), (false, true));
-    assert!(rendered("grants/YTK-2026-0001.html") && rendered("exports/grants.csv"));
+    assert!(rendered("grants/YTK-2026-0001.html") && rendered("exports/grants.csv") && rendered("grants/index.html"));
     repo.edit("records/projects/PRJ-0001/analiz.md", "- Günlük özet", "- Günlük ve haftalık özet");
     let (index, _, export, rendered) = check(&repo, "a section's text");
     assert_eq!((index, export), (false, false));
@@ -486,7 +487,7 @@ fn every_kind_of_edit_rebuilds_to_what_a_full_build_gives_rendering_only_what_it
     repo.edit("records/inventory/certificate/crt-zabita.yaml", "issuer: Sectigo", "issuer: DigiCert");
     let (index, _, export, rendered) = check(&repo, "an inventory edit");
     assert_eq!((index, export), (false, true));
-    assert!(rendered("inventory/certificate/crt-zabita.html"));
+    assert!(rendered("inventory/certificate/crt-zabita.html") && rendered("inventory/index.html"));
     repo.write("records/requests/2026/TLP-2026-0251.md", &first.replace("TLP-2026-0001", "TLP-2026-0251"));
     let (index, ..) = check(&repo, "a new request");
     assert!(index, "the counts changed");
