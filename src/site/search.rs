@@ -242,6 +242,11 @@ fn updated_index(site: &Site, pieces: &dyn Pieces, urls: &[String], word_keys: &
         }
     }
     shards.retain(|_, terms| terms.as_ref().is_none_or(|t| !t.is_empty()));
+    // A shard kept as it is needs the key the last build made it under.
+    let kept = shards.iter().filter(|(_, terms)| terms.is_none());
+    if kept.into_iter().any(|(name, _)| pieces.previous_key(&format!("search:t-{}", shard_str(name))).is_none()) {
+        return None;
+    }
     Some(Index { shards, members })
 }
 
