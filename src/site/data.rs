@@ -116,7 +116,8 @@ fn unique_urls(sorted: &[&Record]) -> HashMap<usize, String> {
     urls
 }
 
-fn address(r: &Record) -> usize {
+/// A record's identity while a site is made: its address (two records may share an id).
+pub(super) fn address(r: &Record) -> usize {
     std::ptr::from_ref(r) as usize
 }
 

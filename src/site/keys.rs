@@ -21,7 +21,7 @@
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
-use super::data::Site;
+use super::data::{Site, address};
 use super::templates::Templates;
 use crate::load::Record;
 use crate::model::Kind;
@@ -76,10 +76,6 @@ pub(super) fn digests(records: &crate::load::Records) -> HashMap<String, Digest>
             (path.clone(), Digest { text: hash(&**text), data })
         })
         .collect()
-}
-
-fn address(r: &Record) -> usize {
-    std::ptr::from_ref(r) as usize
 }
 
 impl Keys {

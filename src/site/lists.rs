@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::Pieces;
-use super::data::{Site, human_date, root_of};
+use super::data::{Site, address, human_date, root_of};
 use super::keys::Keys;
 use super::pages::{FindingView, Layout, Link, Output, RequestRow};
 use super::templates::Templates;
@@ -159,6 +159,12 @@ fn page_path(first: &str, n: usize) -> String {
     format!("{folder}/{n}.html")
 }
 
+/// The rows on page `n` (from 1) of a list.
+fn page_rows<'r, 'a>(rows: &'r [&'a Record], n: usize) -> &'r [&'a Record] {
+    let start = (n.saturating_sub(1) * PAGE_ROWS).min(rows.len());
+    &rows[start..(start + PAGE_ROWS).min(rows.len())]
+}
+
 /// Pages to link from page `current` of `total`: the first, the last and [`PAGER_SPAN`]
 /// either side of the current one, `None` where pages are left out (a gap of one page is
 /// shown as that page instead).
@@ -177,10 +183,6 @@ fn pager_numbers(current: usize, total: usize) -> Vec<Option<usize>> {
         out.push(Some(n));
     }
     out
-}
-
-fn address(r: &Record) -> usize {
-    std::ptr::from_ref(r) as usize
 }
 
 fn facet_slug(value: &str) -> String {
@@ -382,12 +384,7 @@ impl<'a> Site<'a> {
                 intro: intro.clone(),
                 facets: facets(&root),
                 boards: boards(&root),
-                rows: rows
-                    .iter()
-                    .skip((n - 1) * PAGE_ROWS)
-                    .take(PAGE_ROWS)
-                    .map(|r| self.request_row(r, &root))
-                    .collect(),
+                rows: page_rows(rows, n).iter().map(|r| self.request_row(r, &root)).collect(),
                 total: rows.len(),
                 pager: (pages > 1).then(|| self.pager(first, n, pages, &root)),
                 exports: vec![
@@ -437,7 +434,7 @@ impl<'a> Site<'a> {
             let (first, heading, intro, rows) = job;
             let mut h = DefaultHasher::new();
             (shared, first, heading, intro, n, rows.len()).hash(&mut h);
-            rows_key(&mut h, &rows[((n - 1) * PAGE_ROWS).min(rows.len())..(n * PAGE_ROWS).min(rows.len())]);
+            rows_key(&mut h, page_rows(rows, n));
             pieces.piece(&format!("requests:{}", page_path(first, n)), h.finish(), &|| Ok(vec![list(job, n)?]))
         })?;
         services.par_iter().try_for_each(|s| {

@@ -121,11 +121,7 @@ impl Part<'_> {
         Ok(match self {
             Part::Record(r) => vec![site.record_page(r, templates)?],
             Part::Home => vec![site.home(templates)?],
-            Part::RequestLists => {
-                let all = Collect::default();
-                site.request_lists(templates, keys, &all)?;
-                all.into_files()
-            }
+            Part::RequestLists => Collect::all(|all| site.request_lists(templates, keys, all))?,
             Part::Portfolio => vec![site.portfolio(templates)?],
             Part::Grants => vec![site.grants_page(templates)?],
             Part::Inventory => vec![site.inventory_page(templates)?],
@@ -135,11 +131,7 @@ impl Part<'_> {
             Part::Rules => vec![site.rules_page(templates)?],
             Part::Workload => vec![site.workload_page(templates)?],
             Part::Exports => exports::render(site)?,
-            Part::Search => {
-                let all = Collect::default();
-                search::make(site, templates, keys, &all)?;
-                all.into_files()
-            }
+            Part::Search => Collect::all(|all| search::make(site, templates, keys, all))?,
             Part::Assets => {
                 let mut out = Vec::new();
                 if site.input.live_reload {
@@ -179,8 +171,11 @@ trait Pieces: Sync {
 struct Collect(std::sync::Mutex<Vec<Output>>);
 
 impl Collect {
-    fn into_files(self) -> Vec<Output> {
-        self.0.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
+    /// Every file `make` puts into the pieces it is given.
+    fn all(make: impl FnOnce(&Collect) -> Result<()>) -> Result<Vec<Output>> {
+        let all = Collect::default();
+        make(&all)?;
+        Ok(all.0.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner))
     }
 }
 

@@ -123,6 +123,15 @@ fn shard_str(name: &ShardName) -> &str {
     std::str::from_utf8(name).unwrap_or("__")
 }
 
+/// A shard's file, and its piece's name in the build state.
+fn shard_path(name: &ShardName) -> String {
+    format!("search/t-{}.json", shard_str(name))
+}
+
+fn shard_part(name: &ShardName) -> String {
+    format!("search:t-{}", shard_str(name))
+}
+
 /// Which shards each document's words are in, kept in the site (`.defter-search`) so
 /// that the next build updates the shards a few changed records touch instead of making
 /// the index anew. One line per document: the key of its words, its page and its
@@ -222,7 +231,7 @@ fn updated_index(site: &Site, pieces: &dyn Pieces, urls: &[String], word_keys: &
     for name in touched {
         let mut terms: Terms = match shards.get(&name) {
             Some(_) => {
-                let bytes = pieces.previous_file(&format!("search/t-{}.json", shard_str(&name)))?;
+                let bytes = pieces.previous_file(&shard_path(&name))?;
                 serde_json::from_slice(&bytes).ok()?
             }
             None => Terms::new(),
@@ -243,8 +252,7 @@ fn updated_index(site: &Site, pieces: &dyn Pieces, urls: &[String], word_keys: &
     }
     shards.retain(|_, terms| terms.as_ref().is_none_or(|t| !t.is_empty()));
     // A shard kept as it is needs the key the last build made it under.
-    let kept = shards.iter().filter(|(_, terms)| terms.is_none());
-    if kept.into_iter().any(|(name, _)| pieces.previous_key(&format!("search:t-{}", shard_str(name))).is_none()) {
+    if shards.iter().any(|(name, terms)| terms.is_none() && pieces.previous_key(&shard_part(name)).is_none()) {
         return None;
     }
     Some(Index { shards, members })
@@ -271,8 +279,7 @@ pub(super) fn make(site: &Site, templates: &Templates, keys: &Keys, pieces: &dyn
     let word_keys: Vec<u64> = site.sorted.par_iter().map(|r| keys.words(site, r)).collect();
     let index = updated_index(site, pieces, &urls, &word_keys).unwrap_or_else(|| full_index(site));
     index.shards.par_iter().try_for_each(|(name, terms)| {
-        let part = format!("search:t-{}", shard_str(name));
-        let path = format!("search/t-{}.json", shard_str(name));
+        let (part, path) = (shard_part(name), shard_path(name));
         match terms {
             Some(terms) => piece(&part, vec![(path, inert_json(&serde_json::to_string(terms)?).into_bytes())]),
             // Kept: the last build made it under this key.

@@ -85,8 +85,7 @@ impl State {
 
     /// The files a part made, when the part's key was `key`.
     pub fn reusable(&self, part: &str, key: u64) -> Option<Vec<&Entry>> {
-        let files: Vec<&Entry> = self.parts.get(part)?.iter().map(|i| &self.entries[*i]).collect();
-        files.iter().all(|e| e.key == key).then_some(files)
+        self.part(part).filter(|files| files.iter().all(|e| e.key == key))
     }
 
     /// The files a part made.
