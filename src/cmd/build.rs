@@ -65,13 +65,18 @@ fn build_site(
     let report = Report::new(diagnostics, records.records.len(), &config.overrides()?);
     // The history is optional: a repository outside git still gets its site.
     progress.start("history", 0);
-    let (trail, commit) = match Git::open(root).and_then(|git| {
+    let git = Git::open(root).ok();
+    let (trail, commit) = match git.as_ref().map(|git| -> Result<_> {
         let head = git.resolve("HEAD")?;
-        Ok((audit_trail_cached(&git, head, &git.cache_file("history.json"))?, head.to_hex_with_len(8).to_string()))
+        Ok((audit_trail_cached(git, head, &git.cache_file("history.json"))?, head.to_hex_with_len(8).to_string()))
     }) {
-        Ok((trail, commit)) => (Some(trail), Some(commit)),
-        Err(_) => (None, None),
+        Some(Ok((trail, commit))) => (Some(trail), Some(commit)),
+        _ => (None, None),
     };
+    // The build state in the site is keyed with a secret kept in the git folder; where
+    // there is none (outside git, or it cannot be written) every build is a full one.
+    let salt =
+        git.and_then(|git| site::Salt::kept(&git.cache_file("site-key")).ok()).unwrap_or_else(site::Salt::random);
     let mut base_url = base_url.map_or_else(|| config.site.base_url.clone(), str::to_string);
     if !base_url.ends_with('/') {
         base_url.push('/');
@@ -80,7 +85,7 @@ fn build_site(
     // Validation is done: the records and the history are only for the site now, which
     // takes them over and redacts them in place rather than holding a copy of each.
     let public = site::hides_personal_data(public, &config);
-    let shown = site::redact::Redacted::take(records, trail, report.clone(), public);
+    let shown = site::redact::Redacted::take(records, trail, report.clone(), public, salt);
     let input = Input {
         records: shown.records(),
         rules: &rules,

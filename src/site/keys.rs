@@ -17,9 +17,19 @@
 //! its request's data and that of the records it names) and the counts every list page
 //! shows; each file of the search index by the words of the records it holds (see
 //! [`super::search`]).
+//!
+//! The keys are kept in the site (`.defter-build`, `.defter-search`), which its readers
+//! can fetch, and a record's keys follow from its text before redaction. So the digests
+//! of the texts are keyed with a [`Salt`], a secret kept outside the site (in the
+//! repository's git folder): without it a key cannot be computed from a guessed text,
+//! so the state cannot confirm a guess at a secret it never shows.
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io::Write as _;
+use std::path::Path;
+
+use siphasher::sip::SipHasher13;
 
 use super::data::{Site, address};
 use super::templates::Templates;
@@ -60,29 +70,106 @@ pub struct Digest {
     pub data: u64,
 }
 
+/// The secret key of the digests: 128 random bits, the same for every build of one
+/// repository (else nothing could be reused) and never written into a site.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Salt([u64; 2]);
+
+impl std::fmt::Debug for Salt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Salt(…)")
+    }
+}
+
+impl Salt {
+    /// A new salt, from the system's source of randomness. The builds of a site keyed
+    /// with different salts share nothing: each is a full one.
+    pub fn random() -> Salt {
+        let mut bytes = [0u8; 16];
+        if getrandom::fill(&mut bytes).is_err() {
+            // No system randomness: a salt no one else has, though not a secret one.
+            let state = std::collections::hash_map::RandomState::new();
+            return Salt([std::hash::BuildHasher::hash_one(&state, 1), std::hash::BuildHasher::hash_one(&state, 2)]);
+        }
+        Salt([
+            u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes")),
+            u64::from_le_bytes(bytes[8..].try_into().expect("8 bytes")),
+        ])
+    }
+
+    /// The salt kept at `path`, made on first use (readable by its owner only).
+    pub fn kept(path: &Path) -> std::io::Result<Salt> {
+        if let Ok(text) = std::fs::read_to_string(path) {
+            return Salt::parse(&text)
+                .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidData, "not a defter site key"));
+        }
+        let salt = Salt::random();
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(path)?;
+        writeln!(file, "{:016x}{:016x}", salt.0[0], salt.0[1])?;
+        Ok(salt)
+    }
+
+    fn parse(text: &str) -> Option<Salt> {
+        let text = text.trim();
+        let (a, b) = (text.get(..16)?, text.get(16..)?);
+        Some(Salt([u64::from_str_radix(a, 16).ok()?, u64::from_str_radix(b, 16).ok()?]))
+    }
+
+    fn hash(self, value: impl Hash) -> u64 {
+        let mut h = SipHasher13::new_with_keys(self.0[0], self.0[1]);
+        value.hash(&mut h);
+        h.finish()
+    }
+}
+
+/// Every file's [`Digest`], by path, keyed with a [`Salt`].
+#[derive(Debug, PartialEq, Eq)]
+pub struct Digests {
+    salt: Salt,
+    by_path: HashMap<String, Digest>,
+}
+
+impl Digests {
+    pub fn len(&self) -> usize {
+        self.by_path.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_path.is_empty()
+    }
+}
+
 /// The digests of every file, by path. Taken before the texts are dropped for the site
 /// (see [`super::redact::Redacted::take`]).
-pub(super) fn digests(records: &crate::load::Records) -> HashMap<String, Digest> {
+pub(super) fn digests(records: &crate::load::Records, salt: Salt) -> Digests {
     let bodies: HashMap<&str, std::ops::Range<usize>> =
         records.records.iter().filter_map(|r| Some((r.path.as_str(), r.body.as_ref()?.text.range()))).collect();
-    records
+    let by_path = records
         .sources
         .iter()
         .map(|(path, text)| {
             let data = match bodies.get(path.as_str()).and_then(|b| Some((text.get(..b.start)?, text.get(b.end..)?))) {
-                Some(outside) => hash(outside),
-                None => hash(&**text),
+                Some(outside) => salt.hash(outside),
+                None => salt.hash(&**text),
             };
-            (path.clone(), Digest { text: hash(&**text), data })
+            (path.clone(), Digest { text: salt.hash(&**text), data })
         })
-        .collect()
+        .collect();
+    Digests { salt, by_path }
 }
 
 impl Keys {
     /// `digests` are those of the records' file texts by path ([`digests`]), taken before
     /// redaction: the redaction is a function of the text and of settings in the global
     /// key.
-    pub fn new(site: &Site, templates: &Templates, digests: &HashMap<String, Digest>) -> Keys {
+    pub fn new(site: &Site, templates: &Templates, digests: &Digests) -> Keys {
         let input = site.input;
         let exe = std::env::current_exe()
             .and_then(|p| p.metadata().map(|m| (p, m.len(), m.modified().ok())))
@@ -101,10 +188,12 @@ impl Keys {
             &input.base_url,
             input.live_reload,
             input.public,
+            // Keys made with another salt share nothing with these.
+            digests.salt.hash("global"),
         ));
         let (mut record, mut data) = (HashMap::new(), HashMap::new());
         for r in &site.sorted {
-            let digest = digests.get(r.path.as_str());
+            let digest = digests.by_path.get(r.path.as_str());
             let url = site.url(r);
             record.insert(address(r), hash((global, &r.path, &url, digest.map(|d| d.text))));
             data.insert(address(r), hash((global, &r.path, &url, digest.map(|d| d.data))));

@@ -34,6 +34,7 @@ use rayon::prelude::*;
 pub use data::Input;
 use data::Site;
 use keys::Keys;
+pub use keys::Salt;
 use pages::Output;
 use sink::Sink;
 
@@ -215,9 +216,12 @@ pub fn hides_personal_data(public: bool, config: &crate::config::Config) -> bool
     public || !config.site.personal_data
 }
 
-/// The redacted copy of `input`'s records, history and findings (see [`redact`]).
+/// The redacted copy of `input`'s records, history and findings (see [`redact`]), keyed
+/// with a new [`keys::Salt`]: a site built from it shares no build keys with an earlier
+/// one (see [`build_redacted`] for builds that do).
 pub fn redacted(input: &Input) -> redact::Redacted {
-    redact::apply(input.records, input.trail, input.report, hides_personal_data(input.public, input.config))
+    let public = hides_personal_data(input.public, input.config);
+    redact::apply(input.records, input.trail, input.report, public, keys::Salt::random())
 }
 
 /// Runs `f` on the site made from `shown` (redacted records, history and findings) with
@@ -270,25 +274,25 @@ pub struct Built {
     pub written: usize,
 }
 
-/// Builds the site into `out`, streaming each file to disk as it is rendered. When `out`
-/// holds a site built with the same templates, configuration, rules, date, commit and
-/// defter binary (its `.defter-build` state says so), only the parts whose inputs
-/// changed are rendered and only the files that changed are replaced; otherwise the
-/// whole site is built next to `out` and swapped in. Either way a failed build leaves
-/// `out` as it was, and the result is byte for byte what a full build gives.
+/// Builds the site into `out`, streaming each file to disk as it is rendered: the whole
+/// site is built next to `out` and swapped in, so a failed build leaves `out` as it was.
+/// Each call is a full build, its keys made with a new [`Salt`]; [`build_redacted`]
+/// with a salt kept from build to build renders only what changed.
 pub fn build(input: &Input, templates: &Templates, out: &Path) -> Result<Built> {
-    build_reporting(input, templates, out, &crate::load::Silent)
+    build_redacted(input, &redacted(input), templates, out, &crate::load::Silent)
 }
 
-/// [`build`], telling `progress` about each part rendered (or kept).
-pub fn build_reporting(input: &Input, templates: &Templates, out: &Path, progress: &dyn Progress) -> Result<Built> {
-    build_redacted(input, &redacted(input), templates, out, progress)
-}
-
-/// [`build_reporting`] from records, history and findings already redacted — by
+/// Builds the site into `out` from records, history and findings already redacted — by
 /// [`redact::Redacted::take`], which redacts in place what a caller no longer needs
-/// instead of copying it (a large repository is then held once, not twice). `input`
-/// gives the settings only.
+/// instead of copying it (a large repository is then held once, not twice) — telling
+/// `progress` about each part. `input` gives the settings only.
+///
+/// When `out` holds a site built with the same templates, configuration, rules, date,
+/// commit, defter binary and [`Salt`] (its `.defter-build` state says so), only the
+/// parts whose inputs changed are rendered and only the files that changed are
+/// replaced; otherwise the whole site is built next to `out` and swapped in. Either way
+/// a failed build leaves `out` as it was, and the result is byte for byte what a full
+/// build gives.
 pub fn build_redacted(
     input: &Input,
     shown: &redact::Redacted,

@@ -14,7 +14,6 @@
 //!   themselves, redacted in place: [`Redacted::take`]), so no output can miss it.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use rayon::prelude::*;
@@ -54,7 +53,7 @@ pub struct Redacted {
     records: Records,
     trail: Option<AuditTrail>,
     report: Report,
-    digests: HashMap<String, super::keys::Digest>,
+    digests: super::keys::Digests,
     /// Whether personal data was hidden too (see [`super::hides_personal_data`]).
     public: bool,
 }
@@ -153,9 +152,16 @@ fn trail(t: &mut AuditTrail, public: bool) {
 impl Redacted {
     /// Takes over a build's records, history and findings and redacts them in place.
     /// The file texts go (they are for quoting in diagnostics, and unredacted) once their
-    /// digests are taken for the build keys; a Markdown body keeps its own.
-    pub fn take(mut records: Records, history: Option<AuditTrail>, report: Report, public: bool) -> Redacted {
-        let digests = super::keys::digests(&records);
+    /// digests are taken for the build keys, keyed with `salt`; a Markdown body keeps its
+    /// own.
+    pub fn take(
+        mut records: Records,
+        history: Option<AuditTrail>,
+        report: Report,
+        public: bool,
+        salt: super::keys::Salt,
+    ) -> Redacted {
+        let digests = super::keys::digests(&records, salt);
         records.sources = Default::default();
         records.codeowners = None;
         Redacted::redact(records, history, report, digests, public)
@@ -165,7 +171,7 @@ impl Redacted {
         mut records: Records,
         mut history: Option<AuditTrail>,
         mut report: Report,
-        digests: HashMap<String, super::keys::Digest>,
+        digests: super::keys::Digests,
         public: bool,
     ) -> Redacted {
         records.records.par_iter_mut().for_each(|r| record(r, public));
@@ -197,15 +203,22 @@ impl Redacted {
     }
 
     /// The digest of every file's text as loaded, by path ([`super::keys::digests`]).
-    pub fn digests(&self) -> &HashMap<String, super::keys::Digest> {
+    pub fn digests(&self) -> &super::keys::Digests {
         &self.digests
     }
 }
 
-/// The redacted copy of a build's records, history and findings.
-pub fn apply(records: &Records, history: Option<&AuditTrail>, report: &Report, public: bool) -> Redacted {
+/// The redacted copy of a build's records, history and findings (digests keyed with
+/// `salt`).
+pub fn apply(
+    records: &Records,
+    history: Option<&AuditTrail>,
+    report: &Report,
+    public: bool,
+    salt: super::keys::Salt,
+) -> Redacted {
     let copy = Records { records: records.records.clone(), problems: records.problems.clone(), ..Records::default() };
-    Redacted::redact(copy, history.cloned(), report.clone(), super::keys::digests(records), public)
+    Redacted::redact(copy, history.cloned(), report.clone(), super::keys::digests(records, salt), public)
 }
 
 #[cfg(test)]
@@ -313,10 +326,11 @@ mod tests {
             "help ask […] | […] sorun",
         ];
         for (is_public, expected) in [(false, internal), (true, public)] {
-            let copied = apply(&records, Some(&history), &report, is_public);
+            let salt = super::super::keys::Salt::random();
+            let copied = apply(&records, Some(&history), &report, is_public, salt);
             assert_eq!(shown(&copied), expected, "public: {is_public}");
             let (records, history, report) = sample();
-            let taken = Redacted::take(records, Some(history), report, is_public);
+            let taken = Redacted::take(records, Some(history), report, is_public, salt);
             assert_eq!(shown(&taken), expected, "public: {is_public}");
             assert!(taken.records.sources.is_empty() && taken.records.codeowners.is_none());
             assert_eq!(taken.digests(), copied.digests());

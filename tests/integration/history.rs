@@ -327,12 +327,13 @@ fn a_cached_history_extended_by_new_commits_gives_the_site_a_fresh_build_gives()
     repo.commit_as("elif.kara", "TLP-2026-0002 ayrıntı");
     // The kept site and trail are brought forward by two commits...
     build(&repo, &kept);
-    // ...and a build from nothing gives the same bytes.
+    // ...and a build from nothing gives the same bytes (but for the build state's keys:
+    // a new key is made in .git/defter).
     std::fs::remove_dir_all(repo.path().join(".git/defter")).unwrap();
     build(&repo, &fresh);
     let (kept, fresh) = (files_in(&kept), files_in(&fresh));
     assert_eq!(kept.keys().collect::<Vec<_>>(), fresh.keys().collect::<Vec<_>>());
-    for (path, bytes) in &kept {
+    for (path, bytes) in kept.iter().filter(|(path, _)| !matches!(path.as_str(), ".defter-build" | ".defter-search")) {
         assert!(bytes == &fresh[path], "{path} differs");
     }
     let page = String::from_utf8_lossy(&kept["requests/TLP-2026-0002.html"]);
@@ -496,4 +497,50 @@ fn every_kind_of_edit_rebuilds_to_what_a_full_build_gives_rendering_only_what_it
     let (index, ..) = check(&repo, "a removed request");
     assert!(index, "the counts changed");
     assert!(!kept.join("requests/TLP-2026-0003.html").exists());
+}
+
+/// `defter build`'s count of files rendered again, from its last line.
+fn rendered_count(repo: &std::path::Path, out: &std::path::Path) -> usize {
+    let output = crate::harness::defter(repo, &["build", "--as-of", AS_OF, "--out", out.to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(0), "{said}");
+    let (_, rest) = said.rsplit_once(" (").unwrap_or_else(|| panic!("{said}"));
+    rest.split(' ').next().unwrap().parse().unwrap_or_else(|_| panic!("{said}"))
+}
+
+#[test]
+fn the_build_state_in_the_site_is_keyed_with_a_secret_kept_outside_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let repo = repo();
+    let sites = tempfile::tempdir().unwrap();
+    let (ours, theirs) = (sites.path().join("ours"), sites.path().join("theirs"));
+    let all = rendered_count(repo.path(), &ours);
+    assert!(all > 50, "{all}");
+    let key = repo.path().join(".git/defter/site-key");
+    let mode = std::fs::metadata(&key).expect("the key is kept in the git folder").permissions().mode();
+    assert_eq!(mode & 0o077, 0, "only its owner may read the key: {mode:o}");
+    let secret = std::fs::read_to_string(&key).unwrap();
+    assert_eq!(secret.trim().len(), 32);
+    assert!(files_in(&ours).values().all(|bytes| !String::from_utf8_lossy(bytes).contains(secret.trim())));
+    // The same key next time: nothing changed, nothing is rendered again.
+    assert_eq!(rendered_count(repo.path(), &ours), 0);
+
+    // A clone of the same commit has its own key: the same pages, other keys, so a key
+    // in a site cannot be recomputed from a guessed text without the key of its repository.
+    let clone = sites.path().join("clone");
+    repo.git(&["clone", "-q", ".", clone.to_str().unwrap()]);
+    rendered_count(&clone, &theirs);
+    let (ours_files, theirs_files) = (files_in(&ours), files_in(&theirs));
+    let page = "requests/TLP-2026-0002.html";
+    assert_eq!(ours_files[page], theirs_files[page]);
+    let (ours_keys, theirs_keys) = (keys_of(&ours), keys_of(&theirs));
+    assert_ne!(ours_keys[page], theirs_keys[page]);
+    for (path, bytes) in ours_files.iter().filter(|(p, _)| !p.starts_with(".defter-")) {
+        assert!(bytes == &theirs_files[path], "{path} differs between the clones");
+    }
+
+    // A lost key only costs a full build.
+    std::fs::remove_file(&key).unwrap();
+    assert_eq!(rendered_count(repo.path(), &ours), all);
+    assert!(key.is_file());
 }
