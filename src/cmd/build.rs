@@ -22,6 +22,9 @@ pub fn run(root: &Path, args: &BuildArgs, ui: Ui) -> Result<ExitCode> {
     let bar = ui.progress();
     let (built, report) = build_site(root, &out, args.as_of, args.base_url.as_deref(), false, args.public, &bar)?;
     bar.finish();
+    if let Some(why) = &built.full {
+        ui.info(&format!("full build: {why}"));
+    }
     // A rebuild renders only what changed and writes only the files whose bytes did.
     eprintln!(
         "{} files in {} ({} rendered, {} written; {})",

@@ -42,6 +42,8 @@ const FORMAT: &str = "defter-build 3";
 /// Every key of one build.
 pub struct Keys {
     pub global: u64,
+    /// What the global key is made of, by name.
+    pub inputs: Vec<(&'static str, u64)>,
     /// Every record's data and every finding: the key of the other pages over many
     /// records.
     pub all_data: u64,
@@ -175,22 +177,23 @@ impl Keys {
             .and_then(|p| p.metadata().map(|m| (p, m.len(), m.modified().ok())))
             .map(|(p, len, modified)| format!("{} {len} {modified:?}", p.display()))
             .unwrap_or_default();
-        let global = hash((
-            FORMAT,
-            env!("CARGO_PKG_VERSION"),
-            exe,
-            templates.digest,
-            format!("{:?}", input.config),
-            format!("{:?}", input.rules.texts),
-            input.as_of.to_string(),
+        // What every page shares, by name (a rebuild that cannot reuse anything says
+        // which of them changed).
+        let inputs = vec![
+            ("the defter binary", hash((FORMAT, env!("CARGO_PKG_VERSION"), exe))),
+            ("the templates", templates.digest),
+            ("the configuration", hash(format!("{:?}", input.config))),
+            ("the rules", hash(format!("{:?}", input.rules.texts))),
+            ("the date (--as-of)", hash(input.as_of.to_string())),
             // Every page names the commit it was built from.
-            &input.commit,
-            &input.base_url,
-            input.live_reload,
-            input.public,
+            ("the commit", hash(&input.commit)),
+            ("the base URL", hash(&input.base_url)),
+            ("live reload", hash(input.live_reload)),
+            ("--public", hash(input.public)),
             // Keys made with another salt share nothing with these.
-            digests.salt.hash("global"),
-        ));
+            ("the site key (.git/defter/site-key)", digests.salt.hash("global")),
+        ];
+        let global = hash(&inputs);
         let (mut record, mut data) = (HashMap::new(), HashMap::new());
         for r in &site.sorted {
             let digest = digests.by_path.get(r.path.as_str());
@@ -214,7 +217,7 @@ impl Keys {
         let all_data = over(&mut site.sorted.iter());
         let work = [Kind::Request, Kind::Project, Kind::ProjectSection];
         let registers = over(&mut site.sorted.iter().filter(|r| !work.contains(&r.kind)));
-        Keys { global, all_data, registers, record, data, sections }
+        Keys { global, inputs, all_data, registers, record, data, sections }
     }
 
     fn of(&self, r: &Record) -> u64 {

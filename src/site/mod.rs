@@ -272,6 +272,8 @@ pub struct Built {
     pub rendered: usize,
     /// Files written (a rendered file whose bytes did not change is not written).
     pub written: usize,
+    /// Why nothing of the last build could be reused, when that was so.
+    pub full: Option<String>,
 }
 
 /// Builds the site into `out`, streaming each file to disk as it is rendered: the whole
@@ -302,15 +304,23 @@ pub fn build_redacted(
 ) -> Result<Built> {
     with_shown(input, shown, |site| {
         let keys = Keys::new(site, templates, shown.digests());
-        let previous = state::State::read(out).filter(|s| s.global == keys.global);
-        if let Some(previous) = previous {
-            // `None`: a page went away, and only a full build can check the links.
-            if let Some(built) = build_with(site, templates, &keys, Sink::incremental(out, previous)?, out, progress)? {
-                return Ok(built);
+        let full = match state::State::read(out) {
+            None => "no build state in the site that this defter can read (a first build, the last one did not finish, or an older defter made it)".to_string(),
+            Some(previous) if previous.global != keys.global => {
+                format!("{} changed since the last build", previous.changed(&keys.inputs).join(", "))
             }
-        }
-        build_with(site, templates, &keys, Sink::full(out)?, out, progress)?
-            .ok_or_else(|| anyhow::anyhow!("full build refused"))
+            Some(previous) => {
+                // `None`: a page went away, and only a full build can check the links.
+                let sink = Sink::incremental(out, previous)?;
+                if let Some(built) = build_with(site, templates, &keys, sink, out, progress)? {
+                    return Ok(built);
+                }
+                "a page or an anchor went away, and links are checked over the whole site".to_string()
+            }
+        };
+        let built = build_with(site, templates, &keys, Sink::full(out)?, out, progress)?
+            .ok_or_else(|| anyhow::anyhow!("full build refused"))?;
+        Ok(Built { full: Some(full), ..built })
     })
 }
 
@@ -347,8 +357,9 @@ fn build_with(
                 files: files.len(),
                 rendered: files.iter().filter(|f| f.rendered).count(),
                 written: files.iter().filter(|f| f.written).count(),
+                full: None,
             };
-            finish.commit(out, keys.global, &files)?;
+            finish.commit(out, keys.global, &keys.inputs, &files)?;
             Ok(Some(built))
         }
         Ok(false) => {

@@ -189,8 +189,9 @@ impl Finish {
     }
 
     /// Puts the new site in place at `out` with its state.
-    pub fn commit(self, out: &Path, global: u64, files: &[Made]) -> Result<()> {
-        let state = State::new(global, files.iter().map(|f| entry(f, &self.strings)).collect());
+    pub fn commit(self, out: &Path, global: u64, inputs: &[(&str, u64)], files: &[Made]) -> Result<()> {
+        let inputs = inputs.iter().map(|(name, key)| (name.to_string(), *key)).collect();
+        let state = State::new(global, inputs, files.iter().map(|f| entry(f, &self.strings)).collect());
         match &self.previous {
             None => {
                 if let Some(text) = state.text() {

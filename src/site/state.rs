@@ -1,7 +1,8 @@
 //! The build state: what the last build made, kept in the site as `.defter-build`, so
-//! the next build re-renders only what changed. One line per file: the part of the site
-//! it belongs to, the key of that part's inputs, a hash of the file's bytes, its path
-//! and the ids its page holds (what the link check needs of a page it does not render).
+//! the next build re-renders only what changed. After the global key and the keys of
+//! what it is made of, one line per file: the part of the site it belongs to, the key of
+//! that part's inputs, a hash of the file's bytes, its path and the ids its page holds
+//! (what the link check needs of a page it does not render).
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -10,7 +11,7 @@ use std::path::Path;
 /// The state file, inside the site folder.
 pub const FILE: &str = ".defter-build";
 
-const HEADER: &str = "defter-build 1";
+const HEADER: &str = "defter-build 2";
 
 /// One file the last build made.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,14 +29,16 @@ pub struct State {
     /// The key of everything every page shares (templates, configuration, rules, date,
     /// commit, the defter binary): when it differs, nothing can be reused.
     pub global: u64,
+    /// What `global` was made of: a key per input, by name.
+    pub inputs: Vec<(String, u64)>,
     pub entries: Vec<Entry>,
     parts: HashMap<String, Vec<usize>>,
     paths: HashMap<String, usize>,
 }
 
 impl State {
-    pub fn new(global: u64, entries: Vec<Entry>) -> State {
-        let mut state = State { global, entries, ..State::default() };
+    pub fn new(global: u64, inputs: Vec<(String, u64)>, entries: Vec<Entry>) -> State {
+        let mut state = State { global, inputs, entries, ..State::default() };
         for (i, e) in state.entries.iter().enumerate() {
             state.parts.entry(e.part.clone()).or_default().push(i);
             state.paths.insert(e.path.clone(), i);
@@ -51,6 +54,16 @@ impl State {
             return None;
         }
         let global = u64::from_str_radix(lines.next()?.strip_prefix("global ")?, 16).ok()?;
+        let inputs = lines
+            .next()?
+            .strip_prefix("inputs")?
+            .split('\t')
+            .skip(1)
+            .map(|cell| {
+                let (name, key) = cell.rsplit_once(' ')?;
+                Some((name.to_string(), u64::from_str_radix(key, 16).ok()?))
+            })
+            .collect::<Option<_>>()?;
         let mut entries = Vec::new();
         for line in lines {
             let mut cells = line.split('\t');
@@ -61,14 +74,21 @@ impl State {
             let ids = cells.map(str::to_string).collect();
             entries.push(Entry { part, key, hash, path, ids });
         }
-        Some(State::new(global, entries))
+        Some(State::new(global, inputs, entries))
     }
 
     /// The text of the state file; `None` when a path or id cannot be written in it
     /// (the next build is then a full one).
     pub fn text(&self) -> Option<String> {
-        let mut out = format!("{HEADER}\nglobal {:016x}\n", self.global);
+        let mut out = format!("{HEADER}\nglobal {:016x}\ninputs", self.global);
         let plain = |s: &str| !s.contains(['\t', '\n', '\r']);
+        for (name, key) in &self.inputs {
+            if !plain(name) {
+                return None;
+            }
+            let _ = write!(out, "\t{name} {key:016x}");
+        }
+        out.push('\n');
         for e in &self.entries {
             if !plain(&e.part) || !plain(&e.path) || !e.ids.iter().all(|id| plain(id)) {
                 return None;
@@ -91,6 +111,16 @@ impl State {
     /// The files a part made.
     pub fn part(&self, part: &str) -> Option<Vec<&Entry>> {
         Some(self.parts.get(part)?.iter().map(|i| &self.entries[*i]).collect())
+    }
+
+    /// The names of the inputs whose keys differ from `inputs` (every name when the
+    /// state has none of them).
+    pub fn changed<'n>(&self, inputs: &[(&'n str, u64)]) -> Vec<&'n str> {
+        inputs
+            .iter()
+            .filter(|(name, key)| !self.inputs.iter().any(|(n, k)| n == name && k == key))
+            .map(|(name, _)| *name)
+            .collect()
     }
 
     pub fn by_path(&self, path: &str) -> Option<&Entry> {
@@ -132,11 +162,16 @@ mod tests {
             Entry { part: "r:a.html".into(), key: 1, hash: 2, path: "a.html".into(), ids: vec!["main".into()] },
             Entry { part: "assets".into(), key: 3, hash: 4, path: "assets/x.css".into(), ids: vec![] },
         ];
-        let state = State::new(7, entries.clone());
+        let inputs = vec![("the commit".to_string(), 5), ("the date (--as-of)".to_string(), 6)];
+        let state = State::new(7, inputs.clone(), entries.clone());
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join(FILE), state.text().unwrap()).unwrap();
         let back = State::read(dir.path()).unwrap();
-        assert_eq!((back.global, &back.entries), (7, &entries));
+        assert_eq!((back.global, &back.inputs, &back.entries), (7, &inputs, &entries));
+        assert_eq!(
+            back.changed(&[("the commit", 5), ("the date (--as-of)", 8), ("new", 1)]),
+            ["the date (--as-of)", "new"]
+        );
         assert_eq!(back.reusable("r:a.html", 1).map(|f| f.len()), Some(1));
         assert!(back.reusable("r:a.html", 9).is_none());
     }

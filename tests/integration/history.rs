@@ -400,7 +400,7 @@ fn keys_of(out: &std::path::Path) -> std::collections::BTreeMap<String, String> 
     let state = std::fs::read_to_string(out.join(".defter-build")).unwrap();
     state
         .lines()
-        .skip(2)
+        .skip(3)
         .map(|line| {
             let cells: Vec<&str> = line.split('\t').collect();
             (cells[3].to_string(), format!("{} {}", cells[0], cells[1]))
@@ -499,13 +499,53 @@ fn every_kind_of_edit_rebuilds_to_what_a_full_build_gives_rendering_only_what_it
     assert!(!kept.join("requests/TLP-2026-0003.html").exists());
 }
 
-/// `defter build`'s count of files rendered again, from its last line.
-fn rendered_count(repo: &std::path::Path, out: &std::path::Path) -> usize {
-    let output = crate::harness::defter(repo, &["build", "--as-of", AS_OF, "--out", out.to_str().unwrap()]);
+/// `defter -v build`'s count of files rendered again, from its last line, and why it was
+/// a full build, if it says so.
+fn build_saying(repo: &std::path::Path, out: &std::path::Path) -> (usize, Option<String>) {
+    let output = crate::harness::defter(repo, &["-v", "build", "--as-of", AS_OF, "--out", out.to_str().unwrap()]);
     let said = String::from_utf8_lossy(&output.stderr).into_owned();
     assert_eq!(output.status.code(), Some(0), "{said}");
     let (_, rest) = said.rsplit_once(" (").unwrap_or_else(|| panic!("{said}"));
-    rest.split(' ').next().unwrap().parse().unwrap_or_else(|_| panic!("{said}"))
+    let rendered = rest.split(' ').next().unwrap().parse().unwrap_or_else(|_| panic!("{said}"));
+    let why = said.lines().find_map(|l| l.strip_prefix("full build: ")).map(str::to_string);
+    // A full build renders every file it makes.
+    let files: usize = said.lines().last().and_then(|l| l.split(' ').next()?.parse().ok()).unwrap();
+    assert_eq!(why.is_some(), rendered == files, "{said}");
+    (rendered, why)
+}
+
+fn rendered_count(repo: &std::path::Path, out: &std::path::Path) -> usize {
+    build_saying(repo, out).0
+}
+
+#[test]
+fn a_full_rebuild_says_why_under_verbose() {
+    let mut repo = repo();
+    let sites = tempfile::tempdir().unwrap();
+    let site = sites.path().join("site");
+    let (all, why) = build_saying(repo.path(), &site);
+    assert!(why.unwrap().starts_with("no build state in the site"));
+    repo.edit(REQUEST, "Sorgu ekranı hata veriyor.", "Sorgu ekranı 500 hatası veriyor.");
+    let (some, why) = build_saying(repo.path(), &site);
+    assert!(some > 0 && some < all / 4 && why.is_none(), "{some} of {all}: {why:?}");
+    repo.commit_as("burak.yildiz", "TLP-2026-0002 ayrıntı");
+    let why = build_saying(repo.path(), &site).1;
+    assert_eq!(why.as_deref(), Some("the commit changed since the last build"));
+    let out = site.to_str().unwrap();
+    let public = |repo: &GitRepo| {
+        let output = repo.defter(&["-v", "build", "--as-of", "2026-12-01", "--public", "--out", out]);
+        assert_eq!(output.status.code(), Some(0));
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    let said = public(&repo);
+    assert!(said.contains("full build: the date (--as-of), --public changed since the last build"), "{said}");
+    // A removed record takes its page away: the links are checked over the whole site.
+    repo.remove(REQUEST);
+    let said = public(&repo);
+    assert!(
+        said.contains("full build: a page or an anchor went away, and links are checked over the whole site"),
+        "{said}"
+    );
 }
 
 #[test]
