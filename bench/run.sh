@@ -22,7 +22,13 @@ BENCH_DIR=${BENCH_DIR:-/var/tmp/defter-bench}
 WORK_DIR=${WORK_DIR:-/var/tmp/defter-bench-work}
 RUNS=${RUNS:-3}
 SKIP_SLOW=${SKIP_SLOW:-0}
-RESULTS=${RESULTS:-$BENCH/results/$(date +%F)-$(uname -n)}
+# A second run on one day gets its own folder (-2, -3…) rather than overwriting the first.
+if [ -z "${RESULTS:-}" ]; then
+  RESULTS=$BENCH/results/$(date +%F)-$(uname -n)
+  n=2
+  base=$RESULTS
+  while [ -e "$RESULTS" ]; do RESULTS=$base-$n; n=$((n + 1)); done
+fi
 # The date the generated corpora are clean as of (gen_corpus's AS_OF).
 AS_OF=2026-11-30
 
