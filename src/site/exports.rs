@@ -8,9 +8,10 @@ use std::fmt::Write;
 
 use anyhow::Result;
 use rayon::prelude::*;
-use serde_json::{Map, Value as Json};
 
+use super::Pieces;
 use super::data::{Site, slug};
+use super::keys::Keys;
 use super::pages::Output;
 use crate::load::Record;
 use crate::model::Kind;
@@ -36,27 +37,38 @@ pub fn to_csv(table: &Table) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// The table as a JSON array of objects, one per row, laid out as `serde_json`'s pretty
+/// printer lays it out, and inert (see [`inert_json`]). Written string by string: a
+/// table of 60,000 rows is not built as a JSON tree first.
 pub fn to_json(table: &Table) -> Vec<u8> {
-    let rows: Vec<Json> = table
-        .rows
-        .iter()
-        .map(|row| {
-            let mut object = Map::new();
-            for (c, v) in table.columns.iter().zip(row) {
-                object.insert(c.clone(), Json::String(v.clone()));
-            }
-            Json::Object(object)
-        })
-        .collect();
-    let mut text = serde_json::to_string_pretty(&rows).expect("strings serialise");
-    text.push('\n');
-    inert_json(&text).into_bytes()
+    let string = |s: &str| inert_json(&serde_json::to_string(s).expect("strings serialise"));
+    let columns: Vec<String> = table.columns.iter().map(|c| string(c)).collect();
+    if table.rows.is_empty() {
+        return b"[]\n".to_vec();
+    }
+    let mut out = String::from("[\n");
+    for (i, row) in table.rows.iter().enumerate() {
+        out.push_str(if i == 0 { "  {" } else { ",\n  {" });
+        // A row has a cell per column (a missing cell is left out, as a short zip would).
+        for (j, (column, value)) in columns.iter().zip(row).enumerate() {
+            out.push_str(if j == 0 { "\n    " } else { ",\n    " });
+            out.push_str(column);
+            out.push_str(": ");
+            out.push_str(&string(value));
+        }
+        out.push_str(if columns.is_empty() || row.is_empty() { "}" } else { "\n  }" });
+    }
+    out.push_str("\n]\n");
+    out.into_bytes()
 }
 
 /// JSON with `<`, `>` and `&` written as `\u003c`, `\u003e`, `\u0026`: the same data to
 /// any JSON reader, but no markup should a browser or a misconfigured server ever show
 /// the file as HTML. (Outside strings JSON has none of these characters.)
 pub fn inert_json(text: &str) -> String {
+    if !text.contains(['<', '>', '&']) {
+        return text.to_string();
+    }
     text.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
 }
 
@@ -83,10 +95,10 @@ impl Site<'_> {
         Table { name, columns, rows }
     }
 
-    pub fn tables(&self) -> Vec<Table> {
-        let inventory: Vec<Kind> = Kind::ALL.into_iter().filter(|k| k.is_inventory()).collect();
-        let mut tables = vec![
-            self.table(
+    /// The tables of one group of exports.
+    fn tables(&self, group: Group) -> Vec<Table> {
+        match group {
+            Group::Requests => vec![self.table(
                 "requests",
                 &[Kind::Request],
                 &[
@@ -104,13 +116,13 @@ impl Site<'_> {
                     "system",
                     "status",
                 ],
-            ),
-            self.table(
+            )],
+            Group::Projects => vec![self.table(
                 "projects",
                 &[Kind::Project],
                 &["title", "kind", "owner_unit", "service", "analyst", "developers", "phase", "started"],
-            ),
-            self.table(
+            )],
+            Group::Grants => vec![self.table(
                 "grants",
                 &[Kind::Grant],
                 &[
@@ -124,45 +136,49 @@ impl Site<'_> {
                     "valid_until",
                     "status",
                 ],
-            ),
-            self.table("inventory", &inventory, &["name", "owner", "status", "classification"]),
-            self.table("people", &[Kind::Person], &["name", "title", "unit", "roles", "active"]),
-            self.table("units", &[Kind::Unit], &["name", "type", "parent", "head"]),
-        ];
-        tables.push(Table {
-            name: "findings",
-            columns: ["rule", "severity", "path", "line", "column", "message"].map(String::from).to_vec(),
-            rows: self
-                .input
-                .report
-                .diagnostics
-                .iter()
-                .map(|d| {
-                    vec![
-                        d.rule.id().to_string(),
-                        d.severity.as_str().to_string(),
-                        d.path.clone(),
-                        d.pos.map(|p| p.line.to_string()).unwrap_or_default(),
-                        d.pos.map(|p| p.col.to_string()).unwrap_or_default(),
-                        d.message.text(self.english).to_string(),
-                    ]
-                })
-                .collect(),
-        });
-        tables.push(self.workload_table());
-        tables.push(self.permissions_table());
-        tables.push(self.reviews_table());
-        tables.extend(self.kpi_tables());
-        tables.push(Table {
-            name: "deadlines",
-            columns: ["date", "id", "what"].map(String::from).to_vec(),
-            rows: self
-                .deadlines()
-                .into_iter()
-                .map(|d| vec![d.date.to_string(), d.record.id().to_string(), d.what])
-                .collect(),
-        });
-        tables
+            )],
+            Group::Inventory => {
+                let inventory: Vec<Kind> = Kind::ALL.into_iter().filter(|k| k.is_inventory()).collect();
+                vec![self.table("inventory", &inventory, &["name", "owner", "status", "classification"])]
+            }
+            Group::People => vec![self.table("people", &[Kind::Person], &["name", "title", "unit", "roles", "active"])],
+            Group::Units => vec![self.table("units", &[Kind::Unit], &["name", "type", "parent", "head"])],
+            Group::Findings => vec![Table {
+                name: "findings",
+                columns: ["rule", "severity", "path", "line", "column", "message"].map(String::from).to_vec(),
+                rows: self
+                    .input
+                    .report
+                    .diagnostics
+                    .iter()
+                    .map(|d| {
+                        vec![
+                            d.rule.id().to_string(),
+                            d.severity.as_str().to_string(),
+                            d.path.clone(),
+                            d.pos.map(|p| p.line.to_string()).unwrap_or_default(),
+                            d.pos.map(|p| p.col.to_string()).unwrap_or_default(),
+                            d.message.text(self.english).to_string(),
+                        ]
+                    })
+                    .collect(),
+            }],
+            Group::Permissions => vec![self.permissions_table()],
+            Group::Overviews => {
+                let mut tables = vec![self.workload_table(), self.reviews_table()];
+                tables.extend(self.kpi_tables());
+                tables.push(Table {
+                    name: "deadlines",
+                    columns: ["date", "id", "what"].map(String::from).to_vec(),
+                    rows: self
+                        .deadlines()
+                        .into_iter()
+                        .map(|d| vec![d.date.to_string(), d.record.id().to_string(), d.what])
+                        .collect(),
+                });
+                tables
+            }
+        }
     }
 }
 
@@ -403,19 +419,82 @@ impl Site<'_> {
     }
 }
 
-pub fn render(site: &Site) -> Result<Vec<Output>> {
-    let written: Vec<[Output; 2]> = site
-        .tables()
-        .par_iter()
-        .map(|table| -> Result<[Output; 2]> {
-            Ok([
-                (format!("exports/{}.csv", table.name), to_csv(table)?),
-                (format!("exports/{}.json", table.name), to_json(table)),
-            ])
-        })
-        .collect::<Result<_>>()?;
-    let mut out: Vec<Output> = written.into_iter().flatten().collect();
-    out.push(("deadlines.ics".into(), site.ics()));
+/// The exports and feeds in groups, each made and keyed on its own: a group is rendered
+/// again only when what its tables show changed (a request's title re-renders the
+/// requests table, not the grants or the permission matrix).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Group {
+    Requests,
+    Projects,
+    Grants,
+    Inventory,
+    People,
+    Units,
+    Findings,
+    /// The permission matrix: grants, people and the systems they are on.
+    Permissions,
+    /// Workload, reviews, KPIs and deadlines, the calendar and the feeds: over every
+    /// record (and the history, in the global key).
+    Overviews,
+}
+
+const GROUPS: [Group; 9] = [
+    Group::Requests,
+    Group::Projects,
+    Group::Grants,
+    Group::Inventory,
+    Group::People,
+    Group::Units,
+    Group::Findings,
+    Group::Permissions,
+    Group::Overviews,
+];
+
+impl Group {
+    /// The group's piece in the build state.
+    fn name(self) -> String {
+        format!("exports:{self:?}").to_lowercase()
+    }
+
+    /// The key of what the group's files show: the data of the records of its kinds (a
+    /// table shows their fields as they are), the findings, or everything.
+    fn key(self, site: &Site, keys: &Keys) -> u64 {
+        let of = |kinds: &[Kind]| keys.data_of(site.sorted.iter().copied().filter(|r| kinds.contains(&r.kind)));
+        match self {
+            Group::Requests => of(&[Kind::Request]),
+            Group::Projects => of(&[Kind::Project]),
+            Group::Grants => of(&[Kind::Grant]),
+            Group::Inventory => keys.data_of(site.sorted.iter().copied().filter(|r| r.kind.is_inventory())),
+            Group::People => of(&[Kind::Person]),
+            Group::Units => of(&[Kind::Unit]),
+            Group::Findings => keys.findings,
+            Group::Permissions => keys.registers,
+            Group::Overviews => keys.all_data,
+        }
+    }
+
+    fn render(self, site: &Site) -> Result<Vec<Output>> {
+        let tables = site.tables(self);
+        let mut out: Vec<Output> = Vec::with_capacity(tables.len() * 2);
+        for table in &tables {
+            out.push((format!("exports/{}.csv", table.name), to_csv(table)?));
+            out.push((format!("exports/{}.json", table.name), to_json(table)));
+        }
+        if self == Group::Overviews {
+            out.extend(feeds(site));
+        }
+        Ok(out)
+    }
+}
+
+/// Makes every export and feed into `pieces`, a group at a time (see [`Group`]).
+pub(super) fn make(site: &Site, keys: &Keys, pieces: &dyn Pieces) -> Result<()> {
+    GROUPS.par_iter().try_for_each(|group| pieces.piece(&group.name(), group.key(site, keys), &|| group.render(site)))
+}
+
+/// The deadlines' calendar and the Atom feeds, site-wide and per requesting unit.
+fn feeds(site: &Site) -> Vec<Output> {
+    let mut out = vec![("deadlines.ics".into(), site.ics())];
     let title = format!("{} — {}", site.input.config.site.title, site.t("recent_changes"));
     out.push(("feed.xml".into(), site.atom("feed.xml", &title, &site.sorted)));
     // Each unit's requests, gathered in one pass (in list order).
@@ -432,12 +511,13 @@ pub fn render(site: &Site) -> Result<Vec<Output>> {
             out.push((path.clone(), site.atom(&path, &title, requests)));
         }
     }
-    Ok(out)
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{Map, Value as Json};
 
     #[test]
     fn csv_is_excel_safe() {
@@ -454,6 +534,35 @@ mod tests {
         assert!(text.contains("'=HYPERLINK"), "{text}");
         assert!(text.contains("\"Şikâyet; \"\"alıntı\"\"\""), "{text}");
         assert!(text.contains("'-1;'@x\r\n"), "{text}");
+    }
+
+    #[test]
+    fn json_is_what_serde_json_pretty_prints_and_inert() {
+        let pretty = |table: &Table| {
+            let rows: Vec<Json> = table
+                .rows
+                .iter()
+                .map(|row| {
+                    let object: Map<String, Json> =
+                        table.columns.iter().cloned().zip(row.iter().cloned().map(Json::String)).collect();
+                    Json::Object(object)
+                })
+                .collect();
+            inert_json(&(serde_json::to_string_pretty(&rows).unwrap() + "\n"))
+        };
+        let columns = vec!["id".to_string(), "başlık <b>".into(), "\"x\"".into()];
+        for rows in [
+            vec![],
+            vec![vec!["TLP-1".into(), "Şikâyet & \"alıntı\"\n</script>".into(), "\u{1}\t\\".into()]],
+            vec![vec!["a".into(), "b".into(), "c".into()], vec!["d".into(), String::new(), "İı".into()]],
+        ] {
+            let table = Table { name: "t", columns: columns.clone(), rows };
+            let ours = String::from_utf8(to_json(&table)).unwrap();
+            assert_eq!(ours, pretty(&table));
+            assert!(!ours.contains(['<', '>', '&']), "{ours}");
+            let back: Json = serde_json::from_str(&ours).unwrap();
+            assert_eq!(back.as_array().map(Vec::len), Some(table.rows.len()));
+        }
     }
 
     #[test]

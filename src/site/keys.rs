@@ -50,6 +50,8 @@ pub struct Keys {
     /// The data of every record but the work (requests, projects and their sections),
     /// and every finding: the key of the pages over the registers (grants, inventory).
     pub registers: u64,
+    /// Every finding.
+    pub findings: u64,
     /// Per record (by address): its text, path and page.
     record: HashMap<usize, u64>,
     /// Per record (by address): its data (the file without its body), path and page.
@@ -207,7 +209,8 @@ impl Keys {
                 sections.entry(project.to_string()).or_default().push(record[&address(s)]);
             }
         }
-        let findings = hash((format!("{:?}", input.report.diagnostics), format!("{:?}", input.records.problems)));
+        let findings =
+            hash((global, format!("{:?}", input.report.diagnostics), format!("{:?}", input.records.problems)));
         let over = |records: &mut dyn Iterator<Item = &&Record>| {
             let mut h = DefaultHasher::new();
             (global, findings).hash(&mut h);
@@ -217,7 +220,7 @@ impl Keys {
         let all_data = over(&mut site.sorted.iter());
         let work = [Kind::Request, Kind::Project, Kind::ProjectSection];
         let registers = over(&mut site.sorted.iter().filter(|r| !work.contains(&r.kind)));
-        Keys { global, inputs, all_data, registers, record, data, sections }
+        Keys { global, inputs, all_data, registers, findings, record, data, sections }
     }
 
     fn of(&self, r: &Record) -> u64 {
@@ -227,6 +230,14 @@ impl Keys {
     /// The key of a record's data (its file without its body).
     pub fn data(&self, r: &Record) -> u64 {
         self.data.get(&address(r)).copied().unwrap_or_default()
+    }
+
+    /// The key of the data of `records` (in the order given).
+    pub fn data_of<'r>(&self, records: impl Iterator<Item = &'r Record>) -> u64 {
+        let mut h = DefaultHasher::new();
+        self.global.hash(&mut h);
+        records.for_each(|r| self.data(r).hash(&mut h));
+        h.finish()
     }
 
     /// The key of a record's row in a list: its data and that of every record it names.

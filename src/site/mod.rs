@@ -100,12 +100,13 @@ impl Part<'_> {
         }
     }
 
-    /// Makes the part's files into `pieces`: the request lists page by page and the
-    /// search index file by file, each under its own key; every other part as one piece
-    /// under the key of its inputs (see [`keys`]).
+    /// Makes the part's files into `pieces`: the request lists page by page, the exports
+    /// a group at a time and the search index file by file, each under its own key; every
+    /// other part as one piece under the key of its inputs (see [`keys`]).
     fn make(&self, site: &Site, templates: &Templates, keys: &Keys, pieces: &dyn Pieces) -> Result<()> {
         let key = match self {
             Part::RequestLists => return site.request_lists(templates, keys, pieces),
+            Part::Exports => return exports::make(site, keys, pieces),
             Part::Search => return search::make(site, templates, keys, pieces),
             Part::Record(r) => keys.page(site, r),
             Part::Assets => keys.global,
@@ -131,7 +132,7 @@ impl Part<'_> {
             Part::Findings => vec![site.findings_page(templates)?],
             Part::Rules => vec![site.rules_page(templates)?],
             Part::Workload => vec![site.workload_page(templates)?],
-            Part::Exports => exports::render(site)?,
+            Part::Exports => Collect::all(|all| exports::make(site, keys, all))?,
             Part::Search => Collect::all(|all| search::make(site, templates, keys, all))?,
             Part::Assets => {
                 let mut out = Vec::new();
@@ -245,8 +246,10 @@ fn with_shown<T>(input: &Input, shown: &redact::Redacted, f: impl FnOnce(&Site) 
     f(&site)
 }
 
+/// The overviews first: they are the long pieces (the exports, the search index), and
+/// starting them first lets the other core take the many short record pages meanwhile.
 fn parts<'a>(site: &Site<'a>) -> Vec<Part<'a>> {
-    site.sorted.iter().map(|r| Part::Record(r)).chain(OVERVIEWS).collect()
+    OVERVIEWS.into_iter().chain(site.sorted.iter().map(|r| Part::Record(r))).collect()
 }
 
 /// Renders every page and file of the site in memory, sorted by path, and checks them.

@@ -459,6 +459,9 @@ fn every_kind_of_edit_rebuilds_to_what_a_full_build_gives_rendering_only_what_it
     assert!(rendered("people/elif.kara.html"), "the assignee's page lists the title");
     assert!(!rendered("grants/index.html") && !rendered("inventory/index.html"), "they show no requests");
     assert!(!rendered("requests/TLP-2026-0149.html"));
+    // Of the exports, the requests table and those over every record (the feeds).
+    assert!(rendered("exports/requests.json") && rendered("feed.xml") && rendered("exports/deadlines.csv"));
+    assert!(!rendered("exports/grants.csv") && !rendered("exports/permissions.csv") && !rendered("exports/units.json"));
 
     // A status: every list page shows the counts per status.
     assign(&mut repo, "burak.yildiz");
@@ -476,10 +479,11 @@ fn every_kind_of_edit_rebuilds_to_what_a_full_build_gives_rendering_only_what_it
     let (index, ..) = check(&repo, "a unit's new name");
     assert!(index, "every list page names the units");
     repo.edit(GRANT, "role: Birim yöneticisi", "role: Raporlama");
-    // The exports are made together, from every record's data.
+    // The exports of grants and what shows them, not the requests table.
     let (index, _, export, rendered) = check(&repo, "a grant edit");
-    assert_eq!((index, export), (false, true));
+    assert_eq!((index, export), (false, false));
     assert!(rendered("grants/YTK-2026-0001.html") && rendered("exports/grants.csv") && rendered("grants/index.html"));
+    assert!(rendered("exports/permissions.json") && !rendered("exports/people.csv"));
     repo.edit("records/projects/PRJ-0001/analiz.md", "- Günlük özet", "- Günlük ve haftalık özet");
     let (index, _, export, rendered) = check(&repo, "a section's text");
     assert_eq!((index, export), (false, false));
@@ -487,7 +491,8 @@ fn every_kind_of_edit_rebuilds_to_what_a_full_build_gives_rendering_only_what_it
     assert!(!rendered("people/elif.kara.html"), "a person's page shows no section text");
     repo.edit("records/inventory/certificate/crt-zabita.yaml", "issuer: Sectigo", "issuer: DigiCert");
     let (index, _, export, rendered) = check(&repo, "an inventory edit");
-    assert_eq!((index, export), (false, true));
+    assert_eq!((index, export), (false, false));
+    assert!(rendered("exports/inventory.csv") && !rendered("exports/grants.csv"));
     assert!(rendered("inventory/certificate/crt-zabita.html") && rendered("inventory/index.html"));
     repo.write("records/requests/2026/TLP-2026-0251.md", &first.replace("TLP-2026-0001", "TLP-2026-0251"));
     let (index, ..) = check(&repo, "a new request");
