@@ -153,17 +153,28 @@ impl Digests {
 /// The digests of every file, by path. Taken before the texts are dropped for the site
 /// (see [`super::redact::Redacted::take`]).
 pub(super) fn digests(records: &crate::load::Records, salt: Salt) -> Digests {
+    use rayon::prelude::*;
     let bodies: HashMap<&str, std::ops::Range<usize>> =
         records.records.iter().filter_map(|r| Some((r.path.as_str(), r.body.as_ref()?.text.range()))).collect();
     let by_path = records
         .sources
-        .iter()
+        .par_iter()
         .map(|(path, text)| {
-            let data = match bodies.get(path.as_str()).and_then(|b| Some((text.get(..b.start)?, text.get(b.end..)?))) {
-                Some(outside) => salt.hash(outside),
-                None => salt.hash(&**text),
+            let split = bodies
+                .get(path.as_str())
+                .and_then(|b| Some((text.get(..b.start)?, text.get(b.clone())?, text.get(b.end..)?)));
+            // The text is the data and the body: each byte is hashed once.
+            let digest = match split {
+                Some((before, body, after)) => {
+                    let data = salt.hash((before, after));
+                    Digest { text: salt.hash((data, body)), data }
+                }
+                None => {
+                    let text = salt.hash(&**text);
+                    Digest { text, data: text }
+                }
             };
-            (path.clone(), Digest { text: salt.hash(&**text), data })
+            (path.clone(), digest)
         })
         .collect();
     Digests { salt, by_path }

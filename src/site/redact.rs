@@ -146,7 +146,7 @@ fn trail(t: &mut AuditTrail, public: bool) {
             c.author_email = String::new();
         }
     }
-    t.by_id.values_mut().flatten().for_each(|e| entry(e, public));
+    t.by_id.par_iter_mut().for_each(|(_, entries)| entries.iter_mut().for_each(|e| entry(e, public)));
 }
 
 impl Redacted {
@@ -174,10 +174,14 @@ impl Redacted {
         digests: super::keys::Digests,
         public: bool,
     ) -> Redacted {
-        records.records.par_iter_mut().for_each(|r| record(r, public));
-        if let Some(t) = &mut history {
-            trail(t, public);
-        }
+        rayon::join(
+            || records.records.par_iter_mut().for_each(|r| record(r, public)),
+            || {
+                if let Some(t) = &mut history {
+                    trail(t, public);
+                }
+            },
+        );
         for d in &mut report.diagnostics {
             d.message = d.message.map(|m| text(m, public).into_owned());
             d.help = d.help.as_ref().map(|h| h.map(|h| text(h, public).into_owned()));
