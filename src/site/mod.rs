@@ -345,7 +345,8 @@ fn build_with(
     });
     let (files, finish) = sink.into_files();
     let checked = made.and_then(|()| {
-        if finish.is_incremental() && (!finish.removed(&files).is_empty() || finish.lost_ids(&files)) {
+        let linked_file_gone = finish.removed(&files).iter().any(|path| !search::unlinked(path));
+        if finish.is_incremental() && (linked_file_gone || finish.lost_ids(&files)) {
             return Ok(false);
         }
         unique_paths(files.iter().map(|f| f.path.as_str()))?;

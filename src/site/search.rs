@@ -119,6 +119,13 @@ fn shard_name(word: &str) -> ShardName {
     name
 }
 
+/// Whether no page can link to the file at `path`: the index's files are fetched by
+/// search.js by name, never linked, so one that goes away (a shard whose last word
+/// went) leaves no broken link and needs no full build to check the links.
+pub(super) fn unlinked(path: &str) -> bool {
+    path.strip_prefix("search/").is_some_and(|name| name.ends_with(".json") && !name.contains('/'))
+}
+
 fn shard_str(name: &ShardName) -> &str {
     std::str::from_utf8(name).unwrap_or("__")
 }

@@ -544,6 +544,24 @@ fn a_full_rebuild_says_why_under_verbose() {
     };
     let said = public(&repo);
     assert!(said.contains("full build: the date (--as-of), --public changed since the last build"), "{said}");
+    // A word with a shard of its own comes and goes: that shard is made and removed,
+    // and as no page links to it the rebuild stays an incremental one.
+    let fresh = sites.path().join("fresh");
+    for (before, note) in [("", "Ek: qqzx kodu."), (" Ek: qqzx kodu.", "Ek: yok.")] {
+        let old = format!("Sorgu ekranı 500 hatası veriyor.{before}");
+        repo.edit(REQUEST, &old, &format!("Sorgu ekranı 500 hatası veriyor. {note}"));
+        let said = public(&repo);
+        assert!(!said.contains("full build"), "{said}");
+        assert_eq!(site.join("search/t-qq.json").exists(), note.contains("qqzx"), "{note}");
+    }
+    let output = repo.defter(&["build", "--as-of", "2026-12-01", "--public", "--out", fresh.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0));
+    let (kept, fresh) = (files_in(&site), files_in(&fresh));
+    assert_eq!(kept.keys().collect::<Vec<_>>(), fresh.keys().collect::<Vec<_>>());
+    for (path, bytes) in kept.iter().filter(|(path, _)| !path.starts_with(".defter-")) {
+        assert!(bytes == &fresh[path], "{path} differs from a full build");
+    }
+    repo.edit(REQUEST, " Ek: yok.", "");
     // A removed record takes its page away: the links are checked over the whole site.
     repo.remove(REQUEST);
     let said = public(&repo);
