@@ -47,8 +47,9 @@ pub struct Keys {
     /// Every record's data and every finding: the key of the other pages over many
     /// records.
     pub all_data: u64,
-    /// The data of every record but the work (requests, projects and their sections),
-    /// and every finding: the key of the pages over the registers (grants, inventory).
+    /// The data of every record but the work (requests, projects and their sections), of
+    /// every record they name, and every finding: the key of the pages over the
+    /// registers (grants, inventory, the permission matrix).
     pub registers: u64,
     /// Every finding.
     pub findings: u64,
@@ -230,7 +231,16 @@ impl Keys {
         };
         let all_data = over(&mut site.sorted.iter());
         let work = [Kind::Request, Kind::Project, Kind::ProjectSection];
-        let registers = over(&mut site.sorted.iter().filter(|r| !work.contains(&r.kind)));
+        let registers = {
+            // The registers, and whatever they name (a grant's system is shown by its
+            // name, whatever record that is).
+            let registers: Vec<&Record> = site.sorted.iter().copied().filter(|r| !work.contains(&r.kind)).collect();
+            let mut named: Vec<&Record> =
+                registers.iter().flat_map(|r| r.fields.strings()).filter_map(|s| site.index.get(s)).collect();
+            named.sort_by_key(|r| address(r));
+            named.dedup_by_key(|r| address(r));
+            over(&mut registers.iter().chain(named.iter()))
+        };
         Keys { global, inputs, all_data, registers, findings, record, data, sections }
     }
 

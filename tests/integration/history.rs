@@ -494,6 +494,15 @@ fn every_kind_of_edit_rebuilds_to_what_a_full_build_gives_rendering_only_what_it
     assert_eq!((index, export), (false, false));
     assert!(rendered("exports/inventory.csv") && !rendered("exports/grants.csv"));
     assert!(rendered("inventory/certificate/crt-zabita.html") && rendered("inventory/index.html"));
+    // A register shows what it names by name, whatever the record: a grant on a
+    // project (a finding, but still shown) shows the project's title.
+    repo.edit(GRANT, "system: app-bbys-zabita", "system: PRJ-0001");
+    let (.., rendered) = check(&repo, "a grant naming a project");
+    assert!(rendered("grants/index.html") && rendered("findings.html"));
+    let project = "records/projects/PRJ-0001/index.md";
+    repo.edit(project, "title: Zabıta Saha Denetim Uygulaması", "title: Zabıta Saha Denetimi");
+    let (index, _, _, rendered) = check(&repo, "the title of a project a grant names");
+    assert!(!index && rendered("grants/index.html") && rendered("exports/permissions.csv"));
     repo.write("records/requests/2026/TLP-2026-0251.md", &first.replace("TLP-2026-0001", "TLP-2026-0251"));
     let (index, ..) = check(&repo, "a new request");
     assert!(index, "the counts changed");
