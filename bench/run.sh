@@ -214,6 +214,10 @@ for n in $SIZES; do
   edited=$(git -C "$corpus" ls-files 'records/requests/*.md' | sed -n 1p)
   measure rebuild "$corpus" "$DEFTER build --as-of $AS_OF --out $site" \
     "printf '\\nBenchmark edit.\\n' >> $edited" "git checkout -q -- $edited"
+  # The same request's title: its row in the lists, the exports of requests, the
+  # reports and the pages naming it are rendered again too.
+  measure rebuild-field "$corpus" "$DEFTER build --as-of $AS_OF --out $site" \
+    "sed -i 's/^title: .*/& x/' $edited" "git checkout -q -- $edited"
   edited=""
 
   # ajv-cli and check-jsonschema validate the same records as plain JSON (what
@@ -253,7 +257,7 @@ done
 
 # Everything in RESULTS goes into the tables, so that sizes run separately on the same
 # day (SIZES=1000, then SIZES=100000) end up in one summary.
-names="validate validate-base build build-cold rebuild ajv check-jsonschema hugo"
+names="validate validate-base build build-cold rebuild rebuild-field ajv check-jsonschema hugo"
 sizes=$(find "$RESULTS" -name '*.json' -printf '%f\n' | cut -d- -f1 | sort -nu)
 
 mib() { awk -v kb="$1" 'BEGIN { printf "%.0f", kb / 1024 }'; }
@@ -312,6 +316,7 @@ commit=$(git -C "$ROOT" rev-parse --short HEAD)
   echo "- build: \`defter build --as-of $AS_OF --out SITE\` into an empty folder, history cache in .git/defter warm"
   echo "- build-cold: the same without .git/defter (no history cache)"
   echo "- rebuild: the same into the last build's folder after one request's Markdown body changed"
+  echo "- rebuild-field: the same after that request's title changed"
   echo "- ajv: \`bench/ajv-all.sh cN/schemas jN\`: ajv-cli once per kind on jN/<kind>/*.json"
   echo "- check-jsonschema: \`bench/check-jsonschema-all.sh cN/schemas jN\`: check-jsonschema once per kind"
   echo "- hugo: \`hugo --quiet --minify=false -d out\` on the corpus's Markdown files, minimal layout"
