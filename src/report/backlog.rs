@@ -50,6 +50,9 @@ pub struct PersonLoad {
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct WorkItem {
     pub id: String,
+    /// The record's file (two records may share an id: `duplicate-id`).
+    #[serde(skip)]
+    pub path: String,
     pub kind: String,
     pub title: String,
     /// The record's status or phase.
@@ -158,6 +161,7 @@ pub fn workload(records: &[Record], workflows: &Workflows, as_of: Date) -> Vec<P
             }
             load.items.push(WorkItem {
                 id: record.id().to_string(),
+                path: record.path.clone(),
                 kind: record.kind.name().to_string(),
                 title: title_of(record),
                 state: state.to_string(),

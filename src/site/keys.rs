@@ -298,6 +298,13 @@ impl Keys {
         if r.kind == Kind::ProjectSection {
             r.path_id.split('/').next().and_then(|p| site.index.get(p)).map(|p| self.of(p)).hash(&mut h);
         }
+        if r.kind == Kind::Person {
+            // The open work they hold, found by fields of its own (not by the references
+            // the backlinks follow) and shown with its record's title and page.
+            for item in site.work_of(r.id()) {
+                (format!("{item:?}"), site.record_at(&item.path).map(|w| self.data(w))).hash(&mut h);
+            }
+        }
         if let Some(findings) = site.findings.get(r.path.as_str()) {
             format!("{findings:?}").hash(&mut h);
         }

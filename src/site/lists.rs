@@ -715,10 +715,11 @@ impl<'a> Site<'a> {
 
     fn grant_row(&self, g: &Record, root: &str, date_field: &str) -> GrantRow {
         let f = |k: &str| g.fields.str_at(k).unwrap_or_default().to_string();
+        let name = |k: &str| g.fields.str_at(k).map(|v| self.name_of(v)).unwrap_or_default();
         GrantRow {
             id: Link { url: format!("{root}{}", self.url(g)), text: g.id().to_string() },
-            grantee: self.name_of(&f("grantee")),
-            system: self.name_of(&f("system")),
+            grantee: name("grantee"),
+            system: name("system"),
             role: f("role"),
             status: self.state(g).map(|s| s.1).unwrap_or_default(),
             status_value: f("status"),

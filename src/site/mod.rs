@@ -162,7 +162,8 @@ trait Pieces: Sync {
         None
     }
 
-    /// The key under which the last build made the piece `name`.
+    /// The key under which the last build made the piece `name` (`None` when its files
+    /// are not in the site as it made them).
     fn previous_key(&self, _name: &str) -> Option<u64> {
         None
     }
@@ -191,7 +192,8 @@ impl Pieces for Collect {
 
 impl Pieces for Sink {
     fn piece(&self, name: &str, key: u64, render: &(dyn Fn() -> Result<Vec<Output>> + Sync)) -> Result<()> {
-        if let Some(files) = self.previous().and_then(|p| p.reusable(name, key)) {
+        let reusable = self.previous().and_then(|p| p.reusable(name, key));
+        if let Some(files) = reusable.filter(|files| files.iter().all(|f| self.intact(f))) {
             files.into_iter().for_each(|f| self.keep(f));
             return Ok(());
         }
@@ -207,7 +209,8 @@ impl Pieces for Sink {
 
     fn previous_key(&self, name: &str) -> Option<u64> {
         let files = self.previous()?.part(name)?;
-        files.first().map(|f| f.key).filter(|key| files.iter().all(|f| f.key == *key))
+        let intact = files.iter().all(|f| self.intact(f));
+        files.first().map(|f| f.key).filter(|key| intact && files.iter().all(|f| f.key == *key))
     }
 }
 

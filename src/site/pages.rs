@@ -350,12 +350,14 @@ impl Site<'_> {
         let f = |k: &str| r.fields.str_at(k).unwrap_or_default().to_string();
         let label =
             |k: &str| r.fields.str_at(k).map(|v| self.value_label(r.kind, &format!("/{k}"), v)).unwrap_or_default();
+        // A field left out names nothing (not a record whose id is empty).
+        let name = |k: &str| r.fields.str_at(k).map(|v| self.name_of(v)).unwrap_or_default();
         let due = r.fields.str_at("due").and_then(|d| d.parse::<jiff::civil::Date>().ok());
         RequestRow {
             id: r.id().to_string(),
             url: format!("{root}{}", self.url(r)),
             title: self.title(r),
-            unit: self.name_of(&f("unit")),
+            unit: name("unit"),
             unit_id: f("unit"),
             kind: label("type"),
             kind_value: f("type"),
@@ -363,9 +365,9 @@ impl Site<'_> {
             priority_value: f("priority"),
             status: label("status"),
             status_value: f("status"),
-            service: self.name_of(&f("service")),
+            service: name("service"),
             service_id: f("service"),
-            assignee: r.fields.str_at("assignee").map(|a| self.name_of(a)).unwrap_or_default(),
+            assignee: name("assignee"),
             received: human_date(&f("received")),
             due: human_date(&f("due")),
             overdue: self.is_open(r) && due.is_some_and(|d| d < self.input.as_of),

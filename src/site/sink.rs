@@ -26,6 +26,7 @@ pub struct Made {
     pub part: String,
     pub key: u64,
     pub hash: u64,
+    pub size: u64,
     /// Links and ids of a page rendered by this build (kept pages: ids only).
     pub summary: Option<Summary>,
     /// Whether this build rendered it (else it was kept from the last build).
@@ -84,6 +85,13 @@ impl Sink {
         (state::content_hash(&bytes) == entry.hash).then_some(bytes)
     }
 
+    /// Whether the file the last build made is still in the site as it made it, by its
+    /// size (a file deleted or edited by hand in the site is rendered again, not kept).
+    pub fn intact(&self, entry: &state::Entry) -> bool {
+        let Some(site) = &self.site else { return false };
+        fs::symlink_metadata(site.join(&entry.path)).is_ok_and(|m| m.is_file() && m.len() == entry.size)
+    }
+
     /// Writes one rendered file of `part`.
     pub fn put(&self, part: &str, key: u64, path: String, bytes: &[u8]) -> Result<()> {
         if Path::new(&path).components().any(|c| !matches!(c, Component::Normal(_))) {
@@ -92,7 +100,8 @@ impl Sink {
         let hash = state::content_hash(bytes);
         let summary =
             path.ends_with(".html").then(|| links::summarize(&path, &String::from_utf8_lossy(bytes), &self.strings));
-        let unchanged = self.previous.as_ref().and_then(|p| p.by_path(&path)).is_some_and(|e| e.hash == hash);
+        let unchanged =
+            self.previous.as_ref().and_then(|p| p.by_path(&path)).is_some_and(|e| e.hash == hash && self.intact(e));
         let pending = if unchanged {
             None
         } else {
@@ -108,8 +117,18 @@ impl Sink {
                 .with_context(|| format!("cannot write {}", target.display()))?;
             self.previous.is_some().then_some(target)
         };
-        let made =
-            Made { path, part: part.to_string(), key, hash, summary, rendered: true, written: !unchanged, pending };
+        let size = bytes.len() as u64;
+        let made = Made {
+            path,
+            part: part.to_string(),
+            key,
+            hash,
+            size,
+            summary,
+            rendered: true,
+            written: !unchanged,
+            pending,
+        };
         self.files.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(made);
         Ok(())
     }
@@ -125,6 +144,7 @@ impl Sink {
             part: entry.part.clone(),
             key: entry.key,
             hash: entry.hash,
+            size: entry.size,
             summary: entry.path.ends_with(".html").then_some(summary),
             rendered: false,
             written: false,
@@ -232,5 +252,5 @@ impl Finish {
 
 fn entry(f: &Made, strings: &Interner) -> state::Entry {
     let ids = f.summary.as_ref().map(|s| s.ids(strings).map(str::to_string).collect()).unwrap_or_default();
-    state::Entry { part: f.part.clone(), key: f.key, hash: f.hash, path: f.path.clone(), ids }
+    state::Entry { part: f.part.clone(), key: f.key, hash: f.hash, size: f.size, path: f.path.clone(), ids }
 }

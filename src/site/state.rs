@@ -1,8 +1,8 @@
 //! The build state: what the last build made, kept in the site as `.defter-build`, so
 //! the next build re-renders only what changed. After the global key and the keys of
 //! what it is made of, one line per file: the part of the site it belongs to, the key of
-//! that part's inputs, a hash of the file's bytes, its path and the ids its page holds
-//! (what the link check needs of a page it does not render).
+//! that part's inputs, a hash of the file's bytes, its size, its path and the ids its
+//! page holds (what the link check needs of a page it does not render).
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -11,7 +11,7 @@ use std::path::Path;
 /// The state file, inside the site folder.
 pub const FILE: &str = ".defter-build";
 
-const HEADER: &str = "defter-build 2";
+const HEADER: &str = "defter-build 3";
 
 /// One file the last build made.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,6 +19,7 @@ pub struct Entry {
     pub part: String,
     pub key: u64,
     pub hash: u64,
+    pub size: u64,
     pub path: String,
     pub ids: Vec<String>,
 }
@@ -70,9 +71,10 @@ impl State {
             let part = cells.next()?.to_string();
             let key = u64::from_str_radix(cells.next()?, 16).ok()?;
             let hash = u64::from_str_radix(cells.next()?, 16).ok()?;
+            let size = cells.next()?.parse().ok()?;
             let path = cells.next()?.to_string();
             let ids = cells.map(str::to_string).collect();
-            entries.push(Entry { part, key, hash, path, ids });
+            entries.push(Entry { part, key, hash, size, path, ids });
         }
         Some(State::new(global, inputs, entries))
     }
@@ -93,7 +95,7 @@ impl State {
             if !plain(&e.part) || !plain(&e.path) || !e.ids.iter().all(|id| plain(id)) {
                 return None;
             }
-            let _ = write!(out, "{}\t{:016x}\t{:016x}\t{}", e.part, e.key, e.hash, e.path);
+            let _ = write!(out, "{}\t{:016x}\t{:016x}\t{}\t{}", e.part, e.key, e.hash, e.size, e.path);
             for id in &e.ids {
                 out.push('\t');
                 out.push_str(id);
@@ -159,8 +161,15 @@ mod tests {
     #[test]
     fn state_reads_back_what_it_wrote() {
         let entries = vec![
-            Entry { part: "r:a.html".into(), key: 1, hash: 2, path: "a.html".into(), ids: vec!["main".into()] },
-            Entry { part: "assets".into(), key: 3, hash: 4, path: "assets/x.css".into(), ids: vec![] },
+            Entry {
+                part: "r:a.html".into(),
+                key: 1,
+                hash: 2,
+                size: 10,
+                path: "a.html".into(),
+                ids: vec!["main".into()],
+            },
+            Entry { part: "assets".into(), key: 3, hash: 4, size: 0, path: "assets/x.css".into(), ids: vec![] },
         ];
         let inputs = vec![("the commit".to_string(), 5), ("the date (--as-of)".to_string(), 6)];
         let state = State::new(7, inputs.clone(), entries.clone());

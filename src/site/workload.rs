@@ -54,15 +54,19 @@ impl Site<'_> {
         })
     }
 
+    /// The open work a person holds (none when they hold none).
+    pub fn work_of(&self, person: &str) -> &[crate::report::WorkItem] {
+        let loads = self.workload();
+        loads.binary_search_by(|l| l.person.as_str().cmp(person)).map_or(&[], |at| loads[at].items.as_slice())
+    }
+
     /// A person's open work, as their page lists it (empty when they hold none).
     pub fn open_work(&self, person: &str, root: &str) -> Vec<WorkView> {
-        let loads = self.workload();
-        let Ok(at) = loads.binary_search_by(|l| l.person.as_str().cmp(person)) else { return Vec::new() };
-        loads[at]
-            .items
+        self.work_of(person)
             .iter()
             .map(|item| {
-                let record = self.index.get(&item.id);
+                // The record that holds the work, not another with its id.
+                let record = self.record_at(&item.path);
                 let kind = Kind::from_name(&item.kind).unwrap_or(Kind::Request);
                 let field = self.input.rules.workflows.state_field(kind.name());
                 WorkView {

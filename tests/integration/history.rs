@@ -403,7 +403,7 @@ fn keys_of(out: &std::path::Path) -> std::collections::BTreeMap<String, String> 
         .skip(3)
         .map(|line| {
             let cells: Vec<&str> = line.split('\t').collect();
-            (cells[3].to_string(), format!("{} {}", cells[0], cells[1]))
+            (cells[4].to_string(), format!("{} {}", cells[0], cells[1]))
         })
         .collect()
 }
@@ -615,4 +615,70 @@ fn the_build_state_in_the_site_is_keyed_with_a_secret_kept_outside_it() {
     std::fs::remove_file(&key).unwrap();
     assert_eq!(rendered_count(repo.path(), &ours), all);
     assert!(key.is_file());
+}
+
+/// Builds `repo` into `kept` (a rebuild) and into a new folder (a full build) and asserts
+/// both give the same files, byte for byte.
+fn rebuild_matches_full_build(repo: &GitRepo, kept: &std::path::Path, what: &str) {
+    build(repo, kept);
+    let fresh = tempfile::tempdir().unwrap();
+    build(repo, &fresh.path().join("site"));
+    let (kept, fresh) = (files_in(kept), files_in(&fresh.path().join("site")));
+    assert_eq!(kept.keys().collect::<Vec<_>>(), fresh.keys().collect::<Vec<_>>(), "after {what}");
+    for (path, bytes) in &kept {
+        assert!(bytes == &fresh[path], "after {what}: {path} differs from a full build");
+    }
+}
+
+#[test]
+fn odd_records_and_hand_edited_sites_rebuild_to_what_a_full_build_gives() {
+    let mut repo = repo();
+    assign(&mut repo, "burak.yildiz");
+    let sites = tempfile::tempdir().unwrap();
+    let kept = sites.path().join("kept");
+    build(&repo, &kept);
+    let person = "people/elif.kara.html";
+    let page = |kept: &std::path::Path| std::fs::read_to_string(kept.join(person)).unwrap();
+
+    // A person's open work is found by its own fields, whatever references the rules list.
+    let rules =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/workflows.yaml"))
+            .unwrap();
+    assert!(rules.contains("    assignee: [person]\n"));
+    repo.write("schemas/workflows.yaml", &rules.replacen("    assignee: [person]\n", "", 1));
+    rebuild_matches_full_build(&repo, &kept, "rules without the assignee reference");
+    repo.edit(REQUEST, "title: İmar modülünde ruhsat sorgusu", "title: İmar ruhsat sorgusu");
+    rebuild_matches_full_build(&repo, &kept, "retitling work its assignee's page lists");
+    assert!(page(&kept).contains("İmar ruhsat sorgusu"));
+
+    // Two records with one id: the person's page shows the one that is theirs.
+    let copy = "records/requests/2025/TLP-2026-0002.md";
+    let text = repo.read(REQUEST).replace("assignee: elif.kara", "assignee: volkan.acar");
+    repo.write(copy, &text.replace("title: İmar ruhsat sorgusu", "title: Kopya"));
+    rebuild_matches_full_build(&repo, &kept, "a second record with the id");
+    repo.edit(copy, "title: Kopya", "title: Kopya (yeni)");
+    rebuild_matches_full_build(&repo, &kept, "retitling the other record with the id");
+    assert!(page(&kept).contains("İmar ruhsat sorgusu") && !page(&kept).contains("Kopya"), "{}", page(&kept));
+    std::fs::remove_file(repo.path().join(copy)).unwrap();
+
+    // A request without a unit names no unit, not one whose id is empty.
+    repo.edit(REQUEST, "unit: zabita-dairesi\n", "");
+    repo.write("records/org/units/bos.yaml", "id: \"\"\nname: Boş Birim\ntype: department\n");
+    rebuild_matches_full_build(&repo, &kept, "a request without a unit");
+    repo.edit("records/org/units/bos.yaml", "Boş Birim", "Adı Değişen Birim");
+    rebuild_matches_full_build(&repo, &kept, "renaming a unit whose id is empty");
+    let list = std::fs::read_to_string(kept.join("requests/index.html")).unwrap();
+    assert!(!list.contains("Boş Birim") && !list.contains("Adı Değişen Birim"));
+
+    // Files deleted or changed by hand in the site are made again, not trusted.
+    std::fs::remove_file(kept.join("grants/YTK-2026-0001.html")).unwrap();
+    std::fs::write(kept.join("search/meta.json"), "{}").unwrap();
+    let shard = std::fs::read_dir(kept.join("search"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("t-")));
+    std::fs::remove_file(shard.unwrap()).unwrap();
+    let mut junk = std::fs::OpenOptions::new().append(true).open(kept.join(person)).unwrap();
+    std::io::Write::write_all(&mut junk, b"<!-- elle -->").unwrap();
+    rebuild_matches_full_build(&repo, &kept, "files deleted and edited in the site");
 }
