@@ -47,7 +47,7 @@ pub struct PersonLoad {
 }
 
 /// An open request or project someone holds.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, Hash)]
 pub struct WorkItem {
     pub id: String,
     /// The record's file (two records may share an id: `duplicate-id`).

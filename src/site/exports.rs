@@ -459,14 +459,14 @@ impl Group {
     /// The key of what the group's files show: the data of the records of its kinds (a
     /// table shows their fields as they are), the findings, or everything.
     fn key(self, site: &Site, keys: &Keys) -> u64 {
-        let of = |kinds: &[Kind]| keys.data_of(site.sorted.iter().copied().filter(|r| kinds.contains(&r.kind)));
+        let of = |kinds: fn(Kind) -> bool| keys.data_of(site.sorted.iter().copied().filter(|r| kinds(r.kind)));
         match self {
-            Group::Requests => of(&[Kind::Request]),
-            Group::Projects => of(&[Kind::Project]),
-            Group::Grants => of(&[Kind::Grant]),
-            Group::Inventory => keys.data_of(site.sorted.iter().copied().filter(|r| r.kind.is_inventory())),
-            Group::People => of(&[Kind::Person]),
-            Group::Units => of(&[Kind::Unit]),
+            Group::Requests => of(|k| k == Kind::Request),
+            Group::Projects => of(|k| k == Kind::Project),
+            Group::Grants => of(|k| k == Kind::Grant),
+            Group::Inventory => of(Kind::is_inventory),
+            Group::People => of(|k| k == Kind::Person),
+            Group::Units => of(|k| k == Kind::Unit),
             Group::Findings => keys.findings,
             Group::Permissions => keys.registers,
             Group::Overviews => keys.all_data,

@@ -92,7 +92,8 @@ impl Salt {
     pub fn random() -> Salt {
         let mut bytes = [0u8; 16];
         if getrandom::fill(&mut bytes).is_err() {
-            // No system randomness: a salt no one else has, though not a secret one.
+            // The system's source refused: std's hash keys come from it too, drawn when
+            // the process started.
             let state = std::collections::hash_map::RandomState::new();
             return Salt([std::hash::BuildHasher::hash_one(&state, 1), std::hash::BuildHasher::hash_one(&state, 2)]);
         }
@@ -141,13 +142,10 @@ pub struct Digests {
     by_path: HashMap<String, Digest>,
 }
 
+#[cfg(test)]
 impl Digests {
     pub fn len(&self) -> usize {
         self.by_path.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.by_path.is_empty()
     }
 }
 
@@ -223,25 +221,18 @@ impl Keys {
         }
         let findings =
             hash((global, format!("{:?}", input.report.diagnostics), format!("{:?}", input.records.problems)));
-        let over = |records: &mut dyn Iterator<Item = &&Record>| {
-            let mut h = DefaultHasher::new();
-            (global, findings).hash(&mut h);
-            records.for_each(|r| data[&address(r)].hash(&mut h));
-            h.finish()
-        };
-        let all_data = over(&mut site.sorted.iter());
+        let mut keys = Keys { global, inputs, all_data: 0, registers: 0, findings, record, data, sections };
+        keys.all_data = hash((findings, keys.data_of(site.sorted.iter().copied())));
+        // The registers, and whatever they name (a grant's system is shown by its name,
+        // whatever record that is).
         let work = [Kind::Request, Kind::Project, Kind::ProjectSection];
-        let registers = {
-            // The registers, and whatever they name (a grant's system is shown by its
-            // name, whatever record that is).
-            let registers: Vec<&Record> = site.sorted.iter().copied().filter(|r| !work.contains(&r.kind)).collect();
-            let mut named: Vec<&Record> =
-                registers.iter().flat_map(|r| r.fields.strings()).filter_map(|s| site.index.get(s)).collect();
-            named.sort_by_key(|r| address(r));
-            named.dedup_by_key(|r| address(r));
-            over(&mut registers.iter().chain(named.iter()))
-        };
-        Keys { global, inputs, all_data, registers, findings, record, data, sections }
+        let registers: Vec<&Record> = site.sorted.iter().copied().filter(|r| !work.contains(&r.kind)).collect();
+        let mut named: Vec<&Record> =
+            registers.iter().flat_map(|r| r.fields.strings()).filter_map(|s| site.index.get(s)).collect();
+        named.sort_by_key(|r| address(r));
+        named.dedup_by_key(|r| address(r));
+        keys.registers = hash((findings, keys.data_of(registers.into_iter().chain(named))));
+        keys
     }
 
     fn of(&self, r: &Record) -> u64 {
@@ -302,7 +293,7 @@ impl Keys {
             // The open work they hold, found by fields of its own (not by the references
             // the backlinks follow) and shown with its record's title and page.
             for item in site.work_of(r.id()) {
-                (format!("{item:?}"), site.record_at(&item.path).map(|w| self.data(w))).hash(&mut h);
+                (item, site.record_at(&item.path).map(|w| self.data(w))).hash(&mut h);
             }
         }
         if let Some(findings) = site.findings.get(r.path.as_str()) {

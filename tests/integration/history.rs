@@ -308,6 +308,16 @@ fn a_pull_request_is_checked_by_what_it_touches() {
     assert_eq!(validate_base(&repo, "main"), vec![old_finding]);
 }
 
+/// Asserts the sites at `a` and `b` have the same files with the same bytes (the build's
+/// own `.defter-*` files too when `state_too`: their keys differ between repositories).
+fn assert_same_files(a: &std::path::Path, b: &std::path::Path, state_too: bool, what: &str) {
+    let (a, b) = (files_in(a), files_in(b));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>(), "after {what}");
+    for (path, bytes) in a.iter().filter(|(path, _)| state_too || !path.starts_with(".defter-")) {
+        assert!(bytes == &b[path], "after {what}: {path} differs");
+    }
+}
+
 fn build(repo: &GitRepo, out: &std::path::Path) {
     let output = repo.defter(&["build", "--as-of", AS_OF, "--out", out.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
@@ -331,12 +341,8 @@ fn a_cached_history_extended_by_new_commits_gives_the_site_a_fresh_build_gives()
     // a new key is made in .git/defter).
     std::fs::remove_dir_all(repo.path().join(".git/defter")).unwrap();
     build(&repo, &fresh);
-    let (kept, fresh) = (files_in(&kept), files_in(&fresh));
-    assert_eq!(kept.keys().collect::<Vec<_>>(), fresh.keys().collect::<Vec<_>>());
-    for (path, bytes) in kept.iter().filter(|(path, _)| !matches!(path.as_str(), ".defter-build" | ".defter-search")) {
-        assert!(bytes == &fresh[path], "{path} differs");
-    }
-    let page = String::from_utf8_lossy(&kept["requests/TLP-2026-0002.html"]);
+    assert_same_files(&kept, &fresh, false, "a build from nothing");
+    let page = std::fs::read_to_string(kept.join("requests/TLP-2026-0002.html")).unwrap();
     assert!(page.contains("TLP-2026-0002 ayrıntı") && page.contains("TLP-2026-0002 alındı"), "{page}");
 }
 
@@ -360,8 +366,8 @@ fn a_rebuild_rewrites_only_what_changed_and_matches_a_full_build() {
     assert_eq!(inode(other), other_before, "{other} was rewritten though nothing it shows changed");
     assert_ne!(inode("requests/TLP-2026-0002.html"), changed_before);
     build(&repo, &fresh);
-    assert_eq!(files_in(&kept), files_in(&fresh));
-    let page = String::from_utf8_lossy(&files_in(&kept)["requests/TLP-2026-0002.html"]).into_owned();
+    assert_same_files(&kept, &fresh, true, "an edit not yet committed");
+    let page = std::fs::read_to_string(kept.join("requests/TLP-2026-0002.html")).unwrap();
     assert!(page.contains("503 hatası") && page.contains("TLP-2026-0002 ayrıntı"), "{page}");
 }
 
@@ -429,11 +435,7 @@ fn every_kind_of_edit_rebuilds_to_what_a_full_build_gives_rendering_only_what_it
         fresh_builds += 1;
         let fresh = sites.path().join(format!("fresh-{fresh_builds}"));
         build(repo, &fresh);
-        let (kept_files, fresh_files) = (files_in(&kept), files_in(&fresh));
-        assert_eq!(kept_files.keys().collect::<Vec<_>>(), fresh_files.keys().collect::<Vec<_>>(), "{what}");
-        for (path, bytes) in &kept_files {
-            assert!(bytes == &fresh_files[path], "after {what}: {path} differs from a full build");
-        }
+        assert_same_files(&kept, &fresh, true, what);
         let after = keys_of(&kept);
         let rendered = move |path: &str| {
             assert!(after.contains_key(path), "{path} is not in the site");
@@ -565,11 +567,7 @@ fn a_full_rebuild_says_why_under_verbose() {
     }
     let output = repo.defter(&["build", "--as-of", "2026-12-01", "--public", "--out", fresh.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(0));
-    let (kept, fresh) = (files_in(&site), files_in(&fresh));
-    assert_eq!(kept.keys().collect::<Vec<_>>(), fresh.keys().collect::<Vec<_>>());
-    for (path, bytes) in kept.iter().filter(|(path, _)| !path.starts_with(".defter-")) {
-        assert!(bytes == &fresh[path], "{path} differs from a full build");
-    }
+    assert_same_files(&site, &fresh, false, "a shard made and removed");
     repo.edit(REQUEST, " Ek: yok.", "");
     // A removed record takes its page away: the links are checked over the whole site.
     repo.remove(REQUEST);
@@ -602,14 +600,10 @@ fn the_build_state_in_the_site_is_keyed_with_a_secret_kept_outside_it() {
     let clone = sites.path().join("clone");
     repo.git(&["clone", "-q", ".", clone.to_str().unwrap()]);
     rendered_count(&clone, &theirs);
-    let (ours_files, theirs_files) = (files_in(&ours), files_in(&theirs));
     let page = "requests/TLP-2026-0002.html";
-    assert_eq!(ours_files[page], theirs_files[page]);
+    assert_same_files(&ours, &theirs, false, "a build in a clone");
     let (ours_keys, theirs_keys) = (keys_of(&ours), keys_of(&theirs));
     assert_ne!(ours_keys[page], theirs_keys[page]);
-    for (path, bytes) in ours_files.iter().filter(|(p, _)| !p.starts_with(".defter-")) {
-        assert!(bytes == &theirs_files[path], "{path} differs between the clones");
-    }
 
     // A lost key only costs a full build.
     std::fs::remove_file(&key).unwrap();
@@ -623,11 +617,7 @@ fn rebuild_matches_full_build(repo: &GitRepo, kept: &std::path::Path, what: &str
     build(repo, kept);
     let fresh = tempfile::tempdir().unwrap();
     build(repo, &fresh.path().join("site"));
-    let (kept, fresh) = (files_in(kept), files_in(&fresh.path().join("site")));
-    assert_eq!(kept.keys().collect::<Vec<_>>(), fresh.keys().collect::<Vec<_>>(), "after {what}");
-    for (path, bytes) in &kept {
-        assert!(bytes == &fresh[path], "after {what}: {path} differs from a full build");
-    }
+    assert_same_files(kept, &fresh.path().join("site"), true, what);
 }
 
 #[test]
