@@ -7,13 +7,12 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
-use serde_json::Value as Json;
 
 use crate::cli::LogArgs;
 use crate::diag::human::printable;
 use crate::git::Git;
-use crate::history::Action;
 use crate::history::cache::audit_trail_cached;
+use crate::history::{Action, Shown};
 use crate::validate::{is_secret_field, mask_secrets};
 
 /// Text from a record or commit, made safe to print.
@@ -21,12 +20,10 @@ fn safe(text: &str) -> String {
     printable(&mask_secrets(text))
 }
 
-fn short(value: Option<&Json>) -> String {
+fn short(value: Option<&Shown>) -> String {
     let text = match value {
         None => return "—".into(),
-        Some(Json::String(s)) => s.clone(),
-        Some(Json::Array(items)) => format!("[{} entries]", items.len()),
-        Some(Json::Object(_)) => "{…}".into(),
+        Some(Shown::List(n)) => format!("[{n} entries]"),
         Some(v) => v.to_string(),
     };
     if text.chars().count() > 60 { format!("{}…", text.chars().take(59).collect::<String>()) } else { text }

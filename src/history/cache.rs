@@ -79,7 +79,18 @@ fn from_cached(cached: Cached) -> Option<AuditTrail> {
             })
         })
         .collect::<Option<Vec<_>>>()?;
-    Some(AuditTrail { commits, by_id: cached.by_id.into_iter().collect() })
+    // Trimmed to size: the lists grew as they were read, and a large repository's
+    // trail stays in memory for the whole build.
+    let by_id = cached
+        .by_id
+        .into_iter()
+        .map(|(id, mut entries)| {
+            entries.shrink_to_fit();
+            entries.iter_mut().for_each(|e| e.fields.shrink_to_fit());
+            (id, entries)
+        })
+        .collect();
+    Some(AuditTrail { commits, by_id })
 }
 
 /// The cached trail and the commit it is of.

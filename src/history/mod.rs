@@ -12,10 +12,10 @@ use anyhow::Result;
 use gix::ObjectId;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use serde_json::Value as Json;
 
 use crate::git::{Commit, FileChange, Git, Shared};
 use crate::load::{self, Loaded, RawFile, Record};
+use crate::model::SmallStr;
 use version::Version;
 
 /// What a commit did to a record.
@@ -33,9 +33,114 @@ pub enum Action {
 /// One field whose value changed (top-level front-matter / YAML fields).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FieldChange {
-    pub field: String,
-    pub old: Option<Json>,
-    pub new: Option<Json>,
+    pub field: SmallStr,
+    pub old: Option<Shown>,
+    pub new: Option<Shown>,
+}
+
+/// A field's value as the trail keeps it: scalars whole, a list by its length, a mapping
+/// by its shape (see [`version`]). A large repository's trail holds hundreds of thousands
+/// of these, so it is 24 bytes (a short string inline) where a JSON value is 80. Written
+/// to the trail's cache as the JSON it stands for (a list as that many `null`s).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Shown {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(SmallStr),
+    List(usize),
+    Map,
+}
+
+impl Shown {
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Shown::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Shown {
+    /// The value as JSON would write it (a string unquoted).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Shown::Null => f.write_str("null"),
+            Shown::Bool(b) => write!(f, "{b}"),
+            Shown::Int(i) => write!(f, "{i}"),
+            Shown::Float(x) => {
+                write!(f, "{}", serde_json::Number::from_f64(*x).map_or("null".into(), |n| n.to_string()))
+            }
+            Shown::Str(s) => f.write_str(s),
+            Shown::List(n) => write!(f, "[{n}]"),
+            Shown::Map => f.write_str("{…}"),
+        }
+    }
+}
+
+impl Serialize for Shown {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self {
+            Shown::Null => s.serialize_unit(),
+            Shown::Bool(b) => s.serialize_bool(*b),
+            Shown::Int(i) => s.serialize_i64(*i),
+            Shown::Float(x) if x.is_finite() => s.serialize_f64(*x),
+            Shown::Float(_) => s.serialize_unit(),
+            Shown::Str(text) => s.serialize_str(text),
+            Shown::List(n) => {
+                let mut seq = s.serialize_seq(Some(*n))?;
+                for _ in 0..*n {
+                    seq.serialize_element(&())?;
+                }
+                seq.end()
+            }
+            Shown::Map => s.serialize_map(Some(0))?.end(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Shown {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Shown;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a field value")
+            }
+            fn visit_unit<E>(self) -> Result<Shown, E> {
+                Ok(Shown::Null)
+            }
+            fn visit_bool<E>(self, b: bool) -> Result<Shown, E> {
+                Ok(Shown::Bool(b))
+            }
+            fn visit_i64<E>(self, i: i64) -> Result<Shown, E> {
+                Ok(Shown::Int(i))
+            }
+            fn visit_u64<E: serde::de::Error>(self, u: u64) -> Result<Shown, E> {
+                i64::try_from(u).map(Shown::Int).map_err(E::custom)
+            }
+            fn visit_f64<E>(self, x: f64) -> Result<Shown, E> {
+                Ok(Shown::Float(x))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Shown, E> {
+                Ok(Shown::Str(s.into()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Shown, A::Error> {
+                let mut n = 0;
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
+                    n += 1;
+                }
+                Ok(Shown::List(n))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Shown, A::Error> {
+                while map.next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?.is_some() {}
+                Ok(Shown::Map)
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 /// One commit's change to one record.
@@ -220,6 +325,7 @@ pub(crate) fn entries_of(git: &Git, commits: &[Commit]) -> Result<HashMap<String
         }
         versions.done(chunk, changes);
     }
+    by_id.values_mut().for_each(Vec::shrink_to_fit);
     Ok(by_id)
 }
 

@@ -6,18 +6,16 @@
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 
-use serde_json::Value as Json;
-
-use super::FieldChange;
+use super::{FieldChange, Shown};
 use crate::load::Record;
-use crate::model::{Node, Value};
+use crate::model::{Node, SmallStr, Value};
 
 /// One top-level field of a version.
 #[derive(Debug)]
 pub struct Field {
-    pub key: String,
+    pub key: SmallStr,
     /// The value as the trail shows it (lists and mappings abbreviated).
-    pub shown: Json,
+    pub shown: Shown,
     /// A hash of the whole value, equal exactly when the JSON values are equal.
     pub hash: u64,
 }
@@ -43,7 +41,7 @@ impl Version {
             .fields
             .entries()
             .iter()
-            .map(|e| Field { key: e.key.to_string(), shown: shown(&e.value), hash: hash_node(&e.value) })
+            .map(|e| Field { key: e.key.clone(), shown: shown(&e.value), hash: hash_node(&e.value) })
             .collect();
         let body = record.body.as_ref().map(|b| {
             let mut h = DefaultHasher::new();
@@ -59,11 +57,17 @@ impl Version {
 }
 
 /// A value as the trail shows it: scalars whole, lists and mappings by their shape.
-fn shown(node: &Node) -> Json {
+fn shown(node: &Node) -> Shown {
     match &node.value {
-        Value::Seq(items) => Json::Array(vec![Json::Null; items.len()]),
-        Value::Map(_) => Json::Object(serde_json::Map::new()),
-        _ => node.to_json(),
+        Value::Null => Shown::Null,
+        Value::Bool(b) => Shown::Bool(*b),
+        Value::Int(i) => Shown::Int(*i),
+        // As JSON has it: no infinity or NaN.
+        Value::Float(f) if f.is_finite() => Shown::Float(*f),
+        Value::Float(_) => Shown::Null,
+        Value::Str(s) => Shown::Str(s.clone()),
+        Value::Seq(items) => Shown::List(items.len()),
+        Value::Map(_) => Shown::Map,
     }
 }
 
@@ -122,6 +126,7 @@ pub fn diff(old: Option<&Version>, new: Option<&Version>) -> (Vec<FieldChange>, 
             changes.push(FieldChange { field: f.key.clone(), old: Some(f.shown.clone()), new: None });
         }
     }
+    changes.shrink_to_fit();
     (changes, old.and_then(|v| v.body) != new.and_then(|v| v.body))
 }
 
@@ -132,6 +137,29 @@ mod tests {
 
     fn node(text: &str) -> Node {
         yaml::parse(text, 0).unwrap()
+    }
+
+    /// A large repository's trail holds half a million field changes.
+    #[test]
+    fn trail_values_stay_small() {
+        assert_eq!(std::mem::size_of::<Shown>(), 24);
+        assert_eq!(std::mem::size_of::<Option<Shown>>(), 24);
+        assert_eq!(std::mem::size_of::<FieldChange>(), 72);
+        let values = [
+            Shown::Null,
+            Shown::Bool(true),
+            Shown::Int(-3),
+            Shown::Float(1.5),
+            Shown::Str("in_progress".into()),
+            Shown::List(2),
+            Shown::Map,
+        ];
+        let json = serde_json::to_string(&values).unwrap();
+        assert_eq!(json, r#"[null,true,-3,1.5,"in_progress",[null,null],{}]"#);
+        let back: Vec<Shown> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, values);
+        let shown: Vec<String> = values.iter().map(ToString::to_string).collect();
+        assert_eq!(shown, ["null", "true", "-3", "1.5", "in_progress", "[2]", "{…}"]);
     }
 
     #[test]

@@ -65,6 +65,14 @@ impl SharedText {
         self.text.get(self.range.clone()).unwrap_or_default()
     }
 
+    /// Makes this part a text of its own, no longer holding the rest of the whole (for
+    /// when only the part is kept: the site keeps a record's body, not its front matter).
+    pub fn detach(&mut self) {
+        if self.range.len() != self.text.len() {
+            *self = SharedText::from(self.as_str());
+        }
+    }
+
     /// Where in the whole text this part is (byte offsets).
     pub fn range(&self) -> std::ops::Range<usize> {
         self.range.clone()

@@ -107,15 +107,10 @@ pub fn parse(text: &str, line_offset: u32) -> Result<Node, YamlError> {
                 continue;
             }
             Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
-                // Trimmed to size: a repository's trees stay in memory while it is checked.
-                Some(Frame::Seq(mut items, start)) => {
-                    items.shrink_to_fit();
-                    Node::new(Value::Seq(items), start)
-                }
-                Some(Frame::Map(mut entries, start, ..)) => {
-                    entries.shrink_to_fit();
-                    Node::new(Value::Map(entries), start)
-                }
+                // Boxed slices, trimmed to size: a repository's trees stay in memory
+                // while it is checked and rendered.
+                Some(Frame::Seq(items, start)) => Node::new(Value::Seq(items.into_boxed_slice()), start),
+                Some(Frame::Map(entries, start, ..)) => Node::new(Value::Map(entries.into_boxed_slice()), start),
                 None => continue,
             },
         };

@@ -31,8 +31,8 @@ pub enum Value {
     Int(i64),
     Float(f64),
     Str(SmallStr),
-    Seq(Vec<Node>),
-    Map(Vec<Entry>),
+    Seq(Box<[Node]>),
+    Map(Box<[Entry]>),
 }
 
 /// A value and the position where it starts.
@@ -231,13 +231,22 @@ mod tests {
         Node::new(Value::Map(entries), Pos::new(line, 1))
     }
 
+    /// A 100,000-record repository holds some thirty million of these while it is
+    /// checked and rendered: a byte here is tens of megabytes there.
+    #[test]
+    fn trees_stay_small() {
+        assert_eq!(std::mem::size_of::<Value>(), 24);
+        assert_eq!(std::mem::size_of::<Node>(), 32);
+        assert_eq!(std::mem::size_of::<Entry>(), 64);
+    }
+
     #[test]
     fn paths_walk_lists_and_skip_nulls() {
         let deployments = Node::new(
-            Value::Seq(vec![
-                map(vec![("by", s("tolga.sen", 3))], 3),
-                map(vec![("by", Node::new(Value::Null, Pos::new(4, 5)))], 4),
-            ]),
+            Value::Seq(
+                [map(vec![("by", s("tolga.sen", 3))], 3), map(vec![("by", Node::new(Value::Null, Pos::new(4, 5)))], 4)]
+                    .into(),
+            ),
             Pos::new(2, 1),
         );
         let root = map(vec![("deployments", deployments), ("id", s("PRJ-0001", 5))], 1);

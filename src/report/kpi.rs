@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::history::AuditTrail;
+use crate::history::{AuditTrail, Shown};
 use crate::load::Record;
 use crate::model::Kind;
 use crate::model::workflow::Workflows;
@@ -81,7 +81,7 @@ fn status_changes(r: &Record, trail: Option<&AuditTrail>) -> Vec<(Date, String)>
             let Ok(t) = jiff::Timestamp::from_second(commit.time) else { continue };
             let day = t.to_zoned(jiff::tz::TimeZone::UTC).date();
             if let Some(change) = e.fields.iter().find(|f| f.field == "status")
-                && let Some(s) = change.new.as_ref().and_then(|v| v.as_str())
+                && let Some(s) = change.new.as_ref().and_then(Shown::as_str)
             {
                 out.push((day, s.to_string()));
             }

@@ -39,7 +39,7 @@ pub struct Input<'a> {
 /// A record pointing at another through a field.
 pub struct Backlink<'a> {
     pub from: &'a Record,
-    pub field: String,
+    pub field: &'a str,
 }
 
 pub struct Site<'a> {
@@ -184,7 +184,7 @@ impl<'a> Site<'a> {
                         // Only this record's own entries (the last ones) can repeat.
                         let mine = list.iter().rev().take_while(|b| std::ptr::eq(b.from, r));
                         if !mine.into_iter().any(|b| b.field == *path) {
-                            list.push(Backlink { from: r, field: path.clone() });
+                            list.push(Backlink { from: r, field: path });
                         }
                     }
                 }

@@ -7,31 +7,28 @@ use anyhow::{Result, bail};
 
 use super::pages::Output;
 
-/// Strings seen while checking links, each kept once: a 100,000-page site links to the
-/// same few hundred thousand targets millions of times.
+/// Strings seen while checking links, each kept once (its id is its place in the set): a
+/// 100,000-page site links to the same few hundred thousand targets millions of times.
 #[derive(Default)]
 pub struct Interner {
-    ids: HashMap<Box<str>, u32>,
-    strings: Vec<Box<str>>,
+    strings: indexmap::IndexSet<Box<str>>,
 }
 
 impl Interner {
     pub fn id(&mut self, s: &str) -> u32 {
-        if let Some(id) = self.ids.get(s) {
-            return *id;
-        }
-        let id = self.strings.len() as u32;
-        self.strings.push(s.into());
-        self.ids.insert(s.into(), id);
-        id
+        let index = match self.strings.get_index_of(s) {
+            Some(index) => index,
+            None => self.strings.insert_full(s.into()).0,
+        };
+        index as u32
     }
 
     fn get(&self, id: u32) -> &str {
-        &self.strings[id as usize]
+        self.strings.get_index(id as usize).map_or("", |s| s)
     }
 
     fn find(&self, s: &str) -> Option<u32> {
-        self.ids.get(s).copied()
+        self.strings.get_index_of(s).map(|i| i as u32)
     }
 }
 

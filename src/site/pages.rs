@@ -10,7 +10,7 @@ use super::i18n::Catalogue;
 use super::markdown;
 use super::templates::Templates;
 use crate::diag::{Rule, Severity};
-use crate::history::Action;
+use crate::history::{Action, Shown};
 use crate::load::Record;
 use crate::model::Kind;
 
@@ -187,8 +187,8 @@ impl Site<'_> {
                     let label = self.label(r.kind, &format!("/{}", change.field));
                     lines.push(format!(
                         "{label}: {} → {}",
-                        short_json(change.old.as_ref()),
-                        short_json(change.new.as_ref())
+                        short_value(change.old.as_ref()),
+                        short_value(change.new.as_ref())
                     ));
                 }
                 if entry.body_changed {
@@ -311,13 +311,10 @@ pub fn section_of(kind: Kind) -> &'static str {
     }
 }
 
-fn short_json(value: Option<&serde_json::Value>) -> String {
-    use serde_json::Value as J;
+fn short_value(value: Option<&Shown>) -> String {
     let text = match value {
         None => return "—".into(),
-        Some(J::String(s)) => human_date(s),
-        Some(J::Array(items)) => format!("[{}]", items.len()),
-        Some(J::Object(_)) => "{…}".into(),
+        Some(Shown::Str(s)) => human_date(s),
         Some(v) => v.to_string(),
     };
     if text.chars().count() > 80 { format!("{}…", text.chars().take(79).collect::<String>()) } else { text }

@@ -18,10 +18,9 @@ use std::sync::LazyLock;
 
 use rayon::prelude::*;
 use regex::Regex;
-use serde_json::Value as Json;
 
 use crate::diag::Report;
-use crate::history::{AuditTrail, Entry, FieldChange};
+use crate::history::{AuditTrail, Entry, FieldChange, Shown};
 use crate::load::{Record, Records};
 use crate::model::{Entry as Field, Node, Value};
 use crate::validate::{is_secret_field, mask_secrets};
@@ -89,7 +88,9 @@ fn node(n: &mut Node, key: Option<&str>, public: bool) {
         Value::Seq(items) => items.iter_mut().for_each(|i| node(i, None, public)),
         Value::Map(entries) => {
             if public {
-                entries.retain(|e| !PERSONAL_FIELD.is_match(&e.key));
+                let mut kept = std::mem::take(entries).into_vec();
+                kept.retain(|e| !PERSONAL_FIELD.is_match(&e.key));
+                *entries = kept.into_boxed_slice();
             }
             for Field { key, value, .. } in entries {
                 node(value, Some(key), public);
@@ -102,27 +103,9 @@ fn node(n: &mut Node, key: Option<&str>, public: bool) {
 fn record(r: &mut Record, public: bool) {
     node(&mut r.fields, None, public);
     if let Some(body) = &mut r.body {
+        // The file's text is dropped for the site (its digest is taken): keep the body alone.
+        body.text.detach();
         redact_str(&mut body.text, public);
-    }
-}
-
-fn json(v: &mut Json, key: Option<&str>, public: bool) {
-    if key.is_some_and(is_secret_field) && !v.is_null() {
-        *v = Json::String(HIDDEN.into());
-        return;
-    }
-    match v {
-        Json::String(s) => redact_str(s, public),
-        Json::Array(items) => items.iter_mut().for_each(|i| json(i, None, public)),
-        Json::Object(map) => {
-            if public {
-                map.retain(|k, _| !PERSONAL_FIELD.is_match(k));
-            }
-            for (k, v) in map.iter_mut() {
-                json(v, Some(k), public);
-            }
-        }
-        _ => {}
     }
 }
 
@@ -132,7 +115,11 @@ fn entry(e: &mut Entry, public: bool) {
     }
     for FieldChange { field, old, new } in &mut e.fields {
         for value in [old, new].into_iter().flatten() {
-            json(value, Some(field), public);
+            if is_secret_field(field) && *value != Shown::Null {
+                *value = Shown::Str(HIDDEN.into());
+            } else if let Shown::Str(s) = value {
+                redact_str(s, public);
+            }
         }
     }
 }
@@ -268,8 +255,8 @@ mod tests {
         };
         let change = |field: &str, old: &str, new: &str| FieldChange {
             field: field.into(),
-            old: Some(Json::String(old.into())),
-            new: Some(Json::String(new.into())),
+            old: Some(Shown::Str(old.into())),
+            new: Some(Shown::Str(new.into())),
         };
         let entry = Entry {
             commit: 0,

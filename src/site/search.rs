@@ -107,7 +107,8 @@ fn document(site: &Site, r: &Record) -> [String; 3] {
 type ShardName = [u8; 2];
 
 /// The words of one shard: each with the documents (by number) that hold it, ascending.
-type Terms = BTreeMap<String, Vec<usize>>;
+/// Numbers are `u32`: 100,000 records hold about fifteen million postings.
+type Terms = BTreeMap<String, Vec<u32>>;
 
 fn shard_name(word: &str) -> ShardName {
     let mut name = [b'_'; 2];
@@ -168,6 +169,11 @@ fn shards_of(words: &[String]) -> Vec<ShardName> {
     names
 }
 
+/// A document's number in the postings (a site has far fewer than 2³² records).
+fn doc_number(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
 /// The whole index, made anew.
 fn full_index(site: &Site) -> Index {
     let mut shards: BTreeMap<ShardName, Option<Terms>> = BTreeMap::new();
@@ -181,7 +187,7 @@ fn full_index(site: &Site) -> Index {
             members.push(shards_of(&words));
             for w in words {
                 let terms = shards.entry(shard_name(&w)).or_insert_with(|| Some(Terms::new()));
-                terms.get_or_insert_with(Terms::new).entry(w).or_default().push(b * BATCH + i);
+                terms.get_or_insert_with(Terms::new).entry(w).or_default().push(doc_number(b * BATCH + i));
             }
         }
     }
@@ -244,7 +250,7 @@ fn updated_index(site: &Site, pieces: &dyn Pieces, urls: &[String], word_keys: &
             None => Terms::new(),
         };
         for postings in terms.values_mut() {
-            postings.retain(|d| changed.binary_search(d).is_err());
+            postings.retain(|d| changed.binary_search(&(*d as usize)).is_err());
         }
         terms.retain(|_, postings| !postings.is_empty());
         shards.insert(name, Some(terms));
@@ -253,8 +259,9 @@ fn updated_index(site: &Site, pieces: &dyn Pieces, urls: &[String], word_keys: &
         for w in words {
             let Some(Some(terms)) = shards.get_mut(&shard_name(&w)) else { return None };
             let postings = terms.entry(w).or_default();
-            let at = postings.binary_search(&i).unwrap_or_else(|at| at);
-            postings.insert(at, i);
+            let d = doc_number(i);
+            let at = postings.binary_search(&d).unwrap_or_else(|at| at);
+            postings.insert(at, d);
         }
     }
     shards.retain(|_, terms| terms.as_ref().is_none_or(|t| !t.is_empty()));
