@@ -117,6 +117,7 @@ catalogue! {
     "portfolio" => "Proje portföyü", "Project portfolio";
     "sections" => "Proje dokümanı", "Project document";
     "matrix" => "Yetki matrisi", "Permission matrix";
+    "matrix_by_person" => "Matris, tablo olarak gösterilemeyecek kadar büyük olduğundan kişi kişi listelenmiştir; her hücresi dışa aktarımda yer alır.", "Too large to show as a table, so listed person by person; the export holds every cell.";
     "system" => "Sistem", "System";
     "grantee" => "Yetki sahibi", "Grantee";
     "role" => "Rol", "Role";

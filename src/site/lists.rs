@@ -558,6 +558,26 @@ struct MatrixRow {
     cells: Vec<String>,
 }
 
+/// One person's holdings, for a matrix too large to show as a table.
+#[derive(Serialize)]
+struct HolderRow {
+    person: Link,
+    active: bool,
+    held: Vec<Held>,
+}
+
+#[derive(Serialize)]
+struct Held {
+    system: Link,
+    roles: String,
+}
+
+/// The permission matrix is a table up to this many cells (people × systems). A larger
+/// one — hundreds of people and of systems, megabytes of mostly empty cells no phone
+/// can show — is listed person by person instead, each with the systems they hold (the
+/// same roles; the export keeps every cell).
+pub const MATRIX_CELLS: usize = 5_000;
+
 /// The permission matrix: people and systems with a role held, and the roles.
 pub struct Holdings<'a> {
     pub people: Vec<&'a str>,
@@ -582,6 +602,7 @@ struct GrantsPage {
     page: Layout,
     systems: Vec<Link>,
     matrix: Vec<MatrixRow>,
+    holders: Vec<HolderRow>,
     reviews: Vec<FindingView>,
     /// Reviews falling due within the warning window (`[windows] expiring_days`).
     reviews_soon: Vec<CalendarItem>,
@@ -764,30 +785,56 @@ impl<'a> Site<'a> {
         let grants: Vec<&Record> = self.of_kind(Kind::Grant).collect();
         let holding = |g: &Record| matches!(g.fields.str_at("status"), Some("active" | "frozen"));
         let Holdings { people, systems: system_ids, held } = self.holdings();
-        let matrix = people
-            .iter()
-            .map(|person| MatrixRow {
-                person: Link {
-                    url: self.index.get(person).map(|p| format!("{root}{}", self.url(p))).unwrap_or_default(),
-                    text: self.name_of(person),
-                },
-                active: self.index.is_active(person).unwrap_or(true),
-                cells: system_ids
-                    .iter()
-                    .map(|system| held.get(&(*person, *system)).map(|roles| roles.join(", ")).unwrap_or_default())
-                    .collect(),
-            })
-            .collect();
+        let person_link = |person: &str| Link {
+            url: self.index.get(person).map(|p| format!("{root}{}", self.url(p))).unwrap_or_default(),
+            text: self.name_of(person),
+        };
+        let system_link = |system: &str| Link {
+            url: self.index.get(system).map(|r| format!("{root}{}", self.url(r))).unwrap_or_default(),
+            text: self.name_of(system),
+        };
+        let as_table = people.len().saturating_mul(system_ids.len()) <= MATRIX_CELLS;
+        let (systems, matrix, holders) = if as_table {
+            let matrix = people
+                .iter()
+                .map(|person| MatrixRow {
+                    person: person_link(person),
+                    active: self.index.is_active(person).unwrap_or(true),
+                    cells: system_ids
+                        .iter()
+                        .map(|system| held.get(&(*person, *system)).map(|roles| roles.join(", ")).unwrap_or_default())
+                        .collect(),
+                })
+                .collect();
+            (system_ids.iter().map(|s| system_link(s)).collect(), matrix, Vec::new())
+        } else {
+            // Each person's systems in the matrix's column order.
+            let mut by_person: HashMap<&str, Vec<(&str, &Vec<String>)>> = HashMap::new();
+            for ((person, system), roles) in &held {
+                by_person.entry(person).or_default().push((system, roles));
+            }
+            let holders = people
+                .iter()
+                .map(|person| {
+                    let mut systems = by_person.remove(person).unwrap_or_default();
+                    systems.sort_unstable_by_key(|(system, _)| *system);
+                    HolderRow {
+                        person: person_link(person),
+                        active: self.index.is_active(person).unwrap_or(true),
+                        held: systems
+                            .into_iter()
+                            .map(|(system, roles)| Held { system: system_link(system), roles: roles.join(", ") })
+                            .collect(),
+                    }
+                })
+                .collect();
+            (Vec::new(), Vec::new(), holders)
+        };
         let view = GrantsPage {
             page: self.layout(path, &self.t("grants"), path),
-            systems: system_ids
-                .iter()
-                .map(|s| Link {
-                    url: self.index.get(s).map(|r| format!("{root}{}", self.url(r))).unwrap_or_default(),
-                    text: self.name_of(s),
-                })
-                .collect(),
+            systems,
             matrix,
+            holders,
             reviews: self
                 .input
                 .report

@@ -551,3 +551,71 @@ fn the_reports_and_the_site_give_the_same_numbers() {
     assert!(cells.len() > 3, "{cells:?}");
     assert_eq!(exported, cells);
 }
+
+/// A matrix of more than `MATRIX_CELLS` cells (71 people × 71 systems, each person
+/// holding one) is listed person by person: the same holdings as the export, in a page
+/// a phone can open, not a table of thousands of empty cells.
+#[test]
+fn a_large_permission_matrix_is_listed_person_by_person() {
+    let repo = Repo::with_overlays(&[&fixtures().join("good")]);
+    let person = std::fs::read_to_string(repo.path().join("records/org/people/mehmet.demir.yaml")).unwrap();
+    let system =
+        std::fs::read_to_string(repo.path().join("records/inventory/application/app-bbys-zabita.yaml")).unwrap();
+    let grant = std::fs::read_to_string(repo.path().join("records/grants/2026/YTK-2026-0001.yaml")).unwrap();
+    let count = 70;
+    for i in 1..=count {
+        let (who, what) = (format!("kisi.{i:02}"), format!("app-sistem-{i:02}"));
+        repo.write(
+            &format!("records/org/people/{who}.yaml"),
+            &person
+                .replace("id: mehmet.demir", &format!("id: {who}"))
+                .replace("Mehmet Demir", &format!("Kişi {i:02}"))
+                .replace("mehmet.demir@", &format!("{who}@")),
+        );
+        repo.write(
+            &format!("records/inventory/application/{what}.yaml"),
+            &system.replace("app-bbys-zabita", &what).replace("BBYS Zabıta Modülü", &format!("Sistem {i:02}")),
+        );
+        repo.write(
+            &format!("records/grants/2026/YTK-2026-{:04}.yaml", 100 + i),
+            &grant
+                .replace("YTK-2026-0001", &format!("YTK-2026-{:04}", 100 + i))
+                .replace("grantee: mehmet.demir", &format!("grantee: {who}"))
+                .replace("app-bbys-zabita", &what)
+                .replace("Birim yöneticisi", if i % 2 == 0 { "Okuyucu" } else { "Yönetici" }),
+        );
+    }
+    let out = repo.path().join("site");
+    let output = repo.defter(&["build", "--as-of", AS_OF, "--out", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let grants = page(&out, "grants/index.html");
+    assert!(texts(&grants, "table.matrix").is_empty(), "no table of {} cells", 71 * 71);
+    let holders = texts(&grants, "ul.holders li");
+    assert_eq!(holders.len(), count + 1, "{holders:?}");
+    assert!(holders.contains(&"Kişi 07: Sistem 07 (Yönetici)".to_string()), "{holders:?}");
+    assert!(holders.contains(&"Kişi 70: Sistem 70 (Okuyucu)".to_string()), "{holders:?}");
+    assert!(holders.contains(&"Mehmet Demir: BBYS Zabıta Modülü (Birim yöneticisi)".to_string()), "{holders:?}");
+    // The list and the export hold the same cells.
+    let exported: Vec<String> =
+        serde_json::from_slice::<Vec<serde_json::Value>>(&std::fs::read(out.join("exports/permissions.json")).unwrap())
+            .unwrap()
+            .iter()
+            .map(|r| {
+                format!(
+                    "{}: {} ({})",
+                    r["grantee_name"].as_str().unwrap(),
+                    r["system_name"].as_str().unwrap(),
+                    r["roles"].as_str().unwrap()
+                )
+            })
+            .collect();
+    let mut listed = holders.clone();
+    listed.sort();
+    let mut exported = exported;
+    exported.sort();
+    assert_eq!(listed, exported);
+    // Each person and system is a link to its page.
+    let links = attr(&grants, "ul.holders li a", "href");
+    assert!(links.contains(&"../people/kisi.07.html".to_string()), "{links:?}");
+    assert!(links.contains(&"../inventory/application/app-sistem-07.html".to_string()), "{links:?}");
+}
