@@ -11,6 +11,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use pulldown_cmark::{Event, Parser};
 use regex::Regex;
 
@@ -79,15 +80,59 @@ static SECRET_KEY: LazyLock<Regex> = LazyLock::new(|| {
 
 static CANDIDATE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[A-Za-z0-9+/=_-]{32,}").expect("compiles"));
 
-/// A literal every pattern above requires (ASCII case ignored: a superset). Almost no
-/// text holds a secret: one literal search that finds none of them replaces a pass per
-/// pattern (the scan of a 100,000-record repository was mostly these passes).
-static HINT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)PRIVATE KEY|://|eyJ|AKIA|ASIA|ABIA|ACCA|secret|gh[pousr]_|github_pat_|gl(pat|dt|rt|ptt|cbt|ft|soat)-|xox|hooks\.slack\.com|AIza|ya29\.|GOCSPX-|bearer|password|passwd|pwd|parola|şifre|sifre",
-    )
-    .expect("compiles")
+/// A literal every pattern above requires, found by one multi-literal search (ASCII case
+/// ignored, `ş` spelled both ways). Almost no text holds a secret: one search that finds
+/// none of them replaces a pass per pattern (the scan of a 100,000-record repository was
+/// mostly these passes), and Aho-Corasick's vectorised search is several times faster
+/// than the same literals as a case-insensitive regex.
+static HINT: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build([
+            "PRIVATE KEY",
+            "://",
+            "eyJ",
+            "AKIA",
+            "ASIA",
+            "ABIA",
+            "ACCA",
+            "secret",
+            "ghp_",
+            "gho_",
+            "ghu_",
+            "ghs_",
+            "ghr_",
+            "github_pat_",
+            "glpat-",
+            "gldt-",
+            "glrt-",
+            "glptt-",
+            "glcbt-",
+            "glft-",
+            "glsoat-",
+            "xox",
+            "hooks.slack.com",
+            "AIza",
+            "ya29.",
+            "GOCSPX-",
+            "bearer",
+            "password",
+            "passwd",
+            "pwd",
+            "parola",
+            "şifre",
+            "Şifre",
+            "sifre",
+        ])
+        .expect("secret hints build")
 });
+
+/// The two letters outside ASCII that Unicode case folding (the patterns' `(?i)`) makes
+/// equal to ASCII ones: the Kelvin sign (`k`) and the long s (`s`). A text with either is
+/// searched by the patterns themselves, as the hints ignore only ASCII case.
+fn has_folding_letter(text: &str) -> bool {
+    text.contains(['\u{212A}', '\u{17F}'])
+}
 
 /// Whether `text` may match a secret pattern: it holds one of their literals, or a run
 /// of 32 characters [`CANDIDATE`] could match.
@@ -99,7 +144,7 @@ fn may_hold_secret(text: &str) -> bool {
             return true;
         }
     }
-    HINT.is_match(text)
+    HINT.is_match(text) || (!text.is_ascii() && has_folding_letter(text))
 }
 
 /// Words people write where a password would go to say where it is *not*: "parola:
@@ -196,7 +241,16 @@ pub fn mask_secrets(text: &str) -> Cow<'_, str> {
 
 /// Whether a field of this name holds a secret by definition (`password`, `api_key`…).
 pub fn is_secret_field(key: &str) -> bool {
-    SECRET_KEY.is_match(key)
+    // Every name the pattern takes ends in one of these two letters (ASCII case ignored);
+    // most keys (`status`, `date`, `unit`) do not, and are answered without the regex,
+    // which a large repository would run millions of times.
+    let ends = key.as_bytes().last_chunk::<2>().map(|e| e.map(|b| b.to_ascii_lowercase()));
+    match ends {
+        Some(e) if e.is_ascii() => {
+            matches!(&e, b"rd" | b"wd" | b"la" | b"re" | b"et" | b"en" | b"ey" | b"se") && SECRET_KEY.is_match(key)
+        }
+        _ => SECRET_KEY.is_match(key),
+    }
 }
 
 /// `text` with each byte range (sorted by start) replaced by `[…]`; overlaps merge.
@@ -246,7 +300,7 @@ pub struct Hit {
 }
 
 fn scan_node(key: Option<&str>, node: &Node, out: &mut Vec<Hit>) {
-    let secret_field = key.is_some_and(|k| SECRET_KEY.is_match(k));
+    let secret_field = key.is_some_and(is_secret_field);
     match &node.value {
         Value::Str(s) => {
             if secret_field && !placeholder(s) {
@@ -442,6 +496,60 @@ mod tests {
         assert_eq!(mask("bağlantı: postgres://app:Gizli123@db01/x"), "bağlantı: […]db01/x");
         assert_eq!(mask("ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789 ve parola: Yaz2026!"), "[…] ve […]");
         assert!(matches!(mask("düz metin"), Cow::Borrowed(_)));
+    }
+
+    /// The literal prefilter and the field-name shortcut answer as the regexes they
+    /// stand in front of would: every text the case-insensitive literals match (Unicode
+    /// case folding included) passes the prefilter, and every field name the pattern
+    /// takes is a secret field.
+    #[test]
+    fn shortcuts_miss_nothing_the_regexes_find() {
+        let literals = Regex::new(
+            r"(?i)PRIVATE KEY|://|eyJ|AKIA|ASIA|ABIA|ACCA|secret|gh[pousr]_|github_pat_|gl(pat|dt|rt|ptt|cbt|ft|soat)-|xox|hooks\.slack\.com|AIza|ya29\.|GOCSPX-|bearer|password|passwd|pwd|parola|şifre|sifre",
+        )
+        .unwrap();
+        for text in [
+            "ŞİFRE: yok",
+            "ŞIFRE: 1234",
+            "Şifre sıfırlama talebi",
+            "PaSsWoRd=x",
+            "ſecret: abc",
+            "\u{212A}ey",
+            "a\u{212A}ia0000",
+            "ghS_x",
+            "GLPAT-",
+            "HOOKS.SLACK.COM",
+            "https://x",
+            "Birim yazısı ile alındı",
+            "İstanbul",
+        ] {
+            if literals.is_match(text) {
+                assert!(may_hold_secret(text), "{text}");
+            }
+        }
+        assert!(!may_hold_secret("Birim yazısı ile alındı; kayıt güncellendi."));
+        for key in [
+            "password",
+            "db_password",
+            "PASSWORD",
+            "api_key",
+            "ApiKey",
+            "client_secret",
+            "passphrase",
+            "passphraſe",
+            "api_\u{212A}ey",
+            "şifre",
+            "ŞIFRE",
+            "token",
+            "status",
+            "date",
+            "keyword",
+            "x",
+            "",
+            "secretary",
+        ] {
+            assert_eq!(is_secret_field(key), SECRET_KEY.is_match(key), "{key}");
+        }
     }
 
     #[test]
