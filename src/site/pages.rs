@@ -97,7 +97,30 @@ pub struct Field {
 pub struct RelatedGroup {
     pub heading: String,
     pub items: Vec<Link>,
+    /// How many more there are than [`RELATED_SHOWN`].
+    pub more: usize,
+    /// The export that lists every record of the group's kind, when there are more.
+    pub export: Option<String>,
 }
+
+/// The export listing every record of `kind` (see [`super::exports`]).
+fn export_of(kind: Kind) -> Option<&'static str> {
+    match kind {
+        Kind::Request => Some("requests"),
+        Kind::Project => Some("projects"),
+        Kind::Grant => Some("grants"),
+        Kind::Person => Some("people"),
+        Kind::Unit => Some("units"),
+        Kind::ProjectSection => None,
+        _ => Some("inventory"),
+    }
+}
+
+/// Records shown per group of a page's related records. A person who has worked on
+/// requests for ten years is named by tens of thousands of them (a 3.6 MB page at
+/// 100,000 records): the page lists the last ones in id order (the newest, for ids
+/// numbered by year), says how many more there are and links the kind's export.
+pub const RELATED_SHOWN: usize = 100;
 
 #[derive(Serialize)]
 pub struct FindingView {
@@ -219,10 +242,13 @@ impl Site<'_> {
         }
         groups
             .into_iter()
-            .map(|((_, heading), mut items)| {
+            .map(|((kind, heading), mut items)| {
                 items.sort_by(|a, b| a.text.cmp(&b.text));
                 items.dedup_by(|a, b| a.url == b.url);
-                RelatedGroup { heading, items }
+                let more = items.len().saturating_sub(RELATED_SHOWN);
+                items.drain(..more);
+                let export = export_of(kind).filter(|_| more > 0).map(|name| format!("{root}exports/{name}.csv"));
+                RelatedGroup { heading, items, more, export }
             })
             .collect()
     }

@@ -339,6 +339,22 @@ fn row_ids(html: &Html) -> Vec<String> {
 fn long_request_lists_are_paginated() {
     let (_repo, site) = build_many_requests(250, 201);
     let ids = |range: std::ops::RangeInclusive<usize>| range.map(|i| format!("TLP-2026-{i:04}")).collect::<Vec<_>>();
+
+    // A person named by 250 requests lists the last 100 (in id order: the newest) and
+    // says how many more there are, pointing to the requests export.
+    let requester = page(&site, "people/mehmet.demir.html");
+    let related = "section[aria-labelledby=h-related]";
+    assert_eq!(
+        texts(&requester, &format!("{related} p.more")),
+        vec!["Gösterilen son kayıtlar: 100 · 150 kayıt daha · hepsi dışa aktarımda (CSV)"]
+    );
+    assert_eq!(attr(&requester, &format!("{related} p.more a"), "href"), vec!["../exports/requests.csv"]);
+    let shown: Vec<String> = texts(&requester, &format!("{related} li"))
+        .into_iter()
+        .filter(|t| t.starts_with("TLP-"))
+        .map(|t| t[..13].to_string())
+        .collect();
+    assert_eq!(shown, ids(151..=250));
     let nav = "nav.pages[aria-label=Sayfalar]";
 
     // Page 1 keeps its path and shows the first 100 in list order.
