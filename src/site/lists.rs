@@ -600,6 +600,17 @@ struct GrantRow {
 #[derive(Serialize)]
 struct GrantsPage {
     page: Layout,
+    /// The matrix, reviews and leavers: on the first page only.
+    overview: Option<GrantsOverview>,
+    /// This page's grants (at most [`PAGE_ROWS`]).
+    all: Vec<GrantRow>,
+    /// Grants on all pages.
+    total: usize,
+    pager: Option<Pager>,
+}
+
+#[derive(Serialize)]
+struct GrantsOverview {
     systems: Vec<Link>,
     matrix: Vec<MatrixRow>,
     holders: Vec<HolderRow>,
@@ -608,7 +619,6 @@ struct GrantsPage {
     reviews_soon: Vec<CalendarItem>,
     frozen_revoked: Vec<GrantRow>,
     leavers: Vec<GrantRow>,
-    all: Vec<GrantRow>,
 }
 
 #[derive(Serialize)]
@@ -779,10 +789,36 @@ impl<'a> Site<'a> {
         Holdings { people, systems, held }
     }
 
-    pub fn grants_page(&self, templates: &Templates) -> Result<Output> {
-        let path = "grants/index.html";
-        let root = root_of(path);
+    /// The permissions page and, when there are more grants than [`PAGE_ROWS`], the
+    /// further pages of its list of every grant (`grants/page/2.html`…).
+    pub fn grants_pages(&self, templates: &Templates) -> Result<Vec<Output>> {
+        const FIRST: &str = "grants/index.html";
         let grants: Vec<&Record> = self.of_kind(Kind::Grant).collect();
+        let pages = grants.len().div_ceil(PAGE_ROWS).max(1);
+        (1..=pages)
+            .into_par_iter()
+            .map(|n| {
+                let path = page_path(FIRST, n);
+                let root = root_of(&path);
+                let title = if n > 1 {
+                    format!("{} — {}", self.t("grants"), self.page_of(n, pages))
+                } else {
+                    self.t("grants")
+                };
+                let view = GrantsPage {
+                    page: self.layout(&path, &title, FIRST),
+                    overview: (n == 1).then(|| self.grants_overview(&grants, &root)),
+                    all: page_rows(&grants, n).iter().map(|g| self.grant_row(g, &root, "granted_on")).collect(),
+                    total: grants.len(),
+                    pager: (pages > 1).then(|| self.pager(FIRST, n, pages, &root)),
+                };
+                Ok((path, templates.render("grants.html", &view)?.into_bytes()))
+            })
+            .collect()
+    }
+
+    /// What the first page of the permissions page shows above the list of grants.
+    fn grants_overview(&self, grants: &[&Record], root: &str) -> GrantsOverview {
         let holding = |g: &Record| matches!(g.fields.str_at("status"), Some("active" | "frozen"));
         let Holdings { people, systems: system_ids, held } = self.holdings();
         let person_link = |person: &str| Link {
@@ -830,8 +866,7 @@ impl<'a> Site<'a> {
                 .collect();
             (Vec::new(), Vec::new(), holders)
         };
-        let view = GrantsPage {
-            page: self.layout(path, &self.t("grants"), path),
+        GrantsOverview {
             systems,
             matrix,
             holders,
@@ -841,16 +876,16 @@ impl<'a> Site<'a> {
                 .diagnostics
                 .iter()
                 .filter(|d| d.rule == Rule::ReviewOverdue && d.path.starts_with("records/grants/"))
-                .map(|d| self.finding_view(d, &root))
+                .map(|d| self.finding_view(d, root))
                 .collect(),
-            reviews_soon: self.reviews_soon(Kind::Grant, &root),
+            reviews_soon: self.reviews_soon(Kind::Grant, root),
             frozen_revoked: grants
                 .iter()
                 .filter(|g| matches!(g.fields.str_at("status"), Some("frozen" | "revoked")))
                 .map(|g| {
                     self.grant_row(
                         g,
-                        &root,
+                        root,
                         if g.fields.str_at("status") == Some("frozen") { "freeze.date" } else { "revocation.date" },
                     )
                 })
@@ -859,11 +894,9 @@ impl<'a> Site<'a> {
                 .iter()
                 .filter(|g| holding(g))
                 .filter(|g| g.fields.str_at("grantee").and_then(|p| self.index.is_active(p)) == Some(false))
-                .map(|g| self.grant_row(g, &root, "granted_on"))
+                .map(|g| self.grant_row(g, root, "granted_on"))
                 .collect(),
-            all: grants.iter().map(|g| self.grant_row(g, &root, "granted_on")).collect(),
-        };
-        Ok((path.into(), templates.render("grants.html", &view)?.into_bytes()))
+        }
     }
 
     pub fn inventory_page(&self, templates: &Templates) -> Result<Output> {

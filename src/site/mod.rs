@@ -125,7 +125,7 @@ impl Part<'_> {
             Part::Home => vec![site.home(templates)?],
             Part::RequestLists => Collect::all(|all| site.request_lists(templates, keys, all))?,
             Part::Portfolio => vec![site.portfolio(templates)?],
-            Part::Grants => vec![site.grants_page(templates)?],
+            Part::Grants => site.grants_pages(templates)?,
             Part::Inventory => vec![site.inventory_page(templates)?],
             Part::Calendar => vec![site.calendar(templates)?],
             Part::Reports => vec![site.reports(templates)?],

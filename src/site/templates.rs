@@ -23,6 +23,7 @@ embedded!(
     "home.html",
     "record.html",
     "list.html",
+    "pager.html",
     "board.html",
     "portfolio.html",
     "grants.html",

@@ -635,3 +635,52 @@ fn a_large_permission_matrix_is_listed_person_by_person() {
     assert!(links.contains(&"../people/kisi.07.html".to_string()), "{links:?}");
     assert!(links.contains(&"../inventory/application/app-sistem-07.html".to_string()), "{links:?}");
 }
+
+/// The permissions page lists every grant a hundred at a time: the first page keeps
+/// the matrix, reviews and leavers above the list, the next ones only the list.
+#[test]
+fn the_grants_list_is_paginated() {
+    let repo = Repo::with_overlays(&[&fixtures().join("good")]);
+    let grant = std::fs::read_to_string(repo.path().join("records/grants/2026/YTK-2026-0001.yaml")).unwrap();
+    for i in 2..=250 {
+        let id = format!("YTK-2026-{i:04}");
+        repo.write(&format!("records/grants/2026/{id}.yaml"), &grant.replace("YTK-2026-0001", &id));
+    }
+    let out = repo.path().join("site");
+    let output = repo.defter(&["build", "--as-of", AS_OF, "--out", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let total =
+        serde_json::from_slice::<Vec<serde_json::Value>>(&std::fs::read(out.join("exports/grants.json")).unwrap())
+            .unwrap()
+            .len();
+    assert!(total >= 250, "{total}");
+    let pages = total.div_ceil(100);
+    let rows = |html: &Html| texts(html, "section[aria-labelledby=h-all] tbody tr td:first-child");
+    let first = page(&out, "grants/index.html");
+    assert_eq!(rows(&first).len(), 100);
+    assert!(!texts(&first, "#h-matrix").is_empty(), "the first page keeps the overview");
+    assert_eq!(texts(&first, "nav.pages p"), vec![format!("Sayfa 1 / {pages}")]);
+    assert_eq!(attr(&first, "a[rel=next]", "href"), vec!["../grants/page/2.html"]);
+    assert!(
+        texts(&first, "caption").iter().any(|c| c.ends_with(&format!("({total})"))),
+        "the caption counts every page"
+    );
+    let mut listed = rows(&first);
+    for n in 2..=pages {
+        let next = page(&out, &format!("grants/page/{n}.html"));
+        assert!(texts(&next, "#h-matrix").is_empty(), "page {n} shows the list only");
+        assert_eq!(
+            attr(&next, "a[rel=prev]", "href"),
+            vec![if n == 2 {
+                "../../grants/index.html".to_string()
+            } else {
+                format!("../../grants/page/{}.html", n - 1)
+            }]
+        );
+        listed.extend(rows(&next));
+    }
+    assert!(!out.join(format!("grants/page/{}.html", pages + 1)).exists());
+    assert_eq!(listed.len(), total, "every grant on one page or another");
+    listed.dedup();
+    assert_eq!(listed.len(), total, "no grant on two pages");
+}
