@@ -63,7 +63,8 @@ impl Shown {
 }
 
 impl std::fmt::Display for Shown {
-    /// The value as JSON would write it (a string unquoted).
+    /// The value as the trail's readers show it: scalars as JSON writes them (a string
+    /// unquoted), a list by its length (`[3]`), a mapping as `{…}`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Shown::Null => f.write_str("null"),

@@ -39,15 +39,17 @@ pub struct Record {
 
 #[derive(Clone, Debug)]
 pub struct Body {
-    /// The Markdown text (a view of the file's text, not a copy).
+    /// The Markdown text (a view of the file's text, not a copy, until the site keeps
+    /// the body alone: [`SharedText::detach`]).
     pub text: SharedText,
     /// 1-based line of the body's first line in the file.
     pub line: u32,
 }
 
 /// A part of a text that others share: a record's body is a view of its file's text,
-/// which [`Records::sources`] keeps anyway, so the body is never held twice. Reads as a
-/// `&str` (it derefs to one).
+/// which [`Records::sources`] keeps anyway, so the body is not held twice while the
+/// records are checked (the site, which drops the files' texts, detaches it). Reads as
+/// a `&str` (it derefs to one).
 #[derive(Clone)]
 pub struct SharedText {
     text: Arc<str>,

@@ -49,8 +49,9 @@ catalogue! {
     "description" => "Açıklama", "Description";
     "related" => "İlişkili kayıtlar", "Related records";
     "related_newest" => "Gösterilen son kayıtlar:", "Latest shown:";
+    "related_shown" => "Gösterilen kayıtlar:", "Shown:";
     "related_more" => "kayıt daha", "more";
-    "related_export" => "hepsi dışa aktarımda (CSV)", "all of them in the export (CSV)";
+    "related_export" => "tümü dışa aktarım dosyasında (CSV)", "all of them in the export (CSV)";
     "history" => "Değişiklik geçmişi", "Change history";
     "no_history" => "Bu kayıt için git geçmişi yok.", "No git history for this record.";
     "created" => "oluşturuldu", "created";

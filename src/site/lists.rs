@@ -821,20 +821,17 @@ impl<'a> Site<'a> {
     fn grants_overview(&self, grants: &[&Record], root: &str) -> GrantsOverview {
         let holding = |g: &Record| matches!(g.fields.str_at("status"), Some("active" | "frozen"));
         let Holdings { people, systems: system_ids, held } = self.holdings();
-        let person_link = |person: &str| Link {
-            url: self.index.get(person).map(|p| format!("{root}{}", self.url(p))).unwrap_or_default(),
-            text: self.name_of(person),
-        };
-        let system_link = |system: &str| Link {
-            url: self.index.get(system).map(|r| format!("{root}{}", self.url(r))).unwrap_or_default(),
-            text: self.name_of(system),
+        // A person or system by id: its name, linked to its page.
+        let link = |id: &str| Link {
+            url: self.index.get(id).map(|r| format!("{root}{}", self.url(r))).unwrap_or_default(),
+            text: self.name_of(id),
         };
         let as_table = people.len().saturating_mul(system_ids.len()) <= MATRIX_CELLS;
         let (systems, matrix, holders) = if as_table {
             let matrix = people
                 .iter()
                 .map(|person| MatrixRow {
-                    person: person_link(person),
+                    person: link(person),
                     active: self.index.is_active(person).unwrap_or(true),
                     cells: system_ids
                         .iter()
@@ -842,7 +839,7 @@ impl<'a> Site<'a> {
                         .collect(),
                 })
                 .collect();
-            (system_ids.iter().map(|s| system_link(s)).collect(), matrix, Vec::new())
+            (system_ids.iter().map(|s| link(s)).collect(), matrix, Vec::new())
         } else {
             // Each person's systems in the matrix's column order.
             let mut by_person: HashMap<&str, Vec<(&str, &Vec<String>)>> = HashMap::new();
@@ -855,11 +852,11 @@ impl<'a> Site<'a> {
                     let mut systems = by_person.remove(person).unwrap_or_default();
                     systems.sort_unstable_by_key(|(system, _)| *system);
                     HolderRow {
-                        person: person_link(person),
+                        person: link(person),
                         active: self.index.is_active(person).unwrap_or(true),
                         held: systems
                             .into_iter()
-                            .map(|(system, roles)| Held { system: system_link(system), roles: roles.join(", ") })
+                            .map(|(system, roles)| Held { system: link(system), roles: roles.join(", ") })
                             .collect(),
                     }
                 })

@@ -99,8 +99,16 @@ pub struct RelatedGroup {
     pub items: Vec<Link>,
     /// How many more there are than [`RELATED_SHOWN`].
     pub more: usize,
+    /// Whether the records shown are the newest (ids numbered by year) or the first.
+    pub latest: bool,
     /// The export that lists every record of the group's kind, when there are more.
     pub export: Option<String>,
+}
+
+/// Whether the ids of `kind` grow with time (`TLP-2026-0042`, `YTK-2026-0007`,
+/// `PRJ-0012`): the last ids are then the newest records.
+fn numbered_by_year(kind: Kind) -> bool {
+    matches!(kind, Kind::Request | Kind::Grant | Kind::Project)
 }
 
 /// The export listing every record of `kind` (see [`super::exports`]).
@@ -117,9 +125,10 @@ fn export_of(kind: Kind) -> Option<&'static str> {
 }
 
 /// Records shown per group of a page's related records. A person who has worked on
-/// requests for ten years is named by tens of thousands of them (a 3.6 MB page at
-/// 100,000 records): the page lists the last ones in id order (the newest, for ids
-/// numbered by year), says how many more there are and links the kind's export.
+/// requests for ten years is named by tens of thousands of them (a 3.4 MB page at
+/// 100,000 records): the page lists the newest (the last ids, for kinds numbered by
+/// year; the first ids for the others), says how many more there are and links the
+/// kind's export.
 pub const RELATED_SHOWN: usize = 100;
 
 #[derive(Serialize)]
@@ -224,7 +233,8 @@ impl Site<'_> {
     }
 
     fn related(&self, r: &Record, root: &str) -> Vec<RelatedGroup> {
-        let mut groups: BTreeMap<(Kind, String), Vec<Link>> = BTreeMap::new();
+        // Each link with the id it is capped by (see [`RELATED_SHOWN`]).
+        let mut groups: BTreeMap<(Kind, String), Vec<(&str, Link)>> = BTreeMap::new();
         for b in self.backlinks(r.id()) {
             if std::ptr::eq(b.from, r) {
                 continue;
@@ -238,17 +248,25 @@ impl Site<'_> {
             groups
                 .entry((b.from.kind, heading))
                 .or_default()
-                .push(Link { url: format!("{root}{}", self.url(b.from)), text });
+                .push((b.from.id(), Link { url: format!("{root}{}", self.url(b.from)), text }));
         }
         groups
             .into_iter()
             .map(|((kind, heading), mut items)| {
-                items.sort_by(|a, b| a.text.cmp(&b.text));
-                items.dedup_by(|a, b| a.url == b.url);
+                items.sort_by(|(a, x), (b, y)| (a, &x.url).cmp(&(b, &y.url)));
+                items.dedup_by(|(_, a), (_, b)| a.url == b.url);
                 let more = items.len().saturating_sub(RELATED_SHOWN);
-                items.drain(..more);
+                // The newest by id where ids are numbered by year, else the first.
+                let latest = numbered_by_year(kind);
+                if latest {
+                    items.drain(..more);
+                } else {
+                    items.truncate(RELATED_SHOWN);
+                }
+                let mut items: Vec<Link> = items.into_iter().map(|(_, link)| link).collect();
+                items.sort_by(|a, b| a.text.cmp(&b.text));
                 let export = export_of(kind).filter(|_| more > 0).map(|name| format!("{root}exports/{name}.csv"));
-                RelatedGroup { heading, items, more, export }
+                RelatedGroup { heading, items, more, latest, export }
             })
             .collect()
     }

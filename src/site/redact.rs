@@ -87,7 +87,7 @@ fn node(n: &mut Node, key: Option<&str>, public: bool) {
         Value::Str(s) => redact_str(s, public),
         Value::Seq(items) => items.iter_mut().for_each(|i| node(i, None, public)),
         Value::Map(entries) => {
-            if public {
+            if public && entries.iter().any(|e| PERSONAL_FIELD.is_match(&e.key)) {
                 let mut kept = std::mem::take(entries).into_vec();
                 kept.retain(|e| !PERSONAL_FIELD.is_match(&e.key));
                 *entries = kept.into_boxed_slice();
@@ -103,8 +103,6 @@ fn node(n: &mut Node, key: Option<&str>, public: bool) {
 fn record(r: &mut Record, public: bool) {
     node(&mut r.fields, None, public);
     if let Some(body) = &mut r.body {
-        // The file's text is dropped for the site (its digest is taken): keep the body alone.
-        body.text.detach();
         redact_str(&mut body.text, public);
     }
 }
@@ -151,6 +149,9 @@ impl Redacted {
         let digests = super::keys::digests(&records, salt);
         records.sources = Default::default();
         records.codeowners = None;
+        // The files' texts are no longer needed (their digests are taken): each Markdown
+        // body keeps its own text instead of its whole file's.
+        records.records.par_iter_mut().filter_map(|r| r.body.as_mut()).for_each(|b| b.text.detach());
         Redacted::redact(records, history, report, digests, public)
     }
 

@@ -346,7 +346,7 @@ fn long_request_lists_are_paginated() {
     let related = "section[aria-labelledby=h-related]";
     assert_eq!(
         texts(&requester, &format!("{related} p.more")),
-        vec!["Gösterilen son kayıtlar: 100 · 150 kayıt daha · hepsi dışa aktarımda (CSV)"]
+        vec!["Gösterilen son kayıtlar: 100 · 150 kayıt daha · tümü dışa aktarım dosyasında (CSV)"]
     );
     assert_eq!(attr(&requester, &format!("{related} p.more a"), "href"), vec!["../exports/requests.csv"]);
     let shown: Vec<String> = texts(&requester, &format!("{related} li"))
@@ -568,7 +568,7 @@ fn the_reports_and_the_site_give_the_same_numbers() {
     assert_eq!(exported, cells);
 }
 
-/// A matrix of more than `MATRIX_CELLS` cells (71 people × 71 systems, each person
+/// A matrix of more than `MATRIX_CELLS` cells (111 people × 111 systems, each person
 /// holding one) is listed person by person: the same holdings as the export, in a page
 /// a phone can open, not a table of thousands of empty cells.
 #[test]
@@ -578,19 +578,19 @@ fn a_large_permission_matrix_is_listed_person_by_person() {
     let system =
         std::fs::read_to_string(repo.path().join("records/inventory/application/app-bbys-zabita.yaml")).unwrap();
     let grant = std::fs::read_to_string(repo.path().join("records/grants/2026/YTK-2026-0001.yaml")).unwrap();
-    let count = 70;
+    let count = 110;
     for i in 1..=count {
-        let (who, what) = (format!("kisi.{i:02}"), format!("app-sistem-{i:02}"));
+        let (who, what) = (format!("kisi.{i:03}"), format!("app-sistem-{i:03}"));
         repo.write(
             &format!("records/org/people/{who}.yaml"),
             &person
                 .replace("id: mehmet.demir", &format!("id: {who}"))
-                .replace("Mehmet Demir", &format!("Kişi {i:02}"))
+                .replace("Mehmet Demir", &format!("Kişi {i:03}"))
                 .replace("mehmet.demir@", &format!("{who}@")),
         );
         repo.write(
             &format!("records/inventory/application/{what}.yaml"),
-            &system.replace("app-bbys-zabita", &what).replace("BBYS Zabıta Modülü", &format!("Sistem {i:02}")),
+            &system.replace("app-bbys-zabita", &what).replace("BBYS Zabıta Modülü", &format!("Sistem {i:03}")),
         );
         repo.write(
             &format!("records/grants/2026/YTK-2026-{:04}.yaml", 100 + i),
@@ -605,11 +605,11 @@ fn a_large_permission_matrix_is_listed_person_by_person() {
     let output = repo.defter(&["build", "--as-of", AS_OF, "--out", out.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
     let grants = page(&out, "grants/index.html");
-    assert!(texts(&grants, "table.matrix").is_empty(), "no table of {} cells", 71 * 71);
+    assert!(texts(&grants, "table.matrix").is_empty(), "no table of {} cells", 111 * 111);
     let holders = texts(&grants, "ul.holders li");
     assert_eq!(holders.len(), count + 1, "{holders:?}");
-    assert!(holders.contains(&"Kişi 07: Sistem 07 (Yönetici)".to_string()), "{holders:?}");
-    assert!(holders.contains(&"Kişi 70: Sistem 70 (Okuyucu)".to_string()), "{holders:?}");
+    assert!(holders.contains(&"Kişi 007: Sistem 007 (Yönetici)".to_string()), "{holders:?}");
+    assert!(holders.contains(&"Kişi 110: Sistem 110 (Okuyucu)".to_string()), "{holders:?}");
     assert!(holders.contains(&"Mehmet Demir: BBYS Zabıta Modülü (Birim yöneticisi)".to_string()), "{holders:?}");
     // The list and the export hold the same cells.
     let exported: Vec<String> =
@@ -632,8 +632,21 @@ fn a_large_permission_matrix_is_listed_person_by_person() {
     assert_eq!(listed, exported);
     // Each person and system is a link to its page.
     let links = attr(&grants, "ul.holders li a", "href");
-    assert!(links.contains(&"../people/kisi.07.html".to_string()), "{links:?}");
-    assert!(links.contains(&"../inventory/application/app-sistem-07.html".to_string()), "{links:?}");
+    assert!(links.contains(&"../people/kisi.007.html".to_string()), "{links:?}");
+    assert!(links.contains(&"../inventory/application/app-sistem-007.html".to_string()), "{links:?}");
+    // The unit page names its 110 new people and systems (twice: as owner and as
+    // business unit): of each group the first 100 by id are shown (these ids do not
+    // grow with time), the rest counted and the kind's export linked.
+    let unit = page(&out, "units/zabita-dairesi.html");
+    let more = texts(&unit, "section[aria-labelledby=h-related] p.more");
+    assert_eq!(more.len(), 3, "{more:?}");
+    assert!(more.iter().all(|m| m.starts_with("Gösterilen kayıtlar: 100 · 11 kayıt daha")), "{more:?}");
+    let mut exports = attr(&unit, "section[aria-labelledby=h-related] p.more a", "href");
+    exports.dedup();
+    assert_eq!(exports, vec!["../exports/people.csv", "../exports/inventory.csv"]);
+    let people: Vec<String> =
+        texts(&unit, "section[aria-labelledby=h-related] li").into_iter().filter(|t| t.starts_with("Kişi ")).collect();
+    assert!(people.contains(&"Kişi 001".to_string()) && !people.contains(&"Kişi 110".to_string()), "{people:?}");
 }
 
 /// The permissions page lists every grant a hundred at a time: the first page keeps

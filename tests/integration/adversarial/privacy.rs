@@ -44,9 +44,10 @@ fn personal(files: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
     let mut found = Vec::new();
     for (path, bytes) in files {
         let text = String::from_utf8_lossy(bytes);
-        // The build state (`.defter-build`, `.defter-search`) is keyed hex digests under
-        // a random salt: a digest such as `05368642103…` reads as a phone number now and
-        // then. It holds no text of the records, so only e-mail addresses are looked for.
+        // The build state (`.defter-build`, `.defter-search`) is pages' paths, shard
+        // names and hex digests keyed with a random salt: a digest such as `05368642103…`
+        // reads as a phone number now and then. It holds no text of the records, so only
+        // e-mail addresses are looked for there.
         let phones = if path.starts_with(".defter-") { None } else { Some(phone.find_iter(&text)) };
         for m in email.find_iter(&text).chain(phones.into_iter().flatten()) {
             found.push(format!("{path}: {}", m.as_str()));
