@@ -99,7 +99,7 @@ pub struct RelatedGroup {
     pub items: Vec<Link>,
     /// How many more there are than [`RELATED_SHOWN`].
     pub more: usize,
-    /// Whether the records shown are the newest (ids numbered by year) or the first.
+    /// Whether the records shown are the newest (ids that grow with time) or the first.
     pub latest: bool,
     /// The export that lists every record of the group's kind, when there are more.
     pub export: Option<String>,
@@ -107,7 +107,7 @@ pub struct RelatedGroup {
 
 /// Whether the ids of `kind` grow with time (`TLP-2026-0042`, `YTK-2026-0007`,
 /// `PRJ-0012`): the last ids are then the newest records.
-fn numbered_by_year(kind: Kind) -> bool {
+fn ids_grow_with_time(kind: Kind) -> bool {
     matches!(kind, Kind::Request | Kind::Grant | Kind::Project)
 }
 
@@ -126,8 +126,8 @@ fn export_of(kind: Kind) -> Option<&'static str> {
 
 /// Records shown per group of a page's related records. A person who has worked on
 /// requests for ten years is named by tens of thousands of them (a 3.4 MB page at
-/// 100,000 records): the page lists the newest (the last ids, for kinds numbered by
-/// year; the first ids for the others), says how many more there are and links the
+/// 100,000 records): the page lists the newest (the last ids, for kinds whose ids grow
+/// with time; the first ids for the others), says how many more there are and links the
 /// kind's export.
 pub const RELATED_SHOWN: usize = 100;
 
@@ -256,8 +256,8 @@ impl Site<'_> {
                 items.sort_by(|(a, x), (b, y)| (a, &x.url).cmp(&(b, &y.url)));
                 items.dedup_by(|(_, a), (_, b)| a.url == b.url);
                 let more = items.len().saturating_sub(RELATED_SHOWN);
-                // The newest by id where ids are numbered by year, else the first.
-                let latest = numbered_by_year(kind);
+                // The newest where ids grow with time, else the first by id.
+                let latest = ids_grow_with_time(kind);
                 if latest {
                     items.drain(..more);
                 } else {
