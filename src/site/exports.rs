@@ -451,6 +451,20 @@ impl Site<'_> {
     }
 }
 
+/// The table that lists every record of `kind` (`exports/<name>.csv`, `.json`; see
+/// [`Site::tables`]); project sections have none.
+pub(super) fn table_of(kind: Kind) -> Option<&'static str> {
+    match kind {
+        Kind::Request => Some("requests"),
+        Kind::Project => Some("projects"),
+        Kind::Grant => Some("grants"),
+        Kind::Person => Some("people"),
+        Kind::Unit => Some("units"),
+        Kind::ProjectSection => None,
+        _ => Some("inventory"),
+    }
+}
+
 /// The exports and feeds in groups, each made and keyed on its own: a group is rendered
 /// again only when what its tables show changed (a request's title re-renders the
 /// requests table, not the grants or the permission matrix).

@@ -111,19 +111,6 @@ fn ids_grow_with_time(kind: Kind) -> bool {
     matches!(kind, Kind::Request | Kind::Grant | Kind::Project)
 }
 
-/// The export listing every record of `kind` (see [`super::exports`]).
-fn export_of(kind: Kind) -> Option<&'static str> {
-    match kind {
-        Kind::Request => Some("requests"),
-        Kind::Project => Some("projects"),
-        Kind::Grant => Some("grants"),
-        Kind::Person => Some("people"),
-        Kind::Unit => Some("units"),
-        Kind::ProjectSection => None,
-        _ => Some("inventory"),
-    }
-}
-
 /// Records shown per group of a page's related records. A person who has worked on
 /// requests for ten years is named by tens of thousands of them (a 3.4 MB page at
 /// 100,000 records): the page lists the newest (the last ids, for kinds whose ids grow
@@ -233,39 +220,46 @@ impl Site<'_> {
     }
 
     fn related(&self, r: &Record, root: &str) -> Vec<RelatedGroup> {
-        // Each link with the id it is capped by (see [`RELATED_SHOWN`]).
-        let mut groups: BTreeMap<(Kind, String), Vec<(&str, Link)>> = BTreeMap::new();
+        // The records naming this one, by the field that names it; a heading (kind and
+        // field label) may gather several fields.
+        let mut by_field: BTreeMap<(Kind, &str), Vec<&Record>> = BTreeMap::new();
         for b in self.backlinks(r.id()) {
-            if std::ptr::eq(b.from, r) {
-                continue;
+            if !std::ptr::eq(b.from, r) {
+                by_field.entry((b.from.kind, b.field)).or_default().push(b.from);
             }
-            let label = self.label(b.from.kind, &format!("/{}", b.field.replace("[]", "/0").replace('.', "/")));
-            let heading = format!("{} — {label}", self.kind_label(b.from.kind));
-            let mut text = self.display(b.from);
-            if let Some((_, state)) = self.state(b.from) {
-                text = format!("{text} ({state})");
-            }
-            groups
-                .entry((b.from.kind, heading))
-                .or_default()
-                .push((b.from.id(), Link { url: format!("{root}{}", self.url(b.from)), text }));
+        }
+        let mut groups: BTreeMap<(Kind, String), Vec<&Record>> = BTreeMap::new();
+        for ((kind, field), from) in by_field {
+            let label = self.label(kind, &format!("/{}", field.replace("[]", "/0").replace('.', "/")));
+            groups.entry((kind, format!("{} — {label}", self.kind_label(kind)))).or_default().extend(from);
         }
         groups
             .into_iter()
-            .map(|((kind, heading), mut items)| {
-                items.sort_by(|(a, x), (b, y)| (a, &x.url).cmp(&(b, &y.url)));
-                items.dedup_by(|(_, a), (_, b)| a.url == b.url);
-                let more = items.len().saturating_sub(RELATED_SHOWN);
+            .map(|((kind, heading), mut from)| {
+                // Capped by id (see [`RELATED_SHOWN`]) before any link is made.
+                from.sort_by(|a, b| (a.id(), &a.path).cmp(&(b.id(), &b.path)));
+                from.dedup_by(|a, b| std::ptr::eq(*a, *b));
+                let more = from.len().saturating_sub(RELATED_SHOWN);
                 // The newest where ids grow with time, else the first by id.
                 let latest = ids_grow_with_time(kind);
                 if latest {
-                    items.drain(..more);
+                    from.drain(..more);
                 } else {
-                    items.truncate(RELATED_SHOWN);
+                    from.truncate(RELATED_SHOWN);
                 }
-                let mut items: Vec<Link> = items.into_iter().map(|(_, link)| link).collect();
+                let mut items: Vec<Link> = from
+                    .into_iter()
+                    .map(|f| {
+                        let mut text = self.display(f);
+                        if let Some((_, state)) = self.state(f) {
+                            text = format!("{text} ({state})");
+                        }
+                        Link { url: format!("{root}{}", self.url(f)), text }
+                    })
+                    .collect();
                 items.sort_by(|a, b| a.text.cmp(&b.text));
-                let export = export_of(kind).filter(|_| more > 0).map(|name| format!("{root}exports/{name}.csv"));
+                let export =
+                    super::exports::table_of(kind).filter(|_| more > 0).map(|name| format!("{root}exports/{name}.csv"));
                 RelatedGroup { heading, items, more, latest, export }
             })
             .collect()
