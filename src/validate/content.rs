@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::packed;
 use pulldown_cmark::{Event, Parser};
 use regex::Regex;
 
@@ -83,49 +83,69 @@ static CANDIDATE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[A-Za-z0-9+/=_
 /// A literal every pattern above requires, found by one multi-literal search (ASCII case
 /// ignored, `ş` spelled both ways). Almost no text holds a secret: one search that finds
 /// none of them replaces a pass per pattern (the scan of a 100,000-record repository was
-/// mostly these passes), and Aho-Corasick's vectorised search is several times faster
-/// than the same literals as a case-insensitive regex.
-static HINT: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build([
-            "PRIVATE KEY",
-            "://",
-            "eyJ",
-            "AKIA",
-            "ASIA",
-            "ABIA",
-            "ACCA",
-            "secret",
-            "ghp_",
-            "gho_",
-            "ghu_",
-            "ghs_",
-            "ghr_",
-            "github_pat_",
-            "glpat-",
-            "gldt-",
-            "glrt-",
-            "glptt-",
-            "glcbt-",
-            "glft-",
-            "glsoat-",
-            "xox",
-            "hooks.slack.com",
-            "AIza",
-            "ya29.",
-            "GOCSPX-",
-            "bearer",
-            "password",
-            "passwd",
-            "pwd",
-            "parola",
-            "şifre",
-            "Şifre",
-            "sifre",
-        ])
-        .expect("secret hints build")
+/// mostly these passes). The search is aho-corasick's vectorised one (Teddy) for the
+/// literals in lower case over the text in lower case ([`has_hint`]): about three times
+/// faster than its case-insensitive automaton, which runs byte by byte.
+static HINT: LazyLock<packed::Searcher> = LazyLock::new(|| {
+    packed::Config::new()
+        .builder()
+        .extend(HINT_LITERALS.iter().map(|l| l.to_ascii_lowercase()))
+        .build()
+        .expect("the secret hints fit the vectorised search")
 });
+
+/// The literals of [`HINT`], as the patterns spell them.
+const HINT_LITERALS: [&str; 34] = [
+    "PRIVATE KEY",
+    "://",
+    "eyJ",
+    "AKIA",
+    "ASIA",
+    "ABIA",
+    "ACCA",
+    "secret",
+    "ghp_",
+    "gho_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+    "github_pat_",
+    "glpat-",
+    "gldt-",
+    "glrt-",
+    "glptt-",
+    "glcbt-",
+    "glft-",
+    "glsoat-",
+    "xox",
+    "hooks.slack.com",
+    "AIza",
+    "ya29.",
+    "GOCSPX-",
+    "bearer",
+    "password",
+    "passwd",
+    "pwd",
+    "parola",
+    "şifre",
+    "Şifre",
+    "sifre",
+];
+
+thread_local! {
+    /// The text [`has_hint`] searches, in lower case (kept from one text to the next).
+    static LOWERED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Whether `text` holds one of the [`HINT`] literals, ASCII case ignored.
+fn has_hint(text: &str) -> bool {
+    LOWERED.with_borrow_mut(|lowered| {
+        lowered.clear();
+        lowered.extend_from_slice(text.as_bytes());
+        lowered.make_ascii_lowercase();
+        HINT.find(lowered.as_slice()).is_some()
+    })
+}
 
 /// The two letters outside ASCII that Unicode case folding (the patterns' `(?i)`) makes
 /// equal to ASCII ones: the Kelvin sign (`k`) and the long s (`s`). A text with either is
@@ -137,14 +157,32 @@ fn has_folding_letter(text: &str) -> bool {
 /// Whether `text` may match a secret pattern: it holds one of their literals, or a run
 /// of 32 characters [`CANDIDATE`] could match.
 fn may_hold_secret(text: &str) -> bool {
-    let mut run = 0;
-    for b in text.bytes() {
-        run = if b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'_' | b'-') { run + 1 } else { 0 };
-        if run >= 32 {
-            return true;
+    has_long_run(text.as_bytes()) || has_hint(text) || (!text.is_ascii() && has_folding_letter(text))
+}
+
+/// How long a run of [`CANDIDATE`]'s characters is before it may be a key or token.
+const RUN: usize = 32;
+
+/// Whether `bytes` hold [`RUN`] characters of [`CANDIDATE`]'s class in a row. Each window
+/// of `RUN` bytes is read from its end back to the last byte outside the class, and the
+/// next window starts after that byte: in prose, whose words are short, most bytes are
+/// never read (four times faster than reading every byte), and none is read twice.
+fn has_long_run(bytes: &[u8]) -> bool {
+    let in_class = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'_' | b'-');
+    // Bytes before `known` (and from `start`) are known to be in the class.
+    let (mut start, mut known) = (0, 0);
+    while start + RUN <= bytes.len() {
+        let end = start + RUN;
+        let from = known.max(start);
+        match bytes[from..end].iter().rposition(|&b| !in_class(b)) {
+            None => return true,
+            Some(at) => {
+                start = from + at + 1;
+                known = end;
+            }
         }
     }
-    HINT.is_match(text) || (!text.is_ascii() && has_folding_letter(text))
+    false
 }
 
 /// Words people write where a password would go to say where it is *not*: "parola:
@@ -454,6 +492,74 @@ fn clean(text: &str, secrets: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Texts made of pieces of the literals in mixed case, runs of the token characters
+    /// and the letters case folding plays with.
+    fn pieces() -> impl Strategy<Value = String> {
+        let piece = prop::sample::select(vec![
+            "PaSs",
+            "word",
+            "wd",
+            "WD",
+            "p",
+            "://",
+            ":/",
+            "/",
+            "gHp_",
+            "_",
+            "xo",
+            "X",
+            "Şİ",
+            "şi",
+            "fRe",
+            "Şifre",
+            "SİFRE",
+            " ",
+            ".",
+            "ya29",
+            "AKIA",
+            "eyj",
+            "eyJ",
+            "ſ",
+            "\u{212A}",
+            "Secre",
+            "t",
+            "glpat",
+            "-",
+            "bEaReR",
+            "hooks.slack.",
+            "com",
+            "private ",
+            "KEY",
+            "0123456789",
+            "abcdefghij",
+            "ABCDEFGHIJ",
+            "+/=",
+            "ç",
+            "\n",
+        ]);
+        prop::collection::vec(piece, 0..40).prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        /// The vectorised search over the lowered text finds what aho-corasick's own
+        /// ASCII-case-insensitive automaton finds (what the hints were searched with before).
+        #[test]
+        fn hints_are_found_as_a_case_insensitive_search_finds_them(text in pieces()) {
+            let reference = aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(HINT_LITERALS)
+                .unwrap();
+            prop_assert_eq!(has_hint(&text), reference.is_match(&text));
+        }
+
+        /// The skipping run check answers as the pattern it stands for.
+        #[test]
+        fn long_runs_are_found_as_the_pattern_finds_them(text in pieces()) {
+            prop_assert_eq!(has_long_run(text.as_bytes()), CANDIDATE.is_match(&text));
+        }
+    }
 
     #[test]
     fn finds_secrets_without_false_alarms() {
