@@ -36,7 +36,9 @@ pub fn run(root: &Path, args: &ValidateArgs, ui: Ui) -> Result<ExitCode> {
         Format::Github => diag::render_github(&report),
     };
     print!("{text}");
-    Ok(if report.errors() > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    let code = if report.errors() > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS };
+    super::keep_until_exit((report, records));
+    Ok(code)
 }
 
 /// The records, rules and configuration of a commit.

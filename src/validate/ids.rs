@@ -1,7 +1,7 @@
 //! `id-filename`, `duplicate-id` and `case-clash`: ids agree with where records live,
 //! and are unique — also to a file system that ignores case.
 
-use std::collections::BTreeMap;
+use rayon::prelude::*;
 
 use super::Context;
 use crate::diag::{Diagnostic, Rule, msg};
@@ -78,21 +78,16 @@ pub fn duplicates(cx: &Context, out: &mut Vec<Diagnostic>) {
 /// Windows and macOS (and on a site served from them) they are one file, so a checkout
 /// there silently loses one of them.
 pub fn case_clashes(loaded: &Records, out: &mut Vec<Diagnostic>) {
-    let mut paths: BTreeMap<String, BTreeMap<&str, Pos>> = BTreeMap::new();
-    let mut ids: BTreeMap<String, BTreeMap<&str, (&str, Pos)>> = BTreeMap::new();
-    for r in &loaded.records {
-        let pos = r.fields.get("id").map_or(r.fields.pos, |n| n.pos);
-        paths.entry(r.path.to_lowercase()).or_default().insert(&r.path, pos);
-        ids.entry(r.id().to_lowercase()).or_default().insert(r.id(), (&r.path, pos));
-    }
-    for d in &loaded.problems {
-        paths.entry(d.path.to_lowercase()).or_default().insert(&d.path, d.pos.unwrap_or(Pos::new(1, 1)));
-    }
+    let pos_of = |r: &Record| r.fields.get("id").map_or(r.fields.pos, |n| n.pos);
+    let records = loaded.records.par_iter();
+    let problems = loaded.problems.par_iter().map(|d| (d.path.as_str(), d.pos.unwrap_or(Pos::new(1, 1))));
+    let paths = same_but_case(records.clone().map(|r| (r.path.as_str(), pos_of(r))).chain(problems).collect());
+    let ids = same_but_case(records.map(|r| (r.id(), (r.path.as_str(), pos_of(r)))).collect());
     let mut reported = std::collections::HashSet::new();
-    for group in paths.values().filter(|g| g.len() > 1) {
+    for group in &paths {
         for (path, pos) in group {
             reported.insert(*path);
-            let others = group.keys().copied().filter(|p| p != path).collect::<Vec<_>>().join(", ");
+            let others = group.iter().map(|(p, _)| *p).filter(|p| p != path).collect::<Vec<_>>().join(", ");
             out.push(
                 Diagnostic::at(
                     Rule::CaseClash,
@@ -110,9 +105,15 @@ pub fn case_clashes(loaded: &Records, out: &mut Vec<Diagnostic>) {
             );
         }
     }
-    for group in ids.values().filter(|g| g.len() > 1) {
+    for group in &ids {
         for (id, (path, pos)) in group.iter().filter(|(_, (path, _))| !reported.contains(path)) {
-            let others = group.keys().filter(|o| *o != id).map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ");
+            let others = group
+                .iter()
+                .map(|(o, _)| o)
+                .filter(|o| *o != id)
+                .map(|o| format!("`{o}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
             out.push(
                 Diagnostic::at(
                     Rule::CaseClash,
@@ -129,5 +130,61 @@ pub fn case_clashes(loaded: &Records, out: &mut Vec<Diagnostic>) {
                 )),
             );
         }
+    }
+}
+
+/// The names (paths or ids) that are equal once lower-cased, in groups of two or more
+/// different names: groups in the order of their lower-cased form, names in order within
+/// a group. A name given more than once counts once, with the value given last. At
+/// 100,000 records this is a parallel sort, not two ordered maps built on one thread.
+fn same_but_case<'a, V: Copy + Send>(named: Vec<(&'a str, V)>) -> Vec<Vec<(&'a str, V)>> {
+    let mut keyed: Vec<(String, &'a str, usize, V)> =
+        named.into_par_iter().enumerate().map(|(i, (name, value))| (name.to_lowercase(), name, i, value)).collect();
+    keyed.par_sort_unstable_by(|a, b| (&a.0, a.1, a.2).cmp(&(&b.0, b.1, b.2)));
+    let mut groups = Vec::new();
+    for run in keyed.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
+        let mut group: Vec<(&'a str, V)> = Vec::with_capacity(run.len());
+        for &(_, name, _, value) in run {
+            if group.last().is_some_and(|(last, _)| *last == name) {
+                group.pop();
+            }
+            group.push((name, value));
+        }
+        if group.len() > 1 {
+            groups.push(group);
+        }
+    }
+    groups
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_but_case;
+
+    #[test]
+    fn names_equal_but_for_case_are_grouped_in_order_and_once() {
+        let named = vec![
+            ("records/b/X.yaml", 1),
+            ("records/a/only.yaml", 2),
+            ("records/b/x.yaml", 3),
+            ("TLP-2026-0001", 4),
+            ("tlp-2026-0001", 5),
+            // Given twice (a path that is both a record and a problem): once, the last value.
+            ("TLP-2026-0001", 6),
+            ("records/c/alone.yaml", 7),
+            ("İzmir", 8),
+            ("i̇zmir", 9),
+        ];
+        let groups = same_but_case(named);
+        assert_eq!(
+            groups,
+            vec![
+                // In the order of the lower-cased names: "i̇zmir", "records/…", "tlp-…".
+                vec![("i̇zmir", 9), ("İzmir", 8)],
+                vec![("records/b/X.yaml", 1), ("records/b/x.yaml", 3)],
+                vec![("TLP-2026-0001", 6), ("tlp-2026-0001", 5)],
+            ]
+        );
+        assert!(same_but_case(vec![("a", 1), ("b", 2), ("a", 3)]).is_empty(), "one name given twice is no clash");
     }
 }
