@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks defter on generated corpora of SIZES records, next to other tools doing the
 # same kind of work: ajv-cli and check-jsonschema (schema validation of the same records
-# as plain JSON) and Hugo (rendering the same Markdown files). Whole commands are timed
+# as plain YAML) and Hugo (rendering the same Markdown files). Whole commands are timed
 # with hyperfine; peak memory is one more run under GNU time. See bench/README.md.
 #
 #   bench/run.sh                        # SIZES="1000 10000 100000"
@@ -14,7 +14,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BENCH=$ROOT/bench
 
 SIZES=${SIZES:-1000 10000 100000}
-# Generated corpora (cN: the git repository, jN: the same records as JSON), kept between
+# Generated corpora (cN: the git repository, jN and yN: the same records as plain JSON
+# and as plain YAML), kept between
 # runs because generating 100k records takes minutes.
 BENCH_DIR=${BENCH_DIR:-/var/tmp/defter-bench}
 # Everything the benchmark itself writes (sites, the Hugo project, a copy of the
@@ -128,10 +129,18 @@ measure() {
     sh -c "$cleanup")
 }
 
-# Makes sure the corpus of N records exists: cN and jN in BENCH_DIR.
+# Makes sure the corpus of N records exists: cN, jN and yN in BENCH_DIR.
 corpus_for() {
-  local n=$1 c=$BENCH_DIR/c$1 j=$BENCH_DIR/j$1
+  local n=$1 c=$BENCH_DIR/c$1 j=$BENCH_DIR/j$1 y=$BENCH_DIR/y$1
   if git -C "$c" rev-parse -q --verify refs/heads/pr >/dev/null 2>&1 && [ -d "$j" ]; then
+    # Corpora generated before the YAML dump existed get it now; a half-written one is
+    # written again.
+    if [ ! -e "$y/.complete" ]; then
+      log "Writing the records of $j as plain YAML into $y"
+      rm -rf "$y"
+      node "$BENCH/to-yaml.js" "$j" "$y"
+      touch "$y/.complete"
+    fi
     return
   fi
   # gen_corpus refuses an existing folder; a half-written one is for a person to remove.
@@ -141,6 +150,8 @@ corpus_for() {
   log "Generating $n records into $c"
   mkdir -p "$BENCH_DIR"
   (cd "$BENCH_DIR" && "$GEN" --records "$n" --commits $((n / 5)) --seed 1 --out "c$n" --json "j$n" --pr 10)
+  node "$BENCH/to-yaml.js" "$j" "$y"
+  touch "$y/.complete"
 }
 
 # The same Markdown files as a Hugo project, in WORK_DIR/hugo-N.
@@ -180,12 +191,14 @@ for n in $SIZES; do
   corpus_for "$n"
   corpus=$BENCH_DIR/c$n
   json=$BENCH_DIR/j$n
+  yaml=$BENCH_DIR/y$n
   site=$WORK_DIR/site-$n
   rm -f "$RESULTS/$n"-*
   [ -z "$(git -C "$corpus" status --porcelain)" ] || die "$corpus has uncommitted changes"
   git -C "$corpus" checkout -q main
   count "$n" "load average at start" "$(cut -d' ' -f1-3 /proc/loadavg)"
   count "$n" "records (JSON files)" "$(find "$json" -name '*.json' | wc -l)"
+  count "$n" "records (YAML files)" "$(find "$yaml" -name '*.yaml' | wc -l)"
   count "$n" "Markdown files" "$(find "$corpus/records" -name '*.md' | wc -l)"
   count "$n" "commits on main" "$(git -C "$corpus" rev-list --count main)"
 
@@ -220,22 +233,25 @@ for n in $SIZES; do
     "sed -i 's/^title: .*/& x/' $edited" "git checkout -q -- $edited"
   edited=""
 
-  # ajv-cli and check-jsonschema validate the same records as plain JSON (what
-  # gen_corpus --json wrote), against the same schemas. First one untimed run to check
-  # that ajv finds every record valid: a failure would mean a schema it reads differently.
+  # ajv-cli and check-jsonschema validate the same records as plain YAML (what
+  # gen_corpus --json wrote, dumped by bench/to-yaml.js), against the same schemas, as
+  # the issue compares them. First one untimed run to check that ajv finds every record
+  # valid: a failure would mean a schema, or a value, it reads differently.
   log "N=$n: checking that ajv finds every record valid"
-  if ! "$BENCH/ajv-all.sh" "$corpus/schemas" "$json" >"$RESULTS/$n-ajv.log" 2>&1; then
+  if ! "$BENCH/ajv-all.sh" "$corpus/schemas" "$yaml" >"$RESULTS/$n-ajv.log" 2>&1; then
     die "ajv reports invalid records or schema errors: see $RESULTS/$n-ajv.log"
   fi
   count "$n" "ajv: files reported valid" "$(grep -c ' valid$' "$RESULTS/$n-ajv.log")"
-  measure ajv "$corpus" "$BENCH/ajv-all.sh $corpus/schemas $json"
+  measure ajv "$corpus" "$BENCH/ajv-all.sh $corpus/schemas $yaml"
+  # The same on the JSON dump, for comparison with earlier runs (and the lighter parse).
+  measure ajv-json "$corpus" "$BENCH/ajv-all.sh $corpus/schemas $json"
 
   if [ "$SKIP_SLOW" != 1 ]; then
     # About 5 ms a record: one run, no warm-up, and that run under GNU time gives its
     # peak memory too (measure's extra run would double a long wait). Its output goes to
     # a log, checked below; a failure makes hyperfine stop the script.
     mem=$RESULTS/$n-check-jsonschema.mem
-    cj="/usr/bin/time -f '%e %M' -o $mem $BENCH/check-jsonschema-all.sh $corpus/schemas $json"
+    cj="/usr/bin/time -f '%e %M' -o $mem $BENCH/check-jsonschema-all.sh $corpus/schemas $yaml"
     log "N=$n check-jsonschema: $cj"
     (cd "$corpus" && hyperfine --warmup 0 --runs 1 --command-name check-jsonschema \
       --export-json "$RESULTS/$n-check-jsonschema.json" \
@@ -257,7 +273,7 @@ done
 
 # Everything in RESULTS goes into the tables, so that sizes run separately on the same
 # day (SIZES=1000, then SIZES=100000) end up in one summary.
-names="validate validate-base build build-cold rebuild rebuild-field ajv check-jsonschema hugo"
+names="validate validate-base build build-cold rebuild rebuild-field ajv ajv-json check-jsonschema hugo"
 sizes=$(find "$RESULTS" -name '*.json' -printf '%f\n' | cut -d- -f1 | sort -nu)
 
 mib() { awk -v kb="$1" 'BEGIN { printf "%.0f", kb / 1024 }'; }
@@ -317,8 +333,9 @@ commit=$(git -C "$ROOT" rev-parse --short HEAD)
   echo "- build-cold: the same without .git/defter (no history cache)"
   echo "- rebuild: the same into the last build's folder after one request's Markdown body changed"
   echo "- rebuild-field: the same after that request's title changed"
-  echo "- ajv: \`bench/ajv-all.sh cN/schemas jN\`: ajv-cli once per kind on jN/<kind>/*.json"
-  echo "- check-jsonschema: \`bench/check-jsonschema-all.sh cN/schemas jN\`: check-jsonschema once per kind"
+  echo "- ajv: \`bench/ajv-all.sh cN/schemas yN\`: ajv-cli once per kind on yN/<kind>/*.yaml"
+  echo "- ajv-json: \`bench/ajv-all.sh cN/schemas jN\`: the same on jN/<kind>/*.json"
+  echo "- check-jsonschema: \`bench/check-jsonschema-all.sh cN/schemas yN\`: check-jsonschema once per kind"
   echo "- hugo: \`hugo --quiet --minify=false -d out\` on the corpus's Markdown files, minimal layout"
   echo
   echo "## Machine"
