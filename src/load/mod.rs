@@ -194,7 +194,7 @@ pub fn load_dir_with(root: &Path, progress: &dyn Progress) -> Result<Records> {
     }
     let mut files: Vec<PathBuf> = Vec::new();
     let mut problems = Vec::new();
-    for found in walk(root, &dir)? {
+    for found in walk(root, &dir, 0)? {
         match found {
             Found::File(path) => files.push(path),
             Found::Problem(d) => problems.push(d),
@@ -244,6 +244,9 @@ pub fn load_dir_with(root: &Path, progress: &dyn Progress) -> Result<Records> {
     Ok(records)
 }
 
+/// How deep [`walk`] goes into `records/`.
+const MAX_FOLDER_DEPTH: usize = 32;
+
 /// What the walk of `records/` finds: a file to load, or something that is no record.
 enum Found {
     File(PathBuf),
@@ -254,8 +257,10 @@ enum Found {
 /// sorted (so records load in the same order on every machine). Names starting with a
 /// dot are skipped, folders with their contents (`.git`, `.obsidian`), as git's
 /// side of `validate --base` skips them. Folders are read in parallel: at 100,000
-/// records the walk on one thread was a twentieth of `validate`.
-fn walk(root: &Path, dir: &Path) -> Result<Vec<Found>> {
+/// records the walk on one thread was a twentieth of `validate`. A folder nested deeper
+/// than [`MAX_FOLDER_DEPTH`] is a problem, not walked (the walk recurses, on threads
+/// with small stacks; records live three levels down).
+fn walk(root: &Path, dir: &Path, depth: usize) -> Result<Vec<Found>> {
     let cannot = || format!("cannot walk {}", dir.display());
     let mut entries =
         std::fs::read_dir(dir).with_context(cannot)?.collect::<std::io::Result<Vec<_>>>().with_context(cannot)?;
@@ -263,6 +268,10 @@ fn walk(root: &Path, dir: &Path) -> Result<Vec<Found>> {
     let mut found = Vec::with_capacity(entries.len());
     // The folders, each walked in parallel below and put in at its place in `found`.
     let mut folders = Vec::new();
+    // Something under records/ that is not a record file, reported where it is.
+    let problem = |path: &Path, message: Message, help: Message| {
+        Found::Problem(Diagnostic::at(Rule::ParseError, relative(root, path), Pos::new(1, 1), message).with_help(help))
+    };
     for entry in entries {
         if entry.file_name().as_encoded_bytes().starts_with(b".") {
             continue;
@@ -270,44 +279,46 @@ fn walk(root: &Path, dir: &Path) -> Result<Vec<Found>> {
         let path = entry.path();
         let file_type = entry.file_type().with_context(|| format!("cannot walk {}", path.display()))?;
         if file_type.is_symlink() {
-            found.push(Found::Problem(
-                Diagnostic::at(
-                    Rule::ParseError,
-                    relative(root, &path),
-                    Pos::new(1, 1),
-                    msg!(
-                        "symbolic link: records must be regular files (links are never followed)",
-                        "sembolik bağlantı: kayıtlar normal dosya olmalıdır (bağlantılar izlenmez)"
-                    ),
-                )
-                .with_help(msg!(
-                    "replace the link with the file itself",
-                    "bağlantının yerine dosyanın kendisini koyun"
-                )),
+            found.push(problem(
+                &path,
+                msg!(
+                    "symbolic link: records must be regular files (links are never followed)",
+                    "sembolik bağlantı: kayıtlar normal dosya olmalıdır (bağlantılar izlenmez)"
+                ),
+                msg!("replace the link with the file itself", "bağlantının yerine dosyanın kendisini koyun"),
             ));
         } else if file_type.is_file() {
             found.push(Found::File(path));
-        } else if file_type.is_dir() {
+        } else if file_type.is_dir() && depth < MAX_FOLDER_DEPTH {
             folders.push((found.len(), path));
+        } else if file_type.is_dir() {
+            found.push(problem(
+                &path,
+                msg!(
+                    "folder nested more than {MAX_FOLDER_DEPTH} levels deep in records/; it is not read",
+                    "records/ içinde {MAX_FOLDER_DEPTH} düzeyden daha derinde bir klasör; okunmadı"
+                ),
+                msg!(
+                    "records live at most three folders down (records/requests/2026/…); move or remove it",
+                    "kayıtlar en çok üç klasör aşağıda durur (records/requests/2026/…); taşıyın ya da kaldırın"
+                ),
+            ));
         } else {
-            found.push(Found::Problem(
-                Diagnostic::at(
-                    Rule::ParseError,
-                    relative(root, &path),
-                    Pos::new(1, 1),
-                    msg!(
-                        "not a regular file (a pipe, socket or device)",
-                        "normal bir dosya değil (boru, soket ya da aygıt)"
-                    ),
-                )
-                .with_help(msg!(
+            found.push(problem(
+                &path,
+                msg!(
+                    "not a regular file (a pipe, socket or device)",
+                    "normal bir dosya değil (boru, soket ya da aygıt)"
+                ),
+                msg!(
                     "records are regular text files; remove it from records/",
                     "kayıtlar normal metin dosyalarıdır; bunu records/ klasöründen kaldırın"
-                )),
+                ),
             ));
         }
     }
-    let inside: Vec<Vec<Found>> = folders.par_iter().map(|(_, path)| walk(root, path)).collect::<Result<_>>()?;
+    let inside: Vec<Vec<Found>> =
+        folders.par_iter().map(|(_, path)| walk(root, path, depth + 1)).collect::<Result<_>>()?;
     if inside.is_empty() {
         return Ok(found);
     }
@@ -602,7 +613,7 @@ mod tests {
         ] {
             write(path);
         }
-        let found: Vec<String> = walk(repo.path(), &repo.path().join("records"))
+        let found: Vec<String> = walk(repo.path(), &repo.path().join("records"), 0)
             .unwrap()
             .into_iter()
             .map(|f| match f {
@@ -620,6 +631,24 @@ mod tests {
                 "records/org/units/z.yaml",
             ]
         );
+    }
+
+    /// A folder tree deeper than records ever are is reported at the depth limit, not
+    /// walked down to the file system's limit on threads with small stacks.
+    #[test]
+    fn folders_nested_too_deep_are_a_problem() {
+        let repo = tempfile::tempdir().unwrap();
+        let mut deep = repo.path().join("records");
+        for _ in 0..MAX_FOLDER_DEPTH + 5 {
+            deep.push("d");
+        }
+        std::fs::create_dir_all(&deep).unwrap();
+        std::fs::write(deep.join("x.yaml"), "id: x\n").unwrap();
+        let found = walk(repo.path(), &repo.path().join("records"), 0).unwrap();
+        let [Found::Problem(d)] = found.as_slice() else { panic!("one problem expected") };
+        assert_eq!(d.rule, Rule::ParseError);
+        assert_eq!(d.path.matches("/d").count(), MAX_FOLDER_DEPTH + 1, "{}", d.path);
+        assert!(d.message.tr.contains("düzeyden daha derinde"), "{}", d.message.tr);
     }
 
     #[test]
