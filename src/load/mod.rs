@@ -201,13 +201,13 @@ pub fn load_dir_with(root: &Path, progress: &dyn Progress) -> Result<Records> {
         }
     }
     progress.start("loading", files.len());
-    let loaded: Vec<Result<Loaded>> = files
+    let loaded: Vec<Loaded> = files
         .par_iter()
-        .map(|path| -> Result<Loaded> {
+        .map(|path| {
             let rel = relative(root, path);
             let bytes = match read_limited(path) {
                 Ok(Ok(bytes)) => bytes,
-                Ok(Err(size)) => return Ok(Loaded::Problem(too_large(rel, size), None)),
+                Ok(Err(size)) => return Loaded::Problem(too_large(rel, size), None),
                 Err(e) => {
                     // The OS's own words are English (or the locale's); keep them after the Turkish.
                     let why = match e.kind() {
@@ -224,15 +224,14 @@ pub fn load_dir_with(root: &Path, progress: &dyn Progress) -> Result<Records> {
                         "check the file's permissions; records are regular, readable text files",
                         "dosyanın izinlerini denetleyin; kayıtlar normal, okunabilir metin dosyalarıdır"
                     ));
-                    return Ok(Loaded::Problem(d, None));
+                    return Loaded::Problem(d, None);
                 }
             };
-            Ok(load_file(RawFile { path: rel, bytes }))
+            load_file(RawFile { path: rel, bytes })
         })
         .inspect(|_| progress.step())
         .collect();
-    let mut records = Records::from_loaded(loaded.into_iter().collect::<Result<Vec<_>>>()?);
-    records.problems.splice(0..0, problems);
+    let mut records = Records::from_loaded(problems, loaded);
     for rel in CODEOWNERS_PATHS {
         let path = root.join(rel);
         if path.is_file() {
@@ -336,7 +335,7 @@ fn walk(root: &Path, dir: &Path, depth: usize) -> Result<Vec<Found>> {
 
 /// Loads files already in memory (from a git tree, say), in parallel.
 pub fn load_files(files: Vec<RawFile>) -> Records {
-    Records::from_loaded(files.into_par_iter().map(load_file).collect())
+    Records::from_loaded(Vec::new(), files.into_par_iter().map(load_file).collect())
 }
 
 impl Records {
@@ -347,11 +346,12 @@ impl Records {
         self.codeowners = Some((path.to_string(), text));
     }
 
-    /// The records and problems of loaded files, in their order. The texts are gathered
-    /// in one list and made a map at once (faster than a map grown one file at a time,
-    /// which was a serial step of loading 100,000 files).
-    fn from_loaded(loaded: Vec<Loaded>) -> Records {
-        let mut records = Records { records: Vec::with_capacity(loaded.len()), ..Records::default() };
+    /// The records and problems of loaded files, in their order, after `problems` found
+    /// before loading (by the walk). The texts are gathered in one list and made a map at
+    /// once (faster than a map grown one file at a time, which was a serial step of
+    /// loading 100,000 files).
+    fn from_loaded(problems: Vec<Diagnostic>, loaded: Vec<Loaded>) -> Records {
+        let mut records = Records { records: Vec::with_capacity(loaded.len()), problems, ..Records::default() };
         let mut sources = Vec::with_capacity(loaded.len());
         for item in loaded {
             match item {
