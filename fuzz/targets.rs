@@ -56,9 +56,13 @@ fn check_node(root: &Node, node: &Node, pointer: &str, lines: usize) {
 }
 
 /// `load::yaml::parse`: a tree whose positions are in the text and whose JSON Pointers
-/// lead back to each node; its JSON form is well-formed.
+/// lead back to each node; its JSON form is well-formed. Where the reader of the subset
+/// records are written in gives a tree, saphyr gives the same one.
 pub fn yaml(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else { return };
+    if let (Some(fast), full) = yaml::fast_and_full(text, 0) {
+        assert_eq!(Ok(&fast), full.as_ref(), "the two readers differ");
+    }
     let Ok(node) = yaml::parse(text, 0) else { return };
     // Lines as YAML counts them: LF, CRLF and a lone CR each end one.
     let lines = text.replace("\r\n", "\n").matches(['\n', '\r']).count() + 1;

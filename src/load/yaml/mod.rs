@@ -4,10 +4,16 @@
 //! enforce what records need: a nesting budget (deep `- - - x` cannot overflow the
 //! stack), no anchors, aliases or tags (no "billion laughs"), no duplicate keys, one
 //! document, and YAML 1.2 core-schema scalars (`2026-03-03` and `yes` stay strings).
+//!
+//! Most records are read first by the `fast` module, which knows only the plain subset of YAML
+//! records are written in and builds the same tree without the event stream; a text it
+//! does not take is read here, so every error message comes from this one reader.
 
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+
+mod fast;
 
 use crate::diag::{Message, msg};
 use crate::model::node::{Entry, Node, Pos, SmallStr, Value};
@@ -54,11 +60,29 @@ thread_local! {
 /// below its `---` fence). An empty document gives `Value::Null`.
 pub fn parse(text: &str, line_offset: u32) -> Result<Node, YamlError> {
     let mut scratch = SCRATCH.take();
-    let parsed = parse_with(text, line_offset, &mut scratch);
+    let parsed = match fast::parse(text, line_offset, &mut scratch) {
+        Some(node) => Ok(node),
+        None => {
+            scratch.items.clear();
+            scratch.entries.clear();
+            parse_with(text, line_offset, &mut scratch)
+        }
+    };
     scratch.items.clear();
     scratch.entries.clear();
     SCRATCH.set(scratch);
     parsed
+}
+
+/// Both readers of one text: the subset's (`None` when the text is outside it) and
+/// saphyr's. Where the first gives a tree, the second must give the same one; the tests
+/// and the `yaml` fuzz target hold them to it.
+#[doc(hidden)]
+pub fn fast_and_full(text: &str, line_offset: u32) -> (Option<Node>, Result<Node, YamlError>) {
+    let mut scratch = Scratch::default();
+    let fast = fast::parse(text, line_offset, &mut scratch);
+    let mut scratch = Scratch::default();
+    (fast, parse_with(text, line_offset, &mut scratch))
 }
 
 fn parse_with(text: &str, line_offset: u32, scratch: &mut Scratch) -> Result<Node, YamlError> {
