@@ -3,6 +3,7 @@
 
 use std::io::IsTerminal;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -37,7 +38,7 @@ impl Ui {
     /// A progress reporter for the phases of a long run.
     pub fn progress(&self) -> Bar {
         let visible = !self.quiet && std::io::stderr().is_terminal();
-        Bar { visible, verbose: self.verbose, phase: Mutex::new(None) }
+        Bar { visible, verbose: self.verbose, phase: Mutex::new(None), drawing: AtomicBool::new(false) }
     }
 }
 
@@ -55,11 +56,15 @@ pub struct Bar {
     visible: bool,
     verbose: bool,
     phase: Mutex<Option<Phase>>,
+    /// Whether the phase under way draws a bar: each step of a phase without one (no
+    /// terminal, a short run) is this one load, not a lock both threads contend for.
+    drawing: AtomicBool,
 }
 
 impl Bar {
     /// Ends the phase under way: clears its bar, reports its time.
     pub fn finish(&self) {
+        self.drawing.store(false, Ordering::Relaxed);
         let Some(phase) = self.phase.lock().ok().and_then(|mut p| p.take()) else { return };
         if let Some(bar) = phase.bar {
             bar.finish_and_clear();
@@ -85,12 +90,16 @@ impl Progress for Bar {
                 .with_style(style)
                 .with_message(name.to_string())
         });
+        self.drawing.store(bar.is_some(), Ordering::Relaxed);
         if let Ok(mut phase) = self.phase.lock() {
             *phase = Some(Phase { name: name.to_string(), total, started: Instant::now(), bar });
         }
     }
 
     fn step(&self) {
+        if !self.drawing.load(Ordering::Relaxed) {
+            return;
+        }
         if let Ok(phase) = self.phase.lock()
             && let Some(bar) = phase.as_ref().and_then(|p| p.bar.as_ref())
         {

@@ -571,7 +571,8 @@ mod tests {
         };
         let (mut read, mut left) = (0usize, Vec::new());
         for folder in folders {
-            for entry in walkdir::WalkDir::new(folder).sort_by_file_name() {
+            let walk = walkdir::WalkDir::new(folder).sort_by_file_name();
+            for entry in walk.into_iter().filter_entry(|e| e.file_name() != "node_modules") {
                 let entry = entry.unwrap();
                 let path = entry.path();
                 let Some(ext) = path.extension().and_then(|e| e.to_str()) else { continue };
