@@ -62,20 +62,27 @@ fn build_site(
 ) -> Result<(site::Built, Report)> {
     let config = Config::load(root)?;
     let rules = Ruleset::load(root)?;
+    // The history is optional: a repository outside git still gets its site. It depends
+    // on the commits alone, so it is read (or walked) on a thread of its own while the
+    // records are loaded and checked: reading the kept trail is one core's work.
+    let history = std::thread::spawn({
+        let root = root.to_path_buf();
+        move || {
+            let git = Git::open(&root).ok()?;
+            let trail = git.resolve("HEAD").and_then(|head| {
+                let trail = audit_trail_cached(&git, head, &git.cache_file("history.json"))?;
+                Ok((trail, head.to_hex_with_len(8).to_string()))
+            });
+            Some((git, trail.ok()))
+        }
+    });
     let records = load::load_dir_with(root, progress)?;
     let schemas = Schemas::compile(&rules)?;
     let diagnostics = crate::validate::check_all_with(&records, &rules, &schemas, &config, as_of, progress);
     let report = Report::new(diagnostics, records.records.len(), &config.overrides()?);
-    // The history is optional: a repository outside git still gets its site.
     progress.start("history", 0);
-    let git = Git::open(root).ok();
-    let (trail, commit) = match git.as_ref().map(|git| -> Result<_> {
-        let head = git.resolve("HEAD")?;
-        Ok((audit_trail_cached(git, head, &git.cache_file("history.json"))?, head.to_hex_with_len(8).to_string()))
-    }) {
-        Some(Ok((trail, commit))) => (Some(trail), Some(commit)),
-        _ => (None, None),
-    };
+    let (git, history) = history.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)).unzip();
+    let (trail, commit) = history.flatten().unzip();
     // The build state in the site is keyed with a secret kept in the git folder; where
     // there is none (outside git, or it cannot be written) every build is a full one.
     let salt =
