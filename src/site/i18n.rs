@@ -52,6 +52,7 @@ catalogue! {
     "related_shown" => "Gösterilen kayıtlar:", "Shown:";
     "related_more" => "kayıt daha", "more";
     "related_export" => "tümü dışa aktarım dosyasında (CSV)", "all of them in the export (CSV)";
+    "see_all" => "tümünün listesi", "the list of all of them";
     "history" => "Değişiklik geçmişi", "Change history";
     "no_history" => "Bu kayıt için git geçmişi yok.", "No git history for this record.";
     "created" => "oluşturuldu", "created";
@@ -133,6 +134,7 @@ catalogue! {
     "export" => "Dışa aktar", "Export";
     "feed" => "Değişiklik akışı (Atom)", "Change feed (Atom)";
     "ical" => "Takvime abone ol (iCalendar)", "Subscribe to the calendar (iCalendar)";
+    "months" => "Aylar", "Months";
     "inflow_outflow" => "Aylık gelen ve kapanan talepler", "Requests received and closed per month";
     "backlog" => "Açık talep sayısı (git geçmişinden)", "Open requests over time (from git history)";
     "median_close" => "Servislere göre ortanca kapanma süresi (gün)", "Median days to close by service";

@@ -123,6 +123,10 @@ const RECENT_LINKS: usize = 12;
 /// every request, so no page has to hold them all.
 pub const PAGE_ROWS: usize = 100;
 
+/// A calendar of more dates than this gives each month after the current one a page of
+/// its own: at 100,000 records its thirteen months were 3 MB in one page.
+pub const CALENDAR_ONE_PAGE: usize = 500;
+
 /// Cards in one column of a service board: the most recent (the last in list order, ids
 /// growing with time). A column with more links to its status's list.
 pub const BOARD_CARDS: usize = 50;
@@ -617,7 +621,10 @@ struct GrantsOverview {
     reviews: Vec<FindingView>,
     /// Reviews falling due within the warning window (`[windows] expiring_days`).
     reviews_soon: Vec<CalendarItem>,
+    /// The latest [`PAGE_ROWS`] frozen or revoked grants, newest first.
     frozen_revoked: Vec<GrantRow>,
+    /// How many more there are (all of them are in the grants export).
+    frozen_revoked_more: usize,
     leavers: Vec<GrantRow>,
 }
 
@@ -625,7 +632,14 @@ struct GrantsOverview {
 struct InventoryGroup {
     label: String,
     kind: String,
+    /// The items shown here: on the inventory page the first [`PAGE_ROWS`] of the type.
     items: Vec<InventoryRow>,
+    /// Items of the type in all.
+    total: usize,
+    /// Items not shown here; `all` lists them.
+    more: usize,
+    /// The type's own list, when it has more items than the inventory page shows.
+    all: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -641,12 +655,27 @@ struct InventoryRow {
 struct InventoryPage {
     page: Layout,
     groups: Vec<InventoryGroup>,
+    pager: Option<Pager>,
+    /// One type's own list rather than the inventory page.
+    list: bool,
 }
 
 #[derive(Serialize)]
 struct Month {
     label: String,
+    /// `yyyy-mm`, for the month's anchor.
+    id: String,
     items: Vec<CalendarItem>,
+}
+
+/// A month in the list at the top of a calendar split into pages.
+#[derive(Serialize)]
+struct MonthLink {
+    label: String,
+    url: String,
+    count: usize,
+    /// This page is the month's own.
+    current: bool,
 }
 
 #[derive(Serialize)]
@@ -660,9 +689,11 @@ struct CalendarItem {
 }
 
 #[derive(Serialize)]
-struct CalendarPage {
+struct CalendarPage<M: Serialize> {
     page: Layout,
-    months: Vec<Month>,
+    months: Vec<M>,
+    /// Every month, linked, when the calendar is split into pages; else empty.
+    nav: Vec<MonthLink>,
 }
 
 #[derive(Serialize)]
@@ -863,6 +894,20 @@ impl<'a> Site<'a> {
                 .collect();
             (Vec::new(), Vec::new(), holders)
         };
+        // Frozen and revoked grants, the latest first (a stable sort: grants of one day
+        // stay in id order); the first page shows the latest PAGE_ROWS.
+        let mut ended: Vec<(&str, &str, &Record)> = grants
+            .iter()
+            .filter_map(|g| {
+                let field = match g.fields.str_at("status") {
+                    Some("frozen") => "freeze.date",
+                    Some("revoked") => "revocation.date",
+                    _ => return None,
+                };
+                Some((g.fields.str_at(field).unwrap_or_default(), field, *g))
+            })
+            .collect();
+        ended.sort_by(|a, b| b.0.cmp(a.0));
         GrantsOverview {
             systems,
             matrix,
@@ -876,17 +921,8 @@ impl<'a> Site<'a> {
                 .map(|d| self.finding_view(d, root))
                 .collect(),
             reviews_soon: self.reviews_soon(Kind::Grant, root),
-            frozen_revoked: grants
-                .iter()
-                .filter(|g| matches!(g.fields.str_at("status"), Some("frozen" | "revoked")))
-                .map(|g| {
-                    self.grant_row(
-                        g,
-                        root,
-                        if g.fields.str_at("status") == Some("frozen") { "freeze.date" } else { "revocation.date" },
-                    )
-                })
-                .collect(),
+            frozen_revoked: ended.iter().take(PAGE_ROWS).map(|(_, field, g)| self.grant_row(g, root, field)).collect(),
+            frozen_revoked_more: ended.len().saturating_sub(PAGE_ROWS),
             leavers: grants
                 .iter()
                 .filter(|g| holding(g))
@@ -896,34 +932,79 @@ impl<'a> Site<'a> {
         }
     }
 
-    pub fn inventory_page(&self, templates: &Templates) -> Result<Output> {
-        let path = "inventory/index.html";
-        let root = root_of(path);
-        let groups = Kind::ALL
+    /// The inventory page, a section per type with its first [`PAGE_ROWS`] items, and
+    /// for a type with more, its own list of every item a hundred a page
+    /// (`inventory/server.html`, `inventory/server/2.html`…).
+    pub fn inventory_pages(&self, templates: &Templates) -> Result<Vec<Output>> {
+        const FIRST: &str = "inventory/index.html";
+        let kinds: Vec<(Kind, Vec<&Record>)> = Kind::ALL
             .into_iter()
             .filter(|k| k.is_inventory())
-            .map(|kind| InventoryGroup {
-                label: self.kind_label(kind),
-                kind: kind.name().into(),
-                items: self
-                    .of_kind(kind)
-                    .map(|r| InventoryRow {
-                        link: Link { url: format!("{root}{}", self.url(r)), text: self.display(r) },
-                        status: self.state(r).map(|s| s.1).unwrap_or_default(),
-                        status_value: r.fields.str_at("status").unwrap_or_default().to_string(),
-                        owner: r.fields.str_at("owner").map(|o| self.name_of(o)).unwrap_or_default(),
-                        classification: r
-                            .fields
-                            .str_at("classification")
-                            .map(|c| self.value_label(kind, "/classification", c))
-                            .unwrap_or_default(),
-                    })
-                    .collect(),
-            })
-            .filter(|g| !g.items.is_empty())
+            .map(|kind| (kind, self.of_kind(kind).collect::<Vec<_>>()))
+            .filter(|(_, items)| !items.is_empty())
             .collect();
-        let view = InventoryPage { page: self.layout(path, &self.t("inventory"), path), groups };
-        Ok((path.into(), templates.render("inventory.html", &view)?.into_bytes()))
+        let group = |kind: Kind, items: &[&Record], total: usize, root: &str| InventoryGroup {
+            label: self.kind_label(kind),
+            kind: kind.name().into(),
+            items: items
+                .iter()
+                .map(|r| InventoryRow {
+                    link: Link { url: format!("{root}{}", self.url(r)), text: self.display(r) },
+                    status: self.state(r).map(|s| s.1).unwrap_or_default(),
+                    status_value: r.fields.str_at("status").unwrap_or_default().to_string(),
+                    owner: r.fields.str_at("owner").map(|o| self.name_of(o)).unwrap_or_default(),
+                    classification: r
+                        .fields
+                        .str_at("classification")
+                        .map(|c| self.value_label(kind, "/classification", c))
+                        .unwrap_or_default(),
+                })
+                .collect(),
+            total,
+            more: total.saturating_sub(items.len()),
+            all: (total > PAGE_ROWS).then(|| format!("{root}inventory/{}.html", kind.name())),
+        };
+        // Every page to make: the overview (no type), then each long type's pages.
+        let mut jobs: Vec<(Option<usize>, usize)> = vec![(None, 1)];
+        for (i, (_, items)) in kinds.iter().enumerate().filter(|(_, (_, items))| items.len() > PAGE_ROWS) {
+            jobs.extend((1..=items.len().div_ceil(PAGE_ROWS)).map(|n| (Some(i), n)));
+        }
+        jobs.into_par_iter()
+            .map(|(of, n)| {
+                let Some(i) = of else {
+                    let root = root_of(FIRST);
+                    let groups = kinds
+                        .iter()
+                        .map(|(kind, items)| group(*kind, &items[..items.len().min(PAGE_ROWS)], items.len(), &root))
+                        .collect();
+                    let view = InventoryPage {
+                        page: self.layout(FIRST, &self.t("inventory"), FIRST),
+                        groups,
+                        pager: None,
+                        list: false,
+                    };
+                    return Ok((FIRST.to_string(), templates.render("inventory.html", &view)?.into_bytes()));
+                };
+                let (kind, items) = &kinds[i];
+                let first = format!("inventory/{}.html", kind.name());
+                let pages = items.len().div_ceil(PAGE_ROWS);
+                let path = page_path(&first, n);
+                let root = root_of(&path);
+                let mut title = format!("{} — {}", self.t("inventory"), self.kind_label(*kind));
+                if n > 1 {
+                    title = format!("{title} — {}", self.page_of(n, pages));
+                }
+                let mut shown = group(*kind, page_rows(items, n), items.len(), &root);
+                (shown.more, shown.all) = (0, None);
+                let view = InventoryPage {
+                    page: self.layout(&path, &title, FIRST),
+                    groups: vec![shown],
+                    pager: (pages > 1).then(|| self.pager(&first, n, pages, &root)),
+                    list: true,
+                };
+                Ok((path, templates.render("inventory.html", &view)?.into_bytes()))
+            })
+            .collect()
     }
 
     /// The periodic reviews of `kind` that fall due from today to the end of the warning
@@ -995,8 +1076,11 @@ impl<'a> Site<'a> {
         out
     }
 
-    pub fn calendar(&self, templates: &Templates) -> Result<Output> {
-        let path = "calendar.html";
+    /// The expiry calendar: `calendar.html`, and when it holds more than
+    /// [`CALENDAR_ONE_PAGE`] dates, a page per month after the next one
+    /// (`calendar/2027-02.html`), all listed at the top of each page.
+    pub fn calendar(&self, templates: &Templates) -> Result<Vec<Output>> {
+        const FIRST: &str = "calendar.html";
         let as_of = self.input.as_of;
         let horizon = as_of.checked_add(12.months()).unwrap_or(as_of);
         let from = as_of.checked_sub(1.months()).unwrap_or(as_of);
@@ -1029,12 +1113,56 @@ impl<'a> Site<'a> {
             "December",
         ];
         let names = if self.english { names_en } else { names_tr };
-        let months = months
-            .into_iter()
-            .map(|((year, month), items)| Month { label: format!("{} {year}", names[(month - 1) as usize]), items })
-            .collect();
-        let view = CalendarPage { page: self.layout(path, &self.t("calendar"), path), months };
-        Ok((path.into(), templates.render("calendar.html", &view)?.into_bytes()))
+        let total: usize = months.values().map(Vec::len).sum();
+        let month = |(year, month): (i16, i8), items| Month {
+            label: format!("{} {year}", names[(month - 1) as usize]),
+            id: format!("{year:04}-{month:02}"),
+            items,
+        };
+        if total <= CALENDAR_ONE_PAGE {
+            let months = months.into_iter().map(|(at, items)| month(at, items)).collect();
+            let view = CalendarPage { page: self.layout(FIRST, &self.t("calendar"), FIRST), months, nav: Vec::new() };
+            return Ok(vec![(FIRST.into(), templates.render("calendar.html", &view)?.into_bytes())]);
+        }
+        // The first page keeps what is due now and next: last month's dates, this
+        // month's and next month's.
+        let next = as_of.first_of_month().checked_add(1.month()).unwrap_or(as_of);
+        let path_of = |(year, month): (i16, i8)| {
+            if (year, month) <= (next.year(), next.month()) {
+                FIRST.to_string()
+            } else {
+                format!("calendar/{year:04}-{month:02}.html")
+            }
+        };
+        let months: Vec<(String, Month)> =
+            months.into_iter().map(|(at, items)| (path_of(at), month(at, items))).collect();
+        let mut pages: Vec<&str> = months.iter().map(|(path, _)| path.as_str()).collect();
+        pages.dedup();
+        if pages.first() != Some(&FIRST) {
+            pages.insert(0, FIRST);
+        }
+        pages
+            .into_par_iter()
+            .map(|path| {
+                let root = root_of(path);
+                let nav = months
+                    .iter()
+                    .map(|(at, m)| MonthLink {
+                        label: m.label.clone(),
+                        url: if at == FIRST { format!("{root}{FIRST}#m-{}", m.id) } else { format!("{root}{at}") },
+                        count: m.items.len(),
+                        current: at == path && path != FIRST,
+                    })
+                    .collect();
+                let shown: Vec<&Month> = months.iter().filter(|(at, _)| at == path).map(|(_, m)| m).collect();
+                let title = match shown.first() {
+                    Some(m) if path != FIRST => format!("{} — {}", self.t("calendar"), m.label),
+                    _ => self.t("calendar"),
+                };
+                let view = CalendarPage { page: self.layout(path, &title, FIRST), months: shown, nav };
+                Ok((path.to_string(), templates.render("calendar.html", &view)?.into_bytes()))
+            })
+            .collect()
     }
 
     /// A rule's one-line summary in the site's language.

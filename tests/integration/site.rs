@@ -106,6 +106,8 @@ fn lists_boards_and_overview_pages() {
     );
     let calendar = page(&site, "calendar.html");
     assert!(texts(&calendar, "ul.calendar li time").iter().all(|d| d.len() == 10 && d.as_bytes()[2] == b'.'));
+    assert!(texts(&calendar, "nav[aria-label=Aylar]").is_empty(), "a short calendar is one page");
+    assert!(!site.join("calendar").exists());
 }
 
 #[test]
@@ -142,6 +144,7 @@ fn history_from_git_appears_on_record_pages() {
     let out = repo.path().join("site");
     let output = repo.defter(&["build", "--as-of", AS_OF, "--out", out.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+
     let html = page(&out, "grants/YTK-2026-0001.html");
     let history = texts(&html, "ol.history > li");
     assert_eq!(history.len(), 2, "{history:?}");
@@ -311,6 +314,14 @@ fn findings_and_rules_speak_the_sites_language() {
 /// The clean fixture with `count` requests in all: `TLP-2026-0002`… are copies of
 /// `TLP-2026-0001` (closed, service `yazilim-gelistirme-servisi`), the ones up to
 /// `high_until` of priority `high`, the rest (and `0001`) `normal`. Built into `<repo>/site`.
+/// Builds `repo`'s records into `<repo>/site`.
+fn build_repo(repo: &Repo) -> PathBuf {
+    let out = repo.path().join("site");
+    let output = repo.defter(&["build", "--as-of", AS_OF, "--out", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    out
+}
+
 fn build_many_requests(count: usize, high_until: usize) -> (Repo, PathBuf) {
     let repo = Repo::with_overlays(&[&crate::harness::fixtures().join("good")]);
     let first = std::fs::read_to_string(repo.path().join("records/requests/2026/TLP-2026-0001.md")).unwrap();
@@ -320,9 +331,7 @@ fn build_many_requests(count: usize, high_until: usize) -> (Repo, PathBuf) {
         let text = first.replace("TLP-2026-0001", &id).replace("priority: normal", priority);
         repo.write(&format!("records/requests/2026/{id}.md"), &text);
     }
-    let out = repo.path().join("site");
-    let output = repo.defter(&["build", "--as-of", AS_OF, "--out", out.to_str().unwrap()]);
-    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let out = build_repo(&repo);
     (repo, out)
 }
 
@@ -601,9 +610,7 @@ fn a_large_permission_matrix_is_listed_person_by_person() {
                 .replace("Birim yöneticisi", if i % 2 == 0 { "Okuyucu" } else { "Yönetici" }),
         );
     }
-    let out = repo.path().join("site");
-    let output = repo.defter(&["build", "--as-of", AS_OF, "--out", out.to_str().unwrap()]);
-    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let out = build_repo(&repo);
     let grants = page(&out, "grants/index.html");
     assert!(texts(&grants, "table.matrix").is_empty(), "no table of {} cells", 111 * 111);
     let holders = texts(&grants, "ul.holders li");
@@ -659,9 +666,7 @@ fn the_grants_list_is_paginated() {
         let id = format!("YTK-2026-{i:04}");
         repo.write(&format!("records/grants/2026/{id}.yaml"), &grant.replace("YTK-2026-0001", &id));
     }
-    let out = repo.path().join("site");
-    let output = repo.defter(&["build", "--as-of", AS_OF, "--out", out.to_str().unwrap()]);
-    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let out = build_repo(&repo);
     let total =
         serde_json::from_slice::<Vec<serde_json::Value>>(&std::fs::read(out.join("exports/grants.json")).unwrap())
             .unwrap()
@@ -696,4 +701,142 @@ fn the_grants_list_is_paginated() {
     assert_eq!(listed.len(), total, "every grant on one page or another");
     listed.dedup();
     assert_eq!(listed.len(), total, "no grant on two pages");
+}
+
+#[test]
+fn a_long_calendar_gives_each_later_month_a_page() {
+    // 600 grants ending this month (on the --as-of day) and on the 15th of each of the
+    // next twelve: more dates than one page holds.
+    let repo = Repo::with_overlays(&[&fixtures().join("good")]);
+    let grant = std::fs::read_to_string(repo.path().join("records/grants/2026/YTK-2026-0001.yaml")).unwrap();
+    for i in 2..=601 {
+        let id = format!("YTK-2026-{i:04}");
+        let (year, month, day) = match i % 13 {
+            0 => (2026, 11, 30),
+            12 => (2026, 12, 15),
+            m => (2027, m, 15),
+        };
+        let text = grant.replace("YTK-2026-0001", &id) + &format!("valid_until: {year}-{month:02}-{day:02}\n");
+        repo.write(&format!("records/grants/2026/{id}.yaml"), &text);
+    }
+    let out = build_repo(&repo);
+
+    let first = page(&out, "calendar.html");
+    let nav = "nav[aria-label=Aylar] li a";
+    let links = attr(&first, nav, "href");
+    let counts: Vec<usize> = texts(&first, &format!("{nav} span.n")).iter().map(|n| n.parse().unwrap()).collect();
+    assert_eq!(links.len(), counts.len());
+    assert!(links.len() >= 13, "{links:?}");
+    // This month and the next stay on the first page; later months have their own.
+    assert_eq!(links[..2], ["calendar.html#m-2026-11", "calendar.html#m-2026-12"], "{links:?}");
+    assert!(links.contains(&"calendar/2027-01.html".to_string()), "{links:?}");
+    assert!(links.contains(&"calendar/2027-11.html".to_string()), "{links:?}");
+    assert_eq!(attr(&first, "h2", "id"), ["m-2026-11", "m-2026-12"], "later months are not repeated");
+    let mut shown = texts(&first, "ul.calendar li").len();
+    for (link, count) in links.iter().zip(&counts) {
+        let Some(path) = link.strip_prefix("calendar/") else {
+            assert!(link.starts_with("calendar.html#m-"), "{link}");
+            continue;
+        };
+        let month = page(&out, &format!("calendar/{path}"));
+        assert_eq!(texts(&month, "section").len(), 1, "{path}: one month");
+        assert_eq!(texts(&month, "ul.calendar li").len(), *count, "{path}: as many dates as the list says");
+        assert_eq!(
+            attr(&month, &format!("{nav}[aria-current=page]"), "href"),
+            vec![format!("../calendar/{path}")],
+            "{path} is marked"
+        );
+        assert_eq!(attr(&month, nav, "href")[0], format!("../{}", links[0]), "the list links back");
+        assert!(texts(&month, "title")[0].starts_with("Süre takvimi — "), "{path}: its own title");
+        shown += count;
+    }
+    assert_eq!(shown, counts.iter().sum::<usize>(), "every date on one page");
+    assert!(
+        texts(&first, "ul.calendar li").iter().any(|li| li.starts_with("15.12.2026") && li.contains("YTK-2026-0012")),
+        "{:?}",
+        texts(&first, "ul.calendar li")
+    );
+    let january = page(&out, "calendar/2027-01.html");
+    assert_eq!(texts(&january, "h2"), vec!["Ocak 2027"]);
+    assert!(
+        texts(&january, "ul.calendar li").iter().any(|li| li.starts_with("15.01.2027") && li.contains("YTK-2026-0014")),
+        "{:?}",
+        texts(&january, "ul.calendar li")
+    );
+}
+
+#[test]
+fn the_frozen_and_revoked_grants_show_the_latest_first() {
+    // 150 grants revoked on different days from June to November.
+    let repo = Repo::with_overlays(&[&fixtures().join("good")]);
+    let grant = std::fs::read_to_string(repo.path().join("records/grants/2026/YTK-2026-0001.yaml")).unwrap();
+    let mut revoked = Vec::new();
+    for i in 2..=151 {
+        let id = format!("YTK-2026-{i:04}");
+        let date = format!("2026-{:02}-{:02}", 6 + i / 28, 1 + i % 28);
+        let text = grant.replace("YTK-2026-0001", &id).replace(
+            "\nstatus: active\n",
+            &format!("\nstatus: revoked\nrevocation: {{ date: {date}, reason: Görev değişikliği }}\n"),
+        ) + &format!("  - {{ date: {date}, by: oguz.koc, status: revoked }}\n");
+        repo.write(&format!("records/grants/2026/{id}.yaml"), &text);
+        revoked.push((date, id));
+    }
+    let out = repo.path().join("site");
+    let output = repo.defter(&["build", "--as-of", AS_OF, "--out", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let said = String::from_utf8_lossy(&output.stdout).to_string() + &String::from_utf8_lossy(&output.stderr);
+    assert!(said.contains(" 0 errors"), "the revoked grants are valid: {said}");
+
+    let grants = page(&out, "grants/index.html");
+    let section = "section[aria-labelledby=h-frozen]";
+    revoked.sort_by(|a, b| b.0.cmp(&a.0));
+    let latest: Vec<String> = revoked.iter().take(100).map(|(_, id)| id.clone()).collect();
+    assert_eq!(texts(&grants, &format!("{section} tbody tr td:first-child")), latest, "the latest 100, newest first");
+    assert_eq!(
+        texts(&grants, &format!("{section} p.more")),
+        vec!["Gösterilen son kayıtlar: 100 · 50 kayıt daha · tümü dışa aktarım dosyasında (CSV)"]
+    );
+    assert_eq!(attr(&grants, &format!("{section} p.more a"), "href"), vec!["../exports/grants.csv"]);
+}
+
+#[test]
+fn a_long_inventory_type_has_its_own_paged_list() {
+    let repo = Repo::with_overlays(&[&fixtures().join("good")]);
+    let cert = std::fs::read_to_string(repo.path().join("records/inventory/certificate/crt-zabita.yaml")).unwrap();
+    for i in 1..=150 {
+        let id = format!("crt-site-{i:03}");
+        repo.write(&format!("records/inventory/certificate/{id}.yaml"), &cert.replace("crt-zabita", &id));
+    }
+    let out = build_repo(&repo);
+    let ids = |html: &Html| texts(html, "section[aria-labelledby=certificate] tbody tr td:first-child a");
+
+    // The inventory page shows the first hundred, counts all 151, and links the list.
+    let inventory = page(&out, "inventory/index.html");
+    let shown = ids(&inventory);
+    assert_eq!(shown.len(), 100);
+    assert!(texts(&inventory, "nav[aria-label=Envanter] a").iter().any(|chip| chip.ends_with(" 151")));
+    assert_eq!(
+        texts(&inventory, "section[aria-labelledby=certificate] p.more"),
+        vec!["Gösterilen kayıtlar: 100 · 51 kayıt daha · tümünün listesi"]
+    );
+    assert_eq!(
+        attr(&inventory, "section[aria-labelledby=certificate] p.more a", "href"),
+        vec!["../inventory/certificate.html"]
+    );
+
+    // The type's list: the same first hundred, then the rest on page 2.
+    let first = page(&out, "inventory/certificate.html");
+    assert_eq!(ids(&first), shown);
+    assert!(texts(&first, "caption")[0].ends_with("(151)"), "{:?}", texts(&first, "caption"));
+    assert!(texts(&first, "p.more").is_empty());
+    assert_eq!(attr(&first, "a[rel=next]", "href"), vec!["../inventory/certificate/2.html"]);
+    let second = page(&out, "inventory/certificate/2.html");
+    let mut all = shown.clone();
+    all.extend(ids(&second));
+    assert_eq!(all.len(), 151);
+    all.dedup();
+    assert_eq!(all.len(), 151, "no item on two pages");
+    assert_eq!(attr(&second, "a[rel=prev]", "href"), vec!["../../inventory/certificate.html"]);
+    assert!(texts(&second, "title")[0].contains("Sayfa 2 / 2"));
+    assert!(!out.join("inventory/certificate/3.html").exists());
 }

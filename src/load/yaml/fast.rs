@@ -1,11 +1,12 @@
 //! The YAML records are written in, read without saphyr: block mappings and sequences,
 //! one-line flow mappings and sequences of scalars (`- { date: 2026-03-03, by: a }`),
-//! one-line plain and quoted scalars, comments and blank lines. It builds the same
-//! [`Node`] tree, positions included, as the event-stream reader in [`super`], in a
-//! fraction of the time, and gives up — `None` — at the first thing outside that subset:
-//! an empty value, a multi-line or block scalar, an escape, a key that is not a plain
-//! word, a tab, a control character, an anchor, tag or alias, a duplicate key, anything
-//! saphyr would refuse. The caller then reads the whole text with saphyr, so every
+//! one-line plain and quoted scalars, literal and folded block scalars in their plain
+//! forms (`notes: >-`), comments and blank lines. It builds the same [`Node`] tree,
+//! positions included, as the event-stream reader in [`super`], in a fraction of the
+//! time, and gives up — `None` — at the first thing outside that subset: an empty value,
+//! a multi-line plain or quoted scalar, an escape, a key that is not a plain word, a
+//! tab, a control character, an anchor, tag or alias, a duplicate key, anything saphyr
+//! would refuse. The caller then reads the whole text with saphyr, so every
 //! error message and every rarer form still comes from one place. A differential test
 //! holds the two readers to the same tree on generated and hand-written texts.
 
