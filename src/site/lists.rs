@@ -164,7 +164,7 @@ fn page_path(first: &str, n: usize) -> String {
 }
 
 /// The rows on page `n` (from 1) of a list.
-fn page_rows<'r, 'a>(rows: &'r [&'a Record], n: usize) -> &'r [&'a Record] {
+fn page_rows<T>(rows: &[T], n: usize) -> &[T] {
     let start = (n.saturating_sub(1) * PAGE_ROWS).min(rows.len());
     &rows[start..(start + PAGE_ROWS).min(rows.len())]
 }
@@ -589,6 +589,27 @@ pub struct Holdings<'a> {
     pub held: HashMap<(&'a str, &'a str), Vec<String>>,
 }
 
+impl Holdings<'_> {
+    /// Whether the matrix is small enough to be a table ([`MATRIX_CELLS`]).
+    fn as_table(&self) -> bool {
+        self.people.len().saturating_mul(self.systems.len()) <= MATRIX_CELLS
+    }
+}
+
+/// The first page of the list of every holder, when the permissions page shows the first
+/// [`PAGE_ROWS`] only.
+const HOLDERS: &str = "grants/holders.html";
+
+/// Every holder and what they hold, a page of the list the permissions page links.
+#[derive(Serialize)]
+struct HoldersPage {
+    page: Layout,
+    holders: Vec<HolderRow>,
+    /// Holders on all pages.
+    total: usize,
+    pager: Option<Pager>,
+}
+
 #[derive(Serialize)]
 struct GrantRow {
     id: Link,
@@ -617,7 +638,11 @@ struct GrantsPage {
 struct GrantsOverview {
     systems: Vec<Link>,
     matrix: Vec<MatrixRow>,
+    /// The first [`PAGE_ROWS`] holders, when the matrix is listed person by person.
     holders: Vec<HolderRow>,
+    /// Holders not listed here; `holders_all` lists every one.
+    holders_more: usize,
+    holders_all: Option<String>,
     reviews: Vec<FindingView>,
     /// Reviews falling due within the warning window (`[windows] expiring_days`).
     reviews_soon: Vec<CalendarItem>,
@@ -821,14 +846,26 @@ impl<'a> Site<'a> {
     }
 
     /// The permissions page and, when there are more grants than [`PAGE_ROWS`], the
-    /// further pages of its list of every grant (`grants/page/2.html`…).
+    /// further pages of its list of every grant (`grants/page/2.html`…); when the
+    /// matrix is listed person by person and names more than [`PAGE_ROWS`] people, the
+    /// list of every holder, a hundred a page (`grants/holders.html`,
+    /// `grants/holders/2.html`…).
     pub fn grants_pages(&self, templates: &Templates) -> Result<Vec<Output>> {
         const FIRST: &str = "grants/index.html";
         let grants: Vec<&Record> = self.of_kind(Kind::Grant).collect();
+        let holdings = self.holdings();
         let pages = grants.len().div_ceil(PAGE_ROWS).max(1);
-        (1..=pages)
-            .into_par_iter()
-            .map(|n| {
+        let holder_pages = if holdings.as_table() { 0 } else { holdings.people.len().div_ceil(PAGE_ROWS).max(1) };
+        // (false, n): page n of the permissions page; (true, n): of the holders' list.
+        let mut jobs: Vec<(bool, usize)> = (1..=pages).map(|n| (false, n)).collect();
+        if holder_pages > 1 {
+            jobs.extend((1..=holder_pages).map(|n| (true, n)));
+        }
+        jobs.into_par_iter()
+            .map(|(holders, n)| {
+                if holders {
+                    return self.holders_page(&holdings, n, holder_pages, templates);
+                }
                 let path = page_path(FIRST, n);
                 let root = root_of(&path);
                 let title = if n > 1 {
@@ -838,7 +875,7 @@ impl<'a> Site<'a> {
                 };
                 let view = GrantsPage {
                     page: self.layout(&path, &title, FIRST),
-                    overview: (n == 1).then(|| self.grants_overview(&grants, &root)),
+                    overview: (n == 1).then(|| self.grants_overview(&grants, &holdings, &root)),
                     all: page_rows(&grants, n).iter().map(|g| self.grant_row(g, &root, "granted_on")).collect(),
                     total: grants.len(),
                     pager: (pages > 1).then(|| self.pager(FIRST, n, pages, &root)),
@@ -848,21 +885,59 @@ impl<'a> Site<'a> {
             .collect()
     }
 
-    /// What the first page of the permissions page shows above the list of grants.
-    fn grants_overview(&self, grants: &[&Record], root: &str) -> GrantsOverview {
-        let holding = |g: &Record| matches!(g.fields.str_at("status"), Some("active" | "frozen"));
-        let Holdings { people, systems: system_ids, held } = self.holdings();
-        // A person or system by id: its name, linked to its page.
-        let link = |id: &str| Link {
+    /// Page `n` (of `pages`) of the list of every holder and what they hold.
+    fn holders_page(&self, holdings: &Holdings, n: usize, pages: usize, templates: &Templates) -> Result<Output> {
+        let path = page_path(HOLDERS, n);
+        let root = root_of(&path);
+        let mut title = format!("{} — {}", self.t("grants"), self.t("matrix"));
+        if n > 1 {
+            title = format!("{title} — {}", self.page_of(n, pages));
+        }
+        let view = HoldersPage {
+            page: self.layout(&path, &title, "grants/index.html"),
+            holders: self.holder_rows(holdings, page_rows(&holdings.people, n), &root),
+            total: holdings.people.len(),
+            pager: (pages > 1).then(|| self.pager(HOLDERS, n, pages, &root)),
+        };
+        Ok((path, templates.render("holders.html", &view)?.into_bytes()))
+    }
+
+    /// A record by id, its name linked to its page (`root` leads to the site's root).
+    fn id_link(&self, id: &str, root: &str) -> Link {
+        Link {
             url: self.index.get(id).map(|r| format!("{root}{}", self.url(r))).unwrap_or_default(),
             text: self.name_of(id),
-        };
-        let as_table = people.len().saturating_mul(system_ids.len()) <= MATRIX_CELLS;
-        let (systems, matrix, holders) = if as_table {
+        }
+    }
+
+    /// Each of `people` with the systems they hold, in the matrix's column order.
+    fn holder_rows(&self, holdings: &Holdings, people: &[&str], root: &str) -> Vec<HolderRow> {
+        people
+            .iter()
+            .map(|person| HolderRow {
+                person: self.id_link(person, root),
+                active: self.index.is_active(person).unwrap_or(true),
+                held: holdings
+                    .systems
+                    .iter()
+                    .filter_map(|system| {
+                        let roles = holdings.held.get(&(*person, *system))?;
+                        Some(Held { system: self.id_link(system, root), roles: roles.join(", ") })
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// What the first page of the permissions page shows above the list of grants.
+    fn grants_overview(&self, grants: &[&Record], holdings: &Holdings, root: &str) -> GrantsOverview {
+        let holding = |g: &Record| matches!(g.fields.str_at("status"), Some("active" | "frozen"));
+        let Holdings { people, systems: system_ids, held } = holdings;
+        let (systems, matrix, holders) = if holdings.as_table() {
             let matrix = people
                 .iter()
                 .map(|person| MatrixRow {
-                    person: link(person),
+                    person: self.id_link(person, root),
                     active: self.index.is_active(person).unwrap_or(true),
                     cells: system_ids
                         .iter()
@@ -870,30 +945,11 @@ impl<'a> Site<'a> {
                         .collect(),
                 })
                 .collect();
-            (system_ids.iter().map(|s| link(s)).collect(), matrix, Vec::new())
+            (system_ids.iter().map(|s| self.id_link(s, root)).collect(), matrix, Vec::new())
         } else {
-            // Each person's systems in the matrix's column order.
-            let mut by_person: HashMap<&str, Vec<(&str, &Vec<String>)>> = HashMap::new();
-            for ((person, system), roles) in &held {
-                by_person.entry(person).or_default().push((system, roles));
-            }
-            let holders = people
-                .iter()
-                .map(|person| {
-                    let mut systems = by_person.remove(person).unwrap_or_default();
-                    systems.sort_unstable_by_key(|(system, _)| *system);
-                    HolderRow {
-                        person: link(person),
-                        active: self.index.is_active(person).unwrap_or(true),
-                        held: systems
-                            .into_iter()
-                            .map(|(system, roles)| Held { system: link(system), roles: roles.join(", ") })
-                            .collect(),
-                    }
-                })
-                .collect();
-            (Vec::new(), Vec::new(), holders)
+            (Vec::new(), Vec::new(), self.holder_rows(holdings, &people[..people.len().min(PAGE_ROWS)], root))
         };
+        let holders_more = if holdings.as_table() { 0 } else { people.len().saturating_sub(PAGE_ROWS) };
         // Frozen and revoked grants, the latest first (a stable sort: grants of one day
         // stay in id order); the first page shows the latest PAGE_ROWS.
         let mut ended: Vec<(&str, &str, &Record)> = grants
@@ -912,6 +968,8 @@ impl<'a> Site<'a> {
             systems,
             matrix,
             holders,
+            holders_more,
+            holders_all: (holders_more > 0).then(|| format!("{root}{HOLDERS}")),
             reviews: self
                 .input
                 .report

@@ -27,6 +27,7 @@ embedded!(
     "board.html",
     "portfolio.html",
     "grants.html",
+    "holders.html",
     "inventory.html",
     "calendar.html",
     "reports.html",

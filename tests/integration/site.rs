@@ -613,8 +613,24 @@ fn a_large_permission_matrix_is_listed_person_by_person() {
     let out = build_repo(&repo);
     let grants = page(&out, "grants/index.html");
     assert!(texts(&grants, "table.matrix").is_empty(), "no table of {} cells", 111 * 111);
-    let holders = texts(&grants, "ul.holders li");
+    // The permissions page lists the first hundred holders and links the list of all,
+    // a hundred a page.
+    let first = texts(&grants, "ul.holders li");
+    assert_eq!(first.len(), 100, "{first:?}");
+    assert_eq!(
+        texts(&grants, "section[aria-labelledby=h-matrix] p.more"),
+        vec!["Gösterilen kayıtlar: 100 · 11 kayıt daha · tümünün listesi"]
+    );
+    assert_eq!(attr(&grants, "section[aria-labelledby=h-matrix] p.more a", "href"), vec!["../grants/holders.html"]);
+    let all = page(&out, "grants/holders.html");
+    assert_eq!(texts(&all, "ul.holders li"), first, "the list starts where the permissions page does");
+    assert_eq!(attr(&all, "a[rel=next]", "href"), vec!["../grants/holders/2.html"]);
+    let second = page(&out, "grants/holders/2.html");
+    assert!(texts(&second, "title")[0].contains("Sayfa 2 / 2"));
+    let mut holders = first.clone();
+    holders.extend(texts(&second, "ul.holders li"));
     assert_eq!(holders.len(), count + 1, "{holders:?}");
+    assert!(!out.join("grants/holders/3.html").exists());
     assert!(holders.contains(&"Kişi 007: Sistem 007 (Yönetici)".to_string()), "{holders:?}");
     assert!(holders.contains(&"Kişi 110: Sistem 110 (Okuyucu)".to_string()), "{holders:?}");
     assert!(holders.contains(&"Mehmet Demir: BBYS Zabıta Modülü (Birim yöneticisi)".to_string()), "{holders:?}");
