@@ -123,8 +123,8 @@ const RECENT_LINKS: usize = 12;
 /// every request, so no page has to hold them all.
 pub const PAGE_ROWS: usize = 100;
 
-/// A calendar of more dates than this gives each month after the current one a page of
-/// its own: at 100,000 records its thirteen months were 3 MB in one page.
+/// A calendar of more dates than this gives each month after the next one a page of its
+/// own: at 100,000 records its thirteen months were 3 MB in one page.
 pub const CALENDAR_ONE_PAGE: usize = 500;
 
 /// Cards in one column of a service board: the most recent (the last in list order, ids

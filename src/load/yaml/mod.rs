@@ -5,9 +5,10 @@
 //! stack), no anchors, aliases or tags (no "billion laughs"), no duplicate keys, one
 //! document, and YAML 1.2 core-schema scalars (`2026-03-03` and `yes` stay strings).
 //!
-//! Most records are read first by the `fast` module, which knows only the plain subset of YAML
-//! records are written in and builds the same tree without the event stream; a text it
-//! does not take is read here, so every error message comes from this one reader.
+//! Most records are read first by the `fast` module, which knows only the plain subset
+//! of YAML records are written in and builds the same tree without the event stream; a
+//! text it does not take is read here, so every error message comes from this one
+//! reader.
 
 use std::collections::HashMap;
 
