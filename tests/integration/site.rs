@@ -311,9 +311,6 @@ fn findings_and_rules_speak_the_sites_language() {
     }
 }
 
-/// The clean fixture with `count` requests in all: `TLP-2026-0002`… are copies of
-/// `TLP-2026-0001` (closed, service `yazilim-gelistirme-servisi`), the ones up to
-/// `high_until` of priority `high`, the rest (and `0001`) `normal`. Built into `<repo>/site`.
 /// Builds `repo`'s records into `<repo>/site`.
 fn build_repo(repo: &Repo) -> PathBuf {
     let out = repo.path().join("site");
@@ -322,15 +319,42 @@ fn build_repo(repo: &Repo) -> PathBuf {
     out
 }
 
+/// The clean fixture's grant, copied by the tests of long pages.
+const GRANT: &str = "records/grants/2026/YTK-2026-0001.yaml";
+
+fn grant_id(i: usize) -> String {
+    format!("YTK-2026-{i:04}")
+}
+
+/// Writes copies of the fixture record `fixture` (a file named by its id) beside it, one
+/// for each of `numbers`: named `id(i)`, the fixture's id replaced by that one in its
+/// text, and the text then given to `edit(i, text)`.
+fn write_copies(
+    repo: &Repo,
+    fixture: &str,
+    numbers: std::ops::RangeInclusive<usize>,
+    id: impl Fn(usize) -> String,
+    edit: impl Fn(usize, String) -> String,
+) {
+    let path = Path::new(fixture);
+    let (folder, old) = (path.parent().unwrap().to_str().unwrap(), path.file_stem().unwrap().to_str().unwrap());
+    let extension = path.extension().unwrap().to_str().unwrap();
+    let text = std::fs::read_to_string(repo.path().join(fixture)).unwrap();
+    for i in numbers {
+        let id = id(i);
+        repo.write(&format!("{folder}/{id}.{extension}"), &edit(i, text.replace(old, &id)));
+    }
+}
+
+/// The clean fixture with `count` requests in all: `TLP-2026-0002`… are copies of
+/// `TLP-2026-0001` (closed, service `yazilim-gelistirme-servisi`), the ones up to
+/// `high_until` of priority `high`, the rest (and `0001`) `normal`. Built into `<repo>/site`.
 fn build_many_requests(count: usize, high_until: usize) -> (Repo, PathBuf) {
     let repo = Repo::with_overlays(&[&crate::harness::fixtures().join("good")]);
-    let first = std::fs::read_to_string(repo.path().join("records/requests/2026/TLP-2026-0001.md")).unwrap();
-    for i in 2..=count {
-        let id = format!("TLP-2026-{i:04}");
-        let priority = if i <= high_until { "priority: high" } else { "priority: normal" };
-        let text = first.replace("TLP-2026-0001", &id).replace("priority: normal", priority);
-        repo.write(&format!("records/requests/2026/{id}.md"), &text);
-    }
+    let id = |i: usize| format!("TLP-2026-{i:04}");
+    write_copies(&repo, "records/requests/2026/TLP-2026-0001.md", 2..=count, id, |i, text| {
+        if i <= high_until { text.replace("priority: normal", "priority: high") } else { text }
+    });
     let out = build_repo(&repo);
     (repo, out)
 }
@@ -677,11 +701,7 @@ fn a_large_permission_matrix_is_listed_person_by_person() {
 #[test]
 fn the_grants_list_is_paginated() {
     let repo = Repo::with_overlays(&[&fixtures().join("good")]);
-    let grant = std::fs::read_to_string(repo.path().join("records/grants/2026/YTK-2026-0001.yaml")).unwrap();
-    for i in 2..=250 {
-        let id = format!("YTK-2026-{i:04}");
-        repo.write(&format!("records/grants/2026/{id}.yaml"), &grant.replace("YTK-2026-0001", &id));
-    }
+    write_copies(&repo, GRANT, 2..=250, grant_id, |_, text| text);
     let out = build_repo(&repo);
     let total =
         serde_json::from_slice::<Vec<serde_json::Value>>(&std::fs::read(out.join("exports/grants.json")).unwrap())
@@ -724,17 +744,14 @@ fn a_long_calendar_gives_each_later_month_a_page() {
     // 600 grants ending this month (on the --as-of day) and on the 15th of each of the
     // next twelve: more dates than one page holds.
     let repo = Repo::with_overlays(&[&fixtures().join("good")]);
-    let grant = std::fs::read_to_string(repo.path().join("records/grants/2026/YTK-2026-0001.yaml")).unwrap();
-    for i in 2..=601 {
-        let id = format!("YTK-2026-{i:04}");
+    write_copies(&repo, GRANT, 2..=601, grant_id, |i, text| {
         let (year, month, day) = match i % 13 {
             0 => (2026, 11, 30),
             12 => (2026, 12, 15),
             m => (2027, m, 15),
         };
-        let text = grant.replace("YTK-2026-0001", &id) + &format!("valid_until: {year}-{month:02}-{day:02}\n");
-        repo.write(&format!("records/grants/2026/{id}.yaml"), &text);
-    }
+        text + &format!("valid_until: {year}-{month:02}-{day:02}\n")
+    });
     let out = build_repo(&repo);
 
     let first = page(&out, "calendar.html");
@@ -785,18 +802,15 @@ fn a_long_calendar_gives_each_later_month_a_page() {
 fn the_frozen_and_revoked_grants_show_the_latest_first() {
     // 150 grants revoked on different days from June to November.
     let repo = Repo::with_overlays(&[&fixtures().join("good")]);
-    let grant = std::fs::read_to_string(repo.path().join("records/grants/2026/YTK-2026-0001.yaml")).unwrap();
-    let mut revoked = Vec::new();
-    for i in 2..=151 {
-        let id = format!("YTK-2026-{i:04}");
-        let date = format!("2026-{:02}-{:02}", 6 + i / 28, 1 + i % 28);
-        let text = grant.replace("YTK-2026-0001", &id).replace(
+    let date = |i: usize| format!("2026-{:02}-{:02}", 6 + i / 28, 1 + i % 28);
+    write_copies(&repo, GRANT, 2..=151, grant_id, |i, text| {
+        let date = date(i);
+        text.replace(
             "\nstatus: active\n",
             &format!("\nstatus: revoked\nrevocation: {{ date: {date}, reason: Görev değişikliği }}\n"),
-        ) + &format!("  - {{ date: {date}, by: oguz.koc, status: revoked }}\n");
-        repo.write(&format!("records/grants/2026/{id}.yaml"), &text);
-        revoked.push((date, id));
-    }
+        ) + &format!("  - {{ date: {date}, by: oguz.koc, status: revoked }}\n")
+    });
+    let mut revoked: Vec<(String, String)> = (2..=151).map(|i| (date(i), grant_id(i))).collect();
     let out = repo.path().join("site");
     let output = repo.defter(&["build", "--as-of", AS_OF, "--out", out.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
@@ -818,11 +832,8 @@ fn the_frozen_and_revoked_grants_show_the_latest_first() {
 #[test]
 fn a_long_inventory_type_has_its_own_paged_list() {
     let repo = Repo::with_overlays(&[&fixtures().join("good")]);
-    let cert = std::fs::read_to_string(repo.path().join("records/inventory/certificate/crt-zabita.yaml")).unwrap();
-    for i in 1..=150 {
-        let id = format!("crt-site-{i:03}");
-        repo.write(&format!("records/inventory/certificate/{id}.yaml"), &cert.replace("crt-zabita", &id));
-    }
+    let id = |i: usize| format!("crt-site-{i:03}");
+    write_copies(&repo, "records/inventory/certificate/crt-zabita.yaml", 1..=150, id, |_, text| text);
     let out = build_repo(&repo);
     let ids = |html: &Html| texts(html, "section[aria-labelledby=certificate] tbody tr td:first-child a");
 
