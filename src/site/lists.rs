@@ -661,7 +661,7 @@ struct InventoryGroup {
     items: Vec<InventoryRow>,
     /// Items of the type in all.
     total: usize,
-    /// Items not shown here; `all` lists them.
+    /// Items not shown here (said on the inventory page, where `all` lists them).
     more: usize,
     /// The type's own list, when it has more items than the inventory page shows.
     all: Option<String>,
@@ -1001,7 +1001,8 @@ impl<'a> Site<'a> {
             .map(|kind| (kind, self.of_kind(kind).collect::<Vec<_>>()))
             .filter(|(_, items)| !items.is_empty())
             .collect();
-        let group = |kind: Kind, items: &[&Record], total: usize, root: &str| InventoryGroup {
+        // A type's section: `items` of its `total`, linking its own list on the overview.
+        let group = |kind: Kind, items: &[&Record], total: usize, root: &str, overview: bool| InventoryGroup {
             label: self.kind_label(kind),
             kind: kind.name().into(),
             items: items
@@ -1020,7 +1021,7 @@ impl<'a> Site<'a> {
                 .collect(),
             total,
             more: total.saturating_sub(items.len()),
-            all: (total > PAGE_ROWS).then(|| format!("{root}inventory/{}.html", kind.name())),
+            all: (overview && total > PAGE_ROWS).then(|| format!("{root}inventory/{}.html", kind.name())),
         };
         // Every page to make: the overview (no type), then each long type's pages.
         let mut jobs: Vec<(Option<usize>, usize)> = vec![(None, 1)];
@@ -1033,7 +1034,9 @@ impl<'a> Site<'a> {
                     let root = root_of(FIRST);
                     let groups = kinds
                         .iter()
-                        .map(|(kind, items)| group(*kind, &items[..items.len().min(PAGE_ROWS)], items.len(), &root))
+                        .map(|(kind, items)| {
+                            group(*kind, &items[..items.len().min(PAGE_ROWS)], items.len(), &root, true)
+                        })
                         .collect();
                     let view = InventoryPage {
                         page: self.layout(FIRST, &self.t("inventory"), FIRST),
@@ -1052,8 +1055,7 @@ impl<'a> Site<'a> {
                 if n > 1 {
                     title = format!("{title} — {}", self.page_of(n, pages));
                 }
-                let mut shown = group(*kind, page_rows(items, n), items.len(), &root);
-                (shown.more, shown.all) = (0, None);
+                let shown = group(*kind, page_rows(items, n), items.len(), &root, false);
                 let view = InventoryPage {
                     page: self.layout(&path, &title, FIRST),
                     groups: vec![shown],
