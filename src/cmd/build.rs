@@ -20,8 +20,10 @@ pub fn run(root: &Path, args: &BuildArgs, ui: Ui) -> Result<ExitCode> {
     let out = if args.out.is_absolute() { args.out.clone() } else { std::env::current_dir()?.join(&args.out) };
     site::check_out_dir(&out, root)?;
     let bar = ui.progress();
-    let (built, report) = build_site(root, &out, args.as_of, args.base_url.as_deref(), false, args.public, &bar)?;
+    let (built, report, shown) =
+        build_site(root, &out, args.as_of, args.base_url.as_deref(), false, args.public, &bar)?;
     bar.finish();
+    super::keep_until_exit(shown);
     if let Some(why) = &built.full {
         ui.info(&format!("full build: {why}"));
     }
@@ -47,10 +49,11 @@ pub fn build(
     live_reload: bool,
 ) -> Result<(usize, Report)> {
     build_site(root, out, as_of, base_url, live_reload, false, &load::Silent)
-        .map(|(built, report)| (built.files, report))
+        .map(|(built, report, _)| (built.files, report))
 }
 
-/// [`build`]; `public` leaves personal data off the site (`--public`).
+/// [`build`]; `public` leaves personal data off the site (`--public`). Also gives back
+/// what the site was made from, for a caller that exits to keep rather than free.
 fn build_site(
     root: &Path,
     out: &Path,
@@ -59,7 +62,7 @@ fn build_site(
     live_reload: bool,
     public: bool,
     progress: &dyn Progress,
-) -> Result<(site::Built, Report)> {
+) -> Result<(site::Built, Report, site::redact::Redacted)> {
     let config = Config::load(root)?;
     let rules = Ruleset::load(root)?;
     // The history is optional: a repository outside git still gets its site. It depends
@@ -110,5 +113,5 @@ fn build_site(
         public,
     };
     let built = site::build_redacted(&input, &shown, &templates, out, progress)?;
-    Ok((built, report))
+    Ok((built, report, shown))
 }

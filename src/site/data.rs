@@ -116,6 +116,53 @@ fn unique_urls(sorted: &[&Record]) -> HashMap<usize, String> {
     urls
 }
 
+/// The findings of each file, by path.
+fn findings<'a>(input: &'a Input<'a>) -> BTreeMap<&'a str, Vec<&'a Diagnostic>> {
+    let mut findings: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
+    for d in &input.report.diagnostics {
+        findings.entry(d.path.as_str()).or_default().push(d);
+    }
+    findings
+}
+
+/// The records naming each id, by the reference fields the workflows declare, in record
+/// order, each field of a record once.
+fn backlinks<'a>(input: &'a Input<'a>) -> HashMap<&'a str, Vec<Backlink<'a>>> {
+    let mut backlinks: HashMap<&str, Vec<Backlink>> = HashMap::new();
+    for r in &input.records.records {
+        let Some(fields) = input.rules.workflows.references.get(r.kind.name()) else { continue };
+        for path in fields.keys() {
+            for node in r.fields.path(path) {
+                if let Some(id) = node.as_str() {
+                    let list = backlinks.entry(id).or_default();
+                    // Only this record's own entries (the last ones) can repeat.
+                    let mine = list.iter().rev().take_while(|b| std::ptr::eq(b.from, r));
+                    if !mine.into_iter().any(|b| b.field == *path) {
+                        list.push(Backlink { from: r, field: path });
+                    }
+                }
+            }
+        }
+    }
+    backlinks
+}
+
+/// The records by path (the first of a path given twice), and the people by the
+/// addresses in their `git_emails`, in ASCII lower case.
+fn by_path_and_email(records: &[Record]) -> (HashMap<&str, &Record>, HashMap<String, &Record>) {
+    let mut by_path = HashMap::with_capacity(records.len());
+    let mut by_email = HashMap::new();
+    for r in records {
+        by_path.entry(r.path.as_str()).or_insert(r);
+        if r.kind == Kind::Person {
+            for email in r.fields.path("git_emails[]").iter().filter_map(|e| e.as_str()) {
+                by_email.entry(email.to_ascii_lowercase()).or_insert(r);
+            }
+        }
+    }
+    (by_path, by_email)
+}
+
 /// A record's identity while a site is made: its address (two records may share an id).
 pub(super) fn address(r: &Record) -> usize {
     std::ptr::from_ref(r) as usize
@@ -170,47 +217,35 @@ pub fn human_date(text: &str) -> String {
 impl<'a> Site<'a> {
     pub fn new(input: &'a Input<'a>) -> Self {
         let records = &input.records.records;
-        let mut findings: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
-        for d in &input.report.diagnostics {
-            findings.entry(d.path.as_str()).or_default().push(d);
-        }
-        let mut backlinks: HashMap<&str, Vec<Backlink>> = HashMap::new();
-        for r in records {
-            let Some(fields) = input.rules.workflows.references.get(r.kind.name()) else { continue };
-            for path in fields.keys() {
-                for node in r.fields.path(path) {
-                    if let Some(id) = node.as_str() {
-                        let list = backlinks.entry(id).or_default();
-                        // Only this record's own entries (the last ones) can repeat.
-                        let mine = list.iter().rev().take_while(|b| std::ptr::eq(b.from, r));
-                        if !mine.into_iter().any(|b| b.field == *path) {
-                            list.push(Backlink { from: r, field: path });
-                        }
-                    }
-                }
-            }
-        }
-        let mut sorted: Vec<&Record> = records.iter().collect();
-        sorted.sort_by(|a, b| (a.kind, a.id(), &a.path).cmp(&(b.kind, b.id(), &b.path)));
-        let mut by_path = HashMap::with_capacity(records.len());
-        let mut by_email = HashMap::new();
-        for r in records {
-            by_path.entry(r.path.as_str()).or_insert(r);
-            if r.kind == Kind::Person {
-                for email in r.fields.path("git_emails[]").iter().filter_map(|e| e.as_str()) {
-                    by_email.entry(email.to_ascii_lowercase()).or_insert(r);
-                }
-            }
-        }
+        // Each index is one pass over every record, independent of the others: at
+        // 100,000 records they take about a third of a second on one core, and half of
+        // that on two.
+        let ((backlinks, findings), ((sorted, urls), (by_path, by_email, index))) = rayon::join(
+            || (backlinks(input), findings(input)),
+            || {
+                rayon::join(
+                    || {
+                        let mut sorted: Vec<&Record> = records.iter().collect();
+                        sorted.sort_by(|a, b| (a.kind, a.id(), &a.path).cmp(&(b.kind, b.id(), &b.path)));
+                        let urls = unique_urls(&sorted);
+                        (sorted, urls)
+                    },
+                    || {
+                        let (by_path, by_email) = by_path_and_email(records);
+                        (by_path, by_email, Index::new(records))
+                    },
+                )
+            },
+        );
         let language = input.config.site.language.as_str();
         Site {
             input,
             t: catalogue(language),
             english: language == "en",
-            index: Index::new(records),
+            index,
             findings,
             backlinks,
-            urls: unique_urls(&sorted),
+            urls,
             sorted,
             by_path,
             by_email,

@@ -29,6 +29,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::Write as _;
 use std::path::Path;
 
+use rayon::prelude::*;
 use siphasher::sip::SipHasher13;
 
 use super::data::{Site, address};
@@ -57,6 +58,9 @@ pub struct Keys {
     record: HashMap<usize, u64>,
     /// Per record (by address): its data (the file without its body), path and page.
     data: HashMap<usize, u64>,
+    /// Per record (by address): the data of every record it names (any string value
+    /// that is an id), in the order it names them.
+    named: HashMap<usize, u64>,
     /// A project's sections (by project folder), in the order they are listed.
     sections: HashMap<String, Vec<u64>>,
 }
@@ -152,7 +156,6 @@ impl Digests {
 /// The digests of every file, by path. Taken before the texts are dropped for the site
 /// (see [`super::redact::Redacted::take`]).
 pub(super) fn digests(records: &crate::load::Records, salt: Salt) -> Digests {
-    use rayon::prelude::*;
     let bodies: HashMap<&str, std::ops::Range<usize>> =
         records.records.iter().filter_map(|r| Some((r.path.as_str(), r.body.as_ref()?.text.range()))).collect();
     let by_path = records
@@ -206,13 +209,31 @@ impl Keys {
             ("the site key (.git/defter/site-key)", digests.salt.hash("global")),
         ];
         let global = hash(&inputs);
-        let (mut record, mut data) = (HashMap::new(), HashMap::new());
-        for r in &site.sorted {
-            let digest = digests.by_path.get(r.path.as_str());
-            let url = site.url(r);
-            record.insert(address(r), hash((global, &r.path, &url, digest.map(|d| d.text))));
-            data.insert(address(r), hash((global, &r.path, &url, digest.map(|d| d.data))));
-        }
+        let per_record: Vec<(usize, u64, u64)> = site
+            .sorted
+            .par_iter()
+            .map(|r| {
+                let digest = digests.by_path.get(r.path.as_str());
+                let url = site.url(r);
+                let text = hash((global, &r.path, &url, digest.map(|d| d.text)));
+                (address(r), text, hash((global, &r.path, &url, digest.map(|d| d.data))))
+            })
+            .collect();
+        let record: HashMap<usize, u64> = per_record.iter().map(|(a, text, _)| (*a, *text)).collect();
+        let data: HashMap<usize, u64> = per_record.iter().map(|(a, _, data)| (*a, *data)).collect();
+        // What every key of a record's page, row or words takes of the records it names,
+        // found once.
+        let named = site
+            .sorted
+            .par_iter()
+            .map(|r| {
+                let mut h = DefaultHasher::new();
+                for s in r.fields.strings() {
+                    site.index.get(s).map(|t| data.get(&address(t)).copied().unwrap_or_default()).hash(&mut h);
+                }
+                (address(r), h.finish())
+            })
+            .collect();
         let mut sections: HashMap<String, Vec<u64>> = HashMap::new();
         for s in site.sorted.iter().filter(|s| s.kind == Kind::ProjectSection) {
             if let Some((project, _)) = s.path_id.split_once('/') {
@@ -221,15 +242,15 @@ impl Keys {
         }
         let findings =
             hash((global, format!("{:?}", input.report.diagnostics), format!("{:?}", input.records.problems)));
-        let mut keys = Keys { global, inputs, all_data: 0, registers: 0, findings, record, data, sections };
+        let mut keys = Keys { global, inputs, all_data: 0, registers: 0, findings, record, data, named, sections };
         keys.all_data = hash((findings, keys.data_of(site.sorted.iter().copied())));
         // The registers, and whatever they name (a grant's system is shown by its name,
         // whatever record that is).
         let work = [Kind::Request, Kind::Project, Kind::ProjectSection];
         let registers: Vec<&Record> = site.sorted.iter().copied().filter(|r| !work.contains(&r.kind)).collect();
         let mut named: Vec<&Record> =
-            registers.iter().flat_map(|r| r.fields.strings()).filter_map(|s| site.index.get(s)).collect();
-        named.sort_by_key(|r| address(r));
+            registers.par_iter().flat_map_iter(|r| r.fields.strings()).filter_map(|s| site.index.get(s)).collect();
+        named.par_sort_unstable_by_key(|r| address(r));
         named.dedup_by_key(|r| address(r));
         keys.registers = hash((findings, keys.data_of(registers.into_iter().chain(named))));
         keys
@@ -253,23 +274,22 @@ impl Keys {
     }
 
     /// The key of a record's row in a list: its data and that of every record it names.
-    pub fn row(&self, site: &Site, r: &Record) -> u64 {
-        self.with_named(site, self.data(r), r)
+    pub fn row(&self, r: &Record) -> u64 {
+        self.with_named(self.data(r), r)
     }
 
     /// The key of a record's words in the search index: its text and the data of every
     /// record it names.
-    pub fn words(&self, site: &Site, r: &Record) -> u64 {
-        self.with_named(site, self.of(r), r)
+    pub fn words(&self, r: &Record) -> u64 {
+        self.with_named(self.of(r), r)
     }
 
-    fn with_named(&self, site: &Site, own: u64, r: &Record) -> u64 {
-        let mut h = DefaultHasher::new();
-        own.hash(&mut h);
-        for s in r.fields.strings() {
-            site.index.get(s).map(|t| self.data(t)).hash(&mut h);
-        }
-        h.finish()
+    fn with_named(&self, own: u64, r: &Record) -> u64 {
+        hash((own, self.named(r)))
+    }
+
+    fn named(&self, r: &Record) -> u64 {
+        self.named.get(&address(r)).copied().unwrap_or_default()
     }
 
     /// The key of a record's page.
@@ -277,9 +297,7 @@ impl Keys {
         let mut h = DefaultHasher::new();
         self.of(r).hash(&mut h);
         // Of the records a page names, and of those naming it, it shows data, not bodies.
-        for s in r.fields.strings() {
-            site.index.get(s).map(|t| self.data(t)).hash(&mut h);
-        }
+        self.named(r).hash(&mut h);
         for b in site.backlinks(r.id()) {
             (self.data(b.from), &b.field).hash(&mut h);
         }

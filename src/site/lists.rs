@@ -427,7 +427,7 @@ impl<'a> Site<'a> {
             units.iter().chain(&services).for_each(|u| keys.data(u).hash(&mut h));
             h.finish()
         };
-        let row_keys: HashMap<usize, u64> = requests.par_iter().map(|r| (address(r), keys.row(self, r))).collect();
+        let row_keys: HashMap<usize, u64> = requests.par_iter().map(|r| (address(r), keys.row(r))).collect();
         let rows_key = |h: &mut DefaultHasher, rows: &[&Record]| {
             rows.len().hash(h);
             rows.iter().for_each(|r| row_keys.get(&address(r)).hash(h));

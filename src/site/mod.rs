@@ -309,8 +309,10 @@ pub fn build_redacted(
     progress: &dyn Progress,
 ) -> Result<Built> {
     with_shown(input, shown, |site| {
-        let keys = Keys::new(site, templates, shown.digests());
-        let full = match state::State::read(out) {
+        // The last build's state is one file of about 120 bytes a page, read while the
+        // keys are made.
+        let (keys, previous) = rayon::join(|| Keys::new(site, templates, shown.digests()), || state::State::read(out));
+        let full = match previous {
             None => "no build state in the site that this defter can read (a first build, the last one did not finish, or an older defter made it)".to_string(),
             Some(previous) if previous.global != keys.global => {
                 format!("{} changed since the last build", previous.changed(&keys.inputs).join(", "))

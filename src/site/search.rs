@@ -290,7 +290,7 @@ pub(super) fn make(site: &Site, templates: &Templates, keys: &Keys, pieces: &dyn
         })
     })?;
     let urls: Vec<String> = site.sorted.par_iter().map(|r| site.url(r)).collect();
-    let word_keys: Vec<u64> = site.sorted.par_iter().map(|r| keys.words(site, r)).collect();
+    let word_keys: Vec<u64> = site.sorted.par_iter().map(|r| keys.words(r)).collect();
     let index = updated_index(site, pieces, &urls, &word_keys).unwrap_or_else(|| full_index(site));
     index.shards.par_iter().try_for_each(|(name, terms)| {
         let (part, path) = (shard_part(name), shard_path(name));

@@ -210,11 +210,19 @@ impl Finish {
 
     /// Puts the new site in place at `out` with its state.
     pub fn commit(self, out: &Path, global: u64, inputs: &[(&str, u64)], files: &[Made]) -> Result<()> {
-        let inputs = inputs.iter().map(|(name, key)| (name.to_string(), *key)).collect();
-        let state = State::new(global, inputs, files.iter().map(|f| entry(f, &self.strings)).collect());
+        let strings = &self.strings;
+        let lines = files.iter().map(|f| state::Line {
+            part: &f.part,
+            key: f.key,
+            hash: f.hash,
+            size: f.size,
+            path: &f.path,
+            ids: f.summary.as_ref().map(|s| s.ids(strings)).into_iter().flatten(),
+        });
+        let text = state::text(global, inputs, lines);
         match &self.previous {
             None => {
-                if let Some(text) = state.text() {
+                if let Some(text) = &text {
                     create_file(&self.dir.join(state::FILE))?.write_all(text.as_bytes())?;
                 }
                 swap_in(&self.dir, out)
@@ -238,7 +246,7 @@ impl Finish {
                 for e in previous.entries.iter().filter(|e| !now.contains(e.path.as_str())) {
                     let _ = fs::remove_file(out.join(&e.path));
                 }
-                if let Some(text) = state.text() {
+                if let Some(text) = &text {
                     let temp = self.dir.join("state");
                     create_file(&temp)?.write_all(text.as_bytes())?;
                     fs::rename(&temp, &state_path)?;
@@ -248,9 +256,4 @@ impl Finish {
             }
         }
     }
-}
-
-fn entry(f: &Made, strings: &Interner) -> state::Entry {
-    let ids = f.summary.as_ref().map(|s| s.ids(strings).map(str::to_string).collect()).unwrap_or_default();
-    state::Entry { part: f.part.clone(), key: f.key, hash: f.hash, size: f.size, path: f.path.clone(), ids }
 }

@@ -81,28 +81,18 @@ impl State {
 
     /// The text of the state file; `None` when a path or id cannot be written in it
     /// (the next build is then a full one).
+    #[cfg(test)]
     pub fn text(&self) -> Option<String> {
-        let mut out = format!("{HEADER}\nglobal {:016x}\ninputs", self.global);
-        let plain = |s: &str| !s.contains(['\t', '\n', '\r']);
-        for (name, key) in &self.inputs {
-            if !plain(name) {
-                return None;
-            }
-            let _ = write!(out, "\t{name} {key:016x}");
-        }
-        out.push('\n');
-        for e in &self.entries {
-            if !plain(&e.part) || !plain(&e.path) || !e.ids.iter().all(|id| plain(id)) {
-                return None;
-            }
-            let _ = write!(out, "{}\t{:016x}\t{:016x}\t{}\t{}", e.part, e.key, e.hash, e.size, e.path);
-            for id in &e.ids {
-                out.push('\t');
-                out.push_str(id);
-            }
-            out.push('\n');
-        }
-        Some(out)
+        let inputs: Vec<(&str, u64)> = self.inputs.iter().map(|(name, key)| (name.as_str(), *key)).collect();
+        let lines = self.entries.iter().map(|e| Line {
+            part: &e.part,
+            key: e.key,
+            hash: e.hash,
+            size: e.size,
+            path: &e.path,
+            ids: e.ids.iter().map(String::as_str),
+        });
+        text(self.global, &inputs, lines)
     }
 
     /// The files a part made, when the part's key was `key`.
@@ -128,6 +118,52 @@ impl State {
     pub fn by_path(&self, path: &str) -> Option<&Entry> {
         self.paths.get(path).map(|i| &self.entries[*i])
     }
+}
+
+/// One file's line in the state file, borrowed from what a build made.
+pub struct Line<'e, I> {
+    pub part: &'e str,
+    pub key: u64,
+    pub hash: u64,
+    pub size: u64,
+    pub path: &'e str,
+    pub ids: I,
+}
+
+/// The text of a state file of these inputs and files, written straight from what the
+/// build made (no [`State`] with its lookups is built for it); `None` when a path or id
+/// cannot be written in it (the next build is then a full one).
+pub fn text<'e, I: Iterator<Item = &'e str>>(
+    global: u64,
+    inputs: &[(&str, u64)],
+    lines: impl ExactSizeIterator<Item = Line<'e, I>>,
+) -> Option<String> {
+    let plain = |s: &str| !s.contains(['\t', '\n', '\r']);
+    // About 120 bytes a file.
+    let mut out = String::with_capacity(256 + lines.len() * 128);
+    let _ = write!(out, "{HEADER}\nglobal {global:016x}\ninputs");
+    for (name, key) in inputs {
+        if !plain(name) {
+            return None;
+        }
+        let _ = write!(out, "\t{name} {key:016x}");
+    }
+    out.push('\n');
+    for line in lines {
+        if !plain(line.part) || !plain(line.path) {
+            return None;
+        }
+        let _ = write!(out, "{}\t{:016x}\t{:016x}\t{}\t{}", line.part, line.key, line.hash, line.size, line.path);
+        for id in line.ids {
+            if !plain(id) {
+                return None;
+            }
+            out.push('\t');
+            out.push_str(id);
+        }
+        out.push('\n');
+    }
+    Some(out)
 }
 
 /// A fast hash of a file's bytes, to tell whether a re-rendered file changed (not a

@@ -10,6 +10,9 @@ use crate::model::workflow::{ActorSpec, Workflows};
 /// Records by id (a duplicate id keeps every record; lookups take the first).
 pub struct Index<'a> {
     by_id: HashMap<&'a str, Vec<&'a Record>>,
+    /// The length of the longest id: the site looks up every string value of every
+    /// record, most of them prose, and a longer string is no id without hashing it.
+    longest: usize,
 }
 
 impl<'a> Index<'a> {
@@ -18,10 +21,14 @@ impl<'a> Index<'a> {
         for r in records {
             by_id.entry(r.id()).or_default().push(r);
         }
-        Self { by_id }
+        let longest = by_id.keys().map(|id| id.len()).max().unwrap_or(0);
+        Self { by_id, longest }
     }
 
     pub fn get(&self, id: &str) -> Option<&'a Record> {
+        if id.len() > self.longest {
+            return None;
+        }
         self.by_id.get(id).and_then(|v| v.first().copied())
     }
 
