@@ -48,13 +48,13 @@ pub struct Site<'a> {
     pub english: bool,
     pub index: Index<'a>,
     pub findings: BTreeMap<&'a str, Vec<&'a Diagnostic>>,
-    backlinks: HashMap<&'a str, Vec<Backlink<'a>>>,
+    backlinks: foldhash::HashMap<&'a str, Vec<Backlink<'a>>>,
     /// Records sorted by kind, then id: the order of every list.
     pub sorted: Vec<&'a Record>,
     /// Each record's page (by the record's address), unique even when ids clash.
-    urls: HashMap<usize, String>,
+    urls: foldhash::HashMap<usize, String>,
     /// Records by path (the first, as a scan would find it).
-    by_path: HashMap<&'a str, &'a Record>,
+    by_path: foldhash::HashMap<&'a str, &'a Record>,
     /// People by git e-mail address (ASCII lower case; the first person with it).
     by_email: HashMap<String, &'a Record>,
     /// Labels already looked up in the schemas, by kind, pointer and (for values) value:
@@ -97,9 +97,9 @@ fn natural_url(r: &Record) -> String {
 /// Gives every record its own page: two records with one id (`duplicate-id`), ids that
 /// differ only in case (`case-clash`: one file on Windows and macOS) or ids that slug
 /// alike get `-2`, `-3`… in sorted order, so no page overwrites another.
-fn unique_urls(sorted: &[&Record]) -> HashMap<usize, String> {
-    let mut taken: std::collections::HashSet<String> = RESERVED.iter().map(|p| p.to_string()).collect();
-    let mut urls = HashMap::with_capacity(sorted.len());
+fn unique_urls(sorted: &[&Record]) -> foldhash::HashMap<usize, String> {
+    let mut taken: foldhash::HashSet<String> = RESERVED.iter().map(|p| p.to_string()).collect();
+    let mut urls = foldhash::HashMap::with_capacity_and_hasher(sorted.len(), Default::default());
     for r in sorted {
         let natural = natural_url(r);
         let mut url = natural.clone();
@@ -127,8 +127,8 @@ fn findings<'a>(input: &'a Input<'a>) -> BTreeMap<&'a str, Vec<&'a Diagnostic>> 
 
 /// The records naming each id, by the reference fields the workflows declare, in record
 /// order, each field of a record once.
-fn backlinks<'a>(input: &'a Input<'a>) -> HashMap<&'a str, Vec<Backlink<'a>>> {
-    let mut backlinks: HashMap<&str, Vec<Backlink>> = HashMap::new();
+fn backlinks<'a>(input: &'a Input<'a>) -> foldhash::HashMap<&'a str, Vec<Backlink<'a>>> {
+    let mut backlinks: foldhash::HashMap<&str, Vec<Backlink>> = foldhash::HashMap::default();
     for r in &input.records.records {
         let Some(fields) = input.rules.workflows.references.get(r.kind.name()) else { continue };
         for path in fields.keys() {
@@ -149,8 +149,8 @@ fn backlinks<'a>(input: &'a Input<'a>) -> HashMap<&'a str, Vec<Backlink<'a>>> {
 
 /// The records by path (the first of a path given twice), and the people by the
 /// addresses in their `git_emails`, in ASCII lower case.
-fn by_path_and_email(records: &[Record]) -> (HashMap<&str, &Record>, HashMap<String, &Record>) {
-    let mut by_path = HashMap::with_capacity(records.len());
+fn by_path_and_email(records: &[Record]) -> (foldhash::HashMap<&str, &Record>, HashMap<String, &Record>) {
+    let mut by_path = foldhash::HashMap::with_capacity_and_hasher(records.len(), Default::default());
     let mut by_email = HashMap::new();
     for r in records {
         by_path.entry(r.path.as_str()).or_insert(r);

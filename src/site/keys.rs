@@ -55,12 +55,12 @@ pub struct Keys {
     /// Every finding.
     pub findings: u64,
     /// Per record (by address): its text, path and page.
-    record: HashMap<usize, u64>,
+    record: foldhash::HashMap<usize, u64>,
     /// Per record (by address): its data (the file without its body), path and page.
-    data: HashMap<usize, u64>,
+    data: foldhash::HashMap<usize, u64>,
     /// Per record (by address): the data of every record it names (any string value
     /// that is an id), in the order it names them.
-    named: HashMap<usize, u64>,
+    named: foldhash::HashMap<usize, u64>,
     /// A project's sections (by project folder), in the order they are listed.
     sections: HashMap<String, Vec<u64>>,
 }
@@ -219,8 +219,8 @@ impl Keys {
                 (address(r), text, hash((global, &r.path, &url, digest.map(|d| d.data))))
             })
             .collect();
-        let record: HashMap<usize, u64> = per_record.iter().map(|(a, text, _)| (*a, *text)).collect();
-        let data: HashMap<usize, u64> = per_record.iter().map(|(a, _, data)| (*a, *data)).collect();
+        let record: foldhash::HashMap<usize, u64> = per_record.iter().map(|(a, text, _)| (*a, *text)).collect();
+        let data: foldhash::HashMap<usize, u64> = per_record.iter().map(|(a, _, data)| (*a, *data)).collect();
         // What every key of a record's page, row or words takes of the records it names,
         // found once.
         let named = site

@@ -11,7 +11,7 @@ use super::pages::Output;
 /// 100,000-page site links to the same few hundred thousand targets millions of times.
 #[derive(Default)]
 pub struct Interner {
-    strings: indexmap::IndexSet<Box<str>>,
+    strings: indexmap::IndexSet<Box<str>, foldhash::fast::RandomState>,
 }
 
 impl Interner {

@@ -1,15 +1,13 @@
 //! Lookups over the loaded records: by id, people with their roles and units, units with
 //! their type and function, and the actor conditions of the workflow data.
 
-use std::collections::HashMap;
-
 use crate::load::Record;
 use crate::model::Kind;
 use crate::model::workflow::{ActorSpec, Workflows};
 
 /// Records by id (a duplicate id keeps every record; lookups take the first).
 pub struct Index<'a> {
-    by_id: HashMap<&'a str, Vec<&'a Record>>,
+    by_id: foldhash::HashMap<&'a str, Vec<&'a Record>>,
     /// The length of the longest id: the site looks up every string value of every
     /// record, most of them prose, and a longer string is no id without hashing it.
     longest: usize,
@@ -17,7 +15,8 @@ pub struct Index<'a> {
 
 impl<'a> Index<'a> {
     pub fn new(records: &'a [Record]) -> Self {
-        let mut by_id: HashMap<&str, Vec<&Record>> = HashMap::with_capacity(records.len());
+        let mut by_id: foldhash::HashMap<&str, Vec<&Record>> =
+            foldhash::HashMap::with_capacity_and_hasher(records.len(), Default::default());
         for r in records {
             by_id.entry(r.id()).or_default().push(r);
         }
