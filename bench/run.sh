@@ -157,7 +157,7 @@ corpus_for() {
 # The same Markdown files as a Hugo project, in WORK_DIR/hugo-N.
 hugo_project() {
   local h=$1
-  rm -rf "$h"
+  "$BENCH/aside.sh" "$TRASH" "$h"
   mkdir -p "$h/content" "$h/layouts/_default"
   (cd "$corpus/records" && find . -name '*.md' -exec cp --parents -t "$h/content" {} +)
   # A project folder holds index.md and its sections (analiz.md, test-plani.md, …). To
@@ -187,6 +187,18 @@ count() { printf '%s\t%s\n' "$2" "$3" >>"$RESULTS/$1-counts.tsv"; }
 
 # --- Benchmarks ------------------------------------------------------------------------
 
+# The sites and Hugo outputs a measurement replaces are moved into TRASH, not deleted
+# (bench/aside.sh says why: deleting 100,000 files slows the next minute's file creation
+# on this VM's ext4). The last run's are deleted here, before anything is measured, and
+# the file system is given that minute.
+TRASH=$WORK_DIR/trash
+if [ -e "$TRASH" ]; then
+  log "deleting the outputs the last run set aside ($(du -sh "$TRASH" | cut -f1)), then waiting a minute"
+  rm -rf "$TRASH"
+  sync
+  sleep 65
+fi
+
 for n in $SIZES; do
   corpus_for "$n"
   corpus=$BENCH_DIR/c$n
@@ -213,9 +225,10 @@ for n in $SIZES; do
   # A full build into an empty folder. defter keeps the audit trail it reads from git in
   # .git/defter/ while HEAD stays the same, so after the warm-up run this is a build with
   # a warm history cache (what a developer sees)...
-  measure build "$corpus" "$DEFTER build --as-of $AS_OF --out $site" "rm -rf $site"
+  measure build "$corpus" "$DEFTER build --as-of $AS_OF --out $site" "$BENCH/aside.sh $TRASH $site"
   # ... and without it (a fresh clone or CI without a cache).
-  measure build-cold "$corpus" "$DEFTER build --as-of $AS_OF --out $site" "rm -rf $site .git/defter"
+  measure build-cold "$corpus" "$DEFTER build --as-of $AS_OF --out $site" \
+    "$BENCH/aside.sh $TRASH $site .git/defter"
 
   # One record's Markdown body changes in the working tree and the site is built again
   # into the folder of the last build, which re-renders only what that change touches.
@@ -263,7 +276,7 @@ for n in $SIZES; do
 
   # Hugo renders the same Markdown files (front matter and body) with a minimal layout.
   hugo_project "$WORK_DIR/hugo-$n"
-  measure hugo "$WORK_DIR/hugo-$n" "hugo --quiet --minify=false -d out" "rm -rf out"
+  measure hugo "$WORK_DIR/hugo-$n" "hugo --quiet --minify=false -d out" "$BENCH/aside.sh $TRASH out"
   count "$n" "hugo: pages rendered (index.html files)" \
     "$(find "$WORK_DIR/hugo-$n/out" -name index.html | wc -l)"
   corpus=""
