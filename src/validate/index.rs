@@ -109,3 +109,25 @@ impl<'a> Index<'a> {
         self.person(person).is_some()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Index;
+    use crate::load::{RawFile, load_files};
+
+    #[test]
+    fn ids_are_found_whatever_their_length_and_longer_strings_are_none() {
+        let file = |path: &str, text: &str| RawFile { path: path.into(), bytes: text.into() };
+        let records = load_files(vec![
+            file("records/org/people/ayse.yilmaz.yaml", "id: ayse.yilmaz\nname: Ayşe Yılmaz\n"),
+            file("records/org/units/bim.yaml", "id: bim\nname: Bilgi İşlem\n"),
+        ]);
+        assert_eq!(records.records.len(), 2, "{:?}", records.problems);
+        let index = Index::new(&records.records);
+        assert_eq!(index.get("ayse.yilmaz").map(|r| r.id()), Some("ayse.yilmaz"), "the longest id");
+        assert_eq!(index.get("bim").map(|r| r.id()), Some("bim"));
+        assert!(index.get("ayse.yilmazz").is_none(), "one byte longer than any id");
+        assert!(index.get("").is_none());
+        assert!(Index::new(&[]).get("bim").is_none(), "no records: no ids");
+    }
+}
