@@ -49,18 +49,20 @@ pub fn fold(text: &str) -> String {
 /// The words of a text, folded: runs of letters and digits, plus dotted or dashed ids
 /// (`tlp-2026-0042`, `ayse.yilmaz`) as whole words too.
 pub fn words(text: &str) -> Vec<String> {
-    let folded = fold(text);
-    let mut out = Vec::new();
-    for raw in folded.split(|c: char| {
+    word_slices(&fold(text)).map(str::to_string).collect()
+}
+
+/// [`words`] of a text already folded, as slices of it (a word that recurs is copied
+/// only once it is known to be new).
+fn word_slices(folded: &str) -> impl Iterator<Item = &str> {
+    let separator = |c: char| {
         c.is_whitespace() || matches!(c, ',' | ';' | ':' | '(' | ')' | '[' | ']' | '"' | '\'' | '/' | '|' | '*' | '`')
-    }) {
+    };
+    folded.split(separator).flat_map(|raw| {
         let raw = raw.trim_matches(|c: char| !c.is_alphanumeric());
-        if raw.contains(['-', '.', '_']) && raw.chars().count() >= 2 {
-            out.push(raw.to_string());
-        }
-        out.extend(raw.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= 2).map(str::to_string));
-    }
-    out
+        let whole = (raw.contains(['-', '.', '_']) && raw.chars().count() >= 2).then_some(raw);
+        whole.into_iter().chain(raw.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= 2))
+    })
 }
 
 #[derive(Serialize)]
@@ -156,10 +158,11 @@ struct Index {
 
 /// The folded words of a record, each once, sorted.
 fn record_words(site: &Site, r: &Record) -> Vec<String> {
-    let mut words = words(&site.search_text(r));
+    let folded = fold(&site.search_text(r));
+    let mut words: Vec<&str> = word_slices(&folded).collect();
     words.sort_unstable();
     words.dedup();
-    words
+    words.into_iter().map(str::to_string).collect()
 }
 
 fn shards_of(words: &[String]) -> Vec<ShardName> {
