@@ -193,7 +193,7 @@ count() { printf '%s\t%s\n' "$2" "$3" >>"$RESULTS/$1-counts.tsv"; }
 # the file system is given that minute.
 TRASH=$WORK_DIR/trash
 if [ -e "$TRASH" ]; then
-  log "deleting the outputs the last run set aside ($(du -sh "$TRASH" | cut -f1)), then waiting a minute"
+  log "deleting the outputs the last run set aside in $TRASH, then waiting a minute"
   rm -rf "$TRASH"
   sync
   sleep 65
@@ -206,6 +206,11 @@ for n in $SIZES; do
   yaml=$BENCH_DIR/y$n
   site=$WORK_DIR/site-$n
   rm -f "$RESULTS/$n"-*
+  # Every build's output stays in TRASH until the next run: about 150 KB a record for
+  # defter's five builds of each kind and Hugo's five.
+  free_kb=$(df -Pk "$WORK_DIR" | awk 'NR == 2 { print $4 }')
+  [ "$free_kb" -ge $((n * 200)) ] ||
+    die "$WORK_DIR has $((free_kb / 1024)) MiB free; N=$n wants about $((n * 200 / 1024)) MiB for the outputs set aside (delete $TRASH?)"
   [ -z "$(git -C "$corpus" status --porcelain)" ] || die "$corpus has uncommitted changes"
   git -C "$corpus" checkout -q main
   count "$n" "load average at start" "$(cut -d' ' -f1-3 /proc/loadavg)"
