@@ -193,10 +193,10 @@ impl Finish {
     }
 
     /// Whether a page rendered again lost an id it had, which a page not rendered again
-    /// may link to.
+    /// may link to (a kept page has the ids it had).
     pub fn lost_ids(&self, files: &[Made]) -> bool {
         let Some(previous) = &self.previous else { return false };
-        files.iter().any(|f| {
+        files.iter().filter(|f| f.rendered).any(|f| {
             let (Some(before), Some(summary)) = (previous.by_path(&f.path), &f.summary) else { return false };
             let now: HashSet<&str> = summary.ids(&self.strings).collect();
             before.ids.iter().any(|id| !now.contains(id.as_str()))
