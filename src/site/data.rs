@@ -62,6 +62,11 @@ pub struct Site<'a> {
     labels: RwLock<HashMap<(Kind, String, Slot), String>>,
     /// Everyone's open work, once asked for (`Site::workload`).
     pub(super) workload: OnceLock<Vec<crate::report::PersonLoad>>,
+    /// Every dated deadline, found on first use ([`Site::deadlines`]).
+    pub(super) deadlines: OnceLock<Vec<super::lists::Deadline<'a>>>,
+    /// The monthly request figures of the reports page and the KPI export, counted on
+    /// first use ([`Site::monthly`]).
+    pub(super) monthly: OnceLock<Vec<crate::report::kpi::MonthKpi>>,
 }
 
 /// What a cached label is of.
@@ -251,6 +256,8 @@ impl<'a> Site<'a> {
             by_email,
             labels: RwLock::default(),
             workload: OnceLock::new(),
+            deadlines: OnceLock::new(),
+            monthly: OnceLock::new(),
         }
     }
 

@@ -196,6 +196,7 @@ impl Site<'_> {
                     .collect(),
             }],
             Group::Permissions => vec![self.permissions_table()],
+            Group::Feeds => Vec::new(),
             Group::Overviews => {
                 let mut tables = vec![self.workload_table(), self.reviews_table()];
                 tables.extend(self.kpi_tables());
@@ -204,8 +205,8 @@ impl Site<'_> {
                     columns: ["date", "id", "what"].map(String::from).to_vec(),
                     rows: self
                         .deadlines()
-                        .into_iter()
-                        .map(|d| vec![d.date.to_string(), d.record.id().to_string(), d.what])
+                        .iter()
+                        .map(|d| vec![d.date.to_string(), d.record.id().to_string(), d.what.clone()])
                         .collect(),
                 });
                 tables
@@ -275,17 +276,17 @@ impl Site<'_> {
         let input = self.input;
         let records = &input.records.records;
         let number = |v: Option<f64>| v.map(|v| format!("{v:.2}")).unwrap_or_default();
-        let months = kpi::monthly(records, &input.rules.workflows, input.trail, input.as_of, super::reports::MONTHS);
+        let months = self.monthly();
         let monthly = Table {
             name: "kpis",
             columns: ["month", "received", "closed", "backlog", "median_days_to_close", "on_time_share"]
                 .map(String::from)
                 .to_vec(),
             rows: months
-                .into_iter()
+                .iter()
                 .map(|m| {
                     vec![
-                        m.month,
+                        m.month.clone(),
                         m.received.to_string(),
                         m.closed.to_string(),
                         m.backlog.to_string(),
@@ -479,12 +480,15 @@ enum Group {
     Findings,
     /// The permission matrix: grants, people and the systems they are on.
     Permissions,
-    /// Workload, reviews, KPIs and deadlines, the calendar and the feeds: over every
-    /// record (and the history, in the global key).
+    /// Workload, reviews, KPIs and deadlines: over every record (and the history, in the
+    /// global key).
     Overviews,
+    /// The deadlines' calendar and the Atom feeds: over every record and the history too,
+    /// a piece of their own so that they are made beside the overviews.
+    Feeds,
 }
 
-const GROUPS: [Group; 9] = [
+const GROUPS: [Group; 10] = [
     Group::Requests,
     Group::Projects,
     Group::Grants,
@@ -494,6 +498,7 @@ const GROUPS: [Group; 9] = [
     Group::Findings,
     Group::Permissions,
     Group::Overviews,
+    Group::Feeds,
 ];
 
 impl Group {
@@ -515,7 +520,7 @@ impl Group {
             Group::Units => of(|k| k == Kind::Unit),
             Group::Findings => keys.findings,
             Group::Permissions => keys.registers,
-            Group::Overviews => keys.all_data,
+            Group::Overviews | Group::Feeds => keys.all_data,
         }
     }
 
@@ -527,7 +532,7 @@ impl Group {
             out.push((format!("exports/{}.csv", table.name), to_csv(&table)?));
             out.push((format!("exports/{}.json", table.name), to_json(&table)));
         }
-        if self == Group::Overviews {
+        if self == Group::Feeds {
             out.extend(feeds(site));
         }
         Ok(out)

@@ -1107,8 +1107,13 @@ impl<'a> Site<'a> {
     }
 
     /// Every dated deadline: expiries (the workflow data's `expiries`), due dates of open
-    /// requests, and the next review of what is reviewed periodically.
-    pub fn deadlines(&self) -> Vec<Deadline<'a>> {
+    /// requests, and the next review of what is reviewed periodically; found once for the
+    /// calendar, the deadlines export and the iCalendar feed.
+    pub fn deadlines(&self) -> &[Deadline<'a>] {
+        self.deadlines.get_or_init(|| self.find_deadlines())
+    }
+
+    fn find_deadlines(&self) -> Vec<Deadline<'a>> {
         let w = &self.input.rules.workflows;
         let mut out = Vec::new();
         for r in self.sorted.iter().copied() {
@@ -1145,11 +1150,11 @@ impl<'a> Site<'a> {
         let horizon = as_of.checked_add(12.months()).unwrap_or(as_of);
         let from = as_of.checked_sub(1.months()).unwrap_or(as_of);
         let mut months: BTreeMap<(i16, i8), Vec<CalendarItem>> = BTreeMap::new();
-        for d in self.deadlines().into_iter().filter(|d| d.date >= from && d.date <= horizon) {
+        for d in self.deadlines().iter().filter(|d| d.date >= from && d.date <= horizon) {
             months.entry((d.date.year(), d.date.month())).or_default().push(CalendarItem {
                 date: crate::validate::show_date(d.date),
                 iso: d.date.to_string(),
-                what: d.what,
+                what: d.what.clone(),
                 link: Link { url: self.url(d.record), text: self.display(d.record) },
                 past: d.date < as_of,
             });

@@ -84,10 +84,19 @@ impl Site<'_> {
             .collect()
     }
 
+    /// The request figures month by month ([`MONTHS`] back), counted once for the
+    /// reports page and the KPI export.
+    pub fn monthly(&self) -> &[kpi::MonthKpi] {
+        self.monthly.get_or_init(|| {
+            let input = self.input;
+            kpi::monthly(&input.records.records, &input.rules.workflows, input.trail, input.as_of, MONTHS)
+        })
+    }
+
     pub fn reports(&self, templates: &Templates) -> Result<Output> {
         let path = "reports.html";
         let records = &self.input.records.records;
-        let months = kpi::monthly(records, &self.input.rules.workflows, self.input.trail, self.input.as_of, MONTHS);
+        let months = self.monthly();
         let categories: Vec<String> = months.iter().map(|m| m.month.clone()).collect();
         let (received, closed) = (self.t("received_label"), self.t("closed_label"));
         let mut charts = Vec::new();
