@@ -594,6 +594,12 @@ impl Holdings<'_> {
     fn as_table(&self) -> bool {
         self.people.len().saturating_mul(self.systems.len()) <= MATRIX_CELLS
     }
+
+    /// The pages of the list of every holder ([`HOLDERS`]): none when the permissions
+    /// page shows them all (as a table, or [`PAGE_ROWS`] people at most).
+    fn holder_pages(&self) -> usize {
+        if self.as_table() || self.people.len() <= PAGE_ROWS { 0 } else { self.people.len().div_ceil(PAGE_ROWS) }
+    }
 }
 
 /// The first page of the list of every holder, when the permissions page shows the first
@@ -855,12 +861,10 @@ impl<'a> Site<'a> {
         let grants: Vec<&Record> = self.of_kind(Kind::Grant).collect();
         let holdings = self.holdings();
         let pages = grants.len().div_ceil(PAGE_ROWS).max(1);
-        let holder_pages = if holdings.as_table() { 0 } else { holdings.people.len().div_ceil(PAGE_ROWS).max(1) };
+        let holder_pages = holdings.holder_pages();
         // (false, n): page n of the permissions page; (true, n): of the holders' list.
         let mut jobs: Vec<(bool, usize)> = (1..=pages).map(|n| (false, n)).collect();
-        if holder_pages > 1 {
-            jobs.extend((1..=holder_pages).map(|n| (true, n)));
-        }
+        jobs.extend((1..=holder_pages).map(|n| (true, n)));
         jobs.into_par_iter()
             .map(|(holders, n)| {
                 if holders {
@@ -949,7 +953,7 @@ impl<'a> Site<'a> {
         } else {
             (Vec::new(), Vec::new(), self.holder_rows(holdings, &people[..people.len().min(PAGE_ROWS)], root))
         };
-        let holders_more = if holdings.as_table() { 0 } else { people.len().saturating_sub(PAGE_ROWS) };
+        let holders_more = if holdings.holder_pages() > 0 { people.len() - PAGE_ROWS } else { 0 };
         // Frozen and revoked grants, the latest first (a stable sort: grants of one day
         // stay in id order); the first page shows the latest PAGE_ROWS.
         let mut ended: Vec<(&str, &str, &Record)> = grants
