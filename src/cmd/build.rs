@@ -4,12 +4,13 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Result;
+use gix::ObjectId;
 use jiff::civil::Date;
 
 use super::Ui;
 use crate::cli::BuildArgs;
 use crate::config::Config;
-use crate::diag::Report;
+use crate::diag::{Overrides, Report};
 use crate::git::Git;
 use crate::history::cache::audit_trail_cached;
 use crate::load::{self, Progress, rules::Ruleset};
@@ -20,49 +21,88 @@ pub fn run(root: &Path, args: &BuildArgs, ui: Ui) -> Result<ExitCode> {
     let out = if args.out.is_absolute() { args.out.clone() } else { std::env::current_dir()?.join(&args.out) };
     site::check_out_dir(&out, root)?;
     let bar = ui.progress();
-    let (built, report, shown) =
-        build_site(root, &out, args.as_of, args.base_url.as_deref(), false, args.public, &bar)?;
+    let settings =
+        Settings { as_of: args.as_of, base_url: args.base_url.clone(), live_reload: false, public: args.public };
+    let (built, made) = build_site(root, &out, &settings, &bar)?;
     bar.finish();
-    super::keep_until_exit(shown);
+    let summary = made.report.summary_line();
+    super::keep_until_exit(made);
     if let Some(why) = &built.full {
         ui.info(&format!("full build: {why}"));
     }
     // A rebuild renders only what changed and writes only the files whose bytes did.
     eprintln!(
-        "{} files in {} ({} rendered, {} written; {})",
+        "{} files in {} ({} rendered, {} written; {summary})",
         built.files,
         out.display(),
         built.rendered,
         built.written,
-        report.summary_line()
     );
     Ok(ExitCode::SUCCESS)
 }
 
-/// Builds the site of the repository at `root` into `out`; returns the number of files
-/// and the validation report shown on it.
-pub fn build(
-    root: &Path,
-    out: &Path,
-    as_of: Date,
-    base_url: Option<&str>,
-    live_reload: bool,
-) -> Result<(usize, Report)> {
-    build_site(root, out, as_of, base_url, live_reload, false, &load::Silent)
-        .map(|(built, report, _)| (built.files, report))
+/// How a site is built: the same for every rebuild of one `defter serve`.
+#[derive(Clone)]
+pub struct Settings {
+    pub as_of: Date,
+    /// `--base-url`, else the configuration's.
+    pub base_url: Option<String>,
+    pub live_reload: bool,
+    /// `--public`.
+    pub public: bool,
 }
 
-/// [`build`]; `public` leaves personal data off the site (`--public`). Also gives back
-/// what the site was made from, for a caller that exits to keep rather than free.
-fn build_site(
+/// Everything a site was built from, validated and redacted: what `defter serve` keeps
+/// between rebuilds (see [`super::warm`]).
+pub struct Made {
+    pub config: Config,
+    pub rules: Ruleset,
+    pub schemas: Schemas,
+    pub templates: Templates,
+    /// The severities `defter.toml` sets.
+    pub overrides: Overrides,
+    /// The records, history and findings as the site shows them.
+    pub shown: site::redact::Redacted,
+    /// The findings before redaction (what the command reports).
+    pub report: Report,
+    /// The commit checked out (`HEAD`), when the repository is in git.
+    pub head: Option<ObjectId>,
+    pub base_url: String,
+    pub as_of: Date,
+    pub live_reload: bool,
+}
+
+impl Made {
+    /// Renders the site into `out`: only what changed since the last build there, when
+    /// its state allows (see [`site::build_redacted`]).
+    pub fn render(&self, out: &Path, progress: &dyn Progress) -> Result<site::Built> {
+        let input = Input {
+            records: self.shown.records(),
+            rules: &self.rules,
+            schemas: &self.schemas,
+            config: &self.config,
+            report: self.shown.report(),
+            trail: self.shown.trail(),
+            as_of: self.as_of,
+            commit: self.head.map(|head| head.to_hex_with_len(8).to_string()),
+            base_url: self.base_url.clone(),
+            live_reload: self.live_reload,
+            public: self.shown.public(),
+        };
+        site::build_redacted(&input, &self.shown, &self.templates, out, progress)
+    }
+}
+
+/// Loads, checks and redacts the repository at `root` and builds its site into `out`,
+/// telling `progress` about each phase. Also gives back what the site was made from,
+/// for a caller that rebuilds from it (`defter serve`) or exits to keep rather than
+/// free it.
+pub fn build_site(
     root: &Path,
     out: &Path,
-    as_of: Date,
-    base_url: Option<&str>,
-    live_reload: bool,
-    public: bool,
+    settings: &Settings,
     progress: &dyn Progress,
-) -> Result<(site::Built, Report, site::redact::Redacted)> {
+) -> Result<(site::Built, Made)> {
     let config = Config::load(root)?;
     let rules = Ruleset::load(root)?;
     // The history is optional: a repository outside git still gets its site. It depends
@@ -74,44 +114,45 @@ fn build_site(
             let git = Git::open(&root).ok()?;
             let trail = git.resolve("HEAD").and_then(|head| {
                 let trail = audit_trail_cached(&git, head, &git.cache_file("history.json"))?;
-                Ok((trail, head.to_hex_with_len(8).to_string()))
+                Ok((trail, head))
             });
             Some((git, trail.ok()))
         }
     });
     let records = load::load_dir_with(root, progress)?;
     let schemas = Schemas::compile(&rules)?;
-    let diagnostics = crate::validate::check_all_with(&records, &rules, &schemas, &config, as_of, progress);
-    let report = Report::new(diagnostics, records.records.len(), &config.overrides()?);
+    let diagnostics = crate::validate::check_all_with(&records, &rules, &schemas, &config, settings.as_of, progress);
+    let overrides = config.overrides()?;
+    let report = Report::new(diagnostics, records.records.len(), &overrides);
     progress.start("history", 0);
     let (git, history) = history.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)).unzip();
-    let (trail, commit) = history.flatten().unzip();
+    let (trail, head) = history.flatten().unzip();
     // The build state in the site is keyed with a secret kept in the git folder; where
     // there is none (outside git, or it cannot be written) every build is a full one.
     let salt =
         git.and_then(|git| site::Salt::kept(&git.cache_file("site-key")).ok()).unwrap_or_else(site::Salt::random);
-    let mut base_url = base_url.map_or_else(|| config.site.base_url.clone(), str::to_string);
+    let mut base_url = settings.base_url.clone().unwrap_or_else(|| config.site.base_url.clone());
     if !base_url.ends_with('/') {
         base_url.push('/');
     }
     let templates = Templates::load(root)?;
     // Validation is done: the records and the history are only for the site now, which
     // takes them over and redacts them in place rather than holding a copy of each.
-    let public = site::hides_personal_data(public, &config);
+    let public = site::hides_personal_data(settings.public, &config);
     let shown = site::redact::Redacted::take(records, trail, report.clone(), public, salt);
-    let input = Input {
-        records: shown.records(),
-        rules: &rules,
-        schemas: &schemas,
-        config: &config,
-        report: shown.report(),
-        trail: shown.trail(),
-        as_of,
-        commit,
+    let made = Made {
+        config,
+        rules,
+        schemas,
+        templates,
+        overrides,
+        shown,
+        report,
+        head,
         base_url,
-        live_reload,
-        public,
+        as_of: settings.as_of,
+        live_reload: settings.live_reload,
     };
-    let built = site::build_redacted(&input, &shown, &templates, out, progress)?;
-    Ok((built, report, shown))
+    let built = made.render(out, progress)?;
+    Ok((built, made))
 }

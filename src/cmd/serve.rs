@@ -1,21 +1,22 @@
 //! `defter serve`: build into a temporary folder, serve it on localhost, rebuild and
-//! reload the open pages when records, schemas, templates or defter.toml change.
+//! reload the open pages when records, schemas, templates or defter.toml change (the
+//! rebuilds are [`super::warm`]'s).
 
 use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Result;
 
+use super::build::Settings;
+use super::warm::Warm;
 use crate::cli::ServeArgs;
 
 pub fn run(root: &Path, args: &ServeArgs) -> Result<ExitCode> {
     let out = std::env::temp_dir().join(format!("defter-serve-{}", std::process::id()));
-    let (files, report) = super::build::build(root, &out, args.as_of, None, true)?;
-    eprintln!("{files} files built ({})", report.summary_line());
-    let (root_owned, out_owned, as_of) = (root.to_path_buf(), out.clone(), args.as_of);
-    let result = crate::site::serve::run(root, out.clone(), args.port, move || {
-        super::build::build(&root_owned, &out_owned, as_of, None, true).map(|_| ())
-    });
+    let settings = Settings { as_of: args.as_of, base_url: None, live_reload: true, public: false };
+    let (mut warm, said) = Warm::start(root, &out, settings)?;
+    eprintln!("{said}");
+    let result = crate::site::serve::run(root, out.clone(), args.port, move |changed| warm.rebuild(changed));
     let _ = std::fs::remove_dir_all(&out);
     result.map(|()| ExitCode::SUCCESS)
 }

@@ -10,7 +10,7 @@ mod json;
 mod message;
 pub mod rule;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 pub use github::render as render_github;
 pub use human::render as render_human;
@@ -77,6 +77,19 @@ impl Report {
         Self { diagnostics, records }
     }
 
+    /// The findings about the files at `paths` replaced by those of `found` about them
+    /// (configured severities applied; `found` may hold findings about other files,
+    /// which are left out): what [`Report::new`] makes of every finding when only those
+    /// files' findings changed.
+    pub fn replace_paths(&mut self, paths: &HashSet<&str>, mut found: Vec<Diagnostic>, overrides: &Overrides) {
+        found.retain(|d| paths.contains(d.path.as_str()));
+        let found = Report::new(found, 0, overrides).diagnostics;
+        self.diagnostics.retain(|d| !paths.contains(d.path.as_str()));
+        self.diagnostics.extend(found);
+        self.diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.diagnostics.dedup();
+    }
+
     pub fn errors(&self) -> usize {
         self.count(Severity::Error)
     }
@@ -113,5 +126,39 @@ pub fn help_line(d: &Diagnostic) -> String {
         Some(help) if help.contains("defter explain") => help.clone(),
         Some(help) => format!("{help} (see `defter explain {}`)", d.rule),
         None => default_help(d.rule),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(rule: Rule, path: &str, line: u32) -> Diagnostic {
+        Diagnostic::at(rule, path, Pos::new(line, 1), msg!("x", "x"))
+    }
+
+    #[test]
+    fn replacing_one_files_findings_gives_what_a_full_report_would() {
+        let (a, b, c) = ("records/a.md", "records/b.md", "records/c.md");
+        let overrides: Overrides = [(Rule::Secret, Severity::Off), (Rule::DanglingRef, Severity::Warning)].into();
+        let old = vec![finding(Rule::Schema, c, 2), finding(Rule::Schema, b, 9), finding(Rule::Schema, a, 1)];
+        let mut report = Report::new(old, 3, &overrides);
+        // b's findings are made again, with a finding about c that b's check also made.
+        let found = vec![
+            finding(Rule::Schema, c, 2),
+            finding(Rule::DanglingRef, b, 4),
+            finding(Rule::Secret, b, 1),
+            finding(Rule::Schema, b, 3),
+            finding(Rule::Schema, b, 3),
+        ];
+        report.replace_paths(&[b].into(), found, &overrides);
+        let whole = vec![
+            finding(Rule::Schema, a, 1),
+            finding(Rule::Schema, b, 3),
+            finding(Rule::DanglingRef, b, 4),
+            finding(Rule::Schema, c, 2),
+        ];
+        assert_eq!(report.diagnostics, Report::new(whole, 3, &overrides).diagnostics);
+        assert_eq!((report.records, report.errors(), report.warnings()), (3, 3, 1));
     }
 }

@@ -201,36 +201,7 @@ pub fn load_dir_with(root: &Path, progress: &dyn Progress) -> Result<Records> {
         }
     }
     progress.start("loading", files.len());
-    let loaded: Vec<Loaded> = files
-        .par_iter()
-        .map(|path| {
-            let rel = relative(root, path);
-            let bytes = match read_limited(path) {
-                Ok(Ok(bytes)) => bytes,
-                Ok(Err(size)) => return Loaded::Problem(too_large(rel, size), None),
-                Err(e) => {
-                    // The OS's own words are English (or the locale's); keep them after the Turkish.
-                    let why = match e.kind() {
-                        std::io::ErrorKind::PermissionDenied => ": okuma izni yok".to_string(),
-                        _ => format!(" ({e})"),
-                    };
-                    let d = Diagnostic::at(
-                        Rule::ParseError,
-                        rel,
-                        Pos::new(1, 1),
-                        msg!("cannot read the file: {e}", "dosya okunamıyor{why}"),
-                    )
-                    .with_help(msg!(
-                        "check the file's permissions; records are regular, readable text files",
-                        "dosyanın izinlerini denetleyin; kayıtlar normal, okunabilir metin dosyalarıdır"
-                    ));
-                    return Loaded::Problem(d, None);
-                }
-            };
-            load_file(RawFile { path: rel, bytes })
-        })
-        .inspect(|_| progress.step())
-        .collect();
+    let loaded: Vec<Loaded> = files.par_iter().map(|path| load_path(root, path)).inspect(|_| progress.step()).collect();
     let mut records = Records::from_loaded(problems, loaded);
     for rel in CODEOWNERS_PATHS {
         let path = root.join(rel);
@@ -241,6 +212,42 @@ pub fn load_dir_with(root: &Path, progress: &dyn Progress) -> Result<Records> {
         }
     }
     Ok(records)
+}
+
+/// Reads and loads the file at `path` (under `root`) as [`load_dir`] does: a file too
+/// large or unreadable is a problem, not a record.
+fn load_path(root: &Path, path: &Path) -> Loaded {
+    let rel = relative(root, path);
+    let bytes = match read_limited(path) {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(size)) => return Loaded::Problem(too_large(rel, size), None),
+        Err(e) => {
+            // The OS's own words are English (or the locale's); keep them after the Turkish.
+            let why = match e.kind() {
+                std::io::ErrorKind::PermissionDenied => ": okuma izni yok".to_string(),
+                _ => format!(" ({e})"),
+            };
+            let d = Diagnostic::at(
+                Rule::ParseError,
+                rel,
+                Pos::new(1, 1),
+                msg!("cannot read the file: {e}", "dosya okunamıyor{why}"),
+            )
+            .with_help(msg!(
+                "check the file's permissions; records are regular, readable text files",
+                "dosyanın izinlerini denetleyin; kayıtlar normal, okunabilir metin dosyalarıdır"
+            ));
+            return Loaded::Problem(d, None);
+        }
+    };
+    load_file(RawFile { path: rel, bytes })
+}
+
+/// Loads the files at `paths` (relative to `root`, `/`-separated) as [`load_dir`] loads
+/// them, without walking `records/`: what `defter serve` reads again after an edit.
+pub fn load_paths(root: &Path, paths: &[String]) -> Records {
+    let loaded = paths.par_iter().map(|rel| load_path(root, &root.join(rel))).collect();
+    Records::from_loaded(Vec::new(), loaded)
 }
 
 /// How deep [`walk`] goes into `records/`.

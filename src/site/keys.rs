@@ -146,10 +146,16 @@ pub struct Digests {
     by_path: HashMap<String, Digest>,
 }
 
-#[cfg(test)]
 impl Digests {
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.by_path.len()
+    }
+
+    /// The digests of `records`' files (edited since), in place of the ones taken
+    /// before; keyed with the same salt.
+    pub(super) fn replace(&mut self, records: &crate::load::Records) {
+        self.by_path.extend(digests(records, self.salt).by_path);
     }
 }
 

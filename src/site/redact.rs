@@ -14,6 +14,7 @@
 //!   themselves, redacted in place: [`Redacted::take`]), so no output can miss it.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use rayon::prelude::*;
@@ -175,6 +176,42 @@ impl Redacted {
             d.help = d.help.as_ref().map(|h| h.map(|h| text(h, public).into_owned()));
         }
         Redacted { records, trail: history, report, digests, public }
+    }
+
+    /// Takes in `edited`, the records at some paths loaded again after an edit (each
+    /// in place of the record at its path, which must exist), and `findings` about them
+    /// (as [`crate::diag::Report::replace_paths`] takes them), redacted as
+    /// [`Redacted::take`] redacts: what `defter serve` changes between two rebuilds.
+    pub fn replace(
+        &mut self,
+        mut edited: Records,
+        findings: Vec<crate::diag::Diagnostic>,
+        overrides: &crate::diag::Overrides,
+    ) {
+        self.digests.replace(&edited);
+        let paths: std::collections::HashSet<&str> = edited.records.iter().map(|r| r.path.as_str()).collect();
+        let mut findings = findings;
+        for d in &mut findings {
+            d.message = d.message.map(|m| text(m, self.public).into_owned());
+            d.help = d.help.as_ref().map(|h| h.map(|h| text(h, self.public).into_owned()));
+        }
+        self.report.replace_paths(&paths, findings, overrides);
+        drop(paths);
+        let at: HashMap<&str, usize> =
+            self.records.records.iter().enumerate().map(|(i, r)| (r.path.as_str(), i)).collect();
+        let places: Vec<usize> = edited
+            .records
+            .iter()
+            .map(|r| *at.get(r.path.as_str()).unwrap_or_else(|| panic!("{} was no record before", r.path)))
+            .collect();
+        drop(at);
+        for (mut r, i) in edited.records.drain(..).zip(places) {
+            if let Some(b) = &mut r.body {
+                b.text.detach();
+            }
+            record(&mut r, self.public);
+            self.records.records[i] = r;
+        }
     }
 
     pub fn records(&self) -> &Records {

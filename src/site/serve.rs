@@ -2,6 +2,7 @@
 //! on localhost; when a record, schema, template or defter.toml changes, it is rebuilt
 //! and open pages reload themselves (they poll a version number — no websockets).
 
+use std::collections::BTreeSet;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -37,12 +38,15 @@ const LONGEST_WAIT: Duration = Duration::from_secs(2);
 /// What `serve` watches for changes.
 pub const WATCHED: [&str; 4] = ["records", "schemas", "site-templates", "defter.toml"];
 
-/// Serves `site` on `127.0.0.1:port`, calling `rebuild` after every change under `root`.
+/// Serves `site` on `127.0.0.1:port`, calling `rebuild` after every change under `root`
+/// with the paths that changed (relative to `root`, `/`-separated), or `None` when the
+/// file watcher lost track of them. `rebuild` says what it did (printed), or `None`
+/// when nothing the site is made from changed (the pages are not reloaded).
 pub fn run(
     root: &Path,
     site: PathBuf,
     port: u16,
-    rebuild: impl Fn() -> Result<()> + Send + Sync + 'static,
+    mut rebuild: impl FnMut(Option<&BTreeSet<String>>) -> Result<Option<String>> + Send + 'static,
 ) -> Result<()> {
     let version = Arc::new(AtomicU64::new(1));
     let watcher_version = Arc::clone(&version);
@@ -51,15 +55,28 @@ pub fn run(
     let root = root.canonicalize().with_context(|| format!("cannot resolve {}", root.display()))?;
     // Only changes to what the site is built from count: reading the files to rebuild
     // them is an event too (inotify reports opens), and would rebuild for ever.
-    let (changed, changes) = mpsc::channel::<()>();
+    let (changed, changes) = mpsc::channel::<Option<Vec<String>>>();
     let inputs: Vec<PathBuf> = WATCHED.iter().map(|name| root.join(name)).collect();
     let relevant = inputs.clone();
+    let watched_root = root.clone();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<Event>| {
-        if let Ok(event) = event
-            && !matches!(event.kind, EventKind::Access(_))
-            && event.paths.iter().any(|p| relevant.iter().any(|input| p.starts_with(input)))
-        {
-            changed.send(()).ok();
+        let Ok(event) = event else { return };
+        if event.need_rescan() {
+            changed.send(None).ok();
+            return;
+        }
+        if matches!(event.kind, EventKind::Access(_)) {
+            return;
+        }
+        // A path that is no UTF-8 cannot be named: the change is unknown.
+        let paths: Option<Vec<String>> = event
+            .paths
+            .iter()
+            .filter(|p| relevant.iter().any(|input| p.starts_with(input)))
+            .map(|p| relative(&watched_root, p))
+            .collect();
+        if paths.as_ref().is_none_or(|paths| !paths.is_empty()) {
+            changed.send(paths).ok();
         }
     })
     .context("cannot watch the repository")?;
@@ -71,11 +88,23 @@ pub fn run(
     let building = Arc::new(Mutex::new(false));
     let stopped = Arc::clone(&building);
     std::thread::spawn(move || {
-        while changes.recv().is_ok() {
+        while let Ok(first) = changes.recv() {
+            // What changed since the last rebuild; `None` once any change is unknown.
+            let mut changed = Some(BTreeSet::new());
+            let mut add = |paths: Option<Vec<String>>| match (paths, &mut changed) {
+                (Some(paths), Some(set)) => set.extend(paths),
+                _ => changed = None,
+            };
+            add(first);
             // Wait for a quiet moment, so that a save touching many files rebuilds once,
             // but not for ever while something keeps writing.
             let deadline = Instant::now() + LONGEST_WAIT;
-            while Instant::now() < deadline && changes.recv_timeout(QUIET).is_ok() {}
+            while Instant::now() < deadline {
+                match changes.recv_timeout(QUIET) {
+                    Ok(paths) => add(paths),
+                    Err(_) => break,
+                }
+            }
             // A folder removed and made again (a branch switched) needs a new watch.
             if let Err(e) = watch_inputs(&mut watcher, &inputs) {
                 eprintln!("warning: {e:#}");
@@ -85,10 +114,11 @@ pub fn run(
                 return;
             }
             // A bug in a rebuild must not end the watching: report it, keep the site.
-            match std::panic::catch_unwind(AssertUnwindSafe(&rebuild)) {
-                Ok(Ok(())) => {
+            match std::panic::catch_unwind(AssertUnwindSafe(|| rebuild(changed.as_ref()))) {
+                Ok(Ok(None)) => {}
+                Ok(Ok(Some(said))) => {
                     watcher_version.fetch_add(1, Ordering::SeqCst);
-                    eprintln!("rebuilt");
+                    eprintln!("{said}");
                 }
                 Ok(Err(e)) => eprintln!("error: {e:#} (the previous site is still served)"),
                 Err(_) => eprintln!("error: the rebuild failed unexpectedly (the previous site is still served)"),
@@ -113,6 +143,13 @@ pub fn run(
         *stopped.lock().unwrap_or_else(PoisonError::into_inner) = true;
         Ok(())
     })
+}
+
+/// `path` relative to `root`, `/`-separated (`None` outside it, or not UTF-8).
+fn relative(root: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).ok()?;
+    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+    Some(parts?.join("/"))
 }
 
 /// Watches each input folder that exists now, recursively, afresh (a watch on a folder

@@ -1,6 +1,8 @@
 //! `defter serve` over real HTTP on a real git repository: it builds and serves the site,
 //! rebuilds once per change (and not again while nothing changes), hands the open pages
-//! a new version to reload on, serves nothing outside the site, and cleans up on Ctrl-C.
+//! a new version to reload on, serves nothing outside the site, and cleans up on Ctrl-C;
+//! a rebuild after records were edited in place is a warm one, and makes the site a full
+//! build makes.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -9,7 +11,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
-use crate::harness::{AS_OF, GitRepo};
+use crate::harness::{AS_OF, GitRepo, files_in};
 
 /// A running `defter serve` and everything it printed so far.
 struct Server {
@@ -64,7 +66,25 @@ impl Server {
     }
 
     fn rebuilds(&self) -> usize {
-        self.log.lock().unwrap().lines().filter(|l| *l == "rebuilt").count()
+        self.log.lock().unwrap().lines().filter(|l| l.starts_with("rebuilt: ")).count()
+    }
+
+    /// The folder it builds the site into (in its `TMPDIR`).
+    fn site(&self, tmp: &Path) -> std::path::PathBuf {
+        tmp.join(format!("defter-serve-{}", self.child.id()))
+    }
+
+    /// Makes a change and waits for the rebuild after it; gives back what it said.
+    fn after(&self, change: impl FnOnce()) -> String {
+        let before = self.rebuilds();
+        change();
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while self.rebuilds() == before {
+            assert!(Instant::now() < deadline, "no rebuild after a change: {}", self.log.lock().unwrap());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let log = self.log.lock().unwrap();
+        log.lines().filter(|l| l.starts_with("rebuilt: ")).nth(before).unwrap().to_string()
     }
 }
 
@@ -153,4 +173,91 @@ fn serve_rebuilds_once_per_change_and_serves_only_the_site() {
     assert!(status.success(), "{status:?}: {}", server.log.lock().unwrap());
     let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert!(left.iter().all(|name| !name.to_string_lossy().starts_with("defter-serve-")), "{left:?}");
+}
+
+/// The site `server` serves (in `tmp`) is, byte for byte, the one a new `defter serve` of
+/// the same files builds in full.
+fn assert_as_built_in_full(repo: &Path, server: &Server, tmp: &Path) {
+    let fresh_tmp = tempfile::tempdir().unwrap();
+    let fresh = Server::start(repo, fresh_tmp.path());
+    let (warm, full) = (files_in(&server.site(tmp)), files_in(&fresh.site(fresh_tmp.path())));
+    assert!(full.len() > 20, "{:?}", full.keys());
+    let differ: Vec<&String> = warm
+        .keys()
+        .chain(full.keys())
+        .filter(|path| warm.get(*path) != full.get(*path))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert!(differ.is_empty(), "the warm rebuilds made a site that differs in {differ:?}");
+}
+
+#[test]
+fn edits_in_place_rebuild_warm_and_make_the_site_a_full_build_makes() {
+    let mut repo = GitRepo::new();
+    repo.commit_as("elif.kara", "İlk kayıtlar");
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Server::start(repo.path(), tmp.path());
+    let request = "records/requests/2026/TLP-2026-0001.md";
+    let warm = |said: String| assert!(said.contains("(1 edited, warm)"), "{said}");
+
+    // A title (on the lists, the search index and the request's page), a body (the page
+    // and the search index), a finding that comes and one that goes, a project section.
+    warm(server.after(|| {
+        repo.edit(request, "title: Zabıta denetim raporu ekranı", "title: Zabıta saha denetim ekranı");
+    }));
+    let (_, page) = server.get("/requests/TLP-2026-0001.html");
+    assert!(page.contains("Zabıta saha denetim ekranı"), "{page}");
+    warm(server.after(|| {
+        repo.edit(request, "**günlük özetini**", "**haftalık özetini**");
+    }));
+    warm(server.after(|| {
+        repo.edit(request, "assignee: elif.kara", "assignee: yok.kimse");
+    }));
+    let (_, page) = server.get("/requests/TLP-2026-0001.html");
+    assert!(page.contains("dangling-ref") && page.contains("yok.kimse"), "the new finding is shown: {page}");
+    assert_as_built_in_full(repo.path(), &server, tmp.path());
+    warm(server.after(|| {
+        repo.edit(request, "assignee: yok.kimse", "assignee: elif.kara");
+    }));
+    let analysis = "records/projects/PRJ-0001/analiz.md";
+    let text = repo.read(analysis);
+    warm(server.after(|| {
+        repo.write(analysis, &format!("{text}\nEk: saha ekipleri tablet kullanıyor.\n"));
+    }));
+    assert_as_built_in_full(repo.path(), &server, tmp.path());
+
+    // An editor's hidden swap file is nothing the site is made from: no rebuild.
+    let before = (server.version(), server.rebuilds());
+    repo.write("records/requests/2026/.TLP-2026-0001.md.swp", "swap");
+    std::fs::remove_file(repo.path().join("records/requests/2026/.TLP-2026-0001.md.swp")).unwrap();
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!((server.version(), server.rebuilds()), before, "{}", server.log.lock().unwrap());
+
+    // What can change findings elsewhere is a full build, and says why.
+    let person = "records/org/people/elif.kara.yaml";
+    let text = repo.read(person);
+    let said = server.after(|| {
+        repo.write(person, &format!("{text}# not\n"));
+    });
+    assert!(said.contains("(full: people or units changed)"), "{said}");
+    let copy = repo.read(request).replace("TLP-2026-0001", "TLP-2026-0002");
+    let said = server.after(|| {
+        repo.write("records/requests/2026/TLP-2026-0002.md", &copy);
+    });
+    assert!(said.contains("(full: a file or folder was added)"), "{said}");
+    let said = server.after(|| {
+        std::fs::remove_file(repo.path().join("records/requests/2026/TLP-2026-0002.md")).unwrap();
+    });
+    assert!(said.contains("(full: a record was deleted or renamed)"), "{said}");
+    let said = server.after(|| {
+        repo.commit_as("oguz.koc", "Düzeltmeler");
+        repo.edit(request, "**haftalık özetini**", "**aylık özetini**");
+    });
+    assert!(said.contains("(full: HEAD moved"), "{said}");
+    // And after a full rebuild the next edit is warm again.
+    warm(server.after(|| {
+        repo.edit(request, "**aylık özetini**", "**günlük özetini**");
+    }));
+    assert_as_built_in_full(repo.path(), &server, tmp.path());
 }
