@@ -13,7 +13,7 @@ use crate::diag::human::printable;
 use crate::git::Git;
 use crate::history::cache::audit_trail_cached;
 use crate::history::{Action, Shown};
-use crate::validate::{is_secret_field, mask_secrets};
+use crate::model::secret::{is_secret_field, mask_secrets};
 
 /// Text from a record or commit, made safe to print.
 fn safe(text: &str) -> String {

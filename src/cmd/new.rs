@@ -16,10 +16,12 @@ use crate::cli::{
 use crate::config::Config;
 use crate::diag::{self, Report, Severity};
 use crate::git::Git;
-use crate::load::{self, Loaded, RawFile, Record, Records, rules::Ruleset};
+use crate::load::{self, Loaded, RawFile, Records, rules::Ruleset};
+use crate::model::Index;
+use crate::model::Record;
 use crate::model::{Kind, Node};
 use crate::scaffold::{self, Draft, Values, yaml_scalar};
-use crate::validate::{Index, Schemas};
+use crate::validate::Schemas;
 
 pub fn run(root: &Path, args: &NewArgs, ui: Ui) -> Result<ExitCode> {
     let config = Config::load(root)?;

@@ -14,7 +14,8 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::git::{Commit, FileChange, Git, Shared};
-use crate::load::{self, Loaded, RawFile, Record};
+use crate::load::{self, Loaded, RawFile};
+use crate::model::Record;
 use crate::model::SmallStr;
 use version::Version;
 

@@ -7,7 +7,7 @@
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use super::{FieldChange, Shown};
-use crate::load::Record;
+use crate::model::Record;
 use crate::model::{Node, SmallStr, Value};
 
 /// One top-level field of a version.

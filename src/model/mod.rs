@@ -1,13 +1,22 @@
-//! Pure data: record kinds, the positioned YAML tree, and the workflow data model.
-//! Nothing here does I/O.
+//! The domain, below every other layer: records and their kinds, the positioned YAML
+//! tree, the id index, the workflow data model, dates and their display, Turkish text
+//! folding and what a secret looks like. Nothing here does I/O or imports anything of
+//! defter's from outside `model`.
 
+pub mod date;
+pub mod index;
 pub mod kind;
 pub mod node;
+pub mod record;
+pub mod secret;
+pub mod text;
 pub mod workflow;
 
 /// The string of the YAML tree's keys and text values: up to 24 bytes inline, longer
 /// text on the heap. A 100,000-record repository holds millions of short keys and values
 /// (`status`, `2026-03-03`, `ayse.yilmaz`); as `String`s each would be an allocation.
 pub use compact_str::CompactString as SmallStr;
+pub use index::Index;
 pub use kind::Kind;
-pub use node::{Entry, Node, Pos, Value};
+pub use node::{Entry, Node, Pos, Value, entry_matches, select};
+pub use record::{Body, Record, SharedText};

@@ -6,6 +6,7 @@
 //! [`Node::pointer`] maps a JSON Pointer from a schema error back to the YAML node (as
 //! taplo does for TOML).
 
+use indexmap::IndexMap;
 use serde_json::{Map, Number, Value as Json};
 
 pub use super::SmallStr;
@@ -213,6 +214,28 @@ impl Node {
             }
         }
     }
+}
+
+/// The nodes a field path reaches, keeping only list entries whose fields equal
+/// `filter` (`tests[].by` where `role: support`). The filter applies to the entries of
+/// the first list the path walks.
+pub fn select<'a>(fields: &'a Node, path: &str, filter: &IndexMap<String, String>) -> Vec<&'a Node> {
+    if filter.is_empty() {
+        return fields.path(path);
+    }
+    let Some((list, rest)) = path.split_once("[]") else { return fields.path(path) };
+    let rest = rest.strip_prefix('.').unwrap_or(rest);
+    fields
+        .path(&format!("{list}[]"))
+        .into_iter()
+        .filter(|entry| entry_matches(entry, filter))
+        .flat_map(|entry| if rest.is_empty() { vec![entry] } else { entry.path(rest) })
+        .collect()
+}
+
+/// Whether a list entry's fields equal every `key: value` of `filter`.
+pub fn entry_matches(entry: &Node, filter: &IndexMap<String, String>) -> bool {
+    filter.iter().all(|(k, v)| entry.get(k).and_then(Node::scalar_text).as_deref() == Some(v))
 }
 
 #[cfg(test)]

@@ -6,10 +6,11 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::{name_of, title_of};
-use crate::load::Record;
+use crate::model::Index;
 use crate::model::Kind;
+use crate::model::Record;
+use crate::model::date::date;
 use crate::model::workflow::Workflows;
-use crate::validate::{Index, date};
 
 /// Open requests by responsible service and status.
 #[derive(Clone, Debug, Serialize, PartialEq)]

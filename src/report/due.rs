@@ -8,9 +8,9 @@ use serde::Serialize;
 
 use super::title_of;
 use crate::config::Config;
-use crate::load::Record;
+use crate::model::Record;
+use crate::model::date::date;
 use crate::model::workflow::Workflows;
-use crate::validate::date;
 use crate::validate::time::{days_between, review_state};
 
 /// A review that is due within the window (or overdue).

@@ -8,8 +8,8 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::history::{AuditTrail, Shown};
-use crate::load::Record;
 use crate::model::Kind;
+use crate::model::Record;
 use crate::model::workflow::Workflows;
 
 /// One calendar month's numbers.

@@ -17,8 +17,8 @@ pub use due::{Expiry, ReviewDue, expiring, reviews_due};
 pub use kpi::MonthKpi;
 pub use table::Table;
 
-use crate::load::Record;
-use crate::validate::Index;
+use crate::model::Index;
+use crate::model::Record;
 
 /// The display name of a unit or person (`name`), or its id.
 fn name_of(index: &Index, id: &str) -> String {

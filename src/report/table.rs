@@ -86,7 +86,7 @@ impl Table {
         let mut writer = csv::Writer::from_writer(Vec::new());
         writer.write_record(&self.headers).expect("writing CSV to memory");
         for row in self.all_rows() {
-            writer.write_record(row.iter().map(|c| neutralise(c))).expect("writing CSV to memory");
+            writer.write_record(row.iter().map(|c| defuse_formula(c))).expect("writing CSV to memory");
         }
         String::from_utf8(writer.into_inner().expect("flushing CSV to memory")).expect("CSV of UTF-8 cells")
     }
@@ -108,7 +108,7 @@ impl Table {
 
 /// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR) gets a
 /// leading `'` (OWASP's advice against CSV injection).
-pub fn neutralise(cell: &str) -> String {
+pub fn defuse_formula(cell: &str) -> String {
     if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}") } else { cell.to_string() }
 }
 

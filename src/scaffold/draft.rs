@@ -7,9 +7,9 @@ use anyhow::{Result, anyhow, bail};
 
 use crate::load::rules::{Ruleset, schema_file};
 use crate::load::{Records, yaml};
+use crate::model::Index;
 use crate::model::Kind;
-use crate::site::search::fold;
-use crate::validate::Index;
+use crate::model::text::fold_case;
 
 /// A record being made: its kind, fields (already YAML) and, for Markdown kinds, body.
 #[derive(Debug)]
@@ -241,7 +241,7 @@ fn is_plain_id(id: &str) -> bool {
 pub fn made_id(kind: Kind, name: &str) -> Result<String> {
     let separator = if kind == Kind::Person { '.' } else { '-' };
     let mut slug = String::new();
-    for c in fold(name).chars() {
+    for c in fold_case(name).chars() {
         if c.is_ascii_alphanumeric() {
             slug.push(c);
         } else if !slug.is_empty() && !slug.ends_with(separator) {

@@ -12,9 +12,12 @@ use super::i18n::{Catalogue, catalogue, humanize};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Report};
 use crate::history::AuditTrail;
-use crate::load::{Record, Records, rules::Ruleset};
+use crate::load::{Records, rules::Ruleset};
+use crate::model::Index;
+use crate::model::Record;
+use crate::model::date::human_date;
 use crate::model::{Kind, Node, Value};
-use crate::validate::{Index, Schemas, show_date};
+use crate::validate::Schemas;
 
 /// Everything a build reads.
 pub struct Input<'a> {
@@ -209,14 +212,6 @@ pub fn code_spans(text: &str) -> String {
     }
     out.push_str(&esc(rest));
     out
-}
-
-/// `2026-03-03` → `03.03.2026`; other text unchanged.
-pub fn human_date(text: &str) -> String {
-    match text.parse::<Date>() {
-        Ok(d) if text.len() == 10 => show_date(d),
-        _ => text.to_string(),
-    }
 }
 
 impl<'a> Site<'a> {

@@ -13,8 +13,8 @@ use super::Pieces;
 use super::data::{Site, slug};
 use super::keys::Keys;
 use super::pages::Output;
-use crate::load::Record;
 use crate::model::Kind;
+use crate::model::Record;
 
 /// A table: column names and rows of cells.
 pub struct Table {
@@ -23,7 +23,7 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
 }
 
-pub use crate::report::table::neutralise;
+pub use crate::report::table::defuse_formula;
 
 /// Bytes enough for every cell of `table` with `per_cell` more each and `per_row` more
 /// each row, the column names once (CSV's header) or in every row too (JSON's keys), and
@@ -46,7 +46,7 @@ pub fn to_csv(table: &Table) -> Result<Vec<u8>> {
     let mut writer = csv::WriterBuilder::new().delimiter(b';').terminator(csv::Terminator::CRLF).from_writer(bytes);
     writer.write_record(&table.columns)?;
     for row in &table.rows {
-        writer.write_record(row.iter().map(|c| neutralise(c)))?;
+        writer.write_record(row.iter().map(|c| defuse_formula(c)))?;
     }
     writer.into_inner().map_err(|e| anyhow::anyhow!("csv: {e}"))
 }
@@ -354,7 +354,7 @@ fn ics_text(s: &str) -> String {
 }
 
 /// Folds a content line at 75 octets (RFC 5545 §3.1), on character boundaries.
-fn fold(line: &str) -> String {
+fn fold_line(line: &str) -> String {
     let mut out = String::new();
     let mut width = 0;
     for c in line.chars() {
@@ -381,22 +381,25 @@ impl Site<'_> {
         let stamp = format!("{}T000000Z", self.input.as_of.strftime("%Y%m%d"));
         let mut out = String::new();
         for line in ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//defter//tr", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"] {
-            out.push_str(&fold(line));
+            out.push_str(&fold_line(line));
         }
-        out.push_str(&fold(&format!("X-WR-CALNAME:{}", ics_text(&self.input.config.site.title))));
+        out.push_str(&fold_line(&format!("X-WR-CALNAME:{}", ics_text(&self.input.config.site.title))));
         for d in self.deadlines() {
             let day = d.date.strftime("%Y%m%d").to_string();
             let next = d.date.tomorrow().map(|t| t.strftime("%Y%m%d").to_string()).unwrap_or_else(|_| day.clone());
-            out.push_str(&fold("BEGIN:VEVENT"));
-            out.push_str(&fold(&format!("UID:{}-{}-{day}@defter", slug(d.record.id()), slug(&d.what))));
-            out.push_str(&fold(&format!("DTSTAMP:{stamp}")));
-            out.push_str(&fold(&format!("DTSTART;VALUE=DATE:{day}")));
-            out.push_str(&fold(&format!("DTEND;VALUE=DATE:{next}")));
-            out.push_str(&fold(&format!("SUMMARY:{}", ics_text(&format!("{}: {}", d.what, self.display(d.record))))));
-            out.push_str(&fold(&format!("URL:{}{}", self.input.base_url, self.url(d.record))));
-            out.push_str(&fold("END:VEVENT"));
+            out.push_str(&fold_line("BEGIN:VEVENT"));
+            out.push_str(&fold_line(&format!("UID:{}-{}-{day}@defter", slug(d.record.id()), slug(&d.what))));
+            out.push_str(&fold_line(&format!("DTSTAMP:{stamp}")));
+            out.push_str(&fold_line(&format!("DTSTART;VALUE=DATE:{day}")));
+            out.push_str(&fold_line(&format!("DTEND;VALUE=DATE:{next}")));
+            out.push_str(&fold_line(&format!(
+                "SUMMARY:{}",
+                ics_text(&format!("{}: {}", d.what, self.display(d.record)))
+            )));
+            out.push_str(&fold_line(&format!("URL:{}{}", self.input.base_url, self.url(d.record))));
+            out.push_str(&fold_line("END:VEVENT"));
         }
-        out.push_str(&fold("END:VCALENDAR"));
+        out.push_str(&fold_line("END:VCALENDAR"));
         out.into_bytes()
     }
 
@@ -646,7 +649,7 @@ mod tests {
     fn ics_lines_are_escaped_and_folded() {
         assert_eq!(ics_text("a;b,c\nd"), "a\\;b\\,c\\nd");
         let long = format!("SUMMARY:{}", "ş".repeat(60));
-        let folded = fold(&long);
+        let folded = fold_line(&long);
         assert!(folded.split("\r\n").all(|l| l.len() <= 75));
         assert_eq!(folded.replace("\r\n ", "").trim_end(), long);
     }

@@ -34,8 +34,8 @@ use siphasher::sip::SipHasher13;
 
 use super::data::{Site, address};
 use super::templates::Templates;
-use crate::load::Record;
 use crate::model::Kind;
+use crate::model::Record;
 
 /// Bumped whenever the build state's meaning changes.
 const FORMAT: &str = "defter-build 3";

@@ -10,13 +10,14 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::Pieces;
-use super::data::{Site, address, human_date, root_of};
+use super::data::{Site, address, root_of};
 use super::keys::Keys;
 use super::pages::{FindingView, Layout, Link, Output, RequestRow};
 use super::templates::Templates;
 use crate::diag::Rule;
-use crate::load::Record;
 use crate::model::Kind;
+use crate::model::Record;
+use crate::model::date::human_date;
 
 #[derive(Serialize)]
 struct Count {
@@ -288,7 +289,7 @@ impl<'a> Site<'a> {
                         }
                         let c = &trail.commits[i];
                         let when = jiff::Timestamp::from_second(c.time)
-                            .map(|t| crate::validate::show_date(t.to_zoned(jiff::tz::TimeZone::UTC).date()))
+                            .map(|t| crate::model::date::show_date(t.to_zoned(jiff::tz::TimeZone::UTC).date()))
                             .unwrap_or_default();
                         Recent {
                             when,
@@ -1084,7 +1085,7 @@ impl<'a> Site<'a> {
                 let due: jiff::civil::Date = r.due.as_deref()?.parse().ok()?;
                 let record = self.index.get(&r.id)?;
                 Some(CalendarItem {
-                    date: crate::validate::show_date(due),
+                    date: crate::model::date::show_date(due),
                     iso: due.to_string(),
                     what: r.what,
                     link: Link { url: format!("{root}{}", self.url(record)), text: self.display(record) },
@@ -1156,7 +1157,7 @@ impl<'a> Site<'a> {
         let mut months: BTreeMap<(i16, i8), Vec<CalendarItem>> = BTreeMap::new();
         for d in self.deadlines().iter().filter(|d| d.date >= from && d.date <= horizon) {
             months.entry((d.date.year(), d.date.month())).or_default().push(CalendarItem {
-                date: crate::validate::show_date(d.date),
+                date: crate::model::date::show_date(d.date),
                 iso: d.date.to_string(),
                 what: d.what.clone(),
                 link: Link { url: self.url(d.record), text: self.display(d.record) },

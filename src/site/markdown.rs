@@ -16,7 +16,8 @@ pub fn safe_url(url: &str) -> bool {
     }
 }
 
-fn neutralise(url: CowStr<'_>) -> CowStr<'_> {
+/// `url`, or `#` where it is not [`safe_url`].
+fn link_target(url: CowStr<'_>) -> CowStr<'_> {
     if safe_url(&url) { url } else { CowStr::Borrowed("#") }
 }
 
@@ -41,10 +42,10 @@ pub fn render(text: &str) -> String {
         }
         Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(shifted(level))),
         Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-            Event::Start(Tag::Link { link_type, dest_url: neutralise(dest_url), title, id })
+            Event::Start(Tag::Link { link_type, dest_url: link_target(dest_url), title, id })
         }
         Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-            Event::Start(Tag::Image { link_type, dest_url: neutralise(dest_url), title, id })
+            Event::Start(Tag::Image { link_type, dest_url: link_target(dest_url), title, id })
         }
         other => other,
     });

@@ -38,7 +38,8 @@ pub use keys::Salt;
 use pages::Output;
 use sink::Sink;
 
-use crate::load::{Progress, Record};
+use crate::load::Progress;
+use crate::model::Record;
 pub use templates::Templates;
 pub use write::{MARKER, check_out_dir};
 

@@ -5,14 +5,15 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::data::{Site, esc, human_date, root_of};
+use super::data::{Site, esc, root_of};
 use super::i18n::Catalogue;
 use super::markdown;
 use super::templates::Templates;
 use crate::diag::{Rule, Severity};
 use crate::history::{Action, Shown};
-use crate::load::Record;
 use crate::model::Kind;
+use crate::model::Record;
+use crate::model::date::human_date;
 
 /// A rendered file of the site: path relative to the root, and its bytes.
 pub type Output = (String, Vec<u8>);
@@ -67,7 +68,7 @@ impl Site<'_> {
                 .map(|(url, key)| Nav { url: (*url).to_string(), label: self.t(key), current: *url == section })
                 .collect(),
             commit: self.input.commit.clone().unwrap_or_else(|| "—".into()),
-            as_of: crate::validate::show_date(self.input.as_of),
+            as_of: crate::model::date::show_date(self.input.as_of),
             live_reload: self.input.live_reload,
         }
     }

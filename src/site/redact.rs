@@ -22,9 +22,10 @@ use regex::Regex;
 
 use crate::diag::Report;
 use crate::history::{AuditTrail, Entry, FieldChange, Shown};
-use crate::load::{Record, Records};
+use crate::load::Records;
+use crate::model::Record;
+use crate::model::secret::{is_secret_field, mask_secrets};
 use crate::model::{Entry as Field, Node, Value};
-use crate::validate::{is_secret_field, mask_secrets};
 
 /// Fields that hold personal contact details (any depth, any kind).
 static PERSONAL_FIELD: LazyLock<Regex> = LazyLock::new(|| {

@@ -6,11 +6,12 @@
 use anyhow::Result;
 use serde::Serialize;
 
-use super::data::{Site, human_date, root_of};
+use super::data::{Site, root_of};
 use super::exports::Table;
 use super::pages::{Layout, Link, Output};
 use super::templates::Templates;
 use crate::model::Kind;
+use crate::model::date::human_date;
 use crate::report::PersonLoad;
 
 /// The page every person's open work is counted on.

@@ -11,12 +11,14 @@ use gix::ObjectId;
 use jiff::civil::Date;
 use serde_json::Value as Json;
 
-use super::{Context, Index, Schemas, check_record, workflow};
+use super::{Context, Schemas, check_record, workflow};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Rule, msg};
 use crate::git::{Commit, Git};
 use crate::history::parse_blob;
-use crate::load::{self, RawFile, Record, Records, rules::Ruleset};
+use crate::load::{self, RawFile, Records, rules::Ruleset};
+use crate::model::Index;
+use crate::model::Record;
 use crate::model::{Node, Pos};
 
 /// The base side of a comparison.
@@ -291,7 +293,7 @@ fn actor_pointers(rules: &Ruleset, record: &Record) -> Vec<(String, String)> {
         match path.split_once("[].") {
             Some((list, leaf)) => {
                 for (i, entry) in record.fields.path(&format!("{list}[]")).into_iter().enumerate() {
-                    if filter.is_some_and(|f| !super::entry_matches(entry, f)) {
+                    if filter.is_some_and(|f| !crate::model::entry_matches(entry, f)) {
                         continue;
                     }
                     if let Some(person) = entry.str_at(leaf) {

@@ -9,7 +9,8 @@
 //! written as the people's e-mail addresses; only active people own anything.
 
 use crate::diag::{Diagnostic, Rule, msg};
-use crate::load::{Record, Records};
+use crate::load::Records;
+use crate::model::Record;
 use crate::model::{Kind, Node, Pos};
 
 /// Who owns a path: people of services with one of `functions` holding one of `roles`

@@ -5,7 +5,8 @@ use rayon::prelude::*;
 
 use super::Context;
 use crate::diag::{Diagnostic, Rule, msg};
-use crate::load::{Record, Records};
+use crate::load::Records;
+use crate::model::Record;
 use crate::model::{Kind, Pos};
 
 pub fn id_filename(record: &Record, out: &mut Vec<Diagnostic>) {

@@ -5,7 +5,6 @@ pub mod base;
 pub mod codeowners;
 mod content;
 mod ids;
-pub mod index;
 mod refs;
 pub mod schema;
 pub mod scope;
@@ -13,17 +12,15 @@ pub mod time;
 mod workflow;
 
 use anyhow::Result;
-use indexmap::IndexMap;
 use jiff::civil::Date;
 use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Report};
-use crate::load::{Progress, Record, Records, Silent, rules::Ruleset};
-use crate::model::Node;
+use crate::load::{Progress, Records, Silent, rules::Ruleset};
+use crate::model::Index;
+use crate::model::Record;
 
-pub use content::{is_secret_field, mask_secrets};
-pub use index::Index;
 pub use schema::Schemas;
 
 /// What every check may read.
@@ -98,36 +95,4 @@ pub fn check_record(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
     workflow::check(cx, record, out);
     time::check(cx, record, out);
     content::check(record, out);
-}
-
-/// The nodes a field path reaches, keeping only list entries whose fields equal
-/// `filter` (`tests[].by` where `role: support`). The filter applies to the entries of
-/// the first list the path walks.
-pub fn select<'a>(fields: &'a Node, path: &str, filter: &IndexMap<String, String>) -> Vec<&'a Node> {
-    if filter.is_empty() {
-        return fields.path(path);
-    }
-    let Some((list, rest)) = path.split_once("[]") else { return fields.path(path) };
-    let rest = rest.strip_prefix('.').unwrap_or(rest);
-    fields
-        .path(&format!("{list}[]"))
-        .into_iter()
-        .filter(|entry| entry_matches(entry, filter))
-        .flat_map(|entry| if rest.is_empty() { vec![entry] } else { entry.path(rest) })
-        .collect()
-}
-
-/// Whether a list entry's fields equal every `key: value` of `filter`.
-pub fn entry_matches(entry: &Node, filter: &IndexMap<String, String>) -> bool {
-    filter.iter().all(|(k, v)| entry.get(k).and_then(Node::scalar_text).as_deref() == Some(v))
-}
-
-/// Parses a `YYYY-MM-DD` date (invalid dates are the schema's business).
-pub fn date(node: &Node) -> Option<Date> {
-    node.as_str()?.parse().ok()
-}
-
-/// `dd.mm.yyyy`, the date form people read.
-pub fn show_date(d: Date) -> String {
-    format!("{:02}.{:02}.{:04}", d.day(), d.month(), d.year())
 }

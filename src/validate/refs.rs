@@ -3,7 +3,7 @@
 
 use super::Context;
 use crate::diag::{Diagnostic, Rule, msg};
-use crate::load::Record;
+use crate::model::Record;
 
 pub fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
     let Some(fields) = cx.rules.workflows.references.get(record.kind.name()) else { return };

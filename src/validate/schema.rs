@@ -14,9 +14,9 @@ use serde_json::Value as Json;
 
 use super::Context;
 use crate::diag::{Diagnostic, Rule, msg};
-use crate::load::Record;
 use crate::load::rules::{Ruleset, schema_file};
 use crate::model::Kind;
+use crate::model::Record;
 
 /// One compiled validator per kind, plus the raw schemas for help texts.
 pub struct Schemas {

@@ -4,11 +4,12 @@
 use jiff::civil::Date;
 use jiff::{ToSpan, Unit};
 
-use super::{Context, date, show_date};
+use super::Context;
 use crate::config::Config;
 use crate::diag::{Diagnostic, Rule, msg};
-use crate::load::Record;
 use crate::model::Pos;
+use crate::model::Record;
+use crate::model::date::{date, show_date};
 use crate::model::workflow::Review;
 
 /// `1 day`, `3 days`.

@@ -3,10 +3,11 @@
 //! records, `unauthorized-actor` for the actor fields, `separation-of-duties` and
 //! `inactive-person`.
 
-use super::{Context, select};
+use super::Context;
 use crate::diag::{Diagnostic, Rule, msg};
-use crate::load::Record;
 use crate::model::Node;
+use crate::model::Record;
+use crate::model::select;
 use crate::model::workflow::Lifecycle;
 
 pub fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
@@ -303,7 +304,7 @@ fn holders(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
                 let left_on = cx.index.person(person).and_then(|p| p.fields.str_at("left_on"));
                 let left = left_on.map(|d| format!(" on {d}")).unwrap_or_default();
                 let left_tr = left_on
-                    .map(|d| d.parse().map_or_else(|_| d.to_string(), super::show_date))
+                    .map(|d| d.parse().map_or_else(|_| d.to_string(), crate::model::date::show_date))
                     .map(|d| format!(" {d} tarihinde"))
                     .unwrap_or_default();
                 let (what, article) = (&rule.what, &rule.article);

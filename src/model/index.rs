@@ -1,9 +1,9 @@
 //! Lookups over the loaded records: by id, people with their roles and units, units with
 //! their type and function, and the actor conditions of the workflow data.
 
-use crate::load::Record;
-use crate::model::Kind;
-use crate::model::workflow::{ActorSpec, Workflows};
+use super::Kind;
+use super::Record;
+use super::workflow::{ActorSpec, Workflows};
 
 /// Records by id (a duplicate id keeps every record; lookups take the first).
 pub struct Index<'a> {
