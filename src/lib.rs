@@ -1,7 +1,25 @@
 //! defter: an IT directorate's requests, projects, permission grants and inventory as
 //! plain text in git, validated against the directive's workflow rules.
 //!
-//! Dependencies point inward: `cmd → validate → load → model/diag/config`.
+//! Each top-level module has one job, and imports only the modules below it:
+//!
+//! Layers: cmd > cli > site > repo report scaffold > validate > history > load > config git > diag > model
+//!
+//! - `cmd`: one file per subcommand — arguments in, a library call, an exit code out; the
+//!   only layer that prints. `cli`: the command line's clap definitions.
+//! - `site`: the intranet site — its build pipeline, pages, formats, incremental machinery
+//!   and the preview server.
+//! - `repo`: the front door — a repository opened with its configuration and rules,
+//!   loaded and checked. `report`: summaries over the records (tables, KPIs) that the
+//!   CLI and the site both show. `scaffold`: what `init` and `new` write.
+//! - `validate`: every check, each pushing findings; `validate --base`'s change check.
+//! - `history`: the audit trail from git. `load`: walking `records/`, YAML, front matter,
+//!   the rule set (`schemas/`). `config`: `defter.toml`. `git`: the one place that talks
+//!   to git. `diag`: findings, rule ids and their renderers. `model`: the domain.
+//!
+//! The `Layers:` line is the order; `tests/integration/layers.rs` fails on an import of a
+//! module of the same or a higher layer (the modules named together on it do not import
+//! each other).
 
 pub mod cli;
 pub mod cmd;
@@ -11,6 +29,7 @@ pub mod git;
 pub mod history;
 pub mod load;
 pub mod model;
+pub mod repo;
 pub mod report;
 pub mod scaffold;
 pub mod site;

@@ -12,7 +12,6 @@ mod report;
 mod serve;
 mod ui;
 mod validate;
-mod warm;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

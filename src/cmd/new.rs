@@ -13,19 +13,17 @@ use super::Ui;
 use crate::cli::{
     NewArgs, NewCommon, NewGrant, NewItem, NewKind, NewPerson, NewProject, NewRequest, NewSection, NewUnit,
 };
-use crate::config::Config;
 use crate::diag::{self, Report, Severity};
 use crate::git::Git;
-use crate::load::{self, Loaded, RawFile, Records, rules::Ruleset};
+use crate::load::{self, Loaded, RawFile, Records};
 use crate::model::Index;
 use crate::model::Record;
 use crate::model::{Kind, Node};
+use crate::repo::Repo;
 use crate::scaffold::{self, Draft, Values, yaml_scalar};
-use crate::validate::Schemas;
 
 pub fn run(root: &Path, args: &NewArgs, ui: Ui) -> Result<ExitCode> {
-    let config = Config::load(root)?;
-    let rules = Ruleset::load(root)?;
+    let repo = Repo::open(root)?;
     let mut loaded = load::load_dir(root)?;
     let (kind, common) = args.kind.parts();
     let (id, path, text) = {
@@ -55,11 +53,11 @@ pub fn run(root: &Path, args: &NewArgs, ui: Ui) -> Result<ExitCode> {
                     NewKind::Person(a) => person(a),
                     _ => item(other, author, common),
                 };
-                draft.finish(&loaded, &index, &rules, &common.set)?
+                draft.finish(&loaded, &index, &repo.rules, &common.set)?
             }
         }
     };
-    let errors = check(&mut loaded, &path, &text, &rules, &config, common)?;
+    let errors = check(&mut loaded, &path, &text, &repo, common)?;
     if errors.errors() > 0 {
         print!("{}", diag::render_human(&errors, &loaded, super::use_color()));
         eprintln!("error: the new {kind} would not be valid, so nothing was written; fix the flags above");
@@ -296,14 +294,7 @@ fn item(kind: &NewKind, author: &Record, common: &NewCommon) -> Draft {
 
 /// Loads the new record with the others and returns its findings (severities as
 /// configured); the record is added to `loaded`, for quoting.
-fn check(
-    loaded: &mut Records,
-    path: &str,
-    text: &str,
-    rules: &Ruleset,
-    config: &Config,
-    common: &NewCommon,
-) -> Result<Report> {
+fn check(loaded: &mut Records, path: &str, text: &str, repo: &Repo, common: &NewCommon) -> Result<Report> {
     match load::load_file(RawFile { path: path.to_string(), bytes: text.as_bytes().to_vec() }) {
         Loaded::Record(record, source) => {
             loaded.sources.insert(path.to_string(), source);
@@ -316,14 +307,9 @@ fn check(
             loaded.problems.push(d);
         }
     }
-    let schemas = Schemas::compile(rules)?;
-    let mut findings = crate::validate::check_all(loaded, rules, &schemas, config, common.as_of);
-    findings.retain(|d| d.path == path);
-    let report = Report::new(findings, 1, &config.overrides()?);
-    Ok(Report {
-        diagnostics: report.diagnostics.into_iter().filter(|d| d.severity == Severity::Error).collect(),
-        ..report
-    })
+    let report = repo.check(loaded, common.as_of, &load::Silent)?.report;
+    let diagnostics = report.diagnostics.into_iter().filter(|d| d.path == path && d.severity == Severity::Error);
+    Ok(Report { diagnostics: diagnostics.collect(), records: 1 })
 }
 
 fn write_new(path: &Path, text: &str) -> Result<()> {

@@ -9,8 +9,9 @@ use clap::ValueEnum;
 use serde::Serialize;
 
 use crate::cli::{ReportArgs, ReportFormat, ReportName};
-use crate::config::Config;
-use crate::load::{self, rules::Ruleset};
+
+use crate::load;
+use crate::repo::Repo;
 use crate::report::{self, Table};
 
 /// The JSON form: which report, as of when, and its data.
@@ -35,8 +36,7 @@ pub fn run(root: &Path, args: &ReportArgs) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     };
-    let config = Config::load(root)?;
-    let rules = Ruleset::load(root)?;
+    let Repo { config, rules } = Repo::open(root)?;
     let records = load::load_dir(root)?;
     let (records, workflows, as_of) = (&records.records, &rules.workflows, args.as_of);
     let within = args.within.unwrap_or(i64::from(config.windows.expiring_days));

@@ -7,16 +7,21 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use super::build::Settings;
-use super::warm::Warm;
 use crate::cli::ServeArgs;
+use crate::site::{Settings, Warm};
 
 pub fn run(root: &Path, args: &ServeArgs) -> Result<ExitCode> {
     let out = std::env::temp_dir().join(format!("defter-serve-{}", std::process::id()));
     let settings = Settings { as_of: args.as_of, base_url: None, live_reload: true, public: false };
     let (mut warm, said) = Warm::start(root, &out, settings)?;
     eprintln!("{said}");
-    let result = crate::site::serve::run(root, out.clone(), args.port, move |changed| warm.rebuild(changed));
+    let result = crate::site::serve::run(
+        root,
+        out.clone(),
+        args.port,
+        move |changed| warm.rebuild(changed),
+        |said| eprintln!("{said}"),
+    );
     let _ = std::fs::remove_dir_all(&out);
     result.map(|()| ExitCode::SUCCESS)
 }

@@ -1,34 +1,25 @@
 //! `defter validate`: load the repository (the working tree, or a commit), run every
 //! check — against a base revision too when asked — and print the findings.
 
-use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
-use gix::ObjectId;
+use anyhow::Result;
 
 use super::Ui;
 use crate::cli::{Format, ValidateArgs};
-use crate::config::{self, Config};
-use crate::diag::{self, Overrides, Report};
-use crate::git::Git;
-use crate::load::{self, RawFile, Records, rules::Ruleset};
-use crate::validate::{Schemas, base, scope};
+use crate::diag;
+use crate::repo::Repo;
 
 pub fn run(root: &Path, args: &ValidateArgs, ui: Ui) -> Result<ExitCode> {
     let (report, records) = match &args.base {
         None => {
-            let config = Config::load(root)?;
-            let rules = Ruleset::load(root)?;
             let bar = ui.progress();
-            let records = load::load_dir_with(root, &bar)?;
-            let schemas = Schemas::compile(&rules)?;
-            let findings = crate::validate::check_all_with(&records, &rules, &schemas, &config, args.as_of, &bar);
+            let (_, records, checked) = Repo::open_checked(root, args.as_of, &bar)?;
             bar.finish();
-            (Report::new(findings, records.records.len(), &config.overrides()?), records)
+            (checked.report, records)
         }
-        Some(base_rev) => against_base(root, base_rev, args, ui)?,
+        Some(base) => Repo::check_change(root, base, args.head.as_deref(), args.as_of, &|said| ui.info(said))?,
     };
     let text = match args.format {
         Format::Human => diag::render_human(&report, &records, super::use_color()),
@@ -39,211 +30,4 @@ pub fn run(root: &Path, args: &ValidateArgs, ui: Ui) -> Result<ExitCode> {
     let code = if report.errors() > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS };
     super::keep_until_exit((report, records));
     Ok(code)
-}
-
-/// The records, rules and configuration of a commit.
-struct Snapshot {
-    records: Records,
-    rules: Ruleset,
-    config: Config,
-    /// Blob id per record path, of every record (loaded or not).
-    ids: HashMap<String, ObjectId>,
-    /// How many records the head has (loaded or not).
-    count: usize,
-    /// The paths a scoped check is about (empty when everything is checked).
-    changed: Vec<String>,
-}
-
-fn snapshot_at(git: &Git, commit: ObjectId) -> Result<Snapshot> {
-    let mut wanted = vec!["records", load::rules::SCHEMAS_DIR, config::FILE];
-    wanted.extend(load::CODEOWNERS_PATHS);
-    let files = git.files_at(commit, &wanted)?;
-    let mut raw = Vec::new();
-    let mut schemas = HashMap::new();
-    let mut config_text = None;
-    let mut codeowners = HashMap::new();
-    let mut ids = HashMap::new();
-    for (path, id) in files {
-        let bytes = git.blob(id)?;
-        if load::CODEOWNERS_PATHS.contains(&path.as_str()) {
-            codeowners.insert(path, String::from_utf8_lossy(&bytes).into_owned());
-        } else if path == config::FILE {
-            config_text = Some(String::from_utf8(bytes).context("defter.toml is not UTF-8")?);
-        } else if let Some(name) = path.strip_prefix("schemas/") {
-            schemas.insert(name.to_string(), String::from_utf8_lossy(&bytes).into_owned());
-        } else {
-            ids.insert(path.clone(), id);
-            raw.push(RawFile { path, bytes });
-        }
-    }
-    let short = commit.to_hex_with_len(8);
-    let rules =
-        Ruleset::from_source(|name| Ok(schemas.get(name).cloned())).with_context(|| format!("the rules at {short}"))?;
-    let config = Config::from_text(config_text.as_deref(), &format!("defter.toml at {short}"))?;
-    let mut records = load::load_files(raw);
-    if let Some(path) = load::CODEOWNERS_PATHS.iter().find(|p| codeowners.contains_key(**p)) {
-        records.set_codeowners(path, codeowners.remove(*path).unwrap_or_default());
-    }
-    let count = records.records.len();
-    Ok(Snapshot { records, rules, config, ids, count, changed: Vec::new() })
-}
-
-/// Every file `validate --base` compares: the records, the rules, the configuration and
-/// CODEOWNERS.
-fn compared_paths() -> Vec<&'static str> {
-    let mut wanted = vec!["records", load::rules::SCHEMAS_DIR, config::FILE];
-    wanted.extend(load::CODEOWNERS_PATHS);
-    wanted
-}
-
-fn against_base(root: &Path, base_rev: &str, args: &ValidateArgs, ui: Ui) -> Result<(Report, Records)> {
-    let git = Git::open(root)?;
-    let base_commit = git.resolve(base_rev)?;
-    let head_commit = args.head.as_deref().map(|rev| git.resolve(rev)).transpose()?;
-    let base_files = git.files_at(base_commit, &compared_paths())?;
-    let head_files = match head_commit {
-        Some(commit) => Some(git.files_at(commit, &compared_paths())?),
-        None => git.worktree_files(root, &compared_paths())?,
-    };
-    let plan = head_files.as_ref().map_or(scope::Plan::Everything("records/ holds a link or a special file"), |head| {
-        scope::plan(&base_files, head)
-    });
-    let (head, scoped) = match (plan, head_files) {
-        (scope::Plan::Changed(changed), Some(files)) => {
-            ui.info(&format!("checking the {} changed files and what they name", changed.len()));
-            (scoped_snapshot(root, &git, head_commit, &files, changed)?, true)
-        }
-        (plan, files) => {
-            if let scope::Plan::Everything(reason) = plan {
-                ui.info(&format!("checking every record: {reason}"));
-            }
-            let snapshot = match head_commit {
-                Some(commit) => snapshot_at(&git, commit)?,
-                None => {
-                    let records = load::load_dir(root)?;
-                    // The blob ids git's index gave, else the files' texts hashed.
-                    let ids = match files {
-                        Some(files) => files.into_iter().filter(|(p, _)| p.starts_with("records/")).collect(),
-                        None => records
-                            .sources
-                            .iter()
-                            .map(|(path, text)| (path.clone(), git.hash(text.as_bytes())))
-                            .collect(),
-                    };
-                    let count = records.records.len();
-                    Snapshot {
-                        rules: Ruleset::load(root)?,
-                        config: Config::load(root)?,
-                        records,
-                        ids,
-                        count,
-                        changed: Vec::new(),
-                    }
-                }
-            };
-            (snapshot, false)
-        }
-    };
-    let head_commit = head_commit.or_else(|| git.resolve("HEAD").ok());
-    let base_snapshot_rules = {
-        let mut texts = HashMap::new();
-        for (path, id) in base_files.iter().filter(|(p, _)| p.starts_with("schemas/")) {
-            if let Some(name) = path.strip_prefix("schemas/") {
-                texts.insert(name.to_string(), String::from_utf8_lossy(&git.blob(*id)?).into_owned());
-            }
-        }
-        Ruleset::from_source(|name| Ok(texts.get(name).cloned())).with_context(|| format!("the rules at {base_rev}"))?
-    };
-    let base_config = {
-        let text = match base_files.iter().find(|(p, _)| p == config::FILE) {
-            Some((_, id)) => Some(String::from_utf8_lossy(&git.blob(*id)?).into_owned()),
-            None => None,
-        };
-        Config::from_text(text.as_deref(), &format!("defter.toml at {base_rev}"))?
-    };
-    let schemas = Schemas::compile(&head.rules)?;
-    let mut findings = crate::validate::check_all(&head.records, &head.rules, &schemas, &head.config, args.as_of);
-    if scoped {
-        // The other records were loaded to check the changed ones against; their own
-        // findings are not this change's.
-        let changed: HashSet<&str> = head.changed.iter().map(String::as_str).collect();
-        findings.retain(|d| changed.contains(d.path.as_str()));
-    }
-    let base = base::Base {
-        git: &git,
-        commit: base_commit,
-        rules: &base_snapshot_rules,
-        files: base_files.into_iter().filter(|(p, _)| p.starts_with("records/")).collect(),
-    };
-    let head_side = base::Head {
-        records: &head.records,
-        rules: &head.rules,
-        schemas: &schemas,
-        commit: head_commit,
-        ids: head.ids,
-        findings: &findings,
-    };
-    let more = base::check(&base, &head_side, &head.config, args.as_of)?;
-    findings.extend(more);
-    let overrides = in_force(&head.config.overrides()?, &base_config.overrides()?);
-    let report = Report::new(findings, head.count, &overrides);
-    Ok((report, head.records))
-}
-
-/// The severities in force for a change: each rule at the stricter of the base's and the
-/// head's setting, so a pull request cannot turn a rule off (or down to a warning) and
-/// rely on it in the same diff. Relaxing a rule takes effect once the change is merged.
-fn in_force(head: &Overrides, base: &Overrides) -> Overrides {
-    let rules = head.keys().chain(base.keys()).copied().collect::<HashSet<_>>();
-    rules
-        .into_iter()
-        .map(|rule| {
-            let at = |o: &Overrides| o.get(&rule).copied().unwrap_or(rule.default_severity());
-            (rule, at(head).max(at(base)))
-        })
-        .collect()
-}
-
-/// The head of a scoped check: the changed records and the files their checks read
-/// (see [`scope`]), from the commit or the working tree.
-fn scoped_snapshot(
-    root: &Path,
-    git: &Git,
-    commit: Option<ObjectId>,
-    files: &[(String, ObjectId)],
-    changed: Vec<String>,
-) -> Result<Snapshot> {
-    let ids: HashMap<String, ObjectId> = files.iter().cloned().collect();
-    let read = |paths: &[String]| -> Result<Vec<RawFile>> {
-        paths
-            .iter()
-            .map(|path| {
-                let bytes = match commit {
-                    Some(_) => git.blob(ids[path])?,
-                    None => std::fs::read(root.join(path)).with_context(|| format!("cannot read {path}"))?,
-                };
-                Ok(RawFile { path: path.clone(), bytes })
-            })
-            .collect()
-    };
-    let mut raw = read(&changed)?;
-    let loaded = load::load_files(raw.clone());
-    let all: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).filter(|p| p.starts_with("records/")).collect();
-    raw.extend(read(&scope::context(&loaded, &all))?);
-    drop(loaded);
-    let (rules, config) = match commit {
-        Some(commit) => {
-            let text = |path: &str| -> Result<Option<String>> {
-                ids.get(path).map(|id| Ok(String::from_utf8_lossy(&git.blob(*id)?).into_owned())).transpose()
-            };
-            let short = commit.to_hex_with_len(8);
-            let rules = Ruleset::from_source(|name| text(&format!("schemas/{name}")))
-                .with_context(|| format!("the rules at {short}"))?;
-            (rules, Config::from_text(text(config::FILE)?.as_deref(), &format!("defter.toml at {short}"))?)
-        }
-        None => (Ruleset::load(root)?, Config::load(root)?),
-    };
-    let count = all.iter().filter(|p| crate::model::Kind::from_path(&p["records/".len()..]).is_some()).count();
-    let records_ids = files.iter().filter(|(p, _)| p.starts_with("records/")).cloned().collect();
-    Ok(Snapshot { records: load::load_files(raw), rules, config, ids: records_ids, count, changed })
 }

@@ -113,19 +113,23 @@ impl<'a> Index<'a> {
 #[cfg(test)]
 mod tests {
     use super::Index;
-    use crate::load::{RawFile, load_files};
+    use crate::model::{Entry, Kind, Node, Pos, Record, Value};
+
+    fn record(kind: Kind, id: &str) -> Record {
+        let at = Pos::new(1, 1);
+        let id_entry = Entry { key: "id".into(), key_pos: at, value: Node::new(Value::Str(id.into()), Pos::new(1, 5)) };
+        let fields = Node::new(Value::Map(vec![id_entry].into()), at);
+        Record { kind, path_id: id.into(), path: format!("records/{id}.yaml"), fields, body: None }
+    }
 
     #[test]
     fn ids_are_found_whatever_their_length_and_longer_strings_are_none() {
-        let file = |path: &str, text: &str| RawFile { path: path.into(), bytes: text.into() };
-        let records = load_files(vec![
-            file("records/org/people/ayse.yilmaz.yaml", "id: ayse.yilmaz\nname: Ayşe Yılmaz\n"),
-            file("records/org/units/bim.yaml", "id: bim\nname: Bilgi İşlem\n"),
-        ]);
-        assert_eq!(records.records.len(), 2, "{:?}", records.problems);
-        let index = Index::new(&records.records);
+        let records = [record(Kind::Person, "ayse.yilmaz"), record(Kind::Unit, "bim")];
+        let index = Index::new(&records);
         assert_eq!(index.get("ayse.yilmaz").map(|r| r.id()), Some("ayse.yilmaz"), "the longest id");
         assert_eq!(index.get("bim").map(|r| r.id()), Some("bim"));
+        assert_eq!(index.person("ayse.yilmaz").map(|r| r.kind), Some(Kind::Person));
+        assert!(index.person("bim").is_none(), "a unit is no person");
         assert!(index.get("ayse.yilmazz").is_none(), "one byte longer than any id");
         assert!(index.get("").is_none());
         assert!(Index::new(&[]).get("bim").is_none(), "no records: no ids");

@@ -15,6 +15,7 @@ mod links;
 mod lists;
 pub mod markdown;
 pub mod pages;
+mod pipeline;
 pub mod redact;
 mod reports;
 pub mod search;
@@ -22,6 +23,7 @@ pub mod serve;
 mod sink;
 pub mod state;
 pub mod templates;
+mod warm;
 pub mod workload;
 mod write;
 
@@ -36,11 +38,13 @@ use data::Site;
 use keys::Keys;
 pub use keys::Salt;
 use pages::Output;
+pub use pipeline::{Made, Settings, build_site};
 use sink::Sink;
 
 use crate::load::Progress;
 use crate::model::Record;
 pub use templates::Templates;
+pub use warm::Warm;
 pub use write::{MARKER, check_out_dir};
 
 /// A part of the site, made at once: a record's page, or a page (or a set of files)

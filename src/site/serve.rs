@@ -40,14 +40,19 @@ pub const WATCHED: [&str; 4] = ["records", "schemas", "site-templates", "defter.
 
 /// Serves `site` on `127.0.0.1:port`, calling `rebuild` after every change under `root`
 /// with the paths that changed (relative to `root`, `/`-separated), or `None` when the
-/// file watcher lost track of them. `rebuild` says what it did (printed), or `None`
-/// when nothing the site is made from changed (the pages are not reloaded).
+/// file watcher lost track of them. `rebuild` says what it did, or `None` when nothing
+/// the site is made from changed (the pages are not reloaded). What a person watching
+/// should read (the address, each rebuild, a failed rebuild) goes to `tell`: the
+/// command layer prints it.
 pub fn run(
     root: &Path,
     site: PathBuf,
     port: u16,
     mut rebuild: impl FnMut(Option<&BTreeSet<String>>) -> Result<Option<String>> + Send + 'static,
+    tell: impl Fn(&str) + Send + Sync + 'static,
 ) -> Result<()> {
+    let tell = Arc::new(tell);
+    let rebuild_tell = Arc::clone(&tell);
     let version = Arc::new(AtomicU64::new(1));
     let watcher_version = Arc::clone(&version);
     // Events name absolute, resolved paths on some platforms (FSEvents): compare with the
@@ -107,7 +112,7 @@ pub fn run(
             }
             // A folder removed and made again (a branch switched) needs a new watch.
             if let Err(e) = watch_inputs(&mut watcher, &inputs) {
-                eprintln!("warning: {e:#}");
+                rebuild_tell(&format!("warning: {e:#}"));
             }
             let stopping = building.lock().unwrap_or_else(PoisonError::into_inner);
             if *stopping {
@@ -118,10 +123,10 @@ pub fn run(
                 Ok(Ok(None)) => {}
                 Ok(Ok(Some(said))) => {
                     watcher_version.fetch_add(1, Ordering::SeqCst);
-                    eprintln!("{said}");
+                    rebuild_tell(&said);
                 }
-                Ok(Err(e)) => eprintln!("error: {e:#} (the previous site is still served)"),
-                Err(_) => eprintln!("error: the rebuild failed unexpectedly (the previous site is still served)"),
+                Ok(Err(e)) => rebuild_tell(&format!("error: {e:#} (the previous site is still served)")),
+                Err(_) => rebuild_tell("error: the rebuild failed unexpectedly (the previous site is still served)"),
             }
         }
     });
@@ -133,7 +138,7 @@ pub fn run(
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
             .await
             .with_context(|| format!("cannot listen on 127.0.0.1:{port}"))?;
-        eprintln!("serving http://{}/ (Ctrl-C stops)", listener.local_addr()?);
+        tell(&format!("serving http://{}/ (Ctrl-C stops)", listener.local_addr()?));
         axum::serve(listener, app)
             .with_graceful_shutdown(async {
                 tokio::signal::ctrl_c().await.ok();

@@ -2,6 +2,7 @@
 //! rule set and pushes [`Diagnostic`]s; nothing here stops at the first problem.
 
 pub mod base;
+pub mod change;
 pub mod codeowners;
 mod content;
 mod ids;

@@ -6,6 +6,7 @@ mod commands;
 mod e2e;
 mod harness;
 mod history;
+mod layers;
 mod properties;
 mod serve;
 mod site;

@@ -17,7 +17,7 @@ use std::time::Instant;
 
 use anyhow::Result;
 
-use super::build::{Made, Settings, build_site};
+use super::pipeline::{Made, Settings, build_site};
 use crate::git::Git;
 use crate::load::{self, Records};
 use crate::validate::scope;
@@ -86,7 +86,7 @@ impl Warm {
         )))
     }
 
-    fn full(&mut self) -> Result<crate::site::Built> {
+    fn full(&mut self) -> Result<super::Built> {
         let (built, made) = build_site(&self.root, &self.out, &self.settings, &load::Silent)?;
         self.made = Some(made);
         Ok(built)

@@ -1,0 +1,69 @@
+//! The front door: a records repository opened with its configuration and rules — from
+//! the working tree or from a commit — loaded, and checked. Every command that reads
+//! records starts here, so which configuration, which rules and which records a command
+//! works with is decided in one place; `validate --base`'s check of a change is
+//! [`crate::validate::change`]'s, reached through [`Repo::check_change`].
+
+use std::path::Path;
+
+use anyhow::Result;
+use jiff::civil::Date;
+
+use crate::config::Config;
+use crate::diag::{Overrides, Report};
+use crate::load::{self, Progress, Records, rules::Ruleset};
+use crate::validate::{self, Schemas};
+
+/// A repository's configuration and rules.
+pub struct Repo {
+    pub config: Config,
+    pub rules: Ruleset,
+}
+
+/// What checking the records found.
+pub struct Checked {
+    /// The compiled JSON Schemas the records were checked against.
+    pub schemas: Schemas,
+    /// The severities `defter.toml` sets.
+    pub overrides: Overrides,
+    /// Every finding, with the configured severities.
+    pub report: Report,
+}
+
+impl Repo {
+    /// The configuration and rules of the working tree at `root` (the embedded defaults
+    /// where the repository has none).
+    pub fn open(root: &Path) -> Result<Repo> {
+        Ok(Repo { config: Config::load(root)?, rules: Ruleset::load(root)? })
+    }
+
+    /// The working tree's repository and its records, loaded and checked as of `as_of`.
+    pub fn open_checked(root: &Path, as_of: Date, progress: &dyn Progress) -> Result<(Repo, Records, Checked)> {
+        let repo = Repo::open(root)?;
+        let records = load::load_dir_with(root, progress)?;
+        let checked = repo.check(&records, as_of, progress)?;
+        Ok((repo, records, checked))
+    }
+
+    /// Checks `records` against the rules as of `as_of`.
+    pub fn check(&self, records: &Records, as_of: Date, progress: &dyn Progress) -> Result<Checked> {
+        let schemas = Schemas::compile(&self.rules)?;
+        let findings = validate::check_all_with(records, &self.rules, &schemas, &self.config, as_of, progress);
+        let overrides = self.config.overrides()?;
+        let report = Report::new(findings, records.records.len(), &overrides);
+        Ok(Checked { schemas, overrides, report })
+    }
+
+    /// The findings of the change from `base` to `head` (a revision, or the working
+    /// tree when `None`): see [`validate::change`]. Says how much it checks through
+    /// `tell`.
+    pub fn check_change(
+        root: &Path,
+        base: &str,
+        head: Option<&str>,
+        as_of: Date,
+        tell: &dyn Fn(&str),
+    ) -> Result<(Report, Records)> {
+        validate::change::check(root, base, head, as_of, tell)
+    }
+}
