@@ -21,6 +21,9 @@
 //! module of the same or a higher layer (the modules named together on it do not import
 //! each other).
 
+// Only the command layer prints (cmd/mod.rs allows it there); the library hands text back.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 pub mod cli;
 pub mod cmd;
 pub mod config;

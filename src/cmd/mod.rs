@@ -1,6 +1,9 @@
 //! One module per subcommand: load → do one thing → an exit status. Only this layer (and
 //! the diagnostic renderers it calls) prints.
 
+// The one layer that prints (lib.rs denies it everywhere else).
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 mod build;
 mod codeowners;
 mod explain;

@@ -53,11 +53,12 @@ pub fn check(base: &Base, head: &Head, config: &Config, as_of: Date) -> Result<V
         .collect::<Result<_>>()?;
     let base_paths: HashSet<&str> = base.files.iter().map(|(p, _)| p.as_str()).collect();
     let old = load::load_files(changed);
+    // One index of the head's records for every check of the change.
     let head_index = Index::new(&head.records.records);
     let by_path: HashMap<&str, &Record> = head.records.records.iter().map(|r| (r.path.as_str(), r)).collect();
     let cx = Context {
         records: &head.records.records,
-        index: Index::new(&head.records.records),
+        index: &head_index,
         rules: base.rules,
         schemas: head.schemas,
         config,
@@ -122,13 +123,13 @@ pub fn check(base: &Base, head: &Head, config: &Config, as_of: Date) -> Result<V
     }
     // Findings only the edited rules allow replace the same finding made above.
     let mut edited = Vec::new();
-    rules_in_force(base, head, config, as_of, &mut edited)?;
+    rules_in_force(base, head, &head_index, config, as_of, &mut edited)?;
     let keys: HashSet<(Rule, String, Option<Pos>)> = edited.iter().map(|d| (d.rule, d.path.clone(), d.pos)).collect();
     out.retain(|d| !keys.contains(&(d.rule, d.path.clone(), d.pos)));
     out.extend(edited);
     if let Some(head_commit) = head.commit {
         let commits = base.git.commits(head_commit, Some(base.commit))?;
-        commit_authors(base, head, &commits, &mut out)?;
+        commit_authors(base, &head_index, &commits, &mut out)?;
     }
     // An old value quoted in a message may be a secret since removed from the head.
     super::content::scrub(&old.records, &mut out);
@@ -232,7 +233,14 @@ fn show(value: Option<&Json>, absent: &str) -> String {
 
 /// When the change edits `schemas/`, the changed records are also checked under the
 /// base's rules; what only the edit allows is reported.
-fn rules_in_force(base: &Base, head: &Head, config: &Config, as_of: Date, out: &mut Vec<Diagnostic>) -> Result<()> {
+fn rules_in_force(
+    base: &Base,
+    head: &Head,
+    index: &Index,
+    config: &Config,
+    as_of: Date,
+    out: &mut Vec<Diagnostic>,
+) -> Result<()> {
     if base.rules.texts == head.rules.texts {
         return Ok(());
     }
@@ -244,14 +252,7 @@ fn rules_in_force(base: &Base, head: &Head, config: &Config, as_of: Date, out: &
         .map(|(name, _)| name.as_str())
         .collect();
     let schemas = Schemas::compile(base.rules)?;
-    let cx = Context {
-        records: &head.records.records,
-        index: Index::new(&head.records.records),
-        rules: base.rules,
-        schemas: &schemas,
-        config,
-        as_of,
-    };
+    let cx = Context { records: &head.records.records, index, rules: base.rules, schemas: &schemas, config, as_of };
     let seen: HashSet<(Rule, &str, Option<Pos>)> =
         head.findings.iter().map(|d| (d.rule, d.path.as_str(), d.pos)).collect();
     let unchanged: HashSet<&str> =
@@ -315,8 +316,7 @@ fn actor_pointers(rules: &Ruleset, record: &Record) -> Vec<(String, String)> {
 }
 
 /// `commit-author`: whoever a commit records as acting must be the commit's author.
-fn commit_authors(base: &Base, head: &Head, commits: &[Commit], out: &mut Vec<Diagnostic>) -> Result<()> {
-    let index = Index::new(&head.records.records);
+fn commit_authors(base: &Base, index: &Index, commits: &[Commit], out: &mut Vec<Diagnostic>) -> Result<()> {
     let mut reported: HashSet<(String, String)> = HashSet::new();
     for commit in commits.iter().filter(|c| c.parents.len() <= 1) {
         for change in base.git.changes(commit)? {

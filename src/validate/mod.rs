@@ -27,7 +27,7 @@ pub use schema::Schemas;
 /// What every check may read.
 pub struct Context<'a> {
     pub records: &'a [Record],
-    pub index: Index<'a>,
+    pub index: &'a Index<'a>,
     pub rules: &'a Ruleset,
     pub schemas: &'a Schemas,
     pub config: &'a Config,
@@ -61,7 +61,8 @@ pub fn check_all_with(
     as_of: Date,
     progress: &dyn Progress,
 ) -> Vec<Diagnostic> {
-    let cx = Context { records: &loaded.records, index: Index::new(&loaded.records), rules, schemas, config, as_of };
+    let index = Index::new(&loaded.records);
+    let cx = Context { records: &loaded.records, index: &index, rules, schemas, config, as_of };
     let mut out = loaded.problems.clone();
     ids::duplicates(&cx, &mut out);
     ids::case_clashes(loaded, &mut out);
