@@ -62,7 +62,8 @@ impl Default for Windows {
     }
 }
 
-/// Review intervals used when `[reviews]` does not name one (DOMAIN.md §4: 180 days).
+/// Review intervals used when `[reviews]` does not name one (180 days: the directorate's
+/// choice; the directive says only "periodically").
 const DEFAULT_REVIEWS: [(&str, u32); 4] =
     [("grant", 180), ("account", 365), ("repository", 180), ("webservice_client", 365)];
 

@@ -1,4 +1,4 @@
-//! The stable rule ids (DOMAIN.md §6), their default severities and what they enforce.
+//! The stable rule ids, their default severities and what they enforce.
 //! Ids never change meaning; new ones may be added.
 
 use std::fmt;

@@ -1,4 +1,4 @@
-//! Record kinds and how a path under `records/` names one (DOMAIN.md §1–5).
+//! Record kinds and how a path under `records/` names one (the directive's record families).
 
 use std::fmt;
 
