@@ -10,4 +10,5 @@ mod layers;
 mod properties;
 mod serve;
 mod site;
+mod snapshot;
 mod validate;
