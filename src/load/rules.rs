@@ -112,7 +112,8 @@ pub fn registry(schemas: &IndexMap<String, Json>) -> Result<jsonschema::Registry
     builder.prepare().map_err(|e| anyhow!("schemas/: {e}"))
 }
 
-/// Parses `workflows.yaml`, checks it against its schema and cross-checks its names.
+/// Parses `workflows.yaml`, checks it against its schema, cross-checks its names and
+/// walks its field paths through the kinds' schemas.
 pub fn parse_workflows(text: &str, schemas: &IndexMap<String, Json>) -> Result<Workflows> {
     let node = yaml::parse(text, 0).map_err(|e| anyhow!("line {}:{}: {}", e.pos.line, e.pos.col, e.message.en))?;
     let json = node.to_json();
@@ -133,7 +134,11 @@ pub fn parse_workflows(text: &str, schemas: &IndexMap<String, Json>) -> Result<W
         bail!("{}", errors.join("\n"));
     }
     let workflows: Workflows = serde_json::from_value(json)?;
-    let problems = cross_check(&workflows);
+    let mut problems = cross_check(&workflows);
+    problems.extend(check_fields(&workflows, schemas).into_iter().map(|p| {
+        let pos = node.pointer(&p.pointer).pos;
+        format!("line {}: {}", pos.line, p.message)
+    }));
     if !problems.is_empty() {
         bail!("{}", problems.join("\n"));
     }
@@ -209,6 +214,344 @@ fn cross_check(w: &Workflows) -> Vec<String> {
     problems
 }
 
+/// A field path of `workflows.yaml` that its kind's schema does not declare, and where
+/// (a JSON Pointer into the file) it is written.
+struct FieldProblem {
+    pointer: String,
+    message: String,
+}
+
+/// What a field path reaches in a kind's schema.
+#[derive(Debug)]
+struct Reached {
+    /// Whether the field may hold a list (a path to a person must walk it with `[]`).
+    list: bool,
+}
+
+/// Follows field paths through the JSON Schemas: `properties`, `items`, `$ref` (into the
+/// same or another file of `schemas/`), `allOf` / `anyOf` / `oneOf` and `then` / `else`.
+struct SchemaPaths<'a> {
+    schemas: &'a IndexMap<String, Json>,
+}
+
+impl<'a> SchemaPaths<'a> {
+    /// The schema a `$ref` written in `file` names: `other.schema.json#/$defs/x`,
+    /// `#/$defs/x` (same file) or a full `$id`.
+    fn deref(&self, file: &'a str, reference: &str) -> Option<(&'a str, &'a Json)> {
+        let (target, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        let (name, schema) = if target.is_empty() {
+            self.schemas.get_key_value(file)?
+        } else {
+            let name = target.rsplit('/').next().unwrap_or(target);
+            self.schemas
+                .get_key_value(name)
+                .or_else(|| self.schemas.iter().find(|(_, s)| s.get("$id").and_then(Json::as_str) == Some(target)))?
+        };
+        let node = if fragment.is_empty() { schema } else { schema.pointer(fragment)? };
+        Some((name.as_str(), node))
+    }
+
+    /// Every schema `node` stands for: itself, what its `$ref` names and its branches.
+    fn expand(&self, file: &'a str, node: &'a Json, out: &mut Vec<(&'a str, &'a Json)>, depth: usize) {
+        if depth > 32 || !node.is_object() {
+            return;
+        }
+        out.push((file, node));
+        if let Some((f, n)) = node.get("$ref").and_then(Json::as_str).and_then(|r| self.deref(file, r)) {
+            self.expand(f, n, out, depth + 1);
+        }
+        for key in ["allOf", "anyOf", "oneOf"] {
+            for branch in node.get(key).and_then(Json::as_array).into_iter().flatten() {
+                self.expand(file, branch, out, depth + 1);
+            }
+        }
+        for key in ["then", "else"] {
+            if let Some(branch) = node.get(key) {
+                self.expand(file, branch, out, depth + 1);
+            }
+        }
+    }
+
+    fn expanded(&self, nodes: &[(&'a str, &'a Json)]) -> Vec<(&'a str, &'a Json)> {
+        let mut out = Vec::new();
+        for (file, node) in nodes {
+            self.expand(file, node, &mut out, 0);
+        }
+        out
+    }
+
+    /// Walks `path` (`resolution.tested_by`, `deployments[].by`, `developers[]`) from the
+    /// schema of `kind`; `Err` says which part is not declared.
+    fn walk(&self, kind: &str, path: &str) -> Result<Reached, String> {
+        let file = Kind::from_name(kind).map(schema_file).unwrap_or_default();
+        let Some((file, root)) = self.schemas.get_key_value(&file) else {
+            return Err(format!("`{kind}` has no schema"));
+        };
+        let mut current = vec![(file.as_str(), root)];
+        let mut done = String::new();
+        for part in path.split('.') {
+            let (key, each) = match part.strip_suffix("[]") {
+                Some(k) => (k, true),
+                None => (part, false),
+            };
+            let nodes = self.expanded(&current);
+            let found: Vec<_> = nodes
+                .iter()
+                .filter_map(|(f, n)| n.get("properties").and_then(|p| p.get(key)).map(|p| (*f, p)))
+                .collect();
+            if found.is_empty() {
+                let mut known: Vec<&str> = nodes
+                    .iter()
+                    .filter_map(|(_, n)| n.get("properties").and_then(Json::as_object))
+                    .flat_map(|p| p.keys().map(String::as_str))
+                    .collect();
+                known.sort_unstable();
+                known.dedup();
+                let mut message = format!("`{path}` is not a field of {kind}: {file} declares no `{done}{key}`");
+                if let Some(close) = closest(key, &known) {
+                    let rest = &path[done.len() + key.len()..];
+                    message.push_str(&format!("; did you mean `{done}{close}{rest}`?"));
+                }
+                return Err(message);
+            }
+            current = if each {
+                let items: Vec<_> =
+                    self.expanded(&found).into_iter().filter_map(|(f, n)| n.get("items").map(|i| (f, i))).collect();
+                if items.is_empty() {
+                    return Err(format!("`{path}`: `{done}{key}` of {kind} is not a list, `[]` walks nothing"));
+                }
+                items
+            } else {
+                found
+            };
+            done.push_str(part);
+            done.push('.');
+        }
+        let list = self.expanded(&current).iter().any(|(_, n)| {
+            n.get("items").is_some()
+                || match n.get("type") {
+                    Some(Json::String(t)) => t == "array",
+                    Some(Json::Array(ts)) => ts.iter().any(|t| t == "array"),
+                    _ => false,
+                }
+        });
+        Ok(Reached { list })
+    }
+}
+
+/// The name in `known` closest to `word`, when one is only a typo away.
+fn closest<'k>(word: &str, known: &[&'k str]) -> Option<&'k str> {
+    let limit = (word.chars().count() / 3).max(1);
+    known
+        .iter()
+        .map(|k| (edit_distance(word, k), *k))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+/// Levenshtein distance, by characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (diagonal + usize::from(ca != *cb)).min(row[j] + 1).min(above + 1);
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+/// A JSON Pointer into `workflows.yaml` from its keys and indexes.
+fn pointer(parts: &[&dyn std::fmt::Display]) -> String {
+    parts.iter().map(|p| format!("/{}", p.to_string().replace('~', "~0").replace('/', "~1"))).collect()
+}
+
+/// One field path `workflows.yaml` names, with where it is written.
+struct FieldUse {
+    kind: String,
+    path: String,
+    /// The path names one value per record or entry (a person, a date), so it must not
+    /// end on a list.
+    one: bool,
+    /// JSON Pointer into `workflows.yaml`.
+    pointer: String,
+    /// The entry, for the message (`separation[0] (request …)`).
+    entry: String,
+    /// The use this one depends on (a `where` key on its list): checked only if that is right.
+    after: Option<usize>,
+}
+
+/// The field paths of `workflows.yaml`, gathered.
+#[derive(Default)]
+struct Uses {
+    uses: Vec<FieldUse>,
+    problems: Vec<FieldProblem>,
+}
+
+impl Uses {
+    /// Adds a use; returns its index, for the `where` keys that depend on it.
+    fn add(&mut self, kind: &str, path: &str, one: bool, pointer: String, entry: &str) -> usize {
+        let (kind, path, entry) = (kind.to_string(), path.to_string(), entry.to_string());
+        self.uses.push(FieldUse { kind, path, one, pointer, entry, after: None });
+        self.uses.len() - 1
+    }
+
+    /// The keys of a `where`, which filters the entries of the first list `path` walks
+    /// (checked only when use `after`, the path itself, is right).
+    fn filters(
+        &mut self,
+        kind: &str,
+        path: &str,
+        filter: &IndexMap<String, String>,
+        at: &str,
+        entry: &str,
+        after: usize,
+    ) {
+        if filter.is_empty() {
+            return;
+        }
+        let Some((list, _)) = path.split_once("[]") else {
+            self.problems.push(FieldProblem {
+                pointer: format!("{at}/where"),
+                message: format!("{entry}: `where` filters list entries, but `{path}` walks no list (no `[]`)"),
+            });
+            return;
+        };
+        for key in filter.keys() {
+            let at = format!("{at}{}", pointer(&[&"where", key]));
+            let i = self.add(kind, &format!("{list}[].{key}"), true, at, &format!("{entry} where"));
+            self.uses[i].after = Some(after);
+        }
+    }
+}
+
+/// Every field path `workflows.yaml` names, by kind.
+fn field_uses(w: &Workflows) -> (Vec<FieldUse>, Vec<FieldProblem>) {
+    let mut u = Uses::default();
+    // The kinds each actor acts on, and the first place that makes it so.
+    let mut actor_uses: IndexMap<(String, String), String> = IndexMap::new();
+    for (kind, lifecycle) in &w.lifecycles {
+        let base = format!("lifecycles.{kind}");
+        u.add(kind, &lifecycle.field, true, pointer(&[&"lifecycles", kind, &"field"]), &format!("{base}.field"));
+        for (state, spec) in &lifecycle.states {
+            let entry = format!("{base}.states.{state}");
+            for (i, path) in spec.requires.iter().enumerate() {
+                u.add(
+                    kind,
+                    path,
+                    false,
+                    pointer(&[&"lifecycles", kind, &"states", state, &"requires", &i]),
+                    &format!("{entry}.requires"),
+                );
+            }
+            for (i, req) in spec.entries.iter().enumerate() {
+                let at = pointer(&[&"lifecycles", kind, &"states", state, &"entries", &i]);
+                let (entry, list) = (format!("{entry}.entries[{i}]"), format!("{}[]", req.list));
+                let after = u.add(kind, &list, false, format!("{at}/list"), &entry);
+                u.filters(kind, &list, &req.filter, &at, &entry, after);
+            }
+        }
+        for t in &lifecycle.transitions {
+            for actor in &t.by {
+                actor_uses
+                    .entry((kind.clone(), actor.clone()))
+                    .or_insert_with(|| format!("{base}.transitions.{}", t.name));
+            }
+        }
+    }
+    for (i, rule) in w.actor_fields.iter().enumerate() {
+        let at = pointer(&[&"actor_fields", &i]);
+        let entry = format!("actor_fields[{i}] ({} {})", rule.kind, rule.field);
+        let after = u.add(&rule.kind, &rule.field, true, format!("{at}/field"), &entry);
+        u.filters(&rule.kind, &rule.field, &rule.filter, &at, &entry, after);
+        for actor in &rule.by {
+            actor_uses.entry((rule.kind.clone(), actor.clone())).or_insert_with(|| entry.clone());
+        }
+    }
+    for (i, rule) in w.separation.iter().enumerate() {
+        let at = pointer(&[&"separation", &i]);
+        let entry = format!("separation[{i}] ({} {} / {})", rule.kind, rule.a, rule.b);
+        u.add(&rule.kind, &rule.a, true, format!("{at}/a"), &entry);
+        let after = u.add(&rule.kind, &rule.b, true, format!("{at}/b"), &entry);
+        u.filters(&rule.kind, &rule.b, &rule.filter, &at, &entry, after);
+    }
+    for (section, rules) in [("holders", &w.holders), ("expiries", &w.expiries), ("deadlines", &w.deadlines)] {
+        for (i, rule) in rules.iter().enumerate() {
+            let entry = format!("{section}[{i}] ({} {})", rule.kind, rule.field);
+            u.add(&rule.kind, &rule.field, true, pointer(&[&section, &i, &"field"]), &entry);
+        }
+    }
+    for (i, rule) in w.reviews.iter().enumerate() {
+        let entry = format!("reviews[{i}] ({} {})", rule.kind, rule.dates);
+        u.add(&rule.kind, &rule.dates, true, pointer(&[&"reviews", &i, &"dates"]), &entry);
+        for (key, field) in [("since", &rule.since), ("interval_field", &rule.interval_field)] {
+            if let Some(field) = field {
+                u.add(&rule.kind, field, true, pointer(&[&"reviews", &i, &key]), &entry);
+            }
+        }
+    }
+    for (kind, fields) in &w.references {
+        for path in fields.keys() {
+            u.add(kind, path, true, pointer(&[&"references", kind, path]), &format!("references.{kind}"));
+        }
+    }
+    for (kind, fields) in &w.immutable {
+        for (i, path) in fields.iter().enumerate() {
+            u.add(kind, path, false, pointer(&[&"immutable", kind, &i]), &format!("immutable.{kind}"));
+        }
+    }
+    for ((kind, actor), used) in &actor_uses {
+        let Some(spec) = w.actors.get(actor) else { continue }; // cross_check reports it
+        for (key, field) in [("unit_from", &spec.unit_from), ("person_from", &spec.person_from)] {
+            if let Some(field) = field {
+                let entry = format!("actors.{actor}.{key} (used by {used})");
+                u.add(kind, field, true, pointer(&[&"actors", actor, &key]), &entry);
+            }
+        }
+    }
+    (u.uses, u.problems)
+}
+
+/// Field paths that must lead somewhere: every field `workflows.yaml` names must be
+/// declared by its kind's schema, or the rule reading it silently finds nothing.
+fn check_fields(w: &Workflows, schemas: &IndexMap<String, Json>) -> Vec<FieldProblem> {
+    let paths = SchemaPaths { schemas };
+    let (uses, mut problems) = field_uses(w);
+    let mut wrong = vec![false; uses.len()];
+    for (i, u) in uses.into_iter().enumerate() {
+        if Kind::from_name(&u.kind).is_none() || u.after.is_some_and(|a| wrong[a]) {
+            continue; // cross_check reports an unknown kind; a wrong list is reported once
+        }
+        wrong[i] = true;
+        let message = match paths.walk(&u.kind, &u.path) {
+            Ok(reached) if u.one && reached.list => {
+                format!("`{}` of {} is a list: write `{}[]` to read each of its entries", u.path, u.kind, u.path)
+            }
+            Ok(_) => {
+                wrong[i] = false;
+                continue;
+            }
+            Err(message) => message,
+        };
+        problems.push(FieldProblem { pointer: u.pointer, message: format!("{}: {message}", u.entry) });
+    }
+    for (i, list) in w.append_only.iter().enumerate() {
+        let walked = format!("{list}[]");
+        if !Kind::ALL.iter().any(|k| paths.walk(k.name(), &walked).is_ok()) {
+            problems.push(FieldProblem {
+                pointer: pointer(&[&"append_only", &i]),
+                message: format!("append_only: no kind has a list `{list}`"),
+            });
+        }
+    }
+    problems
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -233,7 +576,201 @@ mod tests {
         );
         let err = parse_workflows(&broken, schema).unwrap_err();
         assert!(format!("{err:#}").contains("unknown actor `chef`"), "{err:#}");
+        let unknown = default.replacen("  request: [id, received,", "  requets: [id, received,", 1);
+        let err = parse_workflows(&unknown, schema).unwrap_err();
+        assert!(format!("{err:#}").contains("requets"), "{err:#}");
         let typo = default.replacen("initial: [new]", "intial: [new]", 1);
         assert!(parse_workflows(&typo, schema).is_err());
+    }
+
+    /// The default `workflows.yaml` with `from` replaced by `to` (which must be there).
+    fn edited(from: &str, to: &str) -> String {
+        let default = DEFAULTS.iter().find(|(n, _)| *n == WORKFLOWS_FILE).unwrap().1;
+        assert!(default.contains(from), "workflows.yaml has no {from:?}");
+        default.replacen(from, to, 1)
+    }
+
+    #[test]
+    fn every_shipped_field_path_is_in_its_schema() {
+        let rules = Ruleset::from_source(|_| Ok(None)).unwrap();
+        let problems: Vec<String> =
+            check_fields(&rules.workflows, &rules.schemas).into_iter().map(|p| p.message).collect();
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+        // Every kind of entry is looked at: the shipped file names paths in all of them.
+        let (uses, _) = field_uses(&rules.workflows);
+        for entry in [
+            "lifecycles.request.field",
+            "lifecycles.request.states.closed.requires",
+            "lifecycles.project.states.live.entries[0]",
+            "lifecycles.project.states.live.entries[0] where",
+            "actors.chief_of_service.unit_from",
+            "actors.assignee.person_from",
+            "actor_fields[6] (project tests[].by) where",
+            "separation[3] (project developers[] / deployments[].by) where",
+            "holders[3] (repository access[].person)",
+            "expiries[0] (certificate not_after)",
+            "reviews[0] (grant reviews[].date)",
+            "reviews[4] (continuity_plan tests[].date)",
+            "deadlines[0] (request due)",
+            "references.request",
+            "immutable.grant",
+        ] {
+            assert!(uses.iter().any(|u| u.entry.starts_with(entry)), "no field use from {entry}");
+        }
+    }
+
+    #[test]
+    fn a_mistyped_field_path_is_refused_in_every_kind_of_entry() {
+        let schema = &Ruleset::from_source(|_| Ok(None)).unwrap().schemas;
+        // (text of the default file, its mistake, what the error must say)
+        let cases = [
+            (
+                "field: status\n    article: \"M5(1)(c)\"",
+                "field: statu\n    article: \"M5(1)(c)\"",
+                "lifecycles.request.field: `statu` is not a field of request",
+            ),
+            (
+                "resolution.summary, resolution.tested_by]",
+                "resolution.summary, resolution.tested_bye]",
+                "lifecycles.request.states.closed.requires: `resolution.tested_bye` is not a field of request: request.schema.json declares no `resolution.tested_bye`; did you mean `resolution.tested_by`?",
+            ),
+            (
+                "{ list: tests, where: { result: pass, role: support }",
+                "{ list: test, where: { result: pass, role: support }",
+                "lifecycles.project.states.deployment.entries[0]: `test[]` is not a field of project",
+            ),
+            (
+                "{ list: tests, where: { result: pass, role: support }",
+                "{ list: tests, where: { resutl: pass, role: support }",
+                "entries[0] where: `tests[].resutl` is not a field of project: project.schema.json declares no `tests[].resutl`; did you mean `tests[].result`?",
+            ),
+            (
+                "unit_from: owner_unit",
+                "unit_from: owner_unt",
+                "actors.owner_unit_official.unit_from (used by lifecycles.project.transitions.test_failed): `owner_unt` is not a field of project",
+            ),
+            (
+                "person_from: assignee",
+                "person_from: asignee",
+                "actors.assignee.person_from (used by lifecycles.request.transitions.start): `asignee` is not a field of request",
+            ),
+            (
+                "field: rejection.by,",
+                "field: rejection.bye,",
+                "actor_fields[1] (request rejection.bye): `rejection.bye` is not a field of request",
+            ),
+            (
+                "field: \"deployments[].by\", where: { environment: production }, by: [devops_service]",
+                "field: \"deployments[].by\", where: { enviroment: production }, by: [devops_service]",
+                "actor_fields[9] (project deployments[].by) where: `deployments[].enviroment` is not a field of project",
+            ),
+            (
+                "field: analyst, by:",
+                "field: analyst, where: { role: analyst }, by:",
+                "actor_fields[5] (project analyst): `where` filters list entries, but `analyst` walks no list",
+            ),
+            (
+                "a: grantee, b: approved_by",
+                "a: grantee, b: aproved_by",
+                "separation[1] (grant grantee / aproved_by): `aproved_by` is not a field of grant",
+            ),
+            (
+                "b: \"deployments[].by\", where:",
+                "b: \"deployment[].by\", where:",
+                "separation[3] (project developers[] / deployment[].by): `deployment[].by` is not a field of project",
+            ),
+            (
+                "b: \"deployments[].by\", where: { environment: production }",
+                "b: \"deployments[].by\", where: { env: production }",
+                "separation[3] (project developers[] / deployments[].by) where: `deployments[].env` is not a field of project",
+            ),
+            (
+                "a: \"developers[]\", b: \"tests[].by\"",
+                "a: developers, b: \"tests[].by\"",
+                "separation[4] (project developers / tests[].by): `developers` of project is a list: write `developers[]`",
+            ),
+            (
+                "field: \"access[].person\"",
+                "field: \"access[].persons\"",
+                "holders[3] (repository access[].persons): `access[].persons` is not a field of repository",
+            ),
+            (
+                "field: assignee, when: open",
+                "field: \"assignee[]\", when: open",
+                "holders[0] (request assignee[]): `assignee[]`: `assignee` of request is not a list",
+            ),
+            (
+                "field: not_after",
+                "field: not_afer",
+                "expiries[0] (certificate not_afer): `not_afer` is not a field of certificate",
+            ),
+            (
+                "dates: \"reviews[].date\"",
+                "dates: \"review[].date\"",
+                "reviews[0] (grant review[].date): `review[].date` is not a field of grant",
+            ),
+            (
+                "since: granted_on",
+                "since: granted_at",
+                "reviews[0] (grant reviews[].date): `granted_at` is not a field of grant",
+            ),
+            (
+                "interval_field: test_interval",
+                "interval_field: test_intervals",
+                "reviews[4] (continuity_plan tests[].date): `test_intervals` is not a field of continuity_plan",
+            ),
+            (
+                "field: due, when: open",
+                "field: deu, when: open",
+                "deadlines[0] (request deu): `deu` is not a field of request",
+            ),
+            (
+                "    requester: [person]",
+                "    requestor: [person]",
+                "references.request: `requestor` is not a field of request",
+            ),
+            (
+                "request: [id, received,",
+                "request: [id, recieved,",
+                "immutable.request: `recieved` is not a field of request",
+            ),
+            ("append_only: [history,", "append_only: [histories,", "append_only: no kind has a list `histories`"),
+        ];
+        for (from, to, says) in cases {
+            let broken = edited(from, to);
+            let err = format!("{:#}", parse_workflows(&broken, schema).unwrap_err());
+            assert!(err.contains(says), "{to:?}:\n{err}\nshould say\n{says}");
+            assert_eq!(err.lines().count(), 1, "{to:?}: one mistake, one problem:\n{err}");
+            // The line is the one the mistake is written on.
+            let default = edited(from, from);
+            let at = default.bytes().zip(broken.bytes()).position(|(a, b)| a != b).unwrap();
+            let line = 1 + broken[..at].matches('\n').count();
+            assert!(err.starts_with(&format!("line {line}: ")), "{to:?} is on line {line}:\n{err}");
+        }
+    }
+
+    #[test]
+    fn a_field_path_follows_refs_branches_and_items() {
+        let schemas = Ruleset::from_source(|_| Ok(None)).unwrap().schemas;
+        let paths = SchemaPaths { schemas: &schemas };
+        // `$ref` into common.schema.json (the inventory's common fields, a letter's number).
+        assert!(paths.walk("account", "owner").is_ok());
+        assert!(paths.walk("request", "rejection.letter.number").is_ok());
+        assert!(
+            paths
+                .walk("request", "rejection.letter.numbr")
+                .unwrap_err()
+                .contains("did you mean `rejection.letter.number`?")
+        );
+        // `allOf` in list items (a grant's history entry is the common history entry).
+        assert!(paths.walk("grant", "history[].by").is_ok());
+        assert!(paths.walk("grant", "history[].note").is_ok());
+        assert!(!paths.walk("grant", "history[].by").unwrap().list);
+        assert!(paths.walk("project", "developers").unwrap().list);
+        // A field no schema file of the kind declares.
+        assert!(paths.walk("person", "grantee").is_err());
+        assert_eq!(closest("histroy", &["history", "title"]), Some("history"));
+        assert_eq!(closest("zzz", &["history", "title"]), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 }

@@ -159,3 +159,26 @@ fn the_tool_failing_exits_2() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("workflows.yaml"));
 }
+
+#[test]
+fn a_workflow_field_no_schema_declares_stops_the_tool() {
+    let repo = Repo::with_overlays(&[&fixtures().join("rules/separation-of-duties")]);
+    let shipped =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/workflows.yaml")).unwrap();
+    let typo = "{ kind: request, a: assignee, b: resolution.tested_bye,";
+    let broken = shipped.replacen("{ kind: request, a: assignee, b: resolution.tested_by,", typo, 1);
+    assert_ne!(broken, shipped);
+    repo.write("schemas/workflows.yaml", &broken);
+    let output = repo.defter(&["validate", "--as-of", AS_OF, "--format", "json"]);
+    assert_eq!(output.status.code(), Some(2), "broken rules are the tool failing, not a finding");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let line = 1 + broken[..broken.find(typo).unwrap()].matches('\n').count();
+    for says in [
+        "schemas/workflows.yaml".to_string(),
+        format!("line {line}: separation[0] (request assignee / resolution.tested_bye)"),
+        "`resolution.tested_bye` is not a field of request".to_string(),
+        "did you mean `resolution.tested_by`?".to_string(),
+    ] {
+        assert!(stderr.contains(&says), "{says:?} not in\n{stderr}");
+    }
+}
