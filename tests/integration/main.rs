@@ -12,3 +12,4 @@ mod serve;
 mod site;
 mod snapshot;
 mod validate;
+mod workflow_rules;

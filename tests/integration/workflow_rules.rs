@@ -1,0 +1,435 @@
+//! Every separation pair, actor field, holder, expiry and review that
+//! `schemas/workflows.yaml` declares fires on a record made to break it, at the right file
+//! and line, and stays silent on a near miss: lawful work that looks much the same.
+//!
+//! Each case starts from one lawful record (mostly the clean fixture's) and makes two
+//! small edits of it: the break, and the near miss. The list of cases is checked against
+//! the workflow data, so an entry added there without a case here fails.
+
+use std::collections::BTreeSet;
+
+use defter::diag::Rule;
+use defter::load::rules::Ruleset;
+
+use crate::harness::{AS_OF, Repo, findings, fixtures};
+
+const REQUEST: &str = "records/requests/2026/TLP-2026-0001.md";
+const GRANT: &str = "records/grants/2026/YTK-2026-0001.yaml";
+const PROJECT: &str = "records/projects/PRJ-0001/index.md";
+const CERTIFICATE: &str = "records/inventory/certificate/crt-zabita.yaml";
+
+/// A rejected request, for the actor of the rejection.
+const REJECTED: (&str, &str) = (
+    "records/requests/2026/TLP-2026-0002.md",
+    "---
+id: TLP-2026-0002
+title: Zabıta raporunun Excel'e aktarılması
+type: change
+source: official_letter
+letter: { number: \"E-12345678-010.06-987655\", date: 2026-03-10 }
+unit: zabita-dairesi
+requester: mehmet.demir
+received: 2026-03-11
+priority: low
+service: yazilim-analiz-servisi
+status: rejected
+history:
+  - { date: 2026-03-11, by: burak.yildiz, status: new }
+  - { date: 2026-03-13, by: hakan.celik, status: rejected }
+rejection:
+  date: 2026-03-13
+  by: hakan.celik
+  reason: Mevcut rapor ekranı bu ihtiyacı karşılıyor.
+  letter: { number: \"E-12345678-010.06-987700\", date: 2026-03-13 }
+---
+Rapor ekranındaki verinin Excel'e aktarılması istendi.
+",
+);
+
+const REPOSITORY: (&str, &str) = (
+    "records/inventory/repository/repo-zabita.yaml",
+    "id: repo-zabita
+type: repository
+name: Zabıta saha uygulaması
+owner: yazilim-devops-servisi
+status: active
+classification: confidential
+url: https://git.izbb.local/yazilim/zabita
+access:
+  - { person: tolga.sen, level: admin }
+  - { person: elif.kara, level: write }
+last_review: 2026-10-01
+",
+);
+
+const ACCOUNT: (&str, &str) = (
+    "records/inventory/account/acc-zabita-db.yaml",
+    "id: acc-zabita-db
+type: account
+name: Zabıta veritabanı yönetici hesabı
+owner: yazilim-devops-servisi
+status: active
+classification: secret
+system: app-bbys-zabita
+kind: admin
+holder: tolga.sen
+last_review: 2026-09-21
+",
+);
+
+const DOMAIN: (&str, &str) = (
+    "records/inventory/domain/dom-zabita.yaml",
+    "id: dom-zabita
+type: domain
+name: zabita.izmir.bel.tr
+owner: yazilim-analiz-servisi
+status: active
+classification: public
+registrar: nic.tr
+registered: 2020-04-14
+expires: 2027-04-14
+auto_renew: true
+",
+);
+
+const CLIENT: (&str, &str) = (
+    "records/inventory/webservice_client/wsc-zabita.yaml",
+    "id: wsc-zabita
+type: webservice_client
+name: Zabıta şikâyet servisi istemcisi
+owner: yazilim-devops-servisi
+status: active
+classification: confidential
+consumer: app-bbys-zabita
+services: [BBYS.Zabita.SikayetKayit/v1]
+permissions: [sikayet-olustur]
+last_review: 2026-07-14
+",
+);
+
+const CONTINUITY: (&str, &str) = (
+    "records/inventory/continuity_plan/bcp-zabita.yaml",
+    "id: bcp-zabita
+type: continuity_plan
+name: Zabıta iş sürekliliği planı
+owner: yazilim-devops-servisi
+status: active
+classification: confidential
+systems: [app-bbys-zabita]
+rto: 8h
+rpo: 4h
+test_interval: 182
+tests:
+  - { date: 2026-10-21, result: pass, by: tolga.sen }
+",
+);
+
+/// An analyst who has left, for the holder of an open project.
+const LEAVER: (&str, &str) = (
+    "records/org/people/leyla.ak.yaml",
+    "id: leyla.ak
+name: Leyla Ak
+title: Çözümleyici
+unit: yazilim-analiz-servisi
+roles: [staff]
+email: leyla.ak@izmir.bel.tr
+git_emails: [leyla.ak@izmir.bel.tr]
+active: false
+left_on: 2026-06-30
+",
+);
+
+/// `(from, to)`: every `from` in the record becomes `to`.
+type Edit = (&'static str, &'static str);
+
+struct Case {
+    /// The workflows.yaml entry, as `entry_key` spells it.
+    entry: &'static str,
+    rule: Rule,
+    /// The record both edits start from, and its text (lawful as it is).
+    file: &'static str,
+    text: String,
+    /// Makes the record break the entry…
+    breaks: Vec<Edit>,
+    /// …on the line (of the broken record) holding this text.
+    at: &'static str,
+    /// Makes it lawful work that looks alike: the rule must not fire.
+    near_miss: Vec<Edit>,
+    /// Other records the case needs.
+    extra: Vec<(&'static str, &'static str)>,
+}
+
+fn good(rel: &str) -> String {
+    std::fs::read_to_string(fixtures().join("good").join(rel)).unwrap()
+}
+
+fn case(entry: &'static str, rule: Rule, file: &'static str, text: String) -> Case {
+    Case { entry, rule, file, text, breaks: Vec::new(), at: "", near_miss: Vec::new(), extra: Vec::new() }
+}
+
+impl Case {
+    fn breaks(mut self, edits: &[Edit], at: &'static str) -> Self {
+        self.breaks = edits.to_vec();
+        self.at = at;
+        self
+    }
+
+    fn near_miss(mut self, edits: &[Edit]) -> Self {
+        self.near_miss = edits.to_vec();
+        self
+    }
+
+    fn with(mut self, record: (&'static str, &'static str)) -> Self {
+        self.extra.push(record);
+        self
+    }
+}
+
+fn edit(text: &str, edits: &[Edit], what: &str) -> String {
+    let mut text = text.to_string();
+    for (from, to) in edits {
+        assert!(text.contains(from), "{what}: no {from:?} in\n{text}");
+        text = text.replace(from, to);
+    }
+    text
+}
+
+/// The shipped workflow data.
+fn workflows() -> defter::model::workflow::Workflows {
+    Ruleset::from_source(|_| Ok(None)).unwrap().workflows
+}
+
+/// `rule kind field [where k=v]`: how a case names the entry it covers.
+fn entry_key(section: &str, kind: &str, field: &str, filter: &indexmap::IndexMap<String, String>) -> String {
+    let filter: String = filter.iter().map(|(k, v)| format!(" where {k}={v}")).collect();
+    format!("{section} {kind} {field}{filter}")
+}
+
+fn declared() -> BTreeSet<String> {
+    let w = workflows();
+    let none = indexmap::IndexMap::new();
+    let mut keys = BTreeSet::new();
+    for s in &w.separation {
+        keys.insert(entry_key("separation", &s.kind, &format!("{} / {}", s.a, s.b), &s.filter));
+    }
+    for a in &w.actor_fields {
+        keys.insert(entry_key("actor_fields", &a.kind, &a.field, &a.filter));
+    }
+    for h in &w.holders {
+        keys.insert(entry_key("holders", &h.kind, &h.field, &none));
+    }
+    for e in &w.expiries {
+        keys.insert(entry_key("expiries", &e.kind, &e.field, &none));
+    }
+    for r in &w.reviews {
+        keys.insert(entry_key("reviews", &r.kind, &r.dates, &none));
+    }
+    keys
+}
+
+fn cases() -> Vec<Case> {
+    use Rule::{Expired, InactivePerson, ReviewOverdue, SeparationOfDuties, UnauthorizedActor};
+    let (request, grant, project, certificate) = (good(REQUEST), good(GRANT), good(PROJECT), good(CERTIFICATE));
+    let own = |(file, text): (&'static str, &'static str)| (file, text.to_string());
+    let test_deployment = (
+        "deployments:\n",
+        "deployments:\n  - { date: 2026-05-08, version: \"1.0.0-rc1\", environment: test, by: oguz.koc, approved_by: elif.kara }\n",
+    );
+    let live_to_deployment: [Edit; 2] =
+        [("phase: live", "phase: deployment"), ("  - { date: 2026-05-10, by: tolga.sen, status: live }\n", "")];
+    let reopened: [Edit; 2] = [
+        ("status: closed }\n", "status: closed }\n  - { date: 2026-11-20, by: burak.yildiz, status: in_progress }\n"),
+        ("\nstatus: closed\n", "\nstatus: in_progress\n"),
+    ];
+    let (repository, account, domain, client, continuity, rejected) =
+        (own(REPOSITORY), own(ACCOUNT), own(DOMAIN), own(CLIENT), own(CONTINUITY), own(REJECTED));
+    vec![
+        // Separation of duties: one person on both sides of a pair.
+        case("separation request assignee / resolution.tested_by", SeparationOfDuties, REQUEST, request.clone())
+            .breaks(&[("tested_by: oguz.koc", "tested_by: elif.kara")], "tested_by: elif.kara")
+            // The assignee sends the work to test; another person tests it.
+            .near_miss(&[]),
+        case("separation grant grantee / approved_by", SeparationOfDuties, GRANT, grant.clone())
+            .breaks(&[("grantee: mehmet.demir", "grantee: burak.yildiz")], "approved_by: burak.yildiz")
+            // The grantee requested it and signed the instruction: that is allowed.
+            .near_miss(&[]),
+        case("separation grant grantee / granted_by", SeparationOfDuties, GRANT, grant.clone())
+            .breaks(&[("grantee: mehmet.demir", "grantee: oguz.koc")], "granted_by: oguz.koc")
+            // A support colleague of the grantee's defines it.
+            .near_miss(&[("grantee: mehmet.demir", "grantee: ayse.yilmaz")]),
+        case(
+            "separation project developers[] / deployments[].by where environment=production",
+            SeparationOfDuties,
+            PROJECT,
+            project.clone(),
+        )
+        .breaks(&[("developers: [elif.kara]", "developers: [elif.kara, tolga.sen]")], "production, by: tolga.sen")
+        // A developer may install on the test environment.
+        .near_miss(&[(
+            "deployments:\n",
+            "deployments:\n  - { date: 2026-05-08, version: \"1.0.0-rc1\", environment: test, by: elif.kara, approved_by: burak.yildiz }\n",
+        )]),
+        case("separation project developers[] / tests[].by", SeparationOfDuties, PROJECT, project.clone())
+            .breaks(&[("developers: [elif.kara]", "developers: [elif.kara, oguz.koc]")], "by: oguz.koc, role: support")
+            // The developer moves the project to testing (history), others test it.
+            .near_miss(&[("by: burak.yildiz, status: testing", "by: elif.kara, status: testing")]),
+        // Actor fields: the person recorded lacks the role.
+        case("actor_fields request resolution.tested_by", UnauthorizedActor, REQUEST, request.clone())
+            .breaks(&[("tested_by: oguz.koc", "tested_by: tolga.sen")], "tested_by: tolga.sen")
+            // The chief of the request's own (development) service may test and close.
+            .near_miss(&[("tested_by: oguz.koc", "tested_by: burak.yildiz")]),
+        case("actor_fields request rejection.by", UnauthorizedActor, rejected.0, rejected.1.clone())
+            .breaks(&[("  by: hakan.celik\n", "  by: oguz.koc\n")], "  by: oguz.koc")
+            // Analysis staff, not only its chief, rejects.
+            .near_miss(&[("  by: hakan.celik\n", "  by: zeynep.arslan\n")]),
+        case("actor_fields grant approved_by", UnauthorizedActor, GRANT, grant.clone())
+            .breaks(&[("approved_by: burak.yildiz", "approved_by: oguz.koc")], "approved_by: oguz.koc")
+            // The branch manager approves as well as a chief.
+            .near_miss(&[("approved_by: burak.yildiz", "approved_by: selin.aydin")]),
+        case("actor_fields grant granted_by", UnauthorizedActor, GRANT, grant.clone())
+            .breaks(&[("granted_by: oguz.koc", "granted_by: zeynep.arslan")], "granted_by: zeynep.arslan")
+            // The support service's chief is of the support service too.
+            .near_miss(&[("granted_by: oguz.koc", "granted_by: ayse.yilmaz")]),
+        case("actor_fields grant reviews[].by", UnauthorizedActor, GRANT, grant.clone())
+            .breaks(&[("by: ayse.yilmaz, outcome", "by: elif.kara, outcome")], "by: elif.kara, outcome")
+            // Support staff review, not only chiefs.
+            .near_miss(&[("by: ayse.yilmaz, outcome", "by: oguz.koc, outcome")]),
+        case("actor_fields project analyst", UnauthorizedActor, PROJECT, project.clone())
+            .breaks(&[("analyst: zeynep.arslan", "analyst: elif.kara")], "analyst: elif.kara")
+            // The analysis service's chief analyses too.
+            .near_miss(&[("analyst: zeynep.arslan", "analyst: hakan.celik")]),
+        case("actor_fields project tests[].by where role=support", UnauthorizedActor, PROJECT, project.clone())
+            .breaks(&[("by: oguz.koc, role: support", "by: zeynep.arslan, role: support")], "by: zeynep.arslan, role: support")
+            .near_miss(&[("by: oguz.koc, role: support", "by: ayse.yilmaz, role: support")]),
+        case("actor_fields project tests[].by where role=unit_official", UnauthorizedActor, PROJECT, project.clone())
+            .breaks(&[("by: mehmet.demir, role: unit_official", "by: oguz.koc, role: unit_official")], "by: oguz.koc, role: unit_official")
+            // A failed test by the owner unit's official is his to record as well.
+            .near_miss(&[("tests:\n", "tests:\n  - { date: 2026-05-01, by: mehmet.demir, role: unit_official, result: fail }\n")]),
+        case("actor_fields project tests[].by where role=analyst", UnauthorizedActor, PROJECT, project.clone())
+            .breaks(&[("tests:\n", "tests:\n  - { date: 2026-05-01, by: oguz.koc, role: analyst, result: pass }\n")], "by: oguz.koc, role: analyst")
+            .near_miss(&[("tests:\n", "tests:\n  - { date: 2026-05-01, by: zeynep.arslan, role: analyst, result: pass }\n")]),
+        case(
+            "actor_fields project deployments[].by where environment=production",
+            UnauthorizedActor,
+            PROJECT,
+            project.clone(),
+        )
+        .breaks(&[("production, by: tolga.sen", "production, by: oguz.koc")], "production, by: oguz.koc")
+        // Anyone of the directorate may install on the test environment.
+        .near_miss(&[test_deployment]),
+        case(
+            "actor_fields project deployments[].approved_by where environment=production",
+            UnauthorizedActor,
+            PROJECT,
+            project.clone(),
+        )
+        .breaks(&[("approved_by: burak.yildiz }", "approved_by: oguz.koc }")], "approved_by: oguz.koc }")
+        // A test installation needs no chief's approval.
+        .near_miss(&[test_deployment]),
+        // Holders: a leaver (volkan.acar, active: false) still holds something.
+        case("holders request assignee", InactivePerson, REQUEST, request.replace("elif.kara", "volkan.acar"))
+            .breaks(&reopened, "assignee: volkan.acar")
+            // A closed request keeps the leaver who did the work.
+            .near_miss(&[]),
+        case("holders grant grantee", InactivePerson, GRANT, grant.clone())
+            .breaks(&[("grantee: mehmet.demir", "grantee: volkan.acar")], "grantee: volkan.acar")
+            // The leaver's grant, revoked.
+            .near_miss(&[
+                ("grantee: mehmet.demir", "grantee: volkan.acar"),
+                ("status: active }\n", "status: active }\n  - { date: 2026-11-02, by: oguz.koc, status: revoked }\n"),
+                ("\nstatus: active\n", "\nstatus: revoked\nrevocation: { date: 2026-11-02, reason: Personelin ayrılması }\n"),
+            ]),
+        case("holders project analyst", InactivePerson, PROJECT, project.replace("analyst: zeynep.arslan", "analyst: leyla.ak"))
+            .with(LEAVER)
+            .breaks(&live_to_deployment, "analyst: leyla.ak")
+            // A live project keeps the analyst who has left.
+            .near_miss(&[]),
+        case("holders repository access[].person", InactivePerson, repository.0, repository.1.clone())
+            .breaks(&[("level: admin }\n", "level: admin }\n  - { person: volkan.acar, level: write }\n")], "person: volkan.acar")
+            // A retired repository keeps its last access list.
+            .near_miss(&[
+                ("level: admin }\n", "level: admin }\n  - { person: volkan.acar, level: write }\n"),
+                ("status: active", "status: retired"),
+            ]),
+        case("holders account holder", InactivePerson, account.0, account.1.clone())
+            .breaks(&[("holder: tolga.sen", "holder: volkan.acar")], "holder: volkan.acar")
+            .near_miss(&[("holder: tolga.sen", "holder: volkan.acar"), ("status: active", "status: retired")]),
+        // Expiries, as of 2026-11-30.
+        case("expiries certificate not_after", Expired, CERTIFICATE, certificate.clone())
+            .breaks(&[("not_after: 2027-01-31", "not_after: 2026-11-01")], "not_after: 2026-11-01")
+            // Retired when it ran out.
+            .near_miss(&[("not_after: 2027-01-31", "not_after: 2026-11-01"), ("status: active", "status: retired")]),
+        case("expiries domain expires", Expired, domain.0, domain.1.clone())
+            .breaks(&[("expires: 2027-04-14", "expires: 2026-11-01")], "expires: 2026-11-01")
+            .near_miss(&[("expires: 2027-04-14", "expires: 2026-11-01"), ("status: active", "status: retired")]),
+        case("expiries grant valid_until", Expired, GRANT, grant.clone())
+            .breaks(&[("granted_on: 2026-06-05\n", "granted_on: 2026-06-05\nvalid_until: 2026-11-01\n")], "valid_until")
+            // Support ended it when it ran out.
+            .near_miss(&[
+                ("granted_on: 2026-06-05\n", "granted_on: 2026-06-05\nvalid_until: 2026-11-01\n"),
+                ("status: active }\n", "status: active }\n  - { date: 2026-11-02, by: oguz.koc, status: expired }\n"),
+                ("\nstatus: active\n", "\nstatus: expired\n"),
+            ]),
+        // Reviews, as of 2026-11-30: the near miss is due that very day.
+        case("reviews grant reviews[].date", ReviewOverdue, GRANT, grant.replace("granted_on: 2026-06-05", "granted_on: 2026-05-20"))
+            .breaks(&[("date: 2026-10-01, by: ayse", "date: 2026-06-02, by: ayse")], "date: 2026-06-02, by: ayse")
+            .near_miss(&[("date: 2026-10-01, by: ayse", "date: 2026-06-03, by: ayse")]),
+        case("reviews account last_review", ReviewOverdue, account.0, account.1.clone())
+            .breaks(&[("last_review: 2026-09-21", "last_review: 2025-11-29")], "last_review")
+            .near_miss(&[("last_review: 2026-09-21", "last_review: 2025-11-30")]),
+        case("reviews repository last_review", ReviewOverdue, repository.0, repository.1.clone())
+            .breaks(&[("last_review: 2026-10-01", "last_review: 2026-06-02")], "last_review")
+            .near_miss(&[("last_review: 2026-10-01", "last_review: 2026-06-03")]),
+        case("reviews webservice_client last_review", ReviewOverdue, client.0, client.1.clone())
+            .breaks(&[("last_review: 2026-07-14", "last_review: 2025-11-29")], "last_review")
+            .near_miss(&[("last_review: 2026-07-14", "last_review: 2025-11-30")]),
+        case("reviews continuity_plan tests[].date", ReviewOverdue, continuity.0, continuity.1.clone())
+            .breaks(&[("date: 2026-10-21", "date: 2026-05-31")], "date: 2026-05-31")
+            .near_miss(&[("date: 2026-10-21", "date: 2026-06-01")]),
+    ]
+}
+
+/// `validate --format json` of the clean fixture with `file` holding `text`.
+fn validate(case: &Case, text: &str) -> (Vec<String>, Option<i32>) {
+    let repo = Repo::with_overlays(&[&fixtures().join("good")]);
+    for (rel, extra) in &case.extra {
+        repo.write(rel, extra);
+    }
+    repo.write(case.file, text);
+    let output = repo.defter(&["validate", "--as-of", AS_OF, "--format", "json"]);
+    (findings(&output), output.status.code())
+}
+
+#[test]
+fn every_declared_pair_actor_field_holder_expiry_and_review_has_a_case() {
+    let covered: BTreeSet<String> = cases().iter().map(|c| c.entry.to_string()).collect();
+    let declared = declared();
+    let missing: Vec<_> = declared.difference(&covered).collect();
+    let stale: Vec<_> = covered.difference(&declared).collect();
+    assert!(missing.is_empty(), "entries of workflows.yaml with no case: {missing:#?}");
+    assert!(stale.is_empty(), "cases of entries workflows.yaml does not have: {stale:#?}");
+}
+
+#[test]
+fn each_entry_fires_where_it_is_broken_and_not_on_its_near_miss() {
+    let mut problems = Vec::new();
+    for case in cases() {
+        let what = format!("{} ({})", case.entry, case.rule);
+        let broken = edit(&case.text, &case.breaks, &what);
+        assert_eq!(broken.matches(case.at).count(), 1, "{what}: {:?} must be on one line of\n{broken}", case.at);
+        let line = 1 + broken[..broken.find(case.at).unwrap()].matches('\n').count();
+        let (got, _) = validate(&case, &broken);
+        let expected = format!("{} {}:{line}:", case.rule.id(), case.file);
+        if !got.iter().any(|f| f.starts_with(&expected)) {
+            problems.push(format!("{what}: broken, expected `{expected}…`, got {got:#?}"));
+        }
+        // The near miss is lawful work: nothing at all to report.
+        let lawful = edit(&case.text, &case.near_miss, &what);
+        assert_ne!(lawful, broken, "{what}");
+        let (got, status) = validate(&case, &lawful);
+        if !got.is_empty() || status != Some(0) {
+            problems.push(format!("{what}: near miss, expected no findings, got {got:#?}"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
