@@ -10,7 +10,7 @@ use gix::bstr::ByteSlice;
 use rayon::prelude::*;
 
 /// A repository opened for reading.
-pub struct Git {
+pub(crate) struct Git {
     repo: gix::Repository,
     /// Where the records repository sits inside the git work tree (`""` at its root,
     /// else `sub/dir/`).
@@ -41,7 +41,7 @@ impl Commit {
 /// A file that a commit added, changed or deleted (paths relative to the records
 /// repository root).
 #[derive(Clone, Debug)]
-pub struct FileChange {
+pub(crate) struct FileChange {
     pub path: String,
     pub old: Option<ObjectId>,
     pub new: Option<ObjectId>,
@@ -54,14 +54,14 @@ const OBJECT_CACHE: usize = 16 << 20;
 const PACK_CACHE: usize = 8 << 20;
 
 /// A repository that threads can share: each opens its own [`Git`] with [`Shared::local`].
-pub struct Shared {
+pub(crate) struct Shared {
     repo: gix::ThreadSafeRepository,
     prefix: String,
 }
 
 impl Shared {
     /// This thread's handle.
-    pub fn local(&self) -> Git {
+    pub(crate) fn local(&self) -> Git {
         let mut repo = self.repo.to_thread_local();
         // Consecutive commits share most trees: keep decoded ones instead of inflating
         // a large `records/requests/<year>` tree again for every commit.
@@ -75,12 +75,12 @@ impl Shared {
 
 impl Git {
     /// A handle that can be sent to other threads (a `Git` cannot be shared).
-    pub fn shared(&self) -> Shared {
+    pub(crate) fn shared(&self) -> Shared {
         Shared { repo: self.repo.clone().into_sync(), prefix: self.prefix.clone() }
     }
 
     /// Opens the git repository that contains `root`.
-    pub fn open(root: &Path) -> Result<Git> {
+    pub(crate) fn open(root: &Path) -> Result<Git> {
         let repo = gix::discover(root).with_context(|| format!("{} is not inside a git repository", root.display()))?;
         let workdir =
             repo.workdir().map(Path::to_path_buf).ok_or_else(|| anyhow!("bare repositories are not supported"))?;
@@ -96,13 +96,13 @@ impl Git {
 
     /// Where defter keeps `name`, a cache of what it derived from this repository: inside
     /// the git folder, never in the working tree, one per records folder.
-    pub fn cache_file(&self, name: &str) -> std::path::PathBuf {
+    pub(crate) fn cache_file(&self, name: &str) -> std::path::PathBuf {
         let folder = if self.prefix.is_empty() { String::new() } else { format!("-{}", self.prefix.replace('/', "_")) };
         self.repo.git_dir().join("defter").join(format!("{name}{folder}"))
     }
 
     /// The commit a revision (branch, tag, commit, `HEAD~2`…) names.
-    pub fn resolve(&self, rev: &str) -> Result<ObjectId> {
+    pub(crate) fn resolve(&self, rev: &str) -> Result<ObjectId> {
         let id = self.repo.rev_parse_single(rev).with_context(|| format!("unknown revision `{rev}`"))?;
         let commit = id.object()?.peel_to_commit().with_context(|| format!("`{rev}` does not name a commit"))?;
         Ok(commit.id)
@@ -110,7 +110,7 @@ impl Git {
 
     /// The blobs under `folders` (and the single files `files`) at a commit, as
     /// (path relative to the records repository, blob id), sorted by path.
-    pub fn files_at(&self, commit: ObjectId, folders: &[&str]) -> Result<Vec<(String, ObjectId)>> {
+    pub(crate) fn files_at(&self, commit: ObjectId, folders: &[&str]) -> Result<Vec<(String, ObjectId)>> {
         let tree = self.repo.find_commit(commit)?.tree()?;
         let mut out = Vec::new();
         for folder in folders {
@@ -143,7 +143,7 @@ impl Git {
     /// read and hashed; hidden files are skipped, as loading skips them. `None` when a
     /// folder holds something other than regular files (a link, a pipe): the caller then
     /// loads the tree itself, which reports them.
-    pub fn worktree_files(&self, root: &Path, folders: &[&str]) -> Result<Option<Vec<(String, ObjectId)>>> {
+    pub(crate) fn worktree_files(&self, root: &Path, folders: &[&str]) -> Result<Option<Vec<(String, ObjectId)>>> {
         let index = self.repo.index_or_empty()?;
         let options = self.repo.stat_options()?;
         let timestamp = index.timestamp();
@@ -219,7 +219,7 @@ impl Git {
 
     /// The e-mail address the next commit will be authored with: `GIT_AUTHOR_EMAIL`, else
     /// `user.email` from git's configuration.
-    pub fn user_email(&self) -> Option<String> {
+    pub(crate) fn user_email(&self) -> Option<String> {
         if let Some(email) = std::env::var("GIT_AUTHOR_EMAIL").ok().filter(|e| !e.trim().is_empty()) {
             return Some(email);
         }
@@ -229,17 +229,17 @@ impl Git {
     }
 
     /// A blob's bytes.
-    pub fn blob(&self, id: ObjectId) -> Result<Vec<u8>> {
+    pub(crate) fn blob(&self, id: ObjectId) -> Result<Vec<u8>> {
         Ok(self.repo.find_blob(id)?.detach().data)
     }
 
     /// The git blob id the bytes would have.
-    pub fn hash(&self, bytes: &[u8]) -> ObjectId {
+    pub(crate) fn hash(&self, bytes: &[u8]) -> ObjectId {
         gix::objs::compute_hash(self.repo.object_hash(), gix::objs::Kind::Blob, bytes).expect("hashing in memory")
     }
 
     /// Commits reachable from `head` but not from `hidden`, newest first.
-    pub fn commits(&self, head: ObjectId, hidden: Option<ObjectId>) -> Result<Vec<Commit>> {
+    pub(crate) fn commits(&self, head: ObjectId, hidden: Option<ObjectId>) -> Result<Vec<Commit>> {
         let mut walk =
             self.repo.rev_walk([head]).sorting(gix::revision::walk::Sorting::ByCommitTime(Default::default()));
         if let Some(hidden) = hidden {
@@ -268,7 +268,7 @@ impl Git {
 
     /// The files under the records repository's `records/` that `commit` changed
     /// relative to its first parent (the empty tree for a root commit).
-    pub fn changes(&self, commit: &Commit) -> Result<Vec<FileChange>> {
+    pub(crate) fn changes(&self, commit: &Commit) -> Result<Vec<FileChange>> {
         let new_tree = self.repo.find_commit(commit.id)?.tree()?;
         let old_tree = match commit.parents.first() {
             Some(p) => self.repo.find_commit(*p)?.tree()?,

@@ -23,17 +23,20 @@
 
 // Only the command layer prints (cmd/mod.rs allows it there); the library hands text back.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
+// What is public is what the binary, the tests, the benchmarks and the fuzz targets use;
+// the rest is `pub(crate)`, so the compiler reports what nothing uses.
+#![warn(unreachable_pub)]
 
 pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod diag;
-pub mod git;
-pub mod history;
+pub(crate) mod git;
+pub(crate) mod history;
 pub mod load;
 pub mod model;
-pub mod repo;
-pub mod report;
-pub mod scaffold;
+pub(crate) mod repo;
+pub(crate) mod report;
+pub(crate) mod scaffold;
 pub mod site;
 pub mod validate;

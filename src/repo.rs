@@ -15,13 +15,13 @@ use crate::load::{self, Progress, Records, rules::Ruleset};
 use crate::validate::{self, Schemas};
 
 /// A repository's configuration and rules.
-pub struct Repo {
+pub(crate) struct Repo {
     pub config: Config,
     pub rules: Ruleset,
 }
 
 /// What checking the records found.
-pub struct Checked {
+pub(crate) struct Checked {
     /// The compiled JSON Schemas the records were checked against.
     pub schemas: Schemas,
     /// The severities `defter.toml` sets.
@@ -33,12 +33,12 @@ pub struct Checked {
 impl Repo {
     /// The configuration and rules of the working tree at `root` (the embedded defaults
     /// where the repository has none).
-    pub fn open(root: &Path) -> Result<Repo> {
+    pub(crate) fn open(root: &Path) -> Result<Repo> {
         Ok(Repo { config: Config::load(root)?, rules: Ruleset::load(root)? })
     }
 
     /// The working tree's repository and its records, loaded and checked as of `as_of`.
-    pub fn open_checked(root: &Path, as_of: Date, progress: &dyn Progress) -> Result<(Repo, Records, Checked)> {
+    pub(crate) fn open_checked(root: &Path, as_of: Date, progress: &dyn Progress) -> Result<(Repo, Records, Checked)> {
         let repo = Repo::open(root)?;
         let records = load::load_dir_with(root, progress)?;
         let checked = repo.check(&records, as_of, progress)?;
@@ -46,7 +46,7 @@ impl Repo {
     }
 
     /// Checks `records` against the rules as of `as_of`.
-    pub fn check(&self, records: &Records, as_of: Date, progress: &dyn Progress) -> Result<Checked> {
+    pub(crate) fn check(&self, records: &Records, as_of: Date, progress: &dyn Progress) -> Result<Checked> {
         let schemas = Schemas::compile(&self.rules)?;
         let findings = validate::check_all_with(records, &self.rules, &schemas, &self.config, as_of, progress);
         let overrides = self.config.overrides()?;
@@ -57,7 +57,7 @@ impl Repo {
     /// The findings of the change from `base` to `head` (a revision, or the working
     /// tree when `None`): see [`validate::change`]. Says how much it checks through
     /// `tell`.
-    pub fn check_change(
+    pub(crate) fn check_change(
         root: &Path,
         base: &str,
         head: Option<&str>,

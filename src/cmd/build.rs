@@ -9,7 +9,7 @@ use super::Ui;
 use crate::cli::BuildArgs;
 use crate::site::{self, Settings, build_site};
 
-pub fn run(root: &Path, args: &BuildArgs, ui: Ui) -> Result<ExitCode> {
+pub(super) fn run(root: &Path, args: &BuildArgs, ui: Ui) -> Result<ExitCode> {
     let out = if args.out.is_absolute() { args.out.clone() } else { std::env::current_dir()?.join(&args.out) };
     site::check_out_dir(&out, root)?;
     let bar = ui.progress();

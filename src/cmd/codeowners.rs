@@ -13,7 +13,7 @@ use crate::validate::codeowners;
 /// Where a repository without one gets its CODEOWNERS (read by GitHub and Gitea alike).
 const DEFAULT_PATH: &str = "CODEOWNERS";
 
-pub fn run(root: &Path, args: &CodeownersArgs, ui: Ui) -> Result<ExitCode> {
+pub(super) fn run(root: &Path, args: &CodeownersArgs, ui: Ui) -> Result<ExitCode> {
     let records = load::load_dir(root)?;
     let text = codeowners::render(&records.records);
     if args.stdout {

@@ -7,7 +7,7 @@ use anyhow::{Result, bail};
 
 use crate::diag::{Rule, explain};
 
-pub fn run(rule: Option<&str>) -> Result<ExitCode> {
+pub(super) fn run(rule: Option<&str>) -> Result<ExitCode> {
     let Some(id) = rule else {
         for rule in Rule::ALL {
             println!("{:<22} {:<8} {}", rule.id(), rule.default_severity().as_str(), rule.summary());

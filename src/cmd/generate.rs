@@ -9,7 +9,7 @@ use clap::CommandFactory;
 
 use crate::cli::Cli;
 
-pub fn completions(shell: clap_complete::Shell) -> ExitCode {
+pub(super) fn completions(shell: clap_complete::Shell) -> ExitCode {
     let mut command = Cli::command();
     clap_complete::generate(shell, &mut command, "defter", &mut std::io::stdout());
     ExitCode::SUCCESS
@@ -17,7 +17,7 @@ pub fn completions(shell: clap_complete::Shell) -> ExitCode {
 
 /// The manual page on stdout, or one page per command (`defter.1`, `defter-validate.1`, …)
 /// in `out`.
-pub fn man(out: Option<&Path>) -> Result<ExitCode> {
+pub(super) fn man(out: Option<&Path>) -> Result<ExitCode> {
     let command = Cli::command();
     match out {
         None => {

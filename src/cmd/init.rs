@@ -49,7 +49,7 @@ fn write_new(path: &Path, text: &str) -> Result<()> {
     file.write_all(text.as_bytes()).with_context(|| format!("cannot write {}", path.display()))
 }
 
-pub fn run(args: &InitArgs, ui: Ui) -> Result<ExitCode> {
+pub(super) fn run(args: &InitArgs, ui: Ui) -> Result<ExitCode> {
     let dir = &args.dir;
     let files = files(args);
     let existing: Vec<&str> =

@@ -29,7 +29,7 @@ fn short(value: Option<&Shown>) -> String {
     if text.chars().count() > 60 { format!("{}…", text.chars().take(59).collect::<String>()) } else { text }
 }
 
-pub fn run(root: &Path, args: &LogArgs) -> Result<ExitCode> {
+pub(super) fn run(root: &Path, args: &LogArgs) -> Result<ExitCode> {
     let git = Git::open(root)?;
     let head = git.resolve(&args.rev)?;
     // The trail `build` keeps (and extends) in .git/defter, computed there if need be.

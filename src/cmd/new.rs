@@ -22,7 +22,7 @@ use crate::model::{Kind, Node};
 use crate::repo::Repo;
 use crate::scaffold::{self, Draft, Values, yaml_scalar};
 
-pub fn run(root: &Path, args: &NewArgs, ui: Ui) -> Result<ExitCode> {
+pub(super) fn run(root: &Path, args: &NewArgs, ui: Ui) -> Result<ExitCode> {
     let repo = Repo::open(root)?;
     let mut loaded = load::load_dir(root)?;
     let (kind, common) = args.kind.parts();

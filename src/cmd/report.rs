@@ -28,7 +28,7 @@ fn opt<T: ToString>(value: Option<T>) -> String {
     value.map_or_else(|| "—".to_string(), |v| v.to_string())
 }
 
-pub fn run(root: &Path, args: &ReportArgs) -> Result<ExitCode> {
+pub(super) fn run(root: &Path, args: &ReportArgs) -> Result<ExitCode> {
     let Some(name) = args.name else {
         for name in ReportName::value_variants() {
             let value = name.to_possible_value().expect("every report has a name");

@@ -10,7 +10,7 @@ use anyhow::Result;
 use crate::cli::ServeArgs;
 use crate::site::{Settings, Warm};
 
-pub fn run(root: &Path, args: &ServeArgs) -> Result<ExitCode> {
+pub(super) fn run(root: &Path, args: &ServeArgs) -> Result<ExitCode> {
     let out = std::env::temp_dir().join(format!("defter-serve-{}", std::process::id()));
     let settings = Settings { as_of: args.as_of, base_url: None, live_reload: true, public: false };
     let (mut warm, said) = Warm::start(root, &out, settings)?;

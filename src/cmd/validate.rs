@@ -11,7 +11,7 @@ use crate::cli::{Format, ValidateArgs};
 use crate::diag;
 use crate::repo::Repo;
 
-pub fn run(root: &Path, args: &ValidateArgs, ui: Ui) -> Result<ExitCode> {
+pub(super) fn run(root: &Path, args: &ValidateArgs, ui: Ui) -> Result<ExitCode> {
     let (report, records) = match &args.base {
         None => {
             let bar = ui.progress();

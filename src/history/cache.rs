@@ -120,9 +120,10 @@ fn write(file: &Path, head: ObjectId, trail: &AuditTrail) -> Result<()> {
     Ok(())
 }
 
-/// [`super::audit_trail`], read from `file` when it holds the trail of `head`, else computed and
-/// kept there for the next build (a cache that cannot be written is only a slower build).
-pub fn audit_trail_cached(git: &Git, head: ObjectId, file: &Path) -> Result<AuditTrail> {
+/// The audit trail of every record reachable from `head` (merge commits skipped, as `git
+/// log` does), read from `file` when it holds the trail of `head`, else computed and kept
+/// there for the next build (a cache that cannot be written is only a slower build).
+pub(crate) fn audit_trail_cached(git: &Git, head: ObjectId, file: &Path) -> Result<AuditTrail> {
     let earlier = match read(file) {
         Some((of, trail)) if of == head => return Ok(trail),
         Some((_, trail)) => Some(trail),

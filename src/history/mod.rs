@@ -1,10 +1,10 @@
-//! Record histories from git. [`audit_trail`] gives every record's story — each commit
+//! Record histories from git. [`cache::audit_trail_cached`] gives every record's story — each commit
 //! that touched it, who and when, and what changed field by field — computed in one pass
 //! over the commit graph (each commit diffed once against its parent), never one
 //! `git log` per file. Records are followed by id, so a rename or move keeps its story.
 
-pub mod cache;
-pub mod version;
+pub(crate) mod cache;
+pub(crate) mod version;
 
 use std::collections::{HashMap, HashSet};
 
@@ -172,7 +172,7 @@ impl AuditTrail {
 }
 
 /// Parses a blob as the record at `path` (`None` when it is not a loadable record).
-pub fn parse_blob(git: &Git, path: &str, id: ObjectId) -> Result<Option<Record>> {
+pub(crate) fn parse_blob(git: &Git, path: &str, id: ObjectId) -> Result<Option<Record>> {
     let bytes = git.blob(id)?;
     Ok(match load::load_file(RawFile { path: path.to_string(), bytes }) {
         Loaded::Record(record, _) => Some(record),
@@ -180,17 +180,10 @@ pub fn parse_blob(git: &Git, path: &str, id: ObjectId) -> Result<Option<Record>>
     })
 }
 
-/// The top-level fields that differ between two versions, in the order of the newer
-/// (lists and mappings shown by their shape, see [`version`]), and whether the body
-/// changed.
-pub fn diff_fields(old: Option<&Record>, new: Option<&Record>) -> (Vec<FieldChange>, bool) {
-    version::diff(old.map(Version::of).as_ref(), new.map(Version::of).as_ref())
-}
-
 /// The fields an added record's entry keeps: the state it started in. The rest of an
 /// added record is its first version, which the trail shows as "created" (keeping every
 /// field of every record's first version would double a large repository's trail).
-pub const STATE_FIELDS: [&str; 2] = ["status", "phase"];
+pub(crate) const STATE_FIELDS: [&str; 2] = ["status", "phase"];
 
 /// Commits whose entries are computed together: the versions they read are parsed in
 /// parallel.
@@ -277,21 +270,16 @@ impl Versions {
     }
 }
 
-/// The audit trail of every record reachable from `head`. Merge commits are skipped
-/// (as `git log` does): each change is credited to the commit that made it. Commits are
-/// diffed and their blobs parsed on every core; each blob is parsed once.
-pub fn audit_trail(git: &Git, head: ObjectId) -> Result<AuditTrail> {
-    let commits = git.commits(head, None)?;
-    let by_id = entries_of(git, &commits)?;
-    Ok(AuditTrail { by_id, commits })
-}
-
 /// The entries of a later commit's trail from the trail of an earlier commit: `commits`
 /// are every commit reachable from the later one, newest first. When they are the
 /// commits the earlier trail covers with new ones before them (a branch that moved
 /// forward), only the new commits are diffed and the old entries kept, and the result is
-/// what [`audit_trail`] gives; else `None`.
-pub fn extend_trail(git: &Git, earlier: AuditTrail, commits: &[Commit]) -> Result<Option<HashMap<String, Vec<Entry>>>> {
+/// what a trail made from scratch gives; else `None`.
+pub(crate) fn extend_trail(
+    git: &Git,
+    earlier: AuditTrail,
+    commits: &[Commit],
+) -> Result<Option<HashMap<String, Vec<Entry>>>> {
     let new = commits.len().saturating_sub(earlier.commits.len());
     let same = commits[new..].iter().map(|c| c.id).eq(earlier.commits.iter().map(|c| c.id));
     if !same {

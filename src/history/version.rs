@@ -12,7 +12,7 @@ use crate::model::{Node, SmallStr, Value};
 
 /// One top-level field of a version.
 #[derive(Debug)]
-pub struct Field {
+pub(crate) struct Field {
     pub key: SmallStr,
     /// The value as the trail shows it (lists and mappings abbreviated).
     pub shown: Shown,
@@ -28,7 +28,7 @@ impl PartialEq for Field {
 
 /// What the trail keeps of one version of a record.
 #[derive(Debug)]
-pub struct Version {
+pub(crate) struct Version {
     pub id: String,
     pub fields: Vec<Field>,
     /// A hash of the body with CRLF read as LF.
@@ -36,7 +36,7 @@ pub struct Version {
 }
 
 impl Version {
-    pub fn of(record: &Record) -> Version {
+    pub(crate) fn of(record: &Record) -> Version {
         let fields = record
             .fields
             .entries()
@@ -106,7 +106,7 @@ fn hash_node(node: &Node) -> u64 {
 
 /// The top-level fields that differ between two versions (in the order of the newer,
 /// then the removed ones), and whether the body changed.
-pub fn diff(old: Option<&Version>, new: Option<&Version>) -> (Vec<FieldChange>, bool) {
+pub(crate) fn diff(old: Option<&Version>, new: Option<&Version>) -> (Vec<FieldChange>, bool) {
     let none: &[Field] = &[];
     let old_fields = old.map_or(none, |v| &v.fields);
     let new_fields = new.map_or(none, |v| &v.fields);

@@ -14,7 +14,7 @@ use crate::model::workflow::Workflows;
 
 /// Open requests by responsible service and status.
 #[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct OpenRequests {
+pub(crate) struct OpenRequests {
     /// The open states of the request lifecycle, in the order it declares them.
     pub states: Vec<String>,
     pub services: Vec<ServiceBacklog>,
@@ -25,7 +25,7 @@ pub struct OpenRequests {
 
 /// One service's open requests.
 #[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct ServiceBacklog {
+pub(crate) struct ServiceBacklog {
     /// The unit id (`—` when a request names none).
     pub service: String,
     pub name: String,
@@ -85,7 +85,7 @@ fn deadline(workflows: &Workflows, record: &Record, state: &str, as_of: Date) ->
 }
 
 /// Open requests by responsible service and status, services sorted by id.
-pub fn open_by_service(records: &[Record], workflows: &Workflows, as_of: Date) -> OpenRequests {
+pub(crate) fn open_by_service(records: &[Record], workflows: &Workflows, as_of: Date) -> OpenRequests {
     let index = Index::new(records);
     let states: Vec<String> = workflows
         .lifecycle(Kind::Request.name())
@@ -136,7 +136,7 @@ fn holders(record: &Record) -> Vec<(&str, &'static str)> {
 
 /// Open requests (as assignee) and open projects (as analyst or developer) per person,
 /// people sorted by id; people with no open work are left out.
-pub fn workload(records: &[Record], workflows: &Workflows, as_of: Date) -> Vec<PersonLoad> {
+pub(crate) fn workload(records: &[Record], workflows: &Workflows, as_of: Date) -> Vec<PersonLoad> {
     let index = Index::new(records);
     let mut people: IndexMap<String, PersonLoad> = IndexMap::new();
     let mut sorted: Vec<&Record> = records.iter().filter(|r| matches!(r.kind, Kind::Request | Kind::Project)).collect();

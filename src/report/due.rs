@@ -15,7 +15,7 @@ use crate::validate::time::{days_between, review_state};
 
 /// A review that is due within the window (or overdue).
 #[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct ReviewDue {
+pub(crate) struct ReviewDue {
     pub id: String,
     pub kind: String,
     pub name: String,
@@ -35,7 +35,7 @@ pub struct ReviewDue {
 
 /// An end date within the window (or past).
 #[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct Expiry {
+pub(crate) struct Expiry {
     pub id: String,
     pub kind: String,
     pub name: String,
@@ -54,7 +54,7 @@ fn state_of<'r>(workflows: &Workflows, record: &'r Record) -> Option<&'r str> {
 }
 
 /// Reviews due by `as_of + within_days` (overdue ones included), soonest first.
-pub fn reviews_due(
+pub(crate) fn reviews_due(
     records: &[Record],
     workflows: &Workflows,
     config: &Config,
@@ -93,7 +93,7 @@ pub fn reviews_due(
 }
 
 /// End dates by `as_of + within_days` (past ones included), soonest first.
-pub fn expiring(records: &[Record], workflows: &Workflows, as_of: Date, within_days: i64) -> Vec<Expiry> {
+pub(crate) fn expiring(records: &[Record], workflows: &Workflows, as_of: Date, within_days: i64) -> Vec<Expiry> {
     let horizon = as_of.checked_add(within_days.days()).unwrap_or(Date::MAX);
     let mut out = Vec::new();
     for record in records {

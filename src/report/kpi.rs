@@ -29,7 +29,7 @@ pub struct MonthKpi {
 
 /// A per-service (or per-unit, per-type) figure.
 #[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct Figure {
+pub(crate) struct Figure {
     pub key: String,
     pub value: f64,
     pub count: usize,
@@ -40,7 +40,7 @@ fn date(r: &Record, path: &str) -> Option<Date> {
 }
 
 /// When a request was closed: `resolution.date`, else the history entry that closed it.
-pub fn closed_on(r: &Record) -> Option<Date> {
+pub(crate) fn closed_on(r: &Record) -> Option<Date> {
     if r.fields.str_at("status") != Some("closed") {
         return None;
     }
@@ -99,7 +99,7 @@ fn status_changes(r: &Record, trail: Option<&AuditTrail>) -> Vec<(Date, String)>
 
 /// Month by month, from the first request received (at most `months` months back) to
 /// the month of `as_of`.
-pub fn monthly(
+pub(crate) fn monthly(
     records: &[Record],
     workflows: &Workflows,
     trail: Option<&AuditTrail>,
@@ -149,7 +149,7 @@ pub fn monthly(
 }
 
 /// Median days to close per responsible service (unit id), over all closed requests.
-pub fn median_close_by_service(records: &[Record]) -> Vec<Figure> {
+pub(crate) fn median_close_by_service(records: &[Record]) -> Vec<Figure> {
     let mut by: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     for r in records.iter().filter(|r| r.kind == Kind::Request) {
         if let (Some(service), Some(received), Some(closed)) =
@@ -162,7 +162,7 @@ pub fn median_close_by_service(records: &[Record]) -> Vec<Figure> {
 }
 
 /// The share (0–1) of closed requests with a due date that were closed by it, per service.
-pub fn on_time_by_service(records: &[Record]) -> Vec<Figure> {
+pub(crate) fn on_time_by_service(records: &[Record]) -> Vec<Figure> {
     let mut by: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for r in records.iter().filter(|r| r.kind == Kind::Request) {
         if let (Some(service), Some(closed), Some(due)) = (r.fields.str_at("service"), closed_on(r), date(r, "due")) {
@@ -177,7 +177,7 @@ pub fn on_time_by_service(records: &[Record]) -> Vec<Figure> {
 }
 
 /// How many requests each value of a field has (`unit`, `type`), largest first.
-pub fn count_by(records: &[Record], field: &str) -> Vec<Figure> {
+pub(crate) fn count_by(records: &[Record], field: &str) -> Vec<Figure> {
     let mut by: BTreeMap<String, usize> = BTreeMap::new();
     for r in records.iter().filter(|r| r.kind == Kind::Request) {
         if let Some(v) = r.fields.str_at(field) {

@@ -9,13 +9,13 @@
 
 mod backlog;
 mod due;
-pub mod kpi;
-pub mod table;
+pub(crate) mod kpi;
+pub(crate) mod table;
 
-pub use backlog::{OpenRequests, PersonLoad, ServiceBacklog, WorkItem, open_by_service, workload};
-pub use due::{Expiry, ReviewDue, expiring, reviews_due};
-pub use kpi::MonthKpi;
-pub use table::Table;
+pub(crate) use backlog::{OpenRequests, PersonLoad, WorkItem, open_by_service, workload};
+pub(crate) use due::{Expiry, ReviewDue, expiring, reviews_due};
+pub(crate) use kpi::MonthKpi;
+pub(crate) use table::Table;
 
 use crate::model::Index;
 use crate::model::Record;

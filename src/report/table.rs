@@ -3,18 +3,18 @@
 
 /// Column headers and rows of cells; `footer` rows (totals) come last.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Table {
+pub(crate) struct Table {
     pub headers: Vec<String>,
     pub rows: Vec<Vec<String>>,
     pub footer: Vec<Vec<String>>,
 }
 
 impl Table {
-    pub fn new(headers: &[&str]) -> Table {
+    pub(crate) fn new(headers: &[&str]) -> Table {
         Table { headers: headers.iter().map(|h| h.to_string()).collect(), ..Table::default() }
     }
 
-    pub fn row(&mut self, cells: Vec<String>) {
+    pub(crate) fn row(&mut self, cells: Vec<String>) {
         self.rows.push(cells);
     }
 
@@ -35,7 +35,7 @@ impl Table {
 
     /// Columns padded to their widest cell, numbers right-aligned, a rule under the
     /// header and above the footer.
-    pub fn to_text(&self) -> String {
+    pub(crate) fn to_text(&self) -> String {
         let shown = self.printable();
         let this = &shown;
         let width = |i: usize| {
@@ -82,7 +82,7 @@ impl Table {
 
     /// RFC 4180 CSV with a header line; cells that would run as a spreadsheet formula
     /// are neutralised.
-    pub fn to_csv(&self) -> String {
+    pub(crate) fn to_csv(&self) -> String {
         let mut writer = csv::Writer::from_writer(Vec::new());
         writer.write_record(&self.headers).expect("writing CSV to memory");
         for row in self.all_rows() {
@@ -92,7 +92,7 @@ impl Table {
     }
 
     /// A GitHub-flavoured Markdown table.
-    pub fn to_markdown(&self) -> String {
+    pub(crate) fn to_markdown(&self) -> String {
         let shown = self.printable();
         let this = &shown;
         let cell = |c: &String| c.replace('|', "\\|").replace('\n', " ");

@@ -13,7 +13,7 @@ use crate::model::text::fold_case;
 
 /// A record being made: its kind, fields (already YAML) and, for Markdown kinds, body.
 #[derive(Debug)]
-pub struct Draft {
+pub(crate) struct Draft {
     pub kind: Kind,
     /// `--id`, if given.
     pub id: Option<String>,
@@ -30,17 +30,17 @@ pub struct Draft {
 }
 
 impl Draft {
-    pub fn new(kind: Kind, id: Option<String>, name: &str) -> Draft {
+    pub(crate) fn new(kind: Kind, id: Option<String>, name: &str) -> Draft {
         Draft { kind, id, name: name.to_string(), project: None, fields: Vec::new(), flagged: Vec::new(), body: None }
     }
 
     /// Adds a field set by a flag (skipped when the flag was not given).
-    pub fn flag(&mut self, field: &str, value: Option<String>) {
+    pub(crate) fn flag(&mut self, field: &str, value: Option<String>) {
         self.flag_as(field, &format!("--{}", field.replace('_', "-")), value);
     }
 
     /// [`Draft::flag`] for a field whose flag is not named after it (`roles`: `--role`).
-    pub fn flag_as(&mut self, field: &str, flag: &str, value: Option<String>) {
+    pub(crate) fn flag_as(&mut self, field: &str, flag: &str, value: Option<String>) {
         self.flagged.push((field.to_string(), flag.to_string()));
         if let Some(value) = value {
             self.fields.push((field.to_string(), value));
@@ -48,13 +48,13 @@ impl Draft {
     }
 
     /// Adds a default, which `--set` may replace unless the field has a flag.
-    pub fn default(&mut self, field: &str, value: String) {
+    pub(crate) fn default(&mut self, field: &str, value: String) {
         self.fields.push((field.to_string(), value));
     }
 
     /// The id, path and text of the record: the `--set` fields applied, the id checked to
     /// be free, the kind's required fields all present.
-    pub fn finish(
+    pub(crate) fn finish(
         mut self,
         records: &Records,
         index: &Index,
@@ -191,7 +191,7 @@ impl Draft {
 
 /// `FIELD: VALUE` as one YAML line, after checking that VALUE is one YAML value on one
 /// line (so it cannot add other fields).
-pub fn set_line(field: &str, value: &str) -> Result<String> {
+pub(super) fn set_line(field: &str, value: &str) -> Result<String> {
     if value.contains(['\n', '\r']) {
         bail!("--set {field}: the value must be on one line");
     }
@@ -207,7 +207,7 @@ pub fn set_line(field: &str, value: &str) -> Result<String> {
 
 /// A templated record (request, grant, project) with the `--set` fields added before its
 /// `history:`; a field the template fills from a flag may not be set this way.
-pub fn with_fields(filled: &str, template: &str, set: &[(String, String)]) -> Result<String> {
+pub(crate) fn with_fields(filled: &str, template: &str, set: &[(String, String)]) -> Result<String> {
     if set.is_empty() {
         return Ok(filled.to_string());
     }
@@ -238,7 +238,7 @@ fn is_plain_id(id: &str) -> bool {
 /// The id made from a name: folded the Turkish way to lower-case ASCII (`Ayşe Yılmaz` →
 /// `ayse.yilmaz` for people, `zabita-dairesi` for units), inventory ids with their
 /// type's prefix (`srv-`).
-pub fn made_id(kind: Kind, name: &str) -> Result<String> {
+pub(crate) fn made_id(kind: Kind, name: &str) -> Result<String> {
     let separator = if kind == Kind::Person { '.' } else { '-' };
     let mut slug = String::new();
     for c in fold_case(name).chars() {

@@ -4,11 +4,11 @@
 use std::collections::BTreeMap;
 
 /// Placeholder values (already written as YAML scalars, see [`yaml_scalar`]).
-pub type Values = BTreeMap<&'static str, Option<String>>;
+pub(crate) type Values = BTreeMap<&'static str, Option<String>>;
 
 /// The template with every placeholder replaced; lines naming a placeholder without a
 /// value are dropped.
-pub fn fill(template: &str, values: &Values) -> String {
+pub(crate) fn fill(template: &str, values: &Values) -> String {
     let mut out = String::with_capacity(template.len());
     'lines: for line in template.split_inclusive('\n') {
         let mut filled = String::with_capacity(line.len());
@@ -33,7 +33,7 @@ pub fn fill(template: &str, values: &Values) -> String {
 
 /// A string as a YAML scalar: plain when that reads back as the same string (also inside
 /// a flow mapping), else double-quoted.
-pub fn yaml_scalar(text: &str) -> String {
+pub(crate) fn yaml_scalar(text: &str) -> String {
     let plain_char =
         |c: char| c.is_alphanumeric() || matches!(c, ' ' | '.' | '-' | '_' | '(' | ')' | '/' | '\'' | '’' | '@' | '+');
     let looks_typed = text.parse::<f64>().is_ok()

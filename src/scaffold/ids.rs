@@ -26,7 +26,7 @@ fn number(id: &str, prefix: &str, year: Option<i16>) -> Option<u32> {
 
 /// The next free id of `kind` in `year` (ignored for projects). Every id in use counts:
 /// `id` fields, file and folder names, and files that do not even parse.
-pub fn next_id(records: &Records, kind: Kind, year: i16) -> Option<String> {
+pub(crate) fn next_id(records: &Records, kind: Kind, year: i16) -> Option<String> {
     let (prefix, yearly) = scheme(kind)?;
     let year = yearly.then_some(year);
     let names = records.records.iter().flat_map(|r| [r.id(), r.path_id.as_str()]).chain(

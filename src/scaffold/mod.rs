@@ -11,16 +11,16 @@ mod ids;
 use jiff::ToSpan;
 use jiff::civil::Date;
 
-pub use draft::{Draft, made_id, with_fields};
-pub use fill::{Values, fill, yaml_scalar};
-pub use ids::next_id;
+pub(crate) use draft::{Draft, with_fields};
+pub(crate) use fill::{Values, fill, yaml_scalar};
+pub(crate) use ids::next_id;
 
 use crate::model::Kind;
 
 macro_rules! embedded {
     ($($name:literal),* $(,)?) => {
         /// Every file of the starter repository, by path (`{{year}}` in a path is the year).
-        pub const STARTER: &[(&str, &str)] = &[$(($name, include_str!(concat!("../../starter/", $name))),)*];
+        pub(crate) const STARTER: &[(&str, &str)] = &[$(($name, include_str!(concat!("../../starter/", $name))),)*];
     };
 }
 
@@ -70,7 +70,7 @@ embedded!(
 
 /// Replaces `{{year}}`, `{{today}}`, `{{today±N}}` (N days) and `{{version}}` (defter's
 /// own) in a starter file.
-pub fn dated(text: &str, as_of: Date) -> String {
+pub(crate) fn dated(text: &str, as_of: Date) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find("{{") {
@@ -101,12 +101,12 @@ pub fn dated(text: &str, as_of: Date) -> String {
 }
 
 /// The starter repository's files with their dates filled in, as (path, text).
-pub fn starter(as_of: Date) -> Vec<(String, String)> {
+pub(crate) fn starter(as_of: Date) -> Vec<(String, String)> {
     STARTER.iter().map(|(path, text)| (dated(path, as_of), dated(text, as_of))).collect()
 }
 
 /// The template `defter new` fills in for a kind, if it has one.
-pub fn template(kind: Kind) -> Option<&'static str> {
+pub(crate) fn template(kind: Kind) -> Option<&'static str> {
     match kind {
         Kind::Request => Some(include_str!("templates/request.md")),
         Kind::Grant => Some(include_str!("templates/grant.yaml")),
@@ -116,7 +116,7 @@ pub fn template(kind: Kind) -> Option<&'static str> {
 }
 
 /// Where a new record of `kind` with `id` lives, relative to the repository root.
-pub fn record_path(kind: Kind, id: &str) -> Option<String> {
+pub(crate) fn record_path(kind: Kind, id: &str) -> Option<String> {
     let year = id.split('-').nth(1).unwrap_or_default();
     match kind {
         Kind::Request => Some(format!("records/requests/{year}/{id}.md")),

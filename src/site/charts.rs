@@ -47,7 +47,7 @@ fn fmt(v: f64) -> String {
 }
 
 /// Grouped vertical bars: one group per category, one bar per series.
-pub fn bars(id: &str, title: &str, desc: &str, categories: &[String], series: &[(String, Vec<f64>)]) -> String {
+pub(super) fn bars(id: &str, title: &str, desc: &str, categories: &[String], series: &[(String, Vec<f64>)]) -> String {
     let mut out = open(id, title, desc, H);
     let max = nice_max(series.iter().flat_map(|(_, v)| v.iter().copied()).fold(0.0, f64::max));
     axis(&mut out, max, H);
@@ -96,7 +96,7 @@ pub fn bars(id: &str, title: &str, desc: &str, categories: &[String], series: &[
 }
 
 /// A line over the categories.
-pub fn line(id: &str, title: &str, desc: &str, categories: &[String], values: &[f64]) -> String {
+pub(super) fn line(id: &str, title: &str, desc: &str, categories: &[String], values: &[f64]) -> String {
     let mut out = open(id, title, desc, H);
     let max = nice_max(values.iter().copied().fold(0.0, f64::max));
     axis(&mut out, max, H);
@@ -137,7 +137,14 @@ pub fn line(id: &str, title: &str, desc: &str, categories: &[String], values: &[
 }
 
 /// Horizontal bars, one per labelled value; `suffix` follows each value's text.
-pub fn hbars(id: &str, title: &str, desc: &str, items: &[(String, f64)], max: Option<f64>, suffix: &str) -> String {
+pub(super) fn hbars(
+    id: &str,
+    title: &str,
+    desc: &str,
+    items: &[(String, f64)],
+    max: Option<f64>,
+    suffix: &str,
+) -> String {
     let row = 24.0;
     let height = TOP * 2.0 + row * items.len().max(1) as f64;
     let mut out = open(id, title, desc, height);

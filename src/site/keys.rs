@@ -41,7 +41,7 @@ use crate::model::Record;
 const FORMAT: &str = "defter-build 3";
 
 /// Every key of one build.
-pub struct Keys {
+pub(super) struct Keys {
     pub global: u64,
     /// What the global key is made of, by name.
     pub inputs: Vec<(&'static str, u64)>,
@@ -74,7 +74,7 @@ fn hash(value: impl Hash) -> u64 {
 /// What a record's keys are made from: digests of its file's whole text and of the text
 /// without its Markdown body.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Digest {
+pub(super) struct Digest {
     pub text: u64,
     pub data: u64,
 }
@@ -192,7 +192,7 @@ impl Keys {
     /// `digests` are those of the records' file texts by path ([`digests`]), taken before
     /// redaction: the redaction is a function of the text and of settings in the global
     /// key.
-    pub fn new(site: &Site, templates: &Templates, digests: &Digests) -> Keys {
+    pub(super) fn new(site: &Site, templates: &Templates, digests: &Digests) -> Keys {
         let input = site.input;
         let exe = std::env::current_exe()
             .and_then(|p| p.metadata().map(|m| (p, m.len(), m.modified().ok())))
@@ -267,12 +267,12 @@ impl Keys {
     }
 
     /// The key of a record's data (its file without its body).
-    pub fn data(&self, r: &Record) -> u64 {
+    pub(super) fn data(&self, r: &Record) -> u64 {
         self.data.get(&address(r)).copied().unwrap_or_default()
     }
 
     /// The key of the data of `records` (in the order given).
-    pub fn data_of<'r>(&self, records: impl Iterator<Item = &'r Record>) -> u64 {
+    pub(super) fn data_of<'r>(&self, records: impl Iterator<Item = &'r Record>) -> u64 {
         let mut h = DefaultHasher::new();
         self.global.hash(&mut h);
         records.for_each(|r| self.data(r).hash(&mut h));
@@ -280,13 +280,13 @@ impl Keys {
     }
 
     /// The key of a record's row in a list: its data and that of every record it names.
-    pub fn row(&self, r: &Record) -> u64 {
+    pub(super) fn row(&self, r: &Record) -> u64 {
         self.with_named(self.data(r), r)
     }
 
     /// The key of a record's words in the search index: its text and the data of every
     /// record it names.
-    pub fn words(&self, r: &Record) -> u64 {
+    pub(super) fn words(&self, r: &Record) -> u64 {
         self.with_named(self.of(r), r)
     }
 
@@ -299,7 +299,7 @@ impl Keys {
     }
 
     /// The key of a record's page.
-    pub fn page(&self, site: &Site, r: &Record) -> u64 {
+    pub(super) fn page(&self, site: &Site, r: &Record) -> u64 {
         let mut h = DefaultHasher::new();
         self.of(r).hash(&mut h);
         // Of the records a page names, and of those naming it, it shows data, not bodies.

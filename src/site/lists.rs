@@ -122,15 +122,15 @@ const RECENT_LINKS: usize = 12;
 /// keeps the list's path; the rest go to `requests/page/2.html` for `requests/index.html`
 /// and to `<stem>/2.html` for any other `<stem>.html` (see [`page_path`]). Search finds
 /// every request, so no page has to hold them all.
-pub const PAGE_ROWS: usize = 100;
+pub(super) const PAGE_ROWS: usize = 100;
 
 /// A calendar of more dates than this gives each month after the next one a page of its
 /// own: at 100,000 records its thirteen months were 3 MB in one page.
-pub const CALENDAR_ONE_PAGE: usize = 500;
+pub(super) const CALENDAR_ONE_PAGE: usize = 500;
 
 /// Cards in one column of a service board: the most recent (the last in list order, ids
 /// growing with time). A column with more links to its status's list.
-pub const BOARD_CARDS: usize = 50;
+pub(super) const BOARD_CARDS: usize = 50;
 
 /// Pages linked from a pager on either side of the current one (besides first and last).
 const PAGER_SPAN: usize = 2;
@@ -581,7 +581,7 @@ struct Held {
 /// one — hundreds of people and of systems, megabytes of mostly empty cells no phone
 /// can show — is listed person by person instead, each with the systems they hold (the
 /// same roles; the export keeps every cell).
-pub const MATRIX_CELLS: usize = 5_000;
+pub(super) const MATRIX_CELLS: usize = 5_000;
 
 /// The permission matrix: people and systems with a role held, and the roles.
 pub struct Holdings<'a> {

@@ -28,7 +28,7 @@ struct ReportsPage {
 }
 
 /// Months shown on the charts.
-pub const MONTHS: usize = 18;
+pub(super) const MONTHS: usize = 18;
 
 /// A chart's SVG description: its data, row by row, for screen readers.
 fn describe(rows: &[Vec<String>]) -> String {

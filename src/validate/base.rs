@@ -22,7 +22,7 @@ use crate::model::Record;
 use crate::model::{Node, Pos};
 
 /// The base side of a comparison.
-pub struct Base<'a> {
+pub(crate) struct Base<'a> {
     pub git: &'a Git,
     pub commit: ObjectId,
     pub rules: &'a Ruleset,
@@ -32,7 +32,7 @@ pub struct Base<'a> {
 
 /// The head side: the loaded records, their rules, and the commit whose history is
 /// checked for `commit-author` (the working tree's `HEAD` when checking it).
-pub struct Head<'a> {
+pub(crate) struct Head<'a> {
     pub records: &'a Records,
     pub rules: &'a Ruleset,
     pub schemas: &'a Schemas,
@@ -43,7 +43,7 @@ pub struct Head<'a> {
     pub findings: &'a [Diagnostic],
 }
 
-pub fn check(base: &Base, head: &Head, config: &Config, as_of: Date) -> Result<Vec<Diagnostic>> {
+pub(crate) fn check(base: &Base, head: &Head, config: &Config, as_of: Date) -> Result<Vec<Diagnostic>> {
     let mut out = Vec::new();
     let changed: Vec<RawFile> = base
         .files

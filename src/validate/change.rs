@@ -86,7 +86,7 @@ fn schema_name(path: &str) -> &str {
 
 /// The findings of the change from `base_rev` to `head_rev` (the working tree when
 /// `None`) as of `as_of`, and the head's records; says through `tell` how much it checks.
-pub fn check(
+pub(crate) fn check(
     root: &Path,
     base_rev: &str,
     head_rev: Option<&str>,
@@ -179,7 +179,7 @@ pub fn check(
 /// The severities in force for a change: each rule at the stricter of the base's and the
 /// head's setting, so a pull request cannot turn a rule off (or down to a warning) and
 /// rely on it in the same diff. Relaxing a rule takes effect once the change is merged.
-pub fn in_force(head: &Overrides, base: &Overrides) -> Overrides {
+pub(crate) fn in_force(head: &Overrides, base: &Overrides) -> Overrides {
     let rules = head.keys().chain(base.keys()).copied().collect::<HashSet<_>>();
     rules
         .into_iter()

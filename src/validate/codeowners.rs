@@ -100,7 +100,7 @@ fn emails<'a>(records: &'a [Record], owners: &Owners) -> Vec<&'a str> {
 }
 
 /// The CODEOWNERS text the organisation data implies.
-pub fn render(records: &[Record]) -> String {
+pub(crate) fn render(records: &[Record]) -> String {
     let width = OWNERS.iter().map(|o| o.pattern.len()).max().unwrap_or(0);
     let mut out = String::from(HEADER);
     for owners in OWNERS {
@@ -129,7 +129,7 @@ fn rule_lines(text: &str) -> Vec<(u32, String)> {
 
 /// `codeowners-stale`: the repository's CODEOWNERS file (if any) against [`render`].
 /// Comments and spacing are free; the patterns and their owners must match.
-pub fn check(loaded: &Records, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(loaded: &Records, out: &mut Vec<Diagnostic>) {
     let Some((path, text)) = &loaded.codeowners else { return };
     let want = rule_lines(&render(&loaded.records));
     let have = rule_lines(text);

@@ -37,7 +37,7 @@ impl<'a> LineIndex<'a> {
 }
 
 /// One secret found in a record. The text is kept only to scrub it from other findings.
-pub struct Hit {
+pub(super) struct Hit {
     pub pos: Pos,
     pub what: What,
     pub text: String,
@@ -71,7 +71,7 @@ fn scan_node(key: Option<&str>, node: &Node, out: &mut Vec<Hit>) {
 }
 
 /// Every secret in a record's fields and body, in file order.
-pub fn hits(record: &Record) -> Vec<Hit> {
+pub(super) fn hits(record: &Record) -> Vec<Hit> {
     let mut out = Vec::new();
     scan_node(None, &record.fields, &mut out);
     // A line's secret is a secret of the whole body too (a line break is a word
@@ -106,7 +106,7 @@ fn secret_finding(record: &Record, pos: Pos, (what, what_tr): What) -> Diagnosti
     ))
 }
 
-pub fn check(record: &Record, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(record: &Record, out: &mut Vec<Diagnostic>) {
     let mut seen = HashSet::new();
     for hit in hits(record) {
         // One finding per line: the line is what has to be cleaned.
@@ -152,7 +152,7 @@ pub fn check(record: &Record, out: &mut Vec<Diagnostic>) {
 /// Removes secrets from the other findings' messages and help: the secrets found in the
 /// finding's own record (a schema error quotes the value it rejects), and anything the
 /// explicit patterns recognise. `secret` findings name the kind of secret only.
-pub fn scrub(records: &[Record], diagnostics: &mut [Diagnostic]) {
+pub(super) fn scrub(records: &[Record], diagnostics: &mut [Diagnostic]) {
     let with_secrets: HashSet<&str> =
         diagnostics.iter().filter(|d| d.rule == Rule::Secret).map(|d| d.path.as_str()).collect();
     let texts: HashMap<String, Vec<String>> = records

@@ -9,7 +9,7 @@ use crate::load::Records;
 use crate::model::Record;
 use crate::model::{Kind, Pos};
 
-pub fn id_filename(record: &Record, out: &mut Vec<Diagnostic>) {
+pub(super) fn id_filename(record: &Record, out: &mut Vec<Diagnostic>) {
     if record.kind == Kind::ProjectSection {
         return;
     }
@@ -52,7 +52,7 @@ pub fn id_filename(record: &Record, out: &mut Vec<Diagnostic>) {
     }
 }
 
-pub fn duplicates(cx: &Context, out: &mut Vec<Diagnostic>) {
+pub(super) fn duplicates(cx: &Context, out: &mut Vec<Diagnostic>) {
     for (id, records) in cx.index.duplicates() {
         let mut paths: Vec<&str> = records.iter().map(|r| r.path.as_str()).collect();
         paths.sort_unstable();
@@ -78,7 +78,7 @@ pub fn duplicates(cx: &Context, out: &mut Vec<Diagnostic>) {
 /// Files under `records/` whose paths, or records whose ids, differ only in case: on
 /// Windows and macOS (and on a site served from them) they are one file, so a checkout
 /// there silently loses one of them.
-pub fn case_clashes(loaded: &Records, out: &mut Vec<Diagnostic>) {
+pub(super) fn case_clashes(loaded: &Records, out: &mut Vec<Diagnostic>) {
     let pos_of = |r: &Record| r.fields.get("id").map_or(r.fields.pos, |n| n.pos);
     let records = loaded.records.par_iter();
     let problems = loaded.problems.par_iter().map(|d| (d.path.as_str(), d.pos.unwrap_or(Pos::new(1, 1))));

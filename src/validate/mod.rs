@@ -1,15 +1,15 @@
 //! Every check that needs no git history. Each check reads the loaded records and the
 //! rule set and pushes [`Diagnostic`]s; nothing here stops at the first problem.
 
-pub mod base;
-pub mod change;
-pub mod codeowners;
+pub(crate) mod base;
+pub(crate) mod change;
+pub(crate) mod codeowners;
 mod content;
 mod ids;
 mod refs;
-pub mod schema;
-pub mod scope;
-pub mod time;
+pub(crate) mod schema;
+pub(crate) mod scope;
+pub(crate) mod time;
 mod workflow;
 
 use anyhow::Result;

@@ -5,7 +5,7 @@ use super::Context;
 use crate::diag::{Diagnostic, Rule, msg};
 use crate::model::Record;
 
-pub fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
     let Some(fields) = cx.rules.workflows.references.get(record.kind.name()) else { return };
     for (path, targets) in fields {
         for node in record.fields.path(path) {

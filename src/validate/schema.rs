@@ -103,7 +103,7 @@ impl Schemas {
 }
 
 /// `/history/2/by` → `history[2].by`
-pub fn dotted(pointer: &str) -> String {
+pub(crate) fn dotted(pointer: &str) -> String {
     let mut out = String::new();
     for token in pointer.split('/').skip(1) {
         if token.parse::<usize>().is_ok() {
@@ -129,7 +129,7 @@ fn shorten(text: &str) -> String {
 
 const MAX_MESSAGE: usize = 300;
 
-pub fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
     if record.kind == Kind::ProjectSection && record.fields.value == crate::model::Value::Null {
         return;
     }

@@ -18,14 +18,14 @@ use crate::load::Records;
 use crate::model::Kind;
 
 /// Beyond this many changed files a scoped check saves little: check everything.
-pub const MAX_CHANGED: usize = 2_000;
+pub(crate) const MAX_CHANGED: usize = 2_000;
 
 const RECORDS: &str = "records/";
 const ORG: &str = "records/org/";
 
 /// What `validate --base` checks.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Plan {
+pub(crate) enum Plan {
     /// Everything, for the reason given.
     Everything(&'static str),
     /// The records at these paths (added or edited since the base).
@@ -34,7 +34,7 @@ pub enum Plan {
 
 /// Compares the files of the base and the head (records, rules, configuration and
 /// CODEOWNERS, as (path, blob id) sorted by path).
-pub fn plan(base: &[(String, ObjectId)], head: &[(String, ObjectId)]) -> Plan {
+pub(crate) fn plan(base: &[(String, ObjectId)], head: &[(String, ObjectId)]) -> Plan {
     // Hidden files under records/ (`.gitkeep`) are not records: loading skips them.
     let seen = |(p, _): &&(String, ObjectId)| !(p.starts_with(RECORDS) && p.contains("/."));
     let base_ids: HashMap<&str, ObjectId> = base.iter().filter(seen).map(|(p, id)| (p.as_str(), *id)).collect();
@@ -76,7 +76,7 @@ fn project_folder(path: &str) -> Option<&str> {
 /// every person and unit, every record a changed record names, the rest of its
 /// project folder, and the records whose id equals its own up to case. `head` is every
 /// path of the head.
-pub fn context(changed: &Records, head: &[&str]) -> Vec<String> {
+pub(crate) fn context(changed: &Records, head: &[&str]) -> Vec<String> {
     let mut by_id: HashMap<String, Vec<&str>> = HashMap::new();
     let mut by_folder: HashMap<&str, Vec<&str>> = HashMap::new();
     let mut wanted: HashSet<&str> = HashSet::new();

@@ -18,13 +18,13 @@ fn n_days(n: i64) -> String {
 }
 
 /// Whole days from `from` to `to` (negative when `to` is earlier).
-pub fn days_between(from: Date, to: Date) -> i64 {
+pub(crate) fn days_between(from: Date, to: Date) -> i64 {
     from.until((Unit::Day, to)).map_or(0, |s| i64::from(s.get_days()))
 }
 
 /// Where a record stands with one periodic review rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ReviewState {
+pub(crate) struct ReviewState {
     /// The newest review (or the `since` date when there is none yet), and where it is.
     pub last: Option<(Date, Pos)>,
     /// The interval in days.
@@ -35,7 +35,7 @@ pub struct ReviewState {
 
 /// The review state of `record` under `rule`; `None` when no interval applies (the
 /// configuration or the record names none).
-pub fn review_state(record: &Record, rule: &Review, config: &Config) -> Option<ReviewState> {
+pub(crate) fn review_state(record: &Record, rule: &Review, config: &Config) -> Option<ReviewState> {
     let interval = match (&rule.interval, &rule.interval_field) {
         (Some(name), _) => config.reviews.get(name).map(|d| i64::from(*d)),
         (None, Some(field)) => record.fields.get(field).and_then(|n| n.as_i64()),
@@ -49,7 +49,7 @@ pub fn review_state(record: &Record, rule: &Review, config: &Config) -> Option<R
     Some(ReviewState { last, interval, due })
 }
 
-pub fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
     let w = &cx.rules.workflows;
     let kind = record.kind.name();
     let Some(state) = record.fields.str_at(w.state_field(kind)) else { return };

@@ -10,7 +10,7 @@ use crate::model::Record;
 use crate::model::select;
 use crate::model::workflow::Lifecycle;
 
-pub fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
     let kind = record.kind.name();
     if let Some(lifecycle) = cx.rules.workflows.lifecycle(kind) {
         state_fields(record, lifecycle, out);
@@ -135,7 +135,7 @@ fn history(cx: &Context, record: &Record, lifecycle: &Lifecycle, out: &mut Vec<D
 
 /// Checks one status change, from `previous` (`None`: the record's first state) to the
 /// state `status_node` holds, recorded by history `entry` (whose `by` made it).
-pub fn check_step(
+pub(super) fn check_step(
     cx: &Context,
     record: &Record,
     lifecycle: &Lifecycle,
