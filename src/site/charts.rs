@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::data::esc;
+use super::html::esc;
 
 const W: f64 = 640.0;
 const H: f64 = 240.0;

@@ -9,10 +9,10 @@ use std::fmt::Write;
 use anyhow::Result;
 use rayon::prelude::*;
 
-use super::Pieces;
-use super::data::{Site, slug};
-use super::keys::Keys;
-use super::pages::Output;
+use super::build::keys::Keys;
+use super::build::{Output, Pieces};
+use super::data::Site;
+use super::html::slug;
 use crate::model::Kind;
 use crate::model::Record;
 

@@ -9,10 +9,11 @@ use jiff::ToSpan;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::Pieces;
-use super::data::{Site, address, root_of};
-use super::keys::Keys;
-use super::pages::{FindingView, Layout, Link, Output, RequestRow};
+use super::build::keys::Keys;
+use super::build::{Output, Pieces};
+use super::data::{Site, address};
+use super::html::root_of;
+use super::pages::{FindingView, Layout, Link, RequestRow};
 use super::templates::Templates;
 use crate::diag::Rule;
 use crate::model::Kind;
@@ -191,7 +192,7 @@ fn pager_numbers(current: usize, total: usize) -> Vec<Option<usize>> {
 }
 
 fn facet_slug(value: &str) -> String {
-    super::data::slug(value)
+    super::html::slug(value)
 }
 
 impl<'a> Site<'a> {

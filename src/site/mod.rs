@@ -6,12 +6,12 @@
 //! build re-render only the parts whose inputs changed. The same commit and `--as-of`
 //! give byte-identical output, incremental or not.
 
+mod build;
 mod charts;
 pub mod data;
 pub mod exports;
+pub mod html;
 pub mod i18n;
-mod keys;
-mod links;
 mod lists;
 pub mod markdown;
 pub mod pages;
@@ -20,32 +20,29 @@ pub mod redact;
 mod reports;
 pub mod search;
 pub mod serve;
-mod sink;
-pub mod state;
 pub mod templates;
 mod warm;
 pub mod workload;
-mod write;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::Path;
 
 use anyhow::Result;
 use rayon::prelude::*;
 
+pub use build::keys::Salt;
+use build::keys::{self, Keys};
+use build::sink::Sink;
+pub use build::write::{MARKER, check_out_dir};
+use build::{Collect, Output, Pieces, links, state, unique_paths};
 pub use data::Input;
 use data::Site;
-use keys::Keys;
-pub use keys::Salt;
-use pages::Output;
 pub use pipeline::{Made, Settings, build_site};
-use sink::Sink;
 
 use crate::load::Progress;
 use crate::model::Record;
 pub use templates::Templates;
 pub use warm::Warm;
-pub use write::{MARKER, check_out_dir};
 
 /// A part of the site, made at once: a record's page, or a page (or a set of files)
 /// over many records.
@@ -150,72 +147,6 @@ impl Part<'_> {
                 out
             }
         })
-    }
-}
-
-/// Where the parts of a site put their files. A piece is a set of files made at once
-/// under one name and key; a build renders it only when the last build did not make it
-/// with the same key.
-trait Pieces: Sync {
-    /// Makes the piece `name`, whose inputs have the key `key`, with `render` (or keeps
-    /// the last build's files).
-    fn piece(&self, name: &str, key: u64, render: &(dyn Fn() -> Result<Vec<Output>> + Sync)) -> Result<()>;
-
-    /// A file of the last build, for a part that updates its files rather than making
-    /// them anew (the search index); `None` when there is none to update.
-    fn previous_file(&self, _path: &str) -> Option<Vec<u8>> {
-        None
-    }
-
-    /// The key under which the last build made the piece `name` (`None` when its files
-    /// are not in the site as it made them).
-    fn previous_key(&self, _name: &str) -> Option<u64> {
-        None
-    }
-}
-
-/// Renders every piece, in memory.
-#[derive(Default)]
-struct Collect(std::sync::Mutex<Vec<Output>>);
-
-impl Collect {
-    /// Every file `make` puts into the pieces it is given.
-    fn all(make: impl FnOnce(&Collect) -> Result<()>) -> Result<Vec<Output>> {
-        let all = Collect::default();
-        make(&all)?;
-        Ok(all.0.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner))
-    }
-}
-
-impl Pieces for Collect {
-    fn piece(&self, _: &str, _: u64, render: &(dyn Fn() -> Result<Vec<Output>> + Sync)) -> Result<()> {
-        let files = render()?;
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).extend(files);
-        Ok(())
-    }
-}
-
-impl Pieces for Sink {
-    fn piece(&self, name: &str, key: u64, render: &(dyn Fn() -> Result<Vec<Output>> + Sync)) -> Result<()> {
-        let reusable = self.previous().and_then(|p| p.reusable(name, key));
-        if let Some(files) = reusable.filter(|files| files.iter().all(|f| self.intact(f))) {
-            files.into_iter().for_each(|f| self.keep(f));
-            return Ok(());
-        }
-        for (path, bytes) in render()? {
-            self.put(name, key, path, &bytes)?;
-        }
-        Ok(())
-    }
-
-    fn previous_file(&self, path: &str) -> Option<Vec<u8>> {
-        Sink::previous_file(self, path)
-    }
-
-    fn previous_key(&self, name: &str) -> Option<u64> {
-        let files = self.previous()?.part(name)?;
-        let intact = files.iter().all(|f| self.intact(f));
-        files.first().map(|f| f.key).filter(|key| intact && files.iter().all(|f| f.key == *key))
     }
 }
 
@@ -385,16 +316,4 @@ fn build_with(
             Err(e)
         }
     }
-}
-
-/// No two files of the site may share a path, not even one that differs only in case
-/// (one file on Windows and macOS): a page overwriting another would lose it silently.
-fn unique_paths<'p>(paths: impl Iterator<Item = &'p str>) -> Result<()> {
-    let mut seen = HashMap::new();
-    for path in paths {
-        if let Some(other) = seen.insert(path.to_lowercase(), path) {
-            anyhow::bail!("two files of the site would be written to one path: {other} and {path} (a defter bug)");
-        }
-    }
-    Ok(())
 }

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::data::{Site, esc, root_of};
+use super::build::Output;
+use super::data::Site;
+use super::html::{esc, root_of};
 use super::i18n::Catalogue;
 use super::markdown;
 use super::templates::Templates;
@@ -14,9 +16,6 @@ use crate::history::{Action, Shown};
 use crate::model::Kind;
 use crate::model::Record;
 use crate::model::date::human_date;
-
-/// A rendered file of the site: path relative to the root, and its bytes.
-pub type Output = (String, Vec<u8>);
 
 #[derive(Serialize)]
 pub struct Nav {

@@ -54,7 +54,7 @@ pub struct Redacted {
     records: Records,
     trail: Option<AuditTrail>,
     report: Report,
-    digests: super::keys::Digests,
+    digests: super::build::keys::Digests,
     /// Whether personal data was hidden too (see [`super::hides_personal_data`]).
     public: bool,
 }
@@ -146,9 +146,9 @@ impl Redacted {
         history: Option<AuditTrail>,
         report: Report,
         public: bool,
-        salt: super::keys::Salt,
+        salt: super::build::keys::Salt,
     ) -> Redacted {
-        let digests = super::keys::digests(&records, salt);
+        let digests = super::build::keys::digests(&records, salt);
         records.sources = Default::default();
         records.codeowners = None;
         // The files' texts are no longer needed (their digests are taken): each Markdown
@@ -161,7 +161,7 @@ impl Redacted {
         mut records: Records,
         mut history: Option<AuditTrail>,
         mut report: Report,
-        digests: super::keys::Digests,
+        digests: super::build::keys::Digests,
         public: bool,
     ) -> Redacted {
         rayon::join(
@@ -232,8 +232,8 @@ impl Redacted {
         &self.report
     }
 
-    /// The digest of every file's text as loaded, by path ([`super::keys::digests`]).
-    pub fn digests(&self) -> &super::keys::Digests {
+    /// The digest of every file's text as loaded, by path ([`super::build::keys::digests`]).
+    pub fn digests(&self) -> &super::build::keys::Digests {
         &self.digests
     }
 }
@@ -245,10 +245,10 @@ pub fn apply(
     history: Option<&AuditTrail>,
     report: &Report,
     public: bool,
-    salt: super::keys::Salt,
+    salt: super::build::keys::Salt,
 ) -> Redacted {
     let copy = Records { records: records.records.clone(), problems: records.problems.clone(), ..Records::default() };
-    Redacted::redact(copy, history.cloned(), report.clone(), super::keys::digests(records, salt), public)
+    Redacted::redact(copy, history.cloned(), report.clone(), super::build::keys::digests(records, salt), public)
 }
 
 #[cfg(test)]
@@ -356,7 +356,7 @@ mod tests {
             "help ask […] | […] sorun",
         ];
         for (is_public, expected) in [(false, internal), (true, public)] {
-            let salt = super::super::keys::Salt::random();
+            let salt = super::super::build::keys::Salt::random();
             let copied = apply(&records, Some(&history), &report, is_public, salt);
             assert_eq!(shown(&copied), expected, "public: {is_public}");
             let (records, history, report) = sample();

@@ -4,9 +4,10 @@
 use anyhow::Result;
 use serde::Serialize;
 
+use super::build::Output;
 use super::charts;
 use super::data::Site;
-use super::pages::{Layout, Output};
+use super::pages::Layout;
 use super::templates::Templates;
 use crate::report::kpi::{self, Figure};
 

@@ -13,11 +13,11 @@ use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::Pieces;
+use super::build::keys::Keys;
+use super::build::{Output, Pieces};
 use super::data::Site;
 use super::exports::inert_json;
-use super::keys::Keys;
-use super::pages::{Layout, Output};
+use super::pages::Layout;
 use super::templates::Templates;
 use crate::model::Record;
 use crate::model::text::fold_case;

@@ -57,7 +57,7 @@ impl Templates {
         tera.autoescape_on(vec![".html"]);
         // `{{ text | code }}`: escaped, `spans` in backticks as <code>.
         tera.register_filter("code", |text: &str, _: tera::Kwargs, _: &tera::State| {
-            tera::Value::safe_string(&super::data::code_spans(text))
+            tera::Value::safe_string(&super::html::code_spans(text))
         });
         let mut sources = Vec::new();
         let mut assets = Vec::new();

@@ -6,9 +6,11 @@
 use anyhow::Result;
 use serde::Serialize;
 
-use super::data::{Site, root_of};
+use super::build::Output;
+use super::data::Site;
 use super::exports::Table;
-use super::pages::{Layout, Link, Output};
+use super::html::root_of;
+use super::pages::{Layout, Link};
 use super::templates::Templates;
 use crate::model::Kind;
 use crate::model::date::human_date;

@@ -21,7 +21,7 @@ use super::state::{self, State};
 use super::write::{create_file, dir_builder, fresh_dir, staging_dir, swap_in};
 
 /// One file of the new site.
-pub(super) struct Made {
+pub(crate) struct Made {
     pub path: String,
     pub part: String,
     pub key: u64,
@@ -37,7 +37,7 @@ pub(super) struct Made {
     pending: Option<PathBuf>,
 }
 
-pub(super) struct Sink {
+pub(crate) struct Sink {
     /// The new site's folder (full build) or the pending folder (incremental).
     dir: PathBuf,
     /// The last build's state, when this build only replaces what changed.
@@ -52,12 +52,12 @@ pub(super) struct Sink {
 
 impl Sink {
     /// A full build of the site at `out`.
-    pub(super) fn full(out: &Path) -> Result<Sink> {
+    pub(crate) fn full(out: &Path) -> Result<Sink> {
         Ok(Sink::new(staging_dir(out)?, None, None))
     }
 
     /// An incremental build of the site at `out`, whose last build left `previous`.
-    pub(super) fn incremental(out: &Path, previous: State) -> Result<Sink> {
+    pub(crate) fn incremental(out: &Path, previous: State) -> Result<Sink> {
         Ok(Sink::new(fresh_dir(out, ".defter-pending")?, Some(previous), Some(out.to_path_buf())))
     }
 
@@ -73,13 +73,13 @@ impl Sink {
         }
     }
 
-    pub(super) fn previous(&self) -> Option<&State> {
+    pub(crate) fn previous(&self) -> Option<&State> {
         self.previous.as_ref()
     }
 
     /// The bytes of a file the last build made, as it made them (`None` when it did not
     /// make it or the file no longer holds what it made).
-    pub(super) fn previous_file(&self, path: &str) -> Option<Vec<u8>> {
+    pub(crate) fn previous_file(&self, path: &str) -> Option<Vec<u8>> {
         let entry = self.previous.as_ref()?.by_path(path)?;
         let bytes = fs::read(self.site.as_ref()?.join(path)).ok()?;
         (state::content_hash(&bytes) == entry.hash).then_some(bytes)
@@ -87,13 +87,13 @@ impl Sink {
 
     /// Whether the file the last build made is still in the site as it made it, by its
     /// size (a file deleted or edited by hand in the site is rendered again, not kept).
-    pub(super) fn intact(&self, entry: &state::Entry) -> bool {
+    pub(crate) fn intact(&self, entry: &state::Entry) -> bool {
         let Some(site) = &self.site else { return false };
         fs::symlink_metadata(site.join(&entry.path)).is_ok_and(|m| m.is_file() && m.len() == entry.size)
     }
 
     /// Writes one rendered file of `part`.
-    pub(super) fn put(&self, part: &str, key: u64, path: String, bytes: &[u8]) -> Result<()> {
+    pub(crate) fn put(&self, part: &str, key: u64, path: String, bytes: &[u8]) -> Result<()> {
         if Path::new(&path).components().any(|c| !matches!(c, Component::Normal(_))) {
             bail!("refusing to write {path:?}: not a plain path inside the site (a defter bug)");
         }
@@ -134,7 +134,7 @@ impl Sink {
     }
 
     /// Keeps a file of the last build as it is.
-    pub(super) fn keep(&self, entry: &state::Entry) {
+    pub(crate) fn keep(&self, entry: &state::Entry) {
         let summary = {
             let mut strings = self.strings.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             Summary::with_ids(entry.ids.iter().map(|id| strings.id(id)).collect())
@@ -164,7 +164,7 @@ impl Sink {
     }
 
     /// Everything written, sorted by path.
-    pub(super) fn into_files(self) -> (Vec<Made>, Finish) {
+    pub(crate) fn into_files(self) -> (Vec<Made>, Finish) {
         let mut files = self.files.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
         files.sort_by(|a, b| a.path.cmp(&b.path));
         let strings = self.strings.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -173,7 +173,7 @@ impl Sink {
 }
 
 /// What is left to do once every file is made: check, then put the site in place.
-pub(super) struct Finish {
+pub(crate) struct Finish {
     dir: PathBuf,
     previous: Option<State>,
     pub strings: Interner,
@@ -181,12 +181,12 @@ pub(super) struct Finish {
 
 impl Finish {
     /// Whether this build replaces only what changed.
-    pub(super) fn is_incremental(&self) -> bool {
+    pub(crate) fn is_incremental(&self) -> bool {
         self.previous.is_some()
     }
 
     /// The paths of the last build this one no longer makes.
-    pub(super) fn removed(&self, files: &[Made]) -> Vec<String> {
+    pub(crate) fn removed(&self, files: &[Made]) -> Vec<String> {
         let Some(previous) = &self.previous else { return Vec::new() };
         let now: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
         previous.entries.iter().filter(|e| !now.contains(e.path.as_str())).map(|e| e.path.clone()).collect()
@@ -194,7 +194,7 @@ impl Finish {
 
     /// Whether a page rendered again lost an id it had, which a page not rendered again
     /// may link to (a kept page has the ids it had).
-    pub(super) fn lost_ids(&self, files: &[Made]) -> bool {
+    pub(crate) fn lost_ids(&self, files: &[Made]) -> bool {
         let Some(previous) = &self.previous else { return false };
         files.iter().filter(|f| f.rendered).any(|f| {
             let (Some(before), Some(summary)) = (previous.by_path(&f.path), &f.summary) else { return false };
@@ -204,12 +204,12 @@ impl Finish {
     }
 
     /// Drops what this build wrote (the site stays as it was).
-    pub(super) fn abandon(self) {
+    pub(crate) fn abandon(self) {
         let _ = fs::remove_dir_all(&self.dir);
     }
 
     /// Puts the new site in place at `out` with its state.
-    pub(super) fn commit(self, out: &Path, global: u64, inputs: &[(&str, u64)], files: &[Made]) -> Result<()> {
+    pub(crate) fn commit(self, out: &Path, global: u64, inputs: &[(&str, u64)], files: &[Made]) -> Result<()> {
         let strings = &self.strings;
         let lines = files.iter().map(|f| state::Line {
             part: &f.part,

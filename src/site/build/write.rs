@@ -47,7 +47,7 @@ pub fn check_out_dir(out: &Path, repo: &Path) -> Result<()> {
     if repo_abs.starts_with(&out_abs) {
         bail!("refusing to write the site to {}: it contains the repository", out.display());
     }
-    for protected in [crate::load::RECORDS_DIR, crate::load::rules::SCHEMAS_DIR, super::templates::DIR, ".git"] {
+    for protected in [crate::load::RECORDS_DIR, crate::load::rules::SCHEMAS_DIR, crate::site::templates::DIR, ".git"] {
         if out_abs.starts_with(repo_abs.join(protected)) {
             bail!("refusing to write the site into {protected}/ ({})", out.display());
         }
@@ -69,7 +69,7 @@ pub fn check_out_dir(out: &Path, repo: &Path) -> Result<()> {
 
 /// A new folder that did not exist before (never one planted in a shared parent folder,
 /// nor a link to elsewhere): `name`, or `name-2`, `name-3`…
-pub(super) fn fresh_dir(parent: &Path, name: &str) -> Result<PathBuf> {
+pub(crate) fn fresh_dir(parent: &Path, name: &str) -> Result<PathBuf> {
     for n in 0..1000 {
         let dir = if n == 0 { parent.join(name) } else { parent.join(format!("{name}-{n}")) };
         match dir_builder(false).create(&dir) {
@@ -83,7 +83,7 @@ pub(super) fn fresh_dir(parent: &Path, name: &str) -> Result<PathBuf> {
 
 /// Folders are `rwxr-xr-x` at most, files `rw-r--r--` at most (the umask may take more
 /// away, never add): a site is read by the web server, written only by the build.
-pub(super) fn dir_builder(recursive: bool) -> fs::DirBuilder {
+pub(crate) fn dir_builder(recursive: bool) -> fs::DirBuilder {
     let mut builder = fs::DirBuilder::new();
     builder.recursive(recursive);
     #[cfg(unix)]
@@ -91,7 +91,7 @@ pub(super) fn dir_builder(recursive: bool) -> fs::DirBuilder {
     builder
 }
 
-pub(super) fn create_file(path: &Path) -> std::io::Result<File> {
+pub(crate) fn create_file(path: &Path) -> std::io::Result<File> {
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -100,7 +100,7 @@ pub(super) fn create_file(path: &Path) -> std::io::Result<File> {
 }
 
 /// A temporary folder next to `out` to build the new site in.
-pub(super) fn staging_dir(out: &Path) -> Result<PathBuf> {
+pub(crate) fn staging_dir(out: &Path) -> Result<PathBuf> {
     let parent = parent_of(out);
     dir_builder(true).create(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
     fresh_dir(&parent, &format!(".{}.defter-new-{}", name_of(out), std::process::id()))
@@ -119,7 +119,7 @@ fn name_of(out: &Path) -> String {
 
 /// Marks the complete site in `staging` and replaces `out` with it: in one exchange on
 /// Linux, else by two renames (the previous site is removed afterwards).
-pub(super) fn swap_in(staging: &Path, out: &Path) -> Result<()> {
+pub(crate) fn swap_in(staging: &Path, out: &Path) -> Result<()> {
     let (parent, name) = (parent_of(out), name_of(out));
     create_file(&staging.join(MARKER))?.write_all(b"defter\n")?;
     let old = (0..)

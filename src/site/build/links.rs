@@ -5,17 +5,17 @@ use std::collections::{HashMap, HashSet};
 
 use anyhow::{Result, bail};
 
-use super::pages::Output;
+use super::Output;
 
 /// Strings seen while checking links, each kept once (its id is its place in the set): a
 /// 100,000-page site links to the same few hundred thousand targets millions of times.
 #[derive(Default)]
-pub(super) struct Interner {
+pub(crate) struct Interner {
     strings: indexmap::IndexSet<Box<str>, foldhash::fast::RandomState>,
 }
 
 impl Interner {
-    pub(super) fn id(&mut self, s: &str) -> u32 {
+    pub(crate) fn id(&mut self, s: &str) -> u32 {
         let index = match self.strings.get_index_of(s) {
             Some(index) => index,
             None => self.strings.insert_full(s.into()).0,
@@ -35,19 +35,19 @@ impl Interner {
 /// What the link check needs of one page: its internal links (as written, the file they
 /// name and the anchor) and its ids, as interned strings.
 #[derive(Clone, Debug, Default)]
-pub(super) struct Summary {
+pub(crate) struct Summary {
     links: Vec<(u32, u32, Option<u32>)>,
     ids: Vec<u32>,
 }
 
 impl Summary {
     /// A page known by its ids only (its links were checked when it was made).
-    pub(super) fn with_ids(ids: Vec<u32>) -> Summary {
+    pub(crate) fn with_ids(ids: Vec<u32>) -> Summary {
         Summary { links: Vec::new(), ids }
     }
 
     /// The page's ids, to compare builds.
-    pub(super) fn ids<'i>(&'i self, strings: &'i Interner) -> impl Iterator<Item = &'i str> + 'i {
+    pub(crate) fn ids<'i>(&'i self, strings: &'i Interner) -> impl Iterator<Item = &'i str> + 'i {
         self.ids.iter().map(|id| strings.get(*id))
     }
 }
@@ -107,7 +107,7 @@ fn attributes<'t>(tag: &'t str, names: &'static [&'static str], nonempty: bool) 
 
 /// The page's links and ids. Links in tags marked `data-body` (written in a record's
 /// Markdown, not by a template) are not checked.
-pub(super) fn summarize(path: &str, html: &str, strings: &std::sync::Mutex<Interner>) -> Summary {
+pub(crate) fn summarize(path: &str, html: &str, strings: &std::sync::Mutex<Interner>) -> Summary {
     let mut links: Vec<(String, String, Option<String>)> = Vec::new();
     let mut ids: Vec<&str> = Vec::new();
     for tag in tags(html) {
@@ -166,7 +166,7 @@ fn unescape(s: &str) -> String {
 
 /// Checks the links of `pages` (path, summary) against the site's `paths`: every
 /// internal link names a file of the site, every anchor an id on the page it names.
-pub(super) fn check_summaries<'p>(
+pub(crate) fn check_summaries<'p>(
     paths: &HashSet<&str>,
     pages: impl Iterator<Item = (&'p str, &'p Summary)> + Clone,
     strings: &Interner,
@@ -201,7 +201,7 @@ pub(super) fn check_summaries<'p>(
 }
 
 /// Checks the links of every HTML page of `files`.
-pub(super) fn check(files: &[Output]) -> Result<()> {
+pub(crate) fn check(files: &[Output]) -> Result<()> {
     let strings = std::sync::Mutex::new(Interner::default());
     let pages: Vec<(&str, Summary)> = files
         .iter()

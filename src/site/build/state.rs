@@ -9,13 +9,13 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 /// The state file, inside the site folder.
-pub const FILE: &str = ".defter-build";
+pub(crate) const FILE: &str = ".defter-build";
 
 const HEADER: &str = "defter-build 3";
 
 /// One file the last build made.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Entry {
+pub(crate) struct Entry {
     pub part: String,
     pub key: u64,
     pub hash: u64,
@@ -26,7 +26,7 @@ pub struct Entry {
 
 /// The last build's files, by part.
 #[derive(Debug, Default)]
-pub struct State {
+pub(crate) struct State {
     /// The key of everything every page shares (templates, configuration, rules, date,
     /// commit, the defter binary): when it differs, nothing can be reused.
     pub global: u64,
@@ -38,7 +38,7 @@ pub struct State {
 }
 
 impl State {
-    pub fn new(global: u64, inputs: Vec<(String, u64)>, entries: Vec<Entry>) -> State {
+    pub(crate) fn new(global: u64, inputs: Vec<(String, u64)>, entries: Vec<Entry>) -> State {
         let mut state = State { global, inputs, entries, ..State::default() };
         for (i, e) in state.entries.iter().enumerate() {
             state.parts.entry(e.part.clone()).or_default().push(i);
@@ -48,7 +48,7 @@ impl State {
     }
 
     /// The state of the site at `out`, if it has a readable one.
-    pub fn read(out: &Path) -> Option<State> {
+    pub(crate) fn read(out: &Path) -> Option<State> {
         let text = std::fs::read_to_string(out.join(FILE)).ok()?;
         let mut lines = text.lines();
         if lines.next()? != HEADER {
@@ -82,7 +82,7 @@ impl State {
     /// The text of the state file; `None` when a path or id cannot be written in it
     /// (the next build is then a full one).
     #[cfg(test)]
-    pub fn text(&self) -> Option<String> {
+    pub(crate) fn text(&self) -> Option<String> {
         let inputs: Vec<(&str, u64)> = self.inputs.iter().map(|(name, key)| (name.as_str(), *key)).collect();
         let lines = self.entries.iter().map(|e| Line {
             part: &e.part,
@@ -96,18 +96,18 @@ impl State {
     }
 
     /// The files a part made, when the part's key was `key`.
-    pub fn reusable(&self, part: &str, key: u64) -> Option<Vec<&Entry>> {
+    pub(crate) fn reusable(&self, part: &str, key: u64) -> Option<Vec<&Entry>> {
         self.part(part).filter(|files| files.iter().all(|e| e.key == key))
     }
 
     /// The files a part made.
-    pub fn part(&self, part: &str) -> Option<Vec<&Entry>> {
+    pub(crate) fn part(&self, part: &str) -> Option<Vec<&Entry>> {
         Some(self.parts.get(part)?.iter().map(|i| &self.entries[*i]).collect())
     }
 
     /// The names of the inputs whose keys differ from `inputs` (every name when the
     /// state has none of them).
-    pub fn changed<'n>(&self, inputs: &[(&'n str, u64)]) -> Vec<&'n str> {
+    pub(crate) fn changed<'n>(&self, inputs: &[(&'n str, u64)]) -> Vec<&'n str> {
         inputs
             .iter()
             .filter(|(name, key)| !self.inputs.iter().any(|(n, k)| n == name && k == key))
@@ -115,13 +115,13 @@ impl State {
             .collect()
     }
 
-    pub fn by_path(&self, path: &str) -> Option<&Entry> {
+    pub(crate) fn by_path(&self, path: &str) -> Option<&Entry> {
         self.paths.get(path).map(|i| &self.entries[*i])
     }
 }
 
 /// One file's line in the state file, borrowed from what a build made.
-pub struct Line<'e, I> {
+pub(crate) struct Line<'e, I> {
     pub part: &'e str,
     pub key: u64,
     pub hash: u64,
@@ -133,7 +133,7 @@ pub struct Line<'e, I> {
 /// The text of a state file of these inputs and files, written straight from what the
 /// build made (no [`State`] with its lookups is built for it); `None` when a path or id
 /// cannot be written in it (the next build is then a full one).
-pub fn text<'e, I: Iterator<Item = &'e str>>(
+pub(crate) fn text<'e, I: Iterator<Item = &'e str>>(
     global: u64,
     inputs: &[(&str, u64)],
     lines: impl ExactSizeIterator<Item = Line<'e, I>>,
@@ -168,7 +168,7 @@ pub fn text<'e, I: Iterator<Item = &'e str>>(
 
 /// A fast hash of a file's bytes, to tell whether a re-rendered file changed (not a
 /// cryptographic hash: it detects changes, it does not resist forgery).
-pub fn content_hash(bytes: &[u8]) -> u64 {
+pub(crate) fn content_hash(bytes: &[u8]) -> u64 {
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut a: u64 = bytes.len() as u64 ^ 0x5851_F42D_4C95_7F2D;
     let mut b: u64 = 0x1405_7B7E_F767_814F;

@@ -16,7 +16,7 @@
 //! leaves them alone. A page of a request list is keyed by its own rows (each row by
 //! its request's data and that of the records it names) and the counts every list page
 //! shows; each file of the search index by the words of the records it holds (see
-//! [`super::search`]).
+//! [`crate::site::search`]).
 //!
 //! The keys are kept in the site (`.defter-build`, `.defter-search`), which its readers
 //! can fetch, and a record's keys follow from its text before redaction. So the digests
@@ -32,16 +32,16 @@ use std::path::Path;
 use rayon::prelude::*;
 use siphasher::sip::SipHasher13;
 
-use super::data::{Site, address};
-use super::templates::Templates;
 use crate::model::Kind;
 use crate::model::Record;
+use crate::site::data::{Site, address};
+use crate::site::templates::Templates;
 
 /// Bumped whenever the build state's meaning changes.
 const FORMAT: &str = "defter-build 3";
 
 /// Every key of one build.
-pub(super) struct Keys {
+pub(crate) struct Keys {
     pub global: u64,
     /// What the global key is made of, by name.
     pub inputs: Vec<(&'static str, u64)>,
@@ -74,7 +74,7 @@ fn hash(value: impl Hash) -> u64 {
 /// What a record's keys are made from: digests of its file's whole text and of the text
 /// without its Markdown body.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub(super) struct Digest {
+pub(crate) struct Digest {
     pub text: u64,
     pub data: u64,
 }
@@ -154,14 +154,14 @@ impl Digests {
 
     /// The digests of `records`' files (edited since), in place of the ones taken
     /// before; keyed with the same salt.
-    pub(super) fn replace(&mut self, records: &crate::load::Records) {
+    pub(in crate::site) fn replace(&mut self, records: &crate::load::Records) {
         self.by_path.extend(digests(records, self.salt).by_path);
     }
 }
 
 /// The digests of every file, by path. Taken before the texts are dropped for the site
-/// (see [`super::redact::Redacted::take`]).
-pub(super) fn digests(records: &crate::load::Records, salt: Salt) -> Digests {
+/// (see [`crate::site::redact::Redacted::take`]).
+pub(in crate::site) fn digests(records: &crate::load::Records, salt: Salt) -> Digests {
     let bodies: HashMap<&str, std::ops::Range<usize>> =
         records.records.iter().filter_map(|r| Some((r.path.as_str(), r.body.as_ref()?.text.range()))).collect();
     let by_path = records
@@ -192,7 +192,7 @@ impl Keys {
     /// `digests` are those of the records' file texts by path ([`digests`]), taken before
     /// redaction: the redaction is a function of the text and of settings in the global
     /// key.
-    pub(super) fn new(site: &Site, templates: &Templates, digests: &Digests) -> Keys {
+    pub(crate) fn new(site: &Site, templates: &Templates, digests: &Digests) -> Keys {
         let input = site.input;
         let exe = std::env::current_exe()
             .and_then(|p| p.metadata().map(|m| (p, m.len(), m.modified().ok())))
@@ -267,12 +267,12 @@ impl Keys {
     }
 
     /// The key of a record's data (its file without its body).
-    pub(super) fn data(&self, r: &Record) -> u64 {
+    pub(crate) fn data(&self, r: &Record) -> u64 {
         self.data.get(&address(r)).copied().unwrap_or_default()
     }
 
     /// The key of the data of `records` (in the order given).
-    pub(super) fn data_of<'r>(&self, records: impl Iterator<Item = &'r Record>) -> u64 {
+    pub(crate) fn data_of<'r>(&self, records: impl Iterator<Item = &'r Record>) -> u64 {
         let mut h = DefaultHasher::new();
         self.global.hash(&mut h);
         records.for_each(|r| self.data(r).hash(&mut h));
@@ -280,13 +280,13 @@ impl Keys {
     }
 
     /// The key of a record's row in a list: its data and that of every record it names.
-    pub(super) fn row(&self, r: &Record) -> u64 {
+    pub(crate) fn row(&self, r: &Record) -> u64 {
         self.with_named(self.data(r), r)
     }
 
     /// The key of a record's words in the search index: its text and the data of every
     /// record it names.
-    pub(super) fn words(&self, r: &Record) -> u64 {
+    pub(crate) fn words(&self, r: &Record) -> u64 {
         self.with_named(self.of(r), r)
     }
 
@@ -299,7 +299,7 @@ impl Keys {
     }
 
     /// The key of a record's page.
-    pub(super) fn page(&self, site: &Site, r: &Record) -> u64 {
+    pub(crate) fn page(&self, site: &Site, r: &Record) -> u64 {
         let mut h = DefaultHasher::new();
         self.of(r).hash(&mut h);
         // Of the records a page names, and of those naming it, it shows data, not bodies.

@@ -1,0 +1,99 @@
+//! The incremental machinery under every build, knowing no page: the keys of what each
+//! part is made from ([`keys`]), the state the last build left in the site ([`state`]),
+//! where rendered files go and how the new site is put in place ([`sink`], [`write`]),
+//! and the link check ([`links`]). A page hands its files to a [`Pieces`] under a name
+//! and a key and never learns whether they were rendered, kept or only collected in
+//! memory; so changing a page never means changing anything here.
+
+pub(super) mod keys;
+pub(super) mod links;
+pub(super) mod sink;
+pub(super) mod state;
+pub(super) mod write;
+
+use std::collections::HashMap;
+
+use anyhow::Result;
+
+use sink::Sink;
+
+/// A rendered file of the site: path relative to the root, and its bytes.
+pub(super) type Output = (String, Vec<u8>);
+
+/// Where the parts of a site put their files. A piece is a set of files made at once
+/// under one name and key; a build renders it only when the last build did not make it
+/// with the same key.
+pub(super) trait Pieces: Sync {
+    /// Makes the piece `name`, whose inputs have the key `key`, with `render` (or keeps
+    /// the last build's files).
+    fn piece(&self, name: &str, key: u64, render: &(dyn Fn() -> Result<Vec<Output>> + Sync)) -> Result<()>;
+
+    /// A file of the last build, for a part that updates its files rather than making
+    /// them anew (the search index); `None` when there is none to update.
+    fn previous_file(&self, _path: &str) -> Option<Vec<u8>> {
+        None
+    }
+
+    /// The key under which the last build made the piece `name` (`None` when its files
+    /// are not in the site as it made them).
+    fn previous_key(&self, _name: &str) -> Option<u64> {
+        None
+    }
+}
+
+/// Renders every piece, in memory.
+#[derive(Default)]
+pub(super) struct Collect(std::sync::Mutex<Vec<Output>>);
+
+impl Collect {
+    /// Every file `make` puts into the pieces it is given.
+    pub(super) fn all(make: impl FnOnce(&Collect) -> Result<()>) -> Result<Vec<Output>> {
+        let all = Collect::default();
+        make(&all)?;
+        Ok(all.0.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+}
+
+impl Pieces for Collect {
+    fn piece(&self, _: &str, _: u64, render: &(dyn Fn() -> Result<Vec<Output>> + Sync)) -> Result<()> {
+        let files = render()?;
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).extend(files);
+        Ok(())
+    }
+}
+
+impl Pieces for Sink {
+    fn piece(&self, name: &str, key: u64, render: &(dyn Fn() -> Result<Vec<Output>> + Sync)) -> Result<()> {
+        let reusable = self.previous().and_then(|p| p.reusable(name, key));
+        if let Some(files) = reusable.filter(|files| files.iter().all(|f| self.intact(f))) {
+            files.into_iter().for_each(|f| self.keep(f));
+            return Ok(());
+        }
+        for (path, bytes) in render()? {
+            self.put(name, key, path, &bytes)?;
+        }
+        Ok(())
+    }
+
+    fn previous_file(&self, path: &str) -> Option<Vec<u8>> {
+        Sink::previous_file(self, path)
+    }
+
+    fn previous_key(&self, name: &str) -> Option<u64> {
+        let files = self.previous()?.part(name)?;
+        let intact = files.iter().all(|f| self.intact(f));
+        files.first().map(|f| f.key).filter(|key| intact && files.iter().all(|f| f.key == *key))
+    }
+}
+
+/// No two files of the site may share a path, not even one that differs only in case
+/// (one file on Windows and macOS): a page overwriting another would lose it silently.
+pub(super) fn unique_paths<'p>(paths: impl Iterator<Item = &'p str>) -> Result<()> {
+    let mut seen = HashMap::new();
+    for path in paths {
+        if let Some(other) = seen.insert(path.to_lowercase(), path) {
+            anyhow::bail!("two files of the site would be written to one path: {other} and {path} (a defter bug)");
+        }
+    }
+    Ok(())
+}
