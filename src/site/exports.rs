@@ -1,10 +1,8 @@
-//! Exports and feeds: every list as CSV (UTF-8 with a byte-order mark and `;` between
-//! cells, so Excel in a Turkish locale opens it with ç ğ ı İ ö ş ü intact; cells that
-//! start like a formula are neutralised) and JSON; an iCalendar feed of deadlines; Atom
-//! feeds of recent changes, site-wide and per requesting unit.
+//! Exports and feeds: what goes into every list's CSV and JSON, the iCalendar feed of
+//! deadlines and the Atom feeds of recent changes, site-wide and per requesting unit.
+//! How each format is written is [`super::formats`]'s.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write;
 
 use anyhow::Result;
 use rayon::prelude::*;
@@ -12,97 +10,10 @@ use rayon::prelude::*;
 use super::build::keys::Keys;
 use super::build::{Output, Pieces};
 use super::data::Site;
+use super::formats::{Table, atom, csv::to_csv, ics, json::to_json};
 use super::html::slug;
 use crate::model::Kind;
 use crate::model::Record;
-
-/// A table: column names and rows of cells.
-pub struct Table {
-    pub name: &'static str,
-    pub columns: Vec<String>,
-    pub rows: Vec<Vec<String>>,
-}
-
-pub use crate::report::table::defuse_formula;
-
-/// Bytes enough for every cell of `table` with `per_cell` more each and `per_row` more
-/// each row, the column names once (CSV's header) or in every row too (JSON's keys), and
-/// a little for escapes: an export of 60,000 rows is written into one buffer of about
-/// its size rather than one that doubled its way there (twice the size, and each
-/// doubling a copy).
-fn capacity(table: &Table, per_cell: usize, per_row: usize, names_per_row: bool) -> usize {
-    let cells: usize =
-        table.rows.iter().map(|row| row.iter().map(|c| c.len() + per_cell).sum::<usize>() + per_row).sum();
-    let names: usize = table.columns.iter().map(String::len).sum();
-    let header = names + table.columns.len() * per_cell + per_row;
-    let text = cells + if names_per_row { names * table.rows.len() } else { header };
-    text + text / 16 + 64
-}
-
-pub fn to_csv(table: &Table) -> Result<Vec<u8>> {
-    let mut bytes = Vec::with_capacity(capacity(table, 1, 2, false));
-    // A byte-order mark: Excel reads the file as UTF-8 then.
-    bytes.extend_from_slice("\u{feff}".as_bytes());
-    let mut writer = csv::WriterBuilder::new().delimiter(b';').terminator(csv::Terminator::CRLF).from_writer(bytes);
-    writer.write_record(&table.columns)?;
-    for row in &table.rows {
-        writer.write_record(row.iter().map(|c| defuse_formula(c)))?;
-    }
-    writer.into_inner().map_err(|e| anyhow::anyhow!("csv: {e}"))
-}
-
-/// The table as a JSON array of objects, one per row, laid out as `serde_json`'s pretty
-/// printer lays it out, and inert (see [`inert_json`]). Written string by string into
-/// one buffer: a table of 60,000 rows is not built as a JSON tree first.
-pub fn to_json(table: &Table) -> Vec<u8> {
-    fn string(out: &mut Vec<u8>, s: &str) {
-        if s.contains(['<', '>', '&']) {
-            out.extend_from_slice(inert_json(&serde_json::to_string(s).expect("strings serialise")).as_bytes());
-        } else {
-            serde_json::to_writer(&mut *out, s).expect("strings serialise into memory");
-        }
-    }
-    if table.rows.is_empty() {
-        return b"[]\n".to_vec();
-    }
-    // Each cell is `,\n    "column": "value"` (12 bytes besides the name and value),
-    // each row `,\n  {` and `\n  }`.
-    let mut out = Vec::with_capacity(capacity(table, 12, 9, true));
-    // The column names, written once and copied into every row.
-    let names: Vec<Vec<u8>> = table
-        .columns
-        .iter()
-        .map(|c| {
-            let mut name = Vec::new();
-            string(&mut name, c);
-            name
-        })
-        .collect();
-    out.extend_from_slice(b"[\n");
-    for (i, row) in table.rows.iter().enumerate() {
-        out.extend_from_slice(if i == 0 { b"  {" } else { b",\n  {" });
-        // A row has a cell per column (a missing cell is left out, as a short zip would).
-        for (j, (name, value)) in names.iter().zip(row).enumerate() {
-            out.extend_from_slice(if j == 0 { b"\n    " } else { b",\n    " });
-            out.extend_from_slice(name);
-            out.extend_from_slice(b": ");
-            string(&mut out, value);
-        }
-        out.extend_from_slice(if table.columns.is_empty() || row.is_empty() { b"}" } else { b"\n  }" });
-    }
-    out.extend_from_slice(b"\n]\n");
-    out
-}
-
-/// JSON with `<`, `>` and `&` written as `\u003c`, `\u003e`, `\u0026`: the same data to
-/// any JSON reader, but no markup should a browser or a misconfigured server ever show
-/// the file as HTML. (Outside strings JSON has none of these characters.)
-pub fn inert_json(text: &str) -> String {
-    if !text.contains(['<', '>', '&']) {
-        return text.to_string();
-    }
-    text.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
-}
 
 impl Site<'_> {
     fn table(&self, name: &'static str, kinds: &[Kind], fields: &[&str]) -> Table {
@@ -346,67 +257,25 @@ fn cell(r: &Record, field: &str) -> String {
     }
 }
 
-/// iCalendar text: escape `\ ; ,` and newlines; drop other control characters (RFC 5545
-/// allows none in a value, and a stray one would let a value end its line early).
-fn ics_text(s: &str) -> String {
-    let s: String = s.chars().filter(|c| !c.is_control() || matches!(c, '\r' | '\n' | '\t')).collect();
-    s.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace("\r\n", "\\n").replace(['\r', '\n'], "\\n")
-}
-
-/// Folds a content line at 75 octets (RFC 5545 §3.1), on character boundaries.
-fn fold_line(line: &str) -> String {
-    let mut out = String::new();
-    let mut width = 0;
-    for c in line.chars() {
-        if width + c.len_utf8() > 75 {
-            out.push_str("\r\n ");
-            width = 1;
-        }
-        out.push(c);
-        width += c.len_utf8();
-    }
-    out.push_str("\r\n");
-    out
-}
-
-/// XML text: escaped, without the control characters XML 1.0 forbids (a feed with one is
-/// refused whole by feed readers).
-fn xml(s: &str) -> String {
-    let s: String = s.chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\t' | '\r')).collect();
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
-}
-
 impl Site<'_> {
     fn ics(&self) -> Vec<u8> {
-        let stamp = format!("{}T000000Z", self.input.as_of.strftime("%Y%m%d"));
-        let mut out = String::new();
-        for line in ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//defter//tr", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"] {
-            out.push_str(&fold_line(line));
-        }
-        out.push_str(&fold_line(&format!("X-WR-CALNAME:{}", ics_text(&self.input.config.site.title))));
-        for d in self.deadlines() {
-            let day = d.date.strftime("%Y%m%d").to_string();
-            let next = d.date.tomorrow().map(|t| t.strftime("%Y%m%d").to_string()).unwrap_or_else(|_| day.clone());
-            out.push_str(&fold_line("BEGIN:VEVENT"));
-            out.push_str(&fold_line(&format!("UID:{}-{}-{day}@defter", slug(d.record.id()), slug(&d.what))));
-            out.push_str(&fold_line(&format!("DTSTAMP:{stamp}")));
-            out.push_str(&fold_line(&format!("DTSTART;VALUE=DATE:{day}")));
-            out.push_str(&fold_line(&format!("DTEND;VALUE=DATE:{next}")));
-            out.push_str(&fold_line(&format!(
-                "SUMMARY:{}",
-                ics_text(&format!("{}: {}", d.what, self.display(d.record)))
-            )));
-            out.push_str(&fold_line(&format!("URL:{}{}", self.input.base_url, self.url(d.record))));
-            out.push_str(&fold_line("END:VEVENT"));
-        }
-        out.push_str(&fold_line("END:VCALENDAR"));
-        out.into_bytes()
+        let events: Vec<ics::Event> = self
+            .deadlines()
+            .iter()
+            .map(|d| ics::Event {
+                uid: format!("{}-{}-{}@defter", slug(d.record.id()), slug(&d.what), d.date.strftime("%Y%m%d")),
+                day: d.date,
+                summary: format!("{}: {}", d.what, self.display(d.record)),
+                url: format!("{}{}", self.input.base_url, self.url(d.record)),
+            })
+            .collect();
+        ics::calendar(&self.input.config.site.title, self.input.as_of, events.iter())
     }
 
     /// An Atom feed of the latest changes to `records` (in list order).
     fn atom(&self, path: &str, title: &str, records: &[&Record]) -> Vec<u8> {
         let base = &self.input.base_url;
-        let mut entries: Vec<(i64, String)> = Vec::new();
+        let mut entries: Vec<atom::Entry> = Vec::new();
         if let Some(trail) = self.input.trail {
             let mut by_commit: BTreeMap<usize, Vec<&Record>> = BTreeMap::new();
             for r in records.iter().copied() {
@@ -416,45 +285,23 @@ impl Site<'_> {
             }
             for (i, records) in by_commit.into_iter().take(50) {
                 let c = &trail.commits[i];
-                let updated = jiff::Timestamp::from_second(c.time).map(|t| t.to_string()).unwrap_or_default();
                 for r in records {
-                    let mut entry = String::new();
-                    let url = format!("{base}{}", self.url(r));
-                    let _ = write!(
-                        entry,
-                        "  <entry>\n    <id>urn:defter:{}:{}</id>\n    <title>{}</title>\n    <updated>{updated}</updated>\n    <author><name>{}</name></author>\n    <link href=\"{}\"/>\n    <summary>{}</summary>\n  </entry>\n",
-                        c.id,
-                        xml(&slug(r.id())),
-                        xml(&self.display(r)),
-                        xml(&c.author_name),
-                        xml(&url),
-                        xml(&c.summary)
-                    );
-                    entries.push((c.time, entry));
+                    entries.push(atom::Entry {
+                        commit: c.id.to_string(),
+                        key: slug(r.id()),
+                        title: self.display(r),
+                        time: c.time,
+                        author: c.author_name.clone(),
+                        link: format!("{base}{}", self.url(r)),
+                        summary: c.summary.clone(),
+                    });
                 }
             }
         }
-        let updated = entries
-            .iter()
-            .map(|(t, _)| *t)
-            .max()
-            .and_then(|t| jiff::Timestamp::from_second(t).ok())
-            .map_or_else(|| format!("{}T00:00:00Z", self.input.as_of), |t| t.to_string());
-        let mut out = format!(
-            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <id>{}</id>\n  <title>{}</title>\n  <updated>{updated}</updated>\n  <link rel=\"self\" href=\"{}\"/>\n  <link href=\"{}\"/>\n",
-            xml(&format!("{base}{path}")),
-            xml(title),
-            xml(&format!("{base}{path}")),
-            xml(base)
-        );
-        for (_, entry) in entries {
-            out.push_str(&entry);
-        }
-        out.push_str("</feed>\n");
-        out.into_bytes()
+        let url = format!("{base}{path}");
+        atom::feed(&url, title, base, &format!("{}T00:00:00Z", self.input.as_of), &entries)
     }
 }
-
 /// The table that lists every record of `kind` (`exports/<name>.csv`, `.json`; see
 /// [`Site::tables`]); project sections have none.
 pub(super) fn table_of(kind: Kind) -> Option<&'static str> {
@@ -567,90 +414,4 @@ fn feeds(site: &Site) -> Vec<Output> {
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::{Map, Value as Json};
-
-    #[test]
-    fn csv_is_excel_safe() {
-        let table = Table {
-            name: "t",
-            columns: vec!["a".into(), "b".into()],
-            rows: vec![
-                vec!["=HYPERLINK(\"http://x\")".into(), "Şikâyet; \"alıntı\"".into()],
-                vec!["-1".into(), "@x".into()],
-            ],
-        };
-        let text = String::from_utf8(to_csv(&table).unwrap()).unwrap();
-        assert!(text.starts_with('\u{feff}'));
-        assert!(text.contains("'=HYPERLINK"), "{text}");
-        assert!(text.contains("\"Şikâyet; \"\"alıntı\"\"\""), "{text}");
-        assert!(text.contains("'-1;'@x\r\n"), "{text}");
-    }
-
-    #[test]
-    fn json_is_what_serde_json_pretty_prints_and_inert() {
-        let pretty = |table: &Table| {
-            let rows: Vec<Json> = table
-                .rows
-                .iter()
-                .map(|row| {
-                    let object: Map<String, Json> =
-                        table.columns.iter().cloned().zip(row.iter().cloned().map(Json::String)).collect();
-                    Json::Object(object)
-                })
-                .collect();
-            inert_json(&(serde_json::to_string_pretty(&rows).unwrap() + "\n"))
-        };
-        let columns = vec!["id".to_string(), "başlık <b>".into(), "\"x\"".into()];
-        for rows in [
-            vec![],
-            vec![vec!["TLP-1".into(), "Şikâyet & \"alıntı\"\n</script>".into(), "\u{1}\t\\".into()]],
-            vec![vec!["a".into(), "b".into(), "c".into()], vec!["d".into(), String::new(), "İı".into()]],
-        ] {
-            let table = Table { name: "t", columns: columns.clone(), rows };
-            let ours = String::from_utf8(to_json(&table)).unwrap();
-            assert_eq!(ours, pretty(&table));
-            assert!(!ours.contains(['<', '>', '&']), "{ours}");
-            let back: Json = serde_json::from_str(&ours).unwrap();
-            assert_eq!(back.as_array().map(Vec::len), Some(table.rows.len()));
-        }
-    }
-
-    /// The buffers are sized up front: a usual table (Turkish text, a few quotes) fits
-    /// the estimate, so the buffer never doubles, and the estimate is close.
-    #[test]
-    fn exports_fit_their_estimated_size() {
-        let columns = vec!["id".to_string(), "title".into(), "unit".into(), "status".into()];
-        let rows = (0..1000)
-            .map(|i| {
-                vec![
-                    format!("TLP-2026-{i:04}"),
-                    format!("Şikâyet modülünde \"mükerrer\" kayıt {i}"),
-                    "fen-isleri-dairesi".into(),
-                    if i % 3 == 0 { String::new() } else { "in_progress".into() },
-                ]
-            })
-            .collect();
-        let table = Table { name: "t", columns, rows };
-        // Large enough, and not much larger (no better than doubling otherwise).
-        for (len, capacity) in [
-            (to_json(&table).len(), capacity(&table, 12, 9, true)),
-            (to_csv(&table).unwrap().len(), capacity(&table, 1, 2, false)),
-        ] {
-            assert!(len <= capacity && capacity * 10 < len * 11, "{len} bytes in {capacity}");
-        }
-    }
-
-    #[test]
-    fn ics_lines_are_escaped_and_folded() {
-        assert_eq!(ics_text("a;b,c\nd"), "a\\;b\\,c\\nd");
-        let long = format!("SUMMARY:{}", "ş".repeat(60));
-        let folded = fold_line(&long);
-        assert!(folded.split("\r\n").all(|l| l.len() <= 75));
-        assert_eq!(folded.replace("\r\n ", "").trim_end(), long);
-    }
 }

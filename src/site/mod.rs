@@ -10,6 +10,7 @@ mod build;
 mod charts;
 pub mod data;
 pub mod exports;
+pub mod formats;
 pub mod html;
 pub mod i18n;
 mod lists;

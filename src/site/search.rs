@@ -16,7 +16,7 @@ use serde::Serialize;
 use super::build::keys::Keys;
 use super::build::{Output, Pieces};
 use super::data::Site;
-use super::exports::inert_json;
+use super::formats::json::inert_json;
 use super::pages::Layout;
 use super::templates::Templates;
 use crate::model::Record;

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::build::Output;
 use super::data::Site;
-use super::exports::Table;
+use super::formats::Table;
 use super::html::root_of;
 use super::pages::{Layout, Link};
 use super::templates::Templates;

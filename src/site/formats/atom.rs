@@ -1,0 +1,58 @@
+//! Atom (RFC 4287): a feed of entries, in XML with the characters XML 1.0 forbids left
+//! out.
+
+use std::fmt::Write;
+
+/// One entry of a feed.
+pub struct Entry {
+    /// The commit the entry is of, and the key of what changed in it: together the
+    /// entry's id (`urn:defter:<commit>:<key>`).
+    pub commit: String,
+    pub key: String,
+    pub title: String,
+    /// Seconds since the epoch.
+    pub time: i64,
+    pub author: String,
+    pub link: String,
+    pub summary: String,
+}
+
+/// The feed at `url` titled `title`, of the site at `site`, with `entries` in order;
+/// `updated` when no entry has a time.
+pub fn feed(url: &str, title: &str, site: &str, updated: &str, entries: &[Entry]) -> Vec<u8> {
+    let updated = entries
+        .iter()
+        .map(|e| e.time)
+        .max()
+        .and_then(|t| jiff::Timestamp::from_second(t).ok())
+        .map_or_else(|| updated.to_string(), |t| t.to_string());
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <id>{}</id>\n  <title>{}</title>\n  <updated>{updated}</updated>\n  <link rel=\"self\" href=\"{}\"/>\n  <link href=\"{}\"/>\n",
+        xml(url),
+        xml(title),
+        xml(url),
+        xml(site)
+    );
+    for e in entries {
+        let updated = jiff::Timestamp::from_second(e.time).map(|t| t.to_string()).unwrap_or_default();
+        let _ = write!(
+            out,
+            "  <entry>\n    <id>urn:defter:{}:{}</id>\n    <title>{}</title>\n    <updated>{updated}</updated>\n    <author><name>{}</name></author>\n    <link href=\"{}\"/>\n    <summary>{}</summary>\n  </entry>\n",
+            e.commit,
+            xml(&e.key),
+            xml(&e.title),
+            xml(&e.author),
+            xml(&e.link),
+            xml(&e.summary)
+        );
+    }
+    out.push_str("</feed>\n");
+    out.into_bytes()
+}
+
+/// XML text: escaped, without the control characters XML 1.0 forbids (a feed with one is
+/// refused whole by feed readers).
+fn xml(s: &str) -> String {
+    let s: String = s.chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\t' | '\r')).collect();
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
+}
