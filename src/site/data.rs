@@ -69,10 +69,18 @@ pub struct Site<'a> {
     /// Everyone's open work, once asked for (`Site::workload`).
     pub(super) workload: OnceLock<Vec<crate::report::PersonLoad>>,
     /// Every dated deadline, found on first use ([`Site::deadlines`]).
-    pub(super) deadlines: OnceLock<Vec<super::lists::Deadline<'a>>>,
+    pub(super) deadlines: OnceLock<Vec<Deadline<'a>>>,
     /// The monthly request figures of the reports page and the KPI export, counted on
     /// first use ([`Site::monthly`]).
     pub(super) monthly: OnceLock<Vec<crate::report::kpi::MonthKpi>>,
+}
+
+/// One dated item of the expiry calendar (also the iCalendar feed and the deadlines
+/// export); found by [`super::pages::calendar`] and kept here, once per build.
+pub struct Deadline<'a> {
+    pub date: jiff::civil::Date,
+    pub what: String,
+    pub record: &'a Record,
 }
 
 /// What a cached label is of.
@@ -232,6 +240,19 @@ impl<'a> Site<'a> {
             labels.insert(key, label.clone());
         }
         label
+    }
+
+    /// Everyone's open work, people sorted by id (computed once per build).
+    pub fn workload(&self) -> &[crate::report::PersonLoad] {
+        self.workload.get_or_init(|| {
+            crate::report::workload(&self.input.records.records, &self.input.rules.workflows, self.input.as_of)
+        })
+    }
+
+    /// The open work a person holds (none when they hold none).
+    pub fn work_of(&self, person: &str) -> &[crate::report::WorkItem] {
+        let loads = self.workload();
+        loads.binary_search_by(|l| l.person.as_str().cmp(person)).map_or(&[], |at| loads[at].items.as_slice())
     }
 
     /// The record at a path.

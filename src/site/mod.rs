@@ -9,21 +9,17 @@
 mod build;
 mod charts;
 pub mod data;
-pub mod exports;
 pub mod formats;
 pub mod html;
 pub mod i18n;
-mod lists;
 pub mod markdown;
 pub mod pages;
 mod pipeline;
 pub mod redact;
-mod reports;
-pub mod search;
 pub mod serve;
 pub mod templates;
+pub mod view;
 mod warm;
-pub mod workload;
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -38,6 +34,7 @@ pub use build::write::{MARKER, check_out_dir};
 use build::{Collect, Output, Pieces, links, state, unique_paths};
 pub use data::Input;
 use data::Site;
+use pages::{exports, search};
 pub use pipeline::{Made, Settings, build_site};
 
 use crate::load::Progress;

@@ -4,12 +4,12 @@
 use anyhow::Result;
 use serde::Serialize;
 
-use super::build::Output;
-use super::charts;
-use super::data::Site;
-use super::pages::Layout;
-use super::templates::Templates;
 use crate::report::kpi::{self, Figure};
+use crate::site::build::Output;
+use crate::site::charts;
+use crate::site::data::Site;
+use crate::site::templates::Templates;
+use crate::site::view::Layout;
 
 #[derive(Serialize)]
 struct Chart {

@@ -13,14 +13,14 @@ use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::build::keys::Keys;
-use super::build::{Output, Pieces};
-use super::data::Site;
-use super::formats::json::inert_json;
-use super::pages::Layout;
-use super::templates::Templates;
 use crate::model::Record;
 use crate::model::text::fold_case;
+use crate::site::build::keys::Keys;
+use crate::site::build::{Output, Pieces};
+use crate::site::data::Site;
+use crate::site::formats::json::inert_json;
+use crate::site::templates::Templates;
+use crate::site::view::Layout;
 
 /// Documents per chunk file.
 const CHUNK: usize = 500;
@@ -102,7 +102,7 @@ fn shard_name(word: &str) -> ShardName {
 /// Whether no page can link to the file at `path`: the index's files are fetched by
 /// search.js by name, never linked, so one that goes away (a shard whose last word
 /// went) leaves no broken link and needs no full build to check the links.
-pub(super) fn unlinked(path: &str) -> bool {
+pub(in crate::site) fn unlinked(path: &str) -> bool {
     path.strip_prefix("search/").is_some_and(|name| name.ends_with(".json") && !name.contains('/'))
 }
 
@@ -254,7 +254,7 @@ fn updated_index(site: &Site, pieces: &dyn Pieces, urls: &[String], word_keys: &
 
 /// Makes the search index into `pieces`: each document chunk and each shard is a piece
 /// keyed by its content, and a shard no changed record touches is kept unread.
-pub(super) fn make(site: &Site, templates: &Templates, keys: &Keys, pieces: &dyn Pieces) -> Result<()> {
+pub(in crate::site) fn make(site: &Site, templates: &Templates, keys: &Keys, pieces: &dyn Pieces) -> Result<()> {
     let piece = |name: &str, files: Vec<Output>| -> Result<()> {
         let mut h = DefaultHasher::new();
         files.hash(&mut h);

@@ -6,15 +6,14 @@
 use anyhow::Result;
 use serde::Serialize;
 
-use super::build::Output;
-use super::data::Site;
-use super::formats::Table;
-use super::html::root_of;
-use super::pages::{Layout, Link};
-use super::templates::Templates;
 use crate::model::Kind;
 use crate::model::date::human_date;
-use crate::report::PersonLoad;
+use crate::site::build::Output;
+use crate::site::data::Site;
+use crate::site::formats::Table;
+use crate::site::html::root_of;
+use crate::site::templates::Templates;
+use crate::site::view::{Layout, Link, WorkView};
 
 /// The page every person's open work is counted on.
 pub const PATH: &str = "workload.html";
@@ -37,32 +36,7 @@ struct LoadRow {
     open_projects: usize,
 }
 
-/// One open request or project on a person's page.
-#[derive(Serialize)]
-pub struct WorkView {
-    pub link: Link,
-    pub kind: String,
-    pub state: String,
-    pub state_value: String,
-    pub role: String,
-    pub due: String,
-    pub overdue: bool,
-}
-
 impl Site<'_> {
-    /// Everyone's open work, people sorted by id (computed once per build).
-    pub fn workload(&self) -> &[PersonLoad] {
-        self.workload.get_or_init(|| {
-            crate::report::workload(&self.input.records.records, &self.input.rules.workflows, self.input.as_of)
-        })
-    }
-
-    /// The open work a person holds (none when they hold none).
-    pub fn work_of(&self, person: &str) -> &[crate::report::WorkItem] {
-        let loads = self.workload();
-        loads.binary_search_by(|l| l.person.as_str().cmp(person)).map_or(&[], |at| loads[at].items.as_slice())
-    }
-
     /// A person's open work, as their page lists it (empty when they hold none).
     pub fn open_work(&self, person: &str, root: &str) -> Vec<WorkView> {
         self.work_of(person)

@@ -1,19 +1,19 @@
 //! Exports and feeds: what goes into every list's CSV and JSON, the iCalendar feed of
 //! deadlines and the Atom feeds of recent changes, site-wide and per requesting unit.
-//! How each format is written is [`super::formats`]'s.
+//! How each format is written is [`crate::site::formats`]'s.
 
 use std::collections::{BTreeMap, HashMap};
 
 use anyhow::Result;
 use rayon::prelude::*;
 
-use super::build::keys::Keys;
-use super::build::{Output, Pieces};
-use super::data::Site;
-use super::formats::{Table, atom, csv::to_csv, ics, json::to_json};
-use super::html::slug;
 use crate::model::Kind;
 use crate::model::Record;
+use crate::site::build::keys::Keys;
+use crate::site::build::{Output, Pieces};
+use crate::site::data::Site;
+use crate::site::formats::{Table, atom, csv::to_csv, ics, json::to_json};
+use crate::site::html::slug;
 
 impl Site<'_> {
     fn table(&self, name: &'static str, kinds: &[Kind], fields: &[&str]) -> Table {
@@ -390,7 +390,7 @@ impl Group {
 }
 
 /// Makes every export and feed into `pieces`, a group at a time (see [`Group`]).
-pub(super) fn make(site: &Site, keys: &Keys, pieces: &dyn Pieces) -> Result<()> {
+pub(in crate::site) fn make(site: &Site, keys: &Keys, pieces: &dyn Pieces) -> Result<()> {
     GROUPS.par_iter().try_for_each(|group| pieces.piece(&group.name(), group.key(site, keys), &|| group.render(site)))
 }
 

@@ -1,84 +1,20 @@
-//! The pages: a typed view model per page, built from the records and rendered by its
-//! template. Every list is sorted, so the same input gives the same bytes.
+//! A record's own page: its fields in file order, its Markdown body, the records that
+//! name it (capped, newest first where ids grow with time), a person's open work, its
+//! findings and its history.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::build::Output;
-use super::data::Site;
-use super::html::{esc, root_of};
-use super::i18n::Catalogue;
-use super::markdown;
-use super::templates::Templates;
-use crate::diag::{Rule, Severity};
 use crate::history::{Action, Shown};
-use crate::model::Kind;
-use crate::model::Record;
 use crate::model::date::human_date;
-
-#[derive(Serialize)]
-pub struct Nav {
-    pub url: String,
-    pub label: String,
-    pub current: bool,
-}
-
-/// What the base template needs on every page.
-#[derive(Serialize)]
-pub struct Layout {
-    pub lang: String,
-    pub site_title: String,
-    pub organisation: String,
-    pub title: String,
-    /// `../` repeated to reach the site root from this page.
-    pub root: String,
-    pub t: Catalogue,
-    pub nav: Vec<Nav>,
-    pub commit: String,
-    pub as_of: String,
-    pub live_reload: bool,
-}
-
-const NAV: [(&str, &str); 9] = [
-    ("index.html", "home"),
-    ("requests/index.html", "requests"),
-    ("projects/index.html", "projects"),
-    ("grants/index.html", "grants"),
-    ("inventory/index.html", "inventory"),
-    ("calendar.html", "calendar"),
-    ("reports.html", "reports"),
-    ("findings.html", "findings"),
-    ("search.html", "search"),
-];
-
-impl Site<'_> {
-    pub fn layout(&self, path: &str, title: &str, section: &str) -> Layout {
-        let config = &self.input.config.site;
-        Layout {
-            lang: if self.english { "en".into() } else { "tr".into() },
-            site_title: config.title.clone(),
-            organisation: config.organisation.clone(),
-            title: title.to_string(),
-            root: root_of(path),
-            t: self.t.clone(),
-            nav: NAV
-                .iter()
-                .map(|(url, key)| Nav { url: (*url).to_string(), label: self.t(key), current: *url == section })
-                .collect(),
-            commit: self.input.commit.clone().unwrap_or_else(|| "—".into()),
-            as_of: crate::model::date::show_date(self.input.as_of),
-            live_reload: self.input.live_reload,
-        }
-    }
-}
-
-/// A link with its text.
-#[derive(Serialize, Clone)]
-pub struct Link {
-    pub url: String,
-    pub text: String,
-}
+use crate::model::{Kind, Record};
+use crate::site::build::Output;
+use crate::site::data::Site;
+use crate::site::html::root_of;
+use crate::site::markdown;
+use crate::site::templates::Templates;
+use crate::site::view::{FindingView, Layout, Link, WorkView};
 
 #[derive(Serialize)]
 pub struct Badge {
@@ -119,22 +55,6 @@ fn ids_grow_with_time(kind: Kind) -> bool {
 pub const RELATED_SHOWN: usize = 100;
 
 #[derive(Serialize)]
-pub struct FindingView {
-    pub rule: String,
-    pub severity: String,
-    pub severity_label: String,
-    pub line: Option<u32>,
-    /// `12. satır` / `line 12`.
-    pub line_label: Option<String>,
-    /// The message and help in the site's language.
-    pub message: String,
-    pub help: String,
-    pub article: String,
-    pub path: String,
-    pub record: Option<Link>,
-}
-
-#[derive(Serialize)]
 pub struct ChangeView {
     pub when: String,
     pub who: String,
@@ -156,29 +76,13 @@ struct RecordPage {
     sections: Vec<Link>,
     related: Vec<RelatedGroup>,
     /// A person's open requests and projects (empty for other kinds).
-    open_work: Vec<super::workload::WorkView>,
+    open_work: Vec<WorkView>,
     findings: Vec<FindingView>,
     history: Option<Vec<ChangeView>>,
     parent: Option<Link>,
 }
 
 impl Site<'_> {
-    pub fn finding_view(&self, d: &crate::diag::Diagnostic, root: &str) -> FindingView {
-        let record = self.record_at(&d.path);
-        FindingView {
-            rule: d.rule.id().to_string(),
-            severity: d.severity.as_str().to_string(),
-            severity_label: self.t(if d.severity == Severity::Error { "error" } else { "warning" }),
-            line: d.pos.map(|p| p.line),
-            line_label: d.pos.map(|p| self.t("line_n").replace("{n}", &p.line.to_string())),
-            message: d.message.text(self.english).to_string(),
-            help: d.help.as_ref().map(|h| h.text(self.english).to_string()).unwrap_or_default(),
-            article: d.rule.article().to_string(),
-            path: d.path.clone(),
-            record: record.map(|r| Link { url: format!("{root}{}", self.url(r)), text: self.display(r) }),
-        }
-    }
-
     fn history_views(&self, r: &Record) -> Option<Vec<ChangeView>> {
         let trail = self.input.trail?;
         let mut out = Vec::new();
@@ -218,7 +122,6 @@ impl Site<'_> {
         }
         Some(out)
     }
-
     fn related(&self, r: &Record, root: &str) -> Vec<RelatedGroup> {
         // The records naming this one, by the field that names it; a heading (kind and
         // field label) may gather several fields.
@@ -264,7 +167,6 @@ impl Site<'_> {
             })
             .collect()
     }
-
     /// The page of one record.
     pub fn record_page(&self, r: &Record, templates: &Templates) -> anyhow::Result<Output> {
         let path = self.url(r);
@@ -339,7 +241,7 @@ impl Site<'_> {
 }
 
 /// Which menu entry a kind's pages belong to.
-pub fn section_of(kind: Kind) -> &'static str {
+fn section_of(kind: Kind) -> &'static str {
     match kind {
         Kind::Request => "requests/index.html",
         Kind::Project | Kind::ProjectSection => "projects/index.html",
@@ -356,72 +258,4 @@ fn short_value(value: Option<&Shown>) -> String {
         Some(v) => v.to_string(),
     };
     if text.chars().count() > 80 { format!("{}…", text.chars().take(79).collect::<String>()) } else { text }
-}
-
-/// One row of a request list.
-#[derive(Serialize, Clone)]
-pub struct RequestRow {
-    pub id: String,
-    pub url: String,
-    pub title: String,
-    pub unit: String,
-    pub unit_id: String,
-    pub kind: String,
-    pub kind_value: String,
-    pub priority: String,
-    pub priority_value: String,
-    pub status: String,
-    pub status_value: String,
-    pub service: String,
-    pub service_id: String,
-    pub assignee: String,
-    pub received: String,
-    pub due: String,
-    pub overdue: bool,
-}
-
-impl Site<'_> {
-    pub fn request_row(&self, r: &Record, root: &str) -> RequestRow {
-        let f = |k: &str| r.fields.str_at(k).unwrap_or_default().to_string();
-        let label =
-            |k: &str| r.fields.str_at(k).map(|v| self.value_label(r.kind, &format!("/{k}"), v)).unwrap_or_default();
-        // A field left out names nothing (not a record whose id is empty).
-        let name = |k: &str| r.fields.str_at(k).map(|v| self.name_of(v)).unwrap_or_default();
-        let due = r.fields.str_at("due").and_then(|d| d.parse::<jiff::civil::Date>().ok());
-        RequestRow {
-            id: r.id().to_string(),
-            url: format!("{root}{}", self.url(r)),
-            title: self.title(r),
-            unit: name("unit"),
-            unit_id: f("unit"),
-            kind: label("type"),
-            kind_value: f("type"),
-            priority: label("priority"),
-            priority_value: f("priority"),
-            status: label("status"),
-            status_value: f("status"),
-            service: name("service"),
-            service_id: f("service"),
-            assignee: name("assignee"),
-            received: human_date(&f("received")),
-            due: human_date(&f("due")),
-            overdue: self.is_open(r) && due.is_some_and(|d| d < self.input.as_of),
-        }
-    }
-
-    /// Findings of a rule as (text, link) pairs for the home page.
-    pub fn findings_of(&self, rules: &[Rule], root: &str) -> Vec<FindingView> {
-        self.input
-            .report
-            .diagnostics
-            .iter()
-            .filter(|d| rules.contains(&d.rule))
-            .map(|d| self.finding_view(d, root))
-            .collect()
-    }
-}
-
-/// Escaped text, for building small HTML pieces outside templates.
-pub fn text(s: &str) -> String {
-    esc(s)
 }

@@ -1,0 +1,119 @@
+//! The findings page (every finding by rule and by whose record it is on) and the list
+//! of rules.
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+use serde::Serialize;
+
+use crate::diag::Rule;
+use crate::site::build::Output;
+use crate::site::data::Site;
+use crate::site::templates::Templates;
+use crate::site::view::{FindingView, Layout};
+
+#[derive(Serialize)]
+struct RuleGroup {
+    rule: String,
+    article: String,
+    summary: String,
+    findings: Vec<FindingView>,
+}
+
+#[derive(Serialize)]
+struct OwnerGroup {
+    owner: String,
+    findings: Vec<FindingView>,
+}
+
+#[derive(Serialize)]
+struct FindingsPage {
+    page: Layout,
+    errors: usize,
+    warnings: usize,
+    by_rule: Vec<RuleGroup>,
+    by_owner: Vec<OwnerGroup>,
+}
+
+#[derive(Serialize)]
+struct RuleRow {
+    id: String,
+    severity: String,
+    article: String,
+    summary: String,
+    needs_history: bool,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct RulesPage {
+    page: Layout,
+    rules: Vec<RuleRow>,
+}
+
+impl Site<'_> {
+    /// A rule's one-line summary in the site's language.
+    fn rule_summary(&self, rule: Rule) -> String {
+        (if self.english { rule.summary() } else { rule.summary_tr() }).into()
+    }
+    /// The unit or person a finding's record is the responsibility of.
+    fn owner_of(&self, path: &str) -> String {
+        let Some(r) = self.record_at(path) else { return "—".into() };
+        let owner = ["service", "owner", "granted_by", "unit"].iter().find_map(|f| r.fields.str_at(f));
+        owner.map_or_else(|| "—".into(), |o| self.name_of(o))
+    }
+    pub fn findings_page(&self, templates: &Templates) -> Result<Output> {
+        let path = "findings.html";
+        let by_rule = Rule::ALL
+            .iter()
+            .filter_map(|rule| {
+                let findings: Vec<FindingView> = self
+                    .input
+                    .report
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.rule == *rule)
+                    .map(|d| self.finding_view(d, ""))
+                    .collect();
+                (!findings.is_empty()).then(|| RuleGroup {
+                    rule: rule.id().into(),
+                    article: rule.article().into(),
+                    summary: self.rule_summary(*rule),
+                    findings,
+                })
+            })
+            .collect();
+        let mut owners: BTreeMap<String, Vec<FindingView>> = BTreeMap::new();
+        for d in &self.input.report.diagnostics {
+            owners.entry(self.owner_of(&d.path)).or_default().push(self.finding_view(d, ""));
+        }
+        let view = FindingsPage {
+            page: self.layout(path, &self.t("findings"), path),
+            errors: self.input.report.errors(),
+            warnings: self.input.report.warnings(),
+            by_rule,
+            by_owner: owners.into_iter().map(|(owner, findings)| OwnerGroup { owner, findings }).collect(),
+        };
+        Ok((path.into(), templates.render("findings.html", &view)?.into_bytes()))
+    }
+    pub fn rules_page(&self, templates: &Templates) -> Result<Output> {
+        let path = "rules.html";
+        let rules = Rule::ALL
+            .iter()
+            .map(|r| RuleRow {
+                id: r.id().into(),
+                severity: self.t(if r.default_severity() == crate::diag::Severity::Error {
+                    "error"
+                } else {
+                    "warning"
+                }),
+                article: r.article().into(),
+                summary: self.rule_summary(*r),
+                needs_history: r.needs_history(),
+                count: self.input.report.diagnostics.iter().filter(|d| d.rule == *r).count(),
+            })
+            .collect();
+        let view = RulesPage { page: self.layout(path, &self.t("rules"), "findings.html"), rules };
+        Ok((path.into(), templates.render("rules.html", &view)?.into_bytes()))
+    }
+}
