@@ -1,6 +1,9 @@
-//! What every page needs to know about the records: where each record's page is, how it
-//! is named and labelled for people, which records point at it, its findings, and how a
-//! value is shown (names not ids, Turkish labels, dates as `dd.mm.yyyy`).
+//! The [`Site`]: the indexes a build makes once over its [`Input`] and the lookups every
+//! page shares — where each record's page is, how a record is named and labelled for
+//! people, which records point at it, its findings, how a value is shown (names not
+//! ids, Turkish labels, dates as `dd.mm.yyyy`), and who holds which open work. A page
+//! family's own methods live with the page under [`super::pages`]; this file names no
+//! page, so a page can change without touching the lookups every other page relies on.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{OnceLock, RwLock};
@@ -76,7 +79,7 @@ pub struct Site<'a> {
 }
 
 /// One dated item of the expiry calendar (also the iCalendar feed and the deadlines
-/// export); found by [`super::pages::calendar`] and kept here, once per build.
+/// export); found by the calendar page on first use and kept here, once per build.
 pub struct Deadline<'a> {
     pub date: jiff::civil::Date,
     pub what: String,

@@ -1,10 +1,21 @@
-//! `defter build`: the records rendered as a static intranet site. Pages are rendered in
-//! parallel and streamed to disk as they are made (only their links and ids are kept,
-//! for the link check), into a temporary folder that replaces the output folder in one
-//! step once every link checks out: a failed build never leaves a half-written site. A
-//! build state in the site (`.defter-build`, see [`state`] and [`keys`]) lets the next
-//! build re-render only the parts whose inputs changed. The same commit and `--as-of`
-//! give byte-identical output, incremental or not.
+//! `defter build`: the records rendered as a static intranet site. This file is the
+//! build's entry and its table of contents: the input becomes a [`Site`] (the indexes
+//! over the records, [`data`]), the site is cut into `Part`s, each made by its page
+//! family under [`pages`], and every part's files go through the build's pieces to a
+//! sink that streams them to disk, checks every link and swaps the new site in.
+//!
+//! Where things live: the struct the pages read the records through is in [`data`];
+//! the structs several templates share in [`view`]; escaping and slugs in [`html`]; the
+//! CSV, JSON, iCalendar and Atom writers in [`formats`]; keys, build state, sink, safe
+//! writing and the link check in `build/`, which no page change touches. Alongside:
+//! [`templates`], [`markdown`], `charts`, [`i18n`], [`redact`] and [`serve`].
+//!
+//! Pages are rendered in parallel and streamed to disk as they are made (only their
+//! links and ids are kept, for the link check), into a temporary folder that replaces
+//! the output folder in one step once every link checks out: a failed build never
+//! leaves a half-written site. A build state in the site (`.defter-build`) lets the
+//! next build re-render only the parts whose inputs changed. The same commit and
+//! `--as-of` give byte-identical output, incremental or not.
 
 mod build;
 mod charts;
@@ -21,15 +32,14 @@ pub mod templates;
 pub mod view;
 mod warm;
 
-use std::collections::HashSet;
 use std::path::Path;
 
 use anyhow::Result;
 use rayon::prelude::*;
 
+pub use build::Built;
 pub use build::keys::Salt;
 use build::keys::{self, Keys};
-use build::sink::Sink;
 pub use build::write::{MARKER, check_out_dir};
 use build::{Collect, Output, Pieces, links, state, unique_paths};
 pub use data::Input;
@@ -204,18 +214,6 @@ pub fn render(input: &Input, templates: &Templates) -> Result<Vec<Output>> {
     })
 }
 
-/// What a build made.
-pub struct Built {
-    /// Files of the site.
-    pub files: usize,
-    /// Files rendered again (the rest were kept from the last build).
-    pub rendered: usize,
-    /// Files written (a rendered file whose bytes did not change is not written).
-    pub written: usize,
-    /// Why nothing of the last build could be reused, when that was so.
-    pub full: Option<String>,
-}
-
 /// Builds the site into `out`, streaming each file to disk as it is rendered: the whole
 /// site is built next to `out` and swapped in, so a failed build leaves `out` as it was.
 /// Each call is a full build, its keys made with a new [`Salt`]; [`build_redacted`]
@@ -246,72 +244,14 @@ pub fn build_redacted(
         // The last build's state is one file of about 120 bytes a page, read while the
         // keys are made.
         let (keys, previous) = rayon::join(|| Keys::new(site, templates, shown.digests()), || state::State::read(out));
-        let full = match previous {
-            None => "no build state in the site that this defter can read (a first build, the last one did not finish, or an older defter made it)".to_string(),
-            Some(previous) if previous.global != keys.global => {
-                format!("{} changed since the last build", previous.changed(&keys.inputs).join(", "))
-            }
-            Some(previous) => {
-                // `None`: a page went away, and only a full build can check the links.
-                let sink = Sink::incremental(out, previous)?;
-                if let Some(built) = build_with(site, templates, &keys, sink, out, progress)? {
-                    return Ok(built);
-                }
-                "a page or an anchor went away, and links are checked over the whole site".to_string()
-            }
+        let make = |pieces: &dyn Pieces| -> Result<()> {
+            let parts = parts(site);
+            progress.start("rendering", parts.len());
+            parts.par_iter().try_for_each(|part| -> Result<()> {
+                progress.step();
+                part.make(site, templates, &keys, pieces)
+            })
         };
-        let built = build_with(site, templates, &keys, Sink::full(out)?, out, progress)?
-            .ok_or_else(|| anyhow::anyhow!("full build refused"))?;
-        Ok(Built { full: Some(full), ..built })
+        build::run(out, &keys, previous, &make, search::unlinked)
     })
-}
-
-/// Renders (or keeps) every part into `sink` and puts the site in place; `None` when an
-/// incremental build cannot be checked on its own (a file or an id went away).
-fn build_with(
-    site: &Site,
-    templates: &Templates,
-    keys: &Keys,
-    sink: Sink,
-    out: &Path,
-    progress: &dyn Progress,
-) -> Result<Option<Built>> {
-    let parts = parts(site);
-    progress.start("rendering", parts.len());
-    let made = parts.par_iter().try_for_each(|part| -> Result<()> {
-        progress.step();
-        part.make(site, templates, keys, &sink)
-    });
-    let (files, finish) = sink.into_files();
-    let checked = made.and_then(|()| {
-        let linked_file_gone = finish.removed(&files).iter().any(|path| !search::unlinked(path));
-        if finish.is_incremental() && (linked_file_gone || finish.lost_ids(&files)) {
-            return Ok(false);
-        }
-        unique_paths(files.iter().map(|f| f.path.as_str()))?;
-        let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-        let pages = files.iter().filter_map(|f| Some((f.path.as_str(), f.summary.as_ref()?)));
-        links::check_summaries(&paths, pages, &finish.strings)?;
-        Ok(true)
-    });
-    match checked {
-        Ok(true) => {
-            let built = Built {
-                files: files.len(),
-                rendered: files.iter().filter(|f| f.rendered).count(),
-                written: files.iter().filter(|f| f.written).count(),
-                full: None,
-            };
-            finish.commit(out, keys.global, &keys.inputs, &files)?;
-            Ok(Some(built))
-        }
-        Ok(false) => {
-            finish.abandon();
-            Ok(None)
-        }
-        Err(e) => {
-            finish.abandon();
-            Err(e)
-        }
-    }
 }

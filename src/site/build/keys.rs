@@ -15,8 +15,8 @@
 //! record's data and every finding: editing a project's analysis or a request's notes
 //! leaves them alone. A page of a request list is keyed by its own rows (each row by
 //! its request's data and that of the records it names) and the counts every list page
-//! shows; each file of the search index by the words of the records it holds (see
-//! [`crate::site::search`]).
+//! shows; each file of the search index by the words of the records it holds (the
+//! search page keys its own files).
 //!
 //! The keys are kept in the site (`.defter-build`, `.defter-search`), which its readers
 //! can fetch, and a record's keys follow from its text before redaction. So the digests

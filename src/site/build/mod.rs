@@ -11,11 +11,14 @@ pub(super) mod sink;
 pub(super) mod state;
 pub(super) mod write;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
 
 use anyhow::Result;
 
+use keys::Keys;
 use sink::Sink;
+use state::State;
 
 /// A rendered file of the site: path relative to the root, and its bytes.
 pub(super) type Output = (String, Vec<u8>);
@@ -96,4 +99,85 @@ pub(super) fn unique_paths<'p>(paths: impl Iterator<Item = &'p str>) -> Result<(
         }
     }
     Ok(())
+}
+
+/// What a build made.
+pub struct Built {
+    /// Files of the site.
+    pub files: usize,
+    /// Files rendered again (the rest were kept from the last build).
+    pub rendered: usize,
+    /// Files written (a rendered file whose bytes did not change is not written).
+    pub written: usize,
+    /// Why nothing of the last build could be reused, when that was so.
+    pub full: Option<String>,
+}
+
+/// What a build does with the pieces it is given: make every part of the site into them.
+pub type Make<'m> = dyn Fn(&dyn Pieces) -> Result<()> + Sync + 'm;
+
+/// Makes the site into `out` with `make`, incrementally when `previous` (the state the
+/// last build left in `out`) was made with the same global key as `keys`, else in full;
+/// `unlinked` tells a file no page links to (its going away needs no link check).
+///
+/// An incremental build renders only the pieces whose keys changed and replaces only
+/// the files that changed; when it cannot check the links on its own (a page or an
+/// anchor went away) it gives way to a full build, made next to `out` and swapped in.
+/// Either way a failed build leaves `out` as it was.
+pub fn run(out: &Path, keys: &Keys, previous: Option<State>, make: &Make, unlinked: fn(&str) -> bool) -> Result<Built> {
+    let full = match previous {
+        None => "no build state in the site that this defter can read (a first build, the last one did not finish, or an older defter made it)".to_string(),
+        Some(previous) if previous.global != keys.global => {
+            format!("{} changed since the last build", previous.changed(&keys.inputs).join(", "))
+        }
+        Some(previous) => {
+            // `None`: a page went away, and only a full build can check the links.
+            let sink = Sink::incremental(out, previous)?;
+            if let Some(built) = build_with(keys, sink, out, make, unlinked)? {
+                return Ok(built);
+            }
+            "a page or an anchor went away, and links are checked over the whole site".to_string()
+        }
+    };
+    let built = build_with(keys, Sink::full(out)?, out, make, unlinked)?
+        .ok_or_else(|| anyhow::anyhow!("full build refused"))?;
+    Ok(Built { full: Some(full), ..built })
+}
+
+/// Renders (or keeps) every part into `sink` and puts the site in place; `None` when an
+/// incremental build cannot be checked on its own (a file or an id went away).
+fn build_with(keys: &Keys, sink: Sink, out: &Path, make: &Make, unlinked: fn(&str) -> bool) -> Result<Option<Built>> {
+    let made = make(&sink);
+    let (files, finish) = sink.into_files();
+    let checked = made.and_then(|()| {
+        let linked_file_gone = finish.removed(&files).iter().any(|path| !unlinked(path));
+        if finish.is_incremental() && (linked_file_gone || finish.lost_ids(&files)) {
+            return Ok(false);
+        }
+        unique_paths(files.iter().map(|f| f.path.as_str()))?;
+        let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        let pages = files.iter().filter_map(|f| Some((f.path.as_str(), f.summary.as_ref()?)));
+        links::check_summaries(&paths, pages, &finish.strings)?;
+        Ok(true)
+    });
+    match checked {
+        Ok(true) => {
+            let built = Built {
+                files: files.len(),
+                rendered: files.iter().filter(|f| f.rendered).count(),
+                written: files.iter().filter(|f| f.written).count(),
+                full: None,
+            };
+            finish.commit(out, keys.global, &keys.inputs, &files)?;
+            Ok(Some(built))
+        }
+        Ok(false) => {
+            finish.abandon();
+            Ok(None)
+        }
+        Err(e) => {
+            finish.abandon();
+            Err(e)
+        }
+    }
 }
