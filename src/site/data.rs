@@ -1,9 +1,10 @@
 //! The [`Site`]: the indexes a build makes once over its [`Input`] and the lookups every
 //! page shares — where each record's page is, how a record is named and labelled for
-//! people, which records point at it, its findings, how a value is shown (names not
-//! ids, Turkish labels, dates as `dd.mm.yyyy`), and who holds which open work. A page
-//! family's own methods live with the page under [`super::pages`]; this file names no
-//! page, so a page can change without touching the lookups every other page relies on.
+//! people (Turkish labels from the schemas), which records point at it, its findings,
+//! whether a field names a record or an enumerated value, and who holds which open
+//! work. A page family's own methods live with the page under [`super::pages`]; this
+//! file names no page, so a page can change without touching the lookups every other
+//! page relies on.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{OnceLock, RwLock};
@@ -11,7 +12,6 @@ use std::sync::{OnceLock, RwLock};
 use jiff::civil::Date;
 use serde_json::Value as Json;
 
-use super::html::esc;
 /// Where slugs used to be; `tests/integration` still names them here.
 pub use super::html::{MAX_SLUG, slug};
 use super::i18n::{Catalogue, catalogue, humanize};
@@ -20,9 +20,8 @@ use crate::diag::{Diagnostic, Report};
 use crate::history::AuditTrail;
 use crate::load::{Records, rules::Ruleset};
 use crate::model::Index;
+use crate::model::Kind;
 use crate::model::Record;
-use crate::model::date::human_date;
-use crate::model::{Kind, Node, Value};
 use crate::validate::Schemas;
 
 /// Everything a build reads.
@@ -86,12 +85,23 @@ pub struct Deadline<'a> {
     pub record: &'a Record,
 }
 
+/// How a field's text is shown ([`Site::shown_as`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum ShownAs {
+    /// A link to the record whose id it is.
+    Reference,
+    /// The label of an enumerated value.
+    Enumerated,
+    /// As it is (a date as `dd.mm.yyyy`, a web address as a link).
+    Text,
+}
+
 /// What a cached label is of.
 #[derive(Clone, PartialEq, Eq, Hash)]
 enum Slot {
     KindLabel,
     Label,
-    /// How a field's text is shown: `r` a reference, `e` an enumeration, empty as text.
+    /// How a field's text is shown ([`ShownAs`]): `r`, `e`, or empty for text.
     Class,
     Value(String),
 }
@@ -317,14 +327,6 @@ impl<'a> Site<'a> {
         r.fields.str_at(first).or_else(|| r.fields.str_at(then))
     }
 
-    /// A link to the record an id names (plain text when there is none).
-    pub fn link_id(&self, id: &str, root: &str) -> String {
-        match self.index.get(id) {
-            Some(r) => format!("<a href=\"{root}{}\">{}</a>", esc(&self.url(r)), esc(&self.display(r))),
-            None => esc(id),
-        }
-    }
-
     /// The display name of an id (the id when no record has it).
     pub fn name_of(&self, id: &str) -> String {
         self.index.get(id).map_or_else(|| id.to_string(), |r| self.title(r))
@@ -389,6 +391,25 @@ impl<'a> Site<'a> {
         }
     }
 
+    /// How a field's text is shown: a link to the record it names, an enumeration's
+    /// label, or the text itself. It depends only on the kind and the field, so it is
+    /// looked up once per pair.
+    pub fn shown_as(&self, kind: Kind, pointer: &str) -> ShownAs {
+        let class = self.cached(kind, pointer, Slot::Class, || {
+            if self.is_reference(kind, pointer) {
+                return "r".into();
+            }
+            let schema = self.input.schemas.subschema(kind, pointer);
+            let enumerated = schema.is_some_and(|s| s.get("enum").is_some() || s.get("x-labels").is_some());
+            if enumerated { "e".into() } else { String::new() }
+        });
+        match class.as_str() {
+            "r" => ShownAs::Reference,
+            "e" => ShownAs::Enumerated,
+            _ => ShownAs::Text,
+        }
+    }
+
     /// Whether a field path of a kind is a reference (per the workflow data).
     fn is_reference(&self, kind: Kind, pointer: &str) -> bool {
         let Some(fields) = self.input.rules.workflows.references.get(kind.name()) else { return false };
@@ -400,89 +421,5 @@ impl<'a> Site<'a> {
             .trim_start_matches('.')
             .replace(".[]", "[]");
         fields.contains_key(&path)
-    }
-
-    /// A value as HTML: references as links by name, dates as `dd.mm.yyyy`, enums by label,
-    /// lists of entries as tables.
-    pub fn value_html(&self, r: &Record, pointer: &str, node: &Node, root: &str) -> String {
-        match &node.value {
-            Value::Null => String::new(),
-            Value::Bool(b) => self.t(if *b { "yes" } else { "no" }),
-            Value::Int(_) | Value::Float(_) => esc(&node.scalar_text().unwrap_or_default()),
-            Value::Str(s) => {
-                // How a field is shown depends only on the kind and the field: looked up
-                // once per pair ("r" a reference, "e" an enumeration, "" plain text).
-                let class = self.cached(r.kind, pointer, Slot::Class, || {
-                    if self.is_reference(r.kind, pointer) {
-                        return "r".into();
-                    }
-                    let schema = self.input.schemas.subschema(r.kind, pointer);
-                    let enumerated = schema.is_some_and(|s| s.get("enum").is_some() || s.get("x-labels").is_some());
-                    if enumerated { "e".into() } else { String::new() }
-                });
-                if class == "r" {
-                    return self.link_id(s, root);
-                }
-                if class == "e" {
-                    return esc(&self.value_label(r.kind, pointer, s));
-                }
-                if s.starts_with("https://") || s.starts_with("http://") {
-                    return format!("<a href=\"{}\">{}</a>", esc(s), esc(s));
-                }
-                esc(&human_date(s))
-            }
-            Value::Seq(items) => {
-                if items.iter().all(|i| matches!(i.value, Value::Map(_))) && !items.is_empty() {
-                    return self.table_html(r, pointer, items, root);
-                }
-                let parts: Vec<String> = items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, item)| self.value_html(r, &format!("{pointer}/{i}"), item, root))
-                    .collect();
-                parts.join(", ")
-            }
-            Value::Map(entries) => {
-                let parts: Vec<String> = entries
-                    .iter()
-                    .map(|e| {
-                        let p = format!("{pointer}/{}", e.key);
-                        format!(
-                            "<span class=\"k\">{}:</span> {}",
-                            esc(&self.label(r.kind, &p)),
-                            self.value_html(r, &p, &e.value, root)
-                        )
-                    })
-                    .collect();
-                parts.join("; ")
-            }
-        }
-    }
-
-    fn table_html(&self, r: &Record, pointer: &str, items: &[Node], root: &str) -> String {
-        let mut columns: Vec<&str> = Vec::new();
-        for item in items {
-            for e in item.entries() {
-                if !columns.contains(&e.key.as_str()) {
-                    columns.push(&e.key);
-                }
-            }
-        }
-        let mut html = String::from("<div class=\"scroll\"><table class=\"entries\"><thead><tr>");
-        for c in &columns {
-            html.push_str(&format!("<th scope=\"col\">{}</th>", esc(&self.label(r.kind, &format!("{pointer}/0/{c}")))));
-        }
-        html.push_str("</tr></thead><tbody>");
-        for (i, item) in items.iter().enumerate() {
-            html.push_str("<tr>");
-            for c in &columns {
-                let cell =
-                    item.get(c).map(|n| self.value_html(r, &format!("{pointer}/{i}/{c}"), n, root)).unwrap_or_default();
-                html.push_str(&format!("<td>{cell}</td>"));
-            }
-            html.push_str("</tr>");
-        }
-        html.push_str("</tbody></table></div>");
-        html
     }
 }

@@ -232,7 +232,7 @@ impl Redacted {
         &self.report
     }
 
-    /// The digest of every file's text as loaded, by path ([`super::build::keys::digests`]).
+    /// The digest of every file's text as loaded, by path (`build::keys::digests`).
     pub fn digests(&self) -> &super::build::keys::Digests {
         &self.digests
     }

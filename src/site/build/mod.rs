@@ -1,6 +1,6 @@
 //! The incremental machinery under every build, knowing no page: the keys of what each
 //! part is made from ([`keys`]), the state the last build left in the site ([`state`]),
-//! where rendered files go and how the new site is put in place ([`sink`], [`write`]),
+//! where rendered files go and how the new site is put in place ([`sink`], [`mod@write`]),
 //! and the link check ([`links`]). A page hands its files to a [`Pieces`] under a name
 //! and a key and never learns whether they were rendered, kept or only collected in
 //! memory; so changing a page never means changing anything here.

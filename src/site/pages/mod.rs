@@ -1,9 +1,15 @@
 //! The pages, one file per page family. Each file holds the view structs only its pages
 //! read and an `impl Site` block with the methods that build them, so a change to one
-//! page is made in one file. What every page needs is here: the layout (menu, footer)
-//! and a few lookups several families share; the structs templates share are in
-//! [`super::view`]. A page file may use `Site`, the views, [`super::html`],
-//! [`super::formats`] and the build's pieces and keys, and never the other way round.
+//! page is made in one file. What every page needs is here: the layout (menu, footer),
+//! a field's enumerated values and a finding as shown; the structs several templates
+//! share are in [`super::view`].
+//!
+//! A page file uses `Site`, the views, [`super::html`], [`super::formats`] and the
+//! build's pieces and keys; of its siblings only small shared helpers (the [`pager`],
+//! the request grouping the home page counts with, the export a record page links).
+//! Nothing outside `pages/` but the build entry ([`super`]) names a page, and the
+//! exports reuse the figures the pages compute (the permission matrix, the deadlines,
+//! the monthly KPIs, the workload) so that a page and its export cannot disagree.
 
 pub mod calendar;
 pub mod exports;

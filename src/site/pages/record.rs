@@ -1,6 +1,7 @@
-//! A record's own page: its fields in file order, its Markdown body, the records that
-//! name it (capped, newest first where ids grow with time), a person's open work, its
-//! findings and its history.
+//! A record's own page: its fields in file order as HTML (references as links by name,
+//! dates as `dd.mm.yyyy`, enumerations by label, lists of entries as tables), its
+//! Markdown body, the records that name it (capped, newest first where ids grow with
+//! time), a person's open work, its findings and its history.
 
 use std::collections::BTreeMap;
 
@@ -8,10 +9,10 @@ use serde::Serialize;
 
 use crate::history::{Action, Shown};
 use crate::model::date::human_date;
-use crate::model::{Kind, Record};
+use crate::model::{Kind, Node, Record, Value};
 use crate::site::build::Output;
-use crate::site::data::Site;
-use crate::site::html::root_of;
+use crate::site::data::{ShownAs, Site};
+use crate::site::html::{esc, root_of};
 use crate::site::markdown;
 use crate::site::templates::Templates;
 use crate::site::view::{FindingView, Layout, Link, WorkView};
@@ -83,6 +84,87 @@ struct RecordPage {
 }
 
 impl Site<'_> {
+    /// A value as HTML: references as links by name, dates as `dd.mm.yyyy`, enums by label,
+    /// lists of entries as tables.
+    fn value_html(&self, r: &Record, pointer: &str, node: &Node, root: &str) -> String {
+        match &node.value {
+            Value::Null => String::new(),
+            Value::Bool(b) => self.t(if *b { "yes" } else { "no" }),
+            Value::Int(_) | Value::Float(_) => esc(&node.scalar_text().unwrap_or_default()),
+            Value::Str(s) => {
+                match self.shown_as(r.kind, pointer) {
+                    ShownAs::Reference => return self.link_id(s, root),
+                    ShownAs::Enumerated => return esc(&self.value_label(r.kind, pointer, s)),
+                    ShownAs::Text => {}
+                }
+                if s.starts_with("https://") || s.starts_with("http://") {
+                    return format!("<a href=\"{}\">{}</a>", esc(s), esc(s));
+                }
+                esc(&human_date(s))
+            }
+            Value::Seq(items) => {
+                if items.iter().all(|i| matches!(i.value, Value::Map(_))) && !items.is_empty() {
+                    return self.table_html(r, pointer, items, root);
+                }
+                let parts: Vec<String> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| self.value_html(r, &format!("{pointer}/{i}"), item, root))
+                    .collect();
+                parts.join(", ")
+            }
+            Value::Map(entries) => {
+                let parts: Vec<String> = entries
+                    .iter()
+                    .map(|e| {
+                        let p = format!("{pointer}/{}", e.key);
+                        format!(
+                            "<span class=\"k\">{}:</span> {}",
+                            esc(&self.label(r.kind, &p)),
+                            self.value_html(r, &p, &e.value, root)
+                        )
+                    })
+                    .collect();
+                parts.join("; ")
+            }
+        }
+    }
+
+    fn table_html(&self, r: &Record, pointer: &str, items: &[Node], root: &str) -> String {
+        let mut columns: Vec<&str> = Vec::new();
+        for item in items {
+            for e in item.entries() {
+                if !columns.contains(&e.key.as_str()) {
+                    columns.push(&e.key);
+                }
+            }
+        }
+        let mut html = String::from("<div class=\"scroll\"><table class=\"entries\"><thead><tr>");
+        for c in &columns {
+            html.push_str(&format!("<th scope=\"col\">{}</th>", esc(&self.label(r.kind, &format!("{pointer}/0/{c}")))));
+        }
+        html.push_str("</tr></thead><tbody>");
+        for (i, item) in items.iter().enumerate() {
+            html.push_str("<tr>");
+            for c in &columns {
+                let cell =
+                    item.get(c).map(|n| self.value_html(r, &format!("{pointer}/{i}/{c}"), n, root)).unwrap_or_default();
+                html.push_str(&format!("<td>{cell}</td>"));
+            }
+            html.push_str("</tr>");
+        }
+        html.push_str("</tbody></table></div>");
+        html
+    }
+
+    /// A link to the record an id names (plain text when there is none).
+    fn link_id(&self, id: &str, root: &str) -> String {
+        match self.index.get(id) {
+            Some(r) => format!("<a href=\"{root}{}\">{}</a>", esc(&self.url(r)), esc(&self.display(r))),
+            None => esc(id),
+        }
+    }
+
     fn history_views(&self, r: &Record) -> Option<Vec<ChangeView>> {
         let trail = self.input.trail?;
         let mut out = Vec::new();
