@@ -5,10 +5,11 @@
 use crate::site::data::Site;
 use crate::site::view::{PageLink, Pager};
 
-/// Rows on one page of a request list (all requests, a facet value's, a unit's). Page 1
-/// keeps the list's path; the rest go to `requests/page/2.html` for `requests/index.html`
-/// and to `<stem>/2.html` for any other `<stem>.html` (see [`page_path`]). Search finds
-/// every request, so no page has to hold them all.
+/// Rows on one page of a long list (a request list, the permissions page's grants, the
+/// holders, an inventory type's items). Page 1 keeps the list's path; the rest go to
+/// `requests/page/2.html` for `requests/index.html` and to `<stem>/2.html` for any other
+/// `<stem>.html` (see [`page_path`]). Search finds every record, so no page has to hold
+/// them all.
 pub const PAGE_ROWS: usize = 100;
 
 /// Pages linked from a pager on either side of the current one (besides first and last).
