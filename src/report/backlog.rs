@@ -37,7 +37,7 @@ pub(crate) struct ServiceBacklog {
 
 /// One person's open work.
 #[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct PersonLoad {
+pub(crate) struct PersonLoad {
     pub person: String,
     pub name: String,
     pub unit: String,
@@ -49,7 +49,7 @@ pub struct PersonLoad {
 
 /// An open request or project someone holds.
 #[derive(Clone, Debug, Serialize, PartialEq, Hash)]
-pub struct WorkItem {
+pub(crate) struct WorkItem {
     pub id: String,
     /// The record's file (two records may share an id: `duplicate-id`).
     #[serde(skip)]

@@ -14,7 +14,7 @@ use crate::model::workflow::Workflows;
 
 /// One calendar month's numbers.
 #[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct MonthKpi {
+pub(crate) struct MonthKpi {
     /// `2026-03`
     pub month: String,
     pub received: usize,

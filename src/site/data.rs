@@ -13,7 +13,7 @@ use jiff::civil::Date;
 use serde_json::Value as Json;
 
 /// Where slugs used to be; `tests/integration` still names them here.
-pub use super::html::{MAX_SLUG, slug};
+pub(crate) use super::html::slug;
 use super::i18n::{Catalogue, catalogue, humanize};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Report};
@@ -45,12 +45,12 @@ pub struct Input<'a> {
 }
 
 /// A record pointing at another through a field.
-pub struct Backlink<'a> {
+pub(crate) struct Backlink<'a> {
     pub from: &'a Record,
     pub field: &'a str,
 }
 
-pub struct Site<'a> {
+pub(crate) struct Site<'a> {
     pub input: &'a Input<'a>,
     pub t: Catalogue,
     pub english: bool,
@@ -79,7 +79,7 @@ pub struct Site<'a> {
 
 /// One dated item of the expiry calendar (also the iCalendar feed and the deadlines
 /// export); found by the calendar page on first use and kept here, once per build.
-pub struct Deadline<'a> {
+pub(crate) struct Deadline<'a> {
     pub date: jiff::civil::Date,
     pub what: String,
     pub record: &'a Record,
@@ -87,7 +87,7 @@ pub struct Deadline<'a> {
 
 /// How a field's text is shown ([`Site::shown_as`]).
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub enum ShownAs {
+pub(crate) enum ShownAs {
     /// A link to the record whose id it is.
     Reference,
     /// The label of an enumerated value.
@@ -201,7 +201,7 @@ pub(super) fn address(r: &Record) -> usize {
 }
 
 impl<'a> Site<'a> {
-    pub fn new(input: &'a Input<'a>) -> Self {
+    pub(crate) fn new(input: &'a Input<'a>) -> Self {
         let records = &input.records.records;
         // Each index is one pass over every record, independent of the others: at
         // 100,000 records they take about a third of a second on one core, and half of
@@ -256,48 +256,48 @@ impl<'a> Site<'a> {
     }
 
     /// Everyone's open work, people sorted by id (computed once per build).
-    pub fn workload(&self) -> &[crate::report::PersonLoad] {
+    pub(crate) fn workload(&self) -> &[crate::report::PersonLoad] {
         self.workload.get_or_init(|| {
             crate::report::workload(&self.input.records.records, &self.input.rules.workflows, self.input.as_of)
         })
     }
 
     /// The open work a person holds (none when they hold none).
-    pub fn work_of(&self, person: &str) -> &[crate::report::WorkItem] {
+    pub(crate) fn work_of(&self, person: &str) -> &[crate::report::WorkItem] {
         let loads = self.workload();
         loads.binary_search_by(|l| l.person.as_str().cmp(person)).map_or(&[], |at| loads[at].items.as_slice())
     }
 
     /// The record at a path.
-    pub fn record_at(&self, path: &str) -> Option<&'a Record> {
+    pub(crate) fn record_at(&self, path: &str) -> Option<&'a Record> {
         self.by_path.get(path).copied()
     }
 
     /// The person whose `git_emails` holds an address (ASCII case ignored).
-    pub fn person_by_email(&self, email: &str) -> Option<&'a Record> {
+    pub(crate) fn person_by_email(&self, email: &str) -> Option<&'a Record> {
         self.by_email.get(&email.to_ascii_lowercase()).copied()
     }
 
-    pub fn t(&self, key: &str) -> String {
+    pub(crate) fn t(&self, key: &str) -> String {
         self.t.get(key).map_or_else(|| key.to_string(), |s| (*s).to_string())
     }
 
-    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &'a Record> + '_ {
+    pub(crate) fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &'a Record> + '_ {
         self.sorted.iter().copied().filter(move |r| r.kind == kind)
     }
 
-    pub fn backlinks(&self, id: &str) -> &[Backlink<'a>] {
+    pub(crate) fn backlinks(&self, id: &str) -> &[Backlink<'a>] {
         self.backlinks.get(id).map_or(&[], Vec::as_slice)
     }
 
     /// The page of a record, relative to the site root.
-    pub fn url(&self, r: &Record) -> String {
+    pub(crate) fn url(&self, r: &Record) -> String {
         self.urls.get(&address(r)).cloned().unwrap_or_else(|| natural_url(r))
     }
 
     /// The record's own name in paths derived from its page (its unit's request list,
     /// board and feed): the page's file name, or a project's folder.
-    pub fn page_slug(&self, r: &Record) -> String {
+    pub(crate) fn page_slug(&self, r: &Record) -> String {
         let url = self.url(r);
         let url = url.strip_suffix("/index.html").unwrap_or(&url);
         let name = url.rsplit('/').next().unwrap_or(url);
@@ -305,7 +305,7 @@ impl<'a> Site<'a> {
     }
 
     /// How people call a record: a person or unit by name, others by id and title.
-    pub fn display(&self, r: &Record) -> String {
+    pub(crate) fn display(&self, r: &Record) -> String {
         let title = Self::title_field(r);
         match (r.kind, title) {
             (Kind::Person | Kind::Unit, Some(name)) => name.to_string(),
@@ -315,7 +315,7 @@ impl<'a> Site<'a> {
         }
     }
 
-    pub fn title(&self, r: &Record) -> String {
+    pub(crate) fn title(&self, r: &Record) -> String {
         Self::title_field(r).unwrap_or(r.id()).to_string()
     }
 
@@ -328,12 +328,12 @@ impl<'a> Site<'a> {
     }
 
     /// The display name of an id (the id when no record has it).
-    pub fn name_of(&self, id: &str) -> String {
+    pub(crate) fn name_of(&self, id: &str) -> String {
         self.index.get(id).map_or_else(|| id.to_string(), |r| self.title(r))
     }
 
     /// A kind's name for people, singular.
-    pub fn kind_label(&self, kind: Kind) -> String {
+    pub(crate) fn kind_label(&self, kind: Kind) -> String {
         self.cached(kind, "", Slot::KindLabel, || self.kind_label_uncached(kind))
     }
 
@@ -346,7 +346,7 @@ impl<'a> Site<'a> {
     }
 
     /// A field's label (schema title in Turkish; the humanised name in English).
-    pub fn label(&self, kind: Kind, pointer: &str) -> String {
+    pub(crate) fn label(&self, kind: Kind, pointer: &str) -> String {
         self.cached(kind, pointer, Slot::Label, || self.label_uncached(kind, pointer))
     }
 
@@ -360,7 +360,7 @@ impl<'a> Site<'a> {
     }
 
     /// An enumerated value's label (`x-labels` of the schema in Turkish).
-    pub fn value_label(&self, kind: Kind, pointer: &str, value: &str) -> String {
+    pub(crate) fn value_label(&self, kind: Kind, pointer: &str, value: &str) -> String {
         self.cached(kind, pointer, Slot::Value(value.to_string()), || self.value_label_uncached(kind, pointer, value))
     }
 
@@ -377,13 +377,13 @@ impl<'a> Site<'a> {
     }
 
     /// The field holding the record's state, its value and its label.
-    pub fn state(&self, r: &Record) -> Option<(String, String)> {
+    pub(crate) fn state(&self, r: &Record) -> Option<(String, String)> {
         let field = self.input.rules.workflows.state_field(r.kind.name());
         let value = r.fields.str_at(field)?;
         Some((value.to_string(), self.value_label(r.kind, &format!("/{field}"), value)))
     }
 
-    pub fn is_open(&self, r: &Record) -> bool {
+    pub(crate) fn is_open(&self, r: &Record) -> bool {
         let w = &self.input.rules.workflows;
         match (w.lifecycle(r.kind.name()), r.fields.str_at(w.state_field(r.kind.name()))) {
             (Some(l), Some(s)) => l.is_open(s),
@@ -394,7 +394,7 @@ impl<'a> Site<'a> {
     /// How a field's text is shown: a link to the record it names, an enumeration's
     /// label, or the text itself. It depends only on the kind and the field, so it is
     /// looked up once per pair.
-    pub fn shown_as(&self, kind: Kind, pointer: &str) -> ShownAs {
+    pub(crate) fn shown_as(&self, kind: Kind, pointer: &str) -> ShownAs {
         let class = self.cached(kind, pointer, Slot::Class, || {
             if self.is_reference(kind, pointer) {
                 return "r".into();

@@ -5,12 +5,12 @@
 use std::collections::BTreeMap;
 
 /// UI strings by key, in one language.
-pub type Catalogue = BTreeMap<&'static str, &'static str>;
+pub(crate) type Catalogue = BTreeMap<&'static str, &'static str>;
 
 macro_rules! catalogue {
     ($($key:literal => $tr:literal, $en:literal;)*) => {
         /// The catalogue for `language` (`tr` or `en`).
-        pub fn catalogue(language: &str) -> Catalogue {
+        pub(crate) fn catalogue(language: &str) -> Catalogue {
             let english = language == "en";
             let mut c = Catalogue::new();
             $(c.insert($key, if english { $en } else { $tr });)*
@@ -152,7 +152,7 @@ catalogue! {
 }
 
 /// A field name as a label when no schema title exists: `tested_by` → `Tested by`.
-pub fn humanize(key: &str) -> String {
+pub(crate) fn humanize(key: &str) -> String {
     let text = key.replace('_', " ");
     let mut chars = text.chars();
     match chars.next() {

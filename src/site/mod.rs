@@ -19,17 +19,17 @@
 
 mod build;
 mod charts;
-pub mod data;
-pub mod formats;
+pub(crate) mod data;
+pub(crate) mod formats;
 pub mod html;
-pub mod i18n;
+pub(crate) mod i18n;
 pub mod markdown;
-pub mod pages;
+pub(crate) mod pages;
 mod pipeline;
-pub mod redact;
-pub mod serve;
+pub(crate) mod redact;
+pub(crate) mod serve;
 pub mod templates;
-pub mod view;
+pub(crate) mod view;
 mod warm;
 
 use std::path::Path;

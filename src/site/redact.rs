@@ -46,7 +46,7 @@ static PHONE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// What stands in for a removed value.
-pub const HIDDEN: &str = "[…]";
+pub(crate) const HIDDEN: &str = "[…]";
 
 /// Everything a build shows, redacted. Made only by [`Redacted::take`] or [`apply`], so
 /// a site made from it cannot show what redaction hides.
@@ -60,7 +60,7 @@ pub struct Redacted {
 }
 
 /// A text with secrets (and, when `public`, e-mail addresses and phone numbers) hidden.
-pub fn text(s: &str, public: bool) -> Cow<'_, str> {
+pub(crate) fn text(s: &str, public: bool) -> Cow<'_, str> {
     let masked = mask_secrets(s);
     if !public {
         return masked;
@@ -240,7 +240,7 @@ impl Redacted {
 
 /// The redacted copy of a build's records, history and findings (digests keyed with
 /// `salt`).
-pub fn apply(
+pub(crate) fn apply(
     records: &Records,
     history: Option<&AuditTrail>,
     report: &Report,

@@ -16,7 +16,7 @@ use notify::{Event, EventKind, RecursiveMode, Watcher};
 use tower_http::services::ServeDir;
 
 /// Polls `/__defter/version` and reloads the page when it changes.
-pub const LIVE_RELOAD_JS: &str = r#"(function () {
+pub(crate) const LIVE_RELOAD_JS: &str = r#"(function () {
   "use strict";
   var seen = null;
   function poll() {
@@ -36,7 +36,7 @@ const QUIET: Duration = Duration::from_millis(300);
 const LONGEST_WAIT: Duration = Duration::from_secs(2);
 
 /// What `serve` watches for changes.
-pub const WATCHED: [&str; 4] = ["records", "schemas", "site-templates", "defter.toml"];
+pub(crate) const WATCHED: [&str; 4] = ["records", "schemas", "site-templates", "defter.toml"];
 
 /// Serves `site` on `127.0.0.1:port`, calling `rebuild` after every change under `root`
 /// with the paths that changed (relative to `root`, `/`-separated), or `None` when the
@@ -44,7 +44,7 @@ pub const WATCHED: [&str; 4] = ["records", "schemas", "site-templates", "defter.
 /// the site is made from changed (the pages are not reloaded). What a person watching
 /// should read (the address, each rebuild, a failed rebuild) goes to `tell`: the
 /// command layer prints it.
-pub fn run(
+pub(crate) fn run(
     root: &Path,
     site: PathBuf,
     port: u16,

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::i18n::Catalogue;
 
 #[derive(Serialize)]
-pub struct Nav {
+pub(crate) struct Nav {
     pub url: String,
     pub label: String,
     pub current: bool,
@@ -17,7 +17,7 @@ pub struct Nav {
 
 /// What the base template needs on every page.
 #[derive(Serialize)]
-pub struct Layout {
+pub(crate) struct Layout {
     pub lang: String,
     pub site_title: String,
     pub organisation: String,
@@ -33,13 +33,13 @@ pub struct Layout {
 
 /// A link with its text.
 #[derive(Serialize, Clone)]
-pub struct Link {
+pub(crate) struct Link {
     pub url: String,
     pub text: String,
 }
 
 #[derive(Serialize)]
-pub struct FindingView {
+pub(crate) struct FindingView {
     pub rule: String,
     pub severity: String,
     pub severity_label: String,
@@ -56,7 +56,7 @@ pub struct FindingView {
 
 /// One row of a request list.
 #[derive(Serialize, Clone)]
-pub struct RequestRow {
+pub(crate) struct RequestRow {
     pub id: String,
     pub url: String,
     pub title: String,
@@ -77,7 +77,7 @@ pub struct RequestRow {
 }
 
 #[derive(Serialize)]
-pub struct Count {
+pub(crate) struct Count {
     pub label: String,
     pub value: String,
     pub count: usize,
@@ -86,7 +86,7 @@ pub struct Count {
 
 /// The pagination of a list: `Sayfa 2 / 35`, previous and next, and the pages around.
 #[derive(Serialize)]
-pub struct Pager {
+pub(crate) struct Pager {
     pub text: String,
     pub prev: Option<String>,
     pub next: Option<String>,
@@ -95,7 +95,7 @@ pub struct Pager {
 }
 
 #[derive(Serialize)]
-pub struct PageLink {
+pub(crate) struct PageLink {
     pub number: usize,
     pub url: String,
     /// "Sayfa 3", for screen readers.
@@ -104,7 +104,7 @@ pub struct PageLink {
 }
 
 #[derive(Serialize)]
-pub struct CalendarItem {
+pub(crate) struct CalendarItem {
     pub date: String,
     /// `yyyy-mm-dd`, for `<time datetime>`.
     pub iso: String,
@@ -115,7 +115,7 @@ pub struct CalendarItem {
 
 /// One open request or project on a person's page.
 #[derive(Serialize)]
-pub struct WorkView {
+pub(crate) struct WorkView {
     pub link: Link,
     pub kind: String,
     pub state: String,

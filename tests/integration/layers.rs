@@ -102,3 +102,108 @@ fn an_upward_import_is_caught() {
     assert!(found[1].ends_with("load.rs: `site` is on no layer of lib.rs"), "{}", found[1]);
     assert!(found[2].ends_with("node.rs: `model` imports `load`, not below it"), "{}", found[2]);
 }
+
+/// The rooms of `src/site/` (a file directly in it, or a folder) and the rooms each one
+/// imports, comments left out: `crate::site::ROOM`, and `super::ROOM` (one `super` per
+/// folder level). Names that are no room are items of `site/mod.rs`, the entry, which
+/// declares the rooms and renders through them: not an edge.
+fn site_rooms(site: &Path) -> BTreeMap<String, BTreeSet<String>> {
+    let mut files = Vec::new();
+    rust_files(site, &mut files);
+    let room_of = |file: &Path| {
+        let rel = file.strip_prefix(site).unwrap();
+        let first = rel.components().next().unwrap().as_os_str().to_str().unwrap().to_string();
+        (first.strip_suffix(".rs").map(str::to_string).unwrap_or(first), rel.components().count())
+    };
+    let rooms: BTreeSet<String> = files.iter().map(|f| room_of(f).0).filter(|r| r != "mod").collect();
+    let mut graph = BTreeMap::new();
+    for file in &files {
+        let (room, depth) = room_of(file);
+        if room == "mod" {
+            continue;
+        }
+        let text: String = std::fs::read_to_string(file)
+            .unwrap()
+            .lines()
+            .map(|line| line.split("//").next().unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let up = "super::".repeat(depth);
+        let mut used = BTreeSet::new();
+        for prefix in ["crate::site::", up.as_str()] {
+            for (i, _) in text.match_indices(prefix) {
+                // `super::super::x` is not `super::x` read from its second half.
+                if text[..i].ends_with("::") {
+                    continue;
+                }
+                let name: String =
+                    text[i + prefix.len()..].chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                if rooms.contains(&name) && name != room {
+                    used.insert(name);
+                }
+            }
+        }
+        graph.entry(room).or_insert_with(BTreeSet::new).extend(used);
+    }
+    graph
+}
+
+/// A circle of imports in `graph`, if there is one.
+fn circle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+    fn visit(
+        node: &str,
+        graph: &BTreeMap<String, BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(at) = path.iter().position(|n| n == node) {
+            let mut found = path[at..].to_vec();
+            found.push(node.to_string());
+            return Some(found);
+        }
+        if done.contains(node) {
+            return None;
+        }
+        path.push(node.to_string());
+        for next in graph.get(node).into_iter().flatten() {
+            if let Some(found) = visit(next, graph, path, done) {
+                return Some(found);
+            }
+        }
+        path.pop();
+        done.insert(node.to_string());
+        None
+    }
+    let mut done = BTreeSet::new();
+    graph.keys().find_map(|start| visit(start, graph, &mut Vec::new(), &mut done))
+}
+
+#[test]
+fn the_rooms_of_the_site_import_each_other_without_a_circle() {
+    let site = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/site");
+    let graph = site_rooms(&site);
+    for room in ["pages", "build", "formats", "data", "html", "view"] {
+        assert!(graph.contains_key(room), "src/site/ has no room `{room}`: {:?}", graph.keys());
+    }
+    assert!(graph["formats"].is_empty(), "the formats know nothing of the site: {:?}", graph["formats"]);
+    assert!(!graph["build"].contains("pages"), "the incremental machinery imports no page");
+    assert_eq!(circle(&graph), None, "rooms of src/site/ that import each other: {graph:#?}");
+}
+
+#[test]
+fn a_circle_among_rooms_is_caught() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path();
+    std::fs::create_dir(site.join("pages")).unwrap();
+    std::fs::write(site.join("mod.rs"), "use pages::home;\n").unwrap();
+    std::fs::write(site.join("pages/home.rs"), "use crate::site::data::Site; // super::super::build\n").unwrap();
+    std::fs::write(site.join("data.rs"), "fn f() { super::html::esc(); }\n").unwrap();
+    std::fs::write(site.join("html.rs"), "use super::super::pages; fn g() {}\n").unwrap();
+    let graph = site_rooms(site);
+    assert_eq!(graph["html"], BTreeSet::new(), "`super::super` from a file in site/ is not a room");
+    assert_eq!(circle(&graph), None, "{graph:?}");
+    std::fs::write(site.join("html.rs"), "use super::pages::home::x;\n").unwrap();
+    let found = circle(&site_rooms(site)).expect("pages → data → html → pages");
+    assert_eq!(found.first(), found.last());
+    assert_eq!(found.len(), 4, "{found:?}");
+}

@@ -3,7 +3,7 @@
 
 use defter::load::{Loaded, RawFile, load_file, yaml};
 use defter::model::{Kind, Pos};
-use defter::site::data::{MAX_SLUG, slug};
+use defter::site::html::{MAX_SLUG, slug};
 use proptest::prelude::*;
 
 /// A YAML value to write out: scalars in their written form, block mappings, and flow

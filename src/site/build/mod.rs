@@ -114,7 +114,7 @@ pub struct Built {
 }
 
 /// What a build does with the pieces it is given: make every part of the site into them.
-pub type Make<'m> = dyn Fn(&dyn Pieces) -> Result<()> + Sync + 'm;
+pub(super) type Make<'m> = dyn Fn(&dyn Pieces) -> Result<()> + Sync + 'm;
 
 /// Makes the site into `out` with `make`, incrementally when `previous` (the state the
 /// last build left in `out`) was made with the same global key as `keys`, else in full;
@@ -124,7 +124,13 @@ pub type Make<'m> = dyn Fn(&dyn Pieces) -> Result<()> + Sync + 'm;
 /// the files that changed; when it cannot check the links on its own (a page or an
 /// anchor went away) it gives way to a full build, made next to `out` and swapped in.
 /// Either way a failed build leaves `out` as it was.
-pub fn run(out: &Path, keys: &Keys, previous: Option<State>, make: &Make, unlinked: fn(&str) -> bool) -> Result<Built> {
+pub(super) fn run(
+    out: &Path,
+    keys: &Keys,
+    previous: Option<State>,
+    make: &Make,
+    unlinked: fn(&str) -> bool,
+) -> Result<Built> {
     let full = match previous {
         None => "no build state in the site that this defter can read (a first build, the last one did not finish, or an older defter made it)".to_string(),
         Some(previous) if previous.global != keys.global => {

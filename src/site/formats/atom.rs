@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 /// One entry of a feed.
-pub struct Entry {
+pub(crate) struct Entry {
     /// The commit the entry is of, and the key of what changed in it: together the
     /// entry's id (`urn:defter:<commit>:<key>`).
     pub commit: String,
@@ -19,7 +19,7 @@ pub struct Entry {
 
 /// The feed at `url` titled `title`, of the site at `site`, with `entries` in order;
 /// `updated` when no entry has a time.
-pub fn feed(url: &str, title: &str, site: &str, updated: &str, entries: &[Entry]) -> Vec<u8> {
+pub(crate) fn feed(url: &str, title: &str, site: &str, updated: &str, entries: &[Entry]) -> Vec<u8> {
     let updated = entries
         .iter()
         .map(|e| e.time)

@@ -5,9 +5,9 @@
 use anyhow::Result;
 
 use super::{Table, capacity};
-pub use crate::report::table::defuse_formula;
+pub(crate) use crate::report::table::defuse_formula;
 
-pub fn to_csv(table: &Table) -> Result<Vec<u8>> {
+pub(crate) fn to_csv(table: &Table) -> Result<Vec<u8>> {
     let mut bytes = Vec::with_capacity(capacity(table, 1, 2, false));
     // A byte-order mark: Excel reads the file as UTF-8 then.
     bytes.extend_from_slice("\u{feff}".as_bytes());

@@ -4,7 +4,7 @@
 use jiff::civil::Date;
 
 /// A whole-day event.
-pub struct Event {
+pub(crate) struct Event {
     /// Unique and stable from build to build (a calendar program updates the event).
     pub uid: String,
     pub day: Date,
@@ -13,7 +13,7 @@ pub struct Event {
 }
 
 /// A calendar named `name` of `events`, stamped `stamp` (the day the site is built as of).
-pub fn calendar<'e>(name: &str, stamp: Date, events: impl Iterator<Item = &'e Event>) -> Vec<u8> {
+pub(crate) fn calendar<'e>(name: &str, stamp: Date, events: impl Iterator<Item = &'e Event>) -> Vec<u8> {
     let stamp = format!("{}T000000Z", stamp.strftime("%Y%m%d"));
     let mut out = String::new();
     for line in ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//defter//tr", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"] {
@@ -38,7 +38,7 @@ pub fn calendar<'e>(name: &str, stamp: Date, events: impl Iterator<Item = &'e Ev
 
 /// iCalendar text: escape `\ ; ,` and newlines; drop other control characters (RFC 5545
 /// allows none in a value, and a stray one would let a value end its line early).
-pub fn text(s: &str) -> String {
+pub(crate) fn text(s: &str) -> String {
     let s: String = s.chars().filter(|c| !c.is_control() || matches!(c, '\r' | '\n' | '\t')).collect();
     s.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace("\r\n", "\\n").replace(['\r', '\n'], "\\n")
 }

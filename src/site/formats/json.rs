@@ -5,7 +5,7 @@ use super::{Table, capacity};
 /// The table as a JSON array of objects, one per row, laid out as `serde_json`'s pretty
 /// printer lays it out, and inert (see [`inert_json`]). Written string by string into
 /// one buffer: a table of 60,000 rows is not built as a JSON tree first.
-pub fn to_json(table: &Table) -> Vec<u8> {
+pub(crate) fn to_json(table: &Table) -> Vec<u8> {
     fn string(out: &mut Vec<u8>, s: &str) {
         if s.contains(['<', '>', '&']) {
             out.extend_from_slice(inert_json(&serde_json::to_string(s).expect("strings serialise")).as_bytes());
@@ -48,7 +48,7 @@ pub fn to_json(table: &Table) -> Vec<u8> {
 /// JSON with `<`, `>` and `&` written as `\u003c`, `\u003e`, `\u0026`: the same data to
 /// any JSON reader, but no markup should a browser or a misconfigured server ever show
 /// the file as HTML. (Outside strings JSON has none of these characters.)
-pub fn inert_json(text: &str) -> String {
+pub(crate) fn inert_json(text: &str) -> String {
     if !text.contains(['<', '>', '&']) {
         return text.to_string();
     }

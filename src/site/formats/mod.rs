@@ -4,13 +4,13 @@
 //! spelt, so each format's escaping rules (formula cells, `</script>` in JSON, RFC 5545
 //! folding, XML's forbidden characters) are found and tested in one place.
 
-pub mod atom;
-pub mod csv;
-pub mod ics;
-pub mod json;
+pub(crate) mod atom;
+pub(crate) mod csv;
+pub(crate) mod ics;
+pub(crate) mod json;
 
 /// A table: column names and rows of cells.
-pub struct Table {
+pub(crate) struct Table {
     pub name: &'static str,
     pub columns: Vec<String>,
     pub rows: Vec<Vec<String>>,

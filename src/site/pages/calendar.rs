@@ -18,7 +18,7 @@ use crate::site::view::{CalendarItem, Layout, Link};
 
 /// A calendar of more dates than this gives each month after the next one a page of its
 /// own: at 100,000 records its thirteen months were 3 MB in one page.
-pub const CALENDAR_ONE_PAGE: usize = 500;
+pub(crate) const CALENDAR_ONE_PAGE: usize = 500;
 
 #[derive(Serialize)]
 struct Month {
@@ -65,7 +65,7 @@ impl<'a> Site<'a> {
     /// Every dated deadline: expiries (the workflow data's `expiries`), due dates of open
     /// requests, and the next review of what is reviewed periodically; found once for the
     /// calendar, the deadlines export and the iCalendar feed.
-    pub fn deadlines(&self) -> &[Deadline<'a>] {
+    pub(crate) fn deadlines(&self) -> &[Deadline<'a>] {
         self.deadlines.get_or_init(|| self.find_deadlines())
     }
     fn find_deadlines(&self) -> Vec<Deadline<'a>> {
@@ -98,7 +98,7 @@ impl<'a> Site<'a> {
     /// The expiry calendar: `calendar.html`, and when it holds more than
     /// [`CALENDAR_ONE_PAGE`] dates, a page per month after the next one
     /// (`calendar/2027-02.html`), all listed at the top of each page.
-    pub fn calendar(&self, templates: &Templates) -> Result<Vec<Output>> {
+    pub(crate) fn calendar(&self, templates: &Templates) -> Result<Vec<Output>> {
         const FIRST: &str = "calendar.html";
         let as_of = self.input.as_of;
         let horizon = as_of.checked_add(12.months()).unwrap_or(as_of);

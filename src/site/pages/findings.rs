@@ -62,7 +62,7 @@ impl Site<'_> {
         let owner = ["service", "owner", "granted_by", "unit"].iter().find_map(|f| r.fields.str_at(f));
         owner.map_or_else(|| "—".into(), |o| self.name_of(o))
     }
-    pub fn findings_page(&self, templates: &Templates) -> Result<Output> {
+    pub(crate) fn findings_page(&self, templates: &Templates) -> Result<Output> {
         let path = "findings.html";
         let by_rule = Rule::ALL
             .iter()
@@ -96,7 +96,7 @@ impl Site<'_> {
         };
         Ok((path.into(), templates.render("findings.html", &view)?.into_bytes()))
     }
-    pub fn rules_page(&self, templates: &Templates) -> Result<Output> {
+    pub(crate) fn rules_page(&self, templates: &Templates) -> Result<Output> {
         let path = "rules.html";
         let rules = Rule::ALL
             .iter()

@@ -44,10 +44,10 @@ struct Held {
 /// one — hundreds of people and of systems, megabytes of mostly empty cells no phone
 /// can show — is listed person by person instead, each with the systems they hold (the
 /// same roles; the export keeps every cell).
-pub const MATRIX_CELLS: usize = 5_000;
+pub(crate) const MATRIX_CELLS: usize = 5_000;
 
 /// The permission matrix: people and systems with a role held, and the roles.
-pub struct Holdings<'a> {
+pub(crate) struct Holdings<'a> {
     pub people: Vec<&'a str>,
     pub systems: Vec<&'a str>,
     pub held: HashMap<(&'a str, &'a str), Vec<String>>,
@@ -144,7 +144,7 @@ impl Site<'_> {
     }
     /// Who holds which roles on which system (active and frozen grants; a frozen role
     /// marked ❄): the permission matrix of the page and of its export.
-    pub fn holdings(&self) -> Holdings<'_> {
+    pub(crate) fn holdings(&self) -> Holdings<'_> {
         let holding = |g: &&Record| matches!(g.fields.str_at("status"), Some("active" | "frozen"));
         let grants: Vec<&Record> = self.of_kind(Kind::Grant).filter(holding).collect();
         let mut systems: Vec<&str> = grants.iter().filter_map(|g| g.fields.str_at("system")).collect();
@@ -172,7 +172,7 @@ impl Site<'_> {
     /// matrix is listed person by person and names more than [`PAGE_ROWS`] people, the
     /// list of every holder, a hundred a page (`grants/holders.html`,
     /// `grants/holders/2.html`…).
-    pub fn grants_pages(&self, templates: &Templates) -> Result<Vec<Output>> {
+    pub(crate) fn grants_pages(&self, templates: &Templates) -> Result<Vec<Output>> {
         const FIRST: &str = "grants/index.html";
         let grants: Vec<&Record> = self.of_kind(Kind::Grant).collect();
         let holdings = self.holdings();

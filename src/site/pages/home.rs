@@ -41,7 +41,7 @@ struct Recent {
 const RECENT_LINKS: usize = 12;
 
 impl Site<'_> {
-    pub fn home(&self, templates: &Templates) -> Result<Output> {
+    pub(crate) fn home(&self, templates: &Templates) -> Result<Output> {
         let path = "index.html";
         let groups = Self::groups(&self.requests());
         let group = |field: &'static str, value: &str| group(&groups, field, value);

@@ -49,7 +49,7 @@ impl Site<'_> {
     /// The inventory page, a section per type with its first [`PAGE_ROWS`] items, and
     /// for a type with more, its own list of every item a hundred a page
     /// (`inventory/server.html`, `inventory/server/2.html`…).
-    pub fn inventory_pages(&self, templates: &Templates) -> Result<Vec<Output>> {
+    pub(crate) fn inventory_pages(&self, templates: &Templates) -> Result<Vec<Output>> {
         const FIRST: &str = "inventory/index.html";
         let kinds: Vec<(Kind, Vec<&Record>)> = Kind::ALL
             .into_iter()

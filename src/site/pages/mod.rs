@@ -11,19 +11,19 @@
 //! exports reuse the figures the pages compute (the permission matrix, the deadlines,
 //! the monthly KPIs, the workload) so that a page and its export cannot disagree.
 
-pub mod calendar;
-pub mod exports;
-pub mod findings;
-pub mod grants;
-pub mod home;
-pub mod inventory;
-pub mod pager;
-pub mod portfolio;
-pub mod record;
-pub mod reports;
-pub mod requests;
-pub mod search;
-pub mod workload;
+pub(crate) mod calendar;
+pub(crate) mod exports;
+pub(crate) mod findings;
+pub(crate) mod grants;
+pub(crate) mod home;
+pub(crate) mod inventory;
+pub(crate) mod pager;
+pub(crate) mod portfolio;
+pub(crate) mod record;
+pub(crate) mod reports;
+pub(crate) mod requests;
+pub(crate) mod search;
+pub(crate) mod workload;
 
 use super::data::Site;
 use super::html::root_of;
@@ -44,7 +44,7 @@ const NAV: [(&str, &str); 9] = [
 ];
 
 impl Site<'_> {
-    pub fn layout(&self, path: &str, title: &str, section: &str) -> Layout {
+    pub(crate) fn layout(&self, path: &str, title: &str, section: &str) -> Layout {
         let config = &self.input.config.site;
         Layout {
             lang: if self.english { "en".into() } else { "tr".into() },
@@ -72,7 +72,7 @@ impl Site<'_> {
             .unwrap_or_default();
         values.into_iter().map(|v| (v.clone(), self.value_label(kind, &format!("/{field}"), &v))).collect()
     }
-    pub fn finding_view(&self, d: &crate::diag::Diagnostic, root: &str) -> FindingView {
+    pub(crate) fn finding_view(&self, d: &crate::diag::Diagnostic, root: &str) -> FindingView {
         let record = self.record_at(&d.path);
         FindingView {
             rule: d.rule.id().to_string(),

@@ -10,14 +10,14 @@ use crate::site::view::{PageLink, Pager};
 /// `requests/page/2.html` for `requests/index.html` and to `<stem>/2.html` for any other
 /// `<stem>.html` (see [`page_path`]). Search finds every record, so no page has to hold
 /// them all.
-pub const PAGE_ROWS: usize = 100;
+pub(crate) const PAGE_ROWS: usize = 100;
 
 /// Pages linked from a pager on either side of the current one (besides first and last).
 const PAGER_SPAN: usize = 2;
 
 /// The path of page `n` of the list whose first page is `first`: `requests/index.html` →
 /// `requests/page/2.html`, `requests/status/closed.html` → `requests/status/closed/2.html`.
-pub fn page_path(first: &str, n: usize) -> String {
+pub(crate) fn page_path(first: &str, n: usize) -> String {
     if n <= 1 {
         return first.to_string();
     }
@@ -30,7 +30,7 @@ pub fn page_path(first: &str, n: usize) -> String {
 }
 
 /// The rows on page `n` (from 1) of a list.
-pub fn page_rows<T>(rows: &[T], n: usize) -> &[T] {
+pub(crate) fn page_rows<T>(rows: &[T], n: usize) -> &[T] {
     let start = (n.saturating_sub(1) * PAGE_ROWS).min(rows.len());
     &rows[start..(start + PAGE_ROWS).min(rows.len())]
 }
@@ -57,12 +57,12 @@ fn pager_numbers(current: usize, total: usize) -> Vec<Option<usize>> {
 
 impl Site<'_> {
     /// `Sayfa 2 / 35`.
-    pub fn page_of(&self, n: usize, pages: usize) -> String {
+    pub(crate) fn page_of(&self, n: usize, pages: usize) -> String {
         self.t("page_of").replace("{n}", &n.to_string()).replace("{total}", &pages.to_string())
     }
     /// The pager on page `n` (of `pages`) of the list whose first page is `first`; `root`
     /// leads from that page to the site's root.
-    pub fn pager(&self, first: &str, n: usize, pages: usize, root: &str) -> Pager {
+    pub(crate) fn pager(&self, first: &str, n: usize, pages: usize, root: &str) -> Pager {
         let url = |n: usize| format!("{root}{}", page_path(first, n));
         Pager {
             text: self.page_of(n, pages),

@@ -35,7 +35,7 @@ struct PortfolioPage {
 }
 
 impl Site<'_> {
-    pub fn portfolio(&self, templates: &Templates) -> Result<Output> {
+    pub(crate) fn portfolio(&self, templates: &Templates) -> Result<Output> {
         let path = "projects/index.html";
         let root = root_of(path);
         let phases = self

@@ -18,20 +18,20 @@ use crate::site::templates::Templates;
 use crate::site::view::{FindingView, Layout, Link, WorkView};
 
 #[derive(Serialize)]
-pub struct Badge {
+pub(crate) struct Badge {
     pub value: String,
     pub label: String,
 }
 
 #[derive(Serialize)]
-pub struct Field {
+pub(crate) struct Field {
     pub label: String,
     /// Already escaped HTML.
     pub html: String,
 }
 
 #[derive(Serialize)]
-pub struct RelatedGroup {
+pub(crate) struct RelatedGroup {
     pub heading: String,
     pub items: Vec<Link>,
     /// How many more there are than [`RELATED_SHOWN`].
@@ -53,10 +53,10 @@ fn ids_grow_with_time(kind: Kind) -> bool {
 /// 100,000 records): the page lists the newest (the last ids, for kinds whose ids grow
 /// with time; the first ids for the others), says how many more there are and links the
 /// kind's export.
-pub const RELATED_SHOWN: usize = 100;
+pub(crate) const RELATED_SHOWN: usize = 100;
 
 #[derive(Serialize)]
-pub struct ChangeView {
+pub(crate) struct ChangeView {
     pub when: String,
     pub who: String,
     pub commit: String,
@@ -250,7 +250,7 @@ impl Site<'_> {
             .collect()
     }
     /// The page of one record.
-    pub fn record_page(&self, r: &Record, templates: &Templates) -> anyhow::Result<Output> {
+    pub(crate) fn record_page(&self, r: &Record, templates: &Templates) -> anyhow::Result<Output> {
         let path = self.url(r);
         let root = root_of(&path);
         // Every field in file order, except those in the heading; the history goes last.

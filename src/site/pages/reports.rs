@@ -87,14 +87,14 @@ impl Site<'_> {
 
     /// The request figures month by month ([`MONTHS`] back), counted once for the
     /// reports page and the KPI export.
-    pub fn monthly(&self) -> &[kpi::MonthKpi] {
+    pub(crate) fn monthly(&self) -> &[kpi::MonthKpi] {
         self.monthly.get_or_init(|| {
             let input = self.input;
             kpi::monthly(&input.records.records, &input.rules.workflows, input.trail, input.as_of, MONTHS)
         })
     }
 
-    pub fn reports(&self, templates: &Templates) -> Result<Output> {
+    pub(crate) fn reports(&self, templates: &Templates) -> Result<Output> {
         let path = "reports.html";
         let records = &self.input.records.records;
         let months = self.monthly();

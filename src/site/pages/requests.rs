@@ -68,7 +68,7 @@ struct BoardPage {
 
 /// Cards in one column of a service board: the most recent (the last in list order, ids
 /// growing with time). A column with more links to its status's list.
-pub const BOARD_CARDS: usize = 50;
+pub(crate) const BOARD_CARDS: usize = 50;
 
 /// One request list: its first page's path, heading, intro and rows (in list order).
 type ListJob<'a> = (String, String, Option<String>, &'a [&'a Record]);
@@ -290,7 +290,7 @@ impl<'a> Site<'a> {
         let view = BoardPage { page: self.layout(&path, &heading, "requests/index.html"), heading, columns };
         Ok((path, templates.render("board.html", &view)?.into_bytes()))
     }
-    pub fn request_row(&self, r: &Record, root: &str) -> RequestRow {
+    pub(crate) fn request_row(&self, r: &Record, root: &str) -> RequestRow {
         let f = |k: &str| r.fields.str_at(k).unwrap_or_default().to_string();
         let label =
             |k: &str| r.fields.str_at(k).map(|v| self.value_label(r.kind, &format!("/{k}"), v)).unwrap_or_default();

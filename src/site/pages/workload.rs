@@ -16,7 +16,7 @@ use crate::site::templates::Templates;
 use crate::site::view::{Layout, Link, WorkView};
 
 /// The page every person's open work is counted on.
-pub const PATH: &str = "workload.html";
+pub(crate) const PATH: &str = "workload.html";
 
 #[derive(Serialize)]
 struct WorkloadPage {
@@ -38,7 +38,7 @@ struct LoadRow {
 
 impl Site<'_> {
     /// A person's open work, as their page lists it (empty when they hold none).
-    pub fn open_work(&self, person: &str, root: &str) -> Vec<WorkView> {
+    pub(crate) fn open_work(&self, person: &str, root: &str) -> Vec<WorkView> {
         self.work_of(person)
             .iter()
             .map(|item| {
@@ -62,7 +62,7 @@ impl Site<'_> {
             .collect()
     }
 
-    pub fn workload_page(&self, templates: &Templates) -> Result<Output> {
+    pub(crate) fn workload_page(&self, templates: &Templates) -> Result<Output> {
         let root = root_of(PATH);
         let loads = self.workload();
         let rows = loads
@@ -100,7 +100,7 @@ impl Site<'_> {
     }
 
     /// The workload as an export: one row per person with open work.
-    pub fn workload_table(&self) -> Table {
+    pub(crate) fn workload_table(&self) -> Table {
         Table {
             name: "workload",
             columns: ["person", "name", "unit", "open_requests", "overdue", "open_projects"].map(String::from).to_vec(),
