@@ -3,7 +3,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 // A build allocates millions of small strings and nodes from both cores at once; glibc's
-// allocator spent a third of `validate` on 100,000 records in malloc and free.
+// allocator made malloc and free a large part of `validate` (docs/performance.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -63,8 +63,8 @@ pub fn repo_root(given: Option<&Path>) -> Result<PathBuf> {
 }
 
 /// Ends the life of what a command loaded without freeing it: the process exits right
-/// after, and taking 100,000 records apart one allocation at a time is a tenth of a
-/// second the user would wait for (the operating system takes the memory back at once).
+/// after, and taking a large repository apart one allocation at a time is time the user
+/// would wait for (the operating system takes the memory back at once).
 pub fn keep_until_exit<T>(loaded: T) {
     std::mem::forget(loaded);
 }

@@ -203,9 +203,8 @@ pub(super) fn address(r: &Record) -> usize {
 impl<'a> Site<'a> {
     pub(crate) fn new(input: &'a Input<'a>) -> Self {
         let records = &input.records.records;
-        // Each index is one pass over every record, independent of the others: at
-        // 100,000 records they take about a third of a second on one core, and half of
-        // that on two.
+        // Each index is one pass over every record, independent of the others, so they
+        // are made side by side.
         let ((backlinks, findings), ((sorted, urls), (by_path, by_email, index))) = rayon::join(
             || (backlinks(input), findings(input)),
             || {

@@ -45,8 +45,8 @@ enum Frame {
 
 /// The items and entries of the open sequences and mappings of one parse, kept by each
 /// thread from one file to the next: a closed sequence or mapping takes its part as a
-/// slice of exactly its length, so no list grows by doubling while a file is read (at
-/// 100,000 records that regrowth was a tenth of loading).
+/// slice of exactly its length, so no list grows by doubling while a file is read (in a
+/// large repository that regrowth was a measurable part of loading: docs/performance.md).
 #[derive(Default)]
 struct Scratch {
     items: Vec<Node>,

@@ -17,7 +17,7 @@ use crate::site::templates::Templates;
 use crate::site::view::{CalendarItem, Layout, Link};
 
 /// A calendar of more dates than this gives each month after the next one a page of its
-/// own: at 100,000 records its thirteen months were 3 MB in one page.
+/// own: in a large repository thirteen months in one page are more than a phone loads.
 pub(crate) const CALENDAR_ONE_PAGE: usize = 500;
 
 #[derive(Serialize)]

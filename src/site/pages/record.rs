@@ -49,8 +49,8 @@ fn ids_grow_with_time(kind: Kind) -> bool {
 }
 
 /// Records shown per group of a page's related records. A person who has worked on
-/// requests for ten years is named by tens of thousands of them (a 3.4 MB page at
-/// 100,000 records): the page lists the newest (the last ids, for kinds whose ids grow
+/// requests for ten years is named by tens of thousands of them (a page of megabytes):
+/// the page lists the newest (the last ids, for kinds whose ids grow
 /// with time; the first ids for the others), says how many more there are and links the
 /// kind's export.
 pub(crate) const RELATED_SHOWN: usize = 100;
