@@ -5,11 +5,11 @@
 use super::Rule;
 
 /// The rule reference, as shipped.
-pub const RULES_MD: &str = include_str!("../../docs/rules.md");
+pub(crate) const RULES_MD: &str = include_str!("../../docs/rules.md");
 
 /// The section of docs/rules.md headed ``## `rule-id` ``, without its heading and the
 /// closing `---` rule, trimmed.
-pub fn section(rule: Rule) -> Option<&'static str> {
+pub(crate) fn section(rule: Rule) -> Option<&'static str> {
     let heading = format!("## `{}`", rule.id());
     let start = RULES_MD.lines().scan(0, |offset, line| {
         let at = *offset;

@@ -3,7 +3,7 @@
 //! `github`). Only the renderers turn findings into terminal text, in English; the site
 //! picks the language it is built in.
 
-pub mod explain;
+pub(crate) mod explain;
 mod github;
 pub mod human;
 mod json;

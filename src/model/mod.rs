@@ -3,13 +3,13 @@
 //! folding and what a secret looks like. Nothing here does I/O or imports anything of
 //! defter's from outside `model`.
 
-pub mod date;
-pub mod index;
-pub mod kind;
-pub mod node;
-pub mod record;
-pub mod secret;
-pub mod text;
+pub(crate) mod date;
+pub(crate) mod index;
+pub(crate) mod kind;
+pub(crate) mod node;
+pub(crate) mod record;
+pub(crate) mod secret;
+pub(crate) mod text;
 pub mod workflow;
 
 /// The string of the YAML tree's keys and text values: up to 24 bytes inline, longer

@@ -9,7 +9,7 @@
 use indexmap::IndexMap;
 use serde_json::{Map, Number, Value as Json};
 
-pub use super::SmallStr;
+pub(crate) use super::SmallStr;
 
 /// A 1-based line and column (columns count characters, not bytes).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]

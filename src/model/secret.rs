@@ -11,7 +11,7 @@ use aho_corasick::packed;
 use regex::Regex;
 
 /// What a secret looks like, in English and in Turkish.
-pub type What = (&'static str, &'static str);
+pub(crate) type What = (&'static str, &'static str);
 
 struct Pattern {
     what: What,
@@ -53,7 +53,7 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
 
 const HIGH_ENTROPY: What =
     ("a high-entropy string (a key or token?)", "rastgele görünen uzun bir dizgi (anahtar ya da belirteç olabilir)");
-pub const SECRET_FIELD: What =
+pub(crate) const SECRET_FIELD: What =
     ("a password or token field with a value", "değeri yazılmış bir parola ya da belirteç alanı");
 
 /// `password: x` in prose; the value is checked against [`placeholder`] separately.
@@ -150,7 +150,7 @@ fn has_folding_letter(text: &str) -> bool {
 
 /// Whether `text` may match a secret pattern: it holds one of their literals, or a run
 /// of 32 characters [`CANDIDATE`] could match.
-pub fn may_hold_secret(text: &str) -> bool {
+pub(crate) fn may_hold_secret(text: &str) -> bool {
     has_long_run(text.as_bytes()) || has_hint(text) || (!text.is_ascii() && has_folding_letter(text))
 }
 
@@ -181,7 +181,7 @@ fn has_long_run(bytes: &[u8]) -> bool {
 
 /// Words people write where a password would go to say where it is *not*: "parola:
 /// kasada" (in the safe), "şifre: yok". These are not secrets.
-pub fn placeholder(value: &str) -> bool {
+pub(crate) fn placeholder(value: &str) -> bool {
     let v = value.trim_matches(|c: char| !c.is_alphanumeric() && c != '*' && c != '•').to_lowercase();
     v.is_empty()
         || v.chars().all(|c| matches!(c, '*' | '•' | 'x' | '.'))
@@ -227,7 +227,7 @@ fn high_entropy(token: &str) -> bool {
 
 /// Every secret in `text`: what it looks like and its byte range, sorted by position.
 /// `entropy` adds the high-entropy heuristic (for record text, not for messages).
-pub fn find_all(text: &str, entropy: bool) -> Vec<(What, Range<usize>)> {
+pub(crate) fn find_all(text: &str, entropy: bool) -> Vec<(What, Range<usize>)> {
     let mut out: Vec<(What, Range<usize>)> = Vec::new();
     if !may_hold_secret(text) {
         return out;
@@ -261,18 +261,18 @@ fn find_secret(text: &str) -> Option<(&'static str, usize)> {
 }
 
 /// `text` with every secret the explicit patterns recognise replaced by `[…]`.
-pub fn mask(text: &str) -> Cow<'_, str> {
+pub(crate) fn mask(text: &str) -> Cow<'_, str> {
     replace_ranges(text, find_all(text, false).into_iter().map(|(_, r)| r))
 }
 
 /// `text` with every secret hidden, the high-entropy heuristic included: for record
 /// text shown to people (the site).
-pub fn mask_secrets(text: &str) -> Cow<'_, str> {
+pub(crate) fn mask_secrets(text: &str) -> Cow<'_, str> {
     replace_ranges(text, find_all(text, true).into_iter().map(|(_, r)| r))
 }
 
 /// Whether a field of this name holds a secret by definition (`password`, `api_key`…).
-pub fn is_secret_field(key: &str) -> bool {
+pub(crate) fn is_secret_field(key: &str) -> bool {
     // Every name the pattern takes ends in one of these two letters (ASCII case ignored);
     // most keys (`status`, `date`, `unit`) do not, and are answered without the regex,
     // which a large repository would run millions of times.

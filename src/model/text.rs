@@ -4,7 +4,7 @@
 //! from names both fold this way.
 
 /// Turkish-aware case and diacritic folding: `İ`→`i`, `I`→`ı`→`i`, diacritics dropped.
-pub fn fold_case(text: &str) -> String {
+pub(crate) fn fold_case(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
