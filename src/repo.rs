@@ -10,8 +10,8 @@ use anyhow::Result;
 use jiff::civil::Date;
 
 use crate::config::Config;
-use crate::diag::{Overrides, Report};
-use crate::load::{self, Progress, Records, rules::Ruleset};
+use crate::diag::{Overrides, Report, Severity};
+use crate::load::{self, Loaded, Progress, RawFile, Records, rules::Ruleset};
 use crate::validate::{self, Schemas};
 
 /// A repository's configuration and rules.
@@ -52,6 +52,27 @@ impl Repo {
         let overrides = self.config.overrides()?;
         let report = Report::new(findings, records.records.len(), &overrides);
         Ok(Checked { schemas, overrides, report })
+    }
+
+    /// Checks the record `text` would be at `path` together with `records` (which it
+    /// joins, for quoting) and returns its own findings of error severity: what a
+    /// command that writes a record asks before writing it.
+    pub(crate) fn check_added(&self, records: &mut Records, path: &str, text: &str, as_of: Date) -> Result<Report> {
+        match load::load_file(RawFile { path: path.to_string(), bytes: text.as_bytes().to_vec() }) {
+            Loaded::Record(record, source) => {
+                records.sources.insert(path.to_string(), source);
+                records.records.push(record);
+            }
+            Loaded::Problem(d, source) => {
+                if let Some(source) = source {
+                    records.sources.insert(path.to_string(), source);
+                }
+                records.problems.push(d);
+            }
+        }
+        let report = self.check(records, as_of, &load::Silent)?.report;
+        let diagnostics = report.diagnostics.into_iter().filter(|d| d.path == path && d.severity == Severity::Error);
+        Ok(Report { diagnostics: diagnostics.collect(), records: 1 })
     }
 
     /// The findings of the change from `base` to `head` (a revision, or the working

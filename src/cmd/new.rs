@@ -13,14 +13,13 @@ use super::Ui;
 use crate::cli::{
     NewArgs, NewCommon, NewGrant, NewItem, NewKind, NewPerson, NewProject, NewRequest, NewSection, NewUnit,
 };
-use crate::diag::{self, Report, Severity};
-use crate::git::Git;
-use crate::load::{self, Loaded, RawFile, Records};
+use crate::diag::{self};
+use crate::load::{self};
 use crate::model::Index;
 use crate::model::Record;
 use crate::model::{Kind, Node};
 use crate::repo::Repo;
-use crate::scaffold::{self, Draft, Values, yaml_scalar};
+use crate::scaffold::{self, Draft, Values, requester, service, services, yaml_scalar};
 
 pub(super) fn run(root: &Path, args: &NewArgs, ui: Ui) -> Result<ExitCode> {
     let repo = Repo::open(root)?;
@@ -28,7 +27,7 @@ pub(super) fn run(root: &Path, args: &NewArgs, ui: Ui) -> Result<ExitCode> {
     let (kind, common) = args.kind.parts();
     let (id, path, text) = {
         let index = Index::new(&loaded.records);
-        let author = author(root, &loaded.records, &index, common)?;
+        let author = scaffold::author(root, &loaded.records, &index, common.by.as_deref())?;
         match &args.kind {
             NewKind::Request(_) | NewKind::Grant(_) | NewKind::Project(_) => {
                 let id = scaffold::next_id(&loaded, kind, common.as_of.year()).expect("numbered kinds have ids");
@@ -57,7 +56,7 @@ pub(super) fn run(root: &Path, args: &NewArgs, ui: Ui) -> Result<ExitCode> {
             }
         }
     };
-    let errors = check(&mut loaded, &path, &text, &repo, common)?;
+    let errors = repo.check_added(&mut loaded, &path, &text, common.as_of)?;
     if errors.errors() > 0 {
         print!("{}", diag::render_human(&errors, &loaded, super::use_color()));
         eprintln!("error: the new {kind} would not be valid, so nothing was written; fix the flags above");
@@ -74,32 +73,6 @@ pub(super) fn run(root: &Path, args: &NewArgs, ui: Ui) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The person creating the record: `--by`, else the one whose `git_emails` hold git's
-/// user.email.
-fn author<'a>(root: &Path, records: &'a [Record], index: &Index<'a>, common: &NewCommon) -> Result<&'a Record> {
-    if let Some(by) = &common.by {
-        return index.person(by).ok_or_else(|| anyhow!("--by {by}: no person record has that id"));
-    }
-    let git = Git::open(root).context("the author is read from git's user.email; outside git, pass --by PERSON")?;
-    let email = git.user_email().ok_or_else(|| {
-        anyhow!("git has no user.email: set it (`git config user.email you@…`, the address in your `git_emails`) or pass --by PERSON")
-    })?;
-    let is_yours = |p: &&Record| {
-        p.kind == Kind::Person
-            && p.fields.path("git_emails[]").iter().filter_map(|n| n.as_str()).any(|e| e.eq_ignore_ascii_case(&email))
-    };
-    let person = records.iter().find(is_yours).ok_or_else(|| {
-        anyhow!(
-            "no person has your git e-mail `{email}` in `git_emails`: add it to your record in records/org/people/ \
-             (or pass --by PERSON)"
-        )
-    })?;
-    if person.fields.get("active").and_then(Node::as_bool) == Some(false) {
-        bail!("`{}` (git e-mail `{email}`) has left (`active: false`) and cannot create records", person.id());
-    }
-    Ok(person)
-}
-
 fn scalar(value: &Option<String>) -> Option<String> {
     value.as_deref().map(yaml_scalar)
 }
@@ -107,42 +80,6 @@ fn scalar(value: &Option<String>) -> Option<String> {
 /// A unit given on the command line must exist (its defaults are read from it).
 fn known_unit<'a>(index: &Index<'a>, flag: &str, unit: &str) -> Result<&'a Record> {
     index.unit(unit).ok_or_else(|| anyhow!("--{flag} {unit}: no unit has that id (see records/org/units/)"))
-}
-
-/// `--service`, else the author's own service, else the analysis service.
-fn service(index: &Index, given: &Option<String>, author: &Record, records: &[&Record]) -> Result<String> {
-    if let Some(service) = given {
-        return Ok(service.clone());
-    }
-    let own =
-        author.fields.str_at("unit").and_then(|u| index.unit(u)).filter(|u| u.fields.str_at("type") == Some("service"));
-    let analysis = || records.iter().copied().find(|u| u.fields.str_at("function") == Some("analysis"));
-    own.or_else(analysis)
-        .map(|u| u.id().to_string())
-        .ok_or_else(|| anyhow!("--service is needed: you are not in a service and there is no analysis service"))
-}
-
-fn services<'a>(index: &Index<'a>) -> Vec<&'a Record> {
-    let mut units: Vec<&Record> = index.units().filter(|u| u.fields.str_at("type") == Some("service")).collect();
-    units.sort_by(|a, b| a.id().cmp(b.id()));
-    units
-}
-
-/// The requester a unit implies: its head, else its only active unit official.
-fn requester(index: &Index, unit: &Record) -> Result<String> {
-    if let Some(head) = unit.fields.str_at("head") {
-        return Ok(head.to_string());
-    }
-    let officials: Vec<&Record> = index
-        .people()
-        .filter(|p| p.fields.str_at("unit") == Some(unit.id()))
-        .filter(|p| p.fields.path("roles[]").iter().any(|r| r.as_str() == Some("unit_official")))
-        .filter(|p| p.fields.get("active").and_then(Node::as_bool) != Some(false))
-        .collect();
-    match officials.as_slice() {
-        [one] => Ok(one.id().to_string()),
-        _ => bail!("--requester is needed: `{}` has no head and not exactly one unit official", unit.id()),
-    }
 }
 
 fn request(a: &NewRequest, index: &Index, author: &Record) -> Result<Values> {
@@ -290,26 +227,6 @@ fn item(kind: &NewKind, author: &Record, common: &NewCommon) -> Draft {
         draft.default("last_review", common.as_of.to_string());
     }
     draft
-}
-
-/// Loads the new record with the others and returns its findings (severities as
-/// configured); the record is added to `loaded`, for quoting.
-fn check(loaded: &mut Records, path: &str, text: &str, repo: &Repo, common: &NewCommon) -> Result<Report> {
-    match load::load_file(RawFile { path: path.to_string(), bytes: text.as_bytes().to_vec() }) {
-        Loaded::Record(record, source) => {
-            loaded.sources.insert(path.to_string(), source);
-            loaded.records.push(record);
-        }
-        Loaded::Problem(d, source) => {
-            if let Some(source) = source {
-                loaded.sources.insert(path.to_string(), source);
-            }
-            loaded.problems.push(d);
-        }
-    }
-    let report = repo.check(loaded, common.as_of, &load::Silent)?.report;
-    let diagnostics = report.diagnostics.into_iter().filter(|d| d.path == path && d.severity == Severity::Error);
-    Ok(Report { diagnostics: diagnostics.collect(), records: 1 })
 }
 
 fn write_new(path: &Path, text: &str) -> Result<()> {

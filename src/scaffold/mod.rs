@@ -4,6 +4,7 @@
 //! fills in and the drafts it builds for kinds without one. Dates in the starter are written around a given day, so a fresh repository
 //! validates clean whenever it is made.
 
+mod defaults;
 mod draft;
 mod fill;
 mod ids;
@@ -11,6 +12,7 @@ mod ids;
 use jiff::ToSpan;
 use jiff::civil::Date;
 
+pub(crate) use defaults::{author, requester, service, services};
 pub(crate) use draft::{Draft, with_fields};
 pub(crate) use fill::{Values, fill, yaml_scalar};
 pub(crate) use ids::next_id;

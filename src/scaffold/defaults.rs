@@ -1,0 +1,77 @@
+//! The defaults a new record takes from the organisation: who is acting (from git's
+//! e-mail and the people's `git_emails`), a unit's requester, the service that handles
+//! a request or project.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, anyhow, bail};
+
+use crate::git::Git;
+use crate::model::{Index, Kind, Node, Record};
+
+/// The person acting: `by` (`--by`), else the one whose `git_emails` hold git's
+/// user.email; one who has left may not act.
+pub(crate) fn author<'a>(
+    root: &Path,
+    records: &'a [Record],
+    index: &Index<'a>,
+    by: Option<&str>,
+) -> Result<&'a Record> {
+    if let Some(by) = by {
+        return index.person(by).ok_or_else(|| anyhow!("--by {by}: no person record has that id"));
+    }
+    let git = Git::open(root).context("the author is read from git's user.email; outside git, pass --by PERSON")?;
+    let email = git.user_email().ok_or_else(|| {
+        anyhow!("git has no user.email: set it (`git config user.email you@…`, the address in your `git_emails`) or pass --by PERSON")
+    })?;
+    let is_yours = |p: &&Record| {
+        p.kind == Kind::Person
+            && p.fields.path("git_emails[]").iter().filter_map(|n| n.as_str()).any(|e| e.eq_ignore_ascii_case(&email))
+    };
+    let person = records.iter().find(is_yours).ok_or_else(|| {
+        anyhow!(
+            "no person has your git e-mail `{email}` in `git_emails`: add it to your record in records/org/people/ \
+             (or pass --by PERSON)"
+        )
+    })?;
+    if person.fields.get("active").and_then(Node::as_bool) == Some(false) {
+        bail!("`{}` (git e-mail `{email}`) has left (`active: false`) and cannot create records", person.id());
+    }
+    Ok(person)
+}
+
+/// `--service`, else the author's own service, else the analysis service.
+pub(crate) fn service(index: &Index, given: &Option<String>, author: &Record, records: &[&Record]) -> Result<String> {
+    if let Some(service) = given {
+        return Ok(service.clone());
+    }
+    let own =
+        author.fields.str_at("unit").and_then(|u| index.unit(u)).filter(|u| u.fields.str_at("type") == Some("service"));
+    let analysis = || records.iter().copied().find(|u| u.fields.str_at("function") == Some("analysis"));
+    own.or_else(analysis)
+        .map(|u| u.id().to_string())
+        .ok_or_else(|| anyhow!("--service is needed: you are not in a service and there is no analysis service"))
+}
+
+pub(crate) fn services<'a>(index: &Index<'a>) -> Vec<&'a Record> {
+    let mut units: Vec<&Record> = index.units().filter(|u| u.fields.str_at("type") == Some("service")).collect();
+    units.sort_by(|a, b| a.id().cmp(b.id()));
+    units
+}
+
+/// The requester a unit implies: its head, else its only active unit official.
+pub(crate) fn requester(index: &Index, unit: &Record) -> Result<String> {
+    if let Some(head) = unit.fields.str_at("head") {
+        return Ok(head.to_string());
+    }
+    let officials: Vec<&Record> = index
+        .people()
+        .filter(|p| p.fields.str_at("unit") == Some(unit.id()))
+        .filter(|p| p.fields.path("roles[]").iter().any(|r| r.as_str() == Some("unit_official")))
+        .filter(|p| p.fields.get("active").and_then(Node::as_bool) != Some(false))
+        .collect();
+    match officials.as_slice() {
+        [one] => Ok(one.id().to_string()),
+        _ => bail!("--requester is needed: `{}` has no head and not exactly one unit official", unit.id()),
+    }
+}
