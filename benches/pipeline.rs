@@ -62,6 +62,7 @@ fn pipeline(c: &mut Criterion) {
         base_url: "/".into(),
         live_reload: false,
         public: false,
+        ids: None,
     };
     all.bench_function("render site", |b| b.iter(|| site::render(&input, &templates).expect("site")));
     all.finish();

@@ -12,6 +12,7 @@ use jiff::civil::Date;
 use crate::config::Config;
 use crate::diag::{Overrides, Report, Severity};
 use crate::load::{self, Loaded, Progress, RawFile, Records, rules::Ruleset};
+use crate::model::IdTable;
 use crate::validate::{self, Schemas};
 
 /// A repository's configuration and rules.
@@ -28,6 +29,9 @@ pub(crate) struct Checked {
     pub overrides: Overrides,
     /// Every finding, with the configured severities.
     pub report: Report,
+    /// Where each id is among the records checked: made once, for the checks and for
+    /// whatever shows the records next (the site).
+    pub ids: IdTable,
 }
 
 impl Repo {
@@ -48,10 +52,11 @@ impl Repo {
     /// Checks `records` against the rules as of `as_of`.
     pub(crate) fn check(&self, records: &Records, as_of: Date, progress: &dyn Progress) -> Result<Checked> {
         let schemas = Schemas::compile(&self.rules)?;
-        let findings = validate::check_all_with(records, &self.rules, &schemas, &self.config, as_of, progress);
+        let ids = IdTable::new(&records.records);
+        let findings = validate::check_all_with(records, &ids, &self.rules, &schemas, &self.config, as_of, progress);
         let overrides = self.config.overrides()?;
         let report = Report::new(findings, records.records.len(), &overrides);
-        Ok(Checked { schemas, overrides, report })
+        Ok(Checked { schemas, overrides, report, ids })
     }
 
     /// Checks the record `text` would be at `path` together with `records` (which it

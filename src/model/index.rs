@@ -1,48 +1,105 @@
 //! Lookups over the loaded records: by id, people with their roles and units, units with
 //! their type and function, and the actor conditions of the workflow data.
 
-use super::Kind;
-use super::Record;
 use super::workflow::{ActorSpec, Workflows};
+use super::{Kind, Record, SmallStr};
 
-/// Records by id (a duplicate id keeps every record; lookups take the first).
-pub struct Index<'a> {
-    by_id: foldhash::HashMap<&'a str, Vec<&'a Record>>,
+/// Where each id is in a list of records: the part of an [`Index`] that is made once and
+/// kept with the records it was made from. Positions rather than references, so that it
+/// outlives a borrow of the records: the site shows the records validation checked,
+/// redacted in place and in the same order, and looks them up through the table
+/// validation made (`defter serve` replaces edited records in place, id unchanged).
+pub struct IdTable {
+    /// The first record with each id.
+    first: foldhash::HashMap<SmallStr, u32>,
+    /// Every record of an id more than one record holds (a `duplicate-id` finding).
+    more: foldhash::HashMap<SmallStr, Vec<u32>>,
+    /// How many records the table was made from.
+    len: usize,
     /// The length of the longest id: the site looks up every string value of every
     /// record, most of them prose, and a longer string is no id without hashing it.
     longest: usize,
 }
 
-impl<'a> Index<'a> {
-    pub fn new(records: &'a [Record]) -> Self {
-        let mut by_id: foldhash::HashMap<&str, Vec<&Record>> =
-            foldhash::HashMap::with_capacity_and_hasher(records.len(), Default::default());
-        for r in records {
-            by_id.entry(r.id()).or_default().push(r);
+impl IdTable {
+    pub fn new(records: &[Record]) -> IdTable {
+        let mut first = foldhash::HashMap::with_capacity_and_hasher(records.len(), Default::default());
+        let mut more: foldhash::HashMap<SmallStr, Vec<u32>> = foldhash::HashMap::default();
+        for (i, r) in records.iter().enumerate() {
+            let at = u32::try_from(i).expect("fewer than 2^32 records");
+            match first.entry(SmallStr::from(r.id())) {
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(at);
+                }
+                std::collections::hash_map::Entry::Occupied(e) => {
+                    more.entry(e.key().clone()).or_insert_with(|| vec![*e.get()]).push(at);
+                }
+            }
         }
-        let longest = by_id.keys().map(|id| id.len()).max().unwrap_or(0);
-        Self { by_id, longest }
+        let longest = first.keys().map(|id| id.len()).max().unwrap_or(0);
+        IdTable { first, more, len: records.len(), longest }
+    }
+}
+
+/// Records by id (a duplicate id keeps every record; lookups take the first), with the
+/// people, units and actor conditions looked up through them.
+pub struct Index<'a> {
+    table: Table<'a>,
+    records: &'a [Record],
+}
+
+enum Table<'a> {
+    Own(IdTable),
+    Kept(&'a IdTable),
+}
+
+impl<'a> Index<'a> {
+    /// An index of `records`, made now.
+    pub fn new(records: &'a [Record]) -> Self {
+        Index { table: Table::Own(IdTable::new(records)), records }
+    }
+
+    /// An index of `records` through `table`, which was made from them (or from records
+    /// with the same ids in the same order).
+    pub fn with(table: &'a IdTable, records: &'a [Record]) -> Self {
+        assert_eq!(table.len, records.len(), "an id table is used with the records it was made from");
+        Index { table: Table::Kept(table), records }
+    }
+
+    fn table(&self) -> &IdTable {
+        match &self.table {
+            Table::Own(t) => t,
+            Table::Kept(t) => t,
+        }
     }
 
     pub fn get(&self, id: &str) -> Option<&'a Record> {
-        if id.len() > self.longest {
+        let table = self.table();
+        if id.len() > table.longest {
             return None;
         }
-        self.by_id.get(id).and_then(|v| v.first().copied())
+        table.first.get(id).map(|&i| &self.records[i as usize])
     }
 
     /// Every record with this id (more than one only when ids clash).
-    pub fn all(&self, id: &str) -> &[&'a Record] {
-        self.by_id.get(id).map_or(&[], Vec::as_slice)
+    pub fn all(&self, id: &str) -> Vec<&'a Record> {
+        let table = self.table();
+        match table.more.get(id) {
+            Some(at) => at.iter().map(|&i| &self.records[i as usize]).collect(),
+            None => self.get(id).into_iter().collect(),
+        }
     }
 
     /// Ids held by more than one record, with those records.
-    pub fn duplicates(&self) -> impl Iterator<Item = (&&'a str, &Vec<&'a Record>)> {
-        self.by_id.iter().filter(|(_, v)| v.len() > 1)
+    pub fn duplicates(&self) -> impl Iterator<Item = (&str, Vec<&'a Record>)> + '_ {
+        self.table().more.iter().map(|(id, at)| (id.as_str(), at.iter().map(|&i| &self.records[i as usize]).collect()))
     }
 
     fn of_kind(&self, id: &str, kind: Kind) -> Option<&'a Record> {
-        self.by_id.get(id)?.iter().copied().find(|r| r.kind == kind)
+        match self.table().more.get(id) {
+            Some(at) => at.iter().map(|&i| &self.records[i as usize]).find(|r| r.kind == kind),
+            None => self.get(id).filter(|r| r.kind == kind),
+        }
     }
 
     pub fn person(&self, id: &str) -> Option<&'a Record> {
@@ -96,12 +153,12 @@ impl<'a> Index<'a> {
 
     /// Every person record.
     pub fn people(&self) -> impl Iterator<Item = &'a Record> + '_ {
-        self.by_id.values().flatten().copied().filter(|r| r.kind == Kind::Person)
+        self.records.iter().filter(|r| r.kind == Kind::Person)
     }
 
     /// Every unit record.
     pub fn units(&self) -> impl Iterator<Item = &'a Record> + '_ {
-        self.by_id.values().flatten().copied().filter(|r| r.kind == Kind::Unit)
+        self.records.iter().filter(|r| r.kind == Kind::Unit)
     }
 
     /// Whether the person record exists at all.
@@ -112,7 +169,7 @@ impl<'a> Index<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::Index;
+    use super::{IdTable, Index};
     use crate::model::{Entry, Kind, Node, Pos, Record, Value};
 
     fn record(kind: Kind, id: &str) -> Record {
@@ -133,5 +190,40 @@ mod tests {
         assert!(index.get("ayse.yilmazz").is_none(), "one byte longer than any id");
         assert!(index.get("").is_none());
         assert!(Index::new(&[]).get("bim").is_none(), "no records: no ids");
+    }
+
+    #[test]
+    fn a_kept_table_finds_what_a_new_index_finds_duplicates_included() {
+        let records = [
+            record(Kind::Unit, "bim"),
+            record(Kind::Person, "ayse.yilmaz"),
+            record(Kind::Person, "bim"),
+            record(Kind::Request, "TLP-2026-0001"),
+            record(Kind::Unit, "bim"),
+        ];
+        let table = IdTable::new(&records);
+        let (kept, new) = (Index::with(&table, &records), Index::new(&records));
+        for index in [&kept, &new] {
+            assert_eq!(index.get("bim").map(|r| r.kind), Some(Kind::Unit), "the first record with the id");
+            assert_eq!(
+                index.all("bim").iter().map(|r| r.kind).collect::<Vec<_>>(),
+                [Kind::Unit, Kind::Person, Kind::Unit]
+            );
+            assert_eq!(index.all("TLP-2026-0001").len(), 1);
+            assert!(index.all("TLP-2026-0002").is_empty());
+            assert_eq!(index.person("bim").map(|r| r.kind), Some(Kind::Person), "a person among the clashing ids");
+            assert!(index.unit("ayse.yilmaz").is_none());
+            let dups: Vec<(&str, usize)> = index.duplicates().map(|(id, rs)| (id, rs.len())).collect();
+            assert_eq!(dups, [("bim", 3)]);
+            assert_eq!(index.people().count(), 2);
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "an id table is used with the records it was made from")]
+    fn a_table_of_other_records_is_refused() {
+        let records = [record(Kind::Unit, "bim")];
+        let table = IdTable::new(&records[..0]);
+        let _ = Index::with(&table, &records);
     }
 }

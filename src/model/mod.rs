@@ -16,7 +16,7 @@ pub mod workflow;
 /// text on the heap. A 100,000-record repository holds millions of short keys and values
 /// (`status`, `2026-03-03`, `ayse.yilmaz`); as `String`s each would be an allocation.
 pub use compact_str::CompactString as SmallStr;
-pub use index::Index;
+pub use index::{IdTable, Index};
 pub use kind::Kind;
 pub use node::{Entry, Node, Pos, Value, entry_matches, select};
 pub use record::{Body, Record, SharedText};

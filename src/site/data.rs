@@ -19,9 +19,9 @@ use crate::config::Config;
 use crate::diag::{Diagnostic, Report};
 use crate::history::AuditTrail;
 use crate::load::{Records, rules::Ruleset};
-use crate::model::Index;
 use crate::model::Kind;
 use crate::model::Record;
+use crate::model::{IdTable, Index};
 use crate::validate::Schemas;
 
 /// Everything a build reads.
@@ -42,6 +42,9 @@ pub struct Input<'a> {
     /// A site for a wider audience (`build --public`): no e-mail addresses, phone numbers
     /// or git identities on any page, export or feed.
     pub public: bool,
+    /// Where each id is among `records`, when it was made already (validation's); made
+    /// anew when `None`.
+    pub ids: Option<&'a IdTable>,
 }
 
 /// A record pointing at another through a field.
@@ -217,7 +220,11 @@ impl<'a> Site<'a> {
                     },
                     || {
                         let (by_path, by_email) = by_path_and_email(records);
-                        (by_path, by_email, Index::new(records))
+                        (
+                            by_path,
+                            by_email,
+                            input.ids.map_or_else(|| Index::new(records), |ids| Index::with(ids, records)),
+                        )
                     },
                 )
             },

@@ -188,6 +188,8 @@ fn with_shown<T>(input: &Input, shown: &redact::Redacted, f: impl FnOnce(&Site) 
         base_url: input.base_url.clone(),
         live_reload: input.live_reload,
         public: shown.public(),
+        // Validation's id table fits the records shown only if redaction changed no id.
+        ids: input.ids.filter(|_| shown.ids_kept()),
     };
     let site = Site::new(&input);
     f(&site)

@@ -15,6 +15,7 @@ use crate::diag::{Overrides, Report};
 use crate::git::Git;
 use crate::history::cache::audit_trail_cached;
 use crate::load::{self, Progress, rules::Ruleset};
+use crate::model::IdTable;
 use crate::repo::Repo;
 use crate::validate::Schemas;
 
@@ -40,6 +41,8 @@ pub struct Made {
     pub overrides: Overrides,
     /// The records, history and findings as the site shows them.
     pub shown: super::redact::Redacted,
+    /// Where each id is among the records: validation's, kept for the site.
+    pub ids: IdTable,
     /// The findings before redaction (what the command reports).
     pub report: Report,
     /// The commit checked out (`HEAD`), when the repository is in git.
@@ -65,6 +68,7 @@ impl Made {
             base_url: self.base_url.clone(),
             live_reload: self.live_reload,
             public: self.shown.public(),
+            ids: Some(&self.ids),
         };
         super::build_redacted(&input, &self.shown, &self.templates, out, progress)
     }
@@ -98,7 +102,7 @@ pub fn build_site(
     let records = load::load_dir_with(root, progress)?;
     let repo = Repo { config, rules };
     let checked = repo.check(&records, settings.as_of, progress)?;
-    let (Repo { config, rules }, crate::repo::Checked { schemas, overrides, report }) = (repo, checked);
+    let (Repo { config, rules }, crate::repo::Checked { schemas, overrides, report, ids }) = (repo, checked);
     progress.start("history", 0);
     let (git, history) = history.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)).unzip();
     let (trail, head) = history.flatten().unzip();
@@ -122,6 +126,7 @@ pub fn build_site(
         templates,
         overrides,
         shown,
+        ids,
         report,
         head,
         base_url,

@@ -25,7 +25,7 @@ use crate::history::{AuditTrail, Entry, FieldChange, Shown};
 use crate::load::Records;
 use crate::model::Record;
 use crate::model::secret::{is_secret_field, mask_secrets};
-use crate::model::{Entry as Field, Node, Value};
+use crate::model::{Entry as Field, Node, SmallStr, Value};
 
 /// Fields that hold personal contact details (any depth, any kind).
 static PERSONAL_FIELD: LazyLock<Regex> = LazyLock::new(|| {
@@ -57,6 +57,9 @@ pub struct Redacted {
     digests: super::build::keys::Digests,
     /// Whether personal data was hidden too (see [`super::hides_personal_data`]).
     public: bool,
+    /// Whether every record kept its id (redaction changed none): the records are then
+    /// found by the id table validation made of them.
+    ids_kept: bool,
 }
 
 /// A text with secrets (and, when `public`, e-mail addresses and phone numbers) hidden.
@@ -102,11 +105,15 @@ fn node(n: &mut Node, key: Option<&str>, public: bool) {
     }
 }
 
-fn record(r: &mut Record, public: bool) {
+/// Redacts a record in place; says whether its id changed (an id that looks like a
+/// secret or, on a public site, like an e-mail address or phone number).
+fn record(r: &mut Record, public: bool) -> bool {
+    let id = SmallStr::from(r.id());
     node(&mut r.fields, None, public);
     if let Some(body) = &mut r.body {
         redact_str(&mut body.text, public);
     }
+    r.id() != id
 }
 
 fn entry(e: &mut Entry, public: bool) {
@@ -164,8 +171,8 @@ impl Redacted {
         digests: super::build::keys::Digests,
         public: bool,
     ) -> Redacted {
-        rayon::join(
-            || records.records.par_iter_mut().for_each(|r| record(r, public)),
+        let (changed, ()) = rayon::join(
+            || records.records.par_iter_mut().map(|r| record(r, public)).filter(|changed| *changed).count(),
             || {
                 if let Some(t) = &mut history {
                     trail(t, public);
@@ -176,7 +183,7 @@ impl Redacted {
             d.message = d.message.map(|m| text(m, public).into_owned());
             d.help = d.help.as_ref().map(|h| h.map(|h| text(h, public).into_owned()));
         }
-        Redacted { records, trail: history, report, digests, public }
+        Redacted { records, trail: history, report, digests, public, ids_kept: changed == 0 }
     }
 
     /// Takes in `edited`, the records at some paths loaded again after an edit (each
@@ -210,9 +217,16 @@ impl Redacted {
             if let Some(b) = &mut r.body {
                 b.text.detach();
             }
-            record(&mut r, self.public);
+            if record(&mut r, self.public) {
+                self.ids_kept = false;
+            }
             self.records.records[i] = r;
         }
+    }
+
+    /// Whether every record shows the id it was validated with.
+    pub(crate) fn ids_kept(&self) -> bool {
+        self.ids_kept
     }
 
     pub fn records(&self) -> &Records {
@@ -254,6 +268,23 @@ pub(crate) fn apply(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_record_says_whether_redaction_changed_its_id() {
+        let load = |path: &str, text: &str| {
+            let file = crate::load::RawFile { path: path.into(), bytes: text.into() };
+            match crate::load::load_file(file) {
+                crate::load::Loaded::Record(r, _) => r,
+                crate::load::Loaded::Problem(d, _) => panic!("{d:?}"),
+            }
+        };
+        let mut plain = load("records/org/units/bim.yaml", "id: bim\nname: Bilgi İşlem\n");
+        assert!(!record(&mut plain, true), "an ordinary id is kept");
+        let token = "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789";
+        let mut odd = load(&format!("records/org/units/{token}.yaml"), &format!("id: {token}\nname: x\n"));
+        assert!(record(&mut odd, false), "an id that looks like a token is masked: the id table no longer fits");
+        assert_ne!(odd.id(), token);
+    }
 
     #[test]
     fn personal_text_is_hidden_only_for_a_public_site() {

@@ -17,8 +17,8 @@ use crate::diag::{Diagnostic, Rule, msg};
 use crate::git::{Commit, Git};
 use crate::history::parse_blob;
 use crate::load::{self, RawFile, Records, rules::Ruleset};
-use crate::model::Index;
 use crate::model::Record;
+use crate::model::{IdTable, Index};
 use crate::model::{Node, Pos};
 
 /// The base side of a comparison.
@@ -41,6 +41,8 @@ pub(crate) struct Head<'a> {
     pub ids: HashMap<String, ObjectId>,
     /// The findings of the static checks, to tell which base-rule findings are new.
     pub findings: &'a [Diagnostic],
+    /// Where each id is among `records` (the static checks' table).
+    pub table: &'a IdTable,
 }
 
 pub(crate) fn check(base: &Base, head: &Head, config: &Config, as_of: Date) -> Result<Vec<Diagnostic>> {
@@ -54,7 +56,7 @@ pub(crate) fn check(base: &Base, head: &Head, config: &Config, as_of: Date) -> R
     let base_paths: HashSet<&str> = base.files.iter().map(|(p, _)| p.as_str()).collect();
     let old = load::load_files(changed);
     // One index of the head's records for every check of the change.
-    let head_index = Index::new(&head.records.records);
+    let head_index = Index::with(head.table, &head.records.records);
     let by_path: HashMap<&str, &Record> = head.records.records.iter().map(|r| (r.path.as_str(), r)).collect();
     let cx = Context {
         records: &head.records.records,

@@ -16,6 +16,7 @@ use crate::config::{self, Config};
 use crate::diag::{Overrides, Report};
 use crate::git::Git;
 use crate::load::{self, RawFile, Records, rules::Ruleset};
+use crate::model::IdTable;
 
 /// The records, rules and configuration of a commit.
 struct Snapshot {
@@ -148,7 +149,10 @@ pub(crate) fn check(
         rules_and_config(text, base_rev)?
     };
     let schemas = Schemas::compile(&head.rules)?;
-    let mut findings = crate::validate::check_all(&head.records, &head.rules, &schemas, &head.config, as_of);
+    // One id table of the head for the static checks and for those against the base.
+    let table = IdTable::new(&head.records.records);
+    let mut findings =
+        super::check_all_with(&head.records, &table, &head.rules, &schemas, &head.config, as_of, &crate::load::Silent);
     if scoped {
         // The other records were loaded to check the changed ones against; their own
         // findings are not this change's.
@@ -168,6 +172,7 @@ pub(crate) fn check(
         commit: head_commit,
         ids: head.ids,
         findings: &findings,
+        table: &table,
     };
     let more = base::check(&base, &head_side, &head.config, as_of)?;
     findings.extend(more);

@@ -19,8 +19,8 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diag::{Diagnostic, Report};
 use crate::load::{Progress, Records, Silent, rules::Ruleset};
-use crate::model::Index;
 use crate::model::Record;
+use crate::model::{IdTable, Index};
 
 pub use schema::Schemas;
 
@@ -49,19 +49,21 @@ pub fn check_all(
     config: &Config,
     as_of: Date,
 ) -> Vec<Diagnostic> {
-    check_all_with(loaded, rules, schemas, config, as_of, &Silent)
+    check_all_with(loaded, &IdTable::new(&loaded.records), rules, schemas, config, as_of, &Silent)
 }
 
-/// [`check_all`], telling `progress` about each record checked.
+/// [`check_all`] with the records' id table made already (`table` is made from
+/// `loaded.records`), telling `progress` about each record checked.
 pub fn check_all_with(
     loaded: &Records,
+    table: &IdTable,
     rules: &Ruleset,
     schemas: &Schemas,
     config: &Config,
     as_of: Date,
     progress: &dyn Progress,
 ) -> Vec<Diagnostic> {
-    let index = Index::new(&loaded.records);
+    let index = Index::with(table, &loaded.records);
     let cx = Context { records: &loaded.records, index: &index, rules, schemas, config, as_of };
     let mut out = loaded.problems.clone();
     ids::duplicates(&cx, &mut out);
