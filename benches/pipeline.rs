@@ -15,7 +15,7 @@ use std::path::PathBuf;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use defter::config::Config;
-use defter::diag::Report;
+use defter::diag::Findings;
 use defter::load::{self, RawFile, rules::Ruleset};
 use defter::site::{self, Input, Templates};
 use defter::validate::{self, Schemas};
@@ -48,7 +48,7 @@ fn pipeline(c: &mut Criterion) {
     all.bench_function("load", |b| b.iter(|| load::load_dir(black_box(&root)).expect("records/")));
     all.bench_function("check", |b| b.iter(|| validate::check_all(&records, &rules, &schemas, &config, as_of)));
     let diagnostics = validate::check_all(&records, &rules, &schemas, &config, as_of);
-    let report = Report::new(diagnostics, count, &config.overrides().expect("[rules]"));
+    let report = Findings::new(diagnostics, count, &config.overrides().expect("[rules]"));
     let templates = Templates::load(&root).expect("templates");
     let input = Input {
         records: &records,

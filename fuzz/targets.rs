@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, LazyLock};
 
 use defter::config::Config;
-use defter::diag::{Report, render_github, render_human, render_json};
+use defter::diag::{Findings, render_github, render_human, render_json};
 use defter::load::rules::Ruleset;
 use defter::load::{Loaded, RawFile, Records, frontmatter, load_file, yaml};
 use defter::model::{Node, Value};
@@ -121,7 +121,7 @@ pub fn validate(data: &[u8]) {
         assert_eq!(d.path, path);
         assert!(d.pos.is_none_or(|p| p.line >= 1 && p.col >= 1), "{d:?}");
     }
-    let report = Report::new(diagnostics, records.records.len(), &BTreeMap::new());
+    let report = Findings::new(diagnostics, records.records.len(), &BTreeMap::new());
     let _ = render_human(&report, &records, false);
     serde_json::from_str::<serde_json::Value>(&render_json(&report)).expect("JSON output");
     let _ = render_github(&report);

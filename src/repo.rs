@@ -10,7 +10,7 @@ use anyhow::Result;
 use jiff::civil::Date;
 
 use crate::config::Config;
-use crate::diag::{Overrides, Report, Severity};
+use crate::diag::{Findings, Overrides, Severity};
 use crate::load::{self, Loaded, Progress, RawFile, Records, rules::Ruleset};
 use crate::model::IdTable;
 use crate::validate::{self, Schemas};
@@ -28,7 +28,7 @@ pub(crate) struct Checked {
     /// The severities `defter.toml` sets.
     pub overrides: Overrides,
     /// Every finding, with the configured severities.
-    pub report: Report,
+    pub report: Findings,
     /// Where each id is among the records checked: made once, for the checks and for
     /// whatever shows the records next (the site).
     pub ids: IdTable,
@@ -55,14 +55,14 @@ impl Repo {
         let ids = IdTable::new(&records.records);
         let findings = validate::check_all_with(records, &ids, &self.rules, &schemas, &self.config, as_of, progress);
         let overrides = self.config.overrides()?;
-        let report = Report::new(findings, records.records.len(), &overrides);
+        let report = Findings::new(findings, records.records.len(), &overrides);
         Ok(Checked { schemas, overrides, report, ids })
     }
 
     /// Checks the record `text` would be at `path` together with `records` (which it
     /// joins, for quoting) and returns its own findings of error severity: what a
     /// command that writes a record asks before writing it.
-    pub(crate) fn check_added(&self, records: &mut Records, path: &str, text: &str, as_of: Date) -> Result<Report> {
+    pub(crate) fn check_added(&self, records: &mut Records, path: &str, text: &str, as_of: Date) -> Result<Findings> {
         match load::load_file(RawFile { path: path.to_string(), bytes: text.as_bytes().to_vec() }) {
             Loaded::Record(record, source) => {
                 records.sources.insert(path.to_string(), source);
@@ -77,7 +77,7 @@ impl Repo {
         }
         let report = self.check(records, as_of, &load::Silent)?.report;
         let diagnostics = report.diagnostics.into_iter().filter(|d| d.path == path && d.severity == Severity::Error);
-        Ok(Report { diagnostics: diagnostics.collect(), records: 1 })
+        Ok(Findings { diagnostics: diagnostics.collect(), records: 1 })
     }
 
     /// The findings of the change from `base` to `head` (a revision, or the working
@@ -89,7 +89,7 @@ impl Repo {
         head: Option<&str>,
         as_of: Date,
         tell: &dyn Fn(&str),
-    ) -> Result<(Report, Records)> {
+    ) -> Result<(Findings, Records)> {
         validate::change::check(root, base, head, as_of, tell)
     }
 }

@@ -7,7 +7,7 @@ use anyhow::Result;
 
 use super::Ui;
 use crate::cli::BuildArgs;
-use crate::site::{self, Settings, build_site};
+use crate::site::{self, Settings, build};
 
 pub(super) fn run(root: &Path, args: &BuildArgs, ui: Ui) -> Result<ExitCode> {
     let out = if args.out.is_absolute() { args.out.clone() } else { std::env::current_dir()?.join(&args.out) };
@@ -15,7 +15,7 @@ pub(super) fn run(root: &Path, args: &BuildArgs, ui: Ui) -> Result<ExitCode> {
     let bar = ui.progress();
     let settings =
         Settings { as_of: args.as_of, base_url: args.base_url.clone(), live_reload: false, public: args.public };
-    let (built, made) = build_site(root, &out, &settings, &bar)?;
+    let (built, made) = build(root, &out, &settings, &bar)?;
     bar.finish();
     let summary = made.report.summary_line();
     super::keep_until_exit(made);

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{Report, Severity, help_line};
+use super::{Findings, Severity, help_line};
 
 /// Escapes a message (`%`, CR, LF).
 fn data(s: &str) -> String {
@@ -17,7 +17,7 @@ fn property(s: &str) -> String {
     data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub fn render(report: &Report) -> String {
+pub fn render(report: &Findings) -> String {
     let mut out = String::new();
     for d in &report.diagnostics {
         let command = if d.severity == Severity::Error { "error" } else { "warning" };

@@ -5,7 +5,7 @@ use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet}
 
 use std::collections::HashSet;
 
-use super::{Report, Rule, Severity, help_line};
+use super::{Findings, Rule, Severity, help_line};
 
 /// Where the renderer finds the text of a line, to quote it.
 pub trait Sources {
@@ -13,7 +13,7 @@ pub trait Sources {
     fn line(&self, path: &str, line: u32) -> Option<&str>;
 }
 
-pub fn render(report: &Report, sources: &dyn Sources, color: bool) -> String {
+pub fn render(report: &Findings, sources: &dyn Sources, color: bool) -> String {
     let renderer = if color { Renderer::styled() } else { Renderer::plain() };
     // A line that holds a secret is never quoted, whichever finding points at it.
     let secret_lines: HashSet<(&str, u32)> = report

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{Report, help_line};
+use super::{Findings, help_line};
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -31,7 +31,7 @@ struct Summary {
     warnings: usize,
 }
 
-pub fn render(report: &Report) -> String {
+pub fn render(report: &Findings) -> String {
     let doc = Document {
         diagnostics: report
             .diagnostics

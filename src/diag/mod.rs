@@ -58,12 +58,12 @@ pub type Overrides = BTreeMap<Rule, Severity>;
 
 /// Everything one run found, sorted and with configured severities applied.
 #[derive(Clone, Debug, Default)]
-pub struct Report {
+pub struct Findings {
     pub diagnostics: Vec<Diagnostic>,
     pub records: usize,
 }
 
-impl Report {
+impl Findings {
     /// Applies overrides (dropping rules set to `off`), sorts and removes exact repeats.
     pub fn new(mut diagnostics: Vec<Diagnostic>, records: usize, overrides: &Overrides) -> Self {
         for d in &mut diagnostics {
@@ -79,11 +79,11 @@ impl Report {
 
     /// The findings about the files at `paths` replaced by those of `found` about them
     /// (configured severities applied; `found` may hold findings about other files,
-    /// which are left out): what [`Report::new`] makes of every finding when only those
+    /// which are left out): what [`Findings::new`] makes of every finding when only those
     /// files' findings changed.
     pub fn replace_paths(&mut self, paths: &HashSet<&str>, mut found: Vec<Diagnostic>, overrides: &Overrides) {
         found.retain(|d| paths.contains(d.path.as_str()));
-        let found = Report::new(found, 0, overrides).diagnostics;
+        let found = Findings::new(found, 0, overrides).diagnostics;
         self.diagnostics.retain(|d| !paths.contains(d.path.as_str()));
         self.diagnostics.extend(found);
         self.diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -142,7 +142,7 @@ mod tests {
         let (a, b, c) = ("records/a.md", "records/b.md", "records/c.md");
         let overrides: Overrides = [(Rule::Secret, Severity::Off), (Rule::DanglingRef, Severity::Warning)].into();
         let old = vec![finding(Rule::Schema, c, 2), finding(Rule::Schema, b, 9), finding(Rule::Schema, a, 1)];
-        let mut report = Report::new(old, 3, &overrides);
+        let mut report = Findings::new(old, 3, &overrides);
         // b's findings are made again, with a finding about c that b's check also made.
         let found = vec![
             finding(Rule::Schema, c, 2),
@@ -158,7 +158,7 @@ mod tests {
             finding(Rule::DanglingRef, b, 4),
             finding(Rule::Schema, c, 2),
         ];
-        assert_eq!(report.diagnostics, Report::new(whole, 3, &overrides).diagnostics);
+        assert_eq!(report.diagnostics, Findings::new(whole, 3, &overrides).diagnostics);
         assert_eq!((report.records, report.errors(), report.warnings()), (3, 3, 1));
     }
 }

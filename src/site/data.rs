@@ -16,7 +16,7 @@ use serde_json::Value as Json;
 pub(crate) use super::html::slug;
 use super::i18n::{Catalogue, catalogue, humanize};
 use crate::config::Config;
-use crate::diag::{Diagnostic, Report};
+use crate::diag::{Diagnostic, Findings};
 use crate::history::AuditTrail;
 use crate::load::{Records, rules::Ruleset};
 use crate::model::Kind;
@@ -30,7 +30,7 @@ pub struct Input<'a> {
     pub rules: &'a Ruleset,
     pub schemas: &'a Schemas,
     pub config: &'a Config,
-    pub report: &'a Report,
+    pub report: &'a Findings,
     pub trail: Option<&'a AuditTrail>,
     pub as_of: Date,
     /// The commit the site is built from (short id), when the repository is in git.

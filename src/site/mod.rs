@@ -45,7 +45,7 @@ use build::{Collect, Output, Pieces, links, state, unique_paths};
 pub use data::Input;
 use data::Site;
 use pages::{exports, search};
-pub use pipeline::{Made, Settings, build_site};
+pub use pipeline::{Made, Settings, build};
 
 use crate::load::Progress;
 use crate::model::Record;
@@ -166,30 +166,30 @@ pub fn hides_personal_data(public: bool, config: &crate::config::Config) -> bool
 
 /// The redacted copy of `input`'s records, history and findings (see [`redact`]), keyed
 /// with a new [`keys::Salt`]: a site built from it shares no build keys with an earlier
-/// one (see [`build_redacted`] for builds that do).
-pub fn redacted(input: &Input) -> redact::Redacted {
+/// one (see [`write`] for builds that do).
+pub fn redact_copy(input: &Input) -> redact::Redacted {
     let public = hides_personal_data(input.public, input.config);
     redact::apply(input.records, input.trail, input.report, public, keys::Salt::random())
 }
 
-/// Runs `f` on the site made from `shown` (redacted records, history and findings) with
+/// Runs `f` on the site made from `redacted` (redacted records, history and findings) with
 /// `input`'s settings; `input`'s own records, history, findings and `public` are not
-/// used (`public` is how `shown` was redacted).
-fn with_shown<T>(input: &Input, shown: &redact::Redacted, f: impl FnOnce(&Site) -> Result<T>) -> Result<T> {
+/// used (`public` is how `redacted` was made).
+fn with_redacted<T>(input: &Input, redacted: &redact::Redacted, f: impl FnOnce(&Site) -> Result<T>) -> Result<T> {
     let input = Input {
-        records: shown.records(),
+        records: redacted.records(),
         rules: input.rules,
         schemas: input.schemas,
         config: input.config,
-        report: shown.report(),
-        trail: shown.trail(),
+        report: redacted.report(),
+        trail: redacted.trail(),
         as_of: input.as_of,
         commit: input.commit.clone(),
         base_url: input.base_url.clone(),
         live_reload: input.live_reload,
-        public: shown.public(),
+        public: redacted.public(),
         // Validation's id table fits the records shown only if redaction changed no id.
-        ids: input.ids.filter(|_| shown.ids_kept()),
+        ids: input.ids.filter(|_| redacted.ids_kept()),
     };
     let site = Site::new(&input);
     f(&site)
@@ -203,9 +203,9 @@ fn parts<'a>(site: &Site<'a>) -> Vec<Part<'a>> {
 
 /// Renders every page and file of the site in memory, sorted by path, and checks them.
 pub fn render(input: &Input, templates: &Templates) -> Result<Vec<Output>> {
-    let shown = redacted(input);
-    with_shown(input, &shown, |site| {
-        let keys = Keys::new(site, templates, shown.digests());
+    let redacted = redact_copy(input);
+    with_redacted(input, &redacted, |site| {
+        let keys = Keys::new(site, templates, redacted.digests());
         let rendered: Vec<Vec<Output>> =
             parts(site).par_iter().map(|part| part.render(site, templates, &keys)).collect::<Result<_>>()?;
         let mut out: Vec<Output> = rendered.into_iter().flatten().collect();
@@ -214,14 +214,6 @@ pub fn render(input: &Input, templates: &Templates) -> Result<Vec<Output>> {
         links::check(&out)?;
         Ok(out)
     })
-}
-
-/// Builds the site into `out`, streaming each file to disk as it is rendered: the whole
-/// site is built next to `out` and swapped in, so a failed build leaves `out` as it was.
-/// Each call is a full build, its keys made with a new [`Salt`]; [`build_redacted`]
-/// with a salt kept from build to build renders only what changed.
-pub fn build(input: &Input, templates: &Templates, out: &Path) -> Result<Built> {
-    build_redacted(input, &redacted(input), templates, out, &crate::load::Silent)
 }
 
 /// Builds the site into `out` from records, history and findings already redacted — by
@@ -235,17 +227,18 @@ pub fn build(input: &Input, templates: &Templates, out: &Path) -> Result<Built> 
 /// replaced; otherwise the whole site is built next to `out` and swapped in. Either way
 /// a failed build leaves `out` as it was, and the result is byte for byte what a full
 /// build gives.
-pub fn build_redacted(
+pub fn write(
     input: &Input,
-    shown: &redact::Redacted,
+    redacted: &redact::Redacted,
     templates: &Templates,
     out: &Path,
     progress: &dyn Progress,
 ) -> Result<Built> {
-    with_shown(input, shown, |site| {
+    with_redacted(input, redacted, |site| {
         // The last build's state is one file of about 120 bytes a page, read while the
         // keys are made.
-        let (keys, previous) = rayon::join(|| Keys::new(site, templates, shown.digests()), || state::State::read(out));
+        let (keys, previous) =
+            rayon::join(|| Keys::new(site, templates, redacted.digests()), || state::State::read(out));
         let make = |pieces: &dyn Pieces| -> Result<()> {
             let parts = parts(site);
             progress.start("rendering", parts.len());

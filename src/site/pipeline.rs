@@ -11,7 +11,7 @@ use jiff::civil::Date;
 
 use super::{Input, Templates};
 use crate::config::Config;
-use crate::diag::{Overrides, Report};
+use crate::diag::{Findings, Overrides};
 use crate::git::Git;
 use crate::history::cache::audit_trail_cached;
 use crate::load::{self, Progress, rules::Ruleset};
@@ -40,11 +40,11 @@ pub struct Made {
     /// The severities `defter.toml` sets.
     pub overrides: Overrides,
     /// The records, history and findings as the site shows them.
-    pub shown: super::redact::Redacted,
+    pub redacted: super::redact::Redacted,
     /// Where each id is among the records: validation's, kept for the site.
     pub ids: IdTable,
     /// The findings before redaction (what the command reports).
-    pub report: Report,
+    pub report: Findings,
     /// The commit checked out (`HEAD`), when the repository is in git.
     pub head: Option<ObjectId>,
     pub base_url: String,
@@ -54,23 +54,23 @@ pub struct Made {
 
 impl Made {
     /// Renders the site into `out`: only what changed since the last build there, when
-    /// its state allows (see [`super::build_redacted`]).
+    /// its state allows (see [`super::write`]).
     pub fn render(&self, out: &Path, progress: &dyn Progress) -> Result<super::Built> {
         let input = Input {
-            records: self.shown.records(),
+            records: self.redacted.records(),
             rules: &self.rules,
             schemas: &self.schemas,
             config: &self.config,
-            report: self.shown.report(),
-            trail: self.shown.trail(),
+            report: self.redacted.report(),
+            trail: self.redacted.trail(),
             as_of: self.as_of,
             commit: self.head.map(|head| head.to_hex_with_len(8).to_string()),
             base_url: self.base_url.clone(),
             live_reload: self.live_reload,
-            public: self.shown.public(),
+            public: self.redacted.public(),
             ids: Some(&self.ids),
         };
-        super::build_redacted(&input, &self.shown, &self.templates, out, progress)
+        super::write(&input, &self.redacted, &self.templates, out, progress)
     }
 }
 
@@ -78,12 +78,7 @@ impl Made {
 /// telling `progress` about each phase. Also gives back what the site was made from,
 /// for a caller that rebuilds from it (`defter serve`) or exits to keep rather than
 /// free it.
-pub fn build_site(
-    root: &Path,
-    out: &Path,
-    settings: &Settings,
-    progress: &dyn Progress,
-) -> Result<(super::Built, Made)> {
+pub fn build(root: &Path, out: &Path, settings: &Settings, progress: &dyn Progress) -> Result<(super::Built, Made)> {
     let Repo { config, rules } = Repo::open(root)?;
     // The history is optional: a repository outside git still gets its site. It depends
     // on the commits alone, so it is read (or walked) on a thread of its own while the
@@ -118,14 +113,14 @@ pub fn build_site(
     // Validation is done: the records and the history are only for the site now, which
     // takes them over and redacts them in place rather than holding a copy of each.
     let public = super::hides_personal_data(settings.public, &config);
-    let shown = super::redact::Redacted::take(records, trail, report.clone(), public, salt);
+    let redacted = super::redact::Redacted::take(records, trail, report.clone(), public, salt);
     let made = Made {
         config,
         rules,
         schemas,
         templates,
         overrides,
-        shown,
+        redacted,
         ids,
         report,
         head,

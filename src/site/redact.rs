@@ -20,7 +20,7 @@ use std::sync::LazyLock;
 use rayon::prelude::*;
 use regex::Regex;
 
-use crate::diag::Report;
+use crate::diag::Findings;
 use crate::history::{AuditTrail, Entry, FieldChange, Shown};
 use crate::load::Records;
 use crate::model::Record;
@@ -53,7 +53,7 @@ pub(crate) const HIDDEN: &str = "[…]";
 pub struct Redacted {
     records: Records,
     trail: Option<AuditTrail>,
-    report: Report,
+    report: Findings,
     digests: super::build::keys::Digests,
     /// Whether personal data was hidden too (see [`super::hides_personal_data`]).
     public: bool,
@@ -151,7 +151,7 @@ impl Redacted {
     pub fn take(
         mut records: Records,
         history: Option<AuditTrail>,
-        report: Report,
+        report: Findings,
         public: bool,
         salt: super::build::keys::Salt,
     ) -> Redacted {
@@ -167,7 +167,7 @@ impl Redacted {
     fn redact(
         mut records: Records,
         mut history: Option<AuditTrail>,
-        mut report: Report,
+        mut report: Findings,
         digests: super::build::keys::Digests,
         public: bool,
     ) -> Redacted {
@@ -188,7 +188,7 @@ impl Redacted {
 
     /// Takes in `edited`, the records at some paths loaded again after an edit (each
     /// in place of the record at its path, which must exist), and `findings` about them
-    /// (as [`crate::diag::Report::replace_paths`] takes them), redacted as
+    /// (as [`crate::diag::Findings::replace_paths`] takes them), redacted as
     /// [`Redacted::take`] redacts: what `defter serve` changes between two rebuilds.
     pub fn replace(
         &mut self,
@@ -242,7 +242,7 @@ impl Redacted {
         self.public
     }
 
-    pub fn report(&self) -> &Report {
+    pub fn report(&self) -> &Findings {
         &self.report
     }
 
@@ -257,7 +257,7 @@ impl Redacted {
 pub(crate) fn apply(
     records: &Records,
     history: Option<&AuditTrail>,
-    report: &Report,
+    report: &Findings,
     public: bool,
     salt: super::build::keys::Salt,
 ) -> Redacted {
@@ -304,7 +304,7 @@ mod tests {
     /// names an e-mail address, a commit whose message has an address and a phone
     /// number, a history entry that changed `email` and `password`, and a finding whose
     /// help quotes an address.
-    fn sample() -> (Records, AuditTrail, Report) {
+    fn sample() -> (Records, AuditTrail, Findings) {
         let person = "id: ayse.yilmaz\nname: Ayşe Yılmaz\nemail: ayse@izmir.bel.tr\n\
                       accounts: [{system: x, password: Gizli123}]\nnotes: aranır 0232 293 21 31\n";
         let request = "---\nid: TLP-2026-0001\ntitle: Arama\n---\nAyşe (ayse@izmir.bel.tr) arar.\n";
@@ -343,7 +343,7 @@ mod tests {
             crate::diag::Message { en: "bad".into(), tr: "kötü".into() },
         )
         .with_help(crate::diag::Message { en: "ask ayse@izmir.bel.tr".into(), tr: "ayse@izmir.bel.tr sorun".into() });
-        (records, trail, Report { diagnostics: vec![finding], records: 2 })
+        (records, trail, Findings { diagnostics: vec![finding], records: 2 })
     }
 
     /// What a redacted sample shows, one line per thing.

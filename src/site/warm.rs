@@ -17,7 +17,7 @@ use std::time::Instant;
 
 use anyhow::Result;
 
-use super::pipeline::{Made, Settings, build_site};
+use super::pipeline::{Made, Settings, build};
 use crate::git::Git;
 use crate::load::{self, Records};
 use crate::validate::scope;
@@ -45,7 +45,7 @@ enum Plan {
 impl Warm {
     /// Builds the site of `root` into `out` in full; also says what it built.
     pub fn start(root: &Path, out: &Path, settings: Settings) -> Result<(Warm, String)> {
-        let (built, made) = build_site(root, out, &settings, &load::Silent)?;
+        let (built, made) = build(root, out, &settings, &load::Silent)?;
         let said = format!("{} files built ({})", built.files, made.report.summary_line());
         Ok((Warm { root: root.to_path_buf(), out: out.to_path_buf(), settings, made: Some(made) }, said))
     }
@@ -87,7 +87,7 @@ impl Warm {
     }
 
     fn full(&mut self) -> Result<super::Built> {
-        let (built, made) = build_site(&self.root, &self.out, &self.settings, &load::Silent)?;
+        let (built, made) = build(&self.root, &self.out, &self.settings, &load::Silent)?;
         self.made = Some(made);
         Ok(built)
     }
@@ -100,7 +100,7 @@ fn plan(root: &Path, made: &Made, changed: &BTreeSet<String>) -> Plan {
     if head != made.head {
         return Plan::Full("HEAD moved (a commit, a checkout or a merge)");
     }
-    let records = made.shown.records();
+    let records = made.redacted.records();
     let loaded: HashSet<&str> = records.records.iter().map(|r| r.path.as_str()).collect();
     let problems: HashSet<&str> = records.problems.iter().map(|d| d.path.as_str()).collect();
     let mut edited = Vec::new();
@@ -146,7 +146,7 @@ fn update(root: &Path, mut made: Made, paths: &[String]) -> Result<Result<Made, 
     if !fresh.problems.is_empty() {
         return Ok(Err("an edited record no longer loads"));
     }
-    let records = made.shown.records();
+    let records = made.redacted.records();
     // Where each record is in the order a full build loads them.
     let order: HashMap<&str, usize> = records.records.iter().enumerate().map(|(i, r)| (r.path.as_str(), i)).collect();
     for r in &fresh.records {
@@ -171,7 +171,7 @@ fn update(root: &Path, mut made: Made, paths: &[String]) -> Result<Result<Made, 
     drop(checked);
     let edited: HashSet<&str> = paths.iter().map(String::as_str).collect();
     made.report.replace_paths(&edited, findings.clone(), &made.overrides);
-    made.shown.replace(fresh, findings, &made.overrides);
+    made.redacted.replace(fresh, findings, &made.overrides);
     Ok(Ok(made))
 }
 

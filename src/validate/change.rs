@@ -13,7 +13,7 @@ use jiff::civil::Date;
 
 use super::{Schemas, base, scope};
 use crate::config::{self, Config};
-use crate::diag::{Overrides, Report};
+use crate::diag::{Findings, Overrides};
 use crate::git::Git;
 use crate::load::{self, RawFile, Records, rules::Ruleset};
 use crate::model::IdTable;
@@ -93,7 +93,7 @@ pub(crate) fn check(
     head_rev: Option<&str>,
     as_of: Date,
     tell: &dyn Fn(&str),
-) -> Result<(Report, Records)> {
+) -> Result<(Findings, Records)> {
     let git = Git::open(root)?;
     let base_commit = git.resolve(base_rev)?;
     let head_commit = head_rev.map(|rev| git.resolve(rev)).transpose()?;
@@ -177,7 +177,7 @@ pub(crate) fn check(
     let more = base::check(&base, &head_side, &head.config, as_of)?;
     findings.extend(more);
     let overrides = in_force(&head.config.overrides()?, &base_config.overrides()?);
-    let report = Report::new(findings, head.count, &overrides);
+    let report = Findings::new(findings, head.count, &overrides);
     Ok((report, head.records))
 }
 

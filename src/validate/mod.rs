@@ -17,7 +17,7 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::diag::{Diagnostic, Report};
+use crate::diag::{Diagnostic, Findings};
 use crate::load::{Progress, Records, Silent, rules::Ruleset};
 use crate::model::Record;
 use crate::model::{IdTable, Index};
@@ -35,10 +35,10 @@ pub struct Context<'a> {
 }
 
 /// Runs every static check and returns the report (sorted, severities applied).
-pub fn validate(loaded: &Records, rules: &Ruleset, config: &Config, as_of: Date) -> Result<Report> {
+pub fn validate(loaded: &Records, rules: &Ruleset, config: &Config, as_of: Date) -> Result<Findings> {
     let schemas = Schemas::compile(rules)?;
     let diagnostics = check_all(loaded, rules, &schemas, config, as_of);
-    Ok(Report::new(diagnostics, loaded.records.len(), &config.overrides()?))
+    Ok(Findings::new(diagnostics, loaded.records.len(), &config.overrides()?))
 }
 
 /// The unsorted findings of every static check, file problems included.

@@ -69,7 +69,7 @@ pub fn stdout(output: &Output) -> String {
 }
 
 /// The report `defter validate` makes of the repository at `root`, from the library.
-pub fn report(root: &Path) -> defter::diag::Report {
+pub fn report(root: &Path) -> defter::diag::Findings {
     let config = defter::config::Config::load(root).unwrap();
     let rules = defter::load::rules::Ruleset::load(root).unwrap();
     let records = defter::load::load_dir(root).unwrap();
