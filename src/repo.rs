@@ -11,6 +11,9 @@ use jiff::civil::Date;
 
 use crate::config::Config;
 use crate::diag::{Findings, Overrides, Severity};
+use crate::git::Git;
+use crate::history::AuditTrail;
+use crate::history::cache::audit_trail_cached;
 use crate::load::{self, Loaded, Progress, RawFile, Records, rules::Ruleset};
 use crate::model::IdTable;
 use crate::validate::{self, Schemas};
@@ -47,6 +50,16 @@ impl Repo {
         let records = load::load_dir_with(root, progress)?;
         let checked = repo.check(&records, as_of, progress)?;
         Ok((repo, records, checked))
+    }
+
+    /// The records' history from git, when the repository at `root` is in git (kept in
+    /// git's folder from one run to the next, as the site keeps it); `None` outside git
+    /// or when the history cannot be read, and the summaries read the dates the records'
+    /// own `history` lists.
+    pub(crate) fn audit_trail(root: &Path) -> Option<AuditTrail> {
+        let git = Git::open(root).ok()?;
+        let head = git.resolve("HEAD").ok()?;
+        audit_trail_cached(&git, head, &git.cache_file("history.json")).ok()
     }
 
     /// Checks `records` against the rules as of `as_of`.

@@ -11,6 +11,7 @@ mod backlog;
 mod due;
 pub(crate) mod kpi;
 pub(crate) mod table;
+pub(crate) mod tables;
 
 pub(crate) use backlog::{OpenRequests, PersonLoad, WorkItem, open_by_service, workload};
 pub(crate) use due::{Expiry, ReviewDue, expiring, reviews_due};
