@@ -31,7 +31,7 @@ pub(crate) struct Checked {
     /// The severities `defter.toml` sets.
     pub overrides: Overrides,
     /// Every finding, with the configured severities.
-    pub report: Findings,
+    pub findings: Findings,
     /// Where each id is among the records checked: made once, for the checks and for
     /// whatever shows the records next (the site).
     pub ids: IdTable,
@@ -69,7 +69,7 @@ impl Repo {
         let findings = validate::check_all_with(records, &ids, &self.rules, &schemas, &self.config, as_of, progress);
         let overrides = self.config.overrides()?;
         let report = Findings::new(findings, records.records.len(), &overrides);
-        Ok(Checked { schemas, overrides, report, ids })
+        Ok(Checked { schemas, overrides, findings: report, ids })
     }
 
     /// Checks the record `text` would be at `path` together with `records` (which it
@@ -88,7 +88,7 @@ impl Repo {
                 records.problems.push(d);
             }
         }
-        let report = self.check(records, as_of, &load::Silent)?.report;
+        let report = self.check(records, as_of, &load::Silent)?.findings;
         let diagnostics = report.diagnostics.into_iter().filter(|d| d.path == path && d.severity == Severity::Error);
         Ok(Findings { diagnostics: diagnostics.collect(), records: 1 })
     }

@@ -17,7 +17,7 @@ pub(super) fn run(root: &Path, args: &ValidateArgs, ui: Ui) -> Result<ExitCode> 
             let bar = ui.progress();
             let (_, records, checked) = Repo::open_checked(root, args.as_of, &bar)?;
             bar.finish();
-            (checked.report, records)
+            (checked.findings, records)
         }
         Some(base) => Repo::check_change(root, base, args.head.as_deref(), args.as_of, &|said| ui.info(said))?,
     };
