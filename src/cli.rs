@@ -65,6 +65,11 @@ pub enum Command {
     /// Create a record from its kind's template, with the next free id, valid from the start.
     #[command(after_help = NEW_EXAMPLES)]
     New(Box<NewArgs>),
+    /// Take a step of the procedure on a record (assign, start, close, approve, freeze,
+    /// review…): sets the state and the fields it requires, appends the history entry,
+    /// checks the result with every rule and writes it, or refuses and says why.
+    #[command(after_help = STEP_EXAMPLES)]
+    Step(Box<StepArgs>),
     /// Print a report: open requests, workload, reviews due, expiring items, monthly KPIs.
     #[command(after_help = REPORT_EXAMPLES)]
     Report(ReportArgs),
@@ -91,6 +96,97 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+}
+
+const STEP_EXAMPLES: &str = "Examples:
+  defter step TLP-2026-0042                         what you may do next, and what each step needs
+  defter step TLP-2026-0042 assign --to elif.kara   (Turkish: ata)
+  defter step TLP-2026-0042 start                   (başlat)
+  defter step TLP-2026-0042 send-to-test --note \"1.2 test ortamında\"   (teste-gönder)
+  defter step TLP-2026-0042 close --summary \"Rapor düzeltildi\"          (kapat)
+  defter step TLP-2026-0042 reject --reason \"Mevzuata aykırı\" --letter-number E-1-2 --letter-date 2026-03-02
+  defter step YTK-2026-0011 freeze --reason \"Uzun süreli izin\"         (dondur)
+  defter step YTK-2026-0001 YTK-2026-0007 review --result keep         several records, all or nothing
+  defter step TLP-2026-0042 assign --to elif.kara --commit             and commit it as you
+
+Exit status: 0 done (or listed), 1 refused (nothing written), 2 defter could not run.";
+
+#[derive(Debug, clap::Args)]
+pub struct StepArgs {
+    /// The record ids, then the action (its name in workflows.yaml, with `-` for `_`, or
+    /// its Turkish name); without an action, lists what may be done next to the record.
+    #[arg(value_name = "ID… [ACTION]", required = true)]
+    pub words: Vec<String>,
+
+    /// The assignee (`assign`, `reassign`).
+    #[arg(long, value_name = "PERSON")]
+    pub to: Option<String>,
+
+    /// Who tested the work (`close`; default: you).
+    #[arg(long, value_name = "PERSON")]
+    pub tested_by: Option<String>,
+
+    /// The number of the letter a rejection is sent with.
+    #[arg(long, value_name = "NUMBER")]
+    pub letter_number: Option<String>,
+
+    /// The date of the letter a rejection is sent with, as YYYY-MM-DD.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub letter_date: Option<String>,
+
+    /// The summary of a resolution (`close`).
+    #[arg(long, value_name = "TEXT")]
+    pub summary: Option<String>,
+
+    /// The reason of a rejection, cancellation, freeze or revocation.
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+
+    /// The result of a test or review (`pass`, `fail`; `keep`, `reduce`, `revoke`).
+    #[arg(long, value_name = "VALUE")]
+    pub result: Option<String>,
+
+    /// Any other field, as FIELD=VALUE with VALUE written as YAML (dotted for a field
+    /// inside another: `instruction.number=\"YTF-1\"`); for a new list entry (a test, a
+    /// deployment) a field of the entry; repeatable.
+    #[arg(long = "set", value_name = "FIELD=VALUE", value_parser = parse_step_set)]
+    pub set: Vec<(String, String)>,
+
+    /// The note of the history entry.
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+
+    /// The step's date (history, resolution…), as YYYY-MM-DD (default today).
+    #[arg(long, value_name = "YYYY-MM-DD", default_value_t = today())]
+    pub as_of: jiff::civil::Date,
+
+    /// Who takes the step (a person id); default: the person whose `git_emails` hold
+    /// git's user.email.
+    #[arg(long, value_name = "PERSON")]
+    pub by: Option<String>,
+
+    /// Commit just this change, with a message like `TLP-2026-0042: atandı → elif.kara`
+    /// (refused when other changes are staged).
+    #[arg(long)]
+    pub commit: bool,
+
+    /// Create this branch and switch to it first (with --commit).
+    #[arg(long, value_name = "NAME", requires = "commit")]
+    pub branch: Option<String>,
+
+    /// Never ask (the guided mode is not built yet; accepted for scripts).
+    #[arg(long, visible_alias = "no-input")]
+    pub yes: bool,
+}
+
+fn parse_step_set(text: &str) -> Result<(String, String), String> {
+    let (field, value) = text.split_once('=').ok_or_else(|| format!("`{text}` is not FIELD=VALUE"))?;
+    let field = field.trim();
+    let word = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if !field.split('.').all(word) {
+        return Err(format!("`{field}` is not a field name (lower-case letters, digits and _, dotted)"));
+    }
+    Ok((field.to_string(), value.trim().to_string()))
 }
 
 #[derive(Debug, clap::Args)]

@@ -305,3 +305,40 @@ impl Git {
         Ok(out)
     }
 }
+
+/// Runs git itself in `root`, for what changes the repository (`step --commit`): gix
+/// reads; a commit goes through git so that hooks, signing and the user's configuration
+/// apply as to any other commit.
+fn run(root: &Path, args: &[&str]) -> Result<String> {
+    let output = std::process::Command::new("git")
+        .current_dir(root)
+        .args(args)
+        .output()
+        .context("cannot run git (is it installed?)")?;
+    if !output.status.success() {
+        anyhow::bail!("git {}: {}", args.join(" "), String::from_utf8_lossy(&output.stderr).trim());
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// The paths with staged changes.
+pub(crate) fn staged(root: &Path) -> Result<Vec<String>> {
+    Ok(run(root, &["diff", "--cached", "--name-only"])?.lines().map(str::to_string).collect())
+}
+
+/// Creates the branch `name` at HEAD and switches to it.
+pub(crate) fn new_branch(root: &Path, name: &str) -> Result<()> {
+    run(root, &["switch", "-c", name]).map(drop)
+}
+
+/// Commits the changes of `paths` (relative to `root`) alone, as `author` (`Name
+/// <e-mail>`) when given; the new commit's id.
+pub(crate) fn commit_paths(root: &Path, paths: &[&str], message: &str, author: Option<&str>) -> Result<String> {
+    let author = author.map(|a| format!("--author={a}"));
+    let mut args = vec!["commit", "-q", "-m", message];
+    args.extend(author.as_deref());
+    args.push("--");
+    args.extend(paths);
+    run(root, &args)?;
+    Ok(run(root, &["rev-parse", "--short", "HEAD"])?.trim().to_string())
+}

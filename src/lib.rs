@@ -3,12 +3,15 @@
 //!
 //! Each top-level module has one job, and imports only the modules below it:
 //!
-//! Layers: cmd > cli > site > repo report scaffold > validate > history > load > config git > diag > model
+//! Layers: cmd > cli > site > step > repo report scaffold > validate > history > load > config git > diag > model
 //!
 //! - `cmd`: one file per subcommand — arguments in, a library call, an exit code out; the
 //!   only layer that prints. `cli`: the command line's clap definitions.
 //! - `site`: the intranet site — its build pipeline, pages, formats, incremental machinery
 //!   and the preview server.
+//! - `step`: `defter step` — what a record allows next from the workflow data, and the
+//!   step's edit, kept byte for byte outside the lines it changes, checked with every
+//!   rule and written all or nothing.
 //! - `repo`: the front door — a repository opened with its configuration and rules,
 //!   loaded and checked. `report`: summaries over the records (tables, KPIs) that the
 //!   CLI and the site both show. `scaffold`: what `init` and `new` write.
@@ -39,4 +42,5 @@ pub(crate) mod repo;
 pub(crate) mod report;
 pub(crate) mod scaffold;
 pub mod site;
+pub(crate) mod step;
 pub mod validate;

@@ -13,6 +13,7 @@ mod log;
 mod new;
 mod report;
 mod serve;
+mod step;
 mod ui;
 mod validate;
 
@@ -35,6 +36,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Explain { rule } => explain::run(rule.as_deref()),
         Command::Init(args) => init::run(&args, ui),
         Command::New(args) => new::run(&repo_root(cli.repo.as_deref())?, &args, ui),
+        Command::Step(args) => step::run(&repo_root(cli.repo.as_deref())?, &args, ui),
         Command::Report(args) => report::run(&repo_root(cli.repo.as_deref())?, &args),
         Command::Codeowners(args) => codeowners::run(&repo_root(cli.repo.as_deref())?, &args, ui),
         Command::Completions { shell } => Ok(generate::completions(shell)),

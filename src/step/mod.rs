@@ -1,0 +1,875 @@
+//! `defter step`: the procedure's steps as edits of records, from the workflow data
+//! alone. What a record allows next is read from `workflows.yaml`: the transitions out
+//! of its state (who may take each, what the target state requires), the periodic
+//! reviews the time rules ask for, and the lists whose entries name who did something
+//! (`tests[].by`, `deployments[].by`). A step builds the edit ([`edit`]), checks the
+//! result with every rule over the whole repository before a byte is written, and
+//! writes all the records it changes or none ([`write`]).
+
+pub(crate) mod edit;
+mod names;
+pub(crate) mod write;
+
+use std::path::Path;
+
+use anyhow::Result;
+use indexmap::IndexMap;
+use jiff::civil::Date;
+use serde_json::Value as Json;
+
+use crate::diag::{Message, Report, Severity, msg};
+use crate::git::Git;
+use crate::load::rules::schema_file;
+use crate::load::{self, Loaded, RawFile, Records};
+use crate::model::workflow::{ActorField, Workflows};
+use crate::model::{Index, Kind, Node, Record, entry_matches};
+use crate::repo::Repo;
+use crate::scaffold::yaml_scalar;
+pub(crate) use edit::Change;
+pub(crate) use write::FileEdit;
+
+/// What one action does to a record.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum What {
+    /// A transition of the lifecycle: the state field becomes `to`.
+    Transition { to: String },
+    /// A new entry of a list (a test, a deployment, a review): `preset` are the fields
+    /// the rule that names its actor filters on (`role: support`).
+    Append { list: String, preset: IndexMap<String, String> },
+    /// A date field set to the step's date (`last_review`).
+    Stamp { field: String },
+}
+
+/// One thing that may be done next to a record.
+#[derive(Clone, Debug)]
+pub(crate) struct Action {
+    pub name: String,
+    pub what: What,
+    /// The actors who may take it (empty: anyone).
+    pub by: Vec<String>,
+    pub article: String,
+}
+
+/// The values a step is given on the command line.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Inputs {
+    pub as_of: Option<Date>,
+    pub by: Option<String>,
+    pub note: Option<String>,
+    /// `(flag, value)` for the flags named after a field (`--to` → `assignee`).
+    pub flags: Vec<(&'static str, String)>,
+    /// `--set FIELD=VALUE`, VALUE written as YAML.
+    pub set: Vec<(String, String)>,
+}
+
+/// The flags named after a field, and the end of the field path each sets.
+pub(crate) const FLAGS: &[(&str, &[&str])] = &[
+    ("to", &["assignee"]),
+    ("tested-by", &["tested_by"]),
+    ("letter-number", &["letter.number"]),
+    ("letter-date", &["letter.date"]),
+    ("summary", &["summary"]),
+    ("reason", &["reason"]),
+    ("result", &["result", "outcome"]),
+];
+
+/// Why a step was refused: what the user reads, and the findings the result would have.
+#[derive(Debug)]
+pub(crate) struct Refused {
+    pub why: Vec<Message>,
+    pub findings: Option<Report>,
+}
+
+impl Refused {
+    fn new(why: Message) -> Self {
+        Refused { why: vec![why], findings: None }
+    }
+}
+
+impl From<Message> for Refused {
+    fn from(why: Message) -> Self {
+        Refused::new(why)
+    }
+}
+
+/// A step planned and checked: the files to write, and a line for each record.
+#[derive(Debug)]
+pub(crate) struct Planned {
+    pub edits: Vec<FileEdit>,
+    /// `TLP-2026-0042: atandı → elif.kara` per record.
+    pub lines: Vec<String>,
+    /// The person who takes the step.
+    pub by: String,
+}
+
+/// One offer of [`offers`]: an action, whether the user may take it, who may, and
+/// what it needs.
+#[derive(Clone, Debug)]
+pub(crate) struct Offer {
+    pub action: Action,
+    pub turkish: Option<&'static str>,
+    pub may: bool,
+    /// The people who may take it (active ones).
+    pub who: Vec<String>,
+    /// The fields to give, as (flag, Turkish title and allowed values).
+    pub needs: Vec<(String, String)>,
+    /// What the target state needs that a flag cannot give (list entries).
+    pub first: Vec<String>,
+}
+
+/// Every action the rule set allows on `record` in its state, whoever takes it.
+pub(crate) fn actions(w: &Workflows, record: &Record) -> Vec<Action> {
+    let kind = record.kind.name();
+    let state = record.fields.str_at(w.state_field(kind));
+    let mut out = Vec::new();
+    let lifecycle = w.lifecycle(kind);
+    if let (Some(lifecycle), Some(state)) = (lifecycle, state) {
+        for t in lifecycle.transitions.iter().filter(|t| t.from.iter().any(|f| f == state)) {
+            out.push(Action {
+                name: t.name.clone(),
+                what: What::Transition { to: t.to.clone() },
+                by: t.by.clone(),
+                article: t.article.clone(),
+            });
+        }
+    }
+    let open = state.is_some_and(|s| lifecycle.is_none_or(|l| l.is_open(s)));
+    let mut lists: Vec<String> = Vec::new();
+    for review in w.reviews.iter().filter(|r| r.kind == kind) {
+        if !state.is_some_and(|s| w.state_matches(kind, s, &review.when)) {
+            continue;
+        }
+        match review.dates.split_once("[]") {
+            Some((list, _)) => {
+                lists.push(list.to_string());
+                out.push(append(w, kind, list, &review.article));
+            }
+            None => out.push(Action {
+                name: "review".into(),
+                what: What::Stamp { field: review.dates.clone() },
+                by: Vec::new(),
+                article: review.article.clone(),
+            }),
+        }
+    }
+    if open {
+        for rule in w.actor_fields.iter().filter(|r| r.kind == kind) {
+            if let Some(list) = rule.field.strip_suffix("[].by")
+                && !lists.iter().any(|l| l == list)
+            {
+                lists.push(list.to_string());
+                out.push(append(w, kind, list, &rule.article));
+            }
+        }
+    }
+    out
+}
+
+/// The rules that name who makes an entry of `list` (`tests[].by`).
+fn list_rules<'a>(w: &'a Workflows, kind: &str, list: &str) -> Vec<&'a ActorField> {
+    let field = format!("{list}[].by");
+    w.actor_fields.iter().filter(|r| r.kind == kind && r.field == field).collect()
+}
+
+fn append(w: &Workflows, kind: &str, list: &str, article: &str) -> Action {
+    let mut by: Vec<String> = Vec::new();
+    for rule in list_rules(w, kind, list) {
+        by.extend(rule.by.iter().filter(|a| !by.contains(a)).cloned().collect::<Vec<_>>());
+    }
+    Action {
+        name: list.strip_suffix('s').unwrap_or(list).to_string(),
+        what: What::Append { list: list.to_string(), preset: IndexMap::new() },
+        by,
+        article: article.to_string(),
+    }
+}
+
+/// The person taking a step: `--by`, else the one whose `git_emails` hold git's
+/// user.email; active.
+pub(crate) fn whoami<'a>(root: &Path, index: &Index<'a>, by: Option<&str>) -> Result<&'a Record, Message> {
+    let person = match by {
+        Some(by) => index.person(by).ok_or_else(|| {
+            msg!("--by {by}: no person record has that id", "--by {by}: bu kimlikte bir kişi kaydı yok")
+        })?,
+        None => {
+            let email = Git::open(root).ok().and_then(|g| g.user_email()).ok_or_else(|| {
+                msg!(
+                    "who takes the step is read from git's user.email, and there is none: set it or pass --by PERSON",
+                    "adımı kimin attığı git'in user.email ayarından okunur ve bu ayar yok: ayarlayın ya da --by KİŞİ verin"
+                )
+            })?;
+            let mine = |p: &&Record| {
+                p.fields.path("git_emails[]").iter().filter_map(|n| n.as_str()).any(|e| e.eq_ignore_ascii_case(&email))
+            };
+            index.people().find(mine).ok_or_else(|| {
+                msg!(
+                    "no person has your git e-mail `{email}` in `git_emails` (or pass --by PERSON)",
+                    "hiçbir kişinin `git_emails` alanında git e-postanız `{email}` yok (ya da --by KİŞİ verin)"
+                )
+            })?
+        }
+    };
+    if index.is_active(person.id()) == Some(false) {
+        let id = person.id();
+        return Err(msg!(
+            "`{id}` has left (`active: false`) and cannot take steps",
+            "`{id}` ayrılmış (`active: false`); adım atamaz"
+        ));
+    }
+    Ok(person)
+}
+
+/// Whether `person` may take `action` on `record`.
+fn may(w: &Workflows, index: &Index, person: &str, action: &Action, record: &Record) -> bool {
+    action.by.is_empty() || index.any_actor(w, person, &action.by, record)
+}
+
+/// The active people who may take `action` on `record`, sorted.
+fn who(w: &Workflows, index: &Index, action: &Action, record: &Record) -> Vec<String> {
+    let mut people: Vec<String> = index
+        .people()
+        .filter(|p| index.is_active(p.id()) != Some(false))
+        .filter(|p| may(w, index, p.id(), action, record))
+        .map(|p| p.id().to_string())
+        .collect();
+    people.sort();
+    people
+}
+
+/// A list of people for a message, the first few named.
+fn some(people: &[String]) -> String {
+    match people.len() {
+        0 => "—".to_string(),
+        n if n <= 6 => people.join(", "),
+        n => format!("{} (+{})", people[..6].join(", "), n - 6),
+    }
+}
+
+/// The schema of the field at `path` of a kind (dotted; `list[]` walks into items).
+fn property<'a>(repo: &'a Repo, kind: Kind, path: &str) -> Option<&'a Json> {
+    let mut node = repo.rules.schemas.get(&schema_file(kind))?;
+    for part in path.split('.') {
+        let (key, items) = match part.strip_suffix("[]") {
+            Some(k) => (k, true),
+            None => (part, false),
+        };
+        node = resolved(repo, node).get("properties")?.get(key)?;
+        if items {
+            node = resolved(repo, node).get("items")?;
+        }
+    }
+    Some(node)
+}
+
+/// A schema through its `allOf: [{$ref: common.schema.json#/$defs/…}]`, when it has no
+/// properties of its own.
+fn resolved<'a>(repo: &'a Repo, node: &'a Json) -> &'a Json {
+    if node.get("properties").is_some() || node.get("items").is_some() {
+        return node;
+    }
+    let reference = node.get("allOf").and_then(|a| a.get(0)).and_then(|r| r.get("$ref")).and_then(Json::as_str);
+    let target = reference
+        .and_then(|r| r.split_once("#/$defs/"))
+        .and_then(|(file, name)| repo.rules.schemas.get(file)?.get("$defs")?.get(name));
+    target.unwrap_or(node)
+}
+
+/// The order the kind's schema lists its fields in.
+fn order(repo: &Repo, kind: Kind) -> Vec<String> {
+    let schema = repo.rules.schemas.get(&schema_file(kind));
+    let properties = schema.and_then(|s| s.get("properties")).and_then(Json::as_object);
+    properties.map(|p| p.keys().cloned().collect()).unwrap_or_default()
+}
+
+fn is_date(schema: Option<&Json>) -> bool {
+    schema.is_some_and(|s| {
+        let text = s.to_string();
+        text.contains("\"format\":\"date\"") || text.contains("$defs/date\"")
+    })
+}
+
+/// A field's Turkish title and allowed values, from its schema.
+fn described(schema: Option<&Json>) -> String {
+    let text = |key: &str| schema.and_then(|s| s.get(key)).and_then(Json::as_str).unwrap_or_default().to_string();
+    let mut out = text("title");
+    let description = text("description");
+    if !description.is_empty() {
+        out = if out.is_empty() { description } else { format!("{out}: {description}") };
+    }
+    if let Some(values) = schema.and_then(|s| s.get("enum")).and_then(Json::as_array) {
+        let values: Vec<&str> = values.iter().filter_map(Json::as_str).collect();
+        out.push_str(&format!(" ({})", values.join(", ")));
+    }
+    out
+}
+
+/// The flag that sets `path`, if one does.
+fn flag_for(path: &str) -> Option<&'static str> {
+    FLAGS.iter().find(|(_, ends)| ends.iter().any(|e| path == *e || path.ends_with(&format!(".{e}")))).map(|(f, _)| *f)
+}
+
+/// A value given on the command line as YAML text: a plain scalar stays plain when YAML
+/// reads it back as the same string, anything else is quoted.
+fn scalar(value: &str) -> String {
+    yaml_scalar(value)
+}
+
+/// Free text (notes, summaries, reasons), always quoted like the records write them.
+fn prose(value: &str) -> String {
+    serde_json::to_string(value).expect("a string serialises")
+}
+
+/// A `--set` value: one YAML value on one line.
+fn set_value(field: &str, value: &str) -> Result<String, Message> {
+    let bad = || {
+        msg!(
+            "--set {field}={value}: not one YAML value on one line; quote it: --set '{field}=\"…\"'",
+            "--set {field}={value}: tek satırda tek bir YAML değeri değil; tırnak içinde yazın: --set '{field}=\"…\"'"
+        )
+    };
+    if value.contains(['\n', '\r']) {
+        return Err(bad());
+    }
+    let parsed = load::yaml::parse(&format!("v: {value}\n"), 0).map_err(|_| bad())?;
+    if parsed.entries().len() != 1 { Err(bad()) } else { Ok(value.to_string()) }
+}
+
+/// The state a record is in, for messages.
+fn state_of<'a>(w: &Workflows, record: &'a Record) -> &'a str {
+    record.fields.str_at(w.state_field(record.kind.name())).unwrap_or("—")
+}
+
+/// The fields of the target state the record lacks, and the list entries it lacks.
+fn missing_for(w: &Workflows, record: &Record, action: &Action) -> (Vec<String>, Vec<String>) {
+    let What::Transition { to } = &action.what else { return (Vec::new(), Vec::new()) };
+    let Some(state) = w.lifecycle(record.kind.name()).and_then(|l| l.states.get(to)) else {
+        return (Vec::new(), Vec::new());
+    };
+    let fields = state.requires.iter().filter(|p| record.fields.path(p).is_empty()).cloned().collect();
+    let entries = state
+        .entries
+        .iter()
+        .filter(|e| crate::model::select(&record.fields, &format!("{}[]", e.list), &e.filter).is_empty())
+        .map(|e| e.label.clone())
+        .collect();
+    (fields, entries)
+}
+
+/// What may be done next to `record`, for `person`.
+pub(crate) fn offers(repo: &Repo, index: &Index, record: &Record, person: Option<&str>) -> Vec<Offer> {
+    let w = &repo.rules.workflows;
+    let mut out = Vec::new();
+    for action in actions(w, record) {
+        let mut needs = Vec::new();
+        let (fields, first) = missing_for(w, record, &action);
+        for path in fields {
+            let schema = property(repo, record.kind, &path);
+            let auto =
+                is_date(schema) || w.actor_fields.iter().any(|r| r.kind == record.kind.name() && r.field == path);
+            if !auto {
+                let flag = flag_for(&path).map_or_else(|| format!("--set {path}=…"), |f| format!("--{f} …"));
+                needs.push((flag, described(schema)));
+            }
+        }
+        if let What::Append { list, .. } = &action.what {
+            let item = property(repo, record.kind, &format!("{list}[]"));
+            let required = item.and_then(|i| i.get("required")).and_then(Json::as_array).cloned().unwrap_or_default();
+            for field in required.iter().filter_map(Json::as_str).filter(|f| !matches!(*f, "date" | "by")) {
+                let schema = property(repo, record.kind, &format!("{list}[].{field}"));
+                let flag = flag_for(field).map_or_else(|| format!("--set {field}=…"), |f| format!("--{f} …"));
+                needs.push((flag, described(schema)));
+            }
+        }
+        let may = person.is_some_and(|p| may(w, index, p, &action, record));
+        let who = who(w, index, &action, record);
+        out.push(Offer { turkish: names::turkish(&action.name), action, may, who, needs, first });
+    }
+    out
+}
+
+/// The record a step names, or a refusal with the closest id.
+fn find<'a>(index: &Index<'a>, records: &'a [Record], id: &str) -> Result<&'a Record, Message> {
+    if let Some(record) = index.get(id) {
+        return Ok(record);
+    }
+    let close = records
+        .iter()
+        .map(|r| r.id())
+        .filter(|r| r.len().abs_diff(id.len()) <= 2)
+        .min_by_key(|r| names::distance(&id.to_uppercase(), &r.to_uppercase()))
+        .filter(|r| names::distance(&id.to_uppercase(), &r.to_uppercase()) <= 2);
+    Err(match close {
+        Some(close) => msg!(
+            "no record has the id `{id}`; did you mean `{close}`?",
+            "`{id}` kimlikli kayıt yok; `{close}` mi demek istediniz?"
+        ),
+        None => msg!("no record has the id `{id}`", "`{id}` kimlikli kayıt yok"),
+    })
+}
+
+/// The action `typed` names among those `record` allows, or a refusal that says what
+/// it allows.
+fn choose(w: &Workflows, record: &Record, typed: &str) -> Result<Action, Message> {
+    let allowed = actions(w, record);
+    if let Some(action) = allowed.iter().find(|a| names::names(&a.name, typed)) {
+        return Ok(action.clone());
+    }
+    let (id, state) = (record.id(), state_of(w, record));
+    let list = allowed.iter().map(|a| a.name.replace('_', "-")).collect::<Vec<_>>().join(", ");
+    let list = if list.is_empty() { "—".to_string() } else { list };
+    let every = w.lifecycles.values().flat_map(|l| l.transitions.iter().map(|t| t.name.as_str()));
+    let known = every.chain(["review", "test", "deployment"]).any(|n| names::names(n, typed));
+    let hint = names::closest(typed, allowed.iter().map(|a| a.name.as_str()))
+        .map(|c| (format!("; did you mean `{c}`?"), format!("; `{c}` mi demek istediniz?")))
+        .unwrap_or_default();
+    Err(if known {
+        msg!(
+            "`{typed}` is not a step {id} allows in its state `{state}`; it allows: {list}",
+            "`{id}` kaydı `{state}` durumundayken `{typed}` adımına izin verilmez; izin verilenler: {list}"
+        )
+    } else {
+        msg!(
+            "unknown action `{typed}`{en}; {id} (`{state}`) allows: {list}",
+            "bilinmeyen işlem `{typed}`{tr}; `{id}` (`{state}`) için izin verilenler: {list}",
+            en = hint.0,
+            tr = hint.1
+        )
+    })
+}
+
+/// The changes `action` makes to `record`, taken by `person`.
+fn changes(
+    repo: &Repo,
+    record: &Record,
+    action: &Action,
+    person: &str,
+    inputs: &Inputs,
+) -> Result<Vec<Change>, Refused> {
+    let w = &repo.rules.workflows;
+    let kind = record.kind;
+    let date = inputs.as_of.unwrap_or_else(|| jiff::Zoned::now().date()).to_string();
+    let mut out = Vec::new();
+    let mut flags: Vec<(&str, &str)> = inputs.flags.iter().map(|(f, v)| (*f, v.as_str())).collect();
+    match &action.what {
+        What::Transition { to } => {
+            let field = w.state_field(kind.name());
+            out.push(Change::Set { path: field.to_string(), value: scalar(to) });
+            let state = w.lifecycle(kind.name()).and_then(|l| l.states.get(to));
+            let requires = state.map(|s| s.requires.clone()).unwrap_or_default();
+            let mut missing = Vec::new();
+            // The flags name fields of the target state first, then any field of the kind.
+            let mut targets: Vec<String> = requires.clone();
+            for (flag, value) in std::mem::take(&mut flags) {
+                let ends = FLAGS.iter().find(|(f, _)| *f == flag).map(|(_, e)| *e).unwrap_or_default();
+                let fits = |p: &String| ends.iter().any(|e| p == e || p.ends_with(&format!(".{e}")));
+                let path = targets.iter().find(|p| fits(p)).cloned().or_else(|| {
+                    let top = repo.rules.schemas.get(&schema_file(kind)).and_then(|s| s.get("properties"));
+                    let keys = top.and_then(Json::as_object).map(|o| o.keys().cloned().collect::<Vec<_>>());
+                    keys.unwrap_or_default().into_iter().find(|k| fits(k))
+                });
+                let Some(path) = path else {
+                    let name = &action.name;
+                    return Err(Refused::new(msg!(
+                        "--{flag}: the step `{name}` sets no such field",
+                        "--{flag}: `{name}` adımı böyle bir alanı doldurmaz"
+                    )));
+                };
+                let text =
+                    if matches!(flag, "summary" | "reason" | "letter-number") { prose(value) } else { scalar(value) };
+                targets.retain(|p| p != &path);
+                out.push(Change::Set { path, value: text });
+            }
+            for (field, value) in &inputs.set {
+                out.push(Change::Set { path: field.clone(), value: set_value(field, value)? });
+                targets.retain(|p| p != field);
+            }
+            for path in targets {
+                if !record.fields.path(&path).is_empty() {
+                    continue;
+                }
+                let schema = property(repo, kind, &path);
+                if is_date(schema) {
+                    out.push(Change::Set { path, value: date.clone() });
+                } else if w.actor_fields.iter().any(|r| r.kind == kind.name() && r.field == path) {
+                    out.push(Change::Set { path, value: scalar(person) });
+                } else {
+                    let flag = flag_for(&path).map_or_else(|| format!("--set {path}=…"), |f| format!("--{f} …"));
+                    missing.push(format!("{flag}  {}", described(schema)));
+                }
+            }
+            if !missing.is_empty() {
+                let (name, list) = (&action.name, missing.join("\n  "));
+                return Err(Refused::new(msg!(
+                    "the step `{name}` needs these too, so nothing was written:\n  {list}",
+                    "`{name}` adımı bunları da gerektirir; hiçbir şey yazılmadı:\n  {list}"
+                )));
+            }
+            // The fields in the order the target state lists them, like the records write them.
+            let rank = |c: &Change| match c {
+                Change::Set { path, .. } => requires.iter().position(|r| r == path).unwrap_or(usize::MAX),
+                Change::Append { .. } => usize::MAX,
+            };
+            out[1..].sort_by_key(rank);
+            if property(repo, kind, "history").is_some() {
+                let mut entry = vec![
+                    ("date".to_string(), date),
+                    ("by".to_string(), scalar(person)),
+                    ("status".to_string(), scalar(to)),
+                ];
+                if let Some(note) = &inputs.note {
+                    entry.push(("note".to_string(), prose(note)));
+                }
+                out.push(Change::Append { list: "history".into(), entry });
+            }
+        }
+        What::Append { list, .. } => {
+            let item = format!("{list}[]");
+            let mut entry: Vec<(String, String)> = Vec::new();
+            let has = |f: &str| property(repo, kind, &format!("{item}.{f}")).is_some();
+            if has("date") {
+                entry.push(("date".into(), date));
+            }
+            if has("by") {
+                entry.push(("by".into(), scalar(person)));
+            }
+            for (flag, value) in flags {
+                let ends = FLAGS.iter().find(|(f, _)| *f == flag).map(|(_, e)| *e).unwrap_or_default();
+                let Some(field) = ends.iter().find(|e| has(e)) else {
+                    let name = &action.name;
+                    return Err(Refused::new(msg!(
+                        "--{flag}: a {name} has no such field",
+                        "--{flag}: `{name}` kaydında böyle bir alan yok"
+                    )));
+                };
+                entry.push((field.to_string(), scalar(value)));
+            }
+            for (field, value) in &inputs.set {
+                entry.retain(|(f, _)| f != field);
+                entry.push((field.clone(), set_value(field, value)?));
+            }
+            if let Some(note) = &inputs.note
+                && has("note")
+            {
+                entry.push(("note".into(), prose(note)));
+            }
+            let item_schema = property(repo, kind, &item);
+            let required = item_schema.and_then(|i| i.get("required")).and_then(Json::as_array).cloned();
+            let mut missing = Vec::new();
+            for field in required.unwrap_or_default().iter().filter_map(Json::as_str) {
+                if !entry.iter().any(|(f, _)| f == field) {
+                    let flag = flag_for(field).map_or_else(|| format!("--set {field}=…"), |f| format!("--{f} …"));
+                    missing.push(format!("{flag}  {}", described(property(repo, kind, &format!("{item}.{field}")))));
+                }
+            }
+            if !missing.is_empty() {
+                let (name, list) = (&action.name, missing.join("\n  "));
+                return Err(Refused::new(msg!(
+                    "a {name} needs these too, so nothing was written:\n  {list}",
+                    "`{name}` kaydı bunları da gerektirir; hiçbir şey yazılmadı:\n  {list}"
+                )));
+            }
+            out.push(Change::Append { list: list.clone(), entry });
+        }
+        What::Stamp { field } => {
+            if let Some((flag, _)) = flags.first() {
+                return Err(Refused::new(msg!(
+                    "--{flag}: this step sets no such field",
+                    "--{flag}: bu adım böyle bir alanı doldurmaz"
+                )));
+            }
+            out.push(Change::Set { path: field.clone(), value: date });
+            for (f, value) in &inputs.set {
+                out.push(Change::Set { path: f.clone(), value: set_value(f, value)? });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Fills in the filter fields of the rule naming the user for a list entry
+/// (`role: support` when the user is in the support service), unless they were given.
+fn preset(repo: &Repo, index: &Index, record: &Record, action: &Action, person: &str, changes: &mut [Change]) {
+    let What::Append { list, .. } = &action.what else { return };
+    let w = &repo.rules.workflows;
+    let rules = list_rules(w, record.kind.name(), list);
+    for change in changes.iter_mut() {
+        let Change::Append { entry, .. } = change else { continue };
+        if rules.iter().any(|r| !r.filter.is_empty() && r.filter.keys().all(|k| entry.iter().any(|(f, _)| f == k))) {
+            continue;
+        }
+        let fits = rules.iter().filter(|r| !r.filter.is_empty()).find(|r| index.any_actor(w, person, &r.by, record));
+        if let Some(rule) = fits {
+            for (k, v) in &rule.filter {
+                if !entry.iter().any(|(f, _)| f == k) {
+                    entry.push((k.clone(), scalar(v)));
+                }
+            }
+        }
+    }
+}
+
+/// Who may make a list entry with these fields: the rules whose filter it matches.
+fn entry_actors(w: &Workflows, kind: &str, list: &str, entry: &[(String, String)]) -> Vec<String> {
+    let fields = Node::new(
+        crate::model::Value::Map(
+            entry
+                .iter()
+                .map(|(k, v)| crate::model::Entry {
+                    key: k.as_str().into(),
+                    key_pos: Default::default(),
+                    value: Node::new(crate::model::Value::Str(v.trim_matches('"').into()), Default::default()),
+                })
+                .collect(),
+        ),
+        Default::default(),
+    );
+    let mut by = Vec::new();
+    for rule in list_rules(w, kind, list).into_iter().filter(|r| entry_matches(&fields, &r.filter)) {
+        by.extend(rule.by.iter().cloned());
+    }
+    by
+}
+
+/// The line a step is summed up by: `TLP-2026-0042: atandı → elif.kara`.
+fn line(repo: &Repo, record: &Record, action: &Action, inputs: &Inputs) -> String {
+    let id = record.id();
+    let label = |field: &str, value: &str| {
+        property(repo, record.kind, field)
+            .and_then(|p| p.get("x-labels"))
+            .and_then(|l| l.get(value))
+            .and_then(Json::as_str)
+            .map(names::lower)
+            .unwrap_or_else(|| value.replace('_', " "))
+    };
+    let mut text = match &action.what {
+        What::Transition { to } => format!("{id}: {}", label(repo.rules.workflows.state_field(record.kind.name()), to)),
+        _ => format!("{id}: {}", names::turkish(&action.name).unwrap_or(&action.name).replace('-', " ")),
+    };
+    if let Some((_, to)) = inputs.flags.iter().find(|(f, _)| *f == "to") {
+        text.push_str(&format!(" → {to}"));
+    }
+    if let Some((_, result)) = inputs.flags.iter().find(|(f, _)| *f == "result") {
+        text.push_str(&format!(" ({result})"));
+    }
+    text
+}
+
+/// Plans `typed` on every record of `ids`, and checks the result with every rule over
+/// the whole repository (`loaded` is left holding the changed records, for quoting
+/// findings). All or nothing: one refusal refuses the lot.
+pub(crate) fn plan(
+    root: &Path,
+    repo: &Repo,
+    loaded: &mut Records,
+    ids: &[String],
+    typed: &str,
+    inputs: &Inputs,
+) -> Result<Result<Planned, Refused>> {
+    let as_of = inputs.as_of.unwrap_or_else(|| jiff::Zoned::now().date());
+    let before = repo.check(loaded, as_of, &load::Silent)?.report;
+    let w = &repo.rules.workflows;
+    let mut edits = Vec::new();
+    let mut lines = Vec::new();
+    let mut why = Vec::new();
+    let person_id;
+    {
+        let index = Index::new(&loaded.records);
+        let person = match whoami(root, &index, inputs.by.as_deref()) {
+            Ok(p) => p,
+            Err(m) => return Ok(Err(Refused::new(m))),
+        };
+        person_id = person.id().to_string();
+        for id in ids {
+            let record = match find(&index, &loaded.records, id) {
+                Ok(r) => r,
+                Err(m) => {
+                    why.push(m);
+                    continue;
+                }
+            };
+            if edits.iter().any(|e: &FileEdit| e.path == record.path) {
+                continue;
+            }
+            let action = match choose(w, record, typed) {
+                Ok(a) => a,
+                Err(m) => {
+                    why.push(m);
+                    continue;
+                }
+            };
+            let mut planned = match changes(repo, record, &action, &person_id, inputs) {
+                Ok(c) => c,
+                Err(r) => {
+                    why.extend(r.why);
+                    continue;
+                }
+            };
+            preset(repo, &index, record, &action, &person_id, &mut planned);
+            let by = match (&action.what, planned.last()) {
+                (What::Append { list, .. }, Some(Change::Append { entry, .. })) => {
+                    entry_actors(w, record.kind.name(), list, entry)
+                }
+                _ => action.by.clone(),
+            };
+            let checked = Action { by, ..action.clone() };
+            if !may(w, &index, &person_id, &checked, record) {
+                let (name, who) = (&action.name, some(&who(w, &index, &checked, record)));
+                let actors = checked.by.join(", ");
+                why.push(msg!(
+                    "`{person_id}` may not {name} {id} ({actors}, {article}); who may: {who}",
+                    "`{person_id}`, `{id}` için `{name}` adımını atamaz ({actors}, {article}); atabilecekler: {who}",
+                    article = action.article
+                ));
+                continue;
+            }
+            let bytes = std::fs::read(root.join(&record.path))?;
+            let order = order(repo, record.kind);
+            match edit::apply(&String::from_utf8_lossy(&bytes), record.kind.is_markdown(), &planned, &order) {
+                Ok(new) => {
+                    edits.push(FileEdit { path: record.path.clone(), old: bytes, new: new.into_bytes() });
+                    lines.push(line(repo, record, &action, inputs));
+                }
+                Err(m) => why.push(m),
+            }
+        }
+    }
+    if !why.is_empty() {
+        return Ok(Err(Refused { why, findings: None }));
+    }
+    // Put the new texts in place of the old and check the whole repository again.
+    let mut old_records = Vec::new();
+    for edit in &edits {
+        let raw = RawFile { path: edit.path.clone(), bytes: edit.new.clone() };
+        let at = loaded.records.iter().position(|r| r.path == edit.path).expect("a planned record was loaded");
+        match load::load_file(raw) {
+            Loaded::Record(record, source) => {
+                loaded.sources.insert(edit.path.clone(), source);
+                old_records.push(std::mem::replace(&mut loaded.records[at], record));
+            }
+            Loaded::Problem(d, _) => return Ok(Err(Refused::new(d.message))),
+        }
+    }
+    let after = repo.check(loaded, as_of, &load::Silent)?.report;
+    let paths: Vec<&str> = edits.iter().map(|e| e.path.as_str()).collect();
+    let errors = |r: &Report| -> Vec<crate::diag::Diagnostic> {
+        r.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error && paths.contains(&d.path.as_str()))
+            .cloned()
+            .collect()
+    };
+    let (was, now) = (errors(&before), errors(&after));
+    let mut why = Vec::new();
+    for old in &old_records {
+        let new = loaded.records.iter().find(|r| r.path == old.path).expect("replaced above");
+        for field in w.immutable.get(old.kind.name()).into_iter().flatten() {
+            if old.fields.get(field).map(Node::to_json) != new.fields.get(field).map(Node::to_json) {
+                let id = old.id();
+                why.push(msg!(
+                    "the step would change `{field}` of {id}, which may not change once the record exists",
+                    "adım `{id}` kaydının `{field}` alanını değiştirirdi; bu alan kayıt oluşturulduktan sonra değiştirilemez"
+                ));
+            }
+        }
+    }
+    if !now.is_empty() {
+        let n = now.len();
+        why.push(if was.is_empty() {
+            msg!(
+                "the result would not be valid ({n} errors below), so nothing was written",
+                "sonuç geçerli olmazdı (aşağıda {n} hata); hiçbir şey yazılmadı"
+            )
+        } else {
+            let m = was.len();
+            msg!(
+                "the record was already invalid ({m} errors before the step) and the step does not repair it ({n} errors below); nothing was written",
+                "kayıt adımdan önce de geçersizdi ({m} hata) ve adım bunu düzeltmiyor (aşağıda {n} hata); hiçbir şey yazılmadı"
+            )
+        });
+        return Ok(Err(Refused { why, findings: Some(Report { diagnostics: now, records: edits.len() }) }));
+    }
+    if !why.is_empty() {
+        return Ok(Err(Refused { why, findings: None }));
+    }
+    Ok(Ok(Planned { edits, lines, by: person_id }))
+}
+
+/// The record `id` and what may be done next to it, for the person taking steps (if
+/// known).
+pub(crate) fn next<'a>(
+    root: &Path,
+    repo: &Repo,
+    records: &'a [Record],
+    index: &Index<'a>,
+    id: &str,
+    by: Option<&str>,
+) -> Result<(&'a Record, Option<String>, Vec<Offer>), Message> {
+    let record = find(index, records, id)?;
+    let person = whoami(root, index, by).ok().map(|p| p.id().to_string());
+    let offers = offers(repo, index, record, person.as_deref());
+    Ok((record, person, offers))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether every line of `old` is in `new`, in order, but for at most `changed`.
+    fn kept(old: &str, new: &str, changed: usize) -> bool {
+        let new: Vec<&str> = new.split_inclusive('\n').collect();
+        let (mut j, mut missing) = (0, 0);
+        for line in old.split_inclusive('\n') {
+            match new[j..].iter().position(|l| *l == line) {
+                Some(p) => j += p + 1,
+                None => missing += 1,
+            }
+        }
+        missing <= changed
+    }
+
+    /// Every example record under `records/` through every step its state allows: the
+    /// edit reads back as meant (`edit::apply` checks) and every line it did not change
+    /// is still there, in order (the state line and a one-line flow list may change).
+    #[test]
+    fn every_step_on_every_example_record_keeps_the_file() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let repo = Repo::open(root).unwrap();
+        let loaded = load::load_dir(root).unwrap();
+        let inputs = Inputs {
+            as_of: Some("2026-11-30".parse().unwrap()),
+            note: Some("Adım: not".into()),
+            flags: vec![
+                ("to", "elif.kara".into()),
+                ("summary", "Çözüldü: test edildi".into()),
+                ("reason", "Gerekçe".into()),
+                ("letter-number", "E-1-2".into()),
+                ("letter-date", "2026-11-30".into()),
+                ("result", "pass".into()),
+            ],
+            ..Inputs::default()
+        };
+        let (mut steps, mut records) = (0, 0);
+        for record in &loaded.records {
+            let text = std::fs::read_to_string(root.join(&record.path)).unwrap();
+            let mut any = false;
+            for action in actions(&repo.rules.workflows, record) {
+                // Flags for fields the step does not set are refused: keep those that fit.
+                let bare = Inputs { flags: Vec::new(), ..inputs.clone() };
+                let fits = |flag: &(&'static str, String)| {
+                    let one = Inputs { flags: vec![flag.clone()], ..bare.clone() };
+                    !matches!(changes(&repo, record, &action, "hakan.celik", &one), Err(r) if r.why[0].en.contains("no such field"))
+                };
+                let inputs =
+                    Inputs { flags: inputs.flags.iter().filter(|f| fits(f)).cloned().collect(), ..bare.clone() };
+                let Ok(planned) = changes(&repo, record, &action, "hakan.celik", &inputs) else { continue };
+                let new = edit::apply(&text, record.kind.is_markdown(), &planned, &order(&repo, record.kind))
+                    .unwrap_or_else(|m| panic!("{} {}: {}", record.path, action.name, m.en));
+                assert!(kept(&text, &new, 2), "{} {}:\n{text}\n→\n{new}", record.path, action.name);
+                steps += 1;
+                any = true;
+            }
+            records += usize::from(any);
+        }
+        assert!(steps > 150 && records > 60, "{steps} steps on {records} records");
+    }
+}
