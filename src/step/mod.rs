@@ -440,6 +440,7 @@ fn choose(w: &Workflows, record: &Record, typed: &str) -> Result<Action, Message
 /// The changes `action` makes to `record`, taken by `person`.
 fn changes(
     repo: &Repo,
+    index: &Index,
     record: &Record,
     action: &Action,
     person: &str,
@@ -552,6 +553,7 @@ fn changes(
             {
                 entry.push(("note".into(), prose(note)));
             }
+            preset(w, index, record, list, person, &mut entry);
             let item_schema = property(repo, kind, &item);
             let required = item_schema.and_then(|i| i.get("required")).and_then(Json::as_array).cloned();
             let mut missing = Vec::new();
@@ -588,21 +590,16 @@ fn changes(
 
 /// Fills in the filter fields of the rule naming the user for a list entry
 /// (`role: support` when the user is in the support service), unless they were given.
-fn preset(repo: &Repo, index: &Index, record: &Record, action: &Action, person: &str, changes: &mut [Change]) {
-    let What::Append { list, .. } = &action.what else { return };
-    let w = &repo.rules.workflows;
+fn preset(w: &Workflows, index: &Index, record: &Record, list: &str, person: &str, entry: &mut Vec<(String, String)>) {
     let rules = list_rules(w, record.kind.name(), list);
-    for change in changes.iter_mut() {
-        let Change::Append { entry, .. } = change else { continue };
-        if rules.iter().any(|r| !r.filter.is_empty() && r.filter.keys().all(|k| entry.iter().any(|(f, _)| f == k))) {
-            continue;
-        }
-        let fits = rules.iter().filter(|r| !r.filter.is_empty()).find(|r| index.any_actor(w, person, &r.by, record));
-        if let Some(rule) = fits {
-            for (k, v) in &rule.filter {
-                if !entry.iter().any(|(f, _)| f == k) {
-                    entry.push((k.clone(), scalar(v)));
-                }
+    if rules.iter().any(|r| !r.filter.is_empty() && r.filter.keys().all(|k| entry.iter().any(|(f, _)| f == k))) {
+        return;
+    }
+    let fits = rules.iter().filter(|r| !r.filter.is_empty()).find(|r| index.any_actor(w, person, &r.by, record));
+    if let Some(rule) = fits {
+        for (k, v) in &rule.filter {
+            if !entry.iter().any(|(f, _)| f == k) {
+                entry.push((k.clone(), scalar(v)));
             }
         }
     }
@@ -697,14 +694,13 @@ pub(crate) fn plan(
                     continue;
                 }
             };
-            let mut planned = match changes(repo, record, &action, &person_id, inputs) {
+            let planned = match changes(repo, &index, record, &action, &person_id, inputs) {
                 Ok(c) => c,
                 Err(r) => {
                     why.extend(r.why);
                     continue;
                 }
             };
-            preset(repo, &index, record, &action, &person_id, &mut planned);
             let by = match (&action.what, planned.last()) {
                 (What::Append { list, .. }, Some(Change::Append { entry, .. })) => {
                     entry_actors(w, record.kind.name(), list, entry)
@@ -835,6 +831,7 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let repo = Repo::open(root).unwrap();
         let loaded = load::load_dir(root).unwrap();
+        let index = Index::new(&loaded.records);
         let inputs = Inputs {
             as_of: Some("2026-11-30".parse().unwrap()),
             note: Some("Adım: not".into()),
@@ -857,11 +854,11 @@ mod tests {
                 let bare = Inputs { flags: Vec::new(), ..inputs.clone() };
                 let fits = |flag: &(&'static str, String)| {
                     let one = Inputs { flags: vec![flag.clone()], ..bare.clone() };
-                    !matches!(changes(&repo, record, &action, "hakan.celik", &one), Err(r) if r.why[0].en.contains("no such field"))
+                    !matches!(changes(&repo, &index, record, &action, "hakan.celik", &one), Err(r) if r.why[0].en.contains("no such field"))
                 };
                 let inputs =
                     Inputs { flags: inputs.flags.iter().filter(|f| fits(f)).cloned().collect(), ..bare.clone() };
-                let Ok(planned) = changes(&repo, record, &action, "hakan.celik", &inputs) else { continue };
+                let Ok(planned) = changes(&repo, &index, record, &action, "hakan.celik", &inputs) else { continue };
                 let new = edit::apply(&text, record.kind.is_markdown(), &planned, &order(&repo, record.kind))
                     .unwrap_or_else(|m| panic!("{} {}: {}", record.path, action.name, m.en));
                 assert!(kept(&text, &new, 2), "{} {}:\n{text}\n→\n{new}", record.path, action.name);

@@ -12,5 +12,6 @@ mod properties;
 mod serve;
 mod site;
 mod snapshot;
+mod step;
 mod validate;
 mod workflow_rules;
