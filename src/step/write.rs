@@ -78,3 +78,26 @@ pub(crate) fn all_or_nothing(root: &Path, edits: &[FileEdit]) -> Result<(), Mess
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_changed_since_it_was_read_refuses_them_all() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.yaml"), "a: 1\n").unwrap();
+        std::fs::write(dir.path().join("b.yaml"), "b: 2 # changed by someone\n").unwrap();
+        let edits = [
+            FileEdit { path: "a.yaml".into(), old: b"a: 1\n".to_vec(), new: b"a: 9\n".to_vec() },
+            FileEdit { path: "b.yaml".into(), old: b"b: 2\n".to_vec(), new: b"b: 9\n".to_vec() },
+        ];
+        let why = all_or_nothing(dir.path(), &edits).unwrap_err();
+        assert!(why.en.contains("b.yaml changed on disk"), "{}", why.en);
+        assert_eq!(std::fs::read_to_string(dir.path().join("a.yaml")).unwrap(), "a: 1\n", "nothing written");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2, "no temporary files left");
+        std::fs::write(dir.path().join("b.yaml"), "b: 2\n").unwrap();
+        all_or_nothing(dir.path(), &edits).unwrap();
+        assert_eq!(std::fs::read_to_string(dir.path().join("b.yaml")).unwrap(), "b: 9\n");
+    }
+}
