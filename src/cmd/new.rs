@@ -27,7 +27,7 @@ pub(super) fn run(root: &Path, args: &NewArgs, ui: Ui) -> Result<ExitCode> {
     let (kind, common) = args.kind.parts();
     let (id, path, text) = {
         let index = Index::new(&loaded.records);
-        let author = scaffold::author(root, &loaded.records, &index, common.by.as_deref())?;
+        let author = scaffold::author(root, &index, common.by.as_deref()).map_err(|m| anyhow!(m.en))?;
         match &args.kind {
             NewKind::Request(_) | NewKind::Grant(_) | NewKind::Project(_) => {
                 let id = scaffold::next_id(&loaded, kind, common.as_of.year()).expect("numbered kinds have ids");

@@ -4,38 +4,44 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
 
+use crate::diag::{Message, msg};
 use crate::git::Git;
-use crate::model::{Index, Kind, Node, Record};
+use crate::model::{Index, Node, Record};
 
 /// The person acting: `by` (`--by`), else the one whose `git_emails` hold git's
-/// user.email; one who has left may not act.
-pub(crate) fn author<'a>(
-    root: &Path,
-    records: &'a [Record],
-    index: &Index<'a>,
-    by: Option<&str>,
-) -> Result<&'a Record> {
-    if let Some(by) = by {
-        return index.person(by).ok_or_else(|| anyhow!("--by {by}: no person record has that id"));
-    }
-    let git = Git::open(root).context("the author is read from git's user.email; outside git, pass --by PERSON")?;
-    let email = git.user_email().ok_or_else(|| {
-        anyhow!("git has no user.email: set it (`git config user.email you@…`, the address in your `git_emails`) or pass --by PERSON")
-    })?;
-    let is_yours = |p: &&Record| {
-        p.kind == Kind::Person
-            && p.fields.path("git_emails[]").iter().filter_map(|n| n.as_str()).any(|e| e.eq_ignore_ascii_case(&email))
+/// user.email; one who has left may not act. Said in both languages, for `new` and
+/// `step` alike.
+pub(crate) fn author<'a>(root: &Path, index: &Index<'a>, by: Option<&str>) -> Result<&'a Record, Message> {
+    let person = match by {
+        Some(by) => index.person(by).ok_or_else(|| {
+            msg!("--by {by}: no person record has that id", "--by {by}: bu kimlikte bir kişi kaydı yok")
+        })?,
+        None => {
+            let email = Git::open(root).ok().and_then(|g| g.user_email()).ok_or_else(|| {
+                msg!(
+                    "who acts is read from git's user.email, and there is none: set it (`git config user.email you@…`, the address in your `git_emails`) or pass --by PERSON",
+                    "kimin işlem yaptığı git'in user.email ayarından okunur ve bu ayar yok: ayarlayın (`git config user.email siz@…`, `git_emails` alanınızdaki adres) ya da --by KİŞİ verin"
+                )
+            })?;
+            let mine = |p: &&Record| {
+                p.fields.path("git_emails[]").iter().filter_map(|n| n.as_str()).any(|e| e.eq_ignore_ascii_case(&email))
+            };
+            index.people().find(mine).ok_or_else(|| {
+                msg!(
+                    "no person has your git e-mail `{email}` in `git_emails`: add it to your record in records/org/people/ (or pass --by PERSON)",
+                    "hiçbir kişinin `git_emails` alanında git e-postanız `{email}` yok: records/org/people/ altındaki kaydınıza ekleyin (ya da --by KİŞİ verin)"
+                )
+            })?
+        }
     };
-    let person = records.iter().find(is_yours).ok_or_else(|| {
-        anyhow!(
-            "no person has your git e-mail `{email}` in `git_emails`: add it to your record in records/org/people/ \
-             (or pass --by PERSON)"
-        )
-    })?;
-    if person.fields.get("active").and_then(Node::as_bool) == Some(false) {
-        bail!("`{}` (git e-mail `{email}`) has left (`active: false`) and cannot create records", person.id());
+    if index.is_active(person.id()) == Some(false) {
+        let id = person.id();
+        return Err(msg!(
+            "`{id}` has left (`active: false`) and cannot act",
+            "`{id}` ayrılmış (`active: false`); işlem yapamaz"
+        ));
     }
     Ok(person)
 }

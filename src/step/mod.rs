@@ -17,8 +17,7 @@ use indexmap::IndexMap;
 use jiff::civil::Date;
 use serde_json::Value as Json;
 
-use crate::diag::{Message, Report, Severity, msg};
-use crate::git::Git;
+use crate::diag::{Findings, Message, Severity, msg};
 use crate::load::rules::schema_file;
 use crate::load::{self, Loaded, RawFile, Records};
 use crate::model::workflow::{ActorField, Workflows};
@@ -77,7 +76,7 @@ pub(crate) const FLAGS: &[(&str, &[&str])] = &[
 #[derive(Debug)]
 pub(crate) struct Refused {
     pub why: Vec<Message>,
-    pub findings: Option<Report>,
+    pub findings: Option<Findings>,
 }
 
 impl Refused {
@@ -184,39 +183,9 @@ fn append(w: &Workflows, kind: &str, list: &str, article: &str) -> Action {
     }
 }
 
-/// The person taking a step: `--by`, else the one whose `git_emails` hold git's
-/// user.email; active.
+/// The person taking a step: see [`crate::scaffold::author`].
 pub(crate) fn whoami<'a>(root: &Path, index: &Index<'a>, by: Option<&str>) -> Result<&'a Record, Message> {
-    let person = match by {
-        Some(by) => index.person(by).ok_or_else(|| {
-            msg!("--by {by}: no person record has that id", "--by {by}: bu kimlikte bir kişi kaydı yok")
-        })?,
-        None => {
-            let email = Git::open(root).ok().and_then(|g| g.user_email()).ok_or_else(|| {
-                msg!(
-                    "who takes the step is read from git's user.email, and there is none: set it or pass --by PERSON",
-                    "adımı kimin attığı git'in user.email ayarından okunur ve bu ayar yok: ayarlayın ya da --by KİŞİ verin"
-                )
-            })?;
-            let mine = |p: &&Record| {
-                p.fields.path("git_emails[]").iter().filter_map(|n| n.as_str()).any(|e| e.eq_ignore_ascii_case(&email))
-            };
-            index.people().find(mine).ok_or_else(|| {
-                msg!(
-                    "no person has your git e-mail `{email}` in `git_emails` (or pass --by PERSON)",
-                    "hiçbir kişinin `git_emails` alanında git e-postanız `{email}` yok (ya da --by KİŞİ verin)"
-                )
-            })?
-        }
-    };
-    if index.is_active(person.id()) == Some(false) {
-        let id = person.id();
-        return Err(msg!(
-            "`{id}` has left (`active: false`) and cannot take steps",
-            "`{id}` ayrılmış (`active: false`); adım atamaz"
-        ));
-    }
-    Ok(person)
+    crate::scaffold::author(root, index, by)
 }
 
 /// Whether `person` may take `action` on `record`.
@@ -663,7 +632,7 @@ pub(crate) fn plan(
     inputs: &Inputs,
 ) -> Result<Result<Planned, Refused>> {
     let as_of = inputs.as_of.unwrap_or_else(|| jiff::Zoned::now().date());
-    let before = repo.check(loaded, as_of, &load::Silent)?.report;
+    let before = repo.check(loaded, as_of, &load::Silent)?.findings;
     let w = &repo.rules.workflows;
     let mut edits = Vec::new();
     let mut lines = Vec::new();
@@ -745,9 +714,9 @@ pub(crate) fn plan(
             Loaded::Problem(d, _) => return Ok(Err(Refused::new(d.message))),
         }
     }
-    let after = repo.check(loaded, as_of, &load::Silent)?.report;
+    let after = repo.check(loaded, as_of, &load::Silent)?.findings;
     let paths: Vec<&str> = edits.iter().map(|e| e.path.as_str()).collect();
-    let errors = |r: &Report| -> Vec<crate::diag::Diagnostic> {
+    let errors = |r: &Findings| -> Vec<crate::diag::Diagnostic> {
         r.diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Error && paths.contains(&d.path.as_str()))
@@ -782,7 +751,7 @@ pub(crate) fn plan(
                 "kayıt adımdan önce de geçersizdi ({m} hata) ve adım bunu düzeltmiyor (aşağıda {n} hata); hiçbir şey yazılmadı"
             )
         });
-        return Ok(Err(Refused { why, findings: Some(Report { diagnostics: now, records: edits.len() }) }));
+        return Ok(Err(Refused { why, findings: Some(Findings { diagnostics: now, records: edits.len() }) }));
     }
     if !why.is_empty() {
         return Ok(Err(Refused { why, findings: None }));
