@@ -83,7 +83,7 @@ rules! {
         "kaydın durumunun ya da aşamasının gerektirdiği bir alan eksik";
     UnauthorizedActor = "unauthorized-actor", Error, false, "M5(1)(c), M9(1)(b)(g), M11(1)(d), M13(1)(ç)", "the person recorded for an action lacks the role the procedure requires",
         "bir işlemi yapan olarak kaydedilen kişi, usulün gerektirdiği role sahip değil";
-    SeparationOfDuties = "separation-of-duties", Error, false, "M6(1)(d), M7(1)(r), M11(1)(d)", "one person in two roles the procedure keeps apart",
+    SeparationOfDuties = "separation-of-duties", Error, false, "M6(1)(d), M7(1)(r)", "one person in two roles the procedure keeps apart",
         "usulün ayrı tuttuğu iki görevde aynı kişi";
     InactivePerson = "inactive-person", Error, false, "M13(1)(ç), M5(1)(c), M11(1)(c)(g)", "an active grant, or an open assignment, held by a person who has left",
         "ayrılmış bir kişide kalan etkin yetki ya da açık görev";
