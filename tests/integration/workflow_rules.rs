@@ -163,6 +163,27 @@ active: true
 ",
 );
 
+/// Edits of [`REJECTED`]: assigned to an analyst and taken into work, then rejected by
+/// the person each list names.
+macro_rules! in_evaluation {
+    ($by:literal) => {
+        [
+            (
+                "  - { date: 2026-03-13, by: hakan.celik, status: rejected }\n",
+                concat!(
+                    "  - { date: 2026-03-12, by: hakan.celik, status: assigned }\n",
+                    "  - { date: 2026-03-12, by: zeynep.arslan, status: in_progress }\n",
+                    "  - { date: 2026-03-13, by: ",
+                    $by,
+                    ", status: rejected }\n"
+                ),
+            ),
+            ("  by: hakan.celik\n", concat!("  by: ", $by, "\n")),
+            ("status: rejected\nhistory", "assignee: zeynep.arslan\nstatus: rejected\nhistory"),
+        ]
+    };
+}
+
 /// `(from, to)`: every `from` in the record becomes `to`.
 type Edit = (&'static str, &'static str);
 
@@ -294,6 +315,11 @@ fn cases() -> Vec<Case> {
             .breaks(&[("  by: hakan.celik\n", "  by: oguz.koc\n")], "  by: oguz.koc")
             // Analysis staff, not only its chief, rejects.
             .near_miss(&[("  by: hakan.celik\n", "  by: zeynep.arslan\n")]),
+        // M9(1)(b): rejected during the evaluation (after assignment, in progress), by the
+        // branch manager after the analyst consulted her superiors; support may not.
+        case("actor_fields request rejection.by", UnauthorizedActor, rejected.0, rejected.1.clone())
+            .breaks(&in_evaluation!("oguz.koc"), "  by: oguz.koc")
+            .near_miss(&in_evaluation!("selin.aydin")),
         case("actor_fields grant approved_by", UnauthorizedActor, GRANT, grant.clone())
             .breaks(&[("approved_by: burak.yildiz", "approved_by: oguz.koc")], "approved_by: oguz.koc")
             // The branch manager approves as well as a chief.
