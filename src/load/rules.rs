@@ -180,6 +180,20 @@ fn cross_check(w: &Workflows) -> Vec<String> {
     for f in &w.actor_fields {
         actor(&f.by, &format!("actor_fields ({} {})", f.kind, f.field), &mut problems);
     }
+    for t in &w.required_tests {
+        let at = format!("required_tests ({} {})", t.kind, t.tester);
+        actor(&t.by, &at, &mut problems);
+        match w.lifecycles.get(&t.kind) {
+            Some(lifecycle) => {
+                for s in [&t.state, &t.before] {
+                    if !lifecycle.states.contains_key(s) {
+                        problems.push(format!("{at}: unknown state `{s}`"));
+                    }
+                }
+            }
+            None => problems.push(format!("{at}: `{}` has no lifecycle", t.kind)),
+        }
+    }
     let kinds = w
         .actor_fields
         .iter()
@@ -495,6 +509,15 @@ fn field_uses(w: &Workflows) -> (Vec<FieldUse>, Vec<FieldProblem>) {
             }
         }
     }
+    for (i, rule) in w.required_tests.iter().enumerate() {
+        let at = pointer(&[&"required_tests", &i]);
+        let entry = format!("required_tests[{i}] ({} {})", rule.kind, rule.tester);
+        u.add(&rule.kind, &rule.field, true, format!("{at}/field"), &entry);
+        u.add(&rule.kind, &rule.tester, true, format!("{at}/tester"), &entry);
+        for actor in &rule.by {
+            actor_uses.entry((rule.kind.clone(), actor.clone())).or_insert_with(|| entry.clone());
+        }
+    }
     for (kind, fields) in &w.references {
         for path in fields.keys() {
             u.add(kind, path, true, pointer(&[&"references", kind, path]), &format!("references.{kind}"));
@@ -605,7 +628,8 @@ mod tests {
             "lifecycles.project.states.live.entries[0] where",
             "actors.chief_of_service.unit_from",
             "actors.assignee.person_from",
-            "actor_fields[6] (project tests[].by) where",
+            "actor_fields[5] (project tests[].by) where",
+            "required_tests[1] (request resolution.tested_by)",
             "holders[3] (repository access[].person)",
             "expiries[0] (certificate not_after)",
             "reviews[0] (grant reviews[].date)",
@@ -629,9 +653,9 @@ mod tests {
                 "lifecycles.request.field: `statu` is not a field of request",
             ),
             (
-                "resolution.summary, resolution.tested_by]",
-                "resolution.summary, resolution.tested_bye]",
-                "lifecycles.request.states.closed.requires: `resolution.tested_bye` is not a field of request: request.schema.json declares no `resolution.tested_bye`; did you mean `resolution.tested_by`?",
+                "resolution.date, resolution.summary]",
+                "resolution.date, resolution.sumary]",
+                "lifecycles.request.states.closed.requires: `resolution.sumary` is not a field of request: request.schema.json declares no `resolution.sumary`; did you mean `resolution.summary`?",
             ),
             (
                 "{ list: tests, where: { result: pass, role: support }",
@@ -656,17 +680,17 @@ mod tests {
             (
                 "field: rejection.by,",
                 "field: rejection.bye,",
-                "actor_fields[1] (request rejection.bye): `rejection.bye` is not a field of request",
+                "actor_fields[0] (request rejection.bye): `rejection.bye` is not a field of request",
             ),
             (
                 "field: \"deployments[].by\", where: { environment: production }, by: [devops_service, rnd_own_service]",
                 "field: \"deployments[].by\", where: { enviroment: production }, by: [devops_service, rnd_own_service]",
-                "actor_fields[9] (project deployments[].by) where: `deployments[].enviroment` is not a field of project",
+                "actor_fields[8] (project deployments[].by) where: `deployments[].enviroment` is not a field of project",
             ),
             (
                 "field: analyst, by:",
                 "field: analyst, where: { role: analyst }, by:",
-                "actor_fields[5] (project analyst): `where` filters list entries, but `analyst` walks no list",
+                "actor_fields[4] (project analyst): `where` filters list entries, but `analyst` walks no list",
             ),
             (
                 "a: grantee, b: approved_by",
@@ -722,6 +746,11 @@ mod tests {
                 "request: [id, received,",
                 "request: [id, recieved,",
                 "immutable.request: `recieved` is not a field of request",
+            ),
+            (
+                "values: [change, db_change, defect], state: testing, before: closed, tester: resolution.tested_by",
+                "values: [change, db_change, defect], state: testing, before: closed, tester: resolution.tester",
+                "required_tests[1] (request resolution.tester): `resolution.tester` is not a field of request",
             ),
             ("append_only: [history,", "append_only: [histories,", "append_only: no kind has a list `histories`"),
         ];

@@ -33,6 +33,9 @@ pub struct Workflows {
     /// Lists whose entries are only ever appended (`history-rewritten`).
     #[serde(default)]
     pub append_only: Vec<String>,
+    /// Which records (by type) are tested before a state, and who may test them.
+    #[serde(default)]
+    pub required_tests: Vec<RequiredTest>,
 }
 
 /// One named group of people; every given key must hold.
@@ -186,6 +189,30 @@ pub struct Review {
     pub when: When,
     pub article: String,
     pub what: String,
+}
+
+/// Records whose `field` is one of `values` reach `before` only from `state` (where they
+/// are tested), with `tester` naming a person who matches `by`. Records of other values
+/// may skip the test.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequiredTest {
+    pub kind: String,
+    pub field: String,
+    pub values: Vec<String>,
+    pub state: String,
+    pub before: String,
+    pub tester: String,
+    pub by: Vec<String>,
+    pub article: String,
+    pub what: String,
+}
+
+impl RequiredTest {
+    /// Whether `record_value` (of `field`) is one of the values that need the test.
+    pub fn applies_to(&self, record_value: Option<&str>) -> bool {
+        record_value.is_some_and(|v| self.values.iter().any(|x| x == v))
+    }
 }
 
 impl Workflows {

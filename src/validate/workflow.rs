@@ -16,6 +16,7 @@ pub(super) fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
         state_fields(record, lifecycle, out);
         history(cx, record, lifecycle, out);
     }
+    required_tests(cx, record, out);
     actor_fields(cx, record, out);
     separation(cx, record, out);
     holders(cx, record, out);
@@ -208,6 +209,7 @@ pub(super) fn check_step(
             }
         },
     };
+    untested_step(cx, record, lifecycle, previous, status_node, out);
     let Some(by) = entry.get("by") else { return };
     let Some(person) = by.as_str() else { return };
     if cx.index.knows_person(person) && !cx.index.any_actor(&cx.rules.workflows, person, &transition.by, record) {
@@ -321,6 +323,102 @@ fn holders(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
                     .with_help(msg!(
                         "hand the work to an active colleague, or revoke the access",
                         "işi görevdeki bir çalışma arkadaşına devredin ya da erişimi kaldırın"
+                    )),
+                );
+            }
+        }
+    }
+}
+
+/// A step into a state that the record's type reaches only after a test, taken from
+/// another state than the test's (`required_tests`).
+fn untested_step(
+    cx: &Context,
+    record: &Record,
+    lifecycle: &Lifecycle,
+    previous: Option<&str>,
+    status_node: &Node,
+    out: &mut Vec<Diagnostic>,
+) {
+    let (Some(prev), Some(status)) = (previous, status_node.as_str()) else { return };
+    let kind = record.kind.name();
+    for rule in cx.rules.workflows.required_tests.iter().filter(|r| r.kind == kind && r.before == status) {
+        let value = record.fields.str_at(&rule.field);
+        if prev == rule.state || !rule.applies_to(value) {
+            continue;
+        }
+        let (field, test, article) = (&lifecycle.field, &rule.state, &rule.article);
+        let (word, value, by) = (state_word(field), value.unwrap_or_default(), &rule.field);
+        out.push(
+            Diagnostic::at(
+                Rule::IllegalTransition,
+                &record.path,
+                status_node.pos,
+                msg!(
+                    "a record of {by} `{value}` goes through `{test}` before {field} `{status}`, not from `{prev}` ({article})",
+                    "`{by}` değeri `{value}` olan kayıt, {word} `{status}` olmadan önce `{test}` aşamasından geçer; `{prev}` değerinden doğrudan geçilemez ({article})"
+                ),
+            )
+            .with_help(msg!(
+                "send it to `{test}` and record who tested it",
+                "kaydı `{test}` durumuna gönderin ve test edeni kaydedin"
+            )),
+        );
+    }
+}
+
+/// `required_tests`: the tester a record's type needs in the state after the test, and
+/// that the tester recorded may test it.
+fn required_tests(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
+    let w = &cx.rules.workflows;
+    let kind = record.kind.name();
+    let state_field = w.state_field(kind);
+    let state_node = record.fields.get(state_field);
+    let state = state_node.and_then(Node::as_str);
+    for rule in w.required_tests.iter().filter(|r| r.kind == kind) {
+        let Some(value) = record.fields.str_at(&rule.field).filter(|v| rule.applies_to(Some(v))) else { continue };
+        let (tester, article, by) = (&rule.tester, &rule.article, &rule.field);
+        let testers = record.fields.path(tester);
+        if let (Some(state), Some(node)) = (state, state_node)
+            && state == rule.before
+            && !testers.iter().any(|n| is_present(n))
+        {
+            let word = state_word(state_field);
+            out.push(
+                Diagnostic::at(
+                    Rule::StateFields,
+                    &record.path,
+                    node.pos,
+                    msg!(
+                        "{state_field} `{state}` requires `{tester}`: a record of {by} `{value}` is tested first ({article})",
+                        "`{tester}` alanı eksik; `{by}` değeri `{value}` olan kayıt {word} `{state}` olmadan önce test edilir ({article})"
+                    ),
+                )
+                .with_help(msg!(
+                    "record who tested it in `{tester}`",
+                    "testi yapan kişiyi `{tester}` alanına yazın"
+                )),
+            );
+        }
+        for node in testers {
+            let Some(person) = node.as_str() else { continue };
+            if cx.index.knows_person(person) && !cx.index.any_actor(w, person, &rule.by, record) {
+                let what = &rule.what;
+                out.push(
+                    Diagnostic::at(
+                        Rule::UnauthorizedActor,
+                        &record.path,
+                        node.pos,
+                        msg!(
+                            "`{person}` may not be {what} (`{tester}`, {article})",
+                            "`{person}` {what} olamaz; bu görev için gereken role sahip değil (`{tester}`, {article})"
+                        ),
+                    )
+                    .with_help(msg!(
+                        "this is done by: {en}",
+                        "bu görevi yapabilecekler: {tr}",
+                        en = rule.by.join(", ").replace('_', " "),
+                        tr = any_of(&rule.by, ", ")
                     )),
                 );
             }

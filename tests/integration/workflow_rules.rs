@@ -269,6 +269,10 @@ fn declared() -> BTreeSet<String> {
     for r in &w.reviews {
         keys.insert(entry_key("reviews", &r.kind, &r.dates, &none));
     }
+    for t in &w.required_tests {
+        let values = indexmap::IndexMap::from([(t.field.clone(), t.values.join(","))]);
+        keys.insert(entry_key("required_tests", &t.kind, &t.tester, &values));
+    }
     keys
 }
 
@@ -307,10 +311,25 @@ fn cases() -> Vec<Case> {
             // The developer moves the project to testing (history), others test it.
             .near_miss(&[("by: burak.yildiz, status: testing", "by: elif.kara, status: testing")]),
         // Actor fields: the person recorded lacks the role.
-        case("actor_fields request resolution.tested_by", UnauthorizedActor, REQUEST, request.clone())
-            .breaks(&[("tested_by: oguz.koc", "tested_by: tolga.sen")], "tested_by: tolga.sen")
-            // The chief of the request's own (development) service may test and close.
-            .near_miss(&[("tested_by: oguz.koc", "tested_by: burak.yildiz")]),
+        // Testers per request type (required_tests).
+        case(
+            "required_tests request resolution.tested_by where type=change,db_change,defect",
+            UnauthorizedActor,
+            REQUEST,
+            request.clone(),
+        )
+        .breaks(&[("tested_by: oguz.koc", "tested_by: tolga.sen")], "tested_by: tolga.sen")
+        // The chief of the request's own (development) service may test and close.
+        .near_miss(&[("tested_by: oguz.koc", "tested_by: burak.yildiz")]),
+        case(
+            "required_tests request resolution.tested_by where type=new_software,integration",
+            UnauthorizedActor,
+            REQUEST,
+            request.replace("type: change", "type: new_software"),
+        )
+        .breaks(&[("tested_by: oguz.koc", "tested_by: tolga.sen")], "tested_by: tolga.sen")
+        // An analyst tests new software with the support staff (M9(1)(g)).
+        .near_miss(&[("tested_by: oguz.koc", "tested_by: zeynep.arslan")]),
         case("actor_fields request rejection.by", UnauthorizedActor, rejected.0, rejected.1.clone())
             .breaks(&[("  by: hakan.celik\n", "  by: oguz.koc\n")], "  by: oguz.koc")
             // Analysis staff, not only its chief, rejects.
@@ -517,4 +536,32 @@ fn each_entry_fires_where_it_is_broken_and_not_on_its_near_miss() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The clean fixture's request, closed straight from `in_progress` (no test) as `type`.
+fn closed_untested(kind: &str) -> String {
+    let request = good(REQUEST).replace("type: change", &format!("type: {kind}"));
+    let request = request.replace("  - { date: 2026-04-01, by: elif.kara, status: testing }\n", "");
+    let request = request.replace("by: oguz.koc, status: closed", "by: elif.kara, status: closed");
+    request.replace(", tested_by: oguz.koc", "")
+}
+
+#[test]
+fn a_type_that_needs_no_test_closes_without_one_and_a_change_does_not() {
+    // M5(1)(c) lists testing among the steps "vb.": a training given (M13(1)(c)) or advice
+    // given (M5(1)(l)) is closed by the person who gave it, untested.
+    for kind in ["training", "consultancy", "data_update", "web_content"] {
+        let lawful = case("closed untested", Rule::IllegalTransition, REQUEST, closed_untested(kind));
+        let (got, status) = validate(&lawful, &lawful.text);
+        assert_eq!((got, status), (Vec::new(), Some(0)), "a {kind} request closed without a test");
+    }
+    // A change to software in use is tested first (M13(1)(d)): the step and the missing
+    // tester are both reported.
+    let change = case("closed untested", Rule::IllegalTransition, REQUEST, closed_untested("change"));
+    let (got, _) = validate(&change, &change.text);
+    let line = |at: &str| 1 + change.text[..change.text.find(at).unwrap()].matches('\n').count();
+    let fires = |rule: &str, line: usize| got.iter().any(|f| f.starts_with(&format!("{rule} {REQUEST}:{line}:")));
+    assert!(fires("illegal-transition", line("status: closed }")), "{got:#?}");
+    assert!(fires("state-fields", line("\nstatus: closed") + 1), "{got:#?}");
+    assert_eq!(got.len(), 2, "{got:#?}");
 }
