@@ -565,3 +565,16 @@ fn a_type_that_needs_no_test_closes_without_one_and_a_change_does_not() {
     assert!(fires("state-fields", line("\nstatus: closed") + 1), "{got:#?}");
     assert_eq!(got.len(), 2, "{got:#?}");
 }
+
+#[test]
+fn support_staff_forward_a_request_to_the_developer() {
+    // M13(1)(a): support staff forward users' problems to the analyst or the developer.
+    let forwarded = good(REQUEST).replace("by: burak.yildiz, status: assigned", "by: oguz.koc, status: assigned");
+    let lawful = case("forwarded", Rule::UnauthorizedActor, REQUEST, forwarded);
+    assert_eq!(validate(&lawful, &lawful.text), (Vec::new(), Some(0)));
+    // The assignee does not assign the work to herself.
+    let own = good(REQUEST).replace("by: burak.yildiz, status: assigned", "by: elif.kara, status: assigned");
+    let unlawful = case("self-assigned", Rule::UnauthorizedActor, REQUEST, own);
+    let (got, _) = validate(&unlawful, &unlawful.text);
+    assert!(got.iter().any(|f| f.starts_with(&format!("unauthorized-actor {REQUEST}:18:"))), "{got:#?}");
+}
