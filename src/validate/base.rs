@@ -284,13 +284,19 @@ fn rules_in_force(
 }
 
 /// JSON Pointers of the actor values a record version holds, for the fields the
-/// workflow data names (`actor_fields`) and every history entry's `by`.
+/// workflow data names (`actor_fields`, the testers of `required_tests`) and every
+/// history entry's `by`.
 fn actor_pointers(rules: &Ruleset, record: &Record) -> Vec<(String, String)> {
     let w = &rules.workflows;
     let mut paths: Vec<(&str, Option<&indexmap::IndexMap<String, String>>)> = vec![("history[].by", None)];
     paths.extend(
         w.actor_fields.iter().filter(|f| f.kind == record.kind.name()).map(|f| (f.field.as_str(), Some(&f.filter))),
     );
+    for t in w.required_tests.iter().filter(|t| t.kind == record.kind.name()) {
+        if !paths.iter().any(|(p, _)| *p == t.tester) {
+            paths.push((t.tester.as_str(), None));
+        }
+    }
     let mut out = Vec::new();
     for (path, filter) in paths {
         match path.split_once("[].") {

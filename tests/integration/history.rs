@@ -166,7 +166,10 @@ fn a_rule_change_exploited_in_the_same_diff_is_reported() {
         std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/workflows.yaml"))
             .unwrap();
     // Let anyone close a request straight from `new`.
-    let loosened = rules.replacen("      - { name: reject, from: [new]", "      - { name: shortcut, from: [new], to: closed, by: [assignee], article: \"M5(1)(c)\" }\n      - { name: reject, from: [new]", 1);
+    let loosened = rules.replacen("      - { name: reject, from: [new,", "      - { name: shortcut, from: [new], to: closed, by: [assignee], article: \"M5(1)(c)\" }\n      - { name: reject, from: [new,", 1);
+    // …and a defect untested.
+    let loosened = loosened.replacen("values: [change, db_change, defect]", "values: [change, db_change]", 1);
+    assert!(loosened.contains("name: shortcut") && !loosened.contains("db_change, defect]"));
     repo.write("schemas/workflows.yaml", &loosened);
     repo.edit(REQUEST, "status: new\n", "status: closed\nassignee: elif.kara\nresolution: { date: 2026-11-04, summary: Düzeltildi, tested_by: oguz.koc }\n");
     repo.edit(
