@@ -91,6 +91,9 @@ pub(crate) fn check(base: &Base, head: &Head, config: &Config, as_of: Date) -> R
                         )),
                     );
                 }
+                // Sorting out and destroying what no longer needs keeping is lawful
+                // (M14(1)(ğ)) when the base already records the decision to dispose of it.
+                _ if disposed(b) => {}
                 _ => {
                     let (kind, id) = (b.kind, b.id());
                     let title = head.schemas.title(kind, "").unwrap_or(kind.name());
@@ -102,8 +105,8 @@ pub(crate) fn check(base: &Base, head: &Head, config: &Config, as_of: Date) -> R
                             msg!("{kind} `{id}` was deleted", "{title} kaydı `{id}` silinmiş"),
                         )
                         .with_help(msg!(
-                            "records are never deleted: restore the file and set its status to cancelled, revoked or retired",
-                            "kayıtlar silinmez: dosyayı geri getirin ve durumunu `cancelled`, `revoked` ya da `retired` yapın"
+                            "restore the file and end the record through its lifecycle; to destroy it, record its `disposal` first and delete it in a later change",
+                            "dosyayı geri getirin ve kaydı yaşam döngüsüyle kapatın; imha edilecekse önce `disposal` alanını işleyin, silmeyi sonraki bir değişiklikte yapın"
                         )),
                     )
                 }
@@ -136,6 +139,13 @@ pub(crate) fn check(base: &Base, head: &Head, config: &Config, as_of: Date) -> R
     // An old value quoted in a message may be a secret since removed from the head.
     super::content::scrub(&old.records, &mut out);
     Ok(out)
+}
+
+/// Whether a record carries a disposal decision: under which retention rule, approved by
+/// whom (`disposal`, M14(1)(ğ)).
+fn disposed(record: &Record) -> bool {
+    let Some(disposal) = record.fields.get("disposal") else { return false };
+    ["date", "rule", "approved_by"].iter().all(|k| disposal.str_at(k).is_some_and(|v| !v.trim().is_empty()))
 }
 
 /// A changed record against its base version.

@@ -116,6 +116,30 @@ fn deleting_a_record_is_refused_but_moving_it_is_not() {
 }
 
 #[test]
+fn a_record_disposed_of_may_be_deleted_but_not_in_the_same_change() {
+    // M14(1)(ğ): what no longer needs keeping is sorted out and destroyed. The decision
+    // (retention rule, approved by whom) is recorded first; the deletion follows.
+    let disposal = "disposal: { date: 2026-11-20, rule: \"SDP 010.06, 2 yıl\", approved_by: selin.aydin }\nhistory:";
+    let mut repo = repo();
+    repo.edit(REQUEST, "history:", disposal);
+    repo.commit_as("selin.aydin", "TLP-2026-0002 imha kararı");
+    assert_eq!(validate_base(&repo, "HEAD~1"), Vec::<String>::new(), "recording the decision");
+    repo.remove(REQUEST);
+    repo.commit_as("burak.yildiz", "TLP-2026-0002 imha edildi");
+    assert_eq!(validate_base(&repo, "HEAD~1"), Vec::<String>::new(), "the deletion it covers");
+    // Decided and deleted in one change: the base holds no decision yet.
+    assert_eq!(validate_base(&repo, "HEAD~2"), vec![format!("record-deleted {REQUEST}")]);
+
+    // A decision without the retention rule covers nothing.
+    let mut repo = self::repo();
+    repo.edit(REQUEST, "history:", "disposal: { date: 2026-11-20, approved_by: selin.aydin }\nhistory:");
+    repo.commit_as("selin.aydin", "eksik imha kararı");
+    repo.remove(REQUEST);
+    repo.commit_as("burak.yildiz", "sil");
+    assert_eq!(validate_base(&repo, "HEAD~1"), vec![format!("record-deleted {REQUEST}")]);
+}
+
+#[test]
 fn history_is_append_only() {
     let mut repo = repo();
     repo.edit(REQUEST, "note: Telefonla alındı", "note: E-posta ile alındı");
