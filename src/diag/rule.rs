@@ -109,7 +109,7 @@ rules! {
         "`history`, `tests`, `deployments` ya da `reviews` listesindeki mevcut bir girdi değiştirilmiş ya da silinmiş";
     CommitAuthor = "commit-author", Warning, true, "M8(1)(d)", "the git author of a change is not the person it records as acting",
         "bir değişikliğin git yazarı, değişikliğin işlemi yapan olarak kaydettiği kişi değil";
-    CodeownersStale = "codeowners-stale", Warning, false, "M6(1)(d), M11(1)(c)", "the committed CODEOWNERS no longer matches the organisation data",
+    CodeownersStale = "codeowners-stale", Warning, false, "M11(1)(e), M6(1)(d)", "the committed CODEOWNERS no longer matches the organisation data",
         "depodaki CODEOWNERS dosyası artık teşkilat verisiyle uyuşmuyor";
     CaseClash = "case-clash", Error, false, "M14(1)(a)", "two files, or two ids, that differ only in upper/lower case",
         "yalnızca büyük/küçük harf bakımından farklı iki dosya ya da iki kimlik";
