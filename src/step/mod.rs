@@ -314,7 +314,7 @@ fn missing_for(w: &Workflows, record: &Record, action: &Action) -> (Vec<String>,
     let Some(state) = w.lifecycle(record.kind.name()).and_then(|l| l.states.get(to)) else {
         return (Vec::new(), Vec::new());
     };
-    let fields = state.requires.iter().filter(|p| record.fields.path(p).is_empty()).cloned().collect();
+    let fields = requires(w, record, to).into_iter().filter(|p| record.fields.path(p).is_empty()).collect();
     let entries = state
         .entries
         .iter()
@@ -322,6 +322,26 @@ fn missing_for(w: &Workflows, record: &Record, action: &Action) -> (Vec<String>,
         .map(|e| e.label.clone())
         .collect();
     (fields, entries)
+}
+
+/// The fields `record` needs in the state `to`: the state's own, and the tester that a
+/// `required_tests` entry asks of the record's type before it reaches `to` (`before`).
+fn requires(w: &Workflows, record: &Record, to: &str) -> Vec<String> {
+    let kind = record.kind.name();
+    let mut out = w.lifecycle(kind).and_then(|l| l.states.get(to)).map(|s| s.requires.clone()).unwrap_or_default();
+    for t in w.required_tests.iter().filter(|t| t.kind == kind && t.before == to) {
+        if t.applies_to(record.fields.str_at(&t.field)) && !out.contains(&t.tester) {
+            out.push(t.tester.clone());
+        }
+    }
+    out
+}
+
+/// Whether `path` of a record of `kind` names the person who acts (an actor field, or
+/// the tester of a `required_tests` entry): it defaults to the person taking the step.
+fn names_the_actor(w: &Workflows, kind: &str, path: &str) -> bool {
+    w.actor_fields.iter().any(|r| r.kind == kind && r.field == path)
+        || w.required_tests.iter().any(|t| t.kind == kind && t.tester == path)
 }
 
 /// What may be done next to `record`, for `person`.
@@ -333,8 +353,7 @@ pub(crate) fn offers(repo: &Repo, index: &Index, record: &Record, person: Option
         let (fields, first) = missing_for(w, record, &action);
         for path in fields {
             let schema = property(repo, record.kind, &path);
-            let auto =
-                is_date(schema) || w.actor_fields.iter().any(|r| r.kind == record.kind.name() && r.field == path);
+            let auto = is_date(schema) || names_the_actor(w, record.kind.name(), &path);
             if !auto {
                 let flag = flag_for(&path).map_or_else(|| format!("--set {path}=…"), |f| format!("--{f} …"));
                 needs.push((flag, described(schema)));
@@ -424,8 +443,7 @@ fn changes(
         What::Transition { to } => {
             let field = w.state_field(kind.name());
             out.push(Change::Set { path: field.to_string(), value: scalar(to) });
-            let state = w.lifecycle(kind.name()).and_then(|l| l.states.get(to));
-            let requires = state.map(|s| s.requires.clone()).unwrap_or_default();
+            let requires = requires(w, record, to);
             let mut missing = Vec::new();
             // The flags name fields of the target state first, then any field of the kind.
             let mut targets: Vec<String> = requires.clone();
@@ -460,7 +478,7 @@ fn changes(
                 let schema = property(repo, kind, &path);
                 if is_date(schema) {
                     out.push(Change::Set { path, value: date.clone() });
-                } else if w.actor_fields.iter().any(|r| r.kind == kind.name() && r.field == path) {
+                } else if names_the_actor(w, kind.name(), &path) {
                     out.push(Change::Set { path, value: scalar(person) });
                 } else {
                     let flag = flag_for(&path).map_or_else(|| format!("--set {path}=…"), |f| format!("--{f} …"));

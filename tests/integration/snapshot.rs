@@ -94,6 +94,9 @@ fn gen_corpus() -> std::path::PathBuf {
     found.pop().unwrap_or_else(|| panic!("no gen_corpus in {}", examples.display()))
 }
 
+/// The corpus carries the rule set (`schemas/`) in its first commit, and every page names
+/// the commit it was built from: a change to the rules changes every digest here, and is
+/// re-blessed with the change (the example site's digests show what really changed).
 #[test]
 fn the_site_of_the_1000_record_corpus_is_the_one_its_digests_record() {
     let dir = tempfile::tempdir().unwrap();

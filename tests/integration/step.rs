@@ -79,7 +79,11 @@ fn step_walks_a_request_through_its_lifecycle_committing_as_each_person() {
     let listed = ok(step_as(&repo, "burak.yildiz", &["TLP-2026-0002"]));
     assert!(listed.contains("assign (ata) → assigned — you may"), "{listed}");
     assert!(listed.contains("defter step TLP-2026-0002 assign --to …"), "{listed}");
-    assert!(listed.contains("reject (reddet) → rejected — who may: hakan.celik, zeynep.arslan"), "{listed}");
+    // The analysis service and the branch manager, with whom it is discussed (M9(1)(b)).
+    assert!(
+        listed.contains("reject (reddet) → rejected — who may: hakan.celik, selin.aydin, zeynep.arslan"),
+        "{listed}"
+    );
 
     let out = ok(step_as(&repo, "burak.yildiz", &["TLP-2026-0002", "ata", "--to", "elif.kara", "--commit"]));
     assert_eq!(out, "TLP-2026-0002: atandı → elif.kara\n");
