@@ -154,7 +154,9 @@ fn compare(cx: &Context, b: &Record, h: &Record, out: &mut Vec<Diagnostic>) {
     let kind = h.kind.name();
     for field in w.immutable.get(kind).into_iter().flatten() {
         let (old, new) = (b.fields.get(field).map(Node::to_json), h.fields.get(field).map(Node::to_json));
-        if old != new && field != "id" {
+        // A value may be given where there was none (a grant's written instruction arrives
+        // with its approval), never changed or taken away.
+        if old.is_some() && old != new && field != "id" {
             let (was, was_tr) = (show(old.as_ref(), "absent"), show(old.as_ref(), "yok"));
             out.push(
                 Diagnostic::at(

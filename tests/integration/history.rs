@@ -99,6 +99,33 @@ fn immutable_fields_stay() {
     assert_eq!(got, vec![format!("immutable-field {REQUEST}:8:1")]);
 }
 
+/// A grant requested before the written instruction arrives: the instruction is added
+/// when it is approved (M13(1)(ç)) — lawful — and may not change once it is there.
+#[test]
+fn an_immutable_field_may_be_set_once_but_not_changed() {
+    const NEW_GRANT: &str = "records/grants/2026/YTK-2026-0002.yaml";
+    let mut repo = repo();
+    repo.write(
+        NEW_GRANT,
+        "id: YTK-2026-0002\ngrantee: mehmet.demir\nsystem: app-bbys-zabita\nrole: Okuma\n\
+         source: official_letter\nrequested_by: mehmet.demir\nstatus: requested\n\
+         history:\n  - { date: 2026-11-02, by: mehmet.demir, status: requested }\n",
+    );
+    repo.commit_as("mehmet.demir", "YTK-2026-0002 istendi");
+    repo.edit(NEW_GRANT, "requested_by: mehmet.demir\n", "instruction: { number: \"E-1\", date: 2026-11-03, signed_by: mehmet.demir }\nrequested_by: mehmet.demir\napproved_by: burak.yildiz\n");
+    repo.edit(NEW_GRANT, "status: requested\n", "status: approved\n");
+    repo.edit(
+        NEW_GRANT,
+        "status: requested }\n",
+        "status: requested }\n  - { date: 2026-11-03, by: burak.yildiz, status: approved }\n",
+    );
+    repo.commit_as("burak.yildiz", "YTK-2026-0002 onaylandı");
+    assert_eq!(validate_base(&repo, "HEAD~1"), Vec::<String>::new(), "the instruction arrives with the approval");
+    repo.edit(NEW_GRANT, "number: \"E-1\"", "number: \"E-2\"");
+    repo.commit_as("burak.yildiz", "talimat sayısı");
+    assert_eq!(validate_base(&repo, "HEAD~1"), vec![format!("immutable-field {NEW_GRANT}:6:1")]);
+}
+
 #[test]
 fn deleting_a_record_is_refused_but_moving_it_is_not() {
     let mut repo = repo();
