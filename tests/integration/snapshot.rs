@@ -96,7 +96,9 @@ fn gen_corpus() -> std::path::PathBuf {
 
 /// The corpus carries the rule set (`schemas/`) in its first commit, and every page names
 /// the commit it was built from: a change to the rules changes every digest here, and is
-/// re-blessed with the change (the example site's digests show what really changed).
+/// re-blessed with the change (the example site's digests show what really changed). The
+/// generator embeds the rule set too: bless after `cargo test` or `cargo build --example
+/// gen_corpus` has rebuilt it, not with `--test integration` alone.
 #[test]
 fn the_site_of_the_1000_record_corpus_is_the_one_its_digests_record() {
     let dir = tempfile::tempdir().unwrap();
