@@ -8,6 +8,7 @@ use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
 use crate::diag::{Overrides, Rule, Severity};
+use crate::model::workflow::Workflows;
 
 /// The file name, at the repository root.
 pub const FILE: &str = "defter.toml";
@@ -21,6 +22,19 @@ pub struct Config {
     pub reviews: BTreeMap<String, u32>,
     /// Severity per rule id: `"error"`, `"warning"` or `"off"`.
     pub rules: BTreeMap<String, Severity>,
+    /// Local rules of `schemas/workflows.yaml` (its `local_rules`) switched off or down to a
+    /// warning; the directive's rules are not named here.
+    pub local: BTreeMap<String, LocalSetting>,
+}
+
+/// What `[local]` may make of a local rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LocalSetting {
+    /// Its findings are not made.
+    Off,
+    /// Its findings are warnings at most.
+    Warning,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -94,6 +108,33 @@ impl Config {
         }
         config.overrides().with_context(|| format!("in {shown}"))?;
         Ok(config)
+    }
+
+    /// Refuses a `[local]` entry that is not a local rule of `workflows`, and `off` under
+    /// `[rules]` for a rule that enforces an entry of the directive: the directive's rules
+    /// are never switched off (docs/rules.md, "Local rules").
+    pub fn check_rules(&self, workflows: &Workflows) -> Result<()> {
+        for name in self.local.keys() {
+            if !workflows.local_rules.contains_key(name) {
+                let known = workflows.local_rules.keys().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+                bail!(
+                    "{FILE}: [local] names `{name}`, which is not a local rule of schemas/workflows.yaml: \
+                     only local rules may be switched off, never the directive's (local rules: {known})"
+                );
+            }
+        }
+        for (id, severity) in &self.rules {
+            if let Some(rule) = Rule::from_id(id)
+                && *severity == Severity::Off
+                && workflows.enforces_directive(rule)
+            {
+                bail!(
+                    "{FILE}: [rules] cannot switch `{id}` off: it enforces the directive (`defter explain {id}` \
+                     lists its entries); set it to \"warning\", or switch off the local rules you mean under [local]"
+                );
+            }
+        }
+        Ok(())
     }
 
     /// The `[rules]` table as rule → severity; unknown rule ids are an error.

@@ -41,7 +41,9 @@ impl Repo {
     /// The configuration and rules of the working tree at `root` (the embedded defaults
     /// where the repository has none).
     pub(crate) fn open(root: &Path) -> Result<Repo> {
-        Ok(Repo { config: Config::load(root)?, rules: Ruleset::load(root)? })
+        let (config, rules) = (Config::load(root)?, Ruleset::load(root)?);
+        config.check_rules(&rules.workflows)?;
+        Ok(Repo { config, rules })
     }
 
     /// The working tree's repository and its records, loaded and checked as of `as_of`.

@@ -5,7 +5,10 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 
+use std::path::Path;
+
 use crate::diag::{Rule, explain};
+use crate::load::rules::Ruleset;
 
 pub(super) fn run(rule: Option<&str>) -> Result<ExitCode> {
     let Some(id) = rule else {
@@ -22,6 +25,14 @@ pub(super) fn run(rule: Option<&str>) -> Result<ExitCode> {
     println!("enforces: {}", rule.article());
     if rule.needs_history() {
         println!("runs with: defter validate --base REV (needs git history)");
+    }
+    let rules = Ruleset::load(Path::new("."))?;
+    let entries: Vec<_> = rules.workflows.entries().into_iter().filter(|e| e.rules.contains(&rule)).collect();
+    if !entries.is_empty() {
+        println!("\nentries of schemas/workflows.yaml it enforces (a local rule may be switched off under [local]):");
+        for entry in &entries {
+            println!("  {:<44} {}", entry.label, rules.workflows.source_tr(entry));
+        }
     }
     if let Some(text) = explain::section(rule) {
         println!("\n{text}\n");

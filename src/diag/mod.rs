@@ -31,12 +31,15 @@ pub struct Diagnostic {
     pub pos: Option<Pos>,
     pub message: Message,
     pub help: Option<Message>,
+    /// The most severe this finding may be whatever `[rules]` says: a local rule set to
+    /// `"warning"` under `[local]` in defter.toml.
+    pub cap: Option<Severity>,
 }
 
 impl Diagnostic {
     /// A finding with the rule's default severity; configuration may change it later.
     pub fn new(rule: Rule, path: impl Into<String>, pos: Option<Pos>, message: Message) -> Self {
-        Self { rule, severity: rule.default_severity(), path: path.into(), pos, message, help: None }
+        Self { rule, severity: rule.default_severity(), path: path.into(), pos, message, help: None, cap: None }
     }
 
     pub fn at(rule: Rule, path: impl Into<String>, pos: Pos, message: Message) -> Self {
@@ -69,6 +72,9 @@ impl Findings {
         for d in &mut diagnostics {
             if let Some(severity) = overrides.get(&d.rule) {
                 d.severity = *severity;
+            }
+            if let Some(cap) = d.cap {
+                d.severity = d.severity.min(cap);
             }
         }
         diagnostics.retain(|d| d.severity != Severity::Off);

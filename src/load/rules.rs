@@ -219,6 +219,18 @@ fn cross_check(w: &Workflows) -> Vec<String> {
             }
         }
     }
+    for entry in w.entries() {
+        let label = &entry.label;
+        match entry.local {
+            Some(name) if !w.local_rules.contains_key(name) => {
+                problems.push(format!("{label}: unknown local rule `{name}` (declare it under `local_rules`)"));
+            }
+            None if entry.article.is_empty() => problems.push(format!(
+                "{label}: cites no article of the directive and names no local rule (give `article:` or `local:`)"
+            )),
+            _ => {}
+        }
+    }
     for (name, spec) in &w.actors {
         let ActorSpec { role, function, unit_from, person_from } = spec;
         if role.0.is_empty() && function.is_none() && unit_from.is_none() && person_from.is_none() {

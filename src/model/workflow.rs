@@ -5,6 +5,8 @@
 use indexmap::IndexMap;
 use serde::Deserialize;
 
+use crate::diag::Rule;
+
 /// The whole `workflows.yaml`.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -12,6 +14,9 @@ pub struct Workflows {
     pub version: u32,
     pub actors: IndexMap<String, ActorSpec>,
     pub lifecycles: IndexMap<String, Lifecycle>,
+    /// Rules the directorate set itself (the directive does not say them), by name.
+    #[serde(default)]
+    pub local_rules: IndexMap<String, LocalRule>,
     #[serde(default)]
     pub actor_fields: Vec<ActorField>,
     #[serde(default)]
@@ -36,6 +41,48 @@ pub struct Workflows {
     /// Which records (by type) are tested before a state, and who may test them.
     #[serde(default)]
     pub required_tests: Vec<RequiredTest>,
+}
+
+/// A rule of the directorate's own: why it is there, and which article of the directive
+/// it applies by analogy, if any. `defter.toml`'s `[local]` may switch it off.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LocalRule {
+    pub reason: String,
+    pub applies: Option<String>,
+}
+
+/// Where an entry of `workflows.yaml` comes from: an article of the directive, or a
+/// local rule (which may cite the article it applies by analogy too).
+pub trait Sourced {
+    /// The directive's article(s) cited, empty when none.
+    fn article(&self) -> &str;
+    /// The local rule the entry is, if it is one.
+    fn local(&self) -> Option<&str>;
+}
+
+macro_rules! sourced {
+    ($($t:ty),*) => {$(
+        impl Sourced for $t {
+            fn article(&self) -> &str {
+                &self.article
+            }
+            fn local(&self) -> Option<&str> {
+                self.local.as_deref()
+            }
+        }
+    )*};
+}
+
+sourced!(EntryRequirement, Transition, ActorField, Separation, FieldRule, Review, RequiredTest);
+
+impl Sourced for State {
+    fn article(&self) -> &str {
+        self.article.as_deref().unwrap_or_default()
+    }
+    fn local(&self) -> Option<&str> {
+        self.local.as_deref()
+    }
 }
 
 /// One named group of people; every given key must hold.
@@ -102,6 +149,8 @@ pub struct State {
     #[serde(default)]
     pub entries: Vec<EntryRequirement>,
     pub article: Option<String>,
+    /// The local rule (a name of `local_rules`) this state's requirements are.
+    pub local: Option<String>,
 }
 
 /// "The list `list` has an entry whose fields equal `where`."
@@ -111,7 +160,10 @@ pub struct EntryRequirement {
     pub list: String,
     #[serde(rename = "where")]
     pub filter: IndexMap<String, String>,
+    #[serde(default)]
     pub article: String,
+    /// The local rule (a name of `local_rules`) this entry is, when the directive does not say it.
+    pub local: Option<String>,
     pub label: String,
 }
 
@@ -122,7 +174,10 @@ pub struct Transition {
     pub from: Vec<String>,
     pub to: String,
     pub by: Vec<String>,
+    #[serde(default)]
     pub article: String,
+    /// The local rule (a name of `local_rules`) this entry is, when the directive does not say it.
+    pub local: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -133,7 +188,10 @@ pub struct ActorField {
     #[serde(rename = "where", default)]
     pub filter: IndexMap<String, String>,
     pub by: Vec<String>,
+    #[serde(default)]
     pub article: String,
+    /// The local rule (a name of `local_rules`) this entry is, when the directive does not say it.
+    pub local: Option<String>,
     pub what: String,
 }
 
@@ -146,7 +204,10 @@ pub struct Separation {
     /// Filters the entries of `b` when it walks a list (`deployments[].by`).
     #[serde(rename = "where", default)]
     pub filter: IndexMap<String, String>,
+    #[serde(default)]
     pub article: String,
+    /// The local rule (a name of `local_rules`) this entry is, when the directive does not say it.
+    pub local: Option<String>,
     pub what: String,
 }
 
@@ -158,7 +219,10 @@ pub struct FieldRule {
     pub kind: String,
     pub field: String,
     pub when: When,
+    #[serde(default)]
     pub article: String,
+    /// The local rule (a name of `local_rules`) this entry is, when the directive does not say it.
+    pub local: Option<String>,
     pub what: String,
 }
 
@@ -187,7 +251,10 @@ pub struct Review {
     /// A field of the record holding the interval in days.
     pub interval_field: Option<String>,
     pub when: When,
+    #[serde(default)]
     pub article: String,
+    /// The local rule (a name of `local_rules`) this entry is, when the directive does not say it.
+    pub local: Option<String>,
     pub what: String,
 }
 
@@ -204,7 +271,10 @@ pub struct RequiredTest {
     pub before: String,
     pub tester: String,
     pub by: Vec<String>,
+    #[serde(default)]
     pub article: String,
+    /// The local rule (a name of `local_rules`) this entry is, when the directive does not say it.
+    pub local: Option<String>,
     pub what: String,
 }
 
@@ -232,5 +302,99 @@ impl Workflows {
             When::Keyword(OpenKeyword::Open) => self.lifecycle(kind).is_some_and(|l| l.is_open(state)),
             When::States(states) => states.iter().any(|s| s == state),
         }
+    }
+}
+
+/// One entry of `workflows.yaml` and where it comes from, for `explain`, the rules page
+/// and the checks of `defter.toml`'s `[local]` and `[rules]`.
+#[derive(Clone, Debug)]
+pub struct Entry<'a> {
+    /// The rules whose findings the entry makes.
+    pub rules: &'static [Rule],
+    /// What the entry is, in English (`grant transition approve`).
+    pub label: String,
+    /// The directive's article(s) cited, empty when none.
+    pub article: &'a str,
+    /// The local rule it is, if any.
+    pub local: Option<&'a str>,
+}
+
+impl Workflows {
+    /// Every entry that carries a source, in the file's order.
+    pub fn entries(&self) -> Vec<Entry<'_>> {
+        use Rule::*;
+        let mut out = Vec::new();
+        fn push<'a>(out: &mut Vec<Entry<'a>>, rules: &'static [Rule], label: String, s: &'a impl Sourced) {
+            out.push(Entry { rules, label, article: s.article(), local: s.local() });
+        }
+        for (kind, l) in &self.lifecycles {
+            let label = format!("{kind} lifecycle");
+            out.push(Entry { rules: &[IllegalTransition], label, article: &l.article, local: None });
+            for (name, state) in &l.states {
+                if state.requires.is_empty() && state.entries.is_empty() {
+                    continue;
+                }
+                let label = format!("{kind} state {name}");
+                if state.article.is_some() || state.local.is_some() {
+                    push(&mut out, &[StateFields], label, state);
+                } else {
+                    out.push(Entry { rules: &[StateFields], label, article: &l.article, local: None });
+                }
+                for e in &state.entries {
+                    push(&mut out, &[StateFields], format!("{kind} state {name}: {}", e.label), e);
+                }
+            }
+            for t in &l.transitions {
+                push(&mut out, &[UnauthorizedActor], format!("{kind} transition {}", t.name), t);
+            }
+        }
+        for f in &self.actor_fields {
+            push(&mut out, &[UnauthorizedActor], format!("{} actor field {}", f.kind, f.field), f);
+        }
+        for s in &self.separation {
+            push(&mut out, &[SeparationOfDuties], format!("{} separation {} / {}", s.kind, s.a, s.b), s);
+        }
+        for h in &self.holders {
+            push(&mut out, &[InactivePerson], format!("{} holder {}", h.kind, h.field), h);
+        }
+        for e in &self.expiries {
+            push(&mut out, &[Expired, Expiring], format!("{} expiry {}", e.kind, e.field), e);
+        }
+        for r in &self.reviews {
+            push(&mut out, &[ReviewOverdue], format!("{} review {}", r.kind, r.dates), r);
+        }
+        for d in &self.deadlines {
+            push(&mut out, &[DeadlineMissed], format!("{} deadline {}", d.kind, d.field), d);
+        }
+        for t in &self.required_tests {
+            let label = format!("{} required test {} ({})", t.kind, t.tester, t.values.join(", "));
+            push(&mut out, &[StateFields, IllegalTransition, UnauthorizedActor], label, t);
+        }
+        out
+    }
+
+    /// Where an entry comes from, in Turkish: `Yönerge: M…`, or `Yerel kural: <reason>`
+    /// (with the article it applies by analogy).
+    pub fn source_tr(&self, entry: &Entry) -> String {
+        match entry.local {
+            Some(name) => {
+                let reason = self.local_reason(name).unwrap_or_default();
+                let applies =
+                    if entry.article.is_empty() { String::new() } else { format!(" ({} uygulanarak)", entry.article) };
+                format!("Yerel kural `{name}`: {reason}{applies}")
+            }
+            None => format!("Yönerge: {}", entry.article),
+        }
+    }
+
+    /// The local rule `name`'s reason, if `name` is declared.
+    pub fn local_reason(&self, name: &str) -> Option<&str> {
+        self.local_rules.get(name).map(|r| r.reason.as_str())
+    }
+
+    /// Whether some entry enforced by `rule` cites the directive and is no local rule:
+    /// such a rule may not be switched off.
+    pub fn enforces_directive(&self, rule: Rule) -> bool {
+        self.entries().iter().any(|e| e.local.is_none() && e.rules.contains(&rule))
     }
 }

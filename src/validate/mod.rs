@@ -17,7 +17,8 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::diag::{Diagnostic, Findings};
+use crate::config::LocalSetting;
+use crate::diag::{Diagnostic, Findings, Severity};
 use crate::load::{Progress, Records, Silent, rules::Ruleset};
 use crate::model::Record;
 use crate::model::{IdTable, Index};
@@ -34,8 +35,27 @@ pub struct Context<'a> {
     pub as_of: Date,
 }
 
+/// A finding made by an entry of `workflows.yaml` from `local` (the local rule it is, if
+/// any): as made for a directive entry; for a local rule, saying so, and as `[local]` in
+/// defter.toml sets it (`None`: switched off).
+pub(crate) fn from_entry(cx: &Context, local: Option<&str>, mut d: Diagnostic) -> Option<Diagnostic> {
+    let Some(name) = local else { return Some(d) };
+    let reason = cx.rules.workflows.local_reason(name).unwrap_or_default();
+    d.message.en.push_str(&format!(" (local rule `{name}`: {reason})"));
+    d.message.tr.push_str(&format!(" (yerel kural `{name}`: {reason})"));
+    match cx.config.local.get(name) {
+        Some(LocalSetting::Off) => None,
+        Some(LocalSetting::Warning) => {
+            d.cap = Some(Severity::Warning);
+            Some(d)
+        }
+        None => Some(d),
+    }
+}
+
 /// Runs every static check and returns the report (sorted, severities applied).
 pub fn validate(loaded: &Records, rules: &Ruleset, config: &Config, as_of: Date) -> Result<Findings> {
+    config.check_rules(&rules.workflows)?;
     let schemas = Schemas::compile(rules)?;
     let diagnostics = check_all(loaded, rules, &schemas, config, as_of);
     Ok(Findings::new(diagnostics, loaded.records.len(), &config.overrides()?))

@@ -4,7 +4,7 @@
 use jiff::civil::Date;
 use jiff::{ToSpan, Unit};
 
-use super::Context;
+use super::{Context, from_entry};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Rule, msg};
 use crate::model::Pos;
@@ -62,7 +62,9 @@ pub(crate) fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
             let (left, end) = (days_between(as_of, end), show_date(end));
             if left < 0 {
                 let (days, n) = (n_days(-left), -left);
-                out.push(
+                out.extend(from_entry(
+                    cx,
+                    rule.local.as_deref(),
                     Diagnostic::at(
                         Rule::Expired,
                         &record.path,
@@ -76,13 +78,15 @@ pub(crate) fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
                         "renew it and update the date, or retire / revoke the record",
                         "yenileyip tarihi güncelleyin ya da kaydı kullanımdan kaldırın / iptal edin"
                     )),
-                );
+                ));
             } else if left <= window {
                 let (days, days_tr) = match left {
                     0 => ("today".to_string(), "bugün".to_string()),
                     _ => (format!("in {}", n_days(left)), format!("{left} gün kaldı")),
                 };
-                out.push(
+                out.extend(from_entry(
+                    cx,
+                    rule.local.as_deref(),
                     Diagnostic::at(
                         Rule::Expiring,
                         &record.path,
@@ -97,7 +101,7 @@ pub(crate) fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
                     } else {
                         msg!("renew it before {end}", "{end} tarihinden önce yenileyin")
                     }),
-                );
+                ));
             }
         }
     }
@@ -121,17 +125,21 @@ pub(crate) fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
                     pos,
                 ),
             };
-            out.push(Diagnostic::at(Rule::ReviewOverdue, &record.path, pos, message).with_help(msg!(
-                "record a new review in `{dates}`",
-                "yapılan yeni gözden geçirmeyi (ya da testi) `{dates}` alanına işleyin"
-            )));
+            out.extend(from_entry(
+                cx,
+                rule.local.as_deref(),
+                Diagnostic::at(Rule::ReviewOverdue, &record.path, pos, message).with_help(msg!(
+                    "record a new review in `{dates}`",
+                    "yapılan yeni gözden geçirmeyi (ya da testi) `{dates}` alanına işleyin"
+                )),
+            ));
         }
     }
     for rule in w.deadlines.iter().filter(|r| r.kind == kind && w.state_matches(kind, state, &r.when)) {
         for node in record.fields.path(&rule.field) {
             let Some(due) = date(node) else { continue };
             if due < as_of {
-                out.push(
+                out.extend(from_entry(cx, rule.local.as_deref(),
                     Diagnostic::at(
                         Rule::DeadlineMissed,
                         &record.path,
@@ -150,7 +158,7 @@ pub(crate) fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
                         "finish it, or agree a new due date with the requesting unit and record why in `history`",
                         "işi bitirin ya da talep eden birimle yeni bir son tarih belirleyip gerekçesini `history` listesine yazın"
                     )),
-                );
+                ));
             }
         }
     }

@@ -3,7 +3,7 @@
 //! records, `unauthorized-actor` for the actor fields, `separation-of-duties` and
 //! `inactive-person`.
 
-use super::Context;
+use super::{Context, from_entry};
 use crate::diag::{Diagnostic, Rule, msg};
 use crate::model::Node;
 use crate::model::Record;
@@ -13,7 +13,7 @@ use crate::model::workflow::Lifecycle;
 pub(super) fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
     let kind = record.kind.name();
     if let Some(lifecycle) = cx.rules.workflows.lifecycle(kind) {
-        state_fields(record, lifecycle, out);
+        state_fields(cx, record, lifecycle, out);
         history(cx, record, lifecycle, out);
     }
     required_tests(cx, record, out);
@@ -45,7 +45,7 @@ fn is_present(node: &Node) -> bool {
     }
 }
 
-fn state_fields(record: &Record, lifecycle: &Lifecycle, out: &mut Vec<Diagnostic>) {
+fn state_fields(cx: &Context, record: &Record, lifecycle: &Lifecycle, out: &mut Vec<Diagnostic>) {
     let Some(state_node) = record.fields.get(&lifecycle.field) else { return };
     let Some(state) = state_node.as_str() else { return };
     let Some(spec) = lifecycle.states.get(state) else { return };
@@ -54,7 +54,9 @@ fn state_fields(record: &Record, lifecycle: &Lifecycle, out: &mut Vec<Diagnostic
     let word = state_word(field);
     for path in &spec.requires {
         if !record.fields.path(path).into_iter().any(is_present) {
-            out.push(
+            out.extend(from_entry(
+                cx,
+                spec.local.as_deref(),
                 Diagnostic::at(
                     Rule::StateFields,
                     &record.path,
@@ -68,14 +70,16 @@ fn state_fields(record: &Record, lifecycle: &Lifecycle, out: &mut Vec<Diagnostic
                     "fill in `{path}`, or keep the record in an earlier {field}",
                     "`{path}` alanını doldurun ya da {word} değişikliğini geri alın"
                 )),
-            );
+            ));
         }
     }
     for req in &spec.entries {
         if select(&record.fields, &format!("{}[]", req.list), &req.filter).is_empty() {
             let filter = req.filter.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(", ");
             let (label, list, article) = (&req.label, &req.list, &req.article);
-            out.push(
+            out.extend(from_entry(
+                cx,
+                req.local.as_deref(),
                 Diagnostic::at(
                     Rule::StateFields,
                     &record.path,
@@ -89,7 +93,7 @@ fn state_fields(record: &Record, lifecycle: &Lifecycle, out: &mut Vec<Diagnostic
                     "append a `{list}` entry with {filter}, or keep the record in an earlier {field}",
                     "`{list}` listesine bir girdi ekleyin ({filter}) ya da {word} değişikliğini geri alın"
                 )),
-            );
+            ));
         }
     }
 }
@@ -215,7 +219,9 @@ pub(super) fn check_step(
     if cx.index.knows_person(person) && !cx.index.any_actor(&cx.rules.workflows, person, &transition.by, record) {
         let (step, from, to, article) =
             (transition.name.replace('_', " "), transition.from.join("/"), &transition.to, &transition.article);
-        out.push(
+        out.extend(from_entry(
+            cx,
+            transition.local.as_deref(),
             Diagnostic::at(
                 Rule::UnauthorizedActor,
                 &record.path,
@@ -231,7 +237,7 @@ pub(super) fn check_step(
                 en = transition.by.join(", ").replace('_', " "),
                 tr = any_of(&transition.by, ", ")
             )),
-        );
+        ));
     }
 }
 
@@ -242,7 +248,9 @@ fn actor_fields(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
             let Some(person) = node.as_str() else { continue };
             if cx.index.knows_person(person) && !cx.index.any_actor(w, person, &rule.by, record) {
                 let (what, field, article) = (&rule.what, &rule.field, &rule.article);
-                out.push(
+                out.extend(from_entry(
+                    cx,
+                    rule.local.as_deref(),
                     Diagnostic::at(
                         Rule::UnauthorizedActor,
                         &record.path,
@@ -258,7 +266,7 @@ fn actor_fields(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
                         en = rule.by.join(", ").replace('_', " "),
                         tr = any_of(&rule.by, ", ")
                     )),
-                );
+                ));
             }
         }
     }
@@ -272,7 +280,9 @@ fn separation(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
             let Some(person) = node.as_str() else { continue };
             if a.contains(&person) {
                 let (a, b, what, article) = (&rule.a, &rule.b, &rule.what, &rule.article);
-                out.push(
+                out.extend(from_entry(
+                    cx,
+                    rule.local.as_deref(),
                     Diagnostic::at(
                         Rule::SeparationOfDuties,
                         &record.path,
@@ -286,7 +296,7 @@ fn separation(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
                         "another person must take one of the two duties",
                         "iki görevden birini başka bir kişi üstlenmelidir"
                     )),
-                );
+                ));
             }
         }
     }
@@ -310,7 +320,9 @@ fn holders(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
                     .map(|d| format!(" {d} tarihinde"))
                     .unwrap_or_default();
                 let (what, article) = (&rule.what, &rule.article);
-                out.push(
+                out.extend(from_entry(
+                    cx,
+                    rule.local.as_deref(),
                     Diagnostic::at(
                         Rule::InactivePerson,
                         &record.path,
@@ -324,7 +336,7 @@ fn holders(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
                         "hand the work to an active colleague, or revoke the access",
                         "işi görevdeki bir çalışma arkadaşına devredin ya da erişimi kaldırın"
                     )),
-                );
+                ));
             }
         }
     }
@@ -349,7 +361,7 @@ fn untested_step(
         }
         let (field, test, article) = (&lifecycle.field, &rule.state, &rule.article);
         let (word, value, by) = (state_word(field), value.unwrap_or_default(), &rule.field);
-        out.push(
+        out.extend(from_entry(cx, rule.local.as_deref(),
             Diagnostic::at(
                 Rule::IllegalTransition,
                 &record.path,
@@ -363,7 +375,7 @@ fn untested_step(
                 "send it to `{test}` and record who tested it",
                 "kaydı `{test}` durumuna gönderin ve test edeni kaydedin"
             )),
-        );
+        ));
     }
 }
 
@@ -384,7 +396,7 @@ fn required_tests(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
             && !testers.iter().any(|n| is_present(n))
         {
             let word = state_word(state_field);
-            out.push(
+            out.extend(from_entry(cx, rule.local.as_deref(),
                 Diagnostic::at(
                     Rule::StateFields,
                     &record.path,
@@ -398,13 +410,15 @@ fn required_tests(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
                     "record who tested it in `{tester}`",
                     "testi yapan kişiyi `{tester}` alanına yazın"
                 )),
-            );
+            ));
         }
         for node in testers {
             let Some(person) = node.as_str() else { continue };
             if cx.index.knows_person(person) && !cx.index.any_actor(w, person, &rule.by, record) {
                 let what = &rule.what;
-                out.push(
+                out.extend(from_entry(
+                    cx,
+                    rule.local.as_deref(),
                     Diagnostic::at(
                         Rule::UnauthorizedActor,
                         &record.path,
@@ -420,7 +434,7 @@ fn required_tests(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
                         en = rule.by.join(", ").replace('_', " "),
                         tr = any_of(&rule.by, ", ")
                     )),
-                );
+                ));
             }
         }
     }

@@ -302,6 +302,11 @@ fn cases() -> Vec<Case> {
             .breaks(&[("grantee: mehmet.demir", "grantee: burak.yildiz")], "approved_by: burak.yildiz")
             // The grantee requested it and signed the instruction: that is allowed.
             .near_miss(&[]),
+        // Four eyes (a local rule): who requests a grant does not approve it.
+        case("separation grant requested_by / approved_by", SeparationOfDuties, GRANT, grant.clone())
+            .breaks(&[("requested_by: mehmet.demir", "requested_by: burak.yildiz")], "approved_by: burak.yildiz")
+            // The grantee requested it and a chief approved it: two people.
+            .near_miss(&[]),
         case("separation grant grantee / granted_by", SeparationOfDuties, GRANT, grant.clone())
             .breaks(&[("grantee: mehmet.demir", "grantee: oguz.koc")], "granted_by: oguz.koc")
             // A support colleague of the grantee's defines it.
@@ -577,4 +582,86 @@ fn support_staff_forward_a_request_to_the_developer() {
     let unlawful = case("self-assigned", Rule::UnauthorizedActor, REQUEST, own);
     let (got, _) = validate(&unlawful, &unlawful.text);
     assert!(got.iter().any(|f| f.starts_with(&format!("unauthorized-actor {REQUEST}:18:"))), "{got:#?}");
+}
+
+/// The grant whose requester approved it (the local four-eyes pair), `validate --format
+/// json` of it under a `defter.toml` of `config`: the findings' rules and messages, and
+/// the exit status.
+fn four_eyes_under(config: &str) -> (Vec<(String, String, String)>, Option<i32>, String) {
+    let repo = Repo::with_overlays(&[&fixtures().join("good")]);
+    repo.write(GRANT, &good(GRANT).replace("requested_by: mehmet.demir", "requested_by: burak.yildiz"));
+    repo.write("defter.toml", config);
+    let output = repo.defter(&["validate", "--as-of", AS_OF, "--format", "json"]);
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    let found = serde_json::from_slice::<serde_json::Value>(&output.stdout)
+        .ok()
+        .and_then(|json| json["diagnostics"].as_array().cloned())
+        .unwrap_or_default()
+        .iter()
+        .map(|d| {
+            let s = |k: &str| d[k].as_str().unwrap_or_default().to_string();
+            (s("rule"), s("severity"), s("message"))
+        })
+        .collect();
+    (found, output.status.code(), stderr)
+}
+
+#[test]
+fn a_local_rules_finding_says_it_is_local_and_local_switches_it_off_or_down() {
+    let (found, status, _) = four_eyes_under("");
+    assert_eq!(status, Some(1), "{found:?}");
+    assert_eq!(found.len(), 1, "{found:?}");
+    let (rule, severity, message) = &found[0];
+    assert_eq!((rule.as_str(), severity.as_str()), ("separation-of-duties", "error"));
+    assert!(message.contains("grant_requester_not_approver") && message.contains("dört göz"), "{message}");
+
+    let (found, status, _) = four_eyes_under("[local]\ngrant_requester_not_approver = \"warning\"\n");
+    assert_eq!(status, Some(0), "{found:?}");
+    assert_eq!(found.iter().map(|f| f.1.as_str()).collect::<Vec<_>>(), ["warning"]);
+    // [rules] does not raise a local rule set down to a warning back to an error.
+    let config = "[local]\ngrant_requester_not_approver = \"warning\"\n[rules]\nseparation-of-duties = \"error\"\n";
+    assert_eq!(four_eyes_under(config).0.iter().map(|f| f.1.as_str()).collect::<Vec<_>>(), ["warning"]);
+
+    let (found, status, _) = four_eyes_under("[local]\ngrant_requester_not_approver = \"off\"\n");
+    assert!(found.is_empty() && status == Some(0), "{found:?}");
+}
+
+#[test]
+fn the_directives_rules_are_never_switched_off() {
+    // Not a local rule: a rule id, an actor, a made-up name.
+    for name in ["separation-of-duties", "analysis_service", "no_such_rule"] {
+        let (_, status, stderr) = four_eyes_under(&format!("[local]\n{name} = \"off\"\n"));
+        assert_eq!(status, Some(2), "{name}: {stderr}");
+        assert!(stderr.contains("not a local rule") && stderr.contains(name), "{stderr}");
+    }
+    let (_, status, _) = four_eyes_under("[local]\ngrant_requester_not_approver = \"error\"\n");
+    assert_eq!(status, Some(2));
+    // A rule that enforces directive entries may be lowered, not switched off.
+    let (_, status, stderr) = four_eyes_under("[rules]\nunauthorized-actor = \"off\"\n");
+    assert_eq!(status, Some(2), "{stderr}");
+    assert!(stderr.contains("cannot switch `unauthorized-actor` off"), "{stderr}");
+    let (_, status, _) = four_eyes_under("[rules]\nunauthorized-actor = \"warning\"\n");
+    assert_eq!(status, Some(1));
+    // Every separation pair is a local rule: the whole rule may be switched off.
+    let (found, status, _) = four_eyes_under("[rules]\nseparation-of-duties = \"off\"\n");
+    assert!(found.is_empty() && status == Some(0), "{found:?}");
+}
+
+#[test]
+fn every_entry_cites_an_article_or_names_a_declared_local_rule() {
+    let w = workflows();
+    for entry in w.entries() {
+        match entry.local {
+            Some(name) => assert!(w.local_rules.contains_key(name), "{}: `{name}` undeclared", entry.label),
+            None => assert!(!entry.article.is_empty(), "{}", entry.label),
+        }
+    }
+    let text = defter::load::rules::DEFAULTS[0].1;
+    let schemas = Ruleset::from_source(|_| Ok(None)).unwrap().schemas;
+    let undeclared = text.replacen("local: request_reopen", "local: no_such_local_rule", 1);
+    let err = format!("{:#}", defter::load::rules::parse_workflows(&undeclared, &schemas).unwrap_err());
+    assert!(err.contains("unknown local rule `no_such_local_rule`"), "{err}");
+    let bare = text.replacen(", article: \"M5(1)(c)\", local: request_reopen", "", 1);
+    let err = format!("{:#}", defter::load::rules::parse_workflows(&bare, &schemas).unwrap_err());
+    assert!(err.contains("cites no article of the directive and names no local rule"), "{err}");
 }

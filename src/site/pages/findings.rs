@@ -43,6 +43,9 @@ struct RuleRow {
     summary: String,
     needs_history: bool,
     count: usize,
+    /// Each entry of workflows.yaml the rule enforces and its source ("Yönerge: M…" or
+    /// "Yerel kural: …").
+    sources: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -96,6 +99,15 @@ impl Site<'_> {
         };
         Ok((path.into(), templates.render("findings.html", &view)?.into_bytes()))
     }
+    /// The sources of the workflow entries `rule` enforces, one line each.
+    fn rule_sources(&self, rule: Rule) -> Vec<String> {
+        let w = &self.input.rules.workflows;
+        w.entries()
+            .iter()
+            .filter(|e| e.rules.contains(&rule))
+            .map(|e| format!("{}: {}", e.label, w.source_tr(e)))
+            .collect()
+    }
     pub(crate) fn rules_page(&self, templates: &Templates) -> Result<Output> {
         let path = "rules.html";
         let rules = Rule::ALL
@@ -111,6 +123,7 @@ impl Site<'_> {
                 summary: self.rule_summary(*r),
                 needs_history: r.needs_history(),
                 count: self.input.report.diagnostics.iter().filter(|d| d.rule == *r).count(),
+                sources: self.rule_sources(*r),
             })
             .collect();
         let view = RulesPage { page: self.layout(path, &self.t("rules"), "findings.html"), rules };
