@@ -126,7 +126,7 @@ impl Config {
         for (id, severity) in &self.rules {
             if let Some(rule) = Rule::from_id(id)
                 && *severity == Severity::Off
-                && workflows.enforces_directive(rule)
+                && workflows.enforces_directive(rule.id())
             {
                 bail!(
                     "{FILE}: [rules] cannot switch `{id}` off: it enforces the directive (`defter explain {id}` \

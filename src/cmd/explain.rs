@@ -27,7 +27,7 @@ pub(super) fn run(rule: Option<&str>) -> Result<ExitCode> {
         println!("runs with: defter validate --base REV (needs git history)");
     }
     let rules = Ruleset::load(Path::new("."))?;
-    let entries: Vec<_> = rules.workflows.entries().into_iter().filter(|e| e.rules.contains(&rule)).collect();
+    let entries: Vec<_> = rules.workflows.entries().into_iter().filter(|e| e.rules.contains(&rule.id())).collect();
     if !entries.is_empty() {
         println!("\nentries of schemas/workflows.yaml it enforces (a local rule may be switched off under [local]):");
         for entry in &entries {

@@ -712,7 +712,7 @@ mod tests {
             (
                 "a: \"developers[]\", b: \"tests[].by\"",
                 "a: developers, b: \"tests[].by\"",
-                "separation[3] (project developers / tests[].by): `developers` of project is a list: write `developers[]`",
+                "separation[4] (project developers / tests[].by): `developers` of project is a list: write `developers[]`",
             ),
             (
                 "field: \"access[].person\"",

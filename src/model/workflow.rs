@@ -5,8 +5,6 @@
 use indexmap::IndexMap;
 use serde::Deserialize;
 
-use crate::diag::Rule;
-
 /// The whole `workflows.yaml`.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -309,8 +307,8 @@ impl Workflows {
 /// and the checks of `defter.toml`'s `[local]` and `[rules]`.
 #[derive(Clone, Debug)]
 pub struct Entry<'a> {
-    /// The rules whose findings the entry makes.
-    pub rules: &'static [Rule],
+    /// The ids of the rules whose findings the entry makes.
+    pub rules: &'static [&'static str],
     /// What the entry is, in English (`grant transition approve`).
     pub label: String,
     /// The directive's article(s) cited, empty when none.
@@ -322,53 +320,52 @@ pub struct Entry<'a> {
 impl Workflows {
     /// Every entry that carries a source, in the file's order.
     pub fn entries(&self) -> Vec<Entry<'_>> {
-        use Rule::*;
         let mut out = Vec::new();
-        fn push<'a>(out: &mut Vec<Entry<'a>>, rules: &'static [Rule], label: String, s: &'a impl Sourced) {
+        fn push<'a>(out: &mut Vec<Entry<'a>>, rules: &'static [&'static str], label: String, s: &'a impl Sourced) {
             out.push(Entry { rules, label, article: s.article(), local: s.local() });
         }
         for (kind, l) in &self.lifecycles {
             let label = format!("{kind} lifecycle");
-            out.push(Entry { rules: &[IllegalTransition], label, article: &l.article, local: None });
+            out.push(Entry { rules: &["illegal-transition"], label, article: &l.article, local: None });
             for (name, state) in &l.states {
                 if state.requires.is_empty() && state.entries.is_empty() {
                     continue;
                 }
                 let label = format!("{kind} state {name}");
                 if state.article.is_some() || state.local.is_some() {
-                    push(&mut out, &[StateFields], label, state);
+                    push(&mut out, &["state-fields"], label, state);
                 } else {
-                    out.push(Entry { rules: &[StateFields], label, article: &l.article, local: None });
+                    out.push(Entry { rules: &["state-fields"], label, article: &l.article, local: None });
                 }
                 for e in &state.entries {
-                    push(&mut out, &[StateFields], format!("{kind} state {name}: {}", e.label), e);
+                    push(&mut out, &["state-fields"], format!("{kind} state {name}: {}", e.label), e);
                 }
             }
             for t in &l.transitions {
-                push(&mut out, &[UnauthorizedActor], format!("{kind} transition {}", t.name), t);
+                push(&mut out, &["unauthorized-actor"], format!("{kind} transition {}", t.name), t);
             }
         }
         for f in &self.actor_fields {
-            push(&mut out, &[UnauthorizedActor], format!("{} actor field {}", f.kind, f.field), f);
+            push(&mut out, &["unauthorized-actor"], format!("{} actor field {}", f.kind, f.field), f);
         }
         for s in &self.separation {
-            push(&mut out, &[SeparationOfDuties], format!("{} separation {} / {}", s.kind, s.a, s.b), s);
+            push(&mut out, &["separation-of-duties"], format!("{} separation {} / {}", s.kind, s.a, s.b), s);
         }
         for h in &self.holders {
-            push(&mut out, &[InactivePerson], format!("{} holder {}", h.kind, h.field), h);
+            push(&mut out, &["inactive-person"], format!("{} holder {}", h.kind, h.field), h);
         }
         for e in &self.expiries {
-            push(&mut out, &[Expired, Expiring], format!("{} expiry {}", e.kind, e.field), e);
+            push(&mut out, &["expired", "expiring"], format!("{} expiry {}", e.kind, e.field), e);
         }
         for r in &self.reviews {
-            push(&mut out, &[ReviewOverdue], format!("{} review {}", r.kind, r.dates), r);
+            push(&mut out, &["review-overdue"], format!("{} review {}", r.kind, r.dates), r);
         }
         for d in &self.deadlines {
-            push(&mut out, &[DeadlineMissed], format!("{} deadline {}", d.kind, d.field), d);
+            push(&mut out, &["deadline-missed"], format!("{} deadline {}", d.kind, d.field), d);
         }
         for t in &self.required_tests {
             let label = format!("{} required test {} ({})", t.kind, t.tester, t.values.join(", "));
-            push(&mut out, &[StateFields, IllegalTransition, UnauthorizedActor], label, t);
+            push(&mut out, &["state-fields", "illegal-transition", "unauthorized-actor"], label, t);
         }
         out
     }
@@ -394,7 +391,7 @@ impl Workflows {
 
     /// Whether some entry enforced by `rule` cites the directive and is no local rule:
     /// such a rule may not be switched off.
-    pub fn enforces_directive(&self, rule: Rule) -> bool {
-        self.entries().iter().any(|e| e.local.is_none() && e.rules.contains(&rule))
+    pub fn enforces_directive(&self, rule_id: &str) -> bool {
+        self.entries().iter().any(|e| e.local.is_none() && e.rules.contains(&rule_id))
     }
 }

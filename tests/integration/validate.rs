@@ -136,9 +136,12 @@ fn severities_follow_defter_toml() {
     let output = repo.defter(&["validate", "--as-of", AS_OF, "--format", "json"]);
     assert_eq!(output.status.code(), Some(1));
     assert!(stdout(&output).contains("\"severity\": \"error\""));
+    // `expiring` enforces the directive's certificate and domain end dates (M11(1)(i),
+    // M9(1)(e)): it may be lowered, never switched off (docs/rules.md, "Local rules").
     repo.write("defter.toml", "[rules]\nexpiring = \"off\"\n");
     let output = repo.defter(&["validate", "--as-of", AS_OF, "--format", "json"]);
-    assert_eq!(findings(&output), Vec::<String>::new());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("cannot switch `expiring` off"));
 }
 
 #[test]

@@ -104,7 +104,7 @@ impl Site<'_> {
         let w = &self.input.rules.workflows;
         w.entries()
             .iter()
-            .filter(|e| e.rules.contains(&rule))
+            .filter(|e| e.rules.contains(&rule.id()))
             .map(|e| format!("{}: {}", e.label, w.source_tr(e)))
             .collect()
     }
