@@ -174,7 +174,8 @@ pub struct StepArgs {
     #[arg(long, value_name = "NAME", requires = "commit")]
     pub branch: Option<String>,
 
-    /// Never ask (the guided mode is not built yet; accepted for scripts).
+    /// Never ask: without an action, list the next steps even on a terminal (without a
+    /// terminal it never asks anyway).
     #[arg(long, visible_alias = "no-input")]
     pub yes: bool,
 }

@@ -1,7 +1,11 @@
 //! `defter step ID… [ACTION]`: without an action, what may be done next to a record and
 //! what each step needs; with one, the step taken on every record named, checked with
-//! every rule and written all or nothing (then committed with `--commit`).
+//! every rule and written all or nothing (then committed with `--commit`). On a terminal,
+//! without an action and without `--yes`, it asks: which step, then each field the step
+//! needs (with its Turkish description and allowed values); the answers take the same
+//! path as flags would.
 
+use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -14,7 +18,7 @@ use crate::git;
 use crate::load;
 use crate::model::{Index, Node};
 use crate::repo::Repo;
-use crate::step::{self, Inputs, What};
+use crate::step::{self, Inputs, Offer, What};
 
 pub(super) fn run(root: &Path, args: &StepArgs, ui: Ui) -> Result<ExitCode> {
     let repo = Repo::open(root)?;
@@ -25,40 +29,25 @@ pub(super) fn run(root: &Path, args: &StepArgs, ui: Ui) -> Result<ExitCode> {
         Some((last, rest)) if !rest.is_empty() && index.get(last).is_none() => (rest.to_vec(), Some(last.clone())),
         _ => (args.words.clone(), None),
     };
-    let Some(action) = action else {
-        let [id] = ids.as_slice() else { bail!("name one record to see its next steps, or add an action") };
-        return match step::next(root, &repo, &loaded.records, &index, id, args.by.as_deref()) {
-            Ok((record, person, offers)) => {
-                let state = record.fields.str_at(repo.rules.workflows.state_field(record.kind.name())).unwrap_or("—");
-                let you = person.map(|p| format!(" (you: {p})")).unwrap_or_default();
-                println!("{id} is `{state}`{you}. Next steps:");
-                if offers.is_empty() {
-                    println!("  none: `{state}` is final");
-                }
-                for offer in offers {
-                    let name = offer.action.name.replace('_', "-");
-                    let tr = offer.turkish.map(|t| format!(" ({t})")).unwrap_or_default();
-                    let to = match &offer.action.what {
-                        What::Transition { to } => format!(" → {to}"),
-                        What::Append { list, .. } => format!(" (a new `{list}` entry)"),
-                        What::Stamp { field } => format!(" (`{field}` today)"),
-                    };
-                    let who =
-                        if offer.may { "you may".to_string() } else { format!("who may: {}", offer.who.join(", ")) };
-                    println!("  {name}{tr}{to} — {who}");
-                    for (flag, what) in &offer.needs {
-                        println!("      needs {flag}  {what}");
-                    }
-                    for first in &offer.first {
-                        println!("      first: {first}");
-                    }
-                    let flags: String = offer.needs.iter().map(|(f, _)| format!(" {f}")).collect();
-                    println!("      defter step {id} {name}{flags}");
-                }
-                Ok(ExitCode::SUCCESS)
+    let mut answers = Inputs::default();
+    let action = match action {
+        Some(action) => action,
+        None => {
+            let [id] = ids.as_slice() else { bail!("name one record to see its next steps, or add an action") };
+            let (record, person, offers) =
+                match step::next(root, &repo, &loaded.records, &index, id, args.by.as_deref()) {
+                    Ok(next) => next,
+                    Err(why) => return refuse(&[why]),
+                };
+            if args.yes || !interactive() {
+                list(&repo, record, id, person, offers);
+                return Ok(ExitCode::SUCCESS);
             }
-            Err(why) => refuse(&[why]),
-        };
+            match guide(id, &offers, &mut answers)? {
+                Some(action) => action,
+                None => return Ok(ExitCode::SUCCESS),
+            }
+        }
     };
     drop(index);
     if args.commit {
@@ -86,8 +75,8 @@ pub(super) fn run(root: &Path, args: &StepArgs, ui: Ui) -> Result<ExitCode> {
         as_of: Some(args.as_of),
         by: args.by.clone(),
         note: args.note.clone(),
-        flags: given.iter().filter_map(|(f, v)| v.as_ref().map(|v| (*f, v.clone()))).collect(),
-        set: args.set.clone(),
+        flags: given.iter().filter_map(|(f, v)| v.as_ref().map(|v| (*f, v.clone()))).chain(answers.flags).collect(),
+        set: args.set.iter().cloned().chain(answers.set).collect(),
     };
     let planned = match step::plan(root, &repo, &mut loaded, &ids, &action, &inputs)? {
         Ok(planned) => planned,
@@ -126,4 +115,116 @@ fn refuse(why: &[Message]) -> Result<ExitCode> {
         eprintln!("error: {}", message.en);
     }
     Ok(ExitCode::from(1))
+}
+
+/// Whether a person is at the keyboard: prompts read the terminal and draw on stderr.
+fn interactive() -> bool {
+    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}
+
+/// What may be done next to the record, each step with what it needs and the command.
+fn list(repo: &Repo, record: &crate::model::Record, id: &str, person: Option<String>, offers: Vec<Offer>) {
+    let state = record.fields.str_at(repo.rules.workflows.state_field(record.kind.name())).unwrap_or("—");
+    let you = person.map(|p| format!(" (you: {p})")).unwrap_or_default();
+    println!("{id} is `{state}`{you}. Next steps:");
+    if offers.is_empty() {
+        println!("  none: `{state}` is final");
+    }
+    for offer in offers {
+        let name = offer.action.name.replace('_', "-");
+        let who = if offer.may { "you may".to_string() } else { format!("who may: {}", offer.who.join(", ")) };
+        println!("  {} — {who}", summary(&offer));
+        for need in &offer.needs {
+            println!("      needs {}  {}", need.flag_text(), need.text);
+        }
+        for first in &offer.first {
+            println!("      first: {first}");
+        }
+        let flags: String = offer.needs.iter().map(|n| format!(" {}", n.flag_text())).collect();
+        println!("      defter step {id} {name}{flags}");
+    }
+}
+
+/// `assign (ata) → assigned`.
+fn summary(offer: &Offer) -> String {
+    let name = offer.action.name.replace('_', "-");
+    let tr = offer.turkish.map(|t| format!(" ({t})")).unwrap_or_default();
+    let to = match &offer.action.what {
+        What::Transition { to } => format!(" → {to}"),
+        What::Append { list, .. } => format!(" (a new `{list}` entry)"),
+        What::Stamp { field } => format!(" (`{field}` today)"),
+    };
+    format!("{name}{tr}{to}")
+}
+
+/// The guided mode: asks for a step and for each field it needs, into `answers`; the
+/// step's name, or none when there is nothing to do or the user stepped back (Esc).
+fn guide(id: &str, offers: &[Offer], answers: &mut Inputs) -> Result<Option<String>> {
+    use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
+    use dialoguer::{Input, Select};
+
+    if offers.is_empty() {
+        eprintln!("{id}: no next step (the state is final)");
+        return Ok(None);
+    }
+    let colorful = ColorfulTheme::default();
+    let theme: &dyn Theme =
+        if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) { &SimpleTheme } else { &colorful };
+    let items: Vec<String> = offers
+        .iter()
+        .map(|o| {
+            let who =
+                if o.may { "siz atabilirsiniz".to_string() } else { format!("atabilecekler: {}", o.who.join(", ")) };
+            format!("{} — {who}", summary(o))
+        })
+        .collect();
+    let first = offers.iter().position(|o| o.may).unwrap_or(0);
+    let Some(chosen) = Select::with_theme(theme)
+        .with_prompt(format!("{id}: hangi adım? (Esc: vazgeç)"))
+        .items(&items)
+        .default(first)
+        .interact_opt()?
+    else {
+        return Ok(None);
+    };
+    let offer = &offers[chosen];
+    for first in &offer.first {
+        eprintln!("önce: {first}");
+    }
+    let mut command = format!("defter step {id} {}", offer.action.name.replace('_', "-"));
+    for need in &offer.needs {
+        let value = if need.values.is_empty() {
+            Input::<String>::with_theme(theme)
+                .with_prompt(&need.text)
+                .validate_with(|v: &String| if v.trim().is_empty() { Err("boş olamaz") } else { Ok(()) })
+                .interact_text()?
+                .trim()
+                .to_string()
+        } else {
+            let Some(i) =
+                Select::with_theme(theme).with_prompt(&need.text).items(&need.values).default(0).interact_opt()?
+            else {
+                return Ok(None);
+            };
+            need.values[i].clone()
+        };
+        need.give(&value, answers);
+        let shown = crate::scaffold::yaml_scalar(&value);
+        match need.flag {
+            Some(f) => command.push_str(&format!(" --{f} {}", shell_word(&value))),
+            None => command.push_str(&format!(" --set {}", shell_word(&format!("{}={shown}", need.field)))),
+        }
+    }
+    eprintln!("{command}");
+    Ok(Some(offer.action.name.clone()))
+}
+
+/// A word as a shell reads it back: bare when it is safe, else in single quotes.
+fn shell_word(word: &str) -> String {
+    let safe = |c: char| c.is_alphanumeric() || "-_.,:/=@+".contains(c);
+    if !word.is_empty() && word.chars().all(safe) {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
 }

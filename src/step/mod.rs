@@ -18,7 +18,7 @@ use jiff::civil::Date;
 use serde_json::Value as Json;
 
 use crate::diag::{Findings, Message, Severity, msg};
-use crate::load::rules::schema_file;
+use crate::load::rules::{Ruleset, schema_file};
 use crate::load::{self, Loaded, RawFile, Records};
 use crate::model::workflow::{ActorField, Workflows};
 use crate::model::{Index, Kind, Node, Record, entry_matches};
@@ -110,10 +110,52 @@ pub(crate) struct Offer {
     pub may: bool,
     /// The people who may take it (active ones).
     pub who: Vec<String>,
-    /// The fields to give, as (flag, Turkish title and allowed values).
-    pub needs: Vec<(String, String)>,
+    /// The fields to give.
+    pub needs: Vec<Need>,
     /// What the target state needs that a flag cannot give (list entries).
     pub first: Vec<String>,
+}
+
+/// A field a step needs that the user gives (a flag or `--set`).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Need {
+    /// The flag that gives it (`to` for `--to`), or none: `--set FIELD=…`.
+    pub flag: Option<&'static str>,
+    /// The field as `--set` names it (dotted; inside a new list entry, the entry's field).
+    pub field: String,
+    /// Its Turkish title and description, from the schema.
+    pub text: String,
+    /// The values it allows (the schema's `enum`), or none: any text.
+    pub values: Vec<String>,
+}
+
+impl Need {
+    fn new(schema: Option<&Json>, field: &str) -> Self {
+        let values = schema.and_then(|s| s.get("enum")).and_then(Json::as_array);
+        Need {
+            flag: flag_for(field),
+            field: field.to_string(),
+            text: described(schema),
+            values: values.map(|v| v.iter().filter_map(Json::as_str).map(String::from).collect()).unwrap_or_default(),
+        }
+    }
+
+    /// How it is given on the command line: `--to …`, `--set field=…`.
+    pub(crate) fn flag_text(&self) -> String {
+        match self.flag {
+            Some(f) => format!("--{f} …"),
+            None => format!("--set {}=…", self.field),
+        }
+    }
+
+    /// The input a value given for it becomes: a flag's value as is, a `--set` value as
+    /// one YAML scalar (quoted when YAML would read it otherwise).
+    pub(crate) fn give(&self, value: &str, inputs: &mut Inputs) {
+        match self.flag {
+            Some(f) => inputs.flags.push((f, value.to_string())),
+            None => inputs.set.push((self.field.clone(), scalar(value))),
+        }
+    }
 }
 
 /// Every action the rule set allows on `record` in its state, whoever takes it.
@@ -193,8 +235,9 @@ fn may(w: &Workflows, index: &Index, person: &str, action: &Action, record: &Rec
     action.by.is_empty() || index.any_actor(w, person, &action.by, record)
 }
 
-/// The active people who may take `action` on `record`, sorted.
-fn who(w: &Workflows, index: &Index, action: &Action, record: &Record) -> Vec<String> {
+/// The active people who may take `action` on `record`, sorted (every person is asked:
+/// see [`who_reads`] to ask once for many records).
+pub(crate) fn who(w: &Workflows, index: &Index, action: &Action, record: &Record) -> Vec<String> {
     let mut people: Vec<String> = index
         .people()
         .filter(|p| index.is_active(p.id()) != Some(false))
@@ -215,16 +258,16 @@ fn some(people: &[String]) -> String {
 }
 
 /// The schema of the field at `path` of a kind (dotted; `list[]` walks into items).
-fn property<'a>(repo: &'a Repo, kind: Kind, path: &str) -> Option<&'a Json> {
-    let mut node = repo.rules.schemas.get(&schema_file(kind))?;
+fn property<'a>(rules: &'a Ruleset, kind: Kind, path: &str) -> Option<&'a Json> {
+    let mut node = rules.schemas.get(&schema_file(kind))?;
     for part in path.split('.') {
         let (key, items) = match part.strip_suffix("[]") {
             Some(k) => (k, true),
             None => (part, false),
         };
-        node = resolved(repo, node).get("properties")?.get(key)?;
+        node = resolved(rules, node).get("properties")?.get(key)?;
         if items {
-            node = resolved(repo, node).get("items")?;
+            node = resolved(rules, node).get("items")?;
         }
     }
     Some(node)
@@ -232,14 +275,14 @@ fn property<'a>(repo: &'a Repo, kind: Kind, path: &str) -> Option<&'a Json> {
 
 /// A schema through its `allOf: [{$ref: common.schema.json#/$defs/…}]`, when it has no
 /// properties of its own.
-fn resolved<'a>(repo: &'a Repo, node: &'a Json) -> &'a Json {
+fn resolved<'a>(rules: &'a Ruleset, node: &'a Json) -> &'a Json {
     if node.get("properties").is_some() || node.get("items").is_some() {
         return node;
     }
     let reference = node.get("allOf").and_then(|a| a.get(0)).and_then(|r| r.get("$ref")).and_then(Json::as_str);
     let target = reference
         .and_then(|r| r.split_once("#/$defs/"))
-        .and_then(|(file, name)| repo.rules.schemas.get(file)?.get("$defs")?.get(name));
+        .and_then(|(file, name)| rules.schemas.get(file)?.get("$defs")?.get(name));
     target.unwrap_or(node)
 }
 
@@ -349,30 +392,51 @@ pub(crate) fn offers(repo: &Repo, index: &Index, record: &Record, person: Option
     let w = &repo.rules.workflows;
     let mut out = Vec::new();
     for action in actions(w, record) {
-        let mut needs = Vec::new();
-        let (fields, first) = missing_for(w, record, &action);
-        for path in fields {
-            let schema = property(repo, record.kind, &path);
-            let auto = is_date(schema) || names_the_actor(w, record.kind.name(), &path);
-            if !auto {
-                let flag = flag_for(&path).map_or_else(|| format!("--set {path}=…"), |f| format!("--{f} …"));
-                needs.push((flag, described(schema)));
-            }
-        }
-        if let What::Append { list, .. } = &action.what {
-            let item = property(repo, record.kind, &format!("{list}[]"));
-            let required = item.and_then(|i| i.get("required")).and_then(Json::as_array).cloned().unwrap_or_default();
-            for field in required.iter().filter_map(Json::as_str).filter(|f| !matches!(*f, "date" | "by")) {
-                let schema = property(repo, record.kind, &format!("{list}[].{field}"));
-                let flag = flag_for(field).map_or_else(|| format!("--set {field}=…"), |f| format!("--{f} …"));
-                needs.push((flag, described(schema)));
-            }
-        }
+        let (needs, first) = needs(&repo.rules, record, &action);
         let may = person.is_some_and(|p| may(w, index, p, &action, record));
         let who = who(w, index, &action, record);
         out.push(Offer { turkish: names::turkish(&action.name), action, may, who, needs, first });
     }
     out
+}
+
+/// The Turkish name of an action (`ata` for `assign`), if it has one.
+pub(crate) fn turkish(action: &str) -> Option<&'static str> {
+    names::turkish(action)
+}
+
+/// What the record a step is taken on must show for the actors of `action`: the values
+/// of the fields their conditions read (`unit_from`, `person_from`). Two records of one
+/// kind and state with the same values have the same people who may take the step
+/// ([`who`]), so a caller asking for many records keeps the answer by these.
+pub(crate) fn who_reads<'r>(w: &Workflows, action: &Action, record: &'r Record) -> Vec<Option<&'r str>> {
+    let specs = action.by.iter().filter_map(|name| w.actors.get(name));
+    let fields = specs.flat_map(|spec| [spec.unit_from.as_deref(), spec.person_from.as_deref()]).flatten();
+    fields.map(|field| record.fields.str_at(field)).collect()
+}
+
+/// The fields a step needs that the user gives, and the list entries its target state
+/// needs that no flag can give.
+pub(crate) fn needs(rules: &Ruleset, record: &Record, action: &Action) -> (Vec<Need>, Vec<String>) {
+    let w = &rules.workflows;
+    let mut needs = Vec::new();
+    let (fields, first) = missing_for(w, record, action);
+    for path in fields {
+        let schema = property(rules, record.kind, &path);
+        let auto = is_date(schema) || names_the_actor(w, record.kind.name(), &path);
+        if !auto {
+            needs.push(Need::new(schema, &path));
+        }
+    }
+    if let What::Append { list, .. } = &action.what {
+        let item = property(rules, record.kind, &format!("{list}[]"));
+        let required = item.and_then(|i| i.get("required")).and_then(Json::as_array).cloned().unwrap_or_default();
+        for field in required.iter().filter_map(Json::as_str).filter(|f| !matches!(*f, "date" | "by")) {
+            let schema = property(rules, record.kind, &format!("{list}[].{field}"));
+            needs.push(Need::new(schema, field));
+        }
+    }
+    (needs, first)
 }
 
 /// The record a step names, or a refusal with the closest id.
@@ -475,7 +539,7 @@ fn changes(
                 if !record.fields.path(&path).is_empty() {
                     continue;
                 }
-                let schema = property(repo, kind, &path);
+                let schema = property(&repo.rules, kind, &path);
                 if is_date(schema) {
                     out.push(Change::Set { path, value: date.clone() });
                 } else if names_the_actor(w, kind.name(), &path) {
@@ -498,7 +562,7 @@ fn changes(
                 Change::Append { .. } => usize::MAX,
             };
             out[1..].sort_by_key(rank);
-            if property(repo, kind, "history").is_some() {
+            if property(&repo.rules, kind, "history").is_some() {
                 let mut entry = vec![
                     ("date".to_string(), date),
                     ("by".to_string(), scalar(person)),
@@ -513,7 +577,7 @@ fn changes(
         What::Append { list, .. } => {
             let item = format!("{list}[]");
             let mut entry: Vec<(String, String)> = Vec::new();
-            let has = |f: &str| property(repo, kind, &format!("{item}.{f}")).is_some();
+            let has = |f: &str| property(&repo.rules, kind, &format!("{item}.{f}")).is_some();
             if has("date") {
                 entry.push(("date".into(), date));
             }
@@ -541,13 +605,16 @@ fn changes(
                 entry.push(("note".into(), prose(note)));
             }
             preset(w, index, record, list, person, &mut entry);
-            let item_schema = property(repo, kind, &item);
+            let item_schema = property(&repo.rules, kind, &item);
             let required = item_schema.and_then(|i| i.get("required")).and_then(Json::as_array).cloned();
             let mut missing = Vec::new();
             for field in required.unwrap_or_default().iter().filter_map(Json::as_str) {
                 if !entry.iter().any(|(f, _)| f == field) {
                     let flag = flag_for(field).map_or_else(|| format!("--set {field}=…"), |f| format!("--{f} …"));
-                    missing.push(format!("{flag}  {}", described(property(repo, kind, &format!("{item}.{field}")))));
+                    missing.push(format!(
+                        "{flag}  {}",
+                        described(property(&repo.rules, kind, &format!("{item}.{field}")))
+                    ));
                 }
             }
             if !missing.is_empty() {
@@ -618,7 +685,7 @@ fn entry_actors(w: &Workflows, kind: &str, list: &str, entry: &[(String, String)
 fn line(repo: &Repo, record: &Record, action: &Action, inputs: &Inputs) -> String {
     let id = record.id();
     let label = |field: &str, value: &str| {
-        property(repo, record.kind, field)
+        property(&repo.rules, record.kind, field)
             .and_then(|p| p.get("x-labels"))
             .and_then(|l| l.get(value))
             .and_then(Json::as_str)

@@ -225,3 +225,121 @@ fn step_refuses_a_record_already_invalid_unless_the_step_repairs_it() {
     let check = repo.defter(&["validate", "--as-of", "2026-11-30"]);
     assert!(check.status.success(), "{}", stdout(&check));
 }
+
+/// `defter step ARGS…` on a pseudo-terminal (util-linux `script`), as `person`: each
+/// `(wait, keys)` waits until the screen shows `wait`, then types `keys`. The screen
+/// (everything the program drew) once it exits.
+fn step_on_terminal(repo: &GitRepo, person: &str, args: &[&str], keys: &[(&str, &str)]) -> String {
+    use std::io::{Read, Write};
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+
+    let mut command = format!("'{}' --repo '{}' step", env!("CARGO_BIN_EXE_defter"), repo.path().display());
+    for arg in args.iter().chain(&["--as-of", "2026-11-30", "--by", person]) {
+        command.push_str(&format!(" '{arg}'"));
+    }
+    let mut child = Command::new("script")
+        .args(["-qefc", &command, "/dev/null"])
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("script (util-linux) runs");
+    let screen = Arc::new(Mutex::new(Vec::new()));
+    let reader = {
+        let (screen, mut out) = (Arc::clone(&screen), child.stdout.take().unwrap());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = out.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                screen.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        })
+    };
+    let mut input = child.stdin.take().unwrap();
+    let shown = |screen: &Arc<Mutex<Vec<u8>>>| String::from_utf8_lossy(&screen.lock().unwrap()).into_owned();
+    for (wait, typed) in keys {
+        let start = Instant::now();
+        while !shown(&screen).contains(wait) {
+            assert!(start.elapsed() < Duration::from_secs(20), "no {wait:?} on the screen:\n{}", shown(&screen));
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+        input.write_all(typed.as_bytes()).unwrap();
+        input.flush().unwrap();
+    }
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > Duration::from_secs(30) {
+            child.kill().unwrap();
+            panic!("defter did not finish:\n{}", shown(&screen));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    drop(input);
+    reader.join().unwrap();
+    assert!(status.success(), "{status}:\n{}", shown(&screen));
+    shown(&screen)
+}
+
+#[test]
+fn step_on_a_terminal_asks_for_the_step_and_its_fields_then_writes_it() {
+    let (repo, _) = repo();
+    // The first step the user may take (assign) is chosen; its one field is asked for
+    // with the schema's Turkish description.
+    let screen = step_on_terminal(
+        &repo,
+        "burak.yildiz",
+        &["TLP-2026-0002"],
+        &[("hangi adım", "\r"), ("Görevli: Talebe atanan kişi", "elif.kara\r")],
+    );
+    assert!(screen.contains("assign (ata) → assigned — siz atabilirsiniz"), "{screen}");
+    assert!(screen.contains("defter step TLP-2026-0002 assign --to elif.kara"), "the command it stands for: {screen}");
+    assert!(screen.contains("TLP-2026-0002: atandı → elif.kara"), "{screen}");
+    let text = repo.read(REQUEST);
+    assert!(text.contains("service: yazilim-gelistirme-servisi\nassignee: elif.kara\nstatus: assigned\n"), "{text}");
+    assert!(text.contains("  - { date: 2026-11-30, by: burak.yildiz, status: assigned }\n"), "{text}");
+    let check = repo.defter(&["validate", "--as-of", "2026-11-30"]);
+    assert!(check.status.success(), "{}", stdout(&check));
+}
+
+#[test]
+fn step_on_a_terminal_offers_allowed_values_to_choose_from() {
+    let (repo, _) = repo();
+    ok(step_as(&repo, "selin.aydin", &["YTK-2026-0002", "onayla"]));
+    ok(step_as(&repo, "oguz.koc", &["YTK-2026-0002", "grant"]));
+    // The cursor starts on the first step the user may take: move down (j) to review.
+    let listed = ok(step_as(&repo, "ayse.yilmaz", &["YTK-2026-0002"]));
+    let steps: Vec<&str> = listed.lines().filter(|l| l.starts_with("  ") && !l.starts_with("      ")).collect();
+    let review = steps.iter().position(|l| l.starts_with("  review")).expect("review is offered");
+    let first = steps.iter().position(|l| l.ends_with("you may")).expect("ayse.yilmaz may review");
+    let keys = format!("{}\r", "j".repeat(review - first));
+    let screen =
+        step_on_terminal(&repo, "ayse.yilmaz", &["YTK-2026-0002"], &[("hangi adım", &keys), ("keep, reduce", "\r")]);
+    assert!(screen.contains("reduce"), "the allowed values are offered: {screen}");
+    let grant = repo.read(GRANT);
+    assert!(grant.contains("reviews:\n  - { date: 2026-11-30, by: ayse.yilmaz, outcome: keep }\n"), "{grant}");
+}
+
+#[test]
+fn step_never_asks_without_a_terminal_or_with_no_input() {
+    let (repo, _) = repo();
+    let before = repo.read(REQUEST);
+    // No terminal: the listing, as always.
+    let listed = ok(step_as(&repo, "burak.yildiz", &["TLP-2026-0002"]));
+    assert!(listed.contains("assign (ata) → assigned — you may"), "{listed}");
+    // A terminal, but --no-input: the same listing, no prompt, nothing read.
+    let screen = step_on_terminal(&repo, "burak.yildiz", &["TLP-2026-0002", "--no-input"], &[]);
+    assert!(!screen.contains("hangi adım"), "{screen}");
+    for line in listed.lines() {
+        assert!(screen.contains(line), "{line:?} not in:\n{screen}");
+    }
+    assert_eq!(repo.read(REQUEST), before, "nothing written");
+}
