@@ -7,7 +7,7 @@
 //! page relies on.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{OnceLock, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use jiff::civil::Date;
 use serde_json::Value as Json;
@@ -78,6 +78,37 @@ pub(crate) struct Site<'a> {
     /// The monthly request figures of the reports page and the KPI export, counted on
     /// first use ([`Site::monthly`]).
     pub(super) monthly: OnceLock<Vec<crate::report::kpi::MonthKpi>>,
+    /// Who may take a step, by what the answer depends on ([`Site::next_steps`]).
+    who: RwLock<HashMap<WhoKey, Arc<[String]>>>,
+}
+
+/// What decides who may take a step on a record: its kind, state and step, and the
+/// values of the record's fields the step's actor conditions read (its service, unit,
+/// assignee…; [`crate::step::who_reads`]). The people and units are the same for every
+/// record of a build.
+type WhoKey = (Kind, String, String, Vec<Option<String>>);
+
+/// How many of the people who may take a step a record's page names (then how many more).
+pub(crate) const WHO_SHOWN: usize = 12;
+
+/// One step an open record allows next ([`Site::next_steps`]).
+#[derive(Hash)]
+pub(crate) struct NextStep {
+    /// As `defter step` names it (`send-to-test`).
+    pub name: String,
+    pub turkish: Option<&'static str>,
+    /// The state it leads to, when it is a transition.
+    pub to: Option<String>,
+    /// Anyone may take it (no actor is named).
+    pub anyone: bool,
+    /// The active people who may take it, by id, sorted.
+    pub who: Arc<[String]>,
+    /// The fields it needs: how each is given (`--to …`) and its Turkish description.
+    pub needs: Vec<(String, String)>,
+    /// The list entries its target state needs first.
+    pub first: Vec<String>,
+    /// The command that takes it.
+    pub command: String,
 }
 
 /// One dated item of the expiry calendar (also the iCalendar feed and the deadlines
@@ -245,7 +276,51 @@ impl<'a> Site<'a> {
             workload: OnceLock::new(),
             deadlines: OnceLock::new(),
             monthly: OnceLock::new(),
+            who: RwLock::default(),
         }
+    }
+
+    /// The steps an open record allows next (none for a record that is not open), each
+    /// with who may take it. Who may is asked of every person once per [`WhoKey`], not
+    /// once per record: at 100,000 records a few hundred keys.
+    pub(crate) fn next_steps(&self, r: &Record) -> Vec<NextStep> {
+        if !self.is_open(r) {
+            return Vec::new();
+        }
+        let rules = self.input.rules;
+        let w = &rules.workflows;
+        let state = r.fields.str_at(w.state_field(r.kind.name())).unwrap_or_default();
+        crate::step::actions(w, r)
+            .into_iter()
+            .map(|action| {
+                let reads = crate::step::who_reads(w, &action, r).into_iter().map(|v| v.map(String::from)).collect();
+                let key = (r.kind, state.to_string(), action.name.clone(), reads);
+                let known = self.who.read().ok().and_then(|memo| memo.get(&key).cloned());
+                let who = known.unwrap_or_else(|| {
+                    let who: Arc<[String]> = crate::step::who(w, &self.index, &action, r).into();
+                    if let Ok(mut memo) = self.who.write() {
+                        memo.insert(key, Arc::clone(&who));
+                    }
+                    who
+                });
+                let (needs, first) = crate::step::needs(rules, r, &action);
+                let name = action.name.replace('_', "-");
+                let flags: String = needs.iter().map(|n| format!(" {}", n.flag_text())).collect();
+                NextStep {
+                    command: format!("defter step {} {name}{flags}", r.id()),
+                    turkish: crate::step::turkish(&action.name),
+                    to: match &action.what {
+                        crate::step::What::Transition { to } => Some(to.clone()),
+                        _ => None,
+                    },
+                    anyone: action.by.is_empty(),
+                    who,
+                    needs: needs.into_iter().map(|n| (n.flag_text(), n.text)).collect(),
+                    first,
+                    name,
+                }
+            })
+            .collect()
     }
 
     /// A label from the cache, or computed and cached.

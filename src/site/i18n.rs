@@ -96,6 +96,15 @@ catalogue! {
     "workload" => "İş yükü", "Workload";
     "workload_intro" => "Her kişinin üzerindeki açık işler: görevli olduğu açık talepler ve analist ya da geliştirici olduğu açık projeler. Kişinin adı, sayfasındaki açık işler listesine götürür.", "Each person's open work: the open requests assigned to them and the open projects they are analyst or developer of. A name leads to the list on the person's page.";
     "open_work" => "Açık işler", "Open work";
+    "next_steps" => "Sonraki adımlar", "Next steps";
+    "next_steps_intro" => "Kaydın şimdiki durumundan atılabilecek adımlar, kimlerin atabileceği ve adımı atan komut (kayıtların bulunduğu depoda çalıştırılır).", "The steps this record's state allows next, who may take each, and the command that takes it (run in the records repository).";
+    "who_may" => "Atabilecekler", "Who may";
+    "anyone" => "herkes", "anyone";
+    "nobody" => "etkin kimse yok", "no active person";
+    "more_people" => "kişi daha", "more";
+    "step_needs" => "Gerekenler", "Needs";
+    "step_first" => "Önce", "First";
+    "command" => "Komut", "Command";
     "open_requests" => "Açık talepler", "Open requests";
     "open_projects" => "Açık projeler", "Open projects";
     "overdue" => "Gecikmiş", "Overdue";

@@ -726,3 +726,37 @@ fn odd_records_and_hand_edited_sites_rebuild_to_what_a_full_build_gives() {
     std::io::Write::write_all(&mut junk, b"<!-- elle -->").unwrap();
     rebuild_matches_full_build(&repo, &kept, "files deleted and edited in the site");
 }
+
+/// The part of a record's page between `<section class="next-steps"` and its end.
+fn next_steps_of(site: &std::path::Path, page: &str) -> String {
+    let html = std::fs::read_to_string(site.join(page)).unwrap();
+    let start = html.find("<section class=\"next-steps\"").unwrap_or_else(|| panic!("no next steps on {page}"));
+    html[start..start + html[start..].find("</section>").unwrap()].to_string()
+}
+
+#[test]
+fn an_open_records_next_steps_follow_the_people_who_may_take_them_on_a_rebuild() {
+    let mut repo = repo();
+    let sites = tempfile::tempdir().unwrap();
+    let kept = sites.path().join("kept");
+    build(&repo, &kept);
+    let page = "requests/TLP-2026-0002.html";
+    let panel = next_steps_of(&kept, page);
+    // The analysis service may reject a new request (M9(1)(b)); the command is there.
+    assert!(panel.contains(">Zeynep Arslan</a>"), "{panel}");
+    assert!(panel.contains("<code class=\"command\">defter step TLP-2026-0002 assign --to …</code>"), "{panel}");
+    let keys = keys_of(&kept);
+    // The request names nobody of the analysis service: only the panel shows them. A
+    // new name is on it…
+    let person = "records/org/people/zeynep.arslan.yaml";
+    repo.edit(person, "name: Zeynep Arslan", "name: Zeynep Arslan Ak");
+    rebuild_matches_full_build(&repo, &kept, "a new name of someone who may take a step");
+    assert_ne!(keys_of(&kept)[page], keys[page], "the page was rendered again");
+    assert!(next_steps_of(&kept, page).contains(">Zeynep Arslan Ak</a>"));
+    // …and someone who leaves is no longer offered.
+    repo.edit(person, "active: true", "active: false");
+    rebuild_matches_full_build(&repo, &kept, "someone who may take a step left");
+    assert!(!next_steps_of(&kept, page).contains("Zeynep Arslan"), "{}", next_steps_of(&kept, page));
+    // A closed record has no next steps.
+    assert!(!std::fs::read_to_string(kept.join("grants/YTK-2026-0001.html")).unwrap().contains("next-steps"));
+}

@@ -3,7 +3,8 @@
 //!
 //! The keys are conservative: a record's page depends on its own text and address, on
 //! the data and address of every record it names (any string value that is an id), of
-//! every record that names it and of the people its history names, on the text of its
+//! every record that names it and of the people its history names, on the steps an open
+//! record allows next and the people who may take them, on the text of its
 //! project's sections or its section's project, and on its findings; everything else (templates,
 //! configuration, rules, date, the commit every page names in its footer and thus the
 //! history, the defter binary) is in the global key, and a change there re-renders every
@@ -34,7 +35,7 @@ use siphasher::sip::SipHasher13;
 
 use crate::model::Kind;
 use crate::model::Record;
-use crate::site::data::{Site, address};
+use crate::site::data::{Site, WHO_SHOWN, address};
 use crate::site::templates::Templates;
 
 /// Bumped whenever the build state's meaning changes.
@@ -318,6 +319,15 @@ impl Keys {
             // the backlinks follow) and shown with its record's title and page.
             for item in site.work_of(r.id()) {
                 (item, site.record_at(&item.path).map(|w| self.data(w))).hash(&mut h);
+            }
+        }
+        // The next steps of an open record: who may take each follows from the people
+        // and units (not from anything the record names), and the people named are shown
+        // by name.
+        for step in site.next_steps(r) {
+            step.hash(&mut h);
+            for id in step.who.iter().take(WHO_SHOWN) {
+                site.index.get(id).map(|p| self.data(p)).hash(&mut h);
             }
         }
         if let Some(findings) = site.findings.get(r.path.as_str()) {

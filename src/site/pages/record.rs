@@ -1,7 +1,8 @@
 //! A record's own page: its fields in file order as HTML (references as links by name,
 //! dates as `dd.mm.yyyy`, enumerations by label, lists of entries as tables), its
 //! Markdown body, the records that name it (capped, newest first where ids grow with
-//! time), a person's open work, its findings and its history.
+//! time), a person's open work, an open record's next steps (who may take each, and the
+//! `defter step` command), its findings and its history.
 
 use std::collections::BTreeMap;
 
@@ -11,7 +12,7 @@ use crate::history::{Action, Shown};
 use crate::model::date::human_date;
 use crate::model::{Kind, Node, Record, Value};
 use crate::site::build::Output;
-use crate::site::data::{ShownAs, Site};
+use crate::site::data::{ShownAs, Site, WHO_SHOWN};
 use crate::site::html::{esc, root_of};
 use crate::site::markdown;
 use crate::site::templates::Templates;
@@ -64,6 +65,28 @@ pub(crate) struct ChangeView {
     pub lines: Vec<String>,
 }
 
+/// A step an open record allows next, for its page.
+#[derive(Serialize)]
+pub(crate) struct StepView {
+    /// `assign (ata)`.
+    pub name: String,
+    /// The label of the state it leads to.
+    pub to: Option<String>,
+    /// Links to the people who may take it (already escaped HTML).
+    pub who: String,
+    /// Each field it needs, as given on the command line and described.
+    pub needs: Vec<NeedView>,
+    /// The list entries its target state needs first, joined.
+    pub first: String,
+    pub command: String,
+}
+
+#[derive(Serialize)]
+pub(crate) struct NeedView {
+    pub flag: String,
+    pub text: String,
+}
+
 #[derive(Serialize)]
 struct RecordPage {
     page: Layout,
@@ -78,6 +101,8 @@ struct RecordPage {
     related: Vec<RelatedGroup>,
     /// A person's open requests and projects (empty for other kinds).
     open_work: Vec<WorkView>,
+    /// What an open record allows next (empty for the others).
+    next_steps: Vec<StepView>,
     findings: Vec<FindingView>,
     history: Option<Vec<ChangeView>>,
     parent: Option<Link>,
@@ -204,6 +229,38 @@ impl Site<'_> {
         }
         Some(out)
     }
+    /// The steps an open record allows next, who may take them and the command.
+    fn step_views(&self, r: &Record, root: &str) -> Vec<StepView> {
+        let field = self.input.rules.workflows.state_field(r.kind.name());
+        self.next_steps(r)
+            .into_iter()
+            .map(|s| {
+                let who = if s.anyone {
+                    esc(&self.t("anyone"))
+                } else if s.who.is_empty() {
+                    esc(&self.t("nobody"))
+                } else {
+                    let mut html: Vec<String> = s.who.iter().take(WHO_SHOWN).map(|p| self.link_id(p, root)).collect();
+                    if s.who.len() > WHO_SHOWN {
+                        html.push(format!("+{} {}", s.who.len() - WHO_SHOWN, esc(&self.t("more_people"))));
+                    }
+                    html.join(", ")
+                };
+                StepView {
+                    name: match s.turkish {
+                        Some(tr) if !self.english => format!("{tr} ({})", s.name),
+                        _ => s.name.clone(),
+                    },
+                    to: s.to.as_deref().map(|to| self.value_label(r.kind, &format!("/{field}"), to)),
+                    who,
+                    needs: s.needs.into_iter().map(|(flag, text)| NeedView { flag, text }).collect(),
+                    first: s.first.join(", "),
+                    command: s.command,
+                }
+            })
+            .collect()
+    }
+
     fn related(&self, r: &Record, root: &str) -> Vec<RelatedGroup> {
         // The records naming this one, by the field that names it; a heading (kind and
         // field label) may gather several fields.
@@ -314,6 +371,7 @@ impl Site<'_> {
             sections,
             related: self.related(r, &root),
             open_work: if r.kind == Kind::Person { self.open_work(r.id(), &root) } else { Vec::new() },
+            next_steps: self.step_views(r, &root),
             findings,
             history: self.history_views(r),
             parent,
