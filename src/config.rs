@@ -49,6 +49,10 @@ pub struct Site {
     /// git identities). `false` builds every site as `build --public` does: for a
     /// readership wider than the staff who keep the records (KVKK, docs/security.md).
     pub personal_data: bool,
+    /// The address of a record's file in the forge's editor, `{path}` standing for the
+    /// file's path in the repository (Gitea: `https://git.example/ORG/REPO/_edit/main/{path}`,
+    /// GitHub: `https://github.com/ORG/REPO/edit/main/{path}`). Empty: no edit link.
+    pub edit_url: String,
 }
 
 impl Default for Site {
@@ -59,6 +63,7 @@ impl Default for Site {
             language: "tr".into(),
             base_url: "/".into(),
             personal_data: true,
+            edit_url: String::new(),
         }
     }
 }

@@ -97,6 +97,7 @@ catalogue! {
     "workload_intro" => "Her kişinin üzerindeki açık işler: görevli olduğu açık talepler ve analist ya da geliştirici olduğu açık projeler. Kişinin adı, sayfasındaki açık işler listesine götürür.", "Each person's open work: the open requests assigned to them and the open projects they are analyst or developer of. A name leads to the list on the person's page.";
     "open_work" => "Açık işler", "Open work";
     "next_steps" => "Sonraki adımlar", "Next steps";
+    "edit_on_forge" => "Dosyayı git sunucusunda düzenle", "Edit the file on the forge";
     "next_steps_intro" => "Kaydın şimdiki durumundan atılabilecek adımlar, kimlerin atabileceği ve adımı atan komut (kayıtların bulunduğu depoda çalıştırılır).", "The steps this record's state allows next, who may take each, and the command that takes it (run in the records repository).";
     "who_may" => "Atabilecekler", "Who may";
     "anyone" => "herkes", "anyone";

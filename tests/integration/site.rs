@@ -867,3 +867,19 @@ fn a_long_inventory_type_has_its_own_paged_list() {
     assert!(texts(&second, "title")[0].contains("Sayfa 2 / 2"));
     assert!(!out.join("inventory/certificate/3.html").exists());
 }
+
+#[test]
+fn a_record_page_links_its_file_in_the_forges_editor_when_configured() {
+    let repo = Repo::with_overlays(&[&fixtures().join("good")]);
+    let without = build_repo(&repo);
+    let request = "requests/TLP-2026-0001.html";
+    assert!(attr(&page(&without, request), "p.edit a", "href").is_empty(), "no edit_url: no link");
+    repo.write("defter.toml", "[site]\nedit_url = \"https://git.izmir.bel.tr/yazilim/kayitlar/_edit/main/{path}\"\n");
+    let with = build_repo(&repo);
+    let html = page(&with, request);
+    assert_eq!(
+        attr(&html, "p.edit a", "href"),
+        vec!["https://git.izmir.bel.tr/yazilim/kayitlar/_edit/main/records/requests/2026/TLP-2026-0001.md"]
+    );
+    assert_eq!(texts(&html, "p.edit a"), vec!["Dosyayı git sunucusunda düzenle"]);
+}

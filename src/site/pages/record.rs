@@ -103,6 +103,8 @@ struct RecordPage {
     open_work: Vec<WorkView>,
     /// What an open record allows next (empty for the others).
     next_steps: Vec<StepView>,
+    /// The file in the forge's editor (`[site] edit_url`), when one is configured.
+    edit_url: Option<String>,
     findings: Vec<FindingView>,
     history: Option<Vec<ChangeView>>,
     parent: Option<Link>,
@@ -372,12 +374,30 @@ impl Site<'_> {
             related: self.related(r, &root),
             open_work: if r.kind == Kind::Person { self.open_work(r.id(), &root) } else { Vec::new() },
             next_steps: self.step_views(r, &root),
+            edit_url: edit_url(&self.input.config.site.edit_url, &r.path),
             findings,
             history: self.history_views(r),
             parent,
         };
         Ok((path, templates.render("record.html", &view)?.into_bytes()))
     }
+}
+
+/// `template` with `{path}` replaced by `path`, its bytes outside the unreserved ones and
+/// `/` percent-encoded; `None` when no template is configured.
+fn edit_url(template: &str, path: &str) -> Option<String> {
+    if template.is_empty() {
+        return None;
+    }
+    let mut encoded = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            encoded.push(char::from(b));
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
+    Some(template.replace("{path}", &encoded))
 }
 
 /// Which menu entry a kind's pages belong to.
