@@ -601,3 +601,31 @@ fn verbose_says_what_each_phase_took() {
     let output = repo.defter(&["validate", "--as-of", AS_OF]);
     assert!(stderr(&output).is_empty(), "without --verbose, nothing on stderr: {}", stderr(&output));
 }
+
+/// `defter` on crates.io is another program: no document may install defter from there
+/// (`cargo install defter` without `--git` or `--path`).
+#[test]
+fn no_document_installs_the_unrelated_crate_of_the_same_name() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![root.join("README.md"), root.join("starter/.github/workflows/records.yml")];
+    for dir in ["docs", "starter"] {
+        for entry in walkdir::WalkDir::new(root.join(dir)).into_iter().map(Result::unwrap) {
+            if entry.path().extension().is_some_and(|e| e == "md") {
+                files.push(entry.path().to_path_buf());
+            }
+        }
+    }
+    let mut wrong = Vec::new();
+    for file in &files {
+        for (n, whole) in std::fs::read_to_string(file).unwrap().lines().enumerate() {
+            // A shell comment after the command may name another way; the command decides.
+            let line = whole.split(" #").next().unwrap_or_default();
+            let installs = line.contains("cargo install") && line.split_whitespace().any(|w| w == "defter");
+            if installs && !line.contains("--git") && !line.contains("--path") {
+                wrong.push(format!("{}:{}: {whole}", file.display(), n + 1));
+            }
+        }
+    }
+    assert!(files.len() > 5, "the documents were found: {files:?}");
+    assert!(wrong.is_empty(), "installs the crates.io `defter`, another program:\n{}", wrong.join("\n"));
+}
