@@ -225,11 +225,6 @@ fn append(w: &Workflows, kind: &str, list: &str, article: &str) -> Action {
     }
 }
 
-/// The person taking a step: see [`crate::scaffold::author`].
-pub(crate) fn whoami<'a>(root: &Path, index: &Index<'a>, by: Option<&str>) -> Result<&'a Record, Message> {
-    crate::scaffold::author(root, index, by)
-}
-
 /// Whether `person` may take `action` on `record`.
 fn may(w: &Workflows, index: &Index, person: &str, action: &Action, record: &Record) -> bool {
     action.by.is_empty() || index.any_actor(w, person, &action.by, record)
@@ -448,8 +443,8 @@ fn find<'a>(index: &Index<'a>, records: &'a [Record], id: &str) -> Result<&'a Re
         .iter()
         .map(|r| r.id())
         .filter(|r| r.len().abs_diff(id.len()) <= 2)
-        .min_by_key(|r| names::distance(&id.to_uppercase(), &r.to_uppercase()))
-        .filter(|r| names::distance(&id.to_uppercase(), &r.to_uppercase()) <= 2);
+        .min_by_key(|r| strsim::levenshtein(&id.to_uppercase(), &r.to_uppercase()))
+        .filter(|r| strsim::levenshtein(&id.to_uppercase(), &r.to_uppercase()) <= 2);
     Err(match close {
         Some(close) => msg!(
             "no record has the id `{id}`; did you mean `{close}`?",
@@ -725,7 +720,7 @@ pub(crate) fn plan(
     let person_id;
     {
         let index = Index::new(&loaded.records);
-        let person = match whoami(root, &index, inputs.by.as_deref()) {
+        let person = match crate::scaffold::author(root, &index, inputs.by.as_deref()) {
             Ok(p) => p,
             Err(m) => return Ok(Err(Refused::new(m))),
         };
@@ -855,7 +850,7 @@ pub(crate) fn next<'a>(
     by: Option<&str>,
 ) -> Result<(&'a Record, Option<String>, Vec<Offer>), Message> {
     let record = find(index, records, id)?;
-    let person = whoami(root, index, by).ok().map(|p| p.id().to_string());
+    let person = crate::scaffold::author(root, index, by).ok().map(|p| p.id().to_string());
     let offers = offers(repo, index, record, person.as_deref());
     Ok((record, person, offers))
 }

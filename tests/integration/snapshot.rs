@@ -9,25 +9,13 @@
 use std::hash::Hasher;
 use std::path::Path;
 
-use crate::harness::{AS_OF, defter, files_in};
+use crate::harness::{AS_OF, copy_tree, defter, files_in};
 
 /// A stable 128-bit digest (SipHash-1-3 with fixed keys: the same on every platform).
 fn digest(bytes: &[u8]) -> String {
     let mut hasher = siphasher::sip128::SipHasher13::new_with_keys(0, 0);
     hasher.write(bytes);
     format!("{:032x}", siphasher::sip128::Hasher128::finish128(&hasher).as_u128())
-}
-
-fn copy(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// The digests of every file of the site `defter build` makes of `repo` into `out`
@@ -70,7 +58,7 @@ fn the_example_site_is_the_one_its_digests_record() {
     // Outside git, so that no commit or history makes the pages differ from run to run.
     let dir = tempfile::tempdir().unwrap();
     for part in ["records", "schemas", "site-templates"] {
-        copy(&root.join(part), &dir.path().join(part));
+        copy_tree(&root.join(part), &dir.path().join(part));
     }
     std::fs::copy(root.join("defter.toml"), dir.path().join("defter.toml")).unwrap();
     let made = site_digests(dir.path(), &dir.path().join("site"));
