@@ -308,9 +308,13 @@ const NEW_EXAMPLES: &str = "Examples:
   defter new certificate --name \"zabita.ornek.bel.tr\" --set common_name=zabita.ornek.bel.tr \\
       --set \"sans=[zabita.ornek.bel.tr]\" --set issuer=TÜRKTRUST --set not_before=2026-01-01 \\
       --set not_after=2027-01-01 --set \"used_by=[web-zabita]\"
+  defter new incident --title \"Şüpheli oturum açma\" --set \"systems=[app-bbys-zabita]\"
+  defter new vulnerability --title \"Eski TLS sürümü\" --set system=web-e-belediye \\
+      --set severity=high --set \"test={name: 2026 sızma testi}\"
 
-Requests, grants and projects take the next free number; other records take --id, or an
-id made from --name (`ayse.yilmaz`, `zabita-dairesi-baskanligi`, `srv-uygulama-sunucusu-2`).
+Requests, grants, projects, incidents, vulnerabilities, audits, trainings, procurements,
+maintenance and committee decisions take the next free number; other records take --id,
+or an id made from --name or --title (`ayse.yilmaz`, `zabita-dairesi-baskanligi`, `srv-uygulama-sunucusu-2`).
 Any other top-level field is given with --set FIELD=VALUE (VALUE is YAML: `3`, `true`,
 `[a, b]`); `new` says which required fields are still missing. The author is the person
 whose `git_emails` hold git's user.email (or --by). The record is checked before it is
@@ -418,6 +422,34 @@ pub enum NewKind {
     /// A business continuity plan (inventory): records/inventory/continuity_plan/<id>.yaml.
     #[command(after_help = NEW_EXAMPLES)]
     ContinuityPlan(NewItem),
+    /// An information-security incident, status `detected`: records/incidents/<year>/OLY-<year>-<nnnn>.md.
+    #[command(after_help = NEW_EXAMPLES)]
+    Incident(NewRegister),
+    /// A security hole found by a security test, status `open`:
+    /// records/vulnerabilities/<year>/ACK-<year>-<nnnn>.yaml.
+    #[command(after_help = NEW_EXAMPLES)]
+    Vulnerability(NewRegister),
+    /// A planned internal audit, status `planned`: records/audits/<year>/DNT-<year>-<nnnn>.md.
+    #[command(after_help = NEW_EXAMPLES)]
+    Audit(NewRegister),
+    /// A training need (staff or users), status `need`: records/trainings/<year>/EGT-<year>-<nnnn>.yaml.
+    #[command(after_help = NEW_EXAMPLES)]
+    Training(NewRegister),
+    /// A procurement from its specification, status `specification`:
+    /// records/procurements/<year>/SAT-<year>-<nnnn>.md.
+    #[command(after_help = NEW_EXAMPLES)]
+    Procurement(NewRegister),
+    /// Capacity planning, an update or maintenance of systems, status `planned`:
+    /// records/maintenance/<year>/BKM-<year>-<nnnn>.yaml.
+    #[command(after_help = NEW_EXAMPLES)]
+    Maintenance(NewRegister),
+    /// A decision of the information-security committee, status `open`:
+    /// records/committee/<year>/KRR-<year>-<nnnn>.md.
+    #[command(after_help = NEW_EXAMPLES)]
+    Decision(NewRegister),
+    /// A BGYS policy, procedure or document, status `draft`: records/bgys/<id>.md.
+    #[command(after_help = NEW_EXAMPLES)]
+    BgysDocument(NewRegister),
 }
 
 impl NewKind {
@@ -441,6 +473,14 @@ impl NewKind {
             NewKind::WebserviceClient(a) => (Kind::WebserviceClient, &a.common),
             NewKind::Asset(a) => (Kind::Asset, &a.common),
             NewKind::ContinuityPlan(a) => (Kind::ContinuityPlan, &a.common),
+            NewKind::Incident(a) => (Kind::Incident, &a.common),
+            NewKind::Vulnerability(a) => (Kind::Vulnerability, &a.common),
+            NewKind::Audit(a) => (Kind::Audit, &a.common),
+            NewKind::Training(a) => (Kind::Training, &a.common),
+            NewKind::Procurement(a) => (Kind::Procurement, &a.common),
+            NewKind::Maintenance(a) => (Kind::Maintenance, &a.common),
+            NewKind::Decision(a) => (Kind::Decision, &a.common),
+            NewKind::BgysDocument(a) => (Kind::BgysDocument, &a.common),
         }
     }
 }
@@ -534,6 +574,25 @@ pub struct NewItem {
     #[arg(long, default_value = "internal")]
     pub classification: String,
     /// The id; default: the type's prefix and the name (`srv-uygulama-sunucusu-2`).
+    #[arg(long)]
+    pub id: Option<String>,
+}
+
+/// Flags of the security and management registers; each kind's own fields are given
+/// with --set (`new` lists the required ones still missing).
+#[derive(Debug, clap::Args)]
+pub struct NewRegister {
+    #[command(flatten)]
+    pub common: NewCommon,
+    /// Short title.
+    #[arg(long, required = true)]
+    pub title: Option<String>,
+    /// The text of the record (Markdown kinds: incident, audit, procurement, decision,
+    /// BGYS document).
+    #[arg(long)]
+    pub description: Option<String>,
+    /// A BGYS document's id (default: `bgys-` and the title); the other registers are
+    /// numbered.
     #[arg(long)]
     pub id: Option<String>,
 }

@@ -20,6 +20,9 @@ pub struct Config {
     pub windows: Windows,
     /// Review intervals in days, by the names `schemas/workflows.yaml` uses.
     pub reviews: BTreeMap<String, u32>,
+    /// Days to a deadline per kind and value (`[deadlines.vulnerability] critical = 15`),
+    /// for the `deadlines` entries of `schemas/workflows.yaml` that have `days_by`.
+    pub deadlines: BTreeMap<String, BTreeMap<String, u32>>,
     /// Severity per rule id: `"error"`, `"warning"` or `"off"`.
     pub rules: BTreeMap<String, Severity>,
     /// Local rules of `schemas/workflows.yaml` (its `local_rules`) switched off or down to a
@@ -83,8 +86,18 @@ impl Default for Windows {
 
 /// Review intervals used when `[reviews]` does not name one (180 days: the directorate's
 /// choice; the directive says only "periodically").
-const DEFAULT_REVIEWS: [(&str, u32); 4] =
-    [("grant", 180), ("account", 365), ("repository", 180), ("webservice_client", 365)];
+const DEFAULT_REVIEWS: [(&str, u32); 6] = [
+    ("grant", 180),
+    ("account", 365),
+    ("repository", 180),
+    ("webservice_client", 365),
+    ("code_analysis", 90),
+    ("bgys_document", 365),
+];
+
+/// Days to close a security hole by severity when `[deadlines.vulnerability]` does not say
+/// (the directorate's choice, local rule `vulnerability_deadline`; the directive sets none).
+const DEFAULT_VULNERABILITY_DAYS: [(&str, u32); 4] = [("critical", 15), ("high", 30), ("medium", 90), ("low", 180)];
 
 impl Config {
     /// Reads `defter.toml` from `root`; a missing file gives the defaults.
@@ -107,6 +120,10 @@ impl Config {
         };
         for (name, days) in DEFAULT_REVIEWS {
             config.reviews.entry(name.to_string()).or_insert(days);
+        }
+        let vulnerability = config.deadlines.entry("vulnerability".to_string()).or_default();
+        for (severity, days) in DEFAULT_VULNERABILITY_DAYS {
+            vulnerability.entry(severity.to_string()).or_insert(days);
         }
         if !matches!(config.site.language.as_str(), "tr" | "en") {
             bail!("{shown}: [site] language must be \"tr\" or \"en\", not {:?}", config.site.language);
@@ -165,6 +182,10 @@ mod tests {
         let config = Config::load(dir.path()).unwrap();
         assert_eq!(config.windows.expiring_days, 30);
         assert_eq!(config.reviews["grant"], 180);
+        assert_eq!(config.deadlines["vulnerability"]["critical"], 15);
+        std::fs::write(dir.path().join(FILE), "[deadlines.vulnerability]\ncritical = 7\n").unwrap();
+        let config = Config::load(dir.path()).unwrap();
+        assert_eq!((config.deadlines["vulnerability"]["critical"], config.deadlines["vulnerability"]["low"]), (7, 180));
 
         std::fs::write(dir.path().join(FILE), "[rules]\nexpiring = \"error\"\nraw-html = \"off\"\n").unwrap();
         let overrides = Config::load(dir.path()).unwrap().overrides().unwrap();

@@ -11,7 +11,7 @@ use anyhow::{Context, Result, anyhow, bail};
 
 use super::Ui;
 use crate::cli::{
-    NewArgs, NewCommon, NewGrant, NewItem, NewKind, NewPerson, NewProject, NewRequest, NewSection, NewUnit,
+    NewArgs, NewCommon, NewGrant, NewItem, NewKind, NewPerson, NewProject, NewRegister, NewRequest, NewSection, NewUnit,
 };
 use crate::diag::{self};
 use crate::load::{self};
@@ -50,6 +50,14 @@ pub(super) fn run(root: &Path, args: &NewArgs, ui: Ui) -> Result<ExitCode> {
                     NewKind::Section(a) => section(a, &loaded.records, &index)?,
                     NewKind::Unit(a) => unit(a),
                     NewKind::Person(a) => person(a),
+                    NewKind::Incident(a)
+                    | NewKind::Vulnerability(a)
+                    | NewKind::Audit(a)
+                    | NewKind::Training(a)
+                    | NewKind::Procurement(a)
+                    | NewKind::Maintenance(a)
+                    | NewKind::Decision(a)
+                    | NewKind::BgysDocument(a) => register(kind, a, &loaded, &repo, author, common)?,
                     _ => item(other, author, common),
                 };
                 draft.finish(&loaded, &index, &repo.rules, &common.set)?
@@ -227,6 +235,68 @@ fn item(kind: &NewKind, author: &Record, common: &NewCommon) -> Draft {
         draft.default("last_review", common.as_of.to_string());
     }
     draft
+}
+
+/// A record of the security and management registers: the next free number (a BGYS
+/// document: an id from the title), the first state of its lifecycle with its history
+/// entry, and the kind's own start: its date, who reports or prepares it, the author's
+/// service.
+fn register(
+    kind: Kind,
+    a: &NewRegister,
+    loaded: &load::Records,
+    repo: &Repo,
+    author: &Record,
+    common: &NewCommon,
+) -> Result<Draft> {
+    let title = a.title.clone().unwrap_or_default();
+    let numbered = scaffold::next_id(loaded, kind, common.as_of.year());
+    if numbered.is_some() && a.id.is_some() {
+        bail!("--id: a new {} takes the next free number; leave --id out", kind.name().replace('_', "-"));
+    }
+    let mut draft = Draft::new(kind, numbered.or_else(|| a.id.clone()), &title);
+    draft.flag("title", Some(yaml_scalar(&title)));
+    let (today, by) = (common.as_of.to_string(), author.id().to_string());
+    let unit = author.fields.str_at("unit").map(yaml_scalar);
+    match kind {
+        Kind::Incident => {
+            draft.default("detected", today.clone());
+            draft.default("reported_by", yaml_scalar(&by));
+        }
+        Kind::Vulnerability => draft.default("found", today.clone()),
+        Kind::Audit => draft.default("planned", today.clone()),
+        Kind::Training => draft.default("need", format!("{{ date: {today}, by: {} }}", yaml_scalar(&by))),
+        Kind::Procurement => {
+            draft.default("specification", format!("{{ prepared_by: {}, date: {today} }}", yaml_scalar(&by)));
+            if let Some(unit) = unit {
+                draft.default("service", unit);
+            }
+        }
+        Kind::Maintenance => {
+            draft.default("planned", today.clone());
+            if let Some(unit) = unit {
+                draft.default("service", unit);
+            }
+        }
+        Kind::Decision => draft.default("meeting", today.clone()),
+        Kind::BgysDocument => draft.default("owner", yaml_scalar(&by)),
+        _ => unreachable!("only registers reach here"),
+    }
+    let lifecycle = repo.rules.workflows.lifecycle(kind.name());
+    let first = lifecycle.and_then(|l| l.initial.first()).cloned().unwrap_or_default();
+    draft.default("status", yaml_scalar(&first));
+    draft.default(
+        "history",
+        format!(
+            "\n  - {{ date: {today}, by: {}, status: {}, note: Kaydedildi }}",
+            yaml_scalar(&by),
+            yaml_scalar(&first)
+        ),
+    );
+    if kind.is_markdown() {
+        draft.body = Some(a.description.clone().unwrap_or_else(|| format!("{title}\n")));
+    }
+    Ok(draft)
 }
 
 fn write_new(path: &Path, text: &str) -> Result<()> {

@@ -22,10 +22,18 @@ pub enum Kind {
     WebserviceClient,
     Asset,
     ContinuityPlan,
+    Incident,
+    Vulnerability,
+    Audit,
+    Training,
+    Procurement,
+    Maintenance,
+    Decision,
+    BgysDocument,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 16] = [
+    pub const ALL: [Kind; 24] = [
         Kind::Unit,
         Kind::Person,
         Kind::Request,
@@ -42,6 +50,14 @@ impl Kind {
         Kind::WebserviceClient,
         Kind::Asset,
         Kind::ContinuityPlan,
+        Kind::Incident,
+        Kind::Vulnerability,
+        Kind::Audit,
+        Kind::Training,
+        Kind::Procurement,
+        Kind::Maintenance,
+        Kind::Decision,
+        Kind::BgysDocument,
     ];
 
     /// The stable, tool-facing name: schema file stem, inventory folder, workflow key.
@@ -63,6 +79,14 @@ impl Kind {
             Kind::WebserviceClient => "webservice_client",
             Kind::Asset => "asset",
             Kind::ContinuityPlan => "continuity_plan",
+            Kind::Incident => "incident",
+            Kind::Vulnerability => "vulnerability",
+            Kind::Audit => "audit",
+            Kind::Training => "training",
+            Kind::Procurement => "procurement",
+            Kind::Maintenance => "maintenance",
+            Kind::Decision => "decision",
+            Kind::BgysDocument => "bgys_document",
         }
     }
 
@@ -72,11 +96,53 @@ impl Kind {
 
     pub const fn is_inventory(self) -> bool {
         !matches!(self, Kind::Unit | Kind::Person | Kind::Request | Kind::Project | Kind::ProjectSection | Kind::Grant)
+            && self.register().is_none()
+    }
+
+    /// The registers of the directorate's security and management duties (incidents,
+    /// vulnerabilities, audits, trainings, procurements, maintenance, committee
+    /// decisions, BGYS documents): their folder under `records/`, and the prefix of their
+    /// numbered ids (`OLY-2026-0001`, in a year folder) — `None` for BGYS documents,
+    /// whose ids are names (`bgys-erisim-proseduru`) in one folder.
+    pub const fn register(self) -> Option<(&'static str, Option<&'static str>)> {
+        Some(match self {
+            Kind::Incident => ("incidents", Some("OLY")),
+            Kind::Vulnerability => ("vulnerabilities", Some("ACK")),
+            Kind::Audit => ("audits", Some("DNT")),
+            Kind::Training => ("trainings", Some("EGT")),
+            Kind::Procurement => ("procurements", Some("SAT")),
+            Kind::Maintenance => ("maintenance", Some("BKM")),
+            Kind::Decision => ("committee", Some("KRR")),
+            Kind::BgysDocument => ("bgys", None),
+            _ => return None,
+        })
     }
 
     /// Markdown with front matter (`true`) or plain YAML (`false`).
     pub const fn is_markdown(self) -> bool {
-        matches!(self, Kind::Request | Kind::Project | Kind::ProjectSection)
+        matches!(
+            self,
+            Kind::Request
+                | Kind::Project
+                | Kind::ProjectSection
+                | Kind::Incident
+                | Kind::Audit
+                | Kind::Procurement
+                | Kind::Decision
+                | Kind::BgysDocument
+        )
+    }
+
+    /// Where a record of this kind with `id` lives, relative to `records/`, for the kinds
+    /// whose place follows from the id alone (numbered kinds in year folders, BGYS
+    /// documents).
+    pub fn register_path(self, id: &str) -> Option<String> {
+        let (folder, prefix) = self.register()?;
+        let ext = if self.is_markdown() { "md" } else { "yaml" };
+        Some(match prefix {
+            Some(_) => format!("{folder}/{}/{id}.{ext}", id.split('-').nth(1).unwrap_or_default()),
+            None => format!("{folder}/{id}.{ext}"),
+        })
     }
 
     /// Recognises a path relative to `records/` (with `/` separators). Returns the kind
@@ -98,6 +164,15 @@ impl Kind {
                 Some(kind) if kind.is_inventory() => (kind, stem.to_string()),
                 _ => return None,
             },
+            ([folder, rest @ ..], _, _) => {
+                let kind = Kind::ALL.into_iter().find(|k| k.register().is_some_and(|(f, _)| f == *folder))?;
+                let yearly = matches!(kind.register(), Some((_, Some(_))));
+                let stem = if kind.is_markdown() { md } else { yaml }?;
+                if rest.len() != usize::from(yearly) {
+                    return None;
+                }
+                (kind, stem.to_string())
+            }
             _ => return None,
         };
         Some(kind_id)
@@ -108,6 +183,7 @@ impl Kind {
     pub fn year_folder(self, path: &str) -> Option<&str> {
         match self {
             Kind::Request | Kind::Grant => path.split('/').nth(2),
+            kind if matches!(kind.register(), Some((_, Some(_)))) => path.split('/').nth(2),
             _ => None,
         }
     }
@@ -133,6 +209,10 @@ mod tests {
             ("projects/PRJ-0007/analiz.md", Kind::ProjectSection, "PRJ-0007/analiz"),
             ("grants/2025/YTK-2025-0007.yaml", Kind::Grant, "YTK-2025-0007"),
             ("inventory/webservice_client/wsc-izsu.yaml", Kind::WebserviceClient, "wsc-izsu"),
+            ("incidents/2026/OLY-2026-0001.md", Kind::Incident, "OLY-2026-0001"),
+            ("vulnerabilities/2026/ACK-2026-0003.yaml", Kind::Vulnerability, "ACK-2026-0003"),
+            ("committee/2025/KRR-2025-0002.md", Kind::Decision, "KRR-2025-0002"),
+            ("bgys/bgys-erisim-proseduru.md", Kind::BgysDocument, "bgys-erisim-proseduru"),
         ];
         for (path, kind, id) in cases {
             assert_eq!(Kind::from_path(path), Some((kind, id.to_string())), "{path}");
@@ -144,6 +224,10 @@ mod tests {
             "inventory/printer/p1.yaml",
             "inventory/application/sub/x.yaml",
             "grants/2025/YTK-2025-0001.md",
+            "incidents/OLY-2026-0001.md",
+            "incidents/2026/OLY-2026-0001.yaml",
+            "bgys/2026/bgys-x.md",
+            "vulnerabilities/2026/ACK-2026-0001.md",
         ] {
             assert_eq!(Kind::from_path(path), None, "{path}");
         }

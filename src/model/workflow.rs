@@ -216,6 +216,10 @@ pub struct Separation {
 pub struct FieldRule {
     pub kind: String,
     pub field: String,
+    /// Deadlines only: `field` is where the time starts, and the days to add are
+    /// `[deadlines.<kind>]`'s entry for this field's value (a vulnerability's severity).
+    #[serde(default)]
+    pub days_by: Option<String>,
     pub when: When,
     #[serde(default)]
     pub article: String,

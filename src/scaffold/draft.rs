@@ -65,7 +65,9 @@ impl Draft {
             Some(id) => id,
             None => made_id(self.kind, &self.name)?,
         };
-        if !is_plain_id(&stem) {
+        // Numbered registers' ids (`OLY-2026-0001`) are made by `next_id`, not typed.
+        let numbered = matches!(self.kind.register(), Some((_, Some(_))));
+        if !numbered && !is_plain_id(&stem) {
             bail!(
                 "--id {stem:?}: an id is lower-case letters and digits in words joined by `.` or `-` \
                  (like `ayse.yilmaz` or `srv-app03`), so that it is a safe file name"
@@ -80,7 +82,10 @@ impl Draft {
                 }
                 (format!("{project}/{stem}"), format!("records/projects/{project}/{stem}.md"))
             }
-            (kind, _) => (stem.clone(), format!("records/inventory/{}/{stem}.yaml", kind.name())),
+            (kind, _) => match kind.register_path(&stem) {
+                Some(path) => (stem.clone(), format!("records/{path}")),
+                None => (stem.clone(), format!("records/inventory/{}/{stem}.yaml", kind.name())),
+            },
         };
         let taken = index.get(&id).map(|r| r.path.clone()).or_else(|| {
             let mut paths = records.records.iter().map(|r| &r.path).chain(records.problems.iter().map(|d| &d.path));
@@ -104,7 +109,7 @@ impl Draft {
             // What is there is a default (flags and fields set twice are refused above).
             match self.fields.iter_mut().find(|(f, _)| f == field) {
                 Some((_, existing)) => *existing = value,
-                None if matches!(field.as_str(), "id" | "type") => {
+                None if field == "id" || (field == "type" && self.kind.is_inventory()) => {
                     bail!("--set {field}: the {field} is not set this way (use --id; the type is the command)")
                 }
                 None => self.fields.push((field.clone(), value)),
@@ -115,6 +120,9 @@ impl Draft {
         let mut text = String::new();
         if self.kind.is_markdown() {
             text.push_str("---\n");
+            if self.kind.register().is_some() {
+                text.push_str(&format!("id: {stem}\n"));
+            }
         } else {
             text.push_str(&format!("id: {stem}\n"));
             if self.kind.is_inventory() {
@@ -122,7 +130,9 @@ impl Draft {
             }
         }
         for (field, value) in &self.fields {
-            text.push_str(&format!("{field}: {value}\n"));
+            // A block value (a list written below its key) starts on the next line.
+            let gap = if value.starts_with('\n') { "" } else { " " };
+            text.push_str(&format!("{field}:{gap}{value}\n"));
         }
         if self.kind.is_markdown() {
             text.push_str("---\n");
@@ -147,7 +157,8 @@ impl Draft {
     /// Fails naming each required field not given, with its meaning from the schema.
     fn missing(&self, rules: &Ruleset) -> Result<()> {
         let Some(schema) = rules.schemas.get(&schema_file(self.kind)) else { return Ok(()) };
-        let given = |f: &str| matches!(f, "id" | "type") || self.fields.iter().any(|(g, _)| g == f);
+        let given =
+            |f: &str| f == "id" || (f == "type" && self.kind.is_inventory()) || self.fields.iter().any(|(g, _)| g == f);
         let required = schema.get("required").and_then(|r| r.as_array()).into_iter().flatten();
         let missing: Vec<(String, String)> = required
             .filter_map(|r| r.as_str())
@@ -271,6 +282,7 @@ fn prefix(kind: Kind) -> Option<&'static str> {
         Kind::WebserviceClient => "wsc",
         Kind::Asset => "ast",
         Kind::ContinuityPlan => "bcp",
+        Kind::BgysDocument => "bgys",
         _ => return None,
     })
 }

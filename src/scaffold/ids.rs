@@ -1,5 +1,6 @@
 //! The next free id of a numbered kind: `TLP-<year>-<nnnn>` (requests), `YTK-<year>-<nnnn>`
-//! (grants), `PRJ-<nnnn>` (projects): the largest number in use, plus one.
+//! (grants), `PRJ-<nnnn>` (projects), `OLY-<year>-<nnnn>` and the other numbered registers:
+//! the largest number in use, plus one.
 
 use crate::load::Records;
 use crate::model::Kind;
@@ -10,7 +11,7 @@ fn scheme(kind: Kind) -> Option<(&'static str, bool)> {
         Kind::Request => Some(("TLP", true)),
         Kind::Grant => Some(("YTK", true)),
         Kind::Project => Some(("PRJ", false)),
-        _ => None,
+        kind => kind.register().and_then(|(_, prefix)| prefix).map(|prefix| (prefix, true)),
     }
 }
 

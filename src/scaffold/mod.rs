@@ -124,7 +124,7 @@ pub(crate) fn record_path(kind: Kind, id: &str) -> Option<String> {
         Kind::Request => Some(format!("records/requests/{year}/{id}.md")),
         Kind::Grant => Some(format!("records/grants/{year}/{id}.yaml")),
         Kind::Project => Some(format!("records/projects/{id}/index.md")),
-        _ => None,
+        kind => kind.register_path(id).map(|p| format!("records/{p}")),
     }
 }
 

@@ -141,8 +141,14 @@ enum Slot {
 }
 
 /// Pages of the site that no record page may take.
-const RESERVED: [&str; 5] =
-    ["index.html", "requests/index.html", "projects/index.html", "grants/index.html", "inventory/index.html"];
+const RESERVED: [&str; 6] = [
+    "index.html",
+    "requests/index.html",
+    "projects/index.html",
+    "grants/index.html",
+    "inventory/index.html",
+    "registers/index.html",
+];
 
 /// The page a record would have if its id were unique.
 fn natural_url(r: &Record) -> String {
@@ -156,6 +162,7 @@ fn natural_url(r: &Record) -> String {
             format!("projects/{}.html", r.path_id.split('/').map(slug).collect::<Vec<_>>().join("/"))
         }
         Kind::Grant => format!("grants/{id}.html"),
+        kind if kind.register().is_some() => format!("registers/{}/{id}.html", kind.name()),
         kind => format!("inventory/{}/{id}.html", kind.name()),
     }
 }

@@ -29,6 +29,9 @@ catalogue! {
     "projects" => "Projeler", "Projects";
     "grants" => "Yetkiler", "Permissions";
     "inventory" => "Envanter", "Inventory";
+    "registers" => "Güvenlik ve yönetim", "Security and management";
+    "deadline" => "kapatma süresi", "deadline";
+    "date" => "Tarih", "Date";
     "people" => "Kişiler", "People";
     "units" => "Birimler", "Units";
     "calendar" => "Süre takvimi", "Expiry calendar";

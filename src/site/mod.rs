@@ -62,6 +62,7 @@ enum Part<'a> {
     Portfolio,
     Grants,
     Inventory,
+    Registers,
     Calendar,
     Reports,
     Findings,
@@ -73,12 +74,13 @@ enum Part<'a> {
 }
 
 /// The parts over many records, in no particular order (the output is sorted).
-const OVERVIEWS: [Part<'static>; 13] = [
+const OVERVIEWS: [Part<'static>; 14] = [
     Part::Home,
     Part::RequestLists,
     Part::Portfolio,
     Part::Grants,
     Part::Inventory,
+    Part::Registers,
     Part::Calendar,
     Part::Reports,
     Part::Findings,
@@ -99,6 +101,7 @@ impl Part<'_> {
             Part::Portfolio => "portfolio".into(),
             Part::Grants => "grants".into(),
             Part::Inventory => "inventory".into(),
+            Part::Registers => "registers".into(),
             Part::Calendar => "calendar".into(),
             Part::Reports => "reports".into(),
             Part::Findings => "findings".into(),
@@ -122,7 +125,7 @@ impl Part<'_> {
             Part::Assets => keys.global,
             // The pages over many records show no bodies; these show no requests or
             // projects either.
-            Part::Grants | Part::Inventory => keys.registers,
+            Part::Grants | Part::Inventory | Part::Registers => keys.registers,
             _ => keys.all_data,
         };
         pieces.piece(&self.name(site), key, &|| self.render(site, templates, keys))
@@ -137,6 +140,7 @@ impl Part<'_> {
             Part::Portfolio => vec![site.portfolio(templates)?],
             Part::Grants => site.grants_pages(templates)?,
             Part::Inventory => site.inventory_pages(templates)?,
+            Part::Registers => site.register_pages(templates)?,
             Part::Calendar => site.calendar(templates)?,
             Part::Reports => vec![site.reports(templates)?],
             Part::Findings => vec![site.findings_page(templates)?],

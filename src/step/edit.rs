@@ -325,8 +325,11 @@ fn set(
     let parts: Vec<&str> = path.split('.').collect();
     let mut parent = root;
     for (depth, part) in parts.iter().enumerate() {
+        // A value inside `{ … }` ends at its `,` or `}`, not at the end of the line.
+        let flow = !std::ptr::eq(parent, root)
+            && lines.text.as_bytes().get(lines.offset(parent.pos.line, parent.pos.col)) == Some(&b'{');
         match parent.entry(part) {
-            Some(entry) if depth + 1 == parts.len() => return replace(lines, entry, value),
+            Some(entry) if depth + 1 == parts.len() => return replace(lines, entry, value, flow),
             Some(entry) if matches!(entry.value.value, Value::Map(_)) => parent = &entry.value,
             Some(_) => return Err(unusual("a field path crosses a value")),
             None => return insert(lines, root, parent, (part, &parts[depth + 1..]), value, eol, order),
@@ -336,7 +339,12 @@ fn set(
 }
 
 /// Replaces the value of a present key.
-fn replace(lines: &Lines, entry: &crate::model::Entry, value: &str) -> Result<(usize, usize, String), Message> {
+fn replace(
+    lines: &Lines,
+    entry: &crate::model::Entry,
+    value: &str,
+    flow: bool,
+) -> Result<(usize, usize, String), Message> {
     let text = lines.text;
     let key_line = lines.line(entry.key_pos.line as usize);
     let key_at = lines.offset(entry.key_pos.line, entry.key_pos.col);
@@ -363,7 +371,15 @@ fn replace(lines: &Lines, entry: &crate::model::Entry, value: &str) -> Result<(u
         return Err(unusual("a value below its key"));
     }
     let at = lines.offset(entry.value.pos.line, entry.value.pos.col);
-    let end = value_end(text, at)?;
+    let end = match text.as_bytes().get(at) {
+        Some(b'"' | b'\'' | b'{' | b'[') => value_end(text, at)?,
+        _ if flow => {
+            let line_end = text[at..].find(['\n', '\r']).map_or(text.len(), |i| at + i);
+            let stop = text[at..line_end].find([',', '}', ']']).map_or(line_end, |i| at + i);
+            at + text[at..stop].trim_end().len()
+        }
+        _ => value_end(text, at)?,
+    };
     Ok((at, end - at, value.to_string()))
 }
 

@@ -186,7 +186,11 @@ pub(crate) fn actions(w: &Workflows, record: &Record) -> Vec<Action> {
                 out.push(append(w, kind, list, &review.article));
             }
             None => out.push(Action {
-                name: "review".into(),
+                // `last_review` is reviewed; `pipeline.last_analysis` is analysed.
+                name: match review.dates.rsplit('.').next().and_then(|f| f.strip_prefix("last_")) {
+                    Some(what) if what != "review" => what.to_string(),
+                    _ => "review".into(),
+                },
                 what: What::Stamp { field: review.dates.clone() },
                 by: Vec::new(),
                 article: review.article.clone(),

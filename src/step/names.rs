@@ -34,6 +34,21 @@ const TURKISH: &[(&str, &str)] = &[
     ("review", "gözden-geçir"),
     ("test", "test-et"),
     ("deployment", "kurulum"),
+    ("finish", "bitir"),
+    ("report", "bildir"),
+    ("notification", "bildirim"),
+    ("plan", "planla"),
+    ("give", "eğitimi-ver"),
+    ("session", "oturum"),
+    ("approve_specification", "şartnameyi-onayla"),
+    ("start_purchase", "satın-almaya-başla"),
+    ("start_acceptance", "kabule-başla"),
+    ("accept", "kabul-et"),
+    ("payment", "hakediş"),
+    ("complete", "tamamla"),
+    ("withdraw", "yürürlükten-kaldır"),
+    ("revise", "yeniden-düzenle"),
+    ("analysis", "kod-analizi"),
 ];
 
 /// The Turkish word for an action, if it has one.
@@ -88,5 +103,20 @@ mod tests {
         assert_eq!(closest("clsoe", ["close", "cancel"].into_iter()).as_deref(), Some("close"));
         assert_eq!(closest("kapa", ["close", "cancel"].into_iter()).as_deref(), Some("kapat"));
         assert_eq!(closest("zzzzzz", ["close"].into_iter()), None);
+    }
+
+    #[test]
+    fn every_transition_of_the_shipped_rules_has_one_turkish_name() {
+        let rules = crate::load::rules::Ruleset::from_source(|_| Ok(None)).unwrap();
+        for (kind, lifecycle) in &rules.workflows.lifecycles {
+            for t in &lifecycle.transitions {
+                assert!(turkish(&t.name).is_some(), "{kind} {}: no Turkish name", t.name);
+            }
+        }
+        let mut words: Vec<&str> = TURKISH.iter().map(|(_, tr)| *tr).collect();
+        words.sort_unstable();
+        let count = words.len();
+        words.dedup();
+        assert_eq!(words.len(), count, "two actions share a Turkish name");
     }
 }

@@ -1,5 +1,6 @@
 //! The time rules, evaluated as of a date: `expired` / `expiring` end dates,
-//! `review-overdue` periodic reviews, and `deadline-missed` for open requests.
+//! `review-overdue` periodic reviews, and `deadline-missed` for open requests and security
+//! holes (whose deadline is counted from `found` by severity).
 
 use jiff::civil::Date;
 use jiff::{ToSpan, Unit};
@@ -10,7 +11,7 @@ use crate::diag::{Diagnostic, Rule, msg};
 use crate::model::Pos;
 use crate::model::Record;
 use crate::model::date::{date, show_date};
-use crate::model::workflow::Review;
+use crate::model::workflow::{FieldRule, Review};
 
 /// `1 day`, `3 days`.
 fn n_days(n: i64) -> String {
@@ -47,6 +48,25 @@ pub(crate) fn review_state(record: &Record, rule: &Review, config: &Config) -> O
     let last = newest.or(since);
     let due = last.map_or(Date::MIN, |(d, _)| d).checked_add(interval.days()).unwrap_or(Date::MAX);
     Some(ReviewState { last, interval, due })
+}
+
+/// The due dates `rule` (a `deadlines` entry) gives `record`, with where each is written:
+/// the dates in its field, or with `days_by`, the start date in its field plus the days
+/// `[deadlines.<kind>]` gives the value of that other field (none when it gives none).
+pub(crate) fn deadline_dates(record: &Record, rule: &FieldRule, config: &Config) -> Vec<(Date, Pos)> {
+    let days = match &rule.days_by {
+        None => 0,
+        Some(by) => {
+            let value = record.fields.path(by).into_iter().find_map(|n| n.as_str());
+            let table = config.deadlines.get(&rule.kind);
+            match value.and_then(|v| table.and_then(|t| t.get(v))) {
+                Some(days) => i64::from(*days),
+                None => return Vec::new(),
+            }
+        }
+    };
+    let dates = record.fields.path(&rule.field).into_iter().filter_map(|n| date(n).map(|d| (d, n.pos)));
+    dates.filter_map(|(d, pos)| d.checked_add(days.days()).ok().map(|due| (due, pos))).collect()
 }
 
 pub(crate) fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
@@ -136,14 +156,13 @@ pub(crate) fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
         }
     }
     for rule in w.deadlines.iter().filter(|r| r.kind == kind && w.state_matches(kind, state, &r.when)) {
-        for node in record.fields.path(&rule.field) {
-            let Some(due) = date(node) else { continue };
+        for (due, pos) in deadline_dates(record, rule, cx.config) {
             if due < as_of {
                 out.extend(from_entry(cx, rule.local.as_deref(),
                     Diagnostic::at(
                         Rule::DeadlineMissed,
                         &record.path,
-                        node.pos,
+                        pos,
                         msg!(
                             "{what} is still `{state}` but was due on {due} ({days} ago, {article})",
                             "{what} hâlâ `{state}` durumunda; son tarih {due} idi ({n} gün geçti, {article})",

@@ -53,14 +53,27 @@ fn state_fields(cx: &Context, record: &Record, lifecycle: &Lifecycle, out: &mut 
     let field = &lifecycle.field;
     let word = state_word(field);
     for path in &spec.requires {
-        if !record.fields.path(path).into_iter().any(is_present) {
+        // `list[].field`: every entry of the list has the field (an audit's findings each
+        // with its corrective action done); otherwise the field is there at all.
+        let missing: Vec<crate::model::Pos> = match path.rsplit_once("[].") {
+            Some((list, rest)) => record
+                .fields
+                .path(&format!("{list}[]"))
+                .into_iter()
+                .filter(|entry| !entry.path(rest).into_iter().any(is_present))
+                .map(|entry| entry.pos)
+                .collect(),
+            None if record.fields.path(path).into_iter().any(is_present) => Vec::new(),
+            None => vec![state_node.pos],
+        };
+        for pos in missing {
             out.extend(from_entry(
                 cx,
                 spec.local.as_deref(),
                 Diagnostic::at(
                     Rule::StateFields,
                     &record.path,
-                    state_node.pos,
+                    pos,
                     msg!(
                         "{field} `{state}` requires `{path}` ({article})",
                         "`{path}` alanı eksik; {word} `{state}` olduğunda zorunludur ({article})"

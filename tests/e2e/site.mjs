@@ -37,7 +37,7 @@ const ARGS = [
   "--disable-sync",
 ];
 const SITE_TITLE = "Yazılım Şube Müdürlüğü";
-const MENU = ["Ana sayfa", "Talepler", "Projeler", "Yetkiler", "Envanter", "Süre takvimi", "Raporlar", "Bulgular", "Ara"];
+const MENU = ["Ana sayfa", "Talepler", "Projeler", "Yetkiler", "Envanter", "Güvenlik ve yönetim", "Süre takvimi", "Raporlar", "Bulgular", "Ara"];
 
 /** Pages axe-core checks: one of each template, and the pages people use most. */
 const AXE_PAGES = [

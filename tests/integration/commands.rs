@@ -320,6 +320,84 @@ fn new_makes_people_units_sections_and_every_inventory_type_valid() {
 }
 
 #[test]
+fn new_makes_every_register_valid_numbered_in_its_year_folder() {
+    let repo = repo_as_elif();
+    // (kind, title, fields, extra flags, path written)
+    type Register<'a> = (&'a str, &'a str, &'a [&'a str], &'a [&'a str], &'a str);
+    let registers: &[Register] = &[
+        (
+            "incident",
+            "Şüpheli oturum açma",
+            &["systems=[app-bbys-zabita]"],
+            &[],
+            "records/incidents/2026/OLY-2026-0001.md",
+        ),
+        ("incident", "Kiosk USB", &[], &[], "records/incidents/2026/OLY-2026-0002.md"),
+        (
+            "vulnerability",
+            "Eski TLS sürümü",
+            &["system=app-bbys-zabita", "severity=high", "test={name: 2026 sızma testi}"],
+            &[],
+            "records/vulnerabilities/2026/ACK-2026-0001.yaml",
+        ),
+        ("audit", "Erişim denetimi", &["scope=Yetkiler"], &[], "records/audits/2026/DNT-2026-0001.md"),
+        // The chief identifies a training need (M7(1)(n)).
+        (
+            "training",
+            "Güvenli kodlama",
+            &["audience=staff"],
+            &["--by", "burak.yildiz"],
+            "records/trainings/2026/EGT-2026-0001.yaml",
+        ),
+        ("procurement", "Kod analizi lisansı", &["type=services"], &[], "records/procurements/2026/SAT-2026-0001.md"),
+        (
+            "maintenance",
+            "Güvenlik güncellemeleri",
+            &["type=update", "systems=[app-bbys-zabita]"],
+            &[],
+            "records/maintenance/2026/BKM-2026-0001.yaml",
+        ),
+        ("decision", "USB girişleri", &["type=decision"], &[], "records/committee/2026/KRR-2026-0001.md"),
+        (
+            "bgys-document",
+            "Erişim yönetimi prosedürü",
+            &["type=procedure"],
+            &[],
+            "records/bgys/bgys-erisim-yonetimi-proseduru.md",
+        ),
+    ];
+    for (kind, title, fields, flags, path) in registers {
+        let mut args = vec![*kind, "--title", title];
+        for field in *fields {
+            args.extend(["--set", field]);
+        }
+        args.extend(*flags);
+        let output = new(&repo, &args);
+        assert_eq!(stdout(&output), format!("{path}\n"), "new {kind}: {}", stderr(&output));
+    }
+    golden("new-incident.md", &repo.read("records/incidents/2026/OLY-2026-0001.md"));
+    golden("new-vulnerability.yaml", &repo.read("records/vulnerabilities/2026/ACK-2026-0001.yaml"));
+    assert_eq!(findings(&repo.defter(&["validate", "--as-of", AS_OF, "--format", "json"])), Vec::<String>::new());
+
+    // A staff member does not identify the service's training needs: nothing is written.
+    let output = new(&repo, &["training", "--title", "Docker", "--set", "audience=staff"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(stdout(&output).contains("unauthorized-actor"), "{}", stdout(&output));
+    assert!(!repo.path().join("records/trainings/2026/EGT-2026-0002.yaml").exists());
+    // Numbered registers take the next number, never one typed.
+    let output = new(&repo, &["audit", "--title", "X", "--set", "scope=Y", "--id", "DNT-2026-0009"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("takes the next free number"), "{}", stderr(&output));
+    // What a vulnerability still needs is named, with its values.
+    let output = new(&repo, &["vulnerability", "--title", "X"]);
+    let err = stderr(&output);
+    assert!(
+        err.contains("--set system=…") && err.contains("--set severity=…") && err.contains("critical, high"),
+        "{err}"
+    );
+}
+
+#[test]
 fn new_names_the_fields_still_missing_and_refuses_taken_ids() {
     let repo = repo_as_elif();
     let output = new(&repo, &["server", "--name", "Uygulama sunucusu 3", "--set", "hostname=app03"]);

@@ -59,6 +59,7 @@ access:
   - { person: tolga.sen, level: admin }
   - { person: elif.kara, level: write }
 last_review: 2026-10-01
+pipeline: { build: true, tests: true, code_analysis: SonarQube, last_analysis: 2026-10-01 }
 ",
 );
 
@@ -121,6 +122,167 @@ rpo: 4h
 test_interval: 182
 tests:
   - { date: 2026-10-21, result: pass, by: tolga.sen }
+",
+);
+
+/// The security and management registers, each lawful as it is (as of 2026-11-30).
+const INCIDENT: (&str, &str) = (
+    "records/incidents/2026/OLY-2026-0001.md",
+    "---
+id: OLY-2026-0001
+title: Zabıta uygulamasında şüpheli oturum açma
+detected: 2026-11-02
+reported_by: oguz.koc
+systems: [app-bbys-zabita]
+notifications:
+  - { to: superior, date: 2026-11-02, by: oguz.koc, recipient: ayse.yilmaz }
+  - { to: some_board, date: 2026-11-02, by: oguz.koc }
+status: reported
+history:
+  - { date: 2026-11-02, by: oguz.koc, status: reported }
+---
+Aynı hesaba yüzlerce başarısız oturum açma denemesi.
+",
+);
+
+const VULNERABILITY: (&str, &str) = (
+    "records/vulnerabilities/2026/ACK-2026-0001.yaml",
+    "id: ACK-2026-0001
+title: Rapor ekranında SQL enjeksiyonu
+found: 2026-11-20
+test: { name: Uygulama güvenlik testi, by: tolga.sen }
+system: app-bbys-zabita
+severity: critical
+service: yazilim-gelistirme-servisi
+assignee: elif.kara
+status: fixing
+history:
+  - { date: 2026-11-20, by: tolga.sen, status: open }
+  - { date: 2026-11-20, by: burak.yildiz, status: fixing }
+",
+);
+
+/// Edits of [`VULNERABILITY`]: closed by `$by`, who also fills in the closure.
+macro_rules! vulnerability_closed_by {
+    ($by:literal) => {
+        [
+            (
+                "status: fixing\n",
+                concat!(
+                    "closure: { date: 2026-11-25, by: ",
+                    $by,
+                    ", summary: Sorgu parametreli yapıldı }\nstatus: closed\n"
+                ),
+            ),
+            (
+                "status: fixing }\n",
+                concat!("status: fixing }\n  - { date: 2026-11-25, by: ", $by, ", status: closed }\n"),
+            ),
+        ]
+    };
+}
+
+const AUDIT: (&str, &str) = (
+    "records/audits/2026/DNT-2026-0001.md",
+    "---
+id: DNT-2026-0001
+title: Erişim yönetimi iç denetimi
+scope: Yetkilerin verilmesi ve gözden geçirilmesi
+planned: 2026-05-12
+held: 2026-05-14
+participants: [ayse.yilmaz, oguz.koc]
+findings:
+  - { text: Talimat sayısı eksik, responsible: oguz.koc, action: Eksikler tamamlanacak, due: 2026-06-15, done: 2026-06-03 }
+closure: { date: 2026-06-30, by: ayse.yilmaz }
+status: closed
+history:
+  - { date: 2026-04-20, by: ayse.yilmaz, status: planned }
+  - { date: 2026-05-14, by: ayse.yilmaz, status: held }
+  - { date: 2026-06-30, by: ayse.yilmaz, status: closed }
+---
+Denetim.
+",
+);
+
+const TRAINING: (&str, &str) = (
+    "records/trainings/2026/EGT-2026-0001.yaml",
+    "id: EGT-2026-0001
+title: Güvenli kodlama eğitimi
+audience: staff
+service: yazilim-gelistirme-servisi
+need: { date: 2026-02-16, by: burak.yildiz, reason: Tekrarlayan bulgular }
+planned: 2026-12-08
+status: planned
+history:
+  - { date: 2026-02-16, by: burak.yildiz, status: need }
+  - { date: 2026-03-02, by: burak.yildiz, status: planned }
+",
+);
+
+const PROCUREMENT: (&str, &str) = (
+    "records/procurements/2026/SAT-2026-0001.md",
+    "---
+id: SAT-2026-0001
+title: Kod analizi yazılımı lisansı
+type: services
+service: yazilim-gelistirme-servisi
+specification: { prepared_by: elif.kara, date: 2026-01-12, checked_by: burak.yildiz, approved_by: selin.aydin, approved_on: 2026-01-20 }
+purchase: { reference: \"2026/DT-0042\", date: 2026-02-18 }
+acceptance: { committee: [elif.kara, tolga.sen], date: 2026-03-04, result: accepted }
+payments:
+  - { date: 2026-03-05, prepared_by: elif.kara }
+status: accepted
+history:
+  - { date: 2026-01-12, by: elif.kara, status: specification }
+  - { date: 2026-01-20, by: selin.aydin, status: approved }
+  - { date: 2026-02-18, by: burak.yildiz, status: purchasing }
+  - { date: 2026-02-25, by: burak.yildiz, status: acceptance }
+  - { date: 2026-03-04, by: burak.yildiz, status: accepted }
+---
+Bir yıllık lisans.
+",
+);
+
+const DECISION: (&str, &str) = (
+    "records/committee/2026/KRR-2026-0001.md",
+    "---
+id: KRR-2026-0001
+title: Kiosklarda USB girişlerinin kapatılması
+type: security_measure
+committee: steering_committee
+meeting: 2026-11-26
+informed_by: selin.aydin
+approved_by: selin.aydin
+opinion: approved
+actions:
+  - { text: USB girişleri kapatılacak, responsible: tolga.sen, due: 2026-12-15 }
+status: open
+history:
+  - { date: 2026-11-26, by: selin.aydin, status: open }
+---
+Şube müdürü önlemi onayladı.
+",
+);
+
+const BGYS: (&str, &str) = (
+    "records/bgys/bgys-erisim-proseduru.md",
+    "---
+id: bgys-erisim-proseduru
+title: Erişim yönetimi prosedürü
+type: procedure
+owner: ayse.yilmaz
+service: yazilim-destek-servisi
+version: \"1.2\"
+approved: 2025-03-25
+approved_by: selin.aydin
+reviews:
+  - { date: 2026-09-28, by: ayse.yilmaz, result: unchanged }
+status: in_force
+history:
+  - { date: 2025-03-20, by: ayse.yilmaz, status: draft }
+  - { date: 2025-03-25, by: selin.aydin, status: in_force }
+---
+Yetkiler yazılı talimatla verilir.
 ",
 );
 
@@ -292,6 +454,16 @@ fn cases() -> Vec<Case> {
     ];
     let (repository, account, domain, client, continuity, rejected) =
         (own(REPOSITORY), own(ACCOUNT), own(DOMAIN), own(CLIENT), own(CONTINUITY), own(REJECTED));
+    let (incident, vulnerability, audit, training, procurement, decision, bgys) =
+        (own(INCIDENT), own(VULNERABILITY), own(AUDIT), own(TRAINING), own(PROCUREMENT), own(DECISION), own(BGYS));
+    let withdrawn: [Edit; 3] = [
+        (
+            "status: in_force\n",
+            "withdrawal: { date: 2026-11-02, reason: Yeni prosedür yürürlükte }\nstatus: withdrawn\n",
+        ),
+        ("status: in_force }\n", "status: in_force }\n  - { date: 2026-11-02, by: selin.aydin, status: withdrawn }\n"),
+        ("owner: ayse.yilmaz", "owner: volkan.acar"),
+    ];
     vec![
         // Separation of duties: one person on both sides of a pair.
         case("separation request assignee / resolution.tested_by", SeparationOfDuties, REQUEST, request.clone())
@@ -495,6 +667,88 @@ fn cases() -> Vec<Case> {
         case("reviews continuity_plan tests[].date", ReviewOverdue, continuity.0, continuity.1.clone())
             .breaks(&[("date: 2026-10-21", "date: 2026-05-31")], "date: 2026-05-31")
             .near_miss(&[("date: 2026-10-21", "date: 2026-06-01")]),
+        // Code analysis every 90 days (local rule code_analysis_interval).
+        case("reviews repository pipeline.last_analysis", ReviewOverdue, repository.0, repository.1.clone())
+            .breaks(&[("last_analysis: 2026-10-01", "last_analysis: 2026-08-31")], "last_analysis")
+            .near_miss(&[("last_analysis: 2026-10-01", "last_analysis: 2026-09-01")]),
+        // A BGYS document in force, reviewed every 365 days (local rule bgys_review).
+        case("reviews bgys_document reviews[].date", ReviewOverdue, bgys.0, bgys.1.clone())
+            .breaks(&[("date: 2026-09-28", "date: 2025-11-29")], "date: 2025-11-29")
+            .near_miss(&[("date: 2026-09-28", "date: 2025-11-30")]),
+        // The security and management registers.
+        case("actor_fields incident notifications[].by", UnauthorizedActor, incident.0, incident.1.clone())
+            // A unit official is not the directorate's staff who report to the board.
+            .breaks(&[("date: 2026-11-02, by: oguz.koc }", "date: 2026-11-02, by: mehmet.demir }")], "by: mehmet.demir")
+            // DevOps staff report an incident they saw as well.
+            .near_miss(&[("date: 2026-11-02, by: oguz.koc }", "date: 2026-11-02, by: tolga.sen }")]),
+        case("actor_fields vulnerability closure.by", UnauthorizedActor, vulnerability.0, vulnerability.1.clone())
+            // A unit official closing a hole in the directorate's system.
+            .breaks(&vulnerability_closed_by!("mehmet.demir"), "closure:")
+            // The assignee closes it.
+            .near_miss(&vulnerability_closed_by!("elif.kara")),
+        case("holders vulnerability assignee", InactivePerson, vulnerability.0, vulnerability.1.clone())
+            .breaks(&[("assignee: elif.kara", "assignee: volkan.acar")], "assignee: volkan.acar")
+            // Closed by the chief: the one who left keeps the closed hole.
+            .near_miss(&{
+                let [a, b] = vulnerability_closed_by!("burak.yildiz");
+                [("assignee: elif.kara", "assignee: volkan.acar"), a, b]
+            }),
+        case("actor_fields audit participants[]", UnauthorizedActor, audit.0, audit.1.clone())
+            .breaks(&[("[ayse.yilmaz, oguz.koc]", "[ayse.yilmaz, mehmet.demir]")], "participants:")
+            .near_miss(&[("[ayse.yilmaz, oguz.koc]", "[ayse.yilmaz, tolga.sen]")]),
+        case("actor_fields training need.by", UnauthorizedActor, training.0, training.1.clone())
+            // Staff do not identify the service's training needs; the chief does (M7(1)(n)).
+            .breaks(&[("by: burak.yildiz, reason", "by: elif.kara, reason")], "need:")
+            .near_miss(&[("by: burak.yildiz, reason", "by: selin.aydin, reason")]),
+        case(
+            "actor_fields procurement specification.prepared_by",
+            UnauthorizedActor,
+            procurement.0,
+            procurement.1.clone(),
+        )
+        .breaks(&[("prepared_by: elif.kara, date", "prepared_by: mehmet.demir, date")], "specification:")
+        .near_miss(&[("prepared_by: elif.kara, date", "prepared_by: tolga.sen, date")]),
+        case(
+            "actor_fields procurement specification.checked_by",
+            UnauthorizedActor,
+            procurement.0,
+            procurement.1.clone(),
+        )
+        // The chief of another service.
+        .breaks(&[("checked_by: burak.yildiz", "checked_by: hakan.celik")], "specification:")
+        // A service without its chief: the branch manager checks it (M11(1)(j)).
+        .near_miss(&[("checked_by: burak.yildiz", "checked_by: selin.aydin")]),
+        case(
+            "actor_fields procurement specification.approved_by",
+            UnauthorizedActor,
+            procurement.0,
+            procurement.1.clone(),
+        )
+        .breaks(&[("approved_by: selin.aydin", "approved_by: burak.yildiz")], "specification:")
+        // The branch manager approves a specification she also checked.
+        .near_miss(&[("checked_by: burak.yildiz", "checked_by: selin.aydin")]),
+        case(
+            "actor_fields procurement payments[].prepared_by",
+            UnauthorizedActor,
+            procurement.0,
+            procurement.1.clone(),
+        )
+        .breaks(&[("prepared_by: elif.kara }", "prepared_by: mehmet.demir }")], "date: 2026-03-05")
+        .near_miss(&[("prepared_by: elif.kara }", "prepared_by: tolga.sen }")]),
+        case("actor_fields decision informed_by", UnauthorizedActor, decision.0, decision.1.clone())
+            .breaks(&[("informed_by: selin.aydin", "informed_by: ayse.yilmaz")], "informed_by")
+            .near_miss(&[("informed_by: selin.aydin\n", "")]),
+        case("actor_fields decision approved_by", UnauthorizedActor, decision.0, decision.1.clone())
+            .breaks(&[("approved_by: selin.aydin", "approved_by: burak.yildiz")], "approved_by")
+            .near_miss(&[("informed_by: selin.aydin\n", "")]),
+        case("actor_fields bgys_document approved_by", UnauthorizedActor, bgys.0, bgys.1.clone())
+            .breaks(&[("approved_by: selin.aydin", "approved_by: oguz.koc")], "approved_by")
+            // A chief approves the document of the service.
+            .near_miss(&[("approved_by: selin.aydin", "approved_by: ayse.yilmaz")]),
+        case("holders bgys_document owner", InactivePerson, bgys.0, bgys.1.clone())
+            .breaks(&[("owner: ayse.yilmaz", "owner: volkan.acar")], "owner: volkan.acar")
+            // A withdrawn document keeps the owner who has left.
+            .near_miss(&withdrawn),
     ]
 }
 
@@ -664,4 +918,81 @@ fn every_entry_cites_an_article_or_names_a_declared_local_rule() {
     let bare = text.replacen(", article: \"M5(1)(c)\", local: request_reopen", "", 1);
     let err = format!("{:#}", defter::load::rules::parse_workflows(&bare, &schemas).unwrap_err());
     assert!(err.contains("cites no article of the directive and names no local rule"), "{err}");
+}
+
+/// `validate --format json` of the clean fixture with `records` added and `config` as
+/// defter.toml (when given).
+fn validate_with(records: &[(&str, &str)], config: Option<&str>) -> Vec<String> {
+    let repo = Repo::with_overlays(&[&fixtures().join("good")]);
+    for (rel, text) in records {
+        repo.write(rel, text);
+    }
+    if let Some(config) = config {
+        repo.write("defter.toml", config);
+    }
+    findings(&repo.defter(&["validate", "--as-of", AS_OF, "--format", "json"]))
+}
+
+#[test]
+fn an_audit_closes_when_every_finding_is_corrected_and_says_which_is_not() {
+    let (path, text) = AUDIT;
+    let two = text.replace(
+        "done: 2026-06-03 }\n",
+        "done: 2026-06-03 }\n  - { text: Gözden geçirme kaydı yok, responsible: ayse.yilmaz, action: Kayıt tutulacak }\n",
+    );
+    let line = 1 + two[..two.find("Gözden geçirme kaydı yok").unwrap()].matches('\n').count();
+    assert_eq!(validate_with(&[(path, &two)], None), [format!("state-fields {path}:{line}:5")]);
+    // Corrected: the audit closes.
+    let done = two.replace("action: Kayıt tutulacak }", "action: Kayıt tutulacak, done: 2026-06-20 }");
+    assert_eq!(validate_with(&[(path, &done)], None), Vec::<String>::new());
+    // Held, not closed: an open corrective action is lawful.
+    let held = two
+        .replace("closure: { date: 2026-06-30, by: ayse.yilmaz }\n", "")
+        .replace("status: closed\n", "status: held\n")
+        .replace("  - { date: 2026-06-30, by: ayse.yilmaz, status: closed }\n", "");
+    assert_eq!(validate_with(&[(path, &held)], None), Vec::<String>::new());
+}
+
+#[test]
+fn an_incident_is_reported_to_the_superior_and_to_the_some_board() {
+    let (path, text) = INCIDENT;
+    let status = 1 + text[..text.find("\nstatus: reported").unwrap() + 1].matches('\n').count();
+    for dropped in [
+        "  - { to: superior, date: 2026-11-02, by: oguz.koc, recipient: ayse.yilmaz }\n",
+        "  - { to: some_board, date: 2026-11-02, by: oguz.koc }\n",
+    ] {
+        let broken = text.replace(dropped, "");
+        let status = status - 1;
+        assert_eq!(validate_with(&[(path, &broken)], None), [format!("state-fields {path}:{status}:9")], "{dropped}");
+    }
+    // Detected, not yet reported: nothing is missing yet.
+    let detected = text
+        .replace("notifications:\n", "")
+        .replace("  - { to: superior, date: 2026-11-02, by: oguz.koc, recipient: ayse.yilmaz }\n", "")
+        .replace("  - { to: some_board, date: 2026-11-02, by: oguz.koc }\n", "")
+        .replace("status: reported", "status: detected");
+    assert_eq!(validate_with(&[(path, &detected)], None), Vec::<String>::new());
+}
+
+#[test]
+fn a_vulnerability_is_late_by_its_severitys_days_which_the_directorate_sets() {
+    let (path, text) = VULNERABILITY;
+    // Found 2026-11-20, critical: 15 days by default, due 2026-12-05 — not late on 2026-11-30.
+    assert_eq!(validate_with(&[(path, text)], None), Vec::<String>::new());
+    let found = 1 + text[..text.find("found:").unwrap()].matches('\n').count();
+    let late = [format!("deadline-missed {path}:{found}:8")];
+    assert_eq!(validate_with(&[(path, &text.replace("found: 2026-11-20", "found: 2026-11-14"))], None), late);
+    // The directorate's own days, in defter.toml.
+    let week = "[deadlines.vulnerability]\ncritical = 7\n";
+    assert_eq!(validate_with(&[(path, text)], Some(week)), late);
+    // A local rule: switched off, it says nothing; closed holes are never late.
+    let off = "[deadlines.vulnerability]\ncritical = 7\n[local]\nvulnerability_deadline = \"off\"\n";
+    assert_eq!(validate_with(&[(path, text)], Some(off)), Vec::<String>::new());
+    let closed = text
+        .replace(
+            "status: fixing\n",
+            "closure: { date: 2026-11-25, by: elif.kara, summary: Düzeltildi }\nstatus: closed\n",
+        )
+        .replace("status: fixing }\n", "status: fixing }\n  - { date: 2026-11-25, by: elif.kara, status: closed }\n");
+    assert_eq!(validate_with(&[(path, &closed)], Some(week)), Vec::<String>::new());
 }

@@ -80,12 +80,12 @@ impl<'a> Site<'a> {
                 }
             }
             for d in w.deadlines.iter().filter(|d| d.kind == kind && w.state_matches(kind, state, &d.when)) {
-                if let Some(date) = r.fields.str_at(&d.field).and_then(|v| v.parse().ok()) {
-                    out.push(Deadline {
-                        date,
-                        what: format!("{} ({})", d.what, self.label(r.kind, &format!("/{}", d.field))),
-                        record: r,
-                    });
+                for (date, _) in crate::validate::time::deadline_dates(r, d, self.input.config) {
+                    let what = match d.days_by {
+                        Some(_) => format!("{} ({})", d.what, self.t("deadline")),
+                        None => format!("{} ({})", d.what, self.label(r.kind, &format!("/{}", d.field))),
+                    };
+                    out.push(Deadline { date, what, record: r });
                 }
             }
             for (date, what) in self.next_reviews(r) {

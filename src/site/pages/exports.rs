@@ -84,6 +84,10 @@ impl Site<'_> {
                 let inventory: Vec<Kind> = Kind::ALL.into_iter().filter(|k| k.is_inventory()).collect();
                 vec![self.table("inventory", &inventory, &["name", "owner", "status", "classification"])]
             }
+            Group::Registers => {
+                let registers: Vec<Kind> = Kind::ALL.into_iter().filter(|k| k.register().is_some()).collect();
+                vec![self.table("registers", &registers, &["title", "status", "service", "severity", "system"])]
+            }
             Group::People => vec![self.table("people", &[Kind::Person], &["name", "title", "unit", "roles", "active"])],
             Group::Units => vec![self.table("units", &[Kind::Unit], &["name", "type", "parent", "head"])],
             Group::Findings => vec![Table {
@@ -312,6 +316,7 @@ pub(super) fn table_of(kind: Kind) -> Option<&'static str> {
         Kind::Person => Some("people"),
         Kind::Unit => Some("units"),
         Kind::ProjectSection => None,
+        kind if kind.register().is_some() => Some("registers"),
         _ => Some("inventory"),
     }
 }
@@ -325,6 +330,7 @@ enum Group {
     Projects,
     Grants,
     Inventory,
+    Registers,
     People,
     Units,
     Findings,
@@ -338,11 +344,12 @@ enum Group {
     Feeds,
 }
 
-const GROUPS: [Group; 10] = [
+const GROUPS: [Group; 11] = [
     Group::Requests,
     Group::Projects,
     Group::Grants,
     Group::Inventory,
+    Group::Registers,
     Group::People,
     Group::Units,
     Group::Findings,
@@ -366,6 +373,7 @@ impl Group {
             Group::Projects => of(|k| k == Kind::Project),
             Group::Grants => of(|k| k == Kind::Grant),
             Group::Inventory => of(Kind::is_inventory),
+            Group::Registers => of(|k| k.register().is_some()),
             Group::People => of(|k| k == Kind::Person),
             Group::Units => of(|k| k == Kind::Unit),
             Group::Findings => keys.findings,

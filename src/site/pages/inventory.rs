@@ -1,5 +1,5 @@
-//! The inventory: a section per type with its first items, and each long type's own
-//! list on pages of its own.
+//! The inventory and the security and management registers: a section per type with its
+//! first items, and each long type's own list on pages of its own.
 
 use anyhow::Result;
 use rayon::prelude::*;
@@ -34,6 +34,8 @@ struct InventoryRow {
     status_value: String,
     owner: String,
     classification: String,
+    /// The registers' date of the record (detected, found, planned, meeting…).
+    date: String,
 }
 
 #[derive(Serialize)]
@@ -43,17 +45,35 @@ struct InventoryPage {
     pager: Option<Pager>,
     /// One type's own list rather than the inventory page.
     list: bool,
+    /// The registers rather than the inventory (other columns, other exports).
+    registers: bool,
 }
+
+/// The fields a register row shows as its date, the first one a record has.
+const DATE_FIELDS: [&str; 7] =
+    ["detected", "found", "planned", "meeting", "approved", "specification.date", "need.date"];
 
 impl Site<'_> {
     /// The inventory page, a section per type with its first [`PAGE_ROWS`] items, and
     /// for a type with more, its own list of every item a hundred a page
     /// (`inventory/server.html`, `inventory/server/2.html`…).
     pub(crate) fn inventory_pages(&self, templates: &Templates) -> Result<Vec<Output>> {
-        const FIRST: &str = "inventory/index.html";
+        self.group_pages(templates, false)
+    }
+
+    /// The registers' page (`registers/index.html`) and each long register's own list,
+    /// as [`Site::inventory_pages`] does for the inventory.
+    pub(crate) fn register_pages(&self, templates: &Templates) -> Result<Vec<Output>> {
+        self.group_pages(templates, true)
+    }
+
+    fn group_pages(&self, templates: &Templates, registers: bool) -> Result<Vec<Output>> {
+        let (folder, title_key) = if registers { ("registers", "registers") } else { ("inventory", "inventory") };
+        let first_page = format!("{folder}/index.html");
+        let in_group = |k: &Kind| if registers { k.register().is_some() } else { k.is_inventory() };
         let kinds: Vec<(Kind, Vec<&Record>)> = Kind::ALL
             .into_iter()
-            .filter(|k| k.is_inventory())
+            .filter(in_group)
             .map(|kind| (kind, self.of_kind(kind).collect::<Vec<_>>()))
             .filter(|(_, items)| !items.is_empty())
             .collect();
@@ -73,11 +93,16 @@ impl Site<'_> {
                         .str_at("classification")
                         .map(|c| self.value_label(kind, "/classification", c))
                         .unwrap_or_default(),
+                    date: DATE_FIELDS
+                        .iter()
+                        .find_map(|f| r.fields.path(f).into_iter().find_map(crate::model::date::date))
+                        .map(crate::model::date::show_date)
+                        .unwrap_or_default(),
                 })
                 .collect(),
             total,
             more: total.saturating_sub(items.len()),
-            all: (overview && total > PAGE_ROWS).then(|| format!("{root}inventory/{}.html", kind.name())),
+            all: (overview && total > PAGE_ROWS).then(|| format!("{root}{folder}/{}.html", kind.name())),
         };
         // Every page to make: the overview (no type), then each long type's pages.
         let mut jobs: Vec<(Option<usize>, usize)> = vec![(None, 1)];
@@ -87,7 +112,7 @@ impl Site<'_> {
         jobs.into_par_iter()
             .map(|(of, n)| {
                 let Some(i) = of else {
-                    let root = root_of(FIRST);
+                    let root = root_of(&first_page);
                     let groups = kinds
                         .iter()
                         .map(|(kind, items)| {
@@ -95,28 +120,30 @@ impl Site<'_> {
                         })
                         .collect();
                     let view = InventoryPage {
-                        page: self.layout(FIRST, &self.t("inventory"), FIRST),
+                        page: self.layout(&first_page, &self.t(title_key), &first_page),
                         groups,
                         pager: None,
                         list: false,
+                        registers,
                     };
-                    return Ok((FIRST.to_string(), templates.render("inventory.html", &view)?.into_bytes()));
+                    return Ok((first_page.clone(), templates.render("inventory.html", &view)?.into_bytes()));
                 };
                 let (kind, items) = &kinds[i];
-                let first = format!("inventory/{}.html", kind.name());
+                let first = format!("{folder}/{}.html", kind.name());
                 let pages = items.len().div_ceil(PAGE_ROWS);
                 let path = page_path(&first, n);
                 let root = root_of(&path);
-                let mut title = format!("{} — {}", self.t("inventory"), self.kind_label(*kind));
+                let mut title = format!("{} — {}", self.t(title_key), self.kind_label(*kind));
                 if n > 1 {
                     title = format!("{title} — {}", self.page_of(n, pages));
                 }
                 let shown = group(*kind, page_rows(items, n), items.len(), &root, false);
                 let view = InventoryPage {
-                    page: self.layout(&path, &title, FIRST),
+                    page: self.layout(&path, &title, &first_page),
                     groups: vec![shown],
                     pager: (pages > 1).then(|| self.pager(&first, n, pages, &root)),
                     list: true,
+                    registers,
                 };
                 Ok((path, templates.render("inventory.html", &view)?.into_bytes()))
             })

@@ -31,12 +31,13 @@ use super::view::{FindingView, Layout, Link, Nav};
 use crate::diag::Severity;
 use crate::model::Kind;
 
-const NAV: [(&str, &str); 9] = [
+const NAV: [(&str, &str); 10] = [
     ("index.html", "home"),
     ("requests/index.html", "requests"),
     ("projects/index.html", "projects"),
     ("grants/index.html", "grants"),
     ("inventory/index.html", "inventory"),
+    ("registers/index.html", "registers"),
     ("calendar.html", "calendar"),
     ("reports.html", "reports"),
     ("findings.html", "findings"),

@@ -46,7 +46,7 @@ pub(crate) struct RelatedGroup {
 /// Whether the ids of `kind` grow with time (`TLP-2026-0042`, `YTK-2026-0007`,
 /// `PRJ-0012`): the last ids are then the newest records.
 fn ids_grow_with_time(kind: Kind) -> bool {
-    matches!(kind, Kind::Request | Kind::Grant | Kind::Project)
+    matches!(kind, Kind::Request | Kind::Grant | Kind::Project) || matches!(kind.register(), Some((_, Some(_))))
 }
 
 /// Records shown per group of a page's related records. A person who has worked on
@@ -407,6 +407,7 @@ fn section_of(kind: Kind) -> &'static str {
         Kind::Project | Kind::ProjectSection => "projects/index.html",
         Kind::Grant => "grants/index.html",
         Kind::Unit | Kind::Person => "",
+        kind if kind.register().is_some() => "registers/index.html",
         _ => "inventory/index.html",
     }
 }
