@@ -390,6 +390,24 @@ fn parse_record(kind: Kind, path_id: String, path: &str, file: &Arc<str>) -> Res
             ),
         ));
     }
+    // A CR not followed by LF (old Mac line endings, or one stray byte): YAML counts it
+    // as a line break where every other tool (git, editors, the quoted line) does not, so
+    // positions would point at the wrong line. Refused where it is.
+    let bytes = text.as_bytes();
+    if let Some(i) = memchr::memchr_iter(b'\r', bytes).find(|&i| bytes.get(i + 1) != Some(&b'\n')) {
+        let before = &text[..i];
+        let line = memchr::memchr_iter(b'\n', before.as_bytes()).count() as u32 + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
+        return Err(parse_error(
+            path,
+            Pos::new(line, col),
+            msg!(
+                "a lone CR (a carriage return without a line feed, old Mac line endings) ends this line",
+                "bu satır tek başına bir CR ile bitiyor (ardında LF olmayan satır başı; eski Mac satır sonları)"
+            ),
+            msg!("save the file with LF (or CRLF) line endings", "dosyayı LF (ya da CRLF) satır sonlarıyla kaydedin"),
+        ));
+    }
     let (yaml, offset, body) = if kind.is_markdown() {
         match frontmatter::split(text) {
             Ok(split) => {
@@ -421,20 +439,6 @@ fn parse_record(kind: Kind, path_id: String, path: &str, file: &Arc<str>) -> Res
             parse_error(path, e.pos, e.message, help)
         })?,
         None if kind == Kind::ProjectSection => Node::new(Value::Null, Pos::new(1, 1)),
-        None if text.contains('\r') && !text.contains('\n') => {
-            return Err(parse_error(
-                path,
-                Pos::new(1, 1),
-                msg!(
-                    "lines end in a lone CR (old Mac line endings)",
-                    "satırlar tek başına CR ile bitiyor (eski Mac satır sonları)"
-                ),
-                msg!(
-                    "save the file with LF (or CRLF) line endings",
-                    "dosyayı LF (ya da CRLF) satır sonlarıyla kaydedin"
-                ),
-            ));
-        }
         None => {
             return Err(parse_error(
                 path,

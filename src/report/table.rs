@@ -91,19 +91,38 @@ impl Table {
         String::from_utf8(writer.into_inner().expect("flushing CSV to memory")).expect("CSV of UTF-8 cells")
     }
 
-    /// A GitHub-flavoured Markdown table.
+    /// A GitHub-flavoured Markdown table whose cells read as the text they hold: markup
+    /// copied from a record (`<img onerror=…>`, `[x](javascript:…)`) is escaped, so the
+    /// table is inert wherever it is pasted and rendered (a pull request, a wiki).
     pub(crate) fn to_markdown(&self) -> String {
-        let shown = self.printable();
-        let this = &shown;
-        let cell = |c: &String| c.replace('|', "\\|").replace('\n', " ");
+        let cell = |c: &String| crate::diag::human::printable(&markdown_text(c));
         let line = |cells: &[String]| format!("| {} |\n", cells.iter().map(cell).collect::<Vec<_>>().join(" | "));
-        let mut out = line(&this.headers);
-        out.push_str(&format!("|{}\n", "---|".repeat(this.headers.len())));
-        for row in this.all_rows() {
+        let mut out = line(&self.headers);
+        out.push_str(&format!("|{}\n", "---|".repeat(self.headers.len())));
+        for row in self.all_rows() {
             out.push_str(&line(row));
         }
         out
     }
+}
+
+/// `text` as Markdown that shows it literally, on one line: every ASCII punctuation
+/// character that starts markup in CommonMark, GitHub's extensions or HTML (`<`, `&`,
+/// `[`, `]`, `` ` ``, `*`, `_`, `~`, `|`, `!`, `\`…) is backslash-escaped (CommonMark
+/// allows the escape before any ASCII punctuation), line breaks become spaces.
+fn markdown_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '!' | '|' | '~' | '&' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\r' | '\n' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR) gets a
@@ -120,9 +139,10 @@ mod tests {
     fn control_characters_in_cells_are_shown_not_sent() {
         let mut t = Table::new(&["id", "title"]);
         t.row(vec!["TLP-2026-0001".into(), "a\u{1b}[2Jb".into()]);
-        for out in [t.to_text(), t.to_markdown()] {
-            assert!(!out.contains('\u{1b}') && out.contains("a\\u{1b}[2Jb"), "{out}");
-        }
+        let text = t.to_text();
+        assert!(!text.contains('\u{1b}') && text.contains("a\\u{1b}[2Jb"), "{text}");
+        let markdown = t.to_markdown();
+        assert!(!markdown.contains('\u{1b}') && markdown.contains("a\\u{1b}\\[2Jb"), "{markdown}");
     }
 
     #[test]

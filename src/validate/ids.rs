@@ -2,6 +2,7 @@
 //! and are unique — also to a file system that ignores case.
 
 use rayon::prelude::*;
+use unicode_normalization::UnicodeNormalization;
 
 use super::Context;
 use crate::diag::{Diagnostic, Rule, msg};
@@ -75,8 +76,9 @@ pub(super) fn duplicates(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Files under `records/` whose paths, or records whose ids, differ only in case: on
-/// Windows and macOS (and on a site served from them) they are one file, so a checkout
+/// Files under `records/` whose paths, or records whose ids, differ only in case or in
+/// Unicode normalisation (`ö` as one character, NFC, or as `o` and a combining mark, NFD):
+/// on Windows and macOS (and on a site served from them) they are one file, so a checkout
 /// there silently loses one of them.
 pub(super) fn case_clashes(loaded: &Records, out: &mut Vec<Diagnostic>) {
     let pos_of = |r: &Record| r.fields.get("id").map_or(r.fields.pos, |n| n.pos);
@@ -89,16 +91,19 @@ pub(super) fn case_clashes(loaded: &Records, out: &mut Vec<Diagnostic>) {
         for (path, pos) in group {
             reported.insert(*path);
             let others = group.iter().map(|(p, _)| *p).filter(|p| p != path).collect::<Vec<_>>().join(", ");
-            out.push(
-                Diagnostic::at(
-                    Rule::CaseClash,
-                    *path,
-                    *pos,
-                    msg!(
-                        "the file name differs only in case from {others}",
-                        "dosya adı şu dosyalardan yalnızca büyük/küçük harf bakımından farklı: {others}"
-                    ),
+            let message = if only_case(group.iter().map(|(p, _)| *p)) {
+                msg!(
+                    "the file name differs only in case from {others}",
+                    "dosya adı şu dosyalardan yalnızca büyük/küçük harf bakımından farklı: {others}"
                 )
+            } else {
+                msg!(
+                    "the file name is the same as {others} but for its Unicode form (an accented letter written as one character, NFC, or as a letter and a combining mark, NFD)",
+                    "dosya adı şu dosyalarla aynı, yalnızca Unicode biçimi farklı (aksanlı bir harf tek karakter, NFC, ya da harf ve birleşen işaret, NFD, olarak yazılmış): {others}"
+                )
+            };
+            out.push(
+                Diagnostic::at(Rule::CaseClash, *path, *pos, message)
                 .with_help(msg!(
                     "on Windows and macOS these are one file: keep one name (ids are lower case, or `TLP-`/`YTK-`/`PRJ-` upper case)",
                     "Windows ve macOS'ta bunlar tek dosyadır: tek bir ad bırakın (kimlikler küçük harflidir; `TLP-`/`YTK-`/`PRJ-` önekleri büyük harflidir)"
@@ -115,16 +120,19 @@ pub(super) fn case_clashes(loaded: &Records, out: &mut Vec<Diagnostic>) {
                 .map(|o| format!("`{o}`"))
                 .collect::<Vec<_>>()
                 .join(", ");
-            out.push(
-                Diagnostic::at(
-                    Rule::CaseClash,
-                    *path,
-                    *pos,
-                    msg!(
-                        "id `{id}` differs only in case from {others}",
-                        "`{id}` kimliği şu kimliklerden yalnızca büyük/küçük harf bakımından farklı: {others}"
-                    ),
+            let message = if only_case(group.iter().map(|(o, _)| *o)) {
+                msg!(
+                    "id `{id}` differs only in case from {others}",
+                    "`{id}` kimliği şu kimliklerden yalnızca büyük/küçük harf bakımından farklı: {others}"
                 )
+            } else {
+                msg!(
+                    "id `{id}` is the same as {others} but for its Unicode form (NFC or NFD)",
+                    "`{id}` kimliği şu kimliklerle aynı, yalnızca Unicode biçimi (NFC ya da NFD) farklı: {others}"
+                )
+            };
+            out.push(
+                Diagnostic::at(Rule::CaseClash, *path, *pos, message)
                 .with_help(msg!(
                     "ids that differ only in case name the same page on the site and the same file on Windows and macOS: rename one",
                     "yalnızca büyük/küçük harf bakımından farklı kimlikler sitede aynı sayfayı, Windows ve macOS'ta aynı dosyayı gösterir: birini yeniden adlandırın"
@@ -134,13 +142,30 @@ pub(super) fn case_clashes(loaded: &Records, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The names (paths or ids) that are equal once lower-cased, in groups of two or more
+/// Whether the names of a group differ only in case (else in Unicode normalisation too).
+fn only_case<'a>(mut names: impl Iterator<Item = &'a str>) -> bool {
+    let Some(first) = names.next().map(str::to_lowercase) else { return true };
+    names.all(|n| n.to_lowercase() == first)
+}
+
+/// The key two names clash under: lower case, in Unicode normalisation form C (macOS's
+/// file systems and Windows treat `ö` as one character and as `o` + U+0308 as one name).
+fn folded(name: &str) -> String {
+    let lower = name.to_lowercase();
+    if unicode_normalization::is_nfc_quick(lower.chars()) == unicode_normalization::IsNormalized::Yes {
+        lower
+    } else {
+        lower.nfc().collect()
+    }
+}
+
+/// The names (paths or ids) that are equal once lower-cased and NFC-normalised, in groups of two or more
 /// different names: groups in the order of their lower-cased form, names in order within
 /// a group. A name given more than once counts once, with the value given last. At
 /// 100,000 records this is a parallel sort, not two ordered maps built on one thread.
 fn same_but_case<'a, V: Copy + Send>(named: Vec<(&'a str, V)>) -> Vec<Vec<(&'a str, V)>> {
     let mut keyed: Vec<(String, &'a str, usize, V)> =
-        named.into_par_iter().enumerate().map(|(i, (name, value))| (name.to_lowercase(), name, i, value)).collect();
+        named.into_par_iter().enumerate().map(|(i, (name, value))| (folded(name), name, i, value)).collect();
     keyed.par_sort_unstable_by(|a, b| (&a.0, a.1, a.2).cmp(&(&b.0, b.1, b.2)));
     let mut groups = Vec::new();
     for run in keyed.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
@@ -187,5 +212,8 @@ mod tests {
             ]
         );
         assert!(same_but_case(vec![("a", 1), ("b", 2), ("a", 3)]).is_empty(), "one name given twice is no clash");
+        // "ö" as one character (NFC) and as "o" + U+0308 (NFD, what macOS wrote): one name.
+        let groups = same_but_case(vec![("g\u{f6}k", 1), ("go\u{308}k", 2), ("GO\u{308}K", 3)]);
+        assert_eq!(groups, vec![vec![("GO\u{308}K", 3), ("go\u{308}k", 2), ("g\u{f6}k", 1)]]);
     }
 }

@@ -14,6 +14,7 @@ mod regressions;
 mod secrets;
 
 use std::path::Path;
+mod text;
 use std::process::Output;
 use std::time::{Duration, Instant};
 
