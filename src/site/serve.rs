@@ -1,6 +1,7 @@
 //! `defter serve`: a local preview. The site is built into a temporary folder and served
 //! on localhost; when a record, schema, template or defter.toml changes, it is rebuilt
-//! and open pages reload themselves (they poll a version number — no websockets).
+//! and open pages reload themselves (they poll a version number — no websockets). Only
+//! requests addressed to the preview itself are answered, never with the build's state.
 
 use std::collections::BTreeSet;
 use std::panic::AssertUnwindSafe;
@@ -132,12 +133,14 @@ pub(crate) fn run(
     });
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     runtime.block_on(async move {
-        let app = Router::new()
-            .route("/__defter/version", get(move || async move { version.load(Ordering::SeqCst).to_string() }))
-            .fallback_service(ServeDir::new(&site).append_index_html_on_directories(true));
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
             .await
             .with_context(|| format!("cannot listen on 127.0.0.1:{port}"))?;
+        let bound = listener.local_addr()?.port();
+        let app = Router::new()
+            .route("/__defter/version", get(move || async move { version.load(Ordering::SeqCst).to_string() }))
+            .fallback_service(ServeDir::new(&site).append_index_html_on_directories(true))
+            .layer(axum::middleware::from_fn_with_state(bound, guard));
         tell(&format!("serving http://{}/ (Ctrl-C stops)", listener.local_addr()?));
         axum::serve(listener, app)
             .with_graceful_shutdown(async {
@@ -148,6 +151,50 @@ pub(crate) fn run(
         *stopped.lock().unwrap_or_else(PoisonError::into_inner) = true;
         Ok(())
     })
+}
+
+/// Answers only requests meant for this preview, and never with the build's own files.
+///
+/// A web page on any site can make the reader's browser ask `127.0.0.1` for pages under
+/// a name its attacker controls (DNS rebinding: `evil.example` resolves to 127.0.0.1 a
+/// moment later), and then read them as its own; the `Host` such a request carries is
+/// the attacker's name, so only the bound address (`127.0.0.1`, `localhost`, `[::1]`
+/// with the bound port) is answered (421 otherwise). A path with a segment starting
+/// with a dot (`.defter-build`, `.defter-search`, `.defter-site`, however encoded) is
+/// the build's state or hidden, never a page: 404.
+async fn guard(
+    axum::extract::State(port): axum::extract::State<u16>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::{StatusCode, header};
+    use axum::response::IntoResponse;
+    let host = request.headers().get(header::HOST).and_then(|h| h.to_str().ok());
+    let authority = request.uri().authority().map(|a| a.as_str());
+    if !host.is_some_and(|h| is_local(h, port)) || authority.is_some_and(|a| !is_local(a, port)) {
+        let said = format!(
+            "421 Misdirected Request: this preview answers only at http://127.0.0.1:{port}/ or http://localhost:{port}/\n"
+        );
+        return (StatusCode::MISDIRECTED_REQUEST, said).into_response();
+    }
+    if is_hidden(request.uri().path()) {
+        return (StatusCode::NOT_FOUND, "404 Not Found\n").into_response();
+    }
+    next.run(request).await
+}
+
+/// Whether a `Host` (or a request's authority) names this machine's loopback address at
+/// `port`.
+fn is_local(host: &str, port: u16) -> bool {
+    let Some((name, at)) = host.rsplit_once(':') else { return false };
+    at.parse::<u16>() == Ok(port) && matches!(name.to_ascii_lowercase().as_str(), "127.0.0.1" | "localhost" | "[::1]")
+}
+
+/// Whether a request path, percent-decoded as the file service decodes it, has a segment
+/// starting with a dot.
+fn is_hidden(path: &str) -> bool {
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    decoded.split(['/', '\\']).any(|segment| segment.starts_with('.'))
 }
 
 /// `path` relative to `root`, `/`-separated (`None` outside it, or not UTF-8).
@@ -166,4 +213,29 @@ fn watch_inputs(watcher: &mut impl Watcher, inputs: &[PathBuf]) -> Result<()> {
         watcher.watch(input, RecursiveMode::Recursive).with_context(|| format!("cannot watch {}", input.display()))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_hidden, is_local};
+
+    #[test]
+    fn only_the_loopback_names_at_the_bound_port_are_answered() {
+        for host in ["127.0.0.1:4000", "localhost:4000", "LOCALHOST:4000", "[::1]:4000"] {
+            assert!(is_local(host, 4000), "{host}");
+        }
+        for host in ["127.0.0.1:4001", "localhost", "evil.example:4000", "127.0.0.1.evil.example:4000", "", ":4000"] {
+            assert!(!is_local(host, 4000), "{host}");
+        }
+    }
+
+    #[test]
+    fn dotfiles_are_hidden_however_written() {
+        for path in ["/.defter-build", "/%2edefter-search/ab.json", "/a/%2Edefter-site", "/a%2f.git/config", "/a\\.x"] {
+            assert!(is_hidden(path), "{path}");
+        }
+        for path in ["/", "/index.html", "/requests/TLP-2026-0001.html", "/__defter/version", "/a.b/c"] {
+            assert!(!is_hidden(path), "{path}");
+        }
+    }
 }

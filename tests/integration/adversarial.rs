@@ -9,12 +9,13 @@
 
 mod injection;
 mod output;
+mod preview;
 mod privacy;
 mod regressions;
 mod secrets;
+mod text;
 
 use std::path::Path;
-mod text;
 use std::process::Output;
 use std::time::{Duration, Instant};
 

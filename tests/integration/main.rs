@@ -9,7 +9,7 @@ mod harness;
 mod history;
 mod layers;
 mod properties;
-mod serve;
+pub mod serve;
 mod site;
 mod snapshot;
 mod step;

@@ -14,14 +14,14 @@ use std::time::{Duration, Instant};
 use crate::harness::{AS_OF, GitRepo, files_in};
 
 /// A running `defter serve` and everything it printed so far.
-struct Server {
+pub struct Server {
     child: Child,
-    addr: String,
+    pub addr: String,
     log: Arc<Mutex<String>>,
 }
 
 impl Server {
-    fn start(repo: &Path, tmp: &Path) -> Server {
+    pub fn start(repo: &Path, tmp: &Path) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_defter"))
             .arg("--repo")
             .arg(repo)
@@ -50,9 +50,15 @@ impl Server {
     }
 
     /// The status and body of `GET path`, sent as written (no normalising).
-    fn get(&self, path: &str) -> (u16, String) {
+    pub fn get(&self, path: &str) -> (u16, String) {
+        self.get_as(path, Some(&self.addr))
+    }
+
+    /// [`Server::get`] with the `Host` header `host` (none when `None`).
+    pub fn get_as(&self, path: &str, host: Option<&str>) -> (u16, String) {
         let mut stream = TcpStream::connect(&self.addr).unwrap();
-        write!(stream, "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", self.addr).unwrap();
+        let host = host.map_or_else(String::new, |h| format!("Host: {h}\r\n"));
+        write!(stream, "GET {path} HTTP/1.1\r\n{host}Connection: close\r\n\r\n").unwrap();
         let mut response = Vec::new();
         stream.read_to_end(&mut response).unwrap();
         let response = String::from_utf8_lossy(&response).into_owned();
@@ -70,7 +76,7 @@ impl Server {
     }
 
     /// The folder it builds the site into (in its `TMPDIR`).
-    fn site(&self, tmp: &Path) -> std::path::PathBuf {
+    pub fn site(&self, tmp: &Path) -> std::path::PathBuf {
         tmp.join(format!("defter-serve-{}", self.child.id()))
     }
 
