@@ -99,9 +99,45 @@ const DEFAULT_REVIEWS: [(&str, u32); 6] = [
 /// (the directorate's choice, local rule `vulnerability_deadline`; the directive sets none).
 const DEFAULT_VULNERABILITY_DAYS: [(&str, u32); 4] = [("critical", 15), ("high", 30), ("medium", 90), ("low", 180)];
 
+/// The first of `rel`'s components (`/`-separated, under `root`) that is a symbolic
+/// link, as a path relative to `root`: `None` when none is (or the path does not exist).
+/// What defter reads of a repository — `records/`, `schemas/`, `defter.toml`,
+/// `site-templates/`, CODEOWNERS — is read only where no link leads elsewhere on the
+/// machine (a link committed to `/etc/passwd` or a runner's credentials). Each component
+/// is looked at without following it.
+pub(crate) fn link_on_the_way(root: &Path, rel: &str) -> Option<String> {
+    let mut path = root.to_path_buf();
+    let mut seen = String::new();
+    for part in rel.split('/').filter(|p| !p.is_empty()) {
+        path.push(part);
+        if !seen.is_empty() {
+            seen.push('/');
+        }
+        seen.push_str(part);
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => return Some(seen),
+            Ok(_) => {}
+            Err(_) => return None,
+        }
+    }
+    None
+}
+
+/// Refuses to read `rel` under `root` through a symbolic link ([`link_on_the_way`]).
+pub(crate) fn refuse_links(root: &Path, rel: &str) -> Result<()> {
+    if let Some(link) = link_on_the_way(root, rel) {
+        bail!(
+            "refusing to read {rel}: {link} is a symbolic link (defter reads the repository's own files only; replace the link with the file or folder itself)"
+        );
+    }
+    Ok(())
+}
+
 impl Config {
-    /// Reads `defter.toml` from `root`; a missing file gives the defaults.
+    /// Reads `defter.toml` from `root`; a missing file gives the defaults. It is not read
+    /// through a symbolic link.
     pub fn load(root: &Path) -> Result<Config> {
+        refuse_links(root, FILE)?;
         let path = root.join(FILE);
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => Some(text),

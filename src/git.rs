@@ -9,6 +9,9 @@ use gix::ObjectId;
 use gix::bstr::ByteSlice;
 use rayon::prelude::*;
 
+/// Files as (path relative to the records repository, blob id).
+pub(crate) type Files = Vec<(String, ObjectId)>;
+
 /// A repository opened for reading.
 pub(crate) struct Git {
     repo: gix::Repository,
@@ -111,13 +114,25 @@ impl Git {
     /// The blobs under `folders` (and the single files `files`) at a commit, as
     /// (path relative to the records repository, blob id), sorted by path.
     pub(crate) fn files_at(&self, commit: ObjectId, folders: &[&str]) -> Result<Vec<(String, ObjectId)>> {
+        Ok(self.tree_at(commit, folders)?.0)
+    }
+
+    /// [`Git::files_at`], and the paths of the symbolic links among them (a folder of
+    /// `folders` that is itself a link included), sorted: a checkout would make them
+    /// links, so they are reported as the working tree's are, never read.
+    pub(crate) fn tree_at(&self, commit: ObjectId, folders: &[&str]) -> Result<(Files, Vec<String>)> {
         let tree = self.repo.find_commit(commit)?.tree()?;
         let mut out = Vec::new();
+        let mut links = Vec::new();
         for folder in folders {
             let full = format!("{}{folder}", self.prefix);
             let Some(entry) = tree.lookup_entry_by_path(&full)? else { continue };
             if entry.mode().is_blob() {
                 out.push(((*folder).to_string(), entry.object_id()));
+                continue;
+            }
+            if entry.mode().is_link() {
+                links.push((*folder).to_string());
                 continue;
             }
             if !entry.mode().is_tree() {
@@ -129,11 +144,14 @@ impl Git {
             for e in recorder.records {
                 if e.mode.is_blob() {
                     out.push((format!("{folder}/{}", e.filepath.to_str_lossy()), e.oid));
+                } else if e.mode.is_link() {
+                    links.push(format!("{folder}/{}", e.filepath.to_str_lossy()));
                 }
             }
         }
         out.sort();
-        Ok(out)
+        links.sort();
+        Ok((out, links))
     }
 
     /// The working tree's files under `folders` (relative to the records repository) as
@@ -150,6 +168,15 @@ impl Git {
         let mut paths = Vec::new();
         for folder in folders {
             let start = root.join(folder);
+            // A link on the way (`records` itself a link): not read here; loading the
+            // tree refuses it.
+            let mut on_the_way = root.to_path_buf();
+            for part in folder.split('/') {
+                on_the_way.push(part);
+                if std::fs::symlink_metadata(&on_the_way).is_ok_and(|m| m.file_type().is_symlink()) {
+                    return Ok(None);
+                }
+            }
             if start.is_file() {
                 paths.push((*folder).to_string());
                 continue;
@@ -231,6 +258,11 @@ impl Git {
     /// A blob's bytes.
     pub(crate) fn blob(&self, id: ObjectId) -> Result<Vec<u8>> {
         Ok(self.repo.find_blob(id)?.detach().data)
+    }
+
+    /// The size of a blob, without reading it.
+    pub(crate) fn blob_size(&self, id: ObjectId) -> Result<u64> {
+        Ok(self.repo.find_header(id)?.size())
     }
 
     /// The git blob id the bytes would have.

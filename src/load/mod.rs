@@ -77,6 +77,9 @@ pub fn load_dir(root: &Path) -> Result<Records> {
 /// [`load_dir`], telling `progress` about each file.
 pub fn load_dir_with(root: &Path, progress: &dyn Progress) -> Result<Records> {
     let dir = root.join(RECORDS_DIR);
+    // Nothing is read through a link: a `records` link to `/` would be walked, checked,
+    // quoted in findings and published.
+    crate::config::refuse_links(root, RECORDS_DIR)?;
     if !dir.is_dir() {
         bail!(
             "{} has no `{RECORDS_DIR}/` folder: is it a defter repository? (`defter init` makes one)",
@@ -95,14 +98,43 @@ pub fn load_dir_with(root: &Path, progress: &dyn Progress) -> Result<Records> {
     let loaded: Vec<Loaded> = files.par_iter().map(|path| load_path(root, path)).inspect(|_| progress.step()).collect();
     let mut records = Records::from_loaded(problems, loaded);
     for rel in CODEOWNERS_PATHS {
+        if crate::config::link_on_the_way(root, rel).is_some() {
+            records.problems.push(link_problem(rel.to_string(), true));
+            break;
+        }
         let path = root.join(rel);
         if path.is_file() {
-            let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-            records.set_codeowners(rel, text);
+            let bytes = match read_limited(&path) {
+                Ok(Ok(bytes)) => bytes,
+                Ok(Err(size)) => {
+                    records.problems.push(too_large(rel.to_string(), size));
+                    break;
+                }
+                Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+            };
+            records.add_codeowners(rel, bytes);
             break;
         }
     }
     Ok(records)
+}
+
+/// The finding for a symbolic link where a record (or a folder of them) or, with
+/// `codeowners`, the CODEOWNERS file is read: it is never followed.
+pub(crate) fn link_problem(path: String, codeowners: bool) -> Diagnostic {
+    let message = if codeowners {
+        msg!(
+            "symbolic link: CODEOWNERS must be a regular file (links are never followed; it was not read)",
+            "sembolik bağlantı: CODEOWNERS normal bir dosya olmalıdır (bağlantılar izlenmez; okunmadı)"
+        )
+    } else {
+        msg!(
+            "symbolic link: records must be regular files (links are never followed)",
+            "sembolik bağlantı: kayıtlar normal dosya olmalıdır (bağlantılar izlenmez)"
+        )
+    };
+    Diagnostic::at(Rule::ParseError, path, Pos::new(1, 1), message)
+        .with_help(msg!("replace the link with the file itself", "bağlantının yerine dosyanın kendisini koyun"))
 }
 
 /// Reads and loads the file at `path` (under `root`) as [`load_dir`] does: a file too
@@ -137,7 +169,13 @@ fn load_path(root: &Path, path: &Path) -> Loaded {
 /// Loads the files at `paths` (relative to `root`, `/`-separated) as [`load_dir`] loads
 /// them, without walking `records/`: what `defter serve` reads again after an edit.
 pub fn load_paths(root: &Path, paths: &[String]) -> Records {
-    let loaded = paths.par_iter().map(|rel| load_path(root, &root.join(rel))).collect();
+    let loaded = paths
+        .par_iter()
+        .map(|rel| match crate::config::link_on_the_way(root, rel) {
+            Some(link) => Loaded::Problem(link_problem(link, false), None),
+            None => load_path(root, &root.join(rel)),
+        })
+        .collect();
     Records::from_loaded(Vec::new(), loaded)
 }
 
@@ -176,14 +214,7 @@ fn walk(root: &Path, dir: &Path, depth: usize) -> Result<Vec<Found>> {
         let path = entry.path();
         let file_type = entry.file_type().with_context(|| format!("cannot walk {}", path.display()))?;
         if file_type.is_symlink() {
-            found.push(problem(
-                &path,
-                msg!(
-                    "symbolic link: records must be regular files (links are never followed)",
-                    "sembolik bağlantı: kayıtlar normal dosya olmalıdır (bağlantılar izlenmez)"
-                ),
-                msg!("replace the link with the file itself", "bağlantının yerine dosyanın kendisini koyun"),
-            ));
+            found.push(Found::Problem(link_problem(relative(root, &path), false)));
         } else if file_type.is_file() {
             found.push(Found::File(path));
         } else if file_type.is_dir() && depth < MAX_FOLDER_DEPTH {
@@ -237,6 +268,23 @@ pub fn load_files(files: Vec<RawFile>) -> Records {
 }
 
 impl Records {
+    /// Keeps the repository's CODEOWNERS file (`path` relative to the root), from the
+    /// working tree or a commit: a file over [`MAX_FILE_BYTES`] or not UTF-8 is a
+    /// `parse-error` finding about it instead (and no CODEOWNERS is checked).
+    pub fn add_codeowners(&mut self, path: &str, bytes: Vec<u8>) {
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            self.problems.push(too_large(path.to_string(), bytes.len() as u64));
+            return;
+        }
+        match String::from_utf8(bytes) {
+            Ok(text) => self.set_codeowners(path, text),
+            Err(e) => {
+                let pos = text_pos(&e.as_bytes()[..e.utf8_error().valid_up_to()]);
+                self.problems.push(not_utf8(path.to_string(), pos));
+            }
+        }
+    }
+
     /// Keeps the text of the repository's CODEOWNERS file (`path` relative to the root).
     pub fn set_codeowners(&mut self, path: &str, text: String) {
         let text: Arc<str> = Arc::from(text);
@@ -289,7 +337,7 @@ fn read_limited(path: &Path) -> std::io::Result<Result<Vec<u8>, u64>> {
 }
 
 /// The finding for a file over [`MAX_FILE_BYTES`] (pointing at its first line).
-fn too_large(path: String, size: u64) -> Diagnostic {
+pub(crate) fn too_large(path: String, size: u64) -> Diagnostic {
     Diagnostic::at(
         Rule::ParseError,
         path,
@@ -342,23 +390,8 @@ pub fn load_file(file: RawFile) -> Loaded {
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
-            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            let valid = std::str::from_utf8(valid).unwrap_or_default();
-            let line = valid.matches('\n').count() as u32 + 1;
-            let col = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
-            return Loaded::Problem(
-                Diagnostic::at(
-                    Rule::ParseError,
-                    path,
-                    Pos::new(line, col),
-                    msg!("file is not valid UTF-8", "dosya geçerli bir UTF-8 metni değil"),
-                )
-                .with_help(msg!(
-                    "save the file as UTF-8 (Turkish letters included)",
-                    "dosyayı UTF-8 olarak kaydedin (Türkçe harfler de UTF-8 ile yazılır)"
-                )),
-                None,
-            );
+            let pos = text_pos(&e.as_bytes()[..e.utf8_error().valid_up_to()]);
+            return Loaded::Problem(not_utf8(path, pos), None);
         }
     };
     let text: Arc<str> = Arc::from(text.strip_prefix('\u{feff}').unwrap_or(&text));
@@ -366,6 +399,23 @@ pub fn load_file(file: RawFile) -> Loaded {
         Ok(record) => Loaded::Record(record, text),
         Err(diag) => Loaded::Problem(*diag, Some(text)),
     }
+}
+
+/// The position just after `valid`, the valid UTF-8 start of a file.
+fn text_pos(valid: &[u8]) -> Pos {
+    let valid = std::str::from_utf8(valid).unwrap_or_default();
+    let line = valid.matches('\n').count() as u32 + 1;
+    let col = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
+    Pos::new(line, col)
+}
+
+/// The finding for a file that is not UTF-8, at the first byte that is not.
+fn not_utf8(path: String, pos: Pos) -> Diagnostic {
+    Diagnostic::at(Rule::ParseError, path, pos, msg!("file is not valid UTF-8", "dosya geçerli bir UTF-8 metni değil"))
+        .with_help(msg!(
+            "save the file as UTF-8 (Turkish letters included)",
+            "dosyayı UTF-8 olarak kaydedin (Türkçe harfler de UTF-8 ile yazılır)"
+        ))
 }
 
 /// A `parse-error` finding (boxed: it is the error of [`parse_record`]).

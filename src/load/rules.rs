@@ -73,10 +73,12 @@ pub fn schema_file(kind: Kind) -> String {
 }
 
 impl Ruleset {
-    /// Reads the rule set of the repository at `root` (defaults where it has no file).
+    /// Reads the rule set of the repository at `root` (defaults where it has no file),
+    /// never through a symbolic link.
     pub fn load(root: &Path) -> Result<Ruleset> {
         let dir = root.join(SCHEMAS_DIR);
         Ruleset::from_source(|name| {
+            crate::config::refuse_links(root, &format!("{SCHEMAS_DIR}/{name}"))?;
             let path = dir.join(name);
             match std::fs::read_to_string(&path) {
                 Ok(text) => Ok(Some(text)),

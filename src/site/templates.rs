@@ -50,7 +50,8 @@ pub struct Templates {
 }
 
 impl Templates {
-    /// Loads the defaults and the repository's overrides, and compiles them once.
+    /// Loads the defaults and the repository's overrides (never through a symbolic
+    /// link), and compiles them once.
     pub fn load(root: &Path) -> Result<Templates> {
         let dir = root.join(DIR);
         let mut tera = tera::Tera::new();
@@ -62,6 +63,7 @@ impl Templates {
         let mut sources = Vec::new();
         let mut assets = Vec::new();
         for (name, default) in DEFAULTS {
+            crate::config::refuse_links(root, &format!("{DIR}/{name}"))?;
             let path = dir.join(name);
             let text = if path.is_file() {
                 std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?

@@ -32,17 +32,36 @@ struct Snapshot {
 }
 
 fn snapshot_at(git: &Git, commit: ObjectId) -> Result<Snapshot> {
-    let files = git.files_at(commit, &compared_paths())?;
+    let (files, links) = git.tree_at(commit, &compared_paths())?;
+    let at = commit.to_hex_with_len(8).to_string();
+    // What a checkout would make links: records and CODEOWNERS are reported as the
+    // working tree's are; the rules and configuration are refused, as there.
+    let mut problems = Vec::new();
+    let mut codeowners_link = None;
+    for link in links {
+        if link.starts_with("records/") || link == "records" {
+            problems.push(load::link_problem(link, false));
+        } else if load::CODEOWNERS_PATHS.contains(&link.as_str()) {
+            codeowners_link = codeowners_link.or(Some(link));
+        } else {
+            anyhow::bail!("refusing to read {link} at {at}: it is a symbolic link (replace it with the file itself)");
+        }
+    }
     let mut raw = Vec::new();
     let mut schemas = HashMap::new();
     let mut config_text = None;
     let mut codeowners = HashMap::new();
     let mut ids = HashMap::new();
     for (path, id) in files {
-        let bytes = git.blob(id)?;
         if load::CODEOWNERS_PATHS.contains(&path.as_str()) {
-            codeowners.insert(path, String::from_utf8_lossy(&bytes).into_owned());
-        } else if path == config::FILE {
+            // Measured before it is read, as records on disk are.
+            let size = git.blob_size(id)?;
+            let bytes = if size > load::MAX_FILE_BYTES { Vec::new() } else { git.blob(id)? };
+            codeowners.insert(path, (size, bytes));
+            continue;
+        }
+        let bytes = git.blob(id)?;
+        if path == config::FILE {
             config_text = Some(String::from_utf8(bytes).context("defter.toml is not UTF-8")?);
         } else if let Some(name) = path.strip_prefix("schemas/") {
             schemas.insert(name.to_string(), String::from_utf8_lossy(&bytes).into_owned());
@@ -53,11 +72,21 @@ fn snapshot_at(git: &Git, commit: ObjectId) -> Result<Snapshot> {
     }
     let (rules, config) = rules_and_config(
         |path| Ok(if path == config::FILE { config_text.clone() } else { schemas.get(schema_name(path)).cloned() }),
-        &commit.to_hex_with_len(8).to_string(),
+        &at,
     )?;
     let mut records = load::load_files(raw);
-    if let Some(path) = load::CODEOWNERS_PATHS.iter().find(|p| codeowners.contains_key(**p)) {
-        records.set_codeowners(path, codeowners.remove(*path).unwrap_or_default());
+    records.problems.splice(0..0, problems);
+    // The first of the places forges look in, as on disk: a link there is reported.
+    let first =
+        load::CODEOWNERS_PATHS.iter().find(|p| codeowners.contains_key(**p) || codeowners_link.as_deref() == Some(**p));
+    if let Some(path) = first {
+        match codeowners.remove(*path) {
+            Some((size, _)) if size > load::MAX_FILE_BYTES => {
+                records.problems.push(load::too_large(path.to_string(), size))
+            }
+            Some((_, bytes)) => records.add_codeowners(path, bytes),
+            None => records.problems.push(load::link_problem(path.to_string(), true)),
+        }
     }
     let count = records.records.len();
     Ok(Snapshot { records, rules, config, ids, count, changed: Vec::new() })
@@ -99,7 +128,10 @@ pub(crate) fn check(
     let head_commit = head_rev.map(|rev| git.resolve(rev)).transpose()?;
     let base_files = git.files_at(base_commit, &compared_paths())?;
     let head_files = match head_commit {
-        Some(commit) => Some(git.files_at(commit, &compared_paths())?),
+        // A link is no file to compare: the whole head is loaded, which reports it.
+        Some(commit) => {
+            Some(git.tree_at(commit, &compared_paths())?).filter(|(_, links)| links.is_empty()).map(|t| t.0)
+        }
         None => git.worktree_files(root, &compared_paths())?,
     };
     let plan = head_files.as_ref().map_or(scope::Plan::Everything("records/ holds a link or a special file"), |head| {

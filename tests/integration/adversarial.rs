@@ -8,6 +8,7 @@
 //! and the inputs the fuzzers found.
 
 mod injection;
+mod links;
 mod output;
 mod preview;
 mod privacy;

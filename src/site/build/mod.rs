@@ -136,18 +136,30 @@ pub(super) fn run(
         Some(previous) if previous.global != keys.global => {
             format!("{} changed since the last build", previous.changed(&keys.inputs).join(", "))
         }
-        Some(previous) => {
-            // `None`: a page went away, and only a full build can check the links.
-            let sink = Sink::incremental(out, previous)?;
-            if let Some(built) = build_with(keys, sink, out, make, unlinked)? {
-                return Ok(built);
+        Some(previous) => match link_in_site(out, &previous) {
+            // Writing into it would write wherever it leads: the new site is made next
+            // to this one and swapped in, and the link goes with the old site.
+            Some(dir) => format!("{dir} in the site is not a folder (a symbolic link?), and nothing is written through it"),
+            None => {
+                // `None`: a page went away, and only a full build can check the links.
+                let sink = Sink::incremental(out, previous)?;
+                if let Some(built) = build_with(keys, sink, out, make, unlinked)? {
+                    return Ok(built);
+                }
+                "a page or an anchor went away, and links are checked over the whole site".to_string()
             }
-            "a page or an anchor went away, and links are checked over the whole site".to_string()
-        }
+        },
     };
     let built = build_with(keys, Sink::full(out)?, out, make, unlinked)?
         .ok_or_else(|| anyhow::anyhow!("full build refused"))?;
     Ok(Built { full: Some(full), ..built })
+}
+
+/// The first folder of the last build's files in the site at `out` that is no longer a
+/// real folder (replaced by a symbolic link, say), as a path inside the site.
+fn link_in_site(out: &Path, previous: &State) -> Option<String> {
+    let mut checked = HashSet::new();
+    previous.entries.iter().find_map(|e| write::not_a_folder(out, &e.path, &mut checked))
 }
 
 /// Renders (or keeps) every part into `sink` and puts the site in place; `None` when an

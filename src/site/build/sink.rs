@@ -18,7 +18,7 @@ use anyhow::{Context, Result, bail};
 
 use super::links::{self, Interner, Summary};
 use super::state::{self, State};
-use super::write::{create_file, dir_builder, fresh_dir, staging_dir, swap_in};
+use super::write::{create_file, dir_builder, fresh_dir, not_a_folder, staging_dir, swap_in};
 
 /// One file of the new site.
 pub(crate) struct Made {
@@ -81,7 +81,10 @@ impl Sink {
     /// make it or the file no longer holds what it made).
     pub(crate) fn previous_file(&self, path: &str) -> Option<Vec<u8>> {
         let entry = self.previous.as_ref()?.by_path(path)?;
-        let bytes = fs::read(self.site.as_ref()?.join(path)).ok()?;
+        let site = self.site.as_ref()?;
+        // Only a regular file in the site is read (never a link's target).
+        fs::symlink_metadata(site.join(path)).ok().filter(fs::Metadata::is_file)?;
+        let bytes = fs::read(site.join(path)).ok()?;
         (state::content_hash(&bytes) == entry.hash).then_some(bytes)
     }
 
@@ -228,6 +231,19 @@ impl Finish {
                 swap_in(&self.dir, out)
             }
             Some(previous) => {
+                // Checked again just before: no file is moved into, nor removed from, a
+                // folder that a link replaced while this build ran (the site stays as
+                // it was; the next build makes it anew beside it).
+                let mut checked = HashSet::new();
+                let touched = files.iter().filter(|f| f.pending.is_some()).map(|f| f.path.as_str());
+                let gone = previous.entries.iter().map(|e| e.path.as_str());
+                if let Some(dir) = touched.chain(gone).find_map(|path| not_a_folder(out, path, &mut checked)) {
+                    let _ = fs::remove_dir_all(&self.dir);
+                    bail!(
+                        "{dir} in the site {} is not a folder (a symbolic link?): nothing was written",
+                        out.display()
+                    );
+                }
                 // Without a state the next build is a full one: a commit interrupted
                 // half-way is repaired by the next build.
                 let state_path = out.join(state::FILE);

@@ -11,9 +11,22 @@ use anyhow::{Context, Result, bail};
 pub const MARKER: &str = ".defter-site";
 
 /// Refuses output folders a build must never replace: the filesystem root, the
-/// repository or anything above it, `records/`, `schemas/`, or a non-empty folder that
-/// is not a previous defter site.
+/// repository or anything above it, `records/`, `schemas/`, a non-empty folder that is
+/// not a previous defter site, and any path through a symbolic link (`--out` itself, or
+/// a folder on the way to it: a link committed in the repository could lead anywhere).
 pub fn check_out_dir(out: &Path, repo: &Path) -> Result<()> {
+    let given = if out.is_absolute() { out.to_path_buf() } else { std::env::current_dir()?.join(out) };
+    let mut on_the_way = PathBuf::new();
+    for part in given.components() {
+        on_the_way.push(part);
+        if fs::symlink_metadata(&on_the_way).is_ok_and(|m| m.file_type().is_symlink()) {
+            bail!(
+                "refusing to write the site to {}: {} is a symbolic link (name the real folder; a site is never written through a link)",
+                out.display(),
+                on_the_way.display()
+            );
+        }
+    }
     let absolute = |p: &Path| -> Result<PathBuf> {
         let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir()?.join(p) };
         // Resolve what exists, so `..` and symlinks cannot hide the real target.
@@ -65,6 +78,30 @@ pub fn check_out_dir(out: &Path, repo: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The first folder on the way to `rel` (a `/`-separated path inside the site at `out`)
+/// that is not a real folder — a symbolic link, or a file — as a path inside the site;
+/// `None` when every one that exists is a folder. `checked` remembers the folders found
+/// real, so a site's many files cost one look per folder.
+pub(crate) fn not_a_folder(out: &Path, rel: &str, checked: &mut std::collections::HashSet<String>) -> Option<String> {
+    let mut end = 0;
+    while let Some(slash) = rel[end..].find('/') {
+        end += slash;
+        let dir = &rel[..end];
+        end += 1;
+        if checked.contains(dir) {
+            continue;
+        }
+        match fs::symlink_metadata(out.join(dir)) {
+            Ok(meta) if meta.is_dir() => {
+                checked.insert(dir.to_string());
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+            _ => return Some(dir.to_string()),
+        }
+    }
+    None
 }
 
 /// A new folder that did not exist before (never one planted in a shared parent folder,
