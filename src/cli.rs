@@ -52,11 +52,18 @@ pub enum Command {
     /// Show a record's history from git: who changed what, when, in which commit.
     #[command(after_help = LOG_EXAMPLES)]
     Log(LogArgs),
-    /// Explain a rule: what it checks and the article of the directive it enforces.
+    /// Explain a rule: what it checks and the article of the directive it enforces; or,
+    /// with --articles, every article of the directive and what in defter carries it.
     #[command(after_help = EXPLAIN_EXAMPLES)]
     Explain {
         /// The rule id (omit to list every rule).
         rule: Option<String>,
+        /// Every article, paragraph and item of the directive with its text and what
+        /// carries it (kind, field, state, transition, rule, report), or why nothing
+        /// does; ends with how many items with a consequence are carried. Exits 1 when a
+        /// citation names no place of the directive.
+        #[arg(long, conflicts_with = "rule")]
+        articles: bool,
     },
     /// Create a new records repository: configuration, schemas, a small organisation, one
     /// record of each kind, CI workflows, a pull-request template and CODEOWNERS.
@@ -283,7 +290,8 @@ const LOG_EXAMPLES: &str = "Examples:
 
 const EXPLAIN_EXAMPLES: &str = "Examples:
   defter explain                           every rule, its severity and what it catches
-  defter explain separation-of-duties      what it checks, the article, a bad and a fixed example";
+  defter explain separation-of-duties      what it checks, the article, a bad and a fixed example
+  defter explain --articles                the directive item by item, and what carries each";
 
 const INIT_EXAMPLES: &str = "Examples:
   defter init kayitlar                     a new repository in ./kayitlar

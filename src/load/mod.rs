@@ -5,6 +5,7 @@
 
 pub mod frontmatter;
 pub mod rules;
+pub mod trace;
 pub mod yaml;
 
 use std::collections::BTreeMap;

@@ -13,6 +13,7 @@ use serde_json::Value as Json;
 
 use super::yaml;
 use crate::model::Kind;
+use crate::model::directive::{Directive, parse_citations};
 use crate::model::workflow::{ActorSpec, Workflows};
 
 /// The folder of schemas and workflow data inside a repository.
@@ -20,6 +21,9 @@ pub const SCHEMAS_DIR: &str = "schemas";
 pub const WORKFLOWS_FILE: &str = "workflows.yaml";
 pub const WORKFLOWS_SCHEMA: &str = "workflows.schema.json";
 pub const COMMON_SCHEMA: &str = "common.schema.json";
+/// The directive's text, article by article (`schemas/directive.yaml`).
+pub const DIRECTIVE_FILE: &str = "directive.yaml";
+pub const DIRECTIVE_SCHEMA: &str = "directive.schema.json";
 
 macro_rules! embedded {
     ($($name:literal),* $(,)?) => {
@@ -31,6 +35,8 @@ macro_rules! embedded {
 embedded!(
     "workflows.yaml",
     "workflows.schema.json",
+    "directive.yaml",
+    "directive.schema.json",
     "common.schema.json",
     "unit.schema.json",
     "person.schema.json",
@@ -63,6 +69,8 @@ embedded!(
 pub struct Ruleset {
     pub schemas: IndexMap<String, Json>,
     pub workflows: Workflows,
+    /// The directive's text, which every citation of the workflow data names a place in.
+    pub directive: Directive,
     /// The text of every file, to tell whether two rule sets differ.
     pub texts: IndexMap<String, String>,
 }
@@ -93,13 +101,15 @@ impl Ruleset {
     pub fn from_source(mut read: impl FnMut(&str) -> Result<Option<String>>) -> Result<Ruleset> {
         let mut schemas = IndexMap::new();
         let mut texts = IndexMap::new();
-        let mut workflows_text = None;
+        let (mut workflows_text, mut directive_text) = (None, None);
         for (name, default) in DEFAULTS {
             let text = read(name)?.unwrap_or_else(|| (*default).to_string());
             let shown = format!("{SCHEMAS_DIR}/{name}");
             texts.insert((*name).to_string(), text.clone());
             if *name == WORKFLOWS_FILE {
                 workflows_text = Some(text);
+            } else if *name == DIRECTIVE_FILE {
+                directive_text = Some(text);
             } else {
                 let json: Json = serde_json::from_str(&text).with_context(|| format!("{shown} is not valid JSON"))?;
                 schemas.insert((*name).to_string(), json);
@@ -108,8 +118,63 @@ impl Ruleset {
         let text = workflows_text.expect("workflows.yaml is embedded");
         let workflows = parse_workflows(&text, &schemas)
             .with_context(|| format!("{SCHEMAS_DIR}/{WORKFLOWS_FILE} is not usable"))?;
-        Ok(Ruleset { schemas, workflows, texts })
+        let text = directive_text.expect("directive.yaml is embedded");
+        let directive = parse_directive(&text, &schemas)
+            .with_context(|| format!("{SCHEMAS_DIR}/{DIRECTIVE_FILE} is not usable"))?;
+        let unknown = unknown_citations(&workflows, &directive);
+        if !unknown.is_empty() {
+            bail!("{SCHEMAS_DIR}/{WORKFLOWS_FILE} cites what the directive does not have:\n{}", unknown.join("\n"));
+        }
+        Ok(Ruleset { schemas, workflows, directive, texts })
     }
+}
+
+/// Parses `directive.yaml` and checks it against its schema and its own numbering.
+pub fn parse_directive(text: &str, schemas: &IndexMap<String, Json>) -> Result<Directive> {
+    let node = yaml::parse(text, 0).map_err(|e| anyhow!("line {}:{}: {}", e.pos.line, e.pos.col, e.message.en))?;
+    let json = node.to_json();
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .build(&schemas[DIRECTIVE_SCHEMA])
+        .map_err(|e| anyhow!("{DIRECTIVE_SCHEMA} is not a valid schema: {e}"))?;
+    let errors: Vec<String> = validator
+        .iter_errors(&json)
+        .map(|e| {
+            let pos = node.pointer(e.instance_path().as_str()).pos;
+            format!("line {}:{}: {} (at {})", pos.line, pos.col, e, e.instance_path())
+        })
+        .collect();
+    if !errors.is_empty() {
+        bail!("{}", errors.join("\n"));
+    }
+    let directive: Directive = serde_json::from_value(json)?;
+    let problems = directive.problems();
+    if !problems.is_empty() {
+        bail!("{}", problems.join("\n"));
+    }
+    Ok(directive)
+}
+
+/// The citations of the workflow data (`article:` of every entry, `applies:` of every
+/// local rule) that name no place of the directive, one line each.
+pub fn unknown_citations(w: &Workflows, directive: &Directive) -> Vec<String> {
+    let mut cited: Vec<(String, &str)> = w.entries().into_iter().map(|e| (e.label, e.article)).collect();
+    for (name, rule) in &w.local_rules {
+        cited.extend(rule.applies.as_deref().map(|a| (format!("local rule {name}"), a)));
+    }
+    let mut problems = Vec::new();
+    for (label, text) in cited {
+        if text.is_empty() {
+            continue;
+        }
+        match parse_citations(text) {
+            Ok(cites) => problems.extend(
+                cites.iter().filter(|c| !directive.has(c)).map(|c| format!("{label}: {c} is not in the directive")),
+            ),
+            Err(e) => problems.push(format!("{label}: {e}")),
+        }
+    }
+    problems
 }
 
 /// All schemas in one registry, by their `$id`, so `$ref`s across files resolve offline.
@@ -592,6 +657,27 @@ mod tests {
         for kind in Kind::ALL {
             assert!(rules.schemas.contains_key(&schema_file(kind)), "{kind}");
         }
+    }
+
+    #[test]
+    fn a_citation_of_no_item_of_the_directive_is_refused() {
+        let rules = Ruleset::from_source(|_| Ok(None)).unwrap();
+        assert!(unknown_citations(&rules.workflows, &rules.directive).is_empty());
+        assert_eq!(rules.directive.articles.len(), 18);
+        let broken = edited("article: \"M9(1)(b)\" }", "article: \"M9(1)(z)\" }");
+        let err = Ruleset::from_source(|name| Ok((name == WORKFLOWS_FILE).then(|| broken.clone()))).unwrap_err();
+        assert!(format!("{err:#}").contains("M9(1)(z) is not in the directive"), "{err:#}");
+        let broken = edited("applies: \"M7(1)(r)\"", "applies: \"M7(2)\"");
+        let err = Ruleset::from_source(|name| Ok((name == WORKFLOWS_FILE).then(|| broken.clone()))).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("local rule request_tester_not_assignee: M7(2) is not in the directive"),
+            "{err:#}"
+        );
+        // The directive's own numbering is checked: an item out of the alphabet's order.
+        let directive = DEFAULTS.iter().find(|(n, _)| *n == DIRECTIVE_FILE).unwrap().1;
+        let swapped = directive.replacen("- item: ç", "- item: x", 1);
+        let err = parse_directive(&swapped, &rules.schemas).unwrap_err();
+        assert!(format!("{err:#}").contains("item (x) is written where (ç) belongs"), "{err:#}");
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! The domain, below every other layer: records and their kinds, the positioned YAML
-//! tree, the id index, the workflow data model, dates and their display, Turkish text
-//! folding and what a secret looks like. Nothing here does I/O or imports anything of
-//! defter's from outside `model`.
+//! tree, the id index, the workflow data model, the directive's text and its citations,
+//! dates and their display, Turkish text folding and what a secret looks like. Nothing
+//! here does I/O or imports anything of defter's from outside `model`.
 
 pub(crate) mod date;
+pub mod directive;
 pub(crate) mod index;
 pub(crate) mod kind;
 pub(crate) mod node;

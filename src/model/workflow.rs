@@ -319,57 +319,107 @@ pub struct Entry<'a> {
     pub article: &'a str,
     /// The local rule it is, if any.
     pub local: Option<&'a str>,
+    /// The kind of record it is about.
+    pub kind: &'a str,
+    /// Which part of the file it is.
+    pub part: EntryPart,
+    /// The state, transition or field it names (`approve`, `valid_until`), empty for a
+    /// lifecycle.
+    pub name: String,
+}
+
+/// The part of `workflows.yaml` an [`Entry`] is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryPart {
+    Lifecycle,
+    State,
+    StateEntry,
+    Transition,
+    ActorField,
+    Separation,
+    Holder,
+    Expiry,
+    Review,
+    Deadline,
+    RequiredTest,
 }
 
 impl Workflows {
     /// Every entry that carries a source, in the file's order.
     pub fn entries(&self) -> Vec<Entry<'_>> {
         let mut out = Vec::new();
-        fn push<'a>(out: &mut Vec<Entry<'a>>, rules: &'static [&'static str], label: String, s: &'a impl Sourced) {
-            out.push(Entry { rules, label, article: s.article(), local: s.local() });
+        type Rules = &'static [&'static str];
+        fn push<'a>(
+            out: &mut Vec<Entry<'a>>,
+            (rules, part): (Rules, EntryPart),
+            kind: &'a str,
+            name: String,
+            label: String,
+            s: &'a impl Sourced,
+        ) {
+            out.push(Entry { rules, label, article: s.article(), local: s.local(), kind, part, name });
         }
         for (kind, l) in &self.lifecycles {
             let label = format!("{kind} lifecycle");
-            out.push(Entry { rules: &["illegal-transition"], label, article: &l.article, local: None });
+            out.push(Entry {
+                rules: &["illegal-transition"],
+                label,
+                article: &l.article,
+                local: None,
+                kind,
+                part: EntryPart::Lifecycle,
+                name: String::new(),
+            });
             for (name, state) in &l.states {
                 if state.requires.is_empty() && state.entries.is_empty() {
                     continue;
                 }
                 let label = format!("{kind} state {name}");
+                let rules: Rules = &["state-fields"];
                 if state.article.is_some() || state.local.is_some() {
-                    push(&mut out, &["state-fields"], label, state);
+                    push(&mut out, (rules, EntryPart::State), kind, name.clone(), label, state);
                 } else {
-                    out.push(Entry { rules: &["state-fields"], label, article: &l.article, local: None });
+                    let part = EntryPart::State;
+                    out.push(Entry { rules, label, article: &l.article, local: None, kind, part, name: name.clone() });
                 }
                 for e in &state.entries {
-                    push(&mut out, &["state-fields"], format!("{kind} state {name}: {}", e.label), e);
+                    let label = format!("{kind} state {name}: {}", e.label);
+                    push(&mut out, (rules, EntryPart::StateEntry), kind, name.clone(), label, e);
                 }
             }
             for t in &l.transitions {
-                push(&mut out, &["unauthorized-actor"], format!("{kind} transition {}", t.name), t);
+                let label = format!("{kind} transition {}", t.name);
+                push(&mut out, (&["unauthorized-actor"], EntryPart::Transition), kind, t.name.clone(), label, t);
             }
         }
         for f in &self.actor_fields {
-            push(&mut out, &["unauthorized-actor"], format!("{} actor field {}", f.kind, f.field), f);
+            let label = format!("{} actor field {}", f.kind, f.field);
+            push(&mut out, (&["unauthorized-actor"], EntryPart::ActorField), &f.kind, f.field.clone(), label, f);
         }
         for s in &self.separation {
-            push(&mut out, &["separation-of-duties"], format!("{} separation {} / {}", s.kind, s.a, s.b), s);
+            let (label, name) = (format!("{} separation {} / {}", s.kind, s.a, s.b), format!("{} / {}", s.a, s.b));
+            push(&mut out, (&["separation-of-duties"], EntryPart::Separation), &s.kind, name, label, s);
         }
         for h in &self.holders {
-            push(&mut out, &["inactive-person"], format!("{} holder {}", h.kind, h.field), h);
+            let label = format!("{} holder {}", h.kind, h.field);
+            push(&mut out, (&["inactive-person"], EntryPart::Holder), &h.kind, h.field.clone(), label, h);
         }
         for e in &self.expiries {
-            push(&mut out, &["expired", "expiring"], format!("{} expiry {}", e.kind, e.field), e);
+            let label = format!("{} expiry {}", e.kind, e.field);
+            push(&mut out, (&["expired", "expiring"], EntryPart::Expiry), &e.kind, e.field.clone(), label, e);
         }
         for r in &self.reviews {
-            push(&mut out, &["review-overdue"], format!("{} review {}", r.kind, r.dates), r);
+            let label = format!("{} review {}", r.kind, r.dates);
+            push(&mut out, (&["review-overdue"], EntryPart::Review), &r.kind, r.dates.clone(), label, r);
         }
         for d in &self.deadlines {
-            push(&mut out, &["deadline-missed"], format!("{} deadline {}", d.kind, d.field), d);
+            let label = format!("{} deadline {}", d.kind, d.field);
+            push(&mut out, (&["deadline-missed"], EntryPart::Deadline), &d.kind, d.field.clone(), label, d);
         }
         for t in &self.required_tests {
             let label = format!("{} required test {} ({})", t.kind, t.tester, t.values.join(", "));
-            push(&mut out, &["state-fields", "illegal-transition", "unauthorized-actor"], label, t);
+            let rules: Rules = &["state-fields", "illegal-transition", "unauthorized-actor"];
+            push(&mut out, (rules, EntryPart::RequiredTest), &t.kind, t.tester.clone(), label, t);
         }
         out
     }

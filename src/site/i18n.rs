@@ -162,6 +162,20 @@ catalogue! {
     "rules_intro" => "Her kural yönergenin bir maddesini uygular. Bulgular her derlemede yeniden hesaplanır.", "Each rule enforces an article of the directive. Findings are recomputed on every build.";
     "by_rule" => "Kurala göre", "By rule";
     "by_owner" => "Sorumluya göre", "By owner";
+    "directive" => "Yönerge", "Directive";
+    "directive_intro" => "Yönergenin her maddesi, fıkrası ve bendi; her birini defter'de neyin taşıdığı (kayıt türü, alan, durum, geçiş, kural, rapor) ya da neden yazılımda karşılığı olmadığı. Bu sayfa schemas/directive.yaml, schemas/workflows.yaml, şemalar ve kurallardan üretilir.", "Every article, paragraph and item of the directive, with what carries it in defter (kind, field, state, transition, rule, report) or why it has no software consequence. Made from schemas/directive.yaml, schemas/workflows.yaml, the schemas and the rules.";
+    "approved_on" => "Olur tarihi", "Approved on";
+    "coverage" => "Kapsam", "Coverage";
+    "coverage_line" => "Yazılımda karşılığı olan {with} bentten {carried} tanesini defter taşıyor (%{percent}); {local} tanesini yalnız yerel kurallar. {none} bendin yazılımda karşılığı yok.", "Of the {with} items with a software consequence, defter carries {carried} ({percent}%), {local} of them only by local rules. {none} items have no software consequence.";
+    "not_carried" => "Karşılığı olup defter'in henüz taşımadığı bentler", "Items with a consequence that defter does not carry yet";
+    "not_carried_item" => "Yazılımda karşılığı var; defter henüz taşımıyor.", "Has a software consequence; defter does not carry it yet.";
+    "no_consequence" => "Yazılımda karşılığı yok", "No software consequence";
+    "carried_by" => "Taşıyan", "Carried by";
+    "whole_article" => "Maddenin bütününü taşıyan", "Carried as a whole by";
+    "whole_paragraph" => "Fıkranın bütününü taşıyan", "Carried as a whole by";
+    "articles" => "Maddeler", "Articles";
+    "article_n" => "MADDE {n}", "ARTICLE {n}";
+    "local_rule" => "yerel kural", "local rule";
 }
 
 /// A field name as a label when no schema title exists: `tested_by` → `Tested by`.

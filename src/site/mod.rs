@@ -67,6 +67,7 @@ enum Part<'a> {
     Reports,
     Findings,
     Rules,
+    Directive,
     Workload,
     Exports,
     Search,
@@ -85,6 +86,7 @@ const OVERVIEWS: [Part<'static>; 14] = [
     Part::Reports,
     Part::Findings,
     Part::Rules,
+    Part::Directive,
     Part::Workload,
     Part::Exports,
     Part::Search,
@@ -106,6 +108,7 @@ impl Part<'_> {
             Part::Reports => "reports".into(),
             Part::Findings => "findings".into(),
             Part::Rules => "rules".into(),
+            Part::Directive => "directive".into(),
             Part::Workload => "workload".into(),
             Part::Exports => "exports".into(),
             Part::Search => "search".into(),
@@ -126,6 +129,8 @@ impl Part<'_> {
             // The pages over many records show no bodies; these show no requests or
             // projects either.
             Part::Grants | Part::Inventory | Part::Registers => keys.registers,
+            // The directive page reads the rule set only (in the global key).
+            Part::Directive => keys.global,
             _ => keys.all_data,
         };
         pieces.piece(&self.name(site), key, &|| self.render(site, templates, keys))
@@ -145,6 +150,7 @@ impl Part<'_> {
             Part::Reports => vec![site.reports(templates)?],
             Part::Findings => vec![site.findings_page(templates)?],
             Part::Rules => vec![site.rules_page(templates)?],
+            Part::Directive => vec![site.directive_page(templates)?],
             Part::Workload => vec![site.workload_page(templates)?],
             Part::Exports => Collect::all(|all| exports::make(site, keys, all))?,
             Part::Search => Collect::all(|all| search::make(site, templates, keys, all))?,

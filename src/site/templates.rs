@@ -33,6 +33,7 @@ embedded!(
     "reports.html",
     "findings.html",
     "rules.html",
+    "directive.html",
     "search.html",
     "workload.html",
     "style.css",

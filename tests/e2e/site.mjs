@@ -63,6 +63,7 @@ const AXE_PAGES = [
   "reports.html",
   "findings.html",
   "rules.html",
+  "directive.html",
   "search.html",
   "search.html?q=zabita",
 ];
@@ -81,6 +82,7 @@ const PHONE_PAGES = [
   "calendar.html",
   "reports.html",
   "workload.html",
+  "directive.html",
   "search.html?q=zabita",
 ];
 

@@ -3,6 +3,7 @@
 
 mod adversarial;
 mod commands;
+mod directive;
 mod doc_examples;
 mod e2e;
 mod harness;

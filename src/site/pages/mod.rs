@@ -12,6 +12,7 @@
 //! the monthly KPIs, the workload) so that a page and its export cannot disagree.
 
 pub(crate) mod calendar;
+pub(crate) mod directive;
 pub(crate) mod exports;
 pub(crate) mod findings;
 pub(crate) mod grants;
@@ -41,6 +42,7 @@ const NAV: [(&str, &str); 10] = [
     ("calendar.html", "calendar"),
     ("reports.html", "reports"),
     ("findings.html", "findings"),
+    ("directive.html", "directive"),
     ("search.html", "search"),
 ];
 
