@@ -227,6 +227,10 @@ fn the_site_has_the_directive_page() {
     let m14 = text("li#m14-1-b").concat();
     assert!(m14.contains("Yazılımda karşılığı yok: personel özlük işleri"), "{m14}");
     assert!(!text("li#m5-1-cc").is_empty(), "M5(1)(ç) has the anchor m5-1-cc");
+    // The rules and the findings link the items a rule enforces.
+    let rules = Html::parse_document(&std::fs::read_to_string(out.join("rules.html")).unwrap());
+    let cited: Vec<&str> = rules.select(&select("tr#state-fields a")).filter_map(|a| a.value().attr("href")).collect();
+    assert!(cited.contains(&"directive.html#m9-1-b") && cited.contains(&"directive.html#m13-1-cc"), "{cited:?}");
     // The menu links it.
     let home = Html::parse_document(&std::fs::read_to_string(out.join("index.html")).unwrap());
     let nav: Vec<&str> = home.select(&select("header nav a")).filter_map(|a| a.value().attr("href")).collect();

@@ -8,10 +8,11 @@ use serde::Serialize;
 use crate::load::trace::{Carrier, Coverage, Unit, What, trace};
 use crate::model::Kind;
 use crate::model::date::human_date;
+use crate::model::directive::find_citations;
 use crate::site::build::Output;
 use crate::site::data::Site;
 use crate::site::templates::Templates;
-use crate::site::view::Layout;
+use crate::site::view::{Layout, Link};
 
 /// The page's path.
 pub(crate) const PATH: &str = "directive.html";
@@ -90,6 +91,15 @@ fn report_page(name: &str) -> Option<&'static str> {
         "kpis" => Some("reports.html"),
         _ => None,
     }
+}
+
+/// Each citation in `text` (`M5(1)(c), M9(1)(b)(g)`) as a link to its place on the
+/// directive page, from a page at `root`.
+pub(crate) fn citation_links(text: &str, root: &str) -> Vec<Link> {
+    find_citations(text)
+        .into_iter()
+        .map(|c| Link { url: format!("{root}{PATH}#{}", c.anchor()), text: c.to_string() })
+        .collect()
 }
 
 impl Site<'_> {

@@ -9,13 +9,16 @@ use serde::Serialize;
 use crate::diag::Rule;
 use crate::site::build::Output;
 use crate::site::data::Site;
+use crate::site::pages::directive::citation_links;
 use crate::site::templates::Templates;
-use crate::site::view::{FindingView, Layout};
+use crate::site::view::{FindingView, Layout, Link};
 
 #[derive(Serialize)]
 struct RuleGroup {
     rule: String,
     article: String,
+    /// Each item the rule enforces, linked to the directive page.
+    articles: Vec<Link>,
     summary: String,
     findings: Vec<FindingView>,
 }
@@ -40,6 +43,7 @@ struct RuleRow {
     id: String,
     severity: String,
     article: String,
+    articles: Vec<Link>,
     summary: String,
     needs_history: bool,
     count: usize,
@@ -81,6 +85,7 @@ impl Site<'_> {
                 (!findings.is_empty()).then(|| RuleGroup {
                     rule: rule.id().into(),
                     article: rule.article().into(),
+                    articles: citation_links(rule.article(), ""),
                     summary: self.rule_summary(*rule),
                     findings,
                 })
@@ -120,6 +125,7 @@ impl Site<'_> {
                     "warning"
                 }),
                 article: r.article().into(),
+                articles: citation_links(r.article(), ""),
                 summary: self.rule_summary(*r),
                 needs_history: r.needs_history(),
                 count: self.input.report.diagnostics.iter().filter(|d| d.rule == *r).count(),
