@@ -75,7 +75,7 @@ enum Part<'a> {
 }
 
 /// The parts over many records, in no particular order (the output is sorted).
-const OVERVIEWS: [Part<'static>; 14] = [
+const OVERVIEWS: [Part<'static>; 15] = [
     Part::Home,
     Part::RequestLists,
     Part::Portfolio,

@@ -37,7 +37,7 @@ const ARGS = [
   "--disable-sync",
 ];
 const SITE_TITLE = "Yazılım Şube Müdürlüğü";
-const MENU = ["Ana sayfa", "Talepler", "Projeler", "Yetkiler", "Envanter", "Güvenlik ve yönetim", "Süre takvimi", "Raporlar", "Bulgular", "Ara"];
+const MENU = ["Ana sayfa", "Talepler", "Projeler", "Yetkiler", "Envanter", "Güvenlik ve yönetim", "Süre takvimi", "Raporlar", "Bulgular", "Yönerge", "Ara"];
 
 /** Pages axe-core checks: one of each template, and the pages people use most. */
 const AXE_PAGES = [
@@ -104,6 +104,7 @@ const SCREENSHOTS = [
   ["reports", "reports.html"],
   ["findings", "findings.html"],
   ["rules", "rules.html"],
+  ["directive", "directive.html"],
   ["search", "search.html?q=zabita"],
 ];
 
