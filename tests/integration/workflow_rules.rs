@@ -452,6 +452,10 @@ fn cases() -> Vec<Case> {
         ("status: closed }\n", "status: closed }\n  - { date: 2026-11-20, by: burak.yildiz, status: in_progress }\n"),
         ("\nstatus: closed\n", "\nstatus: in_progress\n"),
     ];
+    let released = request.replace(
+        "tested_by: oguz.koc }\n",
+        "tested_by: oguz.koc }\nrelease: { date: 2026-04-03, by: oguz.koc, to: tolga.sen, version: \"2.4.1\" }\n",
+    );
     let (repository, account, domain, client, continuity, rejected) =
         (own(REPOSITORY), own(ACCOUNT), own(DOMAIN), own(CLIENT), own(CONTINUITY), own(REJECTED));
     let (incident, vulnerability, audit, training, procurement, decision, bgys) =
@@ -516,6 +520,15 @@ fn cases() -> Vec<Case> {
         case("actor_fields request rejection.by", UnauthorizedActor, rejected.0, rejected.1.clone())
             .breaks(&in_evaluation!("oguz.koc"), "  by: oguz.koc")
             .near_miss(&in_evaluation!("selin.aydin")),
+        // M13(1)(e): support hands the tested update to whoever puts it on the server.
+        case("actor_fields request release.by", UnauthorizedActor, REQUEST, released.clone())
+            .breaks(&[("by: oguz.koc, to:", "by: elif.kara, to:")], "release:")
+            // The support chief hands it on too.
+            .near_miss(&[("by: oguz.koc, to:", "by: ayse.yilmaz, to:")]),
+        case("actor_fields request release.to", UnauthorizedActor, REQUEST, released.clone())
+            // An analyst does not put software on the server.
+            .breaks(&[("to: tolga.sen", "to: zeynep.arslan")], "release:")
+            .near_miss(&[("version: \"2.4.1\"", "version: \"2.4.2\"")]),
         case("actor_fields grant approved_by", UnauthorizedActor, GRANT, grant.clone())
             .breaks(&[("approved_by: burak.yildiz", "approved_by: oguz.koc")], "approved_by: oguz.koc")
             // The branch manager approves as well as a chief.

@@ -78,6 +78,7 @@ fn list_page(kind: Kind) -> Option<&'static str> {
         Kind::Project | Kind::ProjectSection => Some("projects/index.html"),
         Kind::Grant => Some("grants/index.html"),
         kind if kind.is_inventory() => Some("inventory/index.html"),
+        kind if kind.register().is_some() => Some("registers/index.html"),
         _ => None,
     }
 }

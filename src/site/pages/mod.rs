@@ -32,7 +32,7 @@ use super::view::{FindingView, Layout, Link, Nav};
 use crate::diag::Severity;
 use crate::model::Kind;
 
-const NAV: [(&str, &str); 10] = [
+const NAV: [(&str, &str); 11] = [
     ("index.html", "home"),
     ("requests/index.html", "requests"),
     ("projects/index.html", "projects"),
