@@ -22,6 +22,13 @@ struct Item<'a> {
     /// The message in Turkish, as the site shows it.
     message_tr: &'a str,
     help: String,
+    /// On the finding that stands for those left out by the limit per file: how many.
+    #[serde(skip_serializing_if = "is_zero")]
+    more: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Serialize)]
@@ -45,6 +52,7 @@ pub fn render(report: &Findings) -> String {
                 message: &d.message.en,
                 message_tr: &d.message.tr,
                 help: help_line(d),
+                more: d.more,
             })
             .collect(),
         summary: Summary { records: report.records, errors: report.errors(), warnings: report.warnings() },

@@ -34,12 +34,28 @@ pub struct Diagnostic {
     /// The most severe this finding may be whatever `[rules]` says: a local rule set to
     /// `"warning"` under `[local]` in defter.toml.
     pub cap: Option<Severity>,
+    /// How many further findings about the same file this one stands for, left out by
+    /// the limit of [`MAX_PER_FILE`] (0 for an ordinary finding).
+    pub more: usize,
 }
+
+/// The most findings listed for one file; the rest become one finding that counts them,
+/// so a 1 MB record of mistakes cannot turn into tens of megabytes of output.
+pub const MAX_PER_FILE: usize = 50;
 
 impl Diagnostic {
     /// A finding with the rule's default severity; configuration may change it later.
     pub fn new(rule: Rule, path: impl Into<String>, pos: Option<Pos>, message: Message) -> Self {
-        Self { rule, severity: rule.default_severity(), path: path.into(), pos, message, help: None, cap: None }
+        Self {
+            rule,
+            severity: rule.default_severity(),
+            path: path.into(),
+            pos,
+            message,
+            help: None,
+            cap: None,
+            more: 0,
+        }
     }
 
     pub fn at(rule: Rule, path: impl Into<String>, pos: Pos, message: Message) -> Self {
@@ -80,7 +96,7 @@ impl Findings {
         diagnostics.retain(|d| d.severity != Severity::Off);
         diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         diagnostics.dedup();
-        Self { diagnostics, records }
+        Self { diagnostics: limit_per_file(diagnostics), records }
     }
 
     /// The findings about the files at `paths` replaced by those of `found` about them
@@ -118,6 +134,51 @@ impl Findings {
             plural(self.warnings(), "warning")
         )
     }
+}
+
+/// `sorted` (by file) with at most [`MAX_PER_FILE`] findings per file: the ones after
+/// that become one finding at the first of them, of the most severe rule among them,
+/// that says how many there are.
+fn limit_per_file(sorted: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::with_capacity(sorted.len().min(1 << 16));
+    let mut rest: Vec<Diagnostic> = Vec::new();
+    let mut listed = 0;
+    for d in sorted {
+        if out.last().is_none_or(|last| last.path != d.path) {
+            out.extend(summary(std::mem::take(&mut rest)));
+            listed = 0;
+        }
+        if listed < MAX_PER_FILE && d.more == 0 {
+            listed += 1;
+            out.push(d);
+        } else {
+            rest.push(d);
+        }
+    }
+    out.extend(summary(rest));
+    out
+}
+
+/// One finding standing for `rest` (findings about one file), if there are any.
+fn summary(rest: Vec<Diagnostic>) -> Option<Diagnostic> {
+    let first = rest.first()?;
+    // A finding stands for itself, a summary (from an earlier pass) for what it counts.
+    let weight = |d: &Diagnostic| d.more.max(1);
+    let n: usize = rest.iter().map(weight).sum();
+    let errors: usize = rest.iter().filter(|d| d.severity == Severity::Error).map(weight).sum();
+    let worst = rest.iter().max_by_key(|d| d.severity).unwrap_or(first);
+    let mut d = Diagnostic::new(
+        worst.rule,
+        first.path.clone(),
+        first.pos,
+        msg!(
+            "and {n} more findings about this file ({errors} of them errors), not listed: fix the ones above and run again",
+            "ve bu dosyayla ilgili listelenmeyen {n} bulgu daha (bunların {errors} tanesi hata): yukarıdakileri düzeltip yeniden çalıştırın"
+        ),
+    );
+    d.severity = worst.severity;
+    d.more = n;
+    Some(d)
 }
 
 /// The help line every finding carries when a check gave none: where to read more.

@@ -9,6 +9,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use aho_corasick::{AhoCorasick, MatchKind};
 use pulldown_cmark::{Event, Parser};
 
 use crate::diag::{Diagnostic, Rule, msg};
@@ -16,23 +17,34 @@ use crate::model::Record;
 use crate::model::secret::{SECRET_FIELD, What, find_all, is_secret_field, mask, may_hold_secret, placeholder};
 use crate::model::{Node, Pos, Value};
 
-/// 1-based line and column of byte offsets, by binary search over line starts.
+/// 1-based line and column of byte offsets, by binary search over line starts. Asked in
+/// increasing order (as the scans do), a column is counted on from the last one asked,
+/// not from the start of its line: one line of 100,000 tags stays linear.
 struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
     first_line: u32,
+    /// The last offset asked and its character column (0-based) within its line.
+    last: std::cell::Cell<(usize, usize)>,
 }
 
 impl<'a> LineIndex<'a> {
     fn new(text: &'a str, first_line: u32) -> Self {
         let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-        Self { text, starts, first_line }
+        Self { text, starts, first_line, last: std::cell::Cell::new((0, 0)) }
     }
 
     fn pos(&self, offset: usize) -> Pos {
         let i = self.starts.partition_point(|&s| s <= offset) - 1;
-        let col = self.text[self.starts[i]..offset].chars().count() as u32 + 1;
-        Pos::new(self.first_line + i as u32, col)
+        let start = self.starts[i];
+        let (last, last_col) = self.last.get();
+        let col = if start <= last && last <= offset {
+            last_col + self.text[last..offset].chars().count()
+        } else {
+            self.text[start..offset].chars().count()
+        };
+        self.last.set((offset, col));
+        Pos::new(self.first_line + i as u32, col as u32 + 1)
     }
 }
 
@@ -152,10 +164,14 @@ pub(super) fn check(record: &Record, out: &mut Vec<Diagnostic>) {
 /// Removes secrets from the other findings' messages and help: the secrets found in the
 /// finding's own record (a schema error quotes the value it rejects), and anything the
 /// explicit patterns recognise. `secret` findings name the kind of secret only.
+///
+/// Linear in the findings and the secrets: each file's secrets become one automaton and
+/// one sorted list, so a record of 50,000 lines that each hold a secret and a tag (50,000
+/// findings) is not searched 50,000 times over.
 pub(super) fn scrub(records: &[Record], diagnostics: &mut [Diagnostic]) {
     let with_secrets: HashSet<&str> =
         diagnostics.iter().filter(|d| d.rule == Rule::Secret).map(|d| d.path.as_str()).collect();
-    let texts: HashMap<String, Vec<String>> = records
+    let texts: HashMap<String, Secrets> = records
         .iter()
         .filter(|r| with_secrets.contains(r.path.as_str()))
         .map(|r| {
@@ -166,33 +182,60 @@ pub(super) fn scrub(records: &[Record], diagnostics: &mut [Diagnostic]) {
                 texts.push(hit.text);
             }
             texts.retain(|t| t.chars().count() >= 4);
-            texts.sort_by_key(|t| std::cmp::Reverse(t.len()));
-            (r.path.clone(), texts)
+            (r.path.clone(), Secrets::new(texts))
         })
         .collect();
+    let none = Secrets::new(Vec::new());
     for d in diagnostics.iter_mut().filter(|d| d.rule != Rule::Secret) {
-        let secrets = texts.get(&d.path).map_or(&[][..], Vec::as_slice);
-        d.message = d.message.map(|m| clean(m, secrets));
-        d.help = d.help.as_ref().map(|h| h.map(|h| clean(h, secrets)));
+        let secrets = texts.get(&d.path).unwrap_or(&none);
+        d.message = d.message.map(|m| secrets.clean(m));
+        d.help = d.help.as_ref().map(|h| h.map(|h| secrets.clean(h)));
     }
 }
 
-/// `text` with what the patterns recognise and each of `secrets` replaced by `[…]`.
-fn clean(text: &str, secrets: &[String]) -> String {
-    let mut text = mask(text).into_owned();
-    for secret in secrets {
-        if text.contains(secret.as_str()) {
-            text = text.replace(secret.as_str(), "[…]");
+/// The secrets of one record, ready to be found in a finding's text.
+struct Secrets {
+    /// Every secret, longest first where two start at one place.
+    all: Option<AhoCorasick>,
+    /// The same, sorted: "is this text the start of a secret" by binary search.
+    sorted: Vec<String>,
+}
+
+impl Secrets {
+    fn new(mut texts: Vec<String>) -> Self {
+        texts.sort();
+        texts.dedup();
+        let all = (!texts.is_empty())
+            .then(|| AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(&texts).ok())
+            .flatten();
+        Self { all, sorted: texts }
+    }
+
+    /// Whether `text` is the first part of a secret.
+    fn starts_one(&self, text: &str) -> bool {
+        let i = self.sorted.partition_point(|s| s.as_str() < text);
+        self.sorted.get(i).is_some_and(|s| s.starts_with(text))
+    }
+
+    /// `text` with what the patterns recognise and each secret replaced by `[…]`.
+    fn clean(&self, text: &str) -> String {
+        let mut text = mask(text).into_owned();
+        if let Some(all) = &self.all {
+            text = all.replace_all(&text, &vec!["[…]"; self.sorted.len()]);
         }
-        // A message shortened with `…` may end in the first part of a secret.
+        // A message shortened with `…` may end in the first part of a secret (at least
+        // four characters of it): the longest such ending goes.
         if let Some(cut) = text.strip_suffix('…') {
-            let starts = secret.char_indices().map(|(i, _)| i).skip(4);
-            if let Some(k) = starts.chain([secret.len()]).filter(|&k| cut.ends_with(&secret[..k])).last() {
-                text = format!("{}[…]", &cut[..cut.len() - k]);
+            let ending = cut
+                .char_indices()
+                .map(|(i, _)| i)
+                .find(|&i| cut[i..].chars().nth(3).is_some() && self.starts_one(&cut[i..]));
+            if let Some(i) = ending {
+                text = format!("{}[…]", &cut[..i]);
             }
         }
+        text
     }
-    text
 }
 
 #[cfg(test)]
@@ -207,5 +250,9 @@ mod tests {
         assert_eq!(idx.pos(5), Pos::new(6, 2));
         assert_eq!(idx.pos(7), Pos::new(7, 1));
         assert_eq!(idx.pos(8), Pos::new(8, 1));
+        // Asked out of order, a column is counted from the start of its line again.
+        assert_eq!(idx.pos(5), Pos::new(6, 2));
+        assert_eq!(idx.pos(3), Pos::new(6, 1));
+        assert_eq!(idx.pos(0), Pos::new(5, 1));
     }
 }

@@ -7,6 +7,7 @@
 //! markup on the site, secrets in every output, where the site may write, personal data
 //! and the inputs the fuzzers found.
 
+mod budget;
 mod injection;
 mod links;
 mod output;

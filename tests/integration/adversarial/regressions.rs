@@ -54,3 +54,21 @@ fn the_adversarial_corpus_through_the_fuzz_targets() {
         }
     }
 }
+
+/// The shapes once quadratic in their size (`budget.rs`) through the fuzz targets: each
+/// within the targets' time budget per byte. `fuzz/run.sh` runs them at 1 MB.
+#[test]
+fn the_slow_shapes_through_the_fuzz_targets_within_their_budget() {
+    for (_, file, text) in super::budget::shapes(super::budget::UNIT) {
+        let kind = if file.ends_with(".md") { 0 } else { 3 };
+        let mut input = vec![kind];
+        input.extend(text.as_bytes());
+        targets::validate(&input);
+        if file.ends_with(".md") {
+            targets::frontmatter(text.as_bytes());
+            targets::markdown(text.as_bytes());
+        } else {
+            targets::yaml(text.as_bytes());
+        }
+    }
+}
