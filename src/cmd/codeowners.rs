@@ -7,6 +7,7 @@ use anyhow::{Context, Result};
 
 use super::Ui;
 use crate::cli::CodeownersArgs;
+use crate::diag::human::printable;
 use crate::load;
 use crate::validate::codeowners;
 
@@ -30,7 +31,7 @@ pub(super) fn run(root: &Path, args: &CodeownersArgs, ui: Ui) -> Result<ExitCode
         codeowners::check(&records, &mut findings);
         for d in &findings {
             let line = d.pos.map(|p| format!(":{}", p.line)).unwrap_or_default();
-            println!("{}{line}: {}", d.path, d.message.en);
+            println!("{}{line}: {}", printable(&d.path), printable(&d.message.en));
         }
         if !findings.is_empty() {
             ui.note("help: run `defter codeowners` and commit the file it writes");

@@ -94,7 +94,7 @@ pub(super) fn run(root: &Path, args: &StepArgs, ui: Ui) -> Result<ExitCode> {
         return refuse(&[why]);
     }
     for line in &planned.lines {
-        println!("{line}");
+        println!("{}", diag::human::printable(line));
     }
     if args.commit {
         let paths: Vec<&str> = planned.edits.iter().map(|e| e.path.as_str()).collect();
@@ -125,6 +125,7 @@ fn interactive() -> bool {
 /// What may be done next to the record, each step with what it needs and the command.
 fn list(repo: &Repo, record: &crate::model::Record, id: &str, person: Option<String>, offers: Vec<Offer>) {
     let state = record.fields.str_at(repo.rules.workflows.state_field(record.kind.name())).unwrap_or("—");
+    let state = diag::human::printable(state);
     let you = person.map(|p| format!(" (you: {p})")).unwrap_or_default();
     println!("{id} is `{state}`{you}. Next steps:");
     if offers.is_empty() {

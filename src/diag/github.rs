@@ -8,8 +8,9 @@ use super::{Findings, Severity, help_line};
 /// Escapes a message (`%`, CR, LF).
 fn data(s: &str) -> String {
     let s = s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
-    // Other control characters (ANSI escapes from a record's text) are shown, not sent.
-    s.chars().map(|c| if c.is_control() { c.escape_unicode().to_string() } else { c.to_string() }).collect()
+    // Other control characters (ANSI escapes from a record's text), line separators and
+    // bidirectional overrides are shown, not sent.
+    s.chars().map(|c| if super::human::hidden(c) { c.escape_unicode().to_string() } else { c.to_string() }).collect()
 }
 
 /// Escapes a property value (also `:` and `,`).

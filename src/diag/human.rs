@@ -28,6 +28,7 @@ pub fn render(report: &Findings, sources: &dyn Sources, color: bool) -> String {
         let help = printable(&help_line(d));
         let message = printable(&d.message.en);
         let title = level.primary_title(&message).id(d.rule.id());
+        let path = printable(&d.path);
         let quoted = d
             .pos
             .filter(|pos| d.rule != Rule::Secret && !secret_lines.contains(&(d.path.as_str(), pos.line)))
@@ -38,12 +39,12 @@ pub fn render(report: &Findings, sources: &dyn Sources, color: bool) -> String {
                 title.element(
                     Snippet::source(text)
                         .line_start(pos.line as usize)
-                        .path(d.path.as_str())
+                        .path(path.as_str())
                         .annotation(AnnotationKind::Primary.span(span)),
                 )
             }
             None => {
-                let mut origin = Origin::path(d.path.as_str());
+                let mut origin = Origin::path(path.as_str());
                 if let Some(pos) = d.pos {
                     origin = origin.line(pos.line as usize).char_column(pos.col as usize);
                 }
@@ -59,28 +60,46 @@ pub fn render(report: &Findings, sources: &dyn Sources, color: bool) -> String {
     out
 }
 
-/// A message quotes values from records: control characters (an escape sequence in a
-/// title would drive the reader's terminal) are shown as `\u{…}`.
+/// Whether `c` may not reach a terminal as it is: control characters (C0 with tab, CR and
+/// LF, DEL, C1), the line and paragraph separators, and the bidirectional overrides and
+/// isolates (which reorder what is shown after them). A record could otherwise print a
+/// line that reads as a CI workflow command (`::error::…`), clear the screen or show text
+/// other than it holds.
+pub(crate) fn hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}')
+}
+
+/// Text from records (a message quoting values, a file name, a table cell, a commit
+/// message) made safe for the terminal: each [`hidden`] character shown as `\n`, `\r`,
+/// `\t` or `\u{…}`.
 pub fn printable(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    if !text.chars().any(hidden) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if c.is_control() && c != '\n' && c != '\t' {
-            out.push_str(&c.escape_unicode().to_string());
-        } else {
-            out.push(c);
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if hidden(c) => out.push_str(&c.escape_unicode().to_string()),
+            c => out.push(c),
         }
     }
     out
 }
 
 /// A quoted source line with each control character replaced by one visible character
-/// (columns stay where they were).
+/// (columns stay where they were): C0 by its control picture, the rest of [`hidden`] by
+/// U+FFFD.
 fn visible(line: &str) -> String {
     line.chars()
         .map(|c| match c {
             '\t' => c,
             '\0'..='\u{1f}' => char::from_u32(0x2400 + u32::from(c)).unwrap_or('\u{fffd}'),
-            c if c.is_control() => '\u{fffd}',
+            c if hidden(c) => '\u{fffd}',
             c => c,
         })
         .collect()
@@ -119,6 +138,8 @@ mod tests {
     #[test]
     fn control_characters_in_messages_are_shown_not_sent() {
         assert_eq!(visible("a\u{1b}b\u{9b}c\td"), "a\u{241b}b\u{fffd}c\td");
-        assert_eq!(printable("a\u{1b}[2J\u{9b}31m b\tc"), "a\\u{1b}[2J\\u{9b}31m b\tc");
+        assert_eq!(printable("a\u{1b}[2J\u{9b}31m b\tc"), "a\\u{1b}[2J\\u{9b}31m b\\tc");
+        assert_eq!(printable("x\n::error::y\r\u{202e}z\u{2028}"), "x\\n::error::y\\r\\u{202e}z\\u{2028}");
+        assert_eq!(visible("a\u{202e}b\u{2066}c"), "a\u{fffd}b\u{fffd}c");
     }
 }

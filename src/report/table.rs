@@ -143,6 +143,12 @@ mod tests {
         assert!(!text.contains('\u{1b}') && text.contains("a\\u{1b}[2Jb"), "{text}");
         let markdown = t.to_markdown();
         assert!(!markdown.contains('\u{1b}') && markdown.contains("a\\u{1b}\\[2Jb"), "{markdown}");
+        // A line break in a cell cannot start a line of its own (a workflow command), nor a
+        // bidi override reorder the table.
+        t.row(vec!["x".into(), "y\n::error file=x::forged\u{202e}\u{2028}".into()]);
+        let out = t.to_text();
+        assert!(out.contains("y\\n::error file=x::forged\\u{202e}\\u{2028}"), "{out}");
+        assert!(!out.lines().any(|l| l.starts_with("::")) && !out.contains(['\u{202e}', '\u{2028}']), "{out}");
     }
 
     #[test]

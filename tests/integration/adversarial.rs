@@ -15,6 +15,7 @@ mod preview;
 mod privacy;
 mod regressions;
 mod secrets;
+mod terminal;
 mod text;
 
 use std::path::Path;
