@@ -38,7 +38,7 @@ pub(crate) fn feed(url: &str, title: &str, site: &str, updated: &str, entries: &
         let _ = write!(
             out,
             "  <entry>\n    <id>urn:defter:{}:{}</id>\n    <title>{}</title>\n    <updated>{updated}</updated>\n    <author><name>{}</name></author>\n    <link href=\"{}\"/>\n    <summary>{}</summary>\n  </entry>\n",
-            e.commit,
+            xml(&e.commit),
             xml(&e.key),
             xml(&e.title),
             xml(&e.author),
@@ -50,9 +50,18 @@ pub(crate) fn feed(url: &str, title: &str, site: &str, updated: &str, entries: &
     out.into_bytes()
 }
 
-/// XML text: escaped, without the control characters XML 1.0 forbids (a feed with one is
-/// refused whole by feed readers).
+/// Whether XML 1.0 allows `c` in a document (its `Char` production: tab, LF, CR,
+/// U+0020–U+D7FF, U+E000–U+FFFD, U+10000 and above), less the C1 controls it discourages.
+/// U+FFFE, U+FFFF or a control character in one title makes a feed reader refuse the
+/// whole feed.
+pub(crate) fn xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{7e}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}')
+        || c >= '\u{10000}'
+}
+
+/// XML text, the one way every value goes into a feed: what XML 1.0 forbids left out
+/// ([`xml_char`]), then escaped.
 fn xml(s: &str) -> String {
-    let s: String = s.chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\t' | '\r')).collect();
+    let s: String = s.chars().filter(|&c| xml_char(c)).collect();
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
 }

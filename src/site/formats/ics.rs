@@ -36,18 +36,25 @@ pub(crate) fn calendar<'e>(name: &str, stamp: Date, events: impl Iterator<Item =
     out.into_bytes()
 }
 
-/// iCalendar text: escape `\ ; ,` and newlines; drop other control characters (RFC 5545
-/// allows none in a value, and a stray one would let a value end its line early).
+/// iCalendar text: escape `\\ ; ,` and line breaks (`\\n`). What RFC 5545 forbids in a
+/// value is left out by [`fold_line`], which every line goes through.
 pub(crate) fn text(s: &str) -> String {
-    let s: String = s.chars().filter(|c| !c.is_control() || matches!(c, '\r' | '\n' | '\t')).collect();
     s.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace("\r\n", "\\n").replace(['\r', '\n'], "\\n")
 }
 
-/// Folds a content line at 75 octets (RFC 5545 §3.1), on character boundaries.
+/// Whether RFC 5545 allows `c` in a content line: no control character but the tab
+/// (CONTROL = %x00-08 / %x0A-1F / %x7F; C1 and the noncharacters U+FFFE and U+FFFF are
+/// left out too). A stray CR or LF would let a value end its line and add a property.
+pub(crate) fn ics_char(c: char) -> bool {
+    c == '\t' || !(c.is_control() || matches!(c, '\u{fffe}' | '\u{ffff}'))
+}
+
+/// Folds a content line at 75 octets (RFC 5545 §3.1), on character boundaries: the one
+/// writer of the calendar's lines; characters [`ics_char`] refuses are left out.
 fn fold_line(line: &str) -> String {
     let mut out = String::new();
     let mut width = 0;
-    for c in line.chars() {
+    for c in line.chars().filter(|&c| ics_char(c)) {
         if width + c.len_utf8() > 75 {
             out.push_str("\r\n ");
             width = 1;
