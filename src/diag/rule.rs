@@ -97,6 +97,8 @@ rules! {
         "son tarihi (`due`) geçmiş açık talep ya da önem derecesinin süresini aşmış güvenlik açığı";
     Secret = "secret", Error, false, "M8(1)(g), M11(1)(h)", "a private key, password or token pasted into a record",
         "kayda yapıştırılmış özel anahtar, parola ya da erişim belirteci (token)";
+    PersonalData = "personal-data", Warning, false, "M8(1)(g), M11(1)(h)", "personal data (a TC kimlik no, an IBAN, an e-mail address, a phone number) in a record's text, outside the fields meant for contact data",
+        "kaydın metninde, iletişim alanları dışında kişisel veri (T.C. kimlik numarası, IBAN, e-posta adresi, telefon numarası)";
     RawHtml = "raw-html", Warning, false, "M11(1)(h)", "Markdown that carries raw HTML (it is never rendered unsanitised)",
         "ham HTML içeren Markdown metni (sitede hiçbir zaman temizlenmeden gösterilmez)";
     IllegalTransition = "illegal-transition", Error, false, "M5(1)(c), M9(1)(b)(g), M13(1)(ç)", "a status/phase change the lifecycle does not allow (in history, or since the base revision)",

@@ -8,6 +8,7 @@ pub mod directive;
 pub(crate) mod index;
 pub(crate) mod kind;
 pub(crate) mod node;
+pub(crate) mod personal;
 pub(crate) mod record;
 pub(crate) mod secret;
 pub(crate) mod text;

@@ -296,7 +296,7 @@ pub(crate) fn is_secret_field(key: &str) -> bool {
 }
 
 /// `text` with each byte range (sorted by start) replaced by `[…]`; overlaps merge.
-fn replace_ranges(text: &str, ranges: impl Iterator<Item = Range<usize>>) -> Cow<'_, str> {
+pub(crate) fn replace_ranges(text: &str, ranges: impl Iterator<Item = Range<usize>>) -> Cow<'_, str> {
     let mut out = String::new();
     let mut done = 0;
     for r in ranges {

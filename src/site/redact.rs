@@ -7,43 +7,24 @@
 //!   commit messages.
 //! - **Personal data, for a wider audience** (`build --public`, or `[site] personal_data
 //!   = false`): e-mail and phone fields and `git_emails` are dropped from every record,
-//!   e-mail addresses and phone numbers in any text (bodies, notes, findings, commit
-//!   messages) become `[…]`, and commit authors' e-mail addresses are forgotten. Every
+//!   e-mail addresses (plain or obfuscated), phone numbers, TC kimlik numbers and IBANs
+//!   in any text (bodies, notes, findings, commit messages) become `[…]`, and commit authors' e-mail addresses are forgotten. Every
 //!   page, export, feed and the search index are rendered from the redacted records (a
 //!   copy, or — for `defter build`, which no longer needs the originals — the records
 //!   themselves, redacted in place: [`Redacted::take`]), so no output can miss it.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::LazyLock;
 
 use rayon::prelude::*;
-use regex::Regex;
 
 use crate::diag::Findings;
 use crate::history::{AuditTrail, Entry, FieldChange, Shown};
 use crate::load::Records;
 use crate::model::Record;
-use crate::model::secret::{is_secret_field, mask_secrets};
+use crate::model::personal::{self, is_contact_field};
+use crate::model::secret::{is_secret_field, mask_secrets, replace_ranges};
 use crate::model::{Entry as Field, Node, SmallStr, Value};
-
-/// Fields that hold personal contact details (any depth, any kind).
-static PERSONAL_FIELD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)^(e_?mails?|git_emails?|e_?posta|phones?|mobile|gsm|fax|telefon|cep|home_address|tckn|tc_kimlik(_no)?)$",
-    )
-    .expect("compiles")
-});
-
-static EMAIL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}").expect("compiles"));
-
-/// Turkish phone numbers as people write them: `0232 293 21 31`, `(0232) 293 21 31`,
-/// `+90 532 123 45 67`, `05321234567`. Letter numbers (`E-12345678-010.06-987654`) do not
-/// start with a `0` followed by an area code.
-static PHONE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\+90[\s.-]?|\(?\b0[\s.-]?)\(?[2-5]\d{2}\)?[\s.-]?\d{3}[\s.-]?\d{2}[\s.-]?\d{2}\b").expect("compiles")
-});
 
 /// What stands in for a removed value.
 pub(crate) const HIDDEN: &str = "[…]";
@@ -62,18 +43,19 @@ pub struct Redacted {
     ids_kept: bool,
 }
 
-/// A text with secrets (and, when `public`, e-mail addresses and phone numbers) hidden.
+/// A text with secrets (and, when `public`, personal data: e-mail addresses plain or
+/// obfuscated, phone numbers, TC kimlik numbers, IBANs — [`crate::model::personal`])
+/// hidden.
 pub(crate) fn text(s: &str, public: bool) -> Cow<'_, str> {
     let masked = mask_secrets(s);
     if !public {
         return masked;
     }
-    let no_email = EMAIL.replace_all(&masked, HIDDEN);
-    let no_phone = PHONE.replace_all(&no_email, HIDDEN);
-    match (&masked, &no_email, &no_phone) {
-        (Cow::Borrowed(_), Cow::Borrowed(_), Cow::Borrowed(_)) => Cow::Borrowed(s),
-        _ => Cow::Owned(no_phone.into_owned()),
+    let found = personal::find_all(&masked);
+    if found.is_empty() {
+        return masked;
     }
+    Cow::Owned(replace_ranges(&masked, found.into_iter().map(|(_, r)| r)).into_owned())
 }
 
 /// Replaces `s` by its redacted text when that differs (no allocation otherwise).
@@ -92,9 +74,9 @@ fn node(n: &mut Node, key: Option<&str>, public: bool) {
         Value::Str(s) => redact_str(s, public),
         Value::Seq(items) => items.iter_mut().for_each(|i| node(i, None, public)),
         Value::Map(entries) => {
-            if public && entries.iter().any(|e| PERSONAL_FIELD.is_match(&e.key)) {
+            if public && entries.iter().any(|e| is_contact_field(&e.key)) {
                 let mut kept = std::mem::take(entries).into_vec();
-                kept.retain(|e| !PERSONAL_FIELD.is_match(&e.key));
+                kept.retain(|e| !is_contact_field(&e.key));
                 *entries = kept.into_boxed_slice();
             }
             for Field { key, value, .. } in entries {
@@ -118,7 +100,7 @@ fn record(r: &mut Record, public: bool) -> bool {
 
 fn entry(e: &mut Entry, public: bool) {
     if public {
-        e.fields.retain(|c| !PERSONAL_FIELD.is_match(&c.field));
+        e.fields.retain(|c| !is_contact_field(&c.field));
     }
     for FieldChange { field, old, new } in &mut e.fields {
         for value in [old, new].into_iter().flatten() {

@@ -14,6 +14,7 @@ use pulldown_cmark::{Event, Parser};
 
 use crate::diag::{Diagnostic, Rule, msg};
 use crate::model::Record;
+use crate::model::personal::{self, is_contact_field};
 use crate::model::secret::{SECRET_FIELD, What, find_all, is_secret_field, mask, may_hold_secret, placeholder};
 use crate::model::{Node, Pos, Value};
 
@@ -126,6 +127,7 @@ pub(super) fn check(record: &Record, out: &mut Vec<Diagnostic>) {
             out.push(secret_finding(record, hit.pos, hit.what));
         }
     }
+    personal_data(record, out);
     // Raw HTML, inline or block, starts with `<`: a body without one has none.
     let Some(body) = record.body.as_ref().filter(|b| b.text.contains('<')) else { return };
     let lines = LineIndex::new(&body.text, body.line);
@@ -156,6 +158,64 @@ pub(super) fn check(record: &Record, out: &mut Vec<Diagnostic>) {
             .with_help(msg!(
                 "use Markdown instead (lists, tables, **bold**, [links](https://…)); write `<` as `&lt;` if you mean the character",
                 "bunun yerine Markdown kullanın (listeler, tablolar, **kalın**, [bağlantılar](https://…)); `<` karakterini kastediyorsanız `&lt;` yazın"
+            )),
+        );
+    }
+}
+
+/// Personal data in a record's text, outside the fields meant for contact data: one
+/// `personal-data` finding per line.
+fn personal_data(record: &Record, out: &mut Vec<Diagnostic>) {
+    fn scan(key: Option<&str>, node: &Node, out: &mut Vec<(Pos, What)>) {
+        if key.is_some_and(is_contact_field) {
+            return;
+        }
+        match &node.value {
+            Value::Str(s) => {
+                for (i, (what, range)) in personal::find_all(s).into_iter().enumerate() {
+                    let pos = if i > 0 || s.contains('\n') {
+                        node.pos
+                    } else {
+                        Pos::new(node.pos.line, node.pos.col + s[..range.start].chars().count() as u32)
+                    };
+                    out.push((pos, what));
+                }
+            }
+            Value::Seq(items) => items.iter().for_each(|n| scan(None, n, out)),
+            Value::Map(entries) => entries.iter().for_each(|e| scan(Some(&e.key), &e.value, out)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    scan(None, &record.fields, &mut found);
+    if let Some(body) = &record.body {
+        let lines = LineIndex::new(&body.text, body.line);
+        let mut offset = 0;
+        for line in body.text.split_inclusive('\n') {
+            for (what, range) in personal::find_all(line) {
+                found.push((lines.pos(offset + range.start), what));
+            }
+            offset += line.len();
+        }
+    }
+    let mut seen = HashSet::new();
+    for (pos, (what, what_tr)) in found {
+        if !seen.insert(pos.line) {
+            continue;
+        }
+        out.push(
+            Diagnostic::at(
+                Rule::PersonalData,
+                &record.path,
+                pos,
+                msg!(
+                    "this looks like {what}: personal data (KVKK) in the record's text",
+                    "bu, {what_tr} gibi görünüyor: kaydın metninde kişisel veri (KVKK)"
+                ),
+            )
+            .with_help(msg!(
+                "leave it out, or keep it in the person's record (`email`, `phone`), which a public site leaves out",
+                "metinden çıkarın ya da kişinin kaydında (`email`, `phone`) tutun; herkese açık site bu alanları göstermez"
             )),
         );
     }

@@ -87,3 +87,87 @@ fn defter_toml_can_make_every_build_public() {
     let output = repo.defter(&["build", "--as-of", AS_OF, "--out", repo.path().join("public").to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(2), "a misspelt setting is an error, not silently ignored");
 }
+
+/// Personal data of every kind the `personal-data` rule knows, one to a line.
+const SEEDED: &[&str] = &[
+    "10000000146",
+    "TR33 0006 1005 1978 6457 8413 26",
+    "TR330006100519786457841326",
+    "0532 987 65 43",
+    "0 (232) 293 71 72",
+    "(0232) 293 71 73",
+    "+90 532 987-65-44",
+    "+905329876545",
+    "0090 532 987 65 46",
+    "0532-987-65-47",
+    "05329876548",
+    "0532 987 6549",
+    "zeynepgizli [at] ornekalan [dot] gov.tr",
+    "zeynepgizli2(at)ornekalan.com",
+    "zeynepgizli3 {at} ornekalan {nokta} com",
+];
+
+/// Not personal data: eleven digits that fail the check digits, a letter number.
+const NOT_PERSONAL: &[&str] = &["12345678951", "E-12345678-010.01-1234"];
+
+#[test]
+fn a_public_site_has_no_identity_numbers_ibans_or_obfuscated_addresses() {
+    let mut repo = repo();
+    let body: String = SEEDED.iter().chain(NOT_PERSONAL).map(|s| format!("\nSatır: {s} burada.\n")).collect();
+    let request = repo.read("records/requests/2026/TLP-2026-0001.md");
+    repo.write("records/requests/2026/TLP-2026-0001.md", &format!("{request}{body}"));
+    // A title (pages, feeds, exports, the search index) and a commit message (feeds, history).
+    repo.edit(
+        "records/requests/2026/TLP-2026-0001.md",
+        "title: Zabıta denetim raporu ekranı",
+        &format!("title: \"Ekran; arayan {} / {}\"", SEEDED[0], SEEDED[9]),
+    );
+    repo.commit_as("selin.aydin", &format!("Başvuru: {} ve IBAN {}", SEEDED[0], SEEDED[1]));
+
+    // The rule flags every line that holds personal data, and neither of the others.
+    let output = repo.defter(&["validate", "--as-of", AS_OF, "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let lines: Vec<u64> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "personal-data" && d["path"] == "records/requests/2026/TLP-2026-0001.md")
+        .map(|d| d["line"].as_u64().unwrap())
+        .collect();
+    let text = repo.read("records/requests/2026/TLP-2026-0001.md");
+    let line_of = |s: &str| text.lines().position(|l| l.contains(&format!("Satır: {s} "))).unwrap() as u64 + 1;
+    for s in SEEDED {
+        assert!(lines.contains(&line_of(s)), "{s} is not flagged: {lines:?}");
+    }
+    for s in NOT_PERSONAL {
+        assert!(!lines.contains(&line_of(s)), "{s} is flagged");
+    }
+    let title = text.lines().position(|l| l.starts_with("title:")).unwrap() as u64 + 1;
+    assert!(lines.contains(&title), "the title is flagged: {lines:?}");
+
+    let staff = build(&repo, &[]);
+    let page = String::from_utf8_lossy(&staff["requests/TLP-2026-0001.html"]);
+    assert!(SEEDED.iter().all(|s| page.contains(s)), "the staff site shows the record as written");
+
+    let public = build(&repo, &["--public"]);
+    let mut leaks = Vec::new();
+    for (path, bytes) in &public {
+        let text = String::from_utf8_lossy(bytes);
+        for s in SEEDED {
+            let only_digits: String = s.chars().filter(char::is_ascii_digit).collect();
+            let local = s.split(|c: char| !c.is_alphanumeric()).next().unwrap();
+            if text.contains(s) || (s.contains("zeynepgizli") && text.contains(local)) {
+                leaks.push(format!("{path}: {s}"));
+            } else if !path.starts_with(".defter-") && only_digits.len() >= 10 && text.contains(&only_digits) {
+                leaks.push(format!("{path}: {s} as {only_digits}"));
+            }
+        }
+    }
+    assert_eq!(leaks, Vec::<String>::new(), "personal data on the public site");
+    let page = String::from_utf8_lossy(&public["requests/TLP-2026-0001.html"]);
+    for s in NOT_PERSONAL {
+        assert!(page.contains(s), "{s} is no personal data and stays");
+    }
+    let outputs = ["feed.xml", "deadlines.ics"].iter().filter(|f| public.contains_key(**f)).count();
+    assert!(outputs >= 1 && public.keys().any(|p| p.starts_with("search/")), "{:?}", public.keys().collect::<Vec<_>>());
+}
