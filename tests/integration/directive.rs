@@ -12,7 +12,6 @@ use scraper::{Html, Selector};
 
 use crate::harness::{AS_OF, Repo, defter, stdout};
 
-
 /// Items with a software consequence that nothing carries (none since M13(1)(e) got
 /// `release`): the list is named so a gap is counted, never hidden behind a `none:`.
 const NOT_MODELLED: &[&str] = &[];
@@ -71,11 +70,8 @@ fn a_made_up_citation_is_refused() {
 fn every_item_with_a_consequence_has_a_carrier() {
     let trace = trace(&defaults());
     let labels: Vec<&str> = trace.units().map(|u| u.label.as_str()).collect();
-    let bare: Vec<&str> = trace
-        .units()
-        .filter(|u| u.none.is_none() && u.carriers.is_empty())
-        .map(|u| u.label.as_str())
-        .collect();
+    let bare: Vec<&str> =
+        trace.units().filter(|u| u.none.is_none() && u.carriers.is_empty()).map(|u| u.label.as_str()).collect();
     assert_eq!(bare, NOT_MODELLED, "items with a consequence and nothing carrying them");
     // The whole directive is there: 18 articles, every item of M7(1) from a) to ü).
     assert_eq!(trace.articles.len(), 18);
