@@ -720,7 +720,7 @@ mod tests {
             "lifecycles.project.states.live.entries[0] where",
             "actors.chief_of_service.unit_from",
             "actors.assignee.person_from",
-            "actor_fields[5] (project tests[].by) where",
+            "actor_fields[7] (project tests[].by) where",
             "required_tests[1] (request resolution.tested_by)",
             "holders[3] (repository access[].person)",
             "expiries[0] (certificate not_after)",
@@ -777,12 +777,12 @@ mod tests {
             (
                 "field: \"deployments[].by\", where: { environment: production }, by: [devops_service, rnd_own_service]",
                 "field: \"deployments[].by\", where: { enviroment: production }, by: [devops_service, rnd_own_service]",
-                "actor_fields[8] (project deployments[].by) where: `deployments[].enviroment` is not a field of project",
+                "actor_fields[10] (project deployments[].by) where: `deployments[].enviroment` is not a field of project",
             ),
             (
                 "field: analyst, by:",
                 "field: analyst, where: { role: analyst }, by:",
-                "actor_fields[4] (project analyst): `where` filters list entries, but `analyst` walks no list",
+                "actor_fields[6] (project analyst): `where` filters list entries, but `analyst` walks no list",
             ),
             (
                 "a: grantee, b: approved_by",
