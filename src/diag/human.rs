@@ -28,7 +28,7 @@ pub fn render(report: &Findings, sources: &dyn Sources, color: bool) -> String {
         let help = printable(&help_line(d));
         let message = printable(&d.message.en);
         let title = level.primary_title(&message).id(d.rule.id());
-        let path = printable(&d.path);
+        let path = printable(&native_path(&d.path));
         let quoted = d
             .pos
             .filter(|pos| d.rule != Rule::Secret && !secret_lines.contains(&(d.path.as_str(), pos.line)))
@@ -58,6 +58,17 @@ pub fn render(report: &Findings, sources: &dyn Sources, color: bool) -> String {
     out.push_str(&report.summary_line());
     out.push('\n');
     out
+}
+
+/// A finding's path (relative, `/`-separated as everywhere in defter) as the platform
+/// writes paths: `records\requests\…` on Windows, so that it can be pasted into the
+/// shell it was printed in. The json and github formats keep `/`.
+fn native_path(path: &str) -> std::borrow::Cow<'_, str> {
+    if std::path::MAIN_SEPARATOR == '/' {
+        std::borrow::Cow::Borrowed(path)
+    } else {
+        std::borrow::Cow::Owned(path.replace('/', std::path::MAIN_SEPARATOR_STR))
+    }
 }
 
 /// Whether `c` may not reach a terminal as it is: control characters (C0 with tab, CR and

@@ -15,5 +15,6 @@ mod site;
 mod snapshot;
 mod step;
 mod validate;
+mod windows;
 mod workflow_rules;
 mod workflows;
