@@ -665,6 +665,32 @@ fn the_build_state_in_the_site_is_keyed_with_a_secret_kept_outside_it() {
     assert!(key.is_file());
 }
 
+/// Builds that start together on a fresh clone (as the test suite's do in CI) agree on
+/// one key: each would otherwise key its state with a salt of its own, and two builds of
+/// one commit would differ in `.defter-build`.
+#[test]
+fn builds_started_together_on_a_fresh_clone_share_one_key() {
+    let dir = tempfile::tempdir().unwrap();
+    for round in 0..20 {
+        let key = dir.path().join(format!("{round}/defter/site-key"));
+        let start = std::sync::Barrier::new(8);
+        let salts: Vec<_> = std::thread::scope(|scope| {
+            let threads: Vec<_> = (0..8)
+                .map(|_| {
+                    scope.spawn(|| {
+                        start.wait();
+                        defter::site::Salt::kept(&key)
+                    })
+                })
+                .collect();
+            threads.into_iter().map(|t| t.join().unwrap()).collect()
+        });
+        let first = salts[0].as_ref().expect("the key is kept");
+        assert!(salts.iter().all(|s| s.as_ref().ok() == Some(first)), "round {round}: builds keyed differently");
+        assert_eq!(std::fs::read_dir(key.parent().unwrap()).unwrap().count(), 1, "only the key is left");
+    }
+}
+
 /// Builds `repo` into `kept` (a rebuild) and into a new folder (a full build) and asserts
 /// both give the same files, byte for byte.
 fn rebuild_matches_full_build(repo: &GitRepo, kept: &std::path::Path, what: &str) {

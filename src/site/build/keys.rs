@@ -108,23 +108,38 @@ impl Salt {
         ])
     }
 
-    /// The salt kept at `path`, made on first use (readable by its owner only).
+    /// The salt kept at `path`, made on first use (readable by its owner only). Builds
+    /// that start together on a fresh clone agree on one: the salt is written whole to a
+    /// file of this process, then linked into place, which fails if another was first —
+    /// and then that one is read.
     pub fn kept(path: &Path) -> std::io::Result<Salt> {
-        if let Ok(text) = std::fs::read_to_string(path) {
-            return Salt::parse(&text)
-                .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidData, "not a defter site key"));
+        let read = |path: &Path| -> std::io::Result<Salt> {
+            Salt::parse(&std::fs::read_to_string(path)?)
+                .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidData, "not a defter site key"))
+        };
+        match read(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            found => return found,
         }
         let salt = Salt::random();
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
+        let mut own = path.as_os_str().to_owned();
+        own.push(format!(".{}-{:016x}.tmp", std::process::id(), salt.0[0]));
+        let own = std::path::PathBuf::from(own);
         let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
+        options.write(true).create(true).truncate(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(path)?;
-        writeln!(file, "{:016x}{:016x}", salt.0[0], salt.0[1])?;
-        Ok(salt)
+        let written = options.open(&own).and_then(|mut file| writeln!(file, "{:016x}{:016x}", salt.0[0], salt.0[1]));
+        let linked = written.and_then(|()| std::fs::hard_link(&own, path));
+        let _ = std::fs::remove_file(&own);
+        match linked {
+            Ok(()) => Ok(salt),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => read(path),
+            Err(e) => Err(e),
+        }
     }
 
     fn parse(text: &str) -> Option<Salt> {
