@@ -83,6 +83,10 @@ pub enum Command {
     /// Write CODEOWNERS from the organisation data (who reviews changes to which folder).
     #[command(after_help = CODEOWNERS_EXAMPLES)]
     Codeowners(CodeownersArgs),
+    /// Serve an editor over stdio (Language Server Protocol): the findings of every rule
+    /// as you type, completion of ids and values, a field's description on hover.
+    #[command(after_help = "Editors start it themselves; docs/editors.md shows how (VS Code, Neovim, Helix).")]
+    Lsp(LspArgs),
     /// Print a shell completion script.
     #[command(after_help = "Examples:
   defter completions bash > ~/.local/share/bash-completion/completions/defter
@@ -216,6 +220,13 @@ pub struct ValidateArgs {
     /// Check this revision instead of the working tree (with --base).
     #[arg(long, value_name = "REV", requires = "base")]
     pub head: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct LspArgs {
+    /// The date the time rules use, as YYYY-MM-DD (default: today, read at each check).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<jiff::civil::Date>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -3,12 +3,14 @@
 //!
 //! Each top-level module has one job, and imports only the modules below it:
 //!
-//! Layers: cmd > cli > site > step > repo report scaffold > validate > history > load > config git > diag > model
+//! Layers: cmd > cli > site lsp > step > repo report scaffold > validate > history > load > config git > diag > model
 //!
 //! - `cmd`: one file per subcommand — arguments in, a library call, an exit code out; the
 //!   only layer that prints. `cli`: the command line's clap definitions.
 //! - `site`: the intranet site — its build pipeline, pages, formats, incremental machinery
 //!   and the preview server.
+//! - `lsp`: `defter lsp`, the language server — the findings of the open record as the
+//!   editor holds it, completion and hover from the rule set.
 //! - `step`: `defter step` — what a record allows next from the workflow data, and the
 //!   step's edit, kept byte for byte outside the lines it changes, checked with every
 //!   rule and written all or nothing.
@@ -37,6 +39,7 @@ pub mod diag;
 pub(crate) mod git;
 pub(crate) mod history;
 pub mod load;
+pub mod lsp;
 pub mod model;
 pub(crate) mod repo;
 pub(crate) mod report;

@@ -10,6 +10,7 @@ mod explain;
 mod generate;
 mod init;
 mod log;
+mod lsp;
 mod new;
 mod report;
 mod serve;
@@ -40,6 +41,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Step(args) => step::run(&repo_root(cli.repo.as_deref())?, &args, ui),
         Command::Report(args) => report::run(&repo_root(cli.repo.as_deref())?, &args),
         Command::Codeowners(args) => codeowners::run(&repo_root(cli.repo.as_deref())?, &args, ui),
+        Command::Lsp(args) => lsp::run(cli.repo.as_deref(), &args),
         Command::Completions { shell } => Ok(generate::completions(shell)),
         Command::Man { out } => generate::man(out.as_deref()),
     }

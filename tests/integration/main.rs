@@ -9,6 +9,7 @@ mod e2e;
 mod harness;
 mod history;
 mod layers;
+mod lsp;
 mod properties;
 pub mod serve;
 mod site;
