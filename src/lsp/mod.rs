@@ -21,11 +21,12 @@ use anyhow::Result;
 use jiff::civil::Date;
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::{
-    CompletionOptions, CompletionParams, CompletionResponse, DidChangeTextDocumentParams, DidCloseTextDocumentParams,
-    DidOpenTextDocumentParams, DidSaveTextDocumentParams, HoverParams, HoverProviderCapability, InitializeParams,
-    InitializeResult, MessageType, PublishDiagnosticsParams, SaveOptions, ServerCapabilities, ServerInfo,
-    ShowMessageParams, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
-    TextDocumentSyncSaveOptions, Uri,
+    CompletionOptions, CompletionParams, CompletionResponse, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
+    DidChangeWatchedFilesRegistrationOptions, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
+    DidSaveTextDocumentParams, FileSystemWatcher, GlobPattern, HoverParams, HoverProviderCapability, InitializeParams,
+    InitializeResult, MessageType, PublishDiagnosticsParams, Registration, RegistrationParams, SaveOptions,
+    ServerCapabilities, ServerInfo, ShowMessageParams, TextDocumentSyncCapability, TextDocumentSyncKind,
+    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value as Json;
@@ -62,6 +63,8 @@ struct Server<'a> {
     documents: HashMap<Uri, Document>,
     initialized: bool,
     shut_down: bool,
+    /// Whether the editor watches files for the server (dynamic registration).
+    can_watch: bool,
 }
 
 /// Serves the editor on `input` and `output` until it says `exit` or the input ends.
@@ -85,6 +88,7 @@ pub fn run(
         documents: HashMap::new(),
         initialized: false,
         shut_down: false,
+        can_watch: false,
     };
     loop {
         let message = match Message::read(&mut &mut *input) {
@@ -178,6 +182,8 @@ impl Server<'_> {
             if let Some(folder) = folder {
                 self.start = Some(folder);
             }
+            let watching = init.capabilities.workspace.as_ref().and_then(|w| w.did_change_watched_files.as_ref());
+            self.can_watch = watching.and_then(|w| w.dynamic_registration) == Some(true);
             self.initialized = true;
             let result = InitializeResult { capabilities: capabilities(), server_info: Some(server_info()) };
             return self.send(Message::Response(Response::new_ok(id, result)));
@@ -234,6 +240,11 @@ impl Server<'_> {
         }
         let Notification { method, params: raw } = note;
         match method.as_str() {
+            "initialized" if self.can_watch => self.watch(),
+            "workspace/didChangeWatchedFiles" => {
+                let Ok(p) = params::<DidChangeWatchedFilesParams>(raw) else { return self.bad(&method) };
+                self.files_changed(p.changes.iter().filter_map(|c| file_path(&c.uri)).collect())
+            }
             "textDocument/didOpen" => {
                 let Ok(p) = params::<DidOpenTextDocumentParams>(raw) else { return self.bad(&method) };
                 let doc = p.text_document;
@@ -271,6 +282,62 @@ impl Server<'_> {
             }
             _ => Ok(()),
         }
+    }
+
+    /// Asks the editor to say when records, the rules or the configuration change on
+    /// disk (a `git pull`, a checkout, another program).
+    fn watch(&mut self) -> Result<()> {
+        let watchers = ["**/records/**", "**/schemas/**", "**/defter.toml"]
+            .map(|glob| FileSystemWatcher { glob_pattern: GlobPattern::String(glob.into()), kind: None })
+            .to_vec();
+        let registration = Registration {
+            id: "defter-files".into(),
+            method: "workspace/didChangeWatchedFiles".into(),
+            register_options: Some(serde_json::to_value(DidChangeWatchedFilesRegistrationOptions { watchers })?),
+        };
+        let params = RegistrationParams { registrations: vec![registration] };
+        let id = RequestId::from("defter-watch".to_string());
+        self.send(Message::Request(Request::new(id, "client/registerCapability".into(), params)))
+    }
+
+    /// Files changed on disk: the rules or the configuration load the repository anew;
+    /// a record not open in the editor is read again (or dropped, when it is gone).
+    fn files_changed(&mut self, files: Vec<PathBuf>) -> Result<()> {
+        let Some(ws) = self.workspace.as_mut() else { return Ok(()) };
+        let rules = |f: &PathBuf| {
+            [Some(ws.root.clone()), ws.root.canonicalize().ok()].into_iter().flatten().any(|root| {
+                f.strip_prefix(&root).is_ok_and(|rel| {
+                    rel == Path::new(crate::config::FILE) || rel.starts_with(crate::load::rules::SCHEMAS_DIR)
+                })
+            })
+        };
+        if files.iter().any(rules) {
+            let root = ws.root.clone();
+            match Workspace::open(&root) {
+                Ok(mut fresh) => {
+                    for doc in self.documents.values() {
+                        if let Some(path) = &doc.path {
+                            fresh.set(path, Some(&doc.text));
+                        }
+                    }
+                    (self.log)("defter lsp: the rules or the configuration changed: repository loaded again");
+                    self.workspace = Some(fresh);
+                }
+                Err(e) => {
+                    let said = format!("defter: {} could not be loaded again: {e:#}", root.display());
+                    (self.log)(&said);
+                    self.notify("window/showMessage", ShowMessageParams { typ: MessageType::ERROR, message: said })?;
+                }
+            }
+        } else {
+            let open: Vec<&str> = self.documents.values().filter_map(|d| d.path.as_deref()).collect();
+            for file in &files {
+                if let Some(path) = ws.record_path(file).filter(|p| !open.contains(&p.as_str())) {
+                    ws.set(&path, None);
+                }
+            }
+        }
+        self.check_open(None)
     }
 
     fn bad(&mut self, method: &str) -> Result<()> {

@@ -53,6 +53,11 @@ fn read_frames(stdout: impl Read + Send + 'static) -> Receiver<Value> {
 
 impl Client {
     fn start(root: &Path) -> Client {
+        Client::start_with(root, json!({}))
+    }
+
+    /// Starts the server and initializes it as an editor with `capabilities`.
+    fn start_with(root: &Path, capabilities: Value) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_defter"))
             .args(["lsp", "--as-of", "2026-11-30"])
             .current_dir(std::env::temp_dir())
@@ -66,7 +71,7 @@ impl Client {
         let mut client = Client { child, stdin, from_server, next_id: 0 };
         let result = client.request(
             "initialize",
-            json!({"processId": null, "rootUri": uri(root), "capabilities": {}, "workspaceFolders": [{"uri": uri(root), "name": "defter"}]}),
+            json!({"processId": null, "rootUri": uri(root), "capabilities": capabilities, "workspaceFolders": [{"uri": uri(root), "name": "defter"}]}),
         );
         assert_eq!(result["result"]["serverInfo"]["name"], "defter", "{result}");
         assert_eq!(result["result"]["capabilities"]["hoverProvider"], true);
@@ -288,4 +293,41 @@ fn lsp_exit_without_shutdown_is_status_1_and_a_finding_in_a_yaml_record_is_publi
         std::thread::sleep(Duration::from_millis(20));
     };
     assert_eq!(status.code(), Some(1));
+}
+
+#[test]
+fn lsp_sees_records_and_rules_changed_on_disk() {
+    let tmp = tempfile::tempdir().unwrap();
+    for part in ["records", "schemas"] {
+        crate::harness::copy_tree(&root().join(part), &tmp.path().join(part));
+    }
+    std::fs::copy(root().join("defter.toml"), tmp.path().join("defter.toml")).unwrap();
+    let watching = json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
+    let mut client = Client::start_with(tmp.path(), watching);
+    let register = client.wait_for(|m| m["method"] == "client/registerCapability");
+    let watchers = &register["params"]["registrations"][0]["registerOptions"]["watchers"];
+    assert!(watchers.as_array().unwrap().iter().any(|w| w["globPattern"] == "**/records/**"), "{register}");
+    client.send(json!({"jsonrpc": "2.0", "id": register["id"], "result": null}));
+
+    let rel = "records/requests/2026/TLP-2026-0004.md";
+    let doc = uri(&tmp.path().join(rel));
+    let text = std::fs::read_to_string(tmp.path().join(rel)).unwrap();
+    let params = json!({"textDocument": {"uri": doc, "languageId": "markdown", "version": 1, "text": text}});
+    client.notify("textDocument/didOpen", params);
+    assert_eq!(client.diagnostics(&doc), Vec::<Value>::new());
+
+    // The assignee's file is deleted by a pull: the open request names no one now.
+    let person = tmp.path().join("records/org/people/mert.dogan.yaml");
+    std::fs::remove_file(&person).unwrap();
+    client.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": uri(&person), "type": 3}]}));
+    assert!(codes(&client.diagnostics(&doc)).contains(&"dangling-ref"));
+
+    // defter.toml turns the rule off: the repository is loaded again with it.
+    let config = tmp.path().join("defter.toml");
+    let text =
+        std::fs::read_to_string(&config).unwrap().replacen("[rules]\n", "[rules]\n\"dangling-ref\" = \"off\"\n", 1);
+    std::fs::write(&config, text).unwrap();
+    client.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": uri(&config), "type": 2}]}));
+    let found = client.diagnostics(&doc);
+    assert!(!codes(&found).contains(&"dangling-ref"), "{found:#?}");
 }
