@@ -67,8 +67,9 @@ pub(crate) fn diagnostic(d: &Diagnostic, text: &str, english: bool) -> LspDiagno
         None => Range::new(Position::new(0, 0), Position::new(0, utf16(line_of(text, 0)))),
     };
     let help = match &d.help {
-        Some(help) if !english => help.tr.clone(),
-        _ => help_line(d),
+        _ if english => help_line(d),
+        Some(help) => help.tr.clone(),
+        None => format!("ayrıntı için: `defter explain {}`", d.rule),
     };
     let severity = match d.severity {
         Severity::Error => DiagnosticSeverity::ERROR,

@@ -249,6 +249,11 @@ fn lsp_checks_completes_and_explains_as_you_type() {
         client.notify("textDocument/didOpen", params);
         assert_eq!(client.diagnostics(&other), Vec::<Value>::new());
     }
+    // Under records/ but of no kind: validate's finding about it, nothing more.
+    let stray = uri(&root.join("records/notes/list.yaml"));
+    let params = json!({"textDocument": {"uri": stray, "languageId": "yaml", "version": 1, "text": "a: b\n"}});
+    client.notify("textDocument/didOpen", params);
+    assert_eq!(codes(&client.diagnostics(&stray)), ["unknown-kind"]);
     let hover = client.request("textDocument/hover", at(line_of(&saved, "status:"), 2));
     assert!(hover["result"]["contents"]["value"].as_str().is_some(), "still answering: {hover}");
 
