@@ -20,6 +20,7 @@ need=()
 [ -x "${CHROMIUM:-/usr/bin/chromium}" ] || need+=(chromium)
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
+command -v java >/dev/null 2>&1 || need+=(default-jre-headless)   # the W3C Nu HTML checker (vnu-jar)
 command -v python3 >/dev/null 2>&1 || need+=(python3)   # the local release server of workflows.rs
 command -v curl >/dev/null 2>&1 || need+=(curl)         # the install step of the init workflow
 lean=()

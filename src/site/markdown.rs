@@ -21,26 +21,47 @@ fn link_target(url: CowStr<'_>) -> CowStr<'_> {
     if safe_url(&url) { url } else { CowStr::Borrowed("#") }
 }
 
-/// A body's `#` becomes `h3`, `##` `h4`, …, at most `h6`.
-fn shifted(level: HeadingLevel) -> HeadingLevel {
-    match level {
-        HeadingLevel::H1 => HeadingLevel::H3,
-        HeadingLevel::H2 => HeadingLevel::H4,
-        HeadingLevel::H3 => HeadingLevel::H5,
-        _ => HeadingLevel::H6,
+/// The body sits under the page's `h1` and its section's `h2`, so its headings start at
+/// `h3` and never skip a level: each heading is one below the nearest earlier heading of a
+/// higher rank in the source (`##` after `#` → `h4`; a first `##` → `h3`; `####` straight
+/// after `##` → one below it), at most `h6`. The W3C checker and axe both refuse a skip.
+#[derive(Default)]
+struct Outline {
+    /// (source level, level written) of the open headings, outermost first.
+    open: Vec<(HeadingLevel, HeadingLevel)>,
+}
+
+impl Outline {
+    fn start(&mut self, level: HeadingLevel) -> HeadingLevel {
+        while self.open.last().is_some_and(|&(source, _)| source >= level) {
+            self.open.pop();
+        }
+        let written = match self.open.last().map(|&(_, written)| written) {
+            None => HeadingLevel::H3,
+            Some(HeadingLevel::H3) => HeadingLevel::H4,
+            Some(HeadingLevel::H4) => HeadingLevel::H5,
+            Some(_) => HeadingLevel::H6,
+        };
+        self.open.push((level, written));
+        written
+    }
+
+    /// The level the heading now ending was written at.
+    fn end(&self) -> HeadingLevel {
+        self.open.last().map_or(HeadingLevel::H3, |&(_, written)| written)
     }
 }
 
 /// Renders a Markdown body (CommonMark with tables, strikethrough and task lists).
 pub fn render(text: &str) -> String {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let mut outline = Outline::default();
     let events = Parser::new_ext(text, options).map(|event| match event {
         Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
-        // The body sits under the page's `h1` and its section's `h2`: shift headings down.
         Event::Start(Tag::Heading { level, id, classes, attrs }) => {
-            Event::Start(Tag::Heading { level: shifted(level), id, classes, attrs })
+            Event::Start(Tag::Heading { level: outline.start(level), id, classes, attrs })
         }
-        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(shifted(level))),
+        Event::End(TagEnd::Heading(_)) => Event::End(TagEnd::Heading(outline.end())),
         Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
             Event::Start(Tag::Link { link_type, dest_url: link_target(dest_url), title, id })
         }
@@ -111,11 +132,21 @@ mod tests {
 
     #[test]
     fn body_headings_sit_below_the_page_headings() {
-        let html = render("# Analiz\n\n## Gereksinimler\n\n#### Ayrıntı\n");
+        let html = render("# Analiz\n\n## Gereksinimler\n\n#### Ayrıntı\n\n# Test\n");
         assert!(
             html.contains("<h3>Analiz</h3>")
                 && html.contains("<h4>Gereksinimler</h4>")
-                && html.contains("<h6>Ayrıntı</h6>"),
+                && html.contains("<h5>Ayrıntı</h5>")
+                && html.contains("<h3>Test</h3>"),
+            "{html}"
+        );
+        // A body that starts at `##` (most do) starts at `h3`, right under the section's `h2`.
+        let html = render("## 1. Amaç\n\n### 1.1 Kapsam\n\n## 2. Paydaşlar\n\n###### derin\n");
+        assert!(
+            html.contains("<h3>1. Amaç</h3>")
+                && html.contains("<h4>1.1 Kapsam</h4>")
+                && html.contains("<h3>2. Paydaşlar</h3>")
+                && html.contains("<h4>derin</h4>"),
             "{html}"
         );
     }

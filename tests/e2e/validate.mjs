@@ -1,7 +1,10 @@
 // HTML validity of every page of the built site, with html-validate (no network: the
-// rules ship with the package). The configuration allows only what is intentional.
+// rules ship with the package; the configuration allows only what is intentional) and
+// with the W3C Nu HTML checker (the `vnu-jar` package, on the system's Java).
 
+import { execFile } from "node:child_process";
 import { readFile, readdir } from "node:fs/promises";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { HtmlValidate } from "html-validate";
 
@@ -57,4 +60,35 @@ export async function validateSite(root) {
     }
   }
   return { pages: pages.length, problems };
+}
+
+const require = createRequire(import.meta.url);
+
+/**
+ * The W3C Nu HTML checker over every page under `root` (one Java run for all of them);
+ * resolves to `{ pages, errors }`, errors as text lines. Warnings are not errors.
+ */
+export async function nuCheck(root) {
+  const jar = require.resolve("vnu-jar/build/dist/vnu.jar");
+  const java = process.env.JAVA || "java";
+  const pages = await htmlFiles(root);
+  const out = await new Promise((resolve, reject) => {
+    execFile(
+      java,
+      ["-jar", jar, "--errors-only", "--skip-non-html", "--format", "json", "--exit-zero-always", root],
+      { maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) {
+          reject(new Error(`${java} -jar vnu.jar did not run (Debian: apt-get install -y default-jre-headless): ${error.message}\n${stderr}`));
+        } else {
+          resolve(stderr || stdout);
+        }
+      },
+    );
+  });
+  const { messages } = JSON.parse(out);
+  const errors = messages
+    .filter((m) => m.type === "error" || m.subType === "fatal")
+    .map((m) => `${path.relative(root, new URL(m.url).pathname)}:${m.lastLine ?? "?"}: ${m.message}`);
+  return { pages: pages.length, errors };
 }

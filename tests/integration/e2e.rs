@@ -1,9 +1,9 @@
 //! The site as a person uses it: builds the example records' site with the real `defter`
 //! binary, then runs `tests/e2e/site.mjs` on it — headless Chromium clicking through the
-//! pages, axe-core on each kind of page, html-validate on every page. Needs Debian's
-//! `chromium` (or the browser that `CHROMIUM` names) and Node.js with npm (`.ci/run`
-//! installs both); when one is missing the test fails and says what to install, it never
-//! skips.
+//! pages, axe-core, html-validate and the W3C Nu HTML checker on every page. Needs
+//! Debian's `chromium` (or the browser that `CHROMIUM` names), Node.js with npm and Java
+//! (`.ci/run` installs them); when one is missing the test fails and says what to
+//! install, it never skips.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -47,6 +47,10 @@ fn site_in_headless_chromium() {
     assert!(
         works("node") && works("npm"),
         "the browser tests need Node.js and npm: `apt-get install -y nodejs npm` (.ci/run does this)"
+    );
+    assert!(
+        Command::new("java").arg("-version").output().is_ok_and(|o| o.status.success()),
+        "the Nu HTML checker needs Java: `apt-get install -y default-jre-headless` (.ci/run does this)"
     );
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let e2e = repo.join("tests/e2e");
