@@ -102,11 +102,11 @@ rules! {
     RawHtml = "raw-html", Warning, false, "M11(1)(h)", "Markdown that carries raw HTML (it is never rendered unsanitised)",
         "ham HTML içeren Markdown metni (sitede hiçbir zaman temizlenmeden gösterilmez)";
     IllegalTransition = "illegal-transition", Error, false, "M5(1)(c), M9(1)(b)(g), M13(1)(ç)", "a status/phase change the lifecycle does not allow (in history, or since the base revision)",
-        "yaşam döngüsünün izin vermediği bir durum/aşama değişikliği (`history` listesinde ya da temel sürümden bu yana)";
+        "yaşam döngüsünün izin vermediği bir durum/aşama değişikliği (`history` listesinde ya da temel commit'ten bu yana)";
     ImmutableField = "immutable-field", Error, true, "M14(1)(a), M13(1)(ç)", "a field that may never change (id, received, unit, requester, grantee…) changed against the base",
-        "hiç değişmemesi gereken bir alan (id, received, unit, requester, grantee…) temel sürüme göre değişmiş";
+        "hiç değişmemesi gereken bir alan (id, received, unit, requester, grantee…) temel commit'e göre değişmiş";
     RecordDeleted = "record-deleted", Error, true, "M14(1)(ğ)", "a record that exists in the base revision is gone, and the base records no decision to dispose of it",
-        "temel sürümde bulunan bir kayıt, temel sürümde imha kararı olmadan silinmiş";
+        "temel commit'te bulunan bir kayıt, temel commit'te imha kararı olmadan silinmiş";
     HistoryRewritten = "history-rewritten", Error, true, "M5(1)(c), M14(1)(ğ)", "an existing history, tests, deployments or reviews entry was edited or removed",
         "`history`, `tests`, `deployments` ya da `reviews` listesindeki mevcut bir girdi değiştirilmiş ya da silinmiş";
     CommitAuthor = "commit-author", Warning, true, "M8(1)(d)", "the git author of a change is not the person it records as acting",

@@ -1,6 +1,6 @@
 //! The domain, below every other layer: records and their kinds, the positioned YAML
 //! tree, the id index, the workflow data model, the directive's text and its citations,
-//! dates and their display, Turkish text folding and what a secret looks like. Nothing
+//! dates and numbers and their display, Turkish text folding and what a secret looks like. Nothing
 //! here does I/O or imports anything of defter's from outside `model`.
 
 pub(crate) mod date;
@@ -8,6 +8,7 @@ pub mod directive;
 pub(crate) mod index;
 pub(crate) mod kind;
 pub(crate) mod node;
+pub(crate) mod number;
 pub(crate) mod personal;
 pub(crate) mod record;
 pub(crate) mod secret;

@@ -76,8 +76,8 @@ pub(crate) fn kpis(data: &[MonthKpi]) -> Table {
             m.received.to_string(),
             m.closed.to_string(),
             m.backlog.to_string(),
-            opt(m.median_days_to_close.map(|d| format!("{d:.1}"))),
-            opt(m.on_time_share.map(|s| format!("{:.0}%", s * 100.0))),
+            opt(m.median_days_to_close.map(|d| crate::model::number::decimal(d, true))),
+            opt(m.on_time_share.map(|s| crate::model::number::percent(s, true))),
         ]);
     }
     table

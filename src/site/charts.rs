@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use super::html::esc;
+use crate::model::number::{self, decimal};
 
 const W: f64 = 640.0;
 const H: f64 = 240.0;
@@ -32,25 +33,34 @@ fn nice_max(max: f64) -> f64 {
     (max / step).ceil() * step
 }
 
-fn axis(out: &mut String, max: f64, height: f64) {
+fn axis(out: &mut String, max: f64, height: f64, english: bool) {
     let plot = height - BOTTOM - TOP;
     for i in 0..=4 {
         let v = max * f64::from(i) / 4.0;
         let y = TOP + plot - plot * f64::from(i) / 4.0;
         let _ = write!(out, "<line x1=\"{LEFT}\" x2=\"{W}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#d0d7de\"/>");
-        let _ = write!(out, "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>", LEFT - 4.0, y + 4.0, fmt(v));
+        let _ = write!(
+            out,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            LEFT - 4.0,
+            y + 4.0,
+            decimal(v, english)
+        );
     }
 }
 
-fn fmt(v: f64) -> String {
-    if (v - v.round()).abs() < 1e-9 { format!("{v:.0}") } else { format!("{v:.1}") }
-}
-
 /// Grouped vertical bars: one group per category, one bar per series.
-pub(super) fn bars(id: &str, title: &str, desc: &str, categories: &[String], series: &[(String, Vec<f64>)]) -> String {
+pub(super) fn bars(
+    id: &str,
+    title: &str,
+    desc: &str,
+    categories: &[String],
+    series: &[(String, Vec<f64>)],
+    english: bool,
+) -> String {
     let mut out = open(id, title, desc, H);
     let max = nice_max(series.iter().flat_map(|(_, v)| v.iter().copied()).fold(0.0, f64::max));
-    axis(&mut out, max, H);
+    axis(&mut out, max, H, english);
     let plot = H - BOTTOM - TOP;
     let group = (W - LEFT) / categories.len().max(1) as f64;
     let bar = (group * 0.8) / series.len().max(1) as f64;
@@ -67,7 +77,7 @@ pub(super) fn bars(id: &str, title: &str, desc: &str, categories: &[String], ser
                 bar.max(1.0),
                 COLOURS[s % COLOURS.len()],
                 esc(category),
-                fmt(v),
+                decimal(v, english),
                 esc(name)
             );
         }
@@ -96,10 +106,10 @@ pub(super) fn bars(id: &str, title: &str, desc: &str, categories: &[String], ser
 }
 
 /// A line over the categories.
-pub(super) fn line(id: &str, title: &str, desc: &str, categories: &[String], values: &[f64]) -> String {
+pub(super) fn line(id: &str, title: &str, desc: &str, categories: &[String], values: &[f64], english: bool) -> String {
     let mut out = open(id, title, desc, H);
     let max = nice_max(values.iter().copied().fold(0.0, f64::max));
-    axis(&mut out, max, H);
+    axis(&mut out, max, H, english);
     let plot = H - BOTTOM - TOP;
     let step = (W - LEFT - 20.0) / (values.len().max(2) - 1) as f64;
     let points: Vec<String> = values
@@ -121,7 +131,7 @@ pub(super) fn line(id: &str, title: &str, desc: &str, categories: &[String], val
             TOP + plot - plot * v / max,
             COLOURS[0],
             esc(category),
-            fmt(*v)
+            decimal(*v, english)
         );
         if categories.len() <= 12 || i % 2 == 0 {
             let _ = write!(
@@ -136,14 +146,16 @@ pub(super) fn line(id: &str, title: &str, desc: &str, categories: &[String], val
     out
 }
 
-/// Horizontal bars, one per labelled value; `suffix` follows each value's text.
+/// Horizontal bars, one per labelled value; with `percent`, the values are percentages
+/// (0–100) and written as such.
 pub(super) fn hbars(
     id: &str,
     title: &str,
     desc: &str,
     items: &[(String, f64)],
     max: Option<f64>,
-    suffix: &str,
+    percent: bool,
+    english: bool,
 ) -> String {
     let row = 24.0;
     let height = TOP * 2.0 + row * items.len().max(1) as f64;
@@ -167,8 +179,8 @@ pub(super) fn hbars(
             y + 3.0,
             COLOURS[0]
         );
-        let _ =
-            write!(out, "<text x=\"{:.1}\" y=\"{:.1}\">{}{suffix}</text>", label_width + w + 4.0, y + 15.0, fmt(*v));
+        let text = if percent { number::percent(v / 100.0, english) } else { decimal(*v, english) };
+        let _ = write!(out, "<text x=\"{:.1}\" y=\"{:.1}\">{text}</text>", label_width + w + 4.0, y + 15.0);
     }
     out.push_str("</svg>");
     out
@@ -186,13 +198,18 @@ mod tests {
             "Aylara göre",
             &["2026-01".into()],
             &[("Gelen".into(), vec![3.0]), ("Kapanan".into(), vec![1.0])],
+            false,
         );
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
         assert!(svg.contains("role=\"img\"") && svg.contains("aria-labelledby=\"c1-t c1-d\""));
         assert!(svg.contains("Gelen &lt;ve&gt; kapanan"));
         assert_eq!(nice_max(7.0), 8.0);
         assert_eq!(nice_max(0.0), 1.0);
-        let h = hbars("c2", "t", "d", &[("Zabıta".into(), 0.5)], Some(1.0), "");
-        assert!(h.contains("Zabıta"));
+        let h = hbars("c2", "t", "d", &[("Zabıta".into(), 0.5)], Some(1.0), false, false);
+        assert!(h.contains("Zabıta") && h.contains(">0,5</text>"), "{h}");
+        let h = hbars("c3", "t", "d", &[("Analiz".into(), 400.0 / 7.0)], Some(100.0), true, false);
+        assert!(h.contains(">%57,1</text>"), "{h}");
+        let l = line("c4", "t", "d", &["2026-01".into()], &[2.5], false);
+        assert!(l.contains(">2,5</title>") || l.contains(": 2,5</title>"), "{l}");
     }
 }

@@ -47,7 +47,7 @@ catalogue! {
     "menu" => "Menü", "Menu";
     "built_from" => "Derleme", "Built from";
     "as_of" => "Tarih", "As of";
-    "commit" => "sürüm", "commit";
+    "commit" => "commit", "commit";
     "fields" => "Bilgiler", "Details";
     "description" => "Açıklama", "Description";
     "related" => "İlişkili kayıtlar", "Related records";
@@ -75,7 +75,7 @@ catalogue! {
     "line_n" => "{n}. satır", "line {n}";
     "message" => "Açıklama", "Message";
     "what_to_do" => "Yapılacak", "What to do";
-    "owner" => "Sorumlu", "Owner";
+    "owner" => "Sahip", "Owner";
     "count" => "Sayı", "Count";
     "total" => "Toplam", "Total";
     "id" => "No", "ID";
@@ -93,7 +93,7 @@ catalogue! {
     "nothing" => "Yok.", "None.";
     "board" => "Pano", "Board";
     "boards" => "Servis panoları", "Service boards";
-    "filter_by" => "Süz", "Filter";
+    "filter_by" => "Filtrele", "Filter";
     "all_requests" => "Tüm talepler", "All requests";
     "our_requests" => "Birimin talepleri", "Our requests";
     "workload" => "İş yükü", "Workload";
@@ -129,7 +129,7 @@ catalogue! {
     "type" => "Tür", "Type";
     "priority" => "Öncelik", "Priority";
     "service" => "Servis", "Service";
-    "assignee" => "Sorumlu", "Assignee";
+    "assignee" => "Görevli", "Assignee";
     "received" => "Geliş", "Received";
     "due" => "Son tarih", "Due";
     "portfolio" => "Proje portföyü", "Project portfolio";
@@ -151,7 +151,14 @@ catalogue! {
     "inflow_outflow" => "Aylık gelen ve kapanan talepler", "Requests received and closed per month";
     "backlog" => "Açık talep sayısı (git geçmişinden)", "Open requests over time (from git history)";
     "median_close" => "Servislere göre ortanca kapanma süresi (gün)", "Median days to close by service";
-    "on_time" => "Son tarihinde kapanan taleplerin oranı", "Share closed by the due date";
+    "on_time" => "Son tarihine kadar kapanan taleplerin oranı", "Share closed by the due date";
+    "month" => "Ay", "Month";
+    "open_requests_count" => "Açık talep", "Open requests";
+    "median_days" => "Ortanca süre (gün)", "Median (days)";
+    "closed_requests" => "Kapanan talep", "Closed requests";
+    "closed_by_due" => "Son tarihine kadar kapanan", "Closed by the due date";
+    "closed_with_due" => "Son tarihi olan kapanan talep", "Closed requests with a due date";
+    "request_count" => "Talep", "Requests";
     "by_unit" => "Birimlere göre talepler", "Requests by unit";
     "by_type" => "Türlerine göre talepler", "Requests by type";
     "received_label" => "Gelen", "Received";

@@ -347,7 +347,7 @@ await scenario("links: boards, a unit's own list and a project's document", asyn
   await page.waitForURL(/requests\/TLP-2026-0027\.html$/);
 
   await open(page, "requests/index.html");
-  await page.getByText("Süz: Birim").click();
+  await page.getByText("Filtrele: Birim").click();
   await page.getByRole("link", { name: /Zabıta Dairesi Başkanlığı/ }).first().click();
   await page.waitForURL(/requests\/unit\/zabita-dairesi\.html$/);
   const rows = await page.getByRole("table").getByRole("row").count();

@@ -104,6 +104,25 @@ fn lists_boards_and_overview_pages() {
         reports.matches("<svg").count() >= 6 && !reports.contains("<script"),
         "charts are inline SVG without scripts"
     );
+    // Numbers the Turkish way, columns named for what they hold, and the measure is
+    // "closed by the due date".
+    let reports = page(&site, "reports.html");
+    let cells = texts(&reports, "td");
+    assert!(cells.iter().any(|c| c == "47,5") && cells.iter().any(|c| c == "%57,1"), "{cells:?}");
+    assert!(
+        cells.iter().all(|c| !c.ends_with(".0") && !c.ends_with(",0") && !c.ends_with('%') && !c.contains("5.")),
+        "{cells:?}"
+    );
+    let headers = texts(&reports, "th");
+    for h in ["Ortanca süre (gün)", "Kapanan talep", "Son tarihine kadar kapanan", "Talep", "Ay"] {
+        assert!(headers.iter().any(|x| x == h), "no column {h}: {headers:?}");
+    }
+    assert!(!headers.iter().any(|h| h == "Sayı" || h == "Toplam"), "{headers:?}");
+    assert!(texts(&reports, "h2").iter().any(|h| h == "Son tarihine kadar kapanan taleplerin oranı"));
+    let svg_labels = texts(&reports, "svg text");
+    assert!(svg_labels.iter().any(|t| t == "%57,1") && svg_labels.iter().any(|t| t == "47,5"), "{svg_labels:?}");
+    assert!(!svg_labels.iter().any(|t| t.contains('.')), "{svg_labels:?}");
+    assert!(texts(&page(&site, "requests/index.html"), "summary").iter().any(|s| s == "Filtrele: Birim"));
     let calendar = page(&site, "calendar.html");
     assert!(texts(&calendar, "ul.calendar li time").iter().all(|d| d.len() == 10 && d.as_bytes()[2] == b'.'));
     assert!(texts(&calendar, "nav[aria-label=Aylar]").is_empty(), "a short calendar is one page");

@@ -4,6 +4,7 @@
 use anyhow::Result;
 use serde::Serialize;
 
+use crate::model::number;
 use crate::report::kpi::{self, Figure};
 use crate::site::build::Output;
 use crate::site::charts;
@@ -36,22 +37,31 @@ fn describe(rows: &[Vec<String>]) -> String {
     rows.iter().map(|r| format!("{}: {}", r[0], r[1..].join(" / "))).collect::<Vec<_>>().join("; ")
 }
 
-fn pct(v: f64) -> String {
-    format!("%{:.0}", v * 100.0)
-}
-
 impl Site<'_> {
-    fn figures_chart(&self, id: &str, title: String, figures: &[Figure], max: Option<f64>, percent: bool) -> Chart {
+    /// A chart of one figure per service, unit or type. `percent`: the values are shares
+    /// (0–1); `headers` name the table's columns after the first (what is counted); a
+    /// count chart (`headers` of one) shows its value once, without a count column.
+    fn figures_chart(
+        &self,
+        id: &str,
+        title: String,
+        figures: &[Figure],
+        max: Option<f64>,
+        percent: bool,
+        headers: &[&str],
+    ) -> Chart {
+        let english = self.english;
         let items: Vec<(String, f64)> =
             figures.iter().map(|f| (self.name_of(&f.key), if percent { f.value * 100.0 } else { f.value })).collect();
         let rows: Vec<Vec<String>> = figures
             .iter()
             .map(|f| {
-                vec![
-                    self.name_of(&f.key),
-                    if percent { pct(f.value) } else { format!("{:.1}", f.value) },
-                    f.count.to_string(),
-                ]
+                let value = if percent { number::percent(f.value, english) } else { number::decimal(f.value, english) };
+                let mut row = vec![self.name_of(&f.key), value];
+                if headers.len() > 1 {
+                    row.push(f.count.to_string());
+                }
+                row
             })
             .collect();
         let svg = charts::hbars(
@@ -60,7 +70,8 @@ impl Site<'_> {
             &describe(&rows),
             &items,
             max.map(|m| if percent { m * 100.0 } else { m }),
-            if percent { "%" } else { "" },
+            percent,
+            english,
         );
         let export = match id {
             "median" => "median-close",
@@ -68,14 +79,9 @@ impl Site<'_> {
             "units" => "requests-by-unit",
             _ => "requests-by-type",
         };
-        Chart {
-            id: id.into(),
-            export,
-            title,
-            svg,
-            headers: vec![String::new(), self.t("count"), self.t("total")],
-            rows,
-        }
+        let mut all = vec![String::new()];
+        all.extend(headers.iter().map(|h| self.t(h)));
+        Chart { id: id.into(), export, title, svg, headers: all, rows }
     }
 
     fn labelled(&self, field: &str, figures: Vec<Figure>) -> Vec<Figure> {
@@ -116,8 +122,9 @@ impl Site<'_> {
                     (received.clone(), months.iter().map(|m| m.received as f64).collect()),
                     (closed.clone(), months.iter().map(|m| m.closed as f64).collect()),
                 ],
+                self.english,
             ),
-            headers: vec![self.t("when"), received, closed],
+            headers: vec![self.t("month"), received, closed],
             rows,
             title,
         });
@@ -132,8 +139,9 @@ impl Site<'_> {
                 &describe(&rows),
                 &categories,
                 &months.iter().map(|m| m.backlog as f64).collect::<Vec<_>>(),
+                self.english,
             ),
-            headers: vec![self.t("when"), self.t("count")],
+            headers: vec![self.t("month"), self.t("open_requests_count")],
             rows,
             title,
         });
@@ -143,6 +151,7 @@ impl Site<'_> {
             &kpi::median_close_by_service(records),
             None,
             false,
+            &["median_days", "closed_requests"],
         ));
         charts.push(self.figures_chart(
             "ontime",
@@ -150,11 +159,12 @@ impl Site<'_> {
             &kpi::on_time_by_service(records),
             Some(1.0),
             true,
+            &["closed_by_due", "closed_with_due"],
         ));
         let by_unit = kpi::count_by(records, "unit");
-        charts.push(self.figures_chart("units", self.t("by_unit"), &by_unit, None, false));
+        charts.push(self.figures_chart("units", self.t("by_unit"), &by_unit, None, false, &["request_count"]));
         let by_type = self.labelled("type", kpi::count_by(records, "type"));
-        charts.push(self.figures_chart("types", self.t("by_type"), &by_type, None, false));
+        charts.push(self.figures_chart("types", self.t("by_type"), &by_type, None, false, &["request_count"]));
         // The first column of a figures table names what is counted (no empty header).
         for chart in &mut charts {
             let first = match chart.id.as_str() {
