@@ -64,7 +64,33 @@ pub(super) fn run(root: &Path, args: &LogArgs) -> Result<ExitCode> {
                 } else {
                     (short(change.old.as_ref()), short(change.new.as_ref()))
                 };
-                println!("    {}: {} → {}", safe(&change.field), safe(&old), safe(&new));
+                match change.list.as_deref() {
+                    // A list: the entries added or altered, not `[1] → [2]`.
+                    Some(list) => {
+                        for item in &list.entries {
+                            let members: Vec<String> = item
+                                .members
+                                .iter()
+                                .map(|(key, value)| {
+                                    if is_secret_field(key) || is_secret_field(&change.field) {
+                                        "[…]".to_string()
+                                    } else {
+                                        short(Some(value))
+                                    }
+                                })
+                                .collect();
+                            let verb = if item.added { "added" } else { "changed" };
+                            println!("    {}: {verb} {}", safe(&change.field), safe(&members.join(" · ")));
+                        }
+                        if list.more > 0 {
+                            println!("    {}: {} more entries added or changed", safe(&change.field), list.more);
+                        }
+                        if list.removed > 0 {
+                            println!("    {}: {} entries removed", safe(&change.field), list.removed);
+                        }
+                    }
+                    None => println!("    {}: {} → {}", safe(&change.field), safe(&old), safe(&new)),
+                }
             }
         }
         if entry.body_changed && entry.action == Action::Modified {

@@ -19,7 +19,7 @@ use super::{AuditTrail, Entry, entries_of, extend_trail};
 use crate::git::{Commit, Git};
 
 /// Bumped whenever the trail's meaning or this format changes.
-const FORMAT: &str = "defter-history 1";
+const FORMAT: &str = "defter-history 2";
 
 #[derive(Serialize, Deserialize)]
 struct CachedCommit {

@@ -37,6 +37,41 @@ pub struct FieldChange {
     pub field: SmallStr,
     pub old: Option<Shown>,
     pub new: Option<Shown>,
+    /// For a list (`history`, `tests`, `reviews`…): the entries added or altered, so a
+    /// reader sees "12.01.2026 elif.kara in_progress added", not `[1] → [2]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list: Option<Box<ListChange>>,
+}
+
+/// How a list field changed: the entries added or altered (at most [`LIST_KEPT`]), by
+/// their scalar members, and how many were removed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListChange {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub entries: Vec<ItemChange>,
+    /// Entries added or altered beyond the [`LIST_KEPT`] kept.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub more: usize,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub removed: usize,
+}
+
+/// How many added or altered entries of one list one change keeps (a bulk edit of a
+/// long list is told by its count beyond these).
+pub(crate) const LIST_KEPT: usize = 10;
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// One entry of a list that a change added or altered.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ItemChange {
+    /// Added (else altered in place).
+    pub added: bool,
+    /// The entry's scalar members in order, as `(key, value)`; an entry that is a scalar
+    /// itself is one member with an empty key. Nested lists and mappings are left out.
+    pub members: Vec<(SmallStr, Shown)>,
 }
 
 /// A field's value as the trail keeps it: scalars whole, a list by its length, a mapping

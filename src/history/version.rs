@@ -6,7 +6,7 @@
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 
-use super::{FieldChange, Shown};
+use super::{FieldChange, ItemChange, LIST_KEPT, ListChange, Shown};
 use crate::model::Record;
 use crate::model::{Node, SmallStr, Value};
 
@@ -18,6 +18,37 @@ pub(crate) struct Field {
     pub shown: Shown,
     /// A hash of the whole value, equal exactly when the JSON values are equal.
     pub hash: u64,
+    /// A list's entries (empty for anything else), to tell which ones a change added.
+    pub items: Box<[Item]>,
+}
+
+/// One entry of a list field: a hash of it and its scalar members.
+#[derive(Debug)]
+pub(crate) struct Item {
+    hash: u64,
+    members: Vec<(SmallStr, Shown)>,
+}
+
+impl Item {
+    fn of(node: &Node) -> Item {
+        let members = match &node.value {
+            Value::Map(entries) => entries
+                .iter()
+                .filter(|e| !matches!(e.value.value, Value::Seq(_) | Value::Map(_)))
+                .map(|e| (e.key.clone(), shown(&e.value)))
+                .collect(),
+            Value::Seq(_) => Vec::new(),
+            _ => vec![(SmallStr::default(), shown(node))],
+        };
+        Item { hash: hash_node(node), members }
+    }
+}
+
+fn items(node: &Node) -> Box<[Item]> {
+    match &node.value {
+        Value::Seq(items) => items.iter().map(Item::of).collect(),
+        _ => Box::default(),
+    }
 }
 
 impl PartialEq for Field {
@@ -41,7 +72,12 @@ impl Version {
             .fields
             .entries()
             .iter()
-            .map(|e| Field { key: e.key.clone(), shown: shown(&e.value), hash: hash_node(&e.value) })
+            .map(|e| Field {
+                key: e.key.clone(),
+                shown: shown(&e.value),
+                hash: hash_node(&e.value),
+                items: items(&e.value),
+            })
             .collect();
         let body = record.body.as_ref().map(|b| {
             let mut h = DefaultHasher::new();
@@ -118,16 +154,47 @@ pub(crate) fn diff(old: Option<&Version>, new: Option<&Version>) -> (Vec<FieldCh
                 field: f.key.clone(),
                 old: before.map(|b| b.shown.clone()),
                 new: Some(f.shown.clone()),
+                list: list_change(before, f),
             });
         }
     }
     for f in old_fields {
         if new.is_none_or(|v| v.get(&f.key).is_none()) {
-            changes.push(FieldChange { field: f.key.clone(), old: Some(f.shown.clone()), new: None });
+            let list = matches!(f.shown, Shown::List(n) if n > 0)
+                .then(|| Box::new(ListChange { removed: f.items.len(), ..ListChange::default() }));
+            changes.push(FieldChange { field: f.key.clone(), old: Some(f.shown.clone()), new: None, list });
         }
     }
     changes.shrink_to_fit();
     (changes, old.and_then(|v| v.body) != new.and_then(|v| v.body))
+}
+
+/// Which entries of a list the newer version added or altered: an entry equal to one of
+/// the older list (wherever it stood) is unchanged; one at a position whose older entry
+/// is gone was altered; the rest were added. `None` when the newer value is no list.
+fn list_change(before: Option<&Field>, after: &Field) -> Option<Box<ListChange>> {
+    if !matches!(after.shown, Shown::List(_)) {
+        return None;
+    }
+    let old: &[Item] = before.map_or(&[], |b| &b.items);
+    let old_hashes: std::collections::HashSet<u64> = old.iter().map(|i| i.hash).collect();
+    let new_hashes: std::collections::HashSet<u64> = after.items.iter().map(|i| i.hash).collect();
+    let mut change = ListChange::default();
+    let mut altered = 0;
+    for (i, item) in after.items.iter().enumerate() {
+        if old_hashes.contains(&item.hash) {
+            continue;
+        }
+        let added = old.get(i).is_none_or(|o| new_hashes.contains(&o.hash));
+        altered += usize::from(!added);
+        if change.entries.len() < LIST_KEPT {
+            change.entries.push(ItemChange { added, members: item.members.clone() });
+        } else {
+            change.more += 1;
+        }
+    }
+    change.removed = old.iter().filter(|o| !new_hashes.contains(&o.hash)).count().saturating_sub(altered);
+    (change != ListChange::default()).then(|| Box::new(change))
 }
 
 #[cfg(test)]
@@ -144,7 +211,7 @@ mod tests {
     fn trail_values_stay_small() {
         assert_eq!(std::mem::size_of::<Shown>(), 24);
         assert_eq!(std::mem::size_of::<Option<Shown>>(), 24);
-        assert_eq!(std::mem::size_of::<FieldChange>(), 72);
+        assert_eq!(std::mem::size_of::<FieldChange>(), 80);
         let values = [
             Shown::Null,
             Shown::Bool(true),
@@ -160,6 +227,56 @@ mod tests {
         assert_eq!(back, values);
         let shown: Vec<String> = values.iter().map(ToString::to_string).collect();
         assert_eq!(shown, ["null", "true", "-3", "1.5", "in_progress", "[2]", "{…}"]);
+    }
+
+    fn version(text: &str) -> Version {
+        let root = node(text);
+        let fields = root
+            .entries()
+            .iter()
+            .map(|e| Field {
+                key: e.key.clone(),
+                shown: shown(&e.value),
+                hash: hash_node(&e.value),
+                items: items(&e.value),
+            })
+            .collect();
+        Version { id: "X".into(), fields, body: None }
+    }
+
+    #[test]
+    fn a_list_change_tells_the_entries_added_altered_and_removed() {
+        let old = version(
+            "history: [{date: 2026-01-10, by: a, status: new}, {date: 2026-01-11, by: b, status: assigned}]\ntags: [x, y]",
+        );
+        let new = version(
+            "history: [{date: 2026-01-10, by: a, status: new}, {date: 2026-01-11, by: b, status: assigned, note: n}, {date: 2026-01-12, by: elif.kara, status: in_progress}]\ntags: [y]",
+        );
+        let (changes, _) = diff(Some(&old), Some(&new));
+        let history = changes.iter().find(|c| c.field == "history").unwrap();
+        let list = history.list.as_deref().unwrap();
+        assert_eq!(list.entries.len(), 2);
+        assert!(!list.entries[0].added, "the second entry was altered in place");
+        assert_eq!(list.entries[0].members.last().unwrap(), &(SmallStr::from("note"), Shown::Str("n".into())));
+        assert!(list.entries[1].added);
+        assert_eq!(
+            list.entries[1].members,
+            [
+                ("date".into(), Shown::Str("2026-01-12".into())),
+                ("by".into(), Shown::Str("elif.kara".into())),
+                ("status".into(), Shown::Str("in_progress".into()))
+            ]
+        );
+        assert_eq!(list.removed, 0);
+        let tags = changes.iter().find(|c| c.field == "tags").unwrap().list.as_deref().unwrap();
+        assert_eq!((tags.entries.len(), tags.removed), (0, 1));
+        // The trail's cache keeps it.
+        let json = serde_json::to_string(history).unwrap();
+        assert_eq!(&serde_json::from_str::<FieldChange>(&json).unwrap(), history);
+        // A scalar field has no list change, and a plain change reads as before.
+        let (changes, _) = diff(Some(&version("status: new")), Some(&version("status: assigned")));
+        assert!(changes[0].list.is_none());
+        assert!(!serde_json::to_string(&changes[0]).unwrap().contains("list"));
     }
 
     #[test]

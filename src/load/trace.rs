@@ -73,7 +73,7 @@ impl What {
         }
     }
 
-    fn of(part: EntryPart) -> What {
+    pub(crate) fn of(part: EntryPart) -> What {
         match part {
             EntryPart::Lifecycle => What::Lifecycle,
             EntryPart::State => What::State,

@@ -62,6 +62,10 @@ catalogue! {
     "moved" => "taşındı", "moved";
     "deleted" => "silindi", "deleted";
     "text_changed" => "metin değişti", "text changed";
+    "entry_added" => "eklendi", "added";
+    "entry_changed" => "değiştirildi", "changed";
+    "entries_more" => "girdi daha eklendi ya da değiştirildi", "more entries added or changed";
+    "entries_removed" => "girdi silindi", "entries removed";
     "when" => "Tarih", "When";
     "who" => "Kim", "Who";
     "what" => "Ne değişti", "What changed";

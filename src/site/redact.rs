@@ -102,12 +102,26 @@ fn entry(e: &mut Entry, public: bool) {
     if public {
         e.fields.retain(|c| !is_contact_field(&c.field));
     }
-    for FieldChange { field, old, new } in &mut e.fields {
+    for FieldChange { field, old, new, list } in &mut e.fields {
+        let secret = is_secret_field(field);
         for value in [old, new].into_iter().flatten() {
-            if is_secret_field(field) && *value != Shown::Null {
+            if secret && *value != Shown::Null {
                 *value = Shown::Str(HIDDEN.into());
             } else if let Shown::Str(s) = value {
                 redact_str(s, public);
+            }
+        }
+        // A list's entries as the change keeps them: the same rules, member by member.
+        for item in list.iter_mut().flat_map(|l| l.entries.iter_mut()) {
+            if public {
+                item.members.retain(|(key, _)| !is_contact_field(key));
+            }
+            for (key, value) in &mut item.members {
+                if (secret || is_secret_field(key)) && *value != Shown::Null {
+                    *value = Shown::Str(HIDDEN.into());
+                } else if let Shown::Str(s) = value {
+                    redact_str(s, public);
+                }
             }
         }
     }
@@ -309,12 +323,34 @@ mod tests {
             field: field.into(),
             old: Some(Shown::Str(old.into())),
             new: Some(Shown::Str(new.into())),
+            list: None,
+        };
+        let accounts = FieldChange {
+            field: "accounts".into(),
+            old: Some(Shown::List(0)),
+            new: Some(Shown::List(1)),
+            list: Some(Box::new(crate::history::ListChange {
+                entries: vec![crate::history::ItemChange {
+                    added: true,
+                    members: vec![
+                        ("system".into(), Shown::Str("x".into())),
+                        ("password".into(), Shown::Str("Gizli123".into())),
+                        ("phone".into(), Shown::Str("0532 123 45 67".into())),
+                        ("note".into(), Shown::Str("ara: ayse@izmir.bel.tr".into())),
+                    ],
+                }],
+                ..Default::default()
+            })),
         };
         let entry = Entry {
             commit: 0,
             action: crate::history::Action::Modified,
             path: "records/org/people/ayse.yilmaz.yaml".into(),
-            fields: vec![change("email", "a@b.org", "ayse@izmir.bel.tr"), change("password", "x", "Gizli123")],
+            fields: vec![
+                change("email", "a@b.org", "ayse@izmir.bel.tr"),
+                change("password", "x", "Gizli123"),
+                accounts,
+            ],
             body_changed: false,
         };
         let trail = AuditTrail { commits: vec![commit], by_id: [("ayse.yilmaz".to_string(), vec![entry])].into() };
@@ -345,6 +381,12 @@ mod tests {
                 serde_json::to_string(&e.fields.iter().map(|c| (&c.field, &c.old, &c.new)).collect::<Vec<_>>())
                     .unwrap()
             ));
+            for c in &e.fields {
+                for item in c.list.iter().flat_map(|l| &l.entries) {
+                    let members: Vec<String> = item.members.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                    out.push(format!("entry {} {}", c.field, members.join(" ")));
+                }
+            }
         }
         let help = r.report.diagnostics[0].help.as_ref().unwrap();
         out.push(format!("help {} | {}", help.en, help.tr));
@@ -358,14 +400,16 @@ mod tests {
             r#"{"id":"ayse.yilmaz","name":"Ayşe Yılmaz","email":"ayse@izmir.bel.tr","accounts":[{"system":"x","password":"[…]"}],"notes":"aranır 0232 293 21 31"} None"#,
             r#"{"id":"TLP-2026-0001","title":"Arama"} Some("Ayşe (ayse@izmir.bel.tr) arar.\n")"#,
             r#"commit Ayşe Yılmaz | ayse@izmir.bel.tr | Ayşe: 0532 123 45 67 | "Ayşe: 0532 123 45 67\n\nayse@izmir.bel.tr token=[…]""#,
-            r#"changes [["email","a@b.org","ayse@izmir.bel.tr"],["password","[…]","[…]"]]"#,
+            r#"changes [["email","a@b.org","ayse@izmir.bel.tr"],["password","[…]","[…]"],["accounts",[],[null]]]"#,
+            "entry accounts system=x password=[…] phone=0532 123 45 67 note=ara: ayse@izmir.bel.tr",
             "help ask ayse@izmir.bel.tr | ayse@izmir.bel.tr sorun",
         ];
         let public = [
             r#"{"id":"ayse.yilmaz","name":"Ayşe Yılmaz","accounts":[{"system":"x","password":"[…]"}],"notes":"aranır […]"} None"#,
             r#"{"id":"TLP-2026-0001","title":"Arama"} Some("Ayşe ([…]) arar.\n")"#,
             r#"commit Ayşe Yılmaz |  | Ayşe: […] | "Ayşe: […]\n\n[…] token=[…]""#,
-            r#"changes [["password","[…]","[…]"]]"#,
+            r#"changes [["password","[…]","[…]"],["accounts",[],[null]]]"#,
+            "entry accounts system=x password=[…] note=ara: […]",
             "help ask […] | […] sorun",
         ];
         for (is_public, expected) in [(false, internal), (true, public)] {

@@ -325,6 +325,9 @@ fn log_tells_a_records_story_across_branches_a_merge_and_a_move() {
     assert_eq!(lines[1].trim(), format!("created {REQUEST}"));
     assert!(text.contains("status: new → assigned"), "{text}");
     assert!(text.contains("assignee: — → elif.kara"), "{text}");
+    // A list's change is the entry it added, not the list's length.
+    assert!(text.contains("history: added 2026-11-03 · burak.yildiz · assigned"), "{text}");
+    assert!(!text.contains("entries]") && !text.contains("] → ["), "{text}");
     assert!(text.contains(&format!("moved {REQUEST} → {wrong}")), "{text}");
     assert!(!text.contains("Merge ata"), "merges are not credited: {text}");
     assert!(!text.contains("rol daraltıldı"), "{text}");
@@ -332,6 +335,26 @@ fn log_tells_a_records_story_across_branches_a_merge_and_a_move() {
     let grant = stdout(&repo.defter(&["log", "YTK-2026-0001"]));
     assert!(grant.contains("role: Birim yöneticisi → Raporlama"), "{grant}");
     assert_eq!(repo.defter(&["log", "TLP-2099-0001"]).status.code(), Some(2));
+}
+
+#[test]
+fn the_sites_history_speaks_in_labels_and_names() {
+    let mut repo = repo();
+    assign(&mut repo, "burak.yildiz");
+    repo.commit_as("burak.yildiz", "TLP-2026-0002 Elif'e atandı");
+    let out = repo.path().join("site");
+    let output = repo.defter(&["build", "--as-of", AS_OF, "--out", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let html = std::fs::read_to_string(out.join("requests/TLP-2026-0002.html")).unwrap();
+    let start = html.find("class=\"history\"").expect("a history");
+    let history = &html[start..html[start..].find("</ol>").unwrap() + start];
+    for line in ["Durum: Yeni → Atandı", "Görevli: — → Elif Kara", "Tarihçe: 03.11.2026 Burak Yıldız → Atandı eklendi"]
+    {
+        assert!(history.contains(line), "no «{line}» in {history}");
+    }
+    for code in ["assigned", "elif.kara", "burak.yildiz", "entries", "[2]"] {
+        assert!(!history.contains(code), "«{code}» in {history}");
+    }
 }
 
 #[test]

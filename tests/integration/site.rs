@@ -123,6 +123,19 @@ fn lists_boards_and_overview_pages() {
     assert!(svg_labels.iter().any(|t| t == "%57,1") && svg_labels.iter().any(|t| t == "47,5"), "{svg_labels:?}");
     assert!(!svg_labels.iter().any(|t| t.contains('.')), "{svg_labels:?}");
     assert!(texts(&page(&site, "requests/index.html"), "summary").iter().any(|s| s == "Filtrele: Birim"));
+    // Labels, not codes: a state by its label on the rules and directive pages, a person
+    // named in a free "id or name" field by their name.
+    let rules = texts(&page(&site, "rules.html"), "main li");
+    assert!(rules.iter().any(|l| l.starts_with("Talep · durumun gerektirdikleri: Atandı — ")), "{rules:?}");
+    assert!(!rules.iter().any(|l| l.contains("request state") || l.contains("in_progress")), "{rules:?}");
+    let directive = texts(&page(&site, "directive.html"), "main li");
+    assert!(directive.iter().any(|l| l == "Talep · durumun gerektirdikleri: İşlemde"), "{directive:?}");
+    assert!(directive.iter().any(|l| l == "Talep · alan: Görevli"), "{directive:?}");
+    let training = texts(&page(&site, "registers/training/EGT-2026-0001.html"), "table.entries td");
+    assert!(
+        training.iter().any(|c| c == "Tolga Şen") && !training.iter().any(|c| c.contains("elif.kara")),
+        "{training:?}"
+    );
     let calendar = page(&site, "calendar.html");
     assert!(texts(&calendar, "ul.calendar li time").iter().all(|d| d.len() == 10 && d.as_bytes()[2] == b'.'));
     assert!(texts(&calendar, "nav[aria-label=Aylar]").is_empty(), "a short calendar is one page");

@@ -111,7 +111,42 @@ impl Site<'_> {
             What::LocalRule => None,
             _ => c.kind.as_deref().and_then(Kind::from_name).and_then(list_page).map(str::to_string),
         };
-        CarrierView { text: c.label(), url, local: c.local.is_some() }
+        CarrierView { text: self.carrier_text(c), url, local: c.local.is_some() }
+    }
+
+    /// A carrier in words: on a Turkish site a state by its label and a field by its
+    /// title (`Talep · durumun gerektirdikleri: Atandı`), not `assigned`; the rest (a
+    /// transition, a rule, a local rule) by its name, which is what the rules call it.
+    pub(crate) fn carrier_text(&self, c: &Carrier) -> String {
+        let kind = c.kind.as_deref().and_then(Kind::from_name);
+        let named = match (c.what, kind) {
+            _ if self.english || c.name.is_empty() => None,
+            (What::State | What::StateEntry, Some(kind)) => {
+                let field = self.input.rules.workflows.state_field(kind.name());
+                Some(self.value_label(kind, &format!("/{field}"), &c.name))
+            }
+            (
+                What::Field | What::ActorField | What::Holder | What::Expiry | What::Review | What::Deadline,
+                Some(kind),
+            ) => {
+                let pointer = format!("/{}", c.name.replace("[]", "/0").replace('.', "/"));
+                Some(self.label(kind, &pointer))
+            }
+            _ => None,
+        };
+        let Some(named) = named else { return c.label() };
+        let mut out = String::new();
+        if let Some(title) = &c.kind_title {
+            out.push_str(title);
+            out.push_str(" · ");
+        }
+        out.push_str(c.what.label());
+        out.push_str(": ");
+        out.push_str(&named);
+        if let Some(local) = &c.local {
+            out.push_str(&format!(" (yerel kural `{local}`)"));
+        }
+        out
     }
 
     fn unit_view(&self, u: &Unit) -> UnitView {

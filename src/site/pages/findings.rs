@@ -7,6 +7,9 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::diag::Rule;
+use crate::load::trace::{Carrier, What};
+use crate::model::Kind;
+use crate::model::workflow::EntryPart;
 use crate::site::build::Output;
 use crate::site::data::Site;
 use crate::site::pages::directive::citation_links;
@@ -110,7 +113,28 @@ impl Site<'_> {
         w.entries()
             .iter()
             .filter(|e| e.rules.contains(&rule.id()))
-            .map(|e| format!("{}: {}", e.label, w.source_tr(e)))
+            .map(|e| {
+                // In words on a Turkish site (`Talep · durumun gerektirdikleri: Atandı`), as
+                // on the directive page; the English site keeps the workflow's own names.
+                let what = if self.english {
+                    e.label.clone()
+                } else {
+                    let kind = Kind::from_name(e.kind);
+                    let carrier = Carrier {
+                        what: What::of(e.part),
+                        kind: Some(e.kind.to_string()),
+                        kind_title: kind.map(|k| self.kind_label(k)),
+                        name: e.name.clone(),
+                        local: None,
+                    };
+                    let text = self.carrier_text(&carrier);
+                    match (e.part, e.label.split_once(": ")) {
+                        (EntryPart::StateEntry, Some((_, entry))) => format!("{text} ({entry})"),
+                        _ => text,
+                    }
+                };
+                format!("{what} — {}", w.source_tr(e))
+            })
             .collect()
     }
     pub(crate) fn rules_page(&self, templates: &Templates) -> Result<Output> {

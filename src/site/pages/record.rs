@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::history::{Action, Shown};
+use crate::history::{Action, ListChange, Shown};
 use crate::model::date::human_date;
 use crate::model::{Kind, Node, Record, Value};
 use crate::site::build::Output;
@@ -127,6 +127,10 @@ impl Site<'_> {
                 if s.starts_with("https://") || s.starts_with("http://") {
                     return format!("<a href=\"{}\">{}</a>", esc(s), esc(s));
                 }
+                // A free "person id or name" field (a trainer, a participant): the name.
+                if pointer != "/id" && self.person_name(s).is_some() {
+                    return self.link_id(s, root);
+                }
                 esc(&human_date(s))
             }
             Value::Seq(items) => {
@@ -216,11 +220,16 @@ impl Site<'_> {
             }
             if entry.action != Action::Added {
                 for change in &entry.fields {
-                    let label = self.label(r.kind, &format!("/{}", change.field));
+                    let pointer = format!("/{}", change.field);
+                    let label = self.label(r.kind, &pointer);
+                    if let Some(list) = change.list.as_deref() {
+                        lines.extend(self.list_lines(r, &pointer, &label, list));
+                        continue;
+                    }
                     lines.push(format!(
                         "{label}: {} → {}",
-                        short_value(change.old.as_ref()),
-                        short_value(change.new.as_ref())
+                        self.shown_text(r, &pointer, change.old.as_ref()),
+                        self.shown_text(r, &pointer, change.new.as_ref())
                     ));
                 }
                 if entry.body_changed {
@@ -231,6 +240,61 @@ impl Site<'_> {
         }
         Some(out)
     }
+    /// A value of the trail as a reader reads it: a reference by name, an enumerated
+    /// value by its label, a date as `dd.mm.yyyy`.
+    fn shown_text(&self, r: &Record, pointer: &str, value: Option<&Shown>) -> String {
+        let text = match value {
+            None => return "—".into(),
+            Some(Shown::Str(s)) => match self.shown_as(r.kind, pointer) {
+                ShownAs::Reference => self.name_of(s),
+                ShownAs::Enumerated => self.value_label(r.kind, pointer, s),
+                ShownAs::Text => self.person_name(s).unwrap_or_else(|| human_date(s)),
+            },
+            Some(Shown::Bool(b)) => self.t(if *b { "yes" } else { "no" }),
+            Some(Shown::Float(x)) => crate::model::number::decimal(*x, self.english),
+            Some(v) => v.to_string(),
+        };
+        if text.chars().count() > 80 { format!("{}…", text.chars().take(79).collect::<String>()) } else { text }
+    }
+
+    /// A person's name when `text` is a person's id (a free "id or name" field).
+    fn person_name(&self, text: &str) -> Option<String> {
+        self.index.get(text).filter(|p| p.kind == Kind::Person).map(|p| self.title(p))
+    }
+
+    /// The lines a list's change reads as: each entry added or altered, by its members
+    /// ("Tarihçe: 12.01.2026 Elif Kara → İşlemde eklendi"), and how many went.
+    fn list_lines(&self, r: &Record, pointer: &str, label: &str, list: &ListChange) -> Vec<String> {
+        let state = self.input.rules.workflows.state_field(r.kind.name());
+        let mut lines = Vec::new();
+        for item in &list.entries {
+            let mut text = String::new();
+            for (key, value) in &item.members {
+                let member = if key.is_empty() { format!("{pointer}/0") } else { format!("{pointer}/0/{key}") };
+                let shown = self.shown_text(r, &member, Some(value));
+                if shown.is_empty() {
+                    continue;
+                }
+                if !text.is_empty() {
+                    text.push(' ');
+                }
+                if key == state {
+                    text.push_str("→ ");
+                }
+                text.push_str(&shown);
+            }
+            let verb = self.t(if item.added { "entry_added" } else { "entry_changed" });
+            lines.push(format!("{label}: {text} {verb}"));
+        }
+        if list.more > 0 {
+            lines.push(format!("{label}: +{} {}", list.more, self.t("entries_more")));
+        }
+        if list.removed > 0 {
+            lines.push(format!("{label}: {} {}", list.removed, self.t("entries_removed")));
+        }
+        lines
+    }
+
     /// The steps an open record allows next, who may take them and the command.
     fn step_views(&self, r: &Record, root: &str) -> Vec<StepView> {
         let field = self.input.rules.workflows.state_field(r.kind.name());
@@ -410,13 +474,4 @@ fn section_of(kind: Kind) -> &'static str {
         kind if kind.register().is_some() => "registers/index.html",
         _ => "inventory/index.html",
     }
-}
-
-fn short_value(value: Option<&Shown>) -> String {
-    let text = match value {
-        None => return "—".into(),
-        Some(Shown::Str(s)) => human_date(s),
-        Some(v) => v.to_string(),
-    };
-    if text.chars().count() > 80 { format!("{}…", text.chars().take(79).collect::<String>()) } else { text }
 }
