@@ -92,6 +92,7 @@ catalogue! {
     "reviews_due" => "Gözden geçirme zamanı gelenler", "Reviews due";
     "reviews_soon" => "Yaklaşan gözden geçirmeler", "Reviews coming up";
     "recent_changes" => "Son değişiklikler", "Recent changes";
+    "no_recent_changes" => "Git geçmişinde kayıtları değiştiren bir commit yok.", "No commit in the git history changed a record.";
     "open_by_service" => "Servislere göre açık talepler", "Open requests by service";
     "requests_by_status" => "Durumlarına göre talepler", "Requests by status";
     "nothing" => "Yok.", "None.";

@@ -190,6 +190,45 @@ fn history_from_git_appears_on_record_pages() {
 }
 
 #[test]
+fn the_home_page_lists_the_latest_commits_that_changed_records() {
+    let mut repo = GitRepo::new();
+    repo.commit_as("selin.aydin", "İlk kayıtlar");
+    repo.edit("records/grants/2026/YTK-2026-0001.yaml", "role: Birim yöneticisi", "role: Raporlama");
+    repo.commit_as("ayse.yilmaz", "Rol daraltıldı");
+    // A repository that also holds code: the last twelve commits touch no record.
+    for i in 0..12 {
+        repo.write("tools/notes.txt", &format!("{i}\n"));
+        repo.commit_as("selin.aydin", &format!("Araç notu {i}"));
+    }
+    let out = repo.path().join("site");
+    let output = repo.defter(&["build", "--as-of", AS_OF, "--out", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let home = page(&out, "index.html");
+    let recent = texts(&home, "section[aria-labelledby=h-recent] li");
+    assert_eq!(recent.len(), 2, "{recent:?}");
+    assert!(recent[0].contains("Rol daraltıldı") && recent[0].contains("Ayşe Yılmaz"), "{recent:?}");
+    assert!(recent[0].contains("YTK-2026-0001"), "{recent:?}");
+    assert!(recent[1].contains("İlk kayıtlar"), "{recent:?}");
+    assert!(!recent.iter().any(|r| r.contains("Araç notu")), "{recent:?}");
+
+    // A grant has no title: its heading says whose, on what and as what, not its id twice.
+    let grant = page(&out, "grants/YTK-2026-0001.html");
+    let h1 = texts(&grant, "h1").remove(0);
+    assert_eq!(h1.matches("YTK-2026-0001").count(), 1, "{h1}");
+    assert!(h1.contains(" · Raporlama"), "{h1}");
+    let title = texts(&grant, "title").remove(0);
+    assert_eq!(title.matches("YTK-2026-0001").count(), 1, "{title}");
+
+    // Outside git there is no history: the home page says so in its own words.
+    let plain = Repo::with_overlays(&[&fixtures().join("good")]);
+    let out = plain.path().join("site");
+    let output = plain.defter(&["build", "--as-of", AS_OF, "--out", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let recent = texts(&page(&out, "index.html"), "section[aria-labelledby=h-recent] p");
+    assert_eq!(recent, ["Git geçmişinde kayıtları değiştiren bir commit yok."]);
+}
+
+#[test]
 fn a_failed_build_leaves_the_previous_site_alone() {
     let repo = Repo::with_overlays(&[&crate::harness::fixtures().join("good")]);
     let out = repo.path().join("public");

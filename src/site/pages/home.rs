@@ -1,7 +1,7 @@
 //! The home page: requests by status and open requests by service, what is overdue,
 //! expiring or due for review, the latest changes from the history, and totals.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::Result;
 use serde::Serialize;
@@ -39,6 +39,8 @@ struct Recent {
 
 /// Records named per change on the home page.
 const RECENT_LINKS: usize = 12;
+/// How many commits the home page's recent changes list.
+const RECENT_COMMITS: usize = 10;
 
 impl Site<'_> {
     pub(crate) fn home(&self, templates: &Templates) -> Result<Output> {
@@ -83,10 +85,28 @@ impl Site<'_> {
             .input
             .trail
             .map(|trail| {
+                // The latest commits that changed a record shown here (commits are newest
+                // first), however many commits to code or configuration came after them.
+                let mut latest: BTreeSet<usize> = BTreeSet::new();
+                for (id, entries) in &trail.by_id {
+                    if self.index.get(id).is_none() {
+                        continue;
+                    }
+                    // A record's entries are newest first: past the tenth latest, stop.
+                    for e in entries {
+                        if latest.len() == RECENT_COMMITS && latest.last().is_some_and(|&last| e.commit >= last) {
+                            break;
+                        }
+                        latest.insert(e.commit);
+                        if latest.len() > RECENT_COMMITS {
+                            latest.pop_last();
+                        }
+                    }
+                }
                 let mut touched: BTreeMap<usize, Vec<Link>> = BTreeMap::new();
                 for (id, entries) in &trail.by_id {
                     for e in entries {
-                        if e.commit < 10
+                        if latest.contains(&e.commit)
                             && let Some(r) = self.index.get(id)
                         {
                             touched
@@ -111,7 +131,9 @@ impl Site<'_> {
                             .unwrap_or_default();
                         Recent {
                             when,
-                            who: c.author_name.clone(),
+                            who: self
+                                .person_by_email(&c.author_email)
+                                .map_or_else(|| c.author_name.clone(), |p| self.title(p)),
                             message: c.summary.clone(),
                             commit: c.short(),
                             records,

@@ -257,6 +257,22 @@ impl Site<'_> {
         if text.chars().count() > 80 { format!("{}…", text.chars().take(79).collect::<String>()) } else { text }
     }
 
+    /// The words after the id in a record page's heading: its title or name; a record
+    /// without either (a grant) is said by what it is about — whose, on what, as what
+    /// (`Mehmet Demir · BBYS Zabıta Modülü · Birim yöneticisi`) — never its id again.
+    fn page_title(&self, r: &Record) -> String {
+        let title = self.title(r);
+        if title != r.id() {
+            return title;
+        }
+        ["grantee", "system", "role"]
+            .iter()
+            .filter_map(|f| r.fields.str_at(f))
+            .map(|v| self.name_of(v))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+
     /// A person's name when `text` is a person's id (a free "id or name" field).
     fn person_name(&self, text: &str) -> Option<String> {
         self.index.get(text).filter(|p| p.kind == Kind::Person).map(|p| self.title(p))
@@ -418,7 +434,7 @@ impl Site<'_> {
             .get(r.path.as_str())
             .map(|ds| ds.iter().map(|d| self.finding_view(d, &root)).collect())
             .unwrap_or_default();
-        let title = self.title(r);
+        let title = self.page_title(r);
         let page = self.layout(
             &path,
             format!("{} {}", if r.kind == Kind::ProjectSection { String::new() } else { r.id().to_string() }, title)
