@@ -8,7 +8,8 @@
 //
 // Environment: CHROMIUM (default /usr/bin/chromium); DEFTER_SCREENSHOTS=1 also writes a
 // screenshot of each main page to docs/img/ (DEFTER_SCREENSHOTS=home,findings only those;
-// DEFTER_SCREENSHOTS_DIR to write elsewhere).
+// DEFTER_SCREENSHOTS_DIR to write elsewhere); DEFTER_E2E_ONLY=word runs only the scenarios
+// whose name holds the word (while working on one).
 // Exit status: 0 when every scenario passes, 1 when one fails, 2 when the run cannot start.
 
 import { existsSync } from "node:fs";
@@ -16,7 +17,7 @@ import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 
 import { serve } from "./server.mjs";
@@ -137,11 +138,13 @@ try {
 }
 context.setDefaultTimeout(10_000);
 
-// The site is for the intranet: it must load nothing from anywhere but itself.
+// The site is for the intranet: it must load nothing from anywhere but itself (served,
+// or opened from disk).
+const siteFileUrl = pathToFileURL(site).href + "/";
 const outside = [];
 await context.route("**/*", (route) => {
   const url = route.request().url();
-  if (url.startsWith(server.url)) {
+  if (url.startsWith(server.url) || url.startsWith(siteFileUrl)) {
     return route.continue();
   }
   outside.push(url);
@@ -163,6 +166,9 @@ const results = [];
 
 /** Runs one scenario on a fresh tab; a script error on the page fails it too. */
 async function scenario(name, body) {
+  if (process.env.DEFTER_E2E_ONLY && !name.includes(process.env.DEFTER_E2E_ONLY)) {
+    return;
+  }
   const started = Date.now();
   const page = await context.newPage();
   const scriptErrors = [];
@@ -294,6 +300,21 @@ await scenario("search: a query in the address (search.html?q=…)", async (page
   await open(page, "search.html?q=%C4%B0zmir");
   await page.locator('#search-results a[href="units/izmir-bb.html"]').waitFor();
   check((await page.locator("#q").inputValue()) === "İzmir", "the query is not put in the search box");
+});
+
+await scenario("search from disk: the site opened as file://, as the README says", async (page) => {
+  // No server: a page from disk may not fetch the index, so the index is scripts.
+  await page.goto(siteFileUrl + "search.html?q=zabita", { waitUntil: "load" });
+  await page.locator('#search-results a[href="units/zabita-dairesi.html"]').waitFor();
+  let hits = await search(page, "sikayet");
+  expectHit("sikayet", hits, "requests/TLP-2026-0027.html");
+  hits = await search(page, "qqxyzzy");
+  check(hits.length === 0, `"qqxyzzy" finds ${hits.length} records from disk`);
+  check((await page.locator("#search-status").innerText()) === "Sonuç bulunamadı.", "no 'nothing found' from disk");
+  await search(page, "İzmir");
+  await page.locator('#search-results a[href="units/izmir-bb.html"]').click();
+  await page.waitForURL(/units\/izmir-bb\.html$/);
+  check(page.url().startsWith("file://"), `the result opened ${page.url()}`);
 });
 
 // (c) Following links: list → request → unit and person, and back through backlinks. -----

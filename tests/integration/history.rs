@@ -527,8 +527,8 @@ fn every_kind_of_edit_rebuilds_to_what_a_full_build_gives_rendering_only_what_it
     assert_eq!((index, page_2, export), (false, false, false));
     assert!(rendered("requests/TLP-2026-0150.html"));
     // The shards of its words, not the others; not the document list (it shows titles).
-    assert!(rendered("search/t-ek.json") && rendered(".defter-search"));
-    assert!(!rendered("search/t-ru.json") && !rendered("search/d-0.json"));
+    assert!(rendered("search/t-ek.js") && rendered(".defter-search"));
+    assert!(!rendered("search/t-ru.js") && !rendered("search/d-0.js"));
     assert!(!rendered("people/elif.kara.html") && !rendered("reports.html"), "the body is not shown there");
 
     // A title: the list pages showing its row, not the others; the exports.
@@ -640,7 +640,7 @@ fn a_full_rebuild_says_why_under_verbose() {
         repo.edit(REQUEST, &old, &format!("Sorgu ekranı 500 hatası veriyor. {note}"));
         let said = public(&repo);
         assert!(!said.contains("full build"), "{said}");
-        assert_eq!(site.join("search/t-qq.json").exists(), note.contains("qqzx"), "{note}");
+        assert_eq!(site.join("search/t-qq.js").exists(), note.contains("qqzx"), "{note}");
     }
     let output = repo.defter(&["build", "--as-of", "2026-12-01", "--public", "--out", fresh.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(0));
@@ -765,7 +765,7 @@ fn odd_records_and_hand_edited_sites_rebuild_to_what_a_full_build_gives() {
 
     // Files deleted or changed by hand in the site are made again, not trusted.
     std::fs::remove_file(kept.join("grants/YTK-2026-0001.html")).unwrap();
-    std::fs::write(kept.join("search/meta.json"), "{}").unwrap();
+    std::fs::write(kept.join("search/meta.js"), "{}").unwrap();
     let shard = std::fs::read_dir(kept.join("search"))
         .unwrap()
         .map(|e| e.unwrap().path())

@@ -4,6 +4,11 @@
 //! index and query time alike: `İ`→`i`, `I`→`ı`, then diacritics dropped (`ı`→`i`,
 //! `ş`→`s`, `ğ`→`g`, `ç`→`c`, `ö`→`o`, `ü`→`u`, `â`→`a`), so "istanbul" finds "İstanbul"
 //! and "sikayet" finds "şikâyet". `assets/search.js` holds the same folding.
+//!
+//! Each file of the index is a script, `defterSearch("t-za", {…});`, that search.js
+//! loads with a `<script>` element: a page opened from disk (`file://`) may not fetch
+//! a file, but it may load a script, so search works from disk, from `defter serve` and
+//! from any web server alike.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -99,11 +104,26 @@ fn shard_name(word: &str) -> ShardName {
     name
 }
 
-/// Whether no page can link to the file at `path`: the index's files are fetched by
+/// Whether no page can link to the file at `path`: the index's files are loaded by
 /// search.js by name, never linked, so one that goes away (a shard whose last word
 /// went) leaves no broken link and needs no full build to check the links.
 pub(in crate::site) fn unlinked(path: &str) -> bool {
-    path.strip_prefix("search/").is_some_and(|name| name.ends_with(".json") && !name.contains('/'))
+    path.strip_prefix("search/").is_some_and(|name| name.ends_with(".js") && !name.contains('/'))
+}
+
+/// The callback every index file calls with its name and its data.
+const CALLBACK: &str = "defterSearch";
+
+/// An index file: a script handing `json` (already inert: no `<`, `>` or `&`) to
+/// search.js under `name` (`t-za`, `d-0`, `meta`).
+fn script(name: &str, json: &str) -> Vec<u8> {
+    format!("{CALLBACK}(\"{name}\",{json});\n").into_bytes()
+}
+
+/// The JSON inside an index file [`script`] wrote.
+fn unscript<'a>(name: &str, bytes: &'a [u8]) -> Option<&'a [u8]> {
+    let head = format!("{CALLBACK}(\"{name}\",");
+    bytes.strip_prefix(head.as_bytes())?.strip_suffix(b");\n")
 }
 
 fn shard_str(name: &ShardName) -> &str {
@@ -112,7 +132,7 @@ fn shard_str(name: &ShardName) -> &str {
 
 /// A shard's file, and its piece's name in the build state.
 fn shard_path(name: &ShardName) -> String {
-    format!("search/t-{}.json", shard_str(name))
+    format!("search/t-{}.js", shard_str(name))
 }
 
 fn shard_part(name: &ShardName) -> String {
@@ -225,7 +245,7 @@ fn updated_index(site: &Site, pieces: &dyn Pieces, urls: &[String], word_keys: &
         let mut terms: Terms = match shards.get(&name) {
             Some(_) => {
                 let bytes = pieces.previous_file(&shard_path(&name))?;
-                serde_json::from_slice(&bytes).ok()?
+                serde_json::from_slice(unscript(&format!("t-{}", shard_str(&name)), &bytes)?).ok()?
             }
             None => Terms::new(),
         };
@@ -266,7 +286,8 @@ pub(in crate::site) fn make(site: &Site, templates: &Templates, keys: &Keys, pie
         records.iter().for_each(|r| keys.data(r).hash(&mut h));
         pieces.piece(&format!("search:d-{i}"), h.finish(), &|| {
             let chunk: Vec<[String; 3]> = records.iter().map(|r| document(site, r)).collect();
-            Ok(vec![(format!("search/d-{i}.json"), inert_json(&serde_json::to_string(&chunk)?).into_bytes())])
+            let json = inert_json(&serde_json::to_string(&chunk)?);
+            Ok(vec![(format!("search/d-{i}.js"), script(&format!("d-{i}"), &json))])
         })
     })?;
     let urls: Vec<String> = site.sorted.par_iter().map(|r| site.url(r)).collect();
@@ -275,7 +296,10 @@ pub(in crate::site) fn make(site: &Site, templates: &Templates, keys: &Keys, pie
     index.shards.par_iter().try_for_each(|(name, terms)| {
         let (part, path) = (shard_part(name), shard_path(name));
         match terms {
-            Some(terms) => piece(&part, vec![(path, inert_json(&serde_json::to_string(terms)?).into_bytes())]),
+            Some(terms) => {
+                let json = inert_json(&serde_json::to_string(terms)?);
+                piece(&part, vec![(path, script(&format!("t-{}", shard_str(name)), &json))])
+            }
             // Kept: the last build made it under this key.
             None => {
                 let key = pieces.previous_key(&part).ok_or_else(|| anyhow::anyhow!("{path}: no key (a defter bug)"))?;
@@ -306,7 +330,7 @@ pub(in crate::site) fn make(site: &Site, templates: &Templates, keys: &Keys, pie
     piece(
         "search:page",
         vec![
-            ("search/meta.json".into(), serde_json::to_vec(&meta)?),
+            ("search/meta.js".into(), script("meta", &inert_json(&serde_json::to_string(&meta)?))),
             ("search.html".into(), templates.render("search.html", &view)?.into_bytes()),
         ],
     )
@@ -315,6 +339,16 @@ pub(in crate::site) fn make(site: &Site, templates: &Templates, keys: &Keys, pie
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn index_files_are_scripts_read_back_as_json() {
+        let file = script("t-za", r#"{"zabita":[1,2]}"#);
+        assert_eq!(file, b"defterSearch(\"t-za\",{\"zabita\":[1,2]});\n");
+        assert_eq!(unscript("t-za", &file), Some(&br#"{"zabita":[1,2]}"#[..]));
+        assert_eq!(unscript("t-zb", &file), None, "another shard's file");
+        assert_eq!(unscript("t-za", br#"{"zabita":[1,2]}"#), None, "a JSON file of an older build");
+        assert!(unlinked("search/t-za.js") && !unlinked("search.html") && !unlinked("search/x/t.js"));
+    }
 
     #[test]
     fn words_keep_ids_whole() {

@@ -1,5 +1,8 @@
 // defter search: folds the query the Turkish way (as src/site/search.rs folds the index),
 // loads only the index shards its words need, and lists the records that match every word.
+// Each index file is a script calling defterSearch(name, data): a page opened from disk
+// (file://) cannot fetch a file, but it can load a script, so this works from disk and
+// from any web server.
 (function () {
   "use strict";
   var form = document.getElementById("search-form");
@@ -26,13 +29,24 @@
     return word.slice(0, 2).replace(/[^0-9a-z]/g, "_");
   }
   var cache = {};
-  function load(path) {
-    if (!cache[path]) {
-      cache[path] = fetch(path).then(function (r) { return r.ok ? r.json() : {}; }).catch(function () { return {}; });
+  var waiting = {};
+  window.defterSearch = function (name, data) {
+    if (waiting[name]) { waiting[name](data); delete waiting[name]; }
+  };
+  function load(name) {
+    if (!cache[name]) {
+      cache[name] = new Promise(function (resolve) {
+        waiting[name] = resolve;
+        var script = document.createElement("script");
+        script.src = "search/" + name + ".js";
+        // A missing file (a shard no word is in) finds nothing; it does not hang.
+        script.onerror = function () { delete waiting[name]; resolve({}); };
+        document.head.appendChild(script);
+      });
     }
-    return cache[path];
+    return cache[name];
   }
-  var meta = load("search/meta.json");
+  var meta = load("meta");
   function search(query) {
     var terms = words(query);
     if (terms.length === 0) { return Promise.resolve([]); }
@@ -41,7 +55,7 @@
       return Promise.all(terms.map(function (term) {
         var key = shardOf(term);
         if (shards.indexOf(key) < 0) { return []; }
-        return load("search/t-" + key + ".json").then(function (index) {
+        return load("t-" + key).then(function (index) {
           var hits = {};
           Object.keys(index).forEach(function (word) {
             if (word.indexOf(term) === 0) { index[word].forEach(function (d) { hits[d] = true; }); }
@@ -56,7 +70,7 @@
         });
         result.sort(function (a, b) { return a - b; });
         return Promise.all(result.slice(0, 100).map(function (d) {
-          return load("search/d-" + Math.floor(d / m.chunk) + ".json").then(function (docs) { return docs[d % m.chunk]; });
+          return load("d-" + Math.floor(d / m.chunk)).then(function (docs) { return docs[d % m.chunk]; });
         })).then(function (docs) { return { docs: docs, total: result.length }; });
       });
     });
