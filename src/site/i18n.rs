@@ -129,6 +129,8 @@ catalogue! {
     "previous" => "Önceki", "Previous";
     "next" => "Sonraki", "Next";
     "board_more" => "Gösterilen: en yeni {shown} / {count}.", "Showing the latest {shown} of {count}.";
+    "board_recent_none" => "Son {days} günde bu duruma geçen talep yok; toplam {count}.", "None reached this state in the last {days} days; {count} in all.";
+    "board_recent" => "Gösterilen: son {days} günde bu duruma geçen {shown} / {count}.", "Showing the {shown} of {count} that reached this state in the last {days} days.";
     "see_all_status" => "Tümünü gör: «{status}» durumundaki talepler, tüm servisler ({n})", "See all: {status} requests of every service ({n})";
     "unit" => "Birim", "Unit";
     "type" => "Tür", "Type";

@@ -494,6 +494,39 @@ await scenario("phone (390×844): no sideways scrolling of the page; axe-core ag
   check(failures.length === 0, `${failures.length} violations on the phone:\n  ${failures.join("\n  ")}`);
 });
 
+// Boards fit a laptop and a phone: no sideways scrolling, of the page or of the board. ---
+
+await scenario("boards fit a 1366×768 laptop and a 390×844 phone", async (page, notes) => {
+  const boards = (await htmlFiles(site)).filter((p) => p.startsWith("requests/board/"));
+  boards.push("projects/index.html");
+  const wide = [];
+  for (const [width, height] of [[1366, 768], [390, 844]]) {
+    await page.setViewportSize({ width, height });
+    for (const rel of boards) {
+      await open(page, rel);
+      const m = await page.evaluate(() => {
+        const board = document.querySelector(".board");
+        const columns = [...board.querySelectorAll(".column")].map((c) => c.getBoundingClientRect());
+        return {
+          page: document.documentElement.scrollWidth,
+          width: window.innerWidth,
+          board: [board.scrollWidth, board.clientWidth],
+          right: Math.max(...columns.map((r) => r.right)),
+          rows: new Set(columns.map((r) => Math.round(r.top))).size,
+        };
+      });
+      if (m.page > m.width || m.board[0] > m.board[1] || m.right > m.width) {
+        wide.push(`${rel} at ${width}px: page ${m.page}px, board ${m.board[0]}/${m.board[1]}px, last column ends at ${Math.round(m.right)}px`);
+      }
+      if (width === 1366 && rel.startsWith("requests/board/") && m.rows !== 1) {
+        wide.push(`${rel} at ${width}px: the seven columns take ${m.rows} rows, not one`);
+      }
+    }
+  }
+  notes.push(`${boards.length} boards at 1366 and 390 pixels`);
+  check(wide.length === 0, `boards that do not fit:\n  ${wide.join("\n  ")}`);
+});
+
 // Print: the official copy of a list or a record, without the screen's furniture. ------
 
 await scenario("print: no menu or search, black text, tables at 9 pt, a PDF comes out", async (page, notes) => {

@@ -192,6 +192,26 @@ fn history_from_git_appears_on_record_pages() {
 }
 
 #[test]
+fn a_boards_closed_column_shows_the_last_30_days() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let output = defter(root(), &["build", "--as-of", "2025-08-15", "--out", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let board = page(&out, "requests/board/yazilim-analiz-servisi.html");
+    let closed = texts(&board, "section[aria-labelledby=col-closed] li a");
+    // Closed 30.07.2025, 16 days before; 23.04.2025, long before.
+    assert!(closed.iter().any(|a| a == "TLP-2025-0009"), "{closed:?}");
+    assert!(!closed.iter().any(|a| a == "TLP-2025-0006" || a == "TLP-2025-0001"), "{closed:?}");
+    let more = texts(&board, "section[aria-labelledby=col-closed] p.more").remove(0);
+    assert!(more.starts_with("Gösterilen: son 30 günde bu duruma geçen "), "{more}");
+    assert!(more.contains("Tümünü gör: «Kapatıldı» durumundaki talepler"), "{more}");
+    // Open columns are not cut by date.
+    let open = texts(&board, "section[aria-labelledby=col-in_progress] li");
+    let heading = texts(&board, "h2#col-in_progress").remove(0);
+    assert!(heading.ends_with(&open.len().to_string()), "{heading} / {open:?}");
+}
+
+#[test]
 fn the_home_page_lists_the_latest_commits_that_changed_records() {
     let mut repo = GitRepo::new();
     repo.commit_as("selin.aydin", "İlk kayıtlar");
@@ -421,11 +441,13 @@ fn write_copies(
 
 /// The clean fixture with `count` requests in all: `TLP-2026-0002`… are copies of
 /// `TLP-2026-0001` (closed, service `yazilim-gelistirme-servisi`), the ones up to
-/// `high_until` of priority `high`, the rest (and `0001`) `normal`. Built into `<repo>/site`.
+/// `high_until` of priority `high`, the rest (and `0001`) `normal`; the copies closed on
+/// 20.11.2026, within a board's last 30 days. Built into `<repo>/site`.
 fn build_many_requests(count: usize, high_until: usize) -> (Repo, PathBuf) {
     let repo = Repo::with_overlays(&[&crate::harness::fixtures().join("good")]);
     let id = |i: usize| format!("TLP-2026-{i:04}");
     write_copies(&repo, "records/requests/2026/TLP-2026-0001.md", 2..=count, id, |i, text| {
+        let text = text.replace("2026-04-03", "2026-11-20");
         if i <= high_until { text.replace("priority: normal", "priority: high") } else { text }
     });
     let out = build_repo(&repo);
@@ -521,7 +543,8 @@ fn long_request_lists_are_paginated() {
     assert_eq!(texts(&column, "li.card a"), ids(201..=250));
     assert_eq!(attr(&column, "p.more a", "href"), vec!["../../requests/status/closed.html"]);
     let more = texts(&column, "p.more").join(" ");
-    assert!(more.contains("50 / 250") && more.contains("(250)"), "{more}");
+    // 249 copies closed 10 days before --as-of, and 0001 long before.
+    assert!(more.contains("son 30 günde bu duruma geçen 50 / 250") && more.contains("(250)"), "{more}");
     let new = Selector::parse("section.column[aria-labelledby=col-new]").unwrap();
     assert!(board.select(&new).next().is_some_and(|c| !c.html().contains("class=\"more\"")));
 }

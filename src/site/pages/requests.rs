@@ -73,6 +73,24 @@ pub(crate) const BOARD_CARDS: usize = 50;
 /// One request list: its first page's path, heading, intro and rows (in list order).
 type ListJob<'a> = (String, String, Option<String>, &'a [&'a Record]);
 
+/// A column of a state a request leaves no more (closed, rejected, cancelled) shows the
+/// requests that reached it in the last this many days (before `--as-of`); the rest are
+/// on the status's list, linked.
+pub(crate) const BOARD_DONE_DAYS: i64 = 30;
+
+/// When a request reached its state `status`: the date of the last history entry that
+/// says so, or for a closed one its closing date; `None` when the record does not say.
+fn reached(r: &Record, status: &str) -> Option<jiff::civil::Date> {
+    crate::report::kpi::closed_on(r).filter(|_| status == "closed").or_else(|| {
+        r.fields
+            .path("history[]")
+            .iter()
+            .rev()
+            .find(|e| e.str_at("status") == Some(status))
+            .and_then(|e| e.str_at("date")?.parse().ok())
+    })
+}
+
 /// Requests grouped by field and value for the fields lists and boards filter by, each
 /// group in list order.
 pub(super) type Groups<'a> = HashMap<&'static str, HashMap<&'a str, Vec<&'a Record>>>;
@@ -258,17 +276,30 @@ impl<'a> Site<'a> {
                 by_status.entry(status).or_default().push(r);
             }
         }
+        let lifecycle = self.input.rules.workflows.lifecycle(Kind::Request.name());
+        let since = self.input.as_of.checked_sub(jiff::Span::new().days(BOARD_DONE_DAYS)).unwrap_or(self.input.as_of);
         let columns = self
             .enum_values(Kind::Request, "status")
             .into_iter()
             .map(|(value, label)| {
                 let all = by_status.get(value.as_str()).map_or(&[][..], Vec::as_slice);
-                let shown = &all[all.len().saturating_sub(BOARD_CARDS)..];
+                // A state requests leave no more: only the last 30 days' (a closed
+                // column would list every closed request back to the first year).
+                let done = lifecycle.is_some_and(|l| l.states.contains_key(&value) && !l.is_open(&value));
+                let recent: Vec<&Record> = if done {
+                    all.iter().copied().filter(|r| reached(r, &value).is_some_and(|d| d >= since)).collect()
+                } else {
+                    all.to_vec()
+                };
+                let shown = &recent[recent.len().saturating_sub(BOARD_CARDS)..];
+                let note = if done {
+                    let key = if shown.is_empty() { "board_recent_none" } else { "board_recent" };
+                    self.t(key).replace("{days}", &BOARD_DONE_DAYS.to_string())
+                } else {
+                    self.t("board_more")
+                };
                 let more = (shown.len() < all.len()).then(|| More {
-                    note: self
-                        .t("board_more")
-                        .replace("{shown}", &shown.len().to_string())
-                        .replace("{count}", &all.len().to_string()),
+                    note: note.replace("{shown}", &shown.len().to_string()).replace("{count}", &all.len().to_string()),
                     link: Link {
                         url: format!("{root}requests/status/{}.html", facet_slug(&value)),
                         text: self
