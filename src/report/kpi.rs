@@ -19,8 +19,14 @@ pub(crate) struct MonthKpi {
     pub month: String,
     pub received: usize,
     pub closed: usize,
-    /// Requests open at the end of the month.
+    /// Requests open at the end of the month, by the dates the records' histories
+    /// declare (the directive's record, whatever git says).
     pub backlog: usize,
+    /// The same count by the dates of the commits that changed each request's status
+    /// (a request git never saw change by its history's dates); `None` without git.
+    /// Where it differs from `backlog`, git and the records disagree: records imported
+    /// in one commit, or changed long after the fact.
+    pub backlog_git: Option<usize>,
     /// Median days from `received` to closing, for requests closed this month.
     pub median_days_to_close: Option<f64>,
     /// Of the requests closed this month that had a due date, the share closed by it (0–1).
@@ -71,8 +77,26 @@ fn days(from: Date, to: Date) -> f64 {
     from.until((jiff::Unit::Day, to)).map_or(0.0, |s| f64::from(s.get_days()))
 }
 
-/// The state of each request over time: from the audit trail (the commit that changed
-/// `status`) where git has it, else from the dates its `history` records.
+/// The state of each request over time as its record declares it: the dates and states
+/// of its `history`, or, with none, its current state since `received`.
+fn declared_changes(r: &Record) -> Vec<(Date, String)> {
+    let declared: Vec<(Date, String)> = r
+        .fields
+        .path("history[]")
+        .iter()
+        .filter_map(|e| Some((e.str_at("date")?.parse().ok()?, e.str_at("status")?.to_string())))
+        .collect();
+    if !declared.is_empty() {
+        return declared;
+    }
+    match (date(r, "received"), r.fields.str_at("status")) {
+        (Some(d), Some(s)) => vec![(d, s.to_string())],
+        _ => Vec::new(),
+    }
+}
+
+/// The state of each request over time as git saw it: from the audit trail (the commit
+/// that changed `status`) where git has it, else from the dates its `history` records.
 fn status_changes(r: &Record, trail: Option<&AuditTrail>) -> Vec<(Date, String)> {
     if let Some(trail) = trail {
         let mut out = Vec::new();
@@ -121,7 +145,12 @@ pub(crate) fn monthly(
         cursor = cursor.checked_sub(jiff::Span::new().months(1)).unwrap_or(Date::MIN);
     }
     month_starts.reverse();
-    let changes: Vec<Vec<(Date, String)>> = requests.iter().map(|r| status_changes(r, trail)).collect();
+    let changes: Vec<Vec<(Date, String)>> = requests.iter().map(|r| declared_changes(r)).collect();
+    let git_changes: Option<Vec<Vec<(Date, String)>>> =
+        trail.map(|_| requests.iter().map(|r| status_changes(r, trail)).collect());
+    let open_at = |changes: &[Vec<(Date, String)>], end: Date| {
+        changes.iter().filter(|c| c.iter().rfind(|(d, _)| *d <= end).is_some_and(|(_, s)| is_open(s))).count()
+    };
     let same_month = |d: Date, start: Date| d.year() == start.year() && d.month() == start.month();
     month_starts
         .into_iter()
@@ -130,8 +159,8 @@ pub(crate) fn monthly(
             let received = dates.iter().filter(|d| d.0.is_some_and(|d| same_month(d, start))).count();
             let closed: Vec<&(Option<Date>, Option<Date>, Option<Date>)> =
                 dates.iter().filter(|d| d.1.is_some_and(|d| same_month(d, start))).collect();
-            let backlog =
-                changes.iter().filter(|c| c.iter().rfind(|(d, _)| *d <= end).is_some_and(|(_, s)| is_open(s))).count();
+            let backlog = open_at(&changes, end);
+            let backlog_git = git_changes.as_deref().map(|git| open_at(git, end));
             let durations = closed.iter().filter_map(|d| Some(days(d.0?, d.1?))).collect();
             let with_due: Vec<(Date, Date)> = closed.iter().filter_map(|d| Some((d.1?, d.2?))).collect();
             let on_time_share = (!with_due.is_empty())
@@ -141,6 +170,7 @@ pub(crate) fn monthly(
                 received,
                 closed: closed.len(),
                 backlog,
+                backlog_git,
                 median_days_to_close: median(durations),
                 on_time_share,
             }

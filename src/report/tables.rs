@@ -69,13 +69,14 @@ pub(crate) fn expiring(data: &[Expiry]) -> Table {
 }
 
 pub(crate) fn kpis(data: &[MonthKpi]) -> Table {
-    let mut table = Table::new(&["month", "received", "closed", "backlog", "median days", "on time"]);
+    let mut table = Table::new(&["month", "received", "closed", "backlog", "backlog (git)", "median days", "on time"]);
     for m in data {
         table.row(vec![
             m.month.clone(),
             m.received.to_string(),
             m.closed.to_string(),
             m.backlog.to_string(),
+            opt(m.backlog_git.map(|n| n.to_string())),
             opt(m.median_days_to_close.map(|d| crate::model::number::decimal(d, true))),
             opt(m.on_time_share.map(|s| crate::model::number::percent(s, true))),
         ]);

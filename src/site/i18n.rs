@@ -156,7 +156,9 @@ catalogue! {
     "ical" => "Takvime abone ol (iCalendar)", "Subscribe to the calendar (iCalendar)";
     "months" => "Aylar", "Months";
     "inflow_outflow" => "Aylık gelen ve kapanan talepler", "Requests received and closed per month";
-    "backlog" => "Açık talep sayısı (git geçmişinden)", "Open requests over time (from git history)";
+    "backlog" => "Açık talep sayısı (kayıtların tarihçesinden)", "Open requests over time (from the records' histories)";
+    "backlog_git" => "Git geçmişine göre", "By git history";
+    "backlog_disagree" => "Git geçmişi {n} ayda kayıtların tarihçesinden farklı bir sayı veriyor (tabloda ≠ ile işaretli; örneğin kayıtlar tek bir commit ile aktarıldıysa): {months}.", "In {n} months git's history gives another count than the records' histories (marked ≠ in the table; records imported in one commit, for one): {months}.";
     "median_close" => "Servislere göre ortanca kapanma süresi (gün)", "Median days to close by service";
     "on_time" => "Son tarihine kadar kapanan taleplerin oranı", "Share closed by the due date";
     "month" => "Ay", "Month";

@@ -194,7 +194,7 @@ impl Site<'_> {
         let months = self.monthly();
         let monthly = Table {
             name: "kpis",
-            columns: ["month", "received", "closed", "backlog", "median_days_to_close", "on_time_share"]
+            columns: ["month", "received", "closed", "backlog", "backlog_git", "median_days_to_close", "on_time_share"]
                 .map(String::from)
                 .to_vec(),
             rows: months
@@ -205,6 +205,7 @@ impl Site<'_> {
                         m.received.to_string(),
                         m.closed.to_string(),
                         m.backlog.to_string(),
+                        m.backlog_git.map(|n| n.to_string()).unwrap_or_default(),
                         number(m.median_days_to_close),
                         number(m.on_time_share),
                     ]

@@ -21,6 +21,8 @@ struct Chart {
     svg: String,
     headers: Vec<String>,
     rows: Vec<Vec<String>>,
+    /// A sentence under the chart (where git and the records disagree).
+    note: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -81,7 +83,7 @@ impl Site<'_> {
         };
         let mut all = vec![String::new()];
         all.extend(headers.iter().map(|h| self.t(h)));
-        Chart { id: id.into(), export, title, svg, headers: all, rows }
+        Chart { id: id.into(), export, title, svg, headers: all, rows, note: None }
     }
 
     fn labelled(&self, field: &str, figures: Vec<Figure>) -> Vec<Figure> {
@@ -127,23 +129,50 @@ impl Site<'_> {
             headers: vec![self.t("month"), received, closed],
             rows,
             title,
+            note: None,
         });
+        // Open requests by the dates the records declare; git's count beside it, and the
+        // months where the two disagree marked (records imported in one commit show no
+        // open request in git before the import).
         let title = self.t("backlog");
-        let rows: Vec<Vec<String>> = months.iter().map(|m| vec![m.month.clone(), m.backlog.to_string()]).collect();
+        let differs = |m: &kpi::MonthKpi| m.backlog_git.is_some_and(|g| g != m.backlog);
+        let with_git = months.iter().any(|m| m.backlog_git.is_some());
+        let rows: Vec<Vec<String>> = months
+            .iter()
+            .map(|m| {
+                let mut row = vec![m.month.clone(), m.backlog.to_string()];
+                if let Some(git) = m.backlog_git {
+                    row.push(if differs(m) { format!("≠ {git}") } else { git.to_string() });
+                } else if with_git {
+                    row.push(String::new());
+                }
+                row
+            })
+            .collect();
+        let disagree: Vec<&str> = months.iter().filter(|m| differs(m)).map(|m| m.month.as_str()).collect();
+        let mut headers = vec![self.t("month"), self.t("open_requests_count")];
+        if with_git {
+            headers.push(self.t("backlog_git"));
+        }
         charts.push(Chart {
             id: "backlog".into(),
             export: "kpis",
             svg: charts::line(
                 "backlog",
                 &title,
-                &describe(&rows),
+                &describe(&rows.iter().map(|r| r[..2].to_vec()).collect::<Vec<_>>()),
                 &categories,
                 &months.iter().map(|m| m.backlog as f64).collect::<Vec<_>>(),
                 self.english,
             ),
-            headers: vec![self.t("month"), self.t("open_requests_count")],
+            headers,
             rows,
             title,
+            note: (!disagree.is_empty()).then(|| {
+                self.t("backlog_disagree")
+                    .replace("{n}", &disagree.len().to_string())
+                    .replace("{months}", &disagree.join(", "))
+            }),
         });
         charts.push(self.figures_chart(
             "median",
