@@ -22,9 +22,32 @@ pub(crate) fn fold_case(text: &str) -> String {
     out
 }
 
+/// The candidate closest to `typed` when one is only a typo away (an edit or two, a
+/// third of the word at most), compared folded the Turkish way: "did you mean …".
+pub(crate) fn closest<'a>(typed: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let key = |word: &str| fold_case(word).replace('_', "-");
+    let typed = key(typed);
+    let limit = 2.max(typed.chars().count() / 3);
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(&typed, &key(c)), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_closest_name_is_one_typo_away() {
+        let names = ["zeynep.arslan", "elif.kara", "oguz.koc"];
+        assert_eq!(closest("zeynep.arsaln", names), Some("zeynep.arslan"));
+        assert_eq!(closest("Elif.Kara", names), Some("elif.kara"));
+        assert_eq!(closest("oğuz.koç", names), Some("oguz.koc"));
+        assert_eq!(closest("mehmet.demir", names), None);
+    }
 
     #[test]
     fn folds_turkish_case_and_diacritics() {

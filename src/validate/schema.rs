@@ -17,6 +17,7 @@ use crate::diag::{Diagnostic, Rule, msg};
 use crate::load::rules::{Ruleset, schema_file};
 use crate::model::Kind;
 use crate::model::Record;
+use crate::model::text::{closest, fold_case};
 
 /// One compiled validator per kind, plus the raw schemas for help texts.
 pub struct Schemas {
@@ -137,6 +138,9 @@ pub(crate) fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
     let validator = &cx.schemas.validators[&record.kind];
     let kind = record.kind;
     let title = cx.schemas.title(kind, "").unwrap_or(kind.name());
+    // The fields a date finding was made for: a date breaks both the pattern and the
+    // format of `$defs/date`, and is told once.
+    let mut dates: Vec<String> = Vec::new();
     for error in validator.iter_errors(&json) {
         let pointer = error.instance_path().as_str().to_string();
         let at = dotted(&pointer);
@@ -192,6 +196,54 @@ pub(crate) fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
                     .with_help(help),
                 );
             }
+            ValidationErrorKind::Format { format } if format == "date" => {
+                date(cx, record, &pointer, error.instance(), &mut dates, out);
+            }
+            ValidationErrorKind::Pattern { pattern } if pattern.starts_with(DATE_PATTERN) => {
+                date(cx, record, &pointer, error.instance(), &mut dates, out);
+            }
+            ValidationErrorKind::Enum { options } => {
+                let node = record.fields.pointer(&pointer);
+                let labels = cx.schemas.subschema(kind, &pointer).and_then(|s| s.get("x-labels"));
+                let value = show(error.instance());
+                let list = options.as_array().map(Vec::as_slice).unwrap_or_default();
+                let allowed = |tr: bool| {
+                    let each = list.iter().map(|o| {
+                        let code = show(o);
+                        match labels.and_then(|l| l.get(&code)).and_then(Json::as_str) {
+                            Some(label) if tr || label != code => format!("`{code}` ({label})"),
+                            _ => format!("`{code}`"),
+                        }
+                    });
+                    each.collect::<Vec<_>>().join(", ")
+                };
+                // A label written for its code (`İşlemde` for `in_progress`), or a typo.
+                let by_label = list.iter().map(show).find(|code| {
+                    labels
+                        .and_then(|l| l.get(code))
+                        .and_then(Json::as_str)
+                        .is_some_and(|label| fold_case(label) == fold_case(&value))
+                });
+                let codes: Vec<String> = list.iter().map(show).collect();
+                let near = by_label.or_else(|| closest(&value, codes.iter().map(String::as_str)).map(str::to_string));
+                let (near_en, near_tr) = match &near {
+                    Some(code) => (format!("; did you mean `{code}`?"), format!("; `{code}` mi demek istediniz?")),
+                    None => Default::default(),
+                };
+                let message = msg!(
+                    "{prefix}`{value}` is not an allowed value{near_en} (allowed: {en})",
+                    "{field}: `{value}` izin verilen değerlerden biri değil{near_tr} (izin verilenler: {tr})",
+                    value = shorten(&value),
+                    en = allowed(false),
+                    tr = allowed(true),
+                    field = field_tr(cx.schemas, kind, &pointer),
+                );
+                let help = match describe(&pointer) {
+                    Some(d) => msg!("{d}", "{d}"),
+                    None => msg!("write one of the allowed values", "izin verilen değerlerden birini yazın"),
+                };
+                out.push(Diagnostic::at(Rule::Schema, &record.path, node.pos, message).with_help(help));
+            }
             other => {
                 let node = record.fields.pointer(&pointer);
                 let file = schema_file(kind);
@@ -210,6 +262,56 @@ pub(crate) fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// How `$defs/date`'s pattern begins (a field of another pattern is not a date).
+const DATE_PATTERN: &str = "^[0-9]{4}-";
+
+/// One finding for a date not written as `YYYY-MM-DD`: when it reads as a Turkish date
+/// (`31.12.2026`, `31/12/2026`), the finding says how to write it (`2026-12-31`).
+fn date(
+    cx: &Context,
+    record: &Record,
+    pointer: &str,
+    value: &Json,
+    dates: &mut Vec<String>,
+    out: &mut Vec<Diagnostic>,
+) {
+    if dates.iter().any(|p| p == pointer) {
+        return;
+    }
+    dates.push(pointer.to_string());
+    let node = record.fields.pointer(pointer);
+    let (at, field) = (dotted(pointer), field_tr(cx.schemas, record.kind, pointer));
+    let value = shorten(&show(value));
+    let message = match day_month_year(&value) {
+        Some(iso) => msg!(
+            "`{at}`: `{value}` is a date written the Turkish way; write {iso} (YYYY-MM-DD)",
+            "{field}: `{value}` tarihi YYYY-AA-GG biçiminde yazılmalı: {iso} yazın"
+        ),
+        None => msg!(
+            "`{at}`: `{value}` is not a date; write it as YYYY-MM-DD (e.g. 2026-03-03)",
+            "{field}: `{value}` geçerli bir tarih değil; YYYY-AA-GG biçiminde yazın (ör. 2026-03-03)"
+        ),
+    };
+    let help = msg!(
+        "dates in records are written year-month-day, the way they sort",
+        "kayıtlarda tarihler yıl-ay-gün sırasıyla yazılır; sitede gg.aa.yyyy olarak gösterilir"
+    );
+    out.push(Diagnostic::at(Rule::Schema, &record.path, node.pos, message).with_help(help));
+}
+
+/// `31.12.2026` (or with `/`, one-digit day and month too) as `2026-12-31`, when it is a
+/// day of the calendar.
+fn day_month_year(text: &str) -> Option<String> {
+    let parts: Vec<&str> = text.trim().split(['.', '/']).collect();
+    let [day, month, year] = parts.as_slice() else { return None };
+    let number = |s: &str, len: std::ops::RangeInclusive<usize>| {
+        (len.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<i16>().ok()).flatten()
+    };
+    let (d, m, y) = (number(day, 1..=2)?, number(month, 1..=2)?, number(year, 4..=4)?);
+    let date = jiff::civil::Date::new(y, i8::try_from(m).ok()?, i8::try_from(d).ok()?).ok()?;
+    Some(date.to_string())
 }
 
 /// The field at `pointer` for a Turkish sentence: `` `path` (Title) `` with the schema's
@@ -324,6 +426,16 @@ mod tests {
             let text = turkish(&kind, &value);
             assert!(text.contains(expected), "{kind:?}: {text}");
         }
+    }
+
+    #[test]
+    fn turkish_dates_read_as_iso_dates() {
+        use super::day_month_year;
+        assert_eq!(day_month_year("31.12.2026").as_deref(), Some("2026-12-31"));
+        assert_eq!(day_month_year("1/3/2026").as_deref(), Some("2026-03-01"));
+        assert_eq!(day_month_year("31.02.2026"), None);
+        assert_eq!(day_month_year("2026.12.31"), None);
+        assert_eq!(day_month_year("yarın"), None);
     }
 
     #[test]

@@ -31,6 +31,25 @@ fn state_word(field: &str) -> String {
     }
 }
 
+/// A state by its Turkish label from the kind's schema (`Kapatıldı`), or its code.
+fn state_label(cx: &Context, record: &Record, field: &str, state: &str) -> String {
+    let labels = cx.schemas.subschema(record.kind, &format!("/{field}")).and_then(|s| s.get("x-labels"));
+    match labels.and_then(|l| l.get(state)).and_then(serde_json::Value::as_str) {
+        Some(label) => label.to_string(),
+        None => format!("`{state}`"),
+    }
+}
+
+/// A field path for a Turkish sentence: `` `resolution.tested_by` (Test eden) `` with the
+/// schema's title when it has one.
+fn field_tr(cx: &Context, record: &Record, path: &str) -> String {
+    let pointer: String = path.split('.').map(|p| format!("/{p}")).collect();
+    match cx.schemas.title(record.kind, &pointer) {
+        Some(title) => format!("`{path}` ({title})"),
+        None => format!("`{path}`"),
+    }
+}
+
 /// Names (states, actors) as a Turkish list: `` `a` ya da `b` ``.
 fn any_of(names: &[String], separator: &str) -> String {
     names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(separator)
@@ -52,10 +71,13 @@ fn state_fields(cx: &Context, record: &Record, lifecycle: &Lifecycle, out: &mut 
     let article = spec.article.as_deref().unwrap_or(&lifecycle.article);
     let field = &lifecycle.field;
     let word = state_word(field);
+    // The fields the state requires that the record lacks: one finding for them all, at
+    // the state field; an entry of a list that lacks a field: a finding at the entry.
+    let mut absent: Vec<&str> = Vec::new();
     for path in &spec.requires {
         // `list[].field`: every entry of the list has the field (an audit's findings each
         // with its corrective action done); otherwise the field is there at all.
-        let missing: Vec<crate::model::Pos> = match path.rsplit_once("[].") {
+        let entries: Vec<crate::model::Pos> = match path.rsplit_once("[].") {
             Some((list, rest)) => record
                 .fields
                 .path(&format!("{list}[]"))
@@ -64,9 +86,12 @@ fn state_fields(cx: &Context, record: &Record, lifecycle: &Lifecycle, out: &mut 
                 .map(|entry| entry.pos)
                 .collect(),
             None if record.fields.path(path).into_iter().any(is_present) => Vec::new(),
-            None => vec![state_node.pos],
+            None => {
+                absent.push(path);
+                Vec::new()
+            }
         };
-        for pos in missing {
+        for pos in entries {
             out.extend(from_entry(
                 cx,
                 spec.local.as_deref(),
@@ -85,6 +110,31 @@ fn state_fields(cx: &Context, record: &Record, lifecycle: &Lifecycle, out: &mut 
                 )),
             ));
         }
+    }
+    if !absent.is_empty() {
+        let en = absent.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ");
+        let tr = absent.iter().map(|p| field_tr(cx, record, p)).collect::<Vec<_>>().join(", ");
+        let label = state_label(cx, record, field, state);
+        let (fields, them) = if absent.len() == 1 { ("field", "it") } else { ("fields", "them") };
+        let alan = if absent.len() == 1 { "alan" } else { "alanlar" };
+        out.extend(from_entry(
+            cx,
+            spec.local.as_deref(),
+            Diagnostic::at(
+                Rule::StateFields,
+                &record.path,
+                state_node.pos,
+                msg!(
+                    "{field} `{state}` requires {en} ({article})",
+                    "{word} {label} olduğunda zorunlu olan {alan} eksik: {tr} ({article})"
+                ),
+            )
+            .with_help(msg!(
+                "fill in the {fields} ({en}), or keep the record in an earlier {field} than `{state}` until {them} can be",
+                "eksik {alan_acc} doldurun ({tr}) ya da {word} değişikliğini geri alın",
+                alan_acc = if absent.len() == 1 { "alanı" } else { "alanları" }
+            )),
+        ));
     }
     for req in &spec.entries {
         if select(&record.fields, &format!("{}[]", req.list), &req.filter).is_empty() {
