@@ -160,7 +160,7 @@ pub fn validate(data: &[u8]) {
         assert!(d.pos.is_none_or(|p| p.line >= 1 && p.col >= 1), "{d:?}");
     }
     let report = Findings::new(diagnostics, records.records.len(), &BTreeMap::new());
-    let _ = render_human(&report, &records, false);
+    let _ = render_human(&report, &records, false, defter::diag::Lang::Tr);
     serde_json::from_str::<serde_json::Value>(&render_json(&report)).expect("JSON output");
     let _ = render_github(&report);
     let _: Option<Arc<str>> = records.sources.remove(path);

@@ -22,8 +22,23 @@ pub struct Cli {
     #[arg(long, short, global = true)]
     pub verbose: bool,
 
+    /// The language of what defter prints: findings, notes, errors, reports, prompts
+    /// (default: Turkish when defter.toml's `[site] language` is "tr" or the locale —
+    /// LC_ALL, LC_MESSAGES, LANG — is Turkish, else English). `--help` stays in English.
+    #[arg(long, global = true, value_enum, value_name = "LANG")]
+    pub lang: Option<LangArg>,
+
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// `--lang`'s values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    /// Türkçe.
+    Tr,
+    /// English.
+    En,
 }
 
 const EXAMPLES: &str = "Examples:
@@ -354,9 +369,9 @@ const CODEOWNERS_EXAMPLES: &str = "Examples:
 
 #[derive(Debug, clap::Args)]
 pub struct InitArgs {
-    /// The folder to create the repository in (created if missing).
-    #[arg(default_value = ".")]
-    pub dir: PathBuf,
+    /// The folder to create the repository in (created if missing). Without it, the
+    /// current folder, which must then be empty (a dot-file such as `.git` aside).
+    pub dir: Option<PathBuf>,
 
     /// Also copy the site's templates into site-templates/, to edit them.
     #[arg(long)]

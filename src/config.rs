@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
-use crate::diag::{Overrides, Rule, Severity};
+use crate::diag::{Lang, Overrides, Rule, Severity, msg};
 use crate::model::workflow::Workflows;
 
 /// The file name, at the repository root.
@@ -126,11 +126,35 @@ pub(crate) fn link_on_the_way(root: &Path, rel: &str) -> Option<String> {
 /// Refuses to read `rel` under `root` through a symbolic link ([`link_on_the_way`]).
 pub(crate) fn refuse_links(root: &Path, rel: &str) -> Result<()> {
     if let Some(link) = link_on_the_way(root, rel) {
-        bail!(
-            "refusing to read {rel}: {link} is a symbolic link (defter reads the repository's own files only; replace the link with the file or folder itself)"
-        );
+        bail!(msg!(
+            "refusing to read {rel}: {link} is a symbolic link (defter reads the repository's own files only; replace the link with the file or folder itself)",
+            "{rel} okunmuyor: {link} bir sembolik bağlantı (defter yalnız deponun kendi dosyalarını okur; bağlantının yerine dosyanın ya da klasörün kendisini koyun)"
+        ));
     }
     Ok(())
+}
+
+/// The language `[site] language` in `root`'s defter.toml names, when the file names
+/// one (no file, no key, or a file that is not TOML: `None`; the full load reports the
+/// last). A value other than `"tr"` or `"en"` is an error.
+pub fn written_language(root: &Path) -> Result<Option<Lang>> {
+    if link_on_the_way(root, FILE).is_some() {
+        return Ok(None);
+    }
+    let Ok(text) = std::fs::read_to_string(root.join(FILE)) else { return Ok(None) };
+    let Ok(table) = toml::from_str::<toml::Table>(&text) else { return Ok(None) };
+    let Some(value) = table.get("site").and_then(|site| site.get("language")) else { return Ok(None) };
+    match value.as_str().and_then(Lang::parse) {
+        Some(lang) => Ok(Some(lang)),
+        None => bail!(bad_language(FILE, &value.to_string())),
+    }
+}
+
+fn bad_language(shown: &str, value: &str) -> crate::diag::Message {
+    msg!(
+        "{shown}: [site] language must be \"tr\" (Turkish) or \"en\" (English), not {value}",
+        "{shown}: [site] language \"tr\" (Türkçe) ya da \"en\" (İngilizce) olmalı, {value} değil"
+    )
 }
 
 impl Config {
@@ -142,7 +166,10 @@ impl Config {
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => Some(text),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+            Err(e) => {
+                let shown = path.display();
+                return Err(e).with_context(|| msg!("cannot read {shown}", "{shown} okunamıyor"));
+            }
         };
         Config::from_text(text.as_deref(), &path.display().to_string())
     }
@@ -151,7 +178,7 @@ impl Config {
     /// it in errors.
     pub fn from_text(text: Option<&str>, shown: &str) -> Result<Config> {
         let mut config: Config = match text {
-            Some(text) => toml::from_str(text).with_context(|| format!("cannot read {shown}"))?,
+            Some(text) => toml::from_str(text).with_context(|| msg!("cannot read {shown}", "{shown} okunamıyor"))?,
             None => Config::default(),
         };
         for (name, days) in DEFAULT_REVIEWS {
@@ -162,9 +189,9 @@ impl Config {
             vulnerability.entry(severity.to_string()).or_insert(days);
         }
         if !matches!(config.site.language.as_str(), "tr" | "en") {
-            bail!("{shown}: [site] language must be \"tr\" or \"en\", not {:?}", config.site.language);
+            bail!(bad_language(shown, &format!("{:?}", config.site.language)));
         }
-        config.overrides().with_context(|| format!("in {shown}"))?;
+        config.overrides().with_context(|| msg!("in {shown}", "{shown} dosyasında"))?;
         Ok(config)
     }
 
@@ -175,10 +202,12 @@ impl Config {
         for name in self.local.keys() {
             if !workflows.local_rules.contains_key(name) {
                 let known = workflows.local_rules.keys().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
-                bail!(
+                bail!(msg!(
                     "{FILE}: [local] names `{name}`, which is not a local rule of schemas/workflows.yaml: \
-                     only local rules may be switched off, never the directive's (local rules: {known})"
-                );
+                     only local rules may be switched off, never the directive's (local rules: {known})",
+                    "{FILE}: [local] `{name}` diyor, ama bu schemas/workflows.yaml'ın yerel bir kuralı değil: \
+                     yalnız yerel kurallar kapatılabilir, yönergeninkiler asla (yerel kurallar: {known})"
+                ));
             }
         }
         for (id, severity) in &self.rules {
@@ -186,10 +215,12 @@ impl Config {
                 && *severity == Severity::Off
                 && workflows.enforces_directive(rule.id())
             {
-                bail!(
+                bail!(msg!(
                     "{FILE}: [rules] cannot switch `{id}` off: it enforces the directive (`defter explain {id}` \
-                     lists its entries); set it to \"warning\", or switch off the local rules you mean under [local]"
-                );
+                     lists its entries); set it to \"warning\", or switch off the local rules you mean under [local]",
+                    "{FILE}: [rules] `{id}` kuralını kapatamaz: kural yönergeyi uyguluyor (`defter explain {id}` \
+                     maddelerini listeler); \"warning\" yapın ya da kastettiğiniz yerel kuralları [local] altında kapatın"
+                ));
             }
         }
         Ok(())
@@ -200,7 +231,13 @@ impl Config {
         let mut out = Overrides::new();
         for (id, severity) in &self.rules {
             let Some(rule) = Rule::from_id(id) else {
-                bail!("[rules] names unknown rule `{id}` (see `defter explain` for the list)");
+                let near = Rule::closest(id);
+                bail!(msg!(
+                    "[rules] names unknown rule `{id}`{near_en} (see `defter explain` for the list)",
+                    "[rules] bilinmeyen `{id}` kuralını adlandırıyor{near_tr} (liste için `defter explain`)",
+                    near_en = near.as_ref().map(|n| format!("; did you mean `{n}`?")).unwrap_or_default(),
+                    near_tr = near.as_ref().map(|n| format!("; `{n}` mi demek istediniz?")).unwrap_or_default(),
+                ));
             };
             out.insert(rule, *severity);
         }

@@ -5,6 +5,8 @@
 use std::path::Path;
 
 use anyhow::{Context, Result, anyhow};
+
+use crate::diag::msg;
 use gix::ObjectId;
 use gix::bstr::ByteSlice;
 use rayon::prelude::*;
@@ -84,10 +86,14 @@ impl Git {
 
     /// Opens the git repository that contains `root`.
     pub(crate) fn open(root: &Path) -> Result<Git> {
-        let repo = gix::discover(root).with_context(|| format!("{} is not inside a git repository", root.display()))?;
-        let workdir =
-            repo.workdir().map(Path::to_path_buf).ok_or_else(|| anyhow!("bare repositories are not supported"))?;
-        let root = root.canonicalize().with_context(|| format!("cannot resolve {}", root.display()))?;
+        let shown = root.display();
+        let repo = gix::discover(root).with_context(|| {
+            msg!("{shown} is not inside a git repository", "{shown} bir git deposunun içinde değil")
+        })?;
+        let workdir = repo.workdir().map(Path::to_path_buf).ok_or_else(|| {
+            anyhow!(msg!("bare repositories are not supported", "çalışma ağacı olmayan (bare) depolar desteklenmiyor"))
+        })?;
+        let root = root.canonicalize().with_context(|| msg!("cannot resolve {shown}", "{shown} çözümlenemiyor"))?;
         let workdir = workdir.canonicalize().unwrap_or(workdir);
         let rel = root.strip_prefix(&workdir).unwrap_or(Path::new(""));
         let mut prefix = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
@@ -106,9 +112,49 @@ impl Git {
 
     /// The commit a revision (branch, tag, commit, `HEAD~2`…) names.
     pub(crate) fn resolve(&self, rev: &str) -> Result<ObjectId> {
-        let id = self.repo.rev_parse_single(rev).with_context(|| format!("unknown revision `{rev}`"))?;
-        let commit = id.object()?.peel_to_commit().with_context(|| format!("`{rev}` does not name a commit"))?;
+        let Ok(id) = self.repo.rev_parse_single(rev) else {
+            let branches = self.branches();
+            let near = crate::model::text::closest(rev, branches.iter().map(String::as_str));
+            let list = branches.iter().map(|b| format!("`{b}`")).collect::<Vec<_>>().join(", ");
+            let (near_en, near_tr) = match near {
+                Some(b) => (format!("did you mean `{b}`? "), format!("`{b}` mi demek istediniz? ")),
+                None => Default::default(),
+            };
+            anyhow::bail!(if branches.is_empty() {
+                msg!(
+                    "unknown revision `{rev}`: the repository has no branches yet (no commit)",
+                    "bilinmeyen sürüm `{rev}`: depoda henüz dal yok (hiç commit yok)"
+                )
+            } else {
+                msg!(
+                    "unknown revision `{rev}`; {near_en}the branches are: {list}",
+                    "bilinmeyen sürüm `{rev}`; {near_tr}var olan dallar: {list}"
+                )
+            });
+        };
+        let commit = id
+            .object()?
+            .peel_to_commit()
+            .with_context(|| msg!("`{rev}` does not name a commit", "`{rev}` bir commit'i göstermiyor"))?;
         Ok(commit.id)
+    }
+
+    /// The names of the branches, local (`main`) then remote (`origin/main`), sorted.
+    pub(crate) fn branches(&self) -> Vec<String> {
+        let Ok(refs) = self.repo.references() else { return Vec::new() };
+        let mut names = Vec::new();
+        for (prefix, iter) in [("refs/heads/", refs.local_branches()), ("refs/remotes/", refs.remote_branches())] {
+            let Ok(iter) = iter else { continue };
+            let mut found: Vec<String> = iter
+                .filter_map(Result::ok)
+                .map(|r| r.name().as_bstr().to_string())
+                .filter_map(|name| name.strip_prefix(prefix).map(str::to_string))
+                .filter(|name| !name.ends_with("/HEAD"))
+                .collect();
+            found.sort();
+            names.extend(found);
+        }
+        names
     }
 
     /// The blobs under `folders` (and the single files `files`) at a commit, as
@@ -346,11 +392,21 @@ fn run(root: &Path, args: &[&str]) -> Result<String> {
         .current_dir(root)
         .args(args)
         .output()
-        .context("cannot run git (is it installed?)")?;
+        .with_context(|| msg!("cannot run git (is it installed?)", "git çalıştırılamıyor (kurulu mu?)"))?;
     if !output.status.success() {
         anyhow::bail!("git {}: {}", args.join(" "), String::from_utf8_lossy(&output.stderr).trim());
     }
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// Whether `dir` is inside a git repository (a working tree).
+pub(crate) fn in_repository(dir: &Path) -> bool {
+    gix::discover(dir).is_ok_and(|repo| repo.workdir().is_some())
+}
+
+/// Makes `dir` a new git repository whose first branch is `main`.
+pub(crate) fn init_main(dir: &Path) -> Result<()> {
+    run(dir, &["init", "-q", "-b", "main"]).map(drop)
 }
 
 /// The paths with staged changes.

@@ -12,7 +12,9 @@ fn main() -> ExitCode {
     match defter::cmd::run(cli) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            // In the language the run chose (an error's text is displayed in it too).
+            let word = defter::diag::terminal().pick("error", "hata");
+            eprintln!("{word}: {err:#}");
             ExitCode::from(2)
         }
     }

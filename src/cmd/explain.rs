@@ -9,7 +9,8 @@ use anyhow::{Result, bail};
 
 use std::path::Path;
 
-use crate::diag::{Rule, explain};
+use super::Ui;
+use crate::diag::{Lang, Rule, explain, msg};
 use crate::load::rules::Ruleset;
 use crate::load::trace::{Carrier, trace};
 use crate::model::date::human_date;
@@ -102,26 +103,60 @@ fn outcome(unit: &crate::load::trace::Unit) -> Vec<String> {
     }
 }
 
-pub(super) fn run(rule: Option<&str>) -> Result<ExitCode> {
+/// A severity as the user reads it.
+fn severity(rule: Rule, ui: Ui) -> &'static str {
+    match (rule.default_severity().as_str(), ui.lang) {
+        ("error", Lang::Tr) => "hata",
+        ("warning", Lang::Tr) => "uyarı",
+        ("off", Lang::Tr) => "kapalı",
+        (other, _) => other,
+    }
+}
+
+pub(super) fn run(rule: Option<&str>, ui: Ui) -> Result<ExitCode> {
+    let summary = |rule: Rule| ui.t(rule.summary(), rule.summary_tr());
     let Some(id) = rule else {
         for rule in Rule::ALL {
-            println!("{:<22} {:<8} {}", rule.id(), rule.default_severity().as_str(), rule.summary());
+            println!("{:<22} {:<8} {}", rule.id(), severity(*rule, ui), summary(*rule));
         }
         return Ok(ExitCode::SUCCESS);
     };
     let Some(rule) = Rule::from_id(id) else {
-        bail!("no rule `{id}`; `defter explain` lists them");
+        let (near_en, near_tr) = match Rule::closest(id) {
+            Some(near) => (format!("did you mean `{near}`? "), format!("`{near}` mi demek istediniz? ")),
+            None => Default::default(),
+        };
+        bail!(msg!(
+            "no rule `{id}`; {near_en}`defter explain` lists them",
+            "`{id}` diye bir kural yok; {near_tr}`defter explain` hepsini listeler"
+        ));
     };
-    println!("{}: {}", rule.id(), rule.summary());
-    println!("severity: {} (change it under [rules] in defter.toml)", rule.default_severity().as_str());
-    println!("enforces: {}", rule.article());
+    println!("{}: {}", rule.id(), summary(rule));
+    let level = severity(rule, ui);
+    match ui.lang {
+        Lang::En => println!("severity: {level} (change it under [rules] in defter.toml)"),
+        Lang::Tr => println!("önem: {level} (defter.toml'da [rules] altında değiştirilebilir)"),
+    }
+    println!("{} {}", ui.t("enforces:", "dayanağı:"), rule.article());
     if rule.needs_history() {
-        println!("runs with: defter validate --base REV (needs git history)");
+        println!(
+            "{}",
+            ui.t(
+                "runs with: defter validate --base REV (needs git history)",
+                "çalıştığı yer: defter validate --base SÜRÜM (git geçmişi gerekir)"
+            )
+        );
     }
     let rules = Ruleset::load(Path::new("."))?;
     let entries: Vec<_> = rules.workflows.entries().into_iter().filter(|e| e.rules.contains(&rule.id())).collect();
     if !entries.is_empty() {
-        println!("\nentries of schemas/workflows.yaml it enforces (a local rule may be switched off under [local]):");
+        println!(
+            "\n{}",
+            ui.t(
+                "entries of schemas/workflows.yaml it enforces (a local rule may be switched off under [local]):",
+                "uyguladığı schemas/workflows.yaml girdileri (yerel bir kural [local] altında kapatılabilir):"
+            )
+        );
         for entry in &entries {
             println!("  {:<44} {}", entry.label, rules.workflows.source_tr(entry));
         }

@@ -10,6 +10,7 @@ use anyhow::{Context, Result, bail};
 
 use super::Ui;
 use crate::cli::InitArgs;
+use crate::diag::msg;
 use crate::load::{self, RawFile, rules};
 use crate::validate::codeowners;
 
@@ -39,40 +40,86 @@ fn files(args: &InitArgs) -> Vec<(String, String)> {
 
 fn write_new(path: &Path, text: &str) -> Result<()> {
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        let shown = parent.display();
+        std::fs::create_dir_all(parent).with_context(|| msg!("cannot create {shown}", "{shown} oluşturulamıyor"))?;
     }
+    let shown = path.display();
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(path)
-        .with_context(|| format!("cannot create {}", path.display()))?;
-    file.write_all(text.as_bytes()).with_context(|| format!("cannot write {}", path.display()))
+        .with_context(|| msg!("cannot create {shown}", "{shown} oluşturulamıyor"))?;
+    file.write_all(text.as_bytes()).with_context(|| msg!("cannot write {shown}", "{shown} yazılamıyor"))
 }
 
 pub(super) fn run(args: &InitArgs, ui: Ui) -> Result<ExitCode> {
-    let dir = &args.dir;
+    let here = Path::new(".");
+    let dir = args.dir.as_deref().unwrap_or(here);
+    if args.dir.is_none() {
+        // No folder named: the current one, which must be empty, so that a mistyped
+        // command does not scatter a repository through a folder of other things.
+        let mut others: Vec<String> = std::fs::read_dir(here)
+            .with_context(|| msg!("cannot read the current folder", "bulunulan klasör okunamıyor"))?
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| !name.starts_with('.'))
+            .collect();
+        if !others.is_empty() {
+            others.sort();
+            let more = others.len().saturating_sub(SHOWN);
+            let names = others.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(", ");
+            let (more_en, more_tr) = match more {
+                0 => Default::default(),
+                more => (format!(" and {more} more"), format!(" ve {more} tane daha")),
+            };
+            bail!(msg!(
+                "the current folder is not empty (it holds {names}{more_en}), so nothing was written; \
+                 name a new folder (`defter init kayitlar`) or run it in an empty one",
+                "bulunulan klasör boş değil (içinde {names}{more_tr} var), bu yüzden hiçbir şey yazılmadı; \
+                 yeni bir klasör adı verin (`defter init kayitlar`) ya da boş bir klasörde çalıştırın"
+            ));
+        }
+    }
     let files = files(args);
     let existing: Vec<&str> =
         files.iter().map(|(path, _)| path.as_str()).filter(|path| dir.join(path).symlink_metadata().is_ok()).collect();
     if !existing.is_empty() {
         let more = existing.len().saturating_sub(SHOWN);
         let names = existing.iter().take(SHOWN).copied().collect::<Vec<_>>().join(", ");
-        bail!(
-            "{} already has {} of the files defter init writes, so nothing was written: {names}{}",
-            dir.display(),
-            existing.len(),
-            if more > 0 { format!(" and {more} more") } else { String::new() }
-        );
+        let (shown, n) = (dir.display(), existing.len());
+        let (more_en, more_tr) = match more {
+            0 => Default::default(),
+            more => (format!(" and {more} more"), format!(" ve {more} tane daha")),
+        };
+        bail!(msg!(
+            "{shown} already has {n} of the files defter init writes, so nothing was written: {names}{more_en}",
+            "{shown} içinde defter init'in yazdığı dosyalardan {n} tanesi zaten var, bu yüzden hiçbir şey yazılmadı: {names}{more_tr}"
+        ));
     }
     for (path, text) in &files {
         write_new(&dir.join(path), text)?;
     }
-    println!("{}: {} files", dir.display(), files.len());
-    ui.note(&format!(
-        "next:\n  cd {} && git init && git add -A && git commit -m \"Kayıt deposu\"\n  defter validate\n\
+    // A records repository lives in git: a folder outside one becomes one, on `main`.
+    let made_git = !crate::git::in_repository(dir);
+    if made_git {
+        crate::git::init_main(dir)?;
+    }
+    let (shown, n) = (dir.display(), files.len());
+    println!("{}", ui.say(&msg!("{shown}: {n} files", "{shown}: {n} dosya")));
+    if made_git {
+        ui.note(ui.say(&msg!(
+            "{shown} is a new git repository (branch `main`)",
+            "{shown} yeni bir git deposu (dal: `main`)"
+        )));
+    }
+    let cd = if args.dir.is_some() { format!("cd {shown} && ") } else { String::new() };
+    ui.note(ui.say(&msg!(
+        "next:\n  {cd}git add -A && git commit -m \"Kayıt deposu\"\n  defter validate\n\
          then make yourself known: put your git e-mail into `git_emails` of your record in records/org/people/\n\
          (docs/guide.en.md, docs/guide.tr.md)",
-        dir.display()
-    ));
+        "sonra:\n  {cd}git add -A && git commit -m \"Kayıt deposu\"\n  defter validate\n\
+         ardından kendinizi tanıtın: git e-posta adresinizi records/org/people/ altındaki kaydınızın `git_emails` alanına yazın\n\
+         (docs/guide.tr.md, docs/guide.en.md)"
+    )));
     Ok(ExitCode::SUCCESS)
 }

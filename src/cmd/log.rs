@@ -8,8 +8,10 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 
+use super::Ui;
 use crate::cli::LogArgs;
 use crate::diag::human::printable;
+use crate::diag::msg;
 use crate::git::Git;
 use crate::history::cache::audit_trail_cached;
 use crate::history::{Action, Shown};
@@ -23,31 +25,37 @@ fn safe(text: &str) -> String {
 fn short(value: Option<&Shown>) -> String {
     let text = match value {
         None => return "—".into(),
-        Some(Shown::List(n)) => format!("[{n} entries]"),
+        Some(Shown::List(n)) => crate::diag::msg!("[{n} entries]", "[{n} girdi]").to_string(),
         Some(v) => v.to_string(),
     };
     if text.chars().count() > 60 { format!("{}…", text.chars().take(59).collect::<String>()) } else { text }
 }
 
-pub(super) fn run(root: &Path, args: &LogArgs) -> Result<ExitCode> {
+pub(super) fn run(root: &Path, args: &LogArgs, ui: Ui) -> Result<ExitCode> {
     let git = Git::open(root)?;
     let head = git.resolve(&args.rev)?;
     // The trail `build` keeps (and extends) in .git/defter, computed there if need be.
     let trail = audit_trail_cached(&git, head, &git.cache_file("history.json"))?;
     let entries = trail.of(&args.id);
     if entries.is_empty() {
-        bail!("no commit up to {} touched a record with id `{}`", args.rev, args.id);
+        let (rev, id) = (&args.rev, &args.id);
+        bail!(msg!(
+            "no commit up to {rev} touched a record with id `{id}`",
+            "{rev} sürümüne kadar hiçbir commit `{id}` kimlikli bir kayda dokunmamış"
+        ));
     }
     for entry in entries.iter().rev() {
         let commit = &trail.commits[entry.commit];
         let when = jiff::Timestamp::from_second(commit.time)?
             .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::Offset::from_seconds(commit.offset)?));
+        let path = &entry.path;
         let action = match &entry.action {
-            Action::Added => format!("created {}", entry.path),
-            Action::Modified => "changed".to_string(),
-            Action::Deleted => format!("deleted {}", entry.path),
-            Action::Moved { from } => format!("moved {from} → {}", entry.path),
+            Action::Added => msg!("created {path}", "oluşturuldu: {path}"),
+            Action::Modified => msg!("changed", "değişti"),
+            Action::Deleted => msg!("deleted {path}", "silindi: {path}"),
+            Action::Moved { from } => msg!("moved {from} → {path}", "taşındı: {from} → {path}"),
         };
+        let action = ui.say(&action);
         println!(
             "{}  {} <{}>  {}  {}",
             when.strftime("%d.%m.%Y %H:%M"),
@@ -56,7 +64,7 @@ pub(super) fn run(root: &Path, args: &LogArgs) -> Result<ExitCode> {
             commit.short(),
             safe(&commit.summary)
         );
-        println!("    {}", safe(&action));
+        println!("    {}", safe(action));
         if entry.action != Action::Added {
             for change in &entry.fields {
                 let (old, new) = if is_secret_field(&change.field) {
@@ -94,7 +102,7 @@ pub(super) fn run(root: &Path, args: &LogArgs) -> Result<ExitCode> {
             }
         }
         if entry.body_changed && entry.action == Action::Modified {
-            println!("    text changed");
+            println!("    {}", ui.t("text changed", "metin değişti"));
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -13,6 +13,7 @@ use super::Ui;
 use crate::cli::{
     NewArgs, NewCommon, NewGrant, NewItem, NewKind, NewPerson, NewProject, NewRegister, NewRequest, NewSection, NewUnit,
 };
+use crate::diag::msg;
 use crate::diag::{self};
 use crate::load::{self};
 use crate::model::Index;
@@ -27,7 +28,7 @@ pub(super) fn run(root: &Path, args: &NewArgs, ui: Ui) -> Result<ExitCode> {
     let (kind, common) = args.kind.parts();
     let (id, path, text) = {
         let index = Index::new(&loaded.records);
-        let author = scaffold::author(root, &index, common.by.as_deref()).map_err(|m| anyhow!(m.en))?;
+        let author = scaffold::author(root, &index, common.by.as_deref()).map_err(|m| anyhow!(m))?;
         match &args.kind {
             NewKind::Request(_) | NewKind::Grant(_) | NewKind::Project(_) => {
                 let id = scaffold::next_id(&loaded, kind, common.as_of.year()).expect("numbered kinds have ids");
@@ -66,17 +67,23 @@ pub(super) fn run(root: &Path, args: &NewArgs, ui: Ui) -> Result<ExitCode> {
     };
     let errors = repo.check_added(&mut loaded, &path, &text, common.as_of)?;
     if errors.errors() > 0 {
-        print!("{}", diag::render_human(&errors, &loaded, super::use_color()));
-        eprintln!("error: the new {kind} would not be valid, so nothing was written; fix the flags above");
+        print!("{}", diag::render_human(&errors, &loaded, super::use_color(), ui.lang));
+        let said = msg!(
+            "error: the new {kind} would not be valid, so nothing was written; fix the flags above",
+            "hata: yeni {kind} kaydı geçerli olmayacaktı, bu yüzden hiçbir şey yazılmadı; yukarıdaki bayrakları düzeltin"
+        );
+        eprintln!("{}", ui.say(&said));
         return Ok(ExitCode::from(1));
     }
     write_new(&root.join(&path), &text)?;
     println!("{path}");
     if matches!(kind, Kind::Request | Kind::Grant | Kind::Project) {
-        ui.note(&format!(
+        ui.note(ui.say(&msg!(
             "note: if another branch also creates {id}, `defter validate` reports duplicate-id once both are merged;\n      \
-             renumber the one merged last: rename its file to the next free id and change its `id:` to match"
-        ));
+             renumber the one merged last: rename its file to the next free id and change its `id:` to match",
+            "not: başka bir dal da {id} kaydını oluşturursa, ikisi de birleştirilince `defter validate` duplicate-id bildirir;\n     \
+             son birleştirileni yeniden numaralayın: dosyasını sıradaki boş kimlikle adlandırıp `id:` alanını ona göre değiştirin"
+        )));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -87,7 +94,19 @@ fn scalar(value: &Option<String>) -> Option<String> {
 
 /// A unit given on the command line must exist (its defaults are read from it).
 fn known_unit<'a>(index: &Index<'a>, flag: &str, unit: &str) -> Result<&'a Record> {
-    index.unit(unit).ok_or_else(|| anyhow!("--{flag} {unit}: no unit has that id (see records/org/units/)"))
+    index.unit(unit).ok_or_else(|| {
+        let near = index.closest(unit, |r| r.kind == Kind::Unit);
+        anyhow!(unknown(flag, unit, near, ("no unit has that id", "bu kimlikte birim yok"), "records/org/units/"))
+    })
+}
+
+/// `--FLAG VALUE: no … has that id; did you mean `…`? (see FOLDER)`, in both languages.
+fn unknown(flag: &str, value: &str, near: Option<&str>, (en, tr): (&str, &str), folder: &str) -> diag::Message {
+    let (near_en, near_tr) = match near {
+        Some(n) => (format!("; did you mean `{n}`?"), format!("; `{n}` mi demek istediniz?")),
+        None => Default::default(),
+    };
+    msg!("--{flag} {value}: {en}{near_en} (see {folder})", "--{flag} {value}: {tr}{near_tr} (bkz. {folder})")
 }
 
 fn request(a: &NewRequest, index: &Index, author: &Record) -> Result<Values> {
@@ -98,9 +117,10 @@ fn request(a: &NewRequest, index: &Index, author: &Record) -> Result<Values> {
         None => requester(index, unit)?,
     };
     if a.source == "official_letter" && (a.letter_number.is_none() || a.letter_date.is_none()) {
-        bail!(
-            "--source official_letter needs --letter-number and --letter-date (the letter's number and date, M9(1)(a))"
-        );
+        bail!(msg!(
+            "--source official_letter needs --letter-number and --letter-date (the letter's number and date, M9(1)(a))",
+            "--source official_letter için --letter-number ve --letter-date gerekir (resmi yazının sayısı ve tarihi, M9(1)(a))"
+        ));
     }
     let note = a.note.clone().unwrap_or_else(|| "Talep kaydedildi".to_string());
     let description = a.description.clone().unwrap_or_else(|| format!("{}\n", a.title.as_deref().unwrap_or_default()));
@@ -125,7 +145,9 @@ fn request(a: &NewRequest, index: &Index, author: &Record) -> Result<Values> {
 fn grant(a: &NewGrant, index: &Index) -> Result<Values> {
     let grantee = a.grantee.clone().unwrap_or_default();
     if !index.knows_person(&grantee) {
-        bail!("--grantee {grantee}: no person record has that id (see records/org/people/)");
+        let near = index.closest(&grantee, |r| r.kind == Kind::Person);
+        let what = ("no person record has that id", "bu kimlikte kişi kaydı yok");
+        bail!(unknown("grantee", &grantee, near, what, "records/org/people/"));
     }
     let note = a.note.clone().unwrap_or_else(|| "Yetki talebi kaydedildi".to_string());
     Ok(Values::from([
@@ -159,7 +181,9 @@ fn project(a: &NewProject, index: &Index, author: &Record) -> Result<Values> {
 fn section(a: &NewSection, records: &[Record], index: &Index) -> Result<Draft> {
     let project = a.project.clone().unwrap_or_default();
     if index.get(&project).is_none_or(|p| p.kind != Kind::Project) {
-        bail!("--project {project}: no project has that id (see records/projects/)");
+        let near = index.closest(&project, |r| r.kind == Kind::Project);
+        let what = ("no project has that id", "bu kimlikte proje yok");
+        bail!(unknown("project", &project, near, what, "records/projects/"));
     }
     let title = a.title.clone().unwrap_or_default();
     let prefix = format!("{project}/");
@@ -252,7 +276,11 @@ fn register(
     let title = a.title.clone().unwrap_or_default();
     let numbered = scaffold::next_id(loaded, kind, common.as_of.year());
     if numbered.is_some() && a.id.is_some() {
-        bail!("--id: a new {} takes the next free number; leave --id out", kind.name().replace('_', "-"));
+        let kind = kind.name().replace('_', "-");
+        bail!(msg!(
+            "--id: a new {kind} takes the next free number; leave --id out",
+            "--id: yeni {kind} kaydı sıradaki boş numarayı alır; --id vermeyin"
+        ));
     }
     let mut draft = Draft::new(kind, numbered.or_else(|| a.id.clone()), &title);
     draft.flag("title", Some(yaml_scalar(&title)));
@@ -301,12 +329,15 @@ fn register(
 
 fn write_new(path: &Path, text: &str) -> Result<()> {
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        let shown = parent.display();
+        std::fs::create_dir_all(parent).with_context(|| msg!("cannot create {shown}", "{shown} oluşturulamıyor"))?;
     }
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .with_context(|| format!("cannot create {} (it exists: new never overwrites)", path.display()))?;
-    file.write_all(text.as_bytes()).with_context(|| format!("cannot write {}", path.display()))
+    let shown = path.display();
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(path).with_context(|| {
+        msg!(
+            "cannot create {shown} (it exists: new never overwrites)",
+            "{shown} oluşturulamıyor (dosya var: new hiçbir dosyanın üzerine yazmaz)"
+        )
+    })?;
+    file.write_all(text.as_bytes()).with_context(|| msg!("cannot write {shown}", "{shown} yazılamıyor"))
 }

@@ -8,11 +8,13 @@ use anyhow::Result;
 use clap::ValueEnum;
 use serde::Serialize;
 
+use super::Ui;
 use crate::cli::{ReportArgs, ReportFormat, ReportName};
+use crate::diag::Lang;
 
 use crate::load;
 use crate::repo::Repo;
-use crate::report::{self, tables};
+use crate::report::{self, Table, tables};
 
 /// The JSON form: which report, as of when, and its data.
 #[derive(Serialize)]
@@ -24,7 +26,54 @@ struct Document<'a, T: Serialize> {
     data: T,
 }
 
-pub(super) fn run(root: &Path, args: &ReportArgs) -> Result<ExitCode> {
+/// The Turkish words of the tables' headers and cells (a state's is its label).
+const TURKISH: &[(&str, &str)] = &[
+    ("service", "servis"),
+    ("name", "ad"),
+    ("open", "açık"),
+    ("overdue", "gecikmiş"),
+    ("total", "toplam"),
+    ("person", "kişi"),
+    ("requests", "talepler"),
+    ("projects", "projeler"),
+    ("items", "işler"),
+    ("due", "son tarih"),
+    ("days", "gün"),
+    ("id", "kimlik"),
+    ("review", "gözden geçirme"),
+    ("last", "son"),
+    ("ends", "bitiş"),
+    ("what", "ne"),
+    ("month", "ay"),
+    ("received", "gelen"),
+    ("closed", "kapatılan"),
+    ("backlog", "bekleyen"),
+    ("median days", "ortanca gün"),
+    ("on time", "zamanında"),
+    ("now", "şimdi"),
+];
+
+/// A table for Turkish readers: headers in Turkish, states by their labels, dates as
+/// `dd.mm.yyyy`.
+fn in_turkish(table: &mut Table, rules: &crate::load::rules::Ruleset) {
+    let state = |code: &str| crate::step::state_label(rules, crate::model::Kind::Request, code);
+    for header in &mut table.headers {
+        if let Some((_, tr)) = TURKISH.iter().find(|(en, _)| en == header) {
+            *header = (*tr).to_string();
+        } else if let Some(label) = state(header) {
+            *header = label;
+        }
+    }
+    for cell in table.rows.iter_mut().chain(table.footer.iter_mut()).flatten() {
+        if let Some((_, tr)) = TURKISH.iter().find(|(en, _)| en == cell) {
+            *cell = (*tr).to_string();
+        } else if let Ok(date) = cell.parse::<jiff::civil::Date>() {
+            *cell = crate::model::date::show_date(date);
+        }
+    }
+}
+
+pub(super) fn run(root: &Path, args: &ReportArgs, ui: Ui) -> Result<ExitCode> {
     let Some(name) = args.name else {
         for name in ReportName::value_variants() {
             let value = name.to_possible_value().expect("every report has a name");
@@ -32,13 +81,14 @@ pub(super) fn run(root: &Path, args: &ReportArgs) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     };
-    let Repo { config, rules } = Repo::open(root)?;
+    let repo = Repo::open(root)?;
+    let (config, rules) = (&repo.config, &repo.rules);
     let records = load::load_dir(root)?;
     let (records, workflows, as_of) = (&records.records, &rules.workflows, args.as_of);
     let within = args.within.unwrap_or(i64::from(config.windows.expiring_days));
     let id = name.to_possible_value().expect("every report has a name").get_name().to_string();
     let doc = |within_days| (id.as_str(), as_of.to_string(), within_days);
-    let (json, table) = match name {
+    let (json, mut table) = match name {
         ReportName::OpenRequests => {
             let data = report::open_by_service(records, workflows, as_of);
             (to_json(doc(None), &data), tables::open_requests(&data))
@@ -48,7 +98,7 @@ pub(super) fn run(root: &Path, args: &ReportArgs) -> Result<ExitCode> {
             (to_json(doc(None), &data), tables::workload(&data))
         }
         ReportName::ReviewsDue => {
-            let data = report::reviews_due(records, workflows, &config, as_of, within);
+            let data = report::reviews_due(records, workflows, config, as_of, within);
             (to_json(doc(Some(within)), &data), tables::reviews(&data))
         }
         ReportName::Expiring => {
@@ -61,6 +111,9 @@ pub(super) fn run(root: &Path, args: &ReportArgs) -> Result<ExitCode> {
             (to_json(doc(None), &data), tables::kpis(&data))
         }
     };
+    if ui.lang == Lang::Tr && matches!(args.format, ReportFormat::Table | ReportFormat::Markdown) {
+        in_turkish(&mut table, rules);
+    }
     print!(
         "{}",
         match args.format {

@@ -18,9 +18,21 @@ const LONG_RUN: usize = 500;
 pub struct Ui {
     pub quiet: bool,
     pub verbose: bool,
+    /// The language of what is printed.
+    pub lang: crate::diag::Lang,
 }
 
 impl Ui {
+    /// The English or the Turkish text, in the run's language.
+    pub fn t<'a>(&self, en: &'a str, tr: &'a str) -> &'a str {
+        self.lang.pick(en, tr)
+    }
+
+    /// A [`Message`](crate::diag::Message)'s text in the run's language.
+    pub fn say<'a>(&self, message: &'a crate::diag::Message) -> &'a str {
+        message.get(self.lang)
+    }
+
     /// A hint or note for a person (suppressed by `--quiet`).
     pub fn note(&self, text: &str) {
         if !self.quiet {
@@ -38,7 +50,13 @@ impl Ui {
     /// A progress reporter for the phases of a long run.
     pub fn progress(&self) -> Bar {
         let visible = !self.quiet && std::io::stderr().is_terminal();
-        Bar { visible, verbose: self.verbose, phase: Mutex::new(None), drawing: AtomicBool::new(false) }
+        Bar {
+            visible,
+            verbose: self.verbose,
+            lang: self.lang,
+            phase: Mutex::new(None),
+            drawing: AtomicBool::new(false),
+        }
     }
 }
 
@@ -55,6 +73,7 @@ struct Phase {
 pub struct Bar {
     visible: bool,
     verbose: bool,
+    lang: crate::diag::Lang,
     phase: Mutex<Option<Phase>>,
     /// Whether the phase under way draws a bar: each step of a phase without one (no
     /// terminal, a short run) is this one load, not a lock both threads contend for.
@@ -79,9 +98,21 @@ impl Bar {
     }
 }
 
+/// A phase's name as the layers below say it, in Turkish.
+fn turkish_phase(name: &str) -> &str {
+    match name {
+        "loading" => "yükleme",
+        "checking" => "denetim",
+        "history" => "geçmiş",
+        "rendering" => "sayfalar",
+        other => other,
+    }
+}
+
 impl Progress for Bar {
     fn start(&self, name: &str, total: usize) {
         self.finish();
+        let name = if self.lang == crate::diag::Lang::Tr { turkish_phase(name) } else { name };
         let bar = (self.visible && total >= LONG_RUN).then(|| {
             let style = ProgressStyle::with_template("{msg:>9} [{bar:30}] {pos}/{len}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar())

@@ -22,7 +22,7 @@ pub(super) fn run(root: &Path, args: &ValidateArgs, ui: Ui) -> Result<ExitCode> 
         Some(base) => Repo::check_change(root, base, args.head.as_deref(), args.as_of, &|said| ui.info(said))?,
     };
     let text = match args.format {
-        Format::Human => diag::render_human(&report, &records, super::use_color()),
+        Format::Human => diag::render_human(&report, &records, super::use_color(), ui.lang),
         Format::Json => diag::render_json(&report),
         Format::Github => diag::render_github(&report),
     };

@@ -5,7 +5,7 @@ use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet}
 
 use std::collections::HashSet;
 
-use super::{Findings, Rule, Severity, help_line};
+use super::{Findings, Lang, Rule, Severity, help_in};
 
 /// Where the renderer finds the text of a line, to quote it.
 pub trait Sources {
@@ -13,7 +13,21 @@ pub trait Sources {
     fn line(&self, path: &str, line: u32) -> Option<&str>;
 }
 
-pub fn render(report: &Findings, sources: &dyn Sources, color: bool) -> String {
+/// The findings in `lang`: the rule id stays, the message, the help and the words
+/// `error`, `warning`, `help` (`hata`, `uyarı`, `yardım`) and the summary are `lang`'s.
+pub fn render(report: &Findings, sources: &dyn Sources, color: bool, lang: Lang) -> String {
+    render_some(report, sources, color, lang, |_| true)
+}
+
+/// [`render`] of the findings `shown` keeps (`build` shows the errors), still followed by
+/// the summary of them all.
+pub fn render_some(
+    report: &Findings,
+    sources: &dyn Sources,
+    color: bool,
+    lang: Lang,
+    shown: impl Fn(&super::Diagnostic) -> bool,
+) -> String {
     let renderer = if color { Renderer::styled() } else { Renderer::plain() };
     // A line that holds a secret is never quoted, whichever finding points at it.
     let secret_lines: HashSet<(&str, u32)> = report
@@ -23,10 +37,16 @@ pub fn render(report: &Findings, sources: &dyn Sources, color: bool) -> String {
         .filter_map(|d| Some((d.path.as_str(), d.pos?.line)))
         .collect();
     let mut out = String::new();
-    for d in &report.diagnostics {
-        let level = if d.severity == Severity::Error { Level::ERROR } else { Level::WARNING };
-        let help = printable(&help_line(d));
-        let message = printable(&d.message.en);
+    for d in report.diagnostics.iter().filter(|d| shown(d)) {
+        let level = match (d.severity, lang) {
+            (Severity::Error, Lang::En) => Level::ERROR,
+            (Severity::Error, Lang::Tr) => Level::ERROR.with_name(Some("hata")),
+            (_, Lang::En) => Level::WARNING,
+            (_, Lang::Tr) => Level::WARNING.with_name(Some("uyarı")),
+        };
+        let help_level = if lang == Lang::Tr { Level::HELP.with_name(Some("yardım")) } else { Level::HELP };
+        let help = printable(&help_in(d, lang));
+        let message = printable(d.message.get(lang));
         let title = level.primary_title(&message).id(d.rule.id());
         let path = printable(&native_path(&d.path));
         let quoted = d
@@ -51,11 +71,11 @@ pub fn render(report: &Findings, sources: &dyn Sources, color: bool) -> String {
                 title.element(origin)
             }
         };
-        let report = [main, Group::with_title(Level::HELP.secondary_title(help))];
+        let report = [main, Group::with_title(help_level.secondary_title(help))];
         out.push_str(&renderer.render(&report));
         out.push_str("\n\n");
     }
-    out.push_str(&report.summary_line());
+    out.push_str(&report.summary_in(lang));
     out.push('\n');
     out
 }

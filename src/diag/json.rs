@@ -1,9 +1,9 @@
-//! The `--format json` renderer: one JSON document for tools (English messages, with the
-//! Turkish one beside each).
+//! The `--format json` renderer: one JSON document for tools, whatever the terminal's
+//! language (English messages and help, with the Turkish ones beside each).
 
 use serde::Serialize;
 
-use super::{Findings, help_line};
+use super::{Findings, Lang, help_in, help_line};
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -22,6 +22,8 @@ struct Item<'a> {
     /// The message in Turkish, as the site shows it.
     message_tr: &'a str,
     help: String,
+    /// The help line in Turkish.
+    help_tr: String,
     /// On the finding that stands for those left out by the limit per file: how many.
     #[serde(skip_serializing_if = "is_zero")]
     more: usize,
@@ -52,6 +54,7 @@ pub fn render(report: &Findings) -> String {
                 message: &d.message.en,
                 message_tr: &d.message.tr,
                 help: help_line(d),
+                help_tr: help_in(d, Lang::Tr),
                 more: d.more,
             })
             .collect(),

@@ -1,7 +1,7 @@
 //! Findings as data: the [`Diagnostic`] every check pushes, the rule ids, the finding's
 //! text in English and Turkish ([`Message`]), and the three renderers (`human`, `json`,
-//! `github`). Only the renderers turn findings into terminal text, in English; the site
-//! picks the language it is built in.
+//! `github`). Only the renderers turn findings into terminal text, in the language `cmd`
+//! chose ([`Lang`]); the site picks the language it is built in.
 
 pub(crate) mod explain;
 mod github;
@@ -15,8 +15,8 @@ use std::collections::{BTreeMap, HashSet};
 pub use github::render as render_github;
 pub use human::render as render_human;
 pub use json::render as render_json;
-pub use message::Message;
 pub(crate) use message::msg;
+pub use message::{Lang, Message, set_terminal, terminal};
 pub use rule::{Rule, Severity};
 
 use crate::model::Pos;
@@ -126,13 +126,20 @@ impl Findings {
 
     /// `412 records: 2 errors, 5 warnings`
     pub fn summary_line(&self) -> String {
-        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-        format!(
-            "{}: {}, {}",
-            plural(self.records, "record"),
-            plural(self.errors(), "error"),
-            plural(self.warnings(), "warning")
-        )
+        self.summary_in(Lang::En)
+    }
+
+    /// The summary line in `lang`: `412 records: 2 errors, 5 warnings` or
+    /// `412 kayıt: 2 hata, 5 uyarı` (Turkish nouns take no plural after a number).
+    pub fn summary_in(&self, lang: Lang) -> String {
+        let (records, errors, warnings) = (self.records, self.errors(), self.warnings());
+        match lang {
+            Lang::Tr => format!("{records} kayıt: {errors} hata, {warnings} uyarı"),
+            Lang::En => {
+                let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+                format!("{}: {}, {}", plural(records, "record"), plural(errors, "error"), plural(warnings, "warning"))
+            }
+        }
     }
 }
 
@@ -183,16 +190,31 @@ fn summary(rest: Vec<Diagnostic>) -> Option<Diagnostic> {
 
 /// The help line every finding carries when a check gave none: where to read more.
 pub fn default_help(rule: Rule) -> String {
-    format!("see `defter explain {rule}` or docs/rules.md#{rule}")
+    default_help_in(rule, Lang::En)
+}
+
+fn default_help_in(rule: Rule, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("see `defter explain {rule}` or docs/rules.md#{rule}"),
+        Lang::Tr => format!("bkz. `defter explain {rule}` ya da docs/rules.md#{rule}"),
+    }
 }
 
 /// The (English) help line of a finding: the check's own help, always followed by where
 /// to read more (`defter explain <rule>`).
 pub fn help_line(d: &Diagnostic) -> String {
-    match d.help.as_ref().map(|h| &h.en) {
-        Some(help) if help.contains("defter explain") => help.clone(),
-        Some(help) => format!("{help} (see `defter explain {}`)", d.rule),
-        None => default_help(d.rule),
+    help_in(d, Lang::En)
+}
+
+/// The help line of a finding in `lang`.
+pub fn help_in(d: &Diagnostic, lang: Lang) -> String {
+    match d.help.as_ref().map(|h| h.get(lang)) {
+        Some(help) if help.contains("defter explain") => help.to_string(),
+        Some(help) => match lang {
+            Lang::En => format!("{help} (see `defter explain {}`)", d.rule),
+            Lang::Tr => format!("{help} (bkz. `defter explain {}`)", d.rule),
+        },
+        None => default_help_in(d.rule, lang),
     }
 }
 

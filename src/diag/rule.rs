@@ -121,6 +121,11 @@ impl Rule {
     pub fn from_id(id: &str) -> Option<Rule> {
         Rule::ALL.iter().copied().find(|r| r.id() == id)
     }
+
+    /// The rule id closest to a mistyped `id`, if one is close.
+    pub fn closest(id: &str) -> Option<&'static str> {
+        crate::model::text::closest(id, Rule::ALL.iter().map(|r| r.id()))
+    }
 }
 
 impl fmt::Display for Rule {

@@ -66,6 +66,12 @@ impl<'a> Index<'a> {
         Index { table: Table::Kept(table), records }
     }
 
+    /// The id among those of the records `keep` accepts that is closest to a mistyped
+    /// `id`: "did you mean …".
+    pub fn closest(&self, id: &str, keep: impl Fn(&Record) -> bool) -> Option<&'a str> {
+        crate::model::text::closest(id, self.records.iter().filter(|r| keep(r)).map(Record::id))
+    }
+
     fn table(&self) -> &IdTable {
         match &self.table {
             Table::Own(t) => t,

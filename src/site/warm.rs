@@ -86,6 +86,12 @@ impl Warm {
         )))
     }
 
+    /// What the last build was made from, if it succeeded: the findings (`made.report`) to
+    /// print after a rebuild, and the records to quote them from.
+    pub fn made(&self) -> Option<&Made> {
+        self.made.as_ref()
+    }
+
     fn full(&mut self) -> Result<super::Built> {
         let (built, made) = build(&self.root, &self.out, &self.settings, &load::Silent)?;
         self.made = Some(made);

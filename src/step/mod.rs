@@ -20,6 +20,7 @@ use serde_json::Value as Json;
 use crate::diag::{Findings, Message, Severity, msg};
 use crate::load::rules::{Ruleset, schema_file};
 use crate::load::{self, Loaded, RawFile, Records};
+use crate::model::text::fold_case;
 use crate::model::workflow::{ActorField, Workflows};
 use crate::model::{Index, Kind, Node, Record, entry_matches};
 use crate::repo::Repo;
@@ -256,6 +257,13 @@ fn some(people: &[String]) -> String {
     }
 }
 
+/// A state's Turkish label (`İşlemde` for `in_progress`), from the kind's schema.
+pub(crate) fn state_label(rules: &Ruleset, kind: Kind, code: &str) -> Option<String> {
+    let field = rules.workflows.state_field(kind.name());
+    let labels = property(rules, kind, field)?.get("x-labels")?;
+    labels.get(code).and_then(Json::as_str).map(str::to_string)
+}
+
 /// The schema of the field at `path` of a kind (dotted; `list[]` walks into items).
 fn property<'a>(rules: &'a Ruleset, kind: Kind, path: &str) -> Option<&'a Json> {
     let mut node = rules.schemas.get(&schema_file(kind))?;
@@ -459,11 +467,29 @@ fn find<'a>(index: &Index<'a>, records: &'a [Record], id: &str) -> Result<&'a Re
 }
 
 /// The action `typed` names among those `record` allows, or a refusal that says what
-/// it allows.
-fn choose(w: &Workflows, record: &Record, typed: &str) -> Result<Action, Message> {
+/// it allows. A state the record may move to names the step that leads there, by its
+/// code (`in_progress`) or its Turkish label folded (`İşlemde`, `işlemde`, `islemde`),
+/// when one step alone leads there.
+fn choose(rules: &Ruleset, record: &Record, typed: &str) -> Result<Action, Message> {
+    let w = &rules.workflows;
     let allowed = actions(w, record);
     if let Some(action) = allowed.iter().find(|a| names::names(&a.name, typed)) {
         return Ok(action.clone());
+    }
+    let field = w.state_field(record.kind.name());
+    let labels = property(rules, record.kind, field).and_then(|p| p.get("x-labels"));
+    let folded = fold_case(typed).replace(['-', ' '], "_");
+    let names_state = |to: &str| {
+        fold_case(to) == folded
+            || labels
+                .and_then(|l| l.get(to))
+                .and_then(Json::as_str)
+                .is_some_and(|l| fold_case(l).replace(' ', "_") == folded)
+    };
+    let leading: Vec<&Action> =
+        allowed.iter().filter(|a| matches!(&a.what, What::Transition { to } if names_state(to))).collect();
+    if let [action] = leading.as_slice() {
+        return Ok((*action).clone());
     }
     let (id, state) = (record.id(), state_of(w, record));
     let list = allowed.iter().map(|a| a.name.replace('_', "-")).collect::<Vec<_>>().join(", ");
@@ -740,7 +766,7 @@ pub(crate) fn plan(
             if edits.iter().any(|e: &FileEdit| e.path == record.path) {
                 continue;
             }
-            let action = match choose(w, record, typed) {
+            let action = match choose(&repo.rules, record, typed) {
                 Ok(a) => a,
                 Err(m) => {
                     why.push(m);

@@ -67,7 +67,8 @@ fn init_makes_a_repository_that_validates_clean() {
 fn init_refuses_to_overwrite_and_names_the_files() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("defter.toml"), "# mine\n").unwrap();
-    let output = defter_in(dir.path(), &["init"]);
+    // Named, the folder may hold other things; only the files init writes are in the way.
+    let output = defter_in(dir.path(), &["init", "."]);
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("already has 1 of the files defter init writes"), "{}", stderr(&output));
     assert!(stderr(&output).contains("defter.toml"), "{}", stderr(&output));
@@ -154,7 +155,11 @@ fn new_refuses_what_would_not_validate_and_says_what_is_missing() {
     let repo = repo_as_elif();
     let output = new(&repo, &["request", "--title", "x", "--unit", "zabita-dairesi", "--type", "defekt"]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(stdout(&output).contains("error[schema]: `type`: \"defekt\" is not one of"), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("error[schema]: `type`: `defekt` is not an allowed value; did you mean `defect`?"),
+        "{}",
+        stdout(&output)
+    );
     assert!(!repo.path().join("records/requests/2026/TLP-2026-0002.md").exists(), "nothing written");
 
     let output = new(&repo, &["request", "--title", "x"]);
@@ -481,7 +486,7 @@ fn new_refuses_an_id_that_is_not_a_plain_file_name() {
 
 #[test]
 fn explain_prints_the_rules_section() {
-    let output = defter(Path::new("."), &["explain", "separation-of-duties"]);
+    let output = defter(Path::new("."), &["--lang", "en", "explain", "separation-of-duties"]);
     assert_eq!(output.status.code(), Some(0));
     golden("explain-separation-of-duties.txt", &stdout(&output));
     let list = stdout(&defter(Path::new("."), &["explain"]));

@@ -8,6 +8,7 @@ mod doc_examples;
 mod e2e;
 mod harness;
 mod history;
+mod language;
 mod layers;
 mod lsp;
 mod properties;

@@ -87,7 +87,8 @@ fn step_walks_a_request_through_its_lifecycle_committing_as_each_person() {
 
     let out = ok(step_as(&repo, "burak.yildiz", &["TLP-2026-0002", "ata", "--to", "elif.kara", "--commit"]));
     assert_eq!(out, "TLP-2026-0002: atandı → elif.kara\n");
-    ok(step_as(&repo, "elif.kara", &["TLP-2026-0002", "başlat", "--commit"]));
+    // The state it leads to names a step too, by its Turkish label as typed.
+    ok(step_as(&repo, "elif.kara", &["TLP-2026-0002", "İşlemde", "--commit"]));
     ok(step_as(&repo, "elif.kara", &["TLP-2026-0002", "send-to-test", "--note", "Test ortamında", "--commit"]));
     let own = step_as(&repo, "elif.kara", &["TLP-2026-0002", "close", "--summary", "Düzeltildi", "--commit"]);
     assert!(refused(&own).contains("who may: ayse.yilmaz, burak.yildiz, hakan.celik"), "{}", stderr(&own));
@@ -234,7 +235,8 @@ fn step_on_terminal(repo: &GitRepo, person: &str, args: &[&str], keys: &[(&str, 
     use std::sync::{Arc, Mutex};
     use std::time::{Duration, Instant};
 
-    let mut command = format!("'{}' --repo '{}' step", env!("CARGO_BIN_EXE_defter"), repo.path().display());
+    // The guided mode as Turkish staff see it.
+    let mut command = format!("'{}' --repo '{}' --lang tr step", env!("CARGO_BIN_EXE_defter"), repo.path().display());
     for arg in args.iter().chain(&["--as-of", "2026-11-30", "--by", person]) {
         command.push_str(&format!(" '{arg}'"));
     }
@@ -335,7 +337,11 @@ fn step_never_asks_without_a_terminal_or_with_no_input() {
     // No terminal: the listing, as always.
     let listed = ok(step_as(&repo, "burak.yildiz", &["TLP-2026-0002"]));
     assert!(listed.contains("assign (ata) → assigned — you may"), "{listed}");
-    // A terminal, but --no-input: the same listing, no prompt, nothing read.
+    // A terminal, but --no-input: the same listing (in Turkish, as the terminal is
+    // asked to speak), no prompt, nothing read.
+    let listed = ok(step_as(&repo, "burak.yildiz", &["--lang", "tr", "TLP-2026-0002"]));
+    assert!(listed.starts_with("TLP-2026-0002: Yeni (siz: burak.yildiz). Sonraki adımlar:\n"), "{listed}");
+    assert!(listed.contains("  ata → Atandı — siz atabilirsiniz\n"), "{listed}");
     let screen = step_on_terminal(&repo, "burak.yildiz", &["TLP-2026-0002", "--no-input"], &[]);
     assert!(!screen.contains("hangi adım"), "{screen}");
     for line in listed.lines() {
