@@ -389,7 +389,7 @@ pub struct NewArgs {
 }
 
 /// Flags every `defter new` takes.
-#[derive(Debug, clap::Args)]
+#[derive(Clone, Debug, clap::Args)]
 pub struct NewCommon {
     /// The record's date (received, started, history), as YYYY-MM-DD (default today).
     #[arg(long, value_name = "YYYY-MM-DD", default_value_t = today(), global = true)]
@@ -631,7 +631,7 @@ pub struct NewRegister {
     pub id: Option<String>,
 }
 
-#[derive(Debug, clap::Args)]
+#[derive(Clone, Debug, clap::Args)]
 pub struct NewRequest {
     #[command(flatten)]
     pub common: NewCommon,

@@ -34,7 +34,7 @@ pub(super) fn run(root: &Path, args: &NewArgs, ui: Ui) -> Result<ExitCode> {
                 let id = scaffold::next_id(&loaded, kind, common.as_of.year()).expect("numbered kinds have ids");
                 let path = scaffold::record_path(kind, &id).expect("numbered kinds have a folder");
                 let mut values = match &args.kind {
-                    NewKind::Request(a) => request(a, &index, author)?,
+                    NewKind::Request(a) => request(&labelled(a, &repo), &index, author)?,
                     NewKind::Grant(a) => grant(a, &index)?,
                     NewKind::Project(a) => project(a, &index, author)?,
                     _ => unreachable!("matched above"),
@@ -86,6 +86,17 @@ pub(super) fn run(root: &Path, args: &NewArgs, ui: Ui) -> Result<ExitCode> {
         )));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A request's flags with the Turkish labels given for enum values (`--type Değişiklik`,
+/// `--priority yüksek`) turned into the values they label.
+fn labelled(a: &NewRequest, repo: &Repo) -> NewRequest {
+    let code = |field: &str, typed: &str| crate::step::code_for(&repo.rules, Kind::Request, field, typed);
+    let mut a = a.clone();
+    a.kind = a.kind.as_deref().map(|t| code("type", t));
+    a.priority = code("priority", &a.priority);
+    a.source = code("source", &a.source);
+    a
 }
 
 fn scalar(value: &Option<String>) -> Option<String> {

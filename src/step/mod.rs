@@ -257,6 +257,29 @@ fn some(people: &[String]) -> String {
     }
 }
 
+/// The value to write for `typed` in the field at `path` of a kind: when the field is an
+/// enum and `typed` is not one of its values but one's Turkish label, folded the Turkish
+/// way (`Yüksek`, `yuksek` for `high`; `kapatıldı` for `closed`), that value; else
+/// `typed` as it is.
+pub(crate) fn code_for(rules: &Ruleset, kind: Kind, path: &str, typed: &str) -> String {
+    let Some(schema) = property(rules, kind, path) else { return typed.to_string() };
+    let schema = resolved(rules, schema);
+    let values: Vec<&str> = schema
+        .get("enum")
+        .and_then(Json::as_array)
+        .map(|v| v.iter().filter_map(Json::as_str).collect())
+        .unwrap_or_default();
+    if values.contains(&typed) {
+        return typed.to_string();
+    }
+    let labels = schema.get("x-labels");
+    let folded = fold_case(typed.trim());
+    let by_label = values.iter().find(|code| {
+        labels.and_then(|l| l.get(**code)).and_then(Json::as_str).is_some_and(|label| fold_case(label) == folded)
+    });
+    by_label.map_or_else(|| typed.to_string(), |code| (*code).to_string())
+}
+
 /// A state's Turkish label (`İşlemde` for `in_progress`), from the kind's schema.
 pub(crate) fn state_label(rules: &Ruleset, kind: Kind, code: &str) -> Option<String> {
     let field = rules.workflows.state_field(kind.name());
@@ -551,13 +574,17 @@ fn changes(
                         "--{flag}: `{name}` adımı böyle bir alanı doldurmaz"
                     )));
                 };
-                let text =
-                    if matches!(flag, "summary" | "reason" | "letter-number") { prose(value) } else { scalar(value) };
+                let text = if matches!(flag, "summary" | "reason" | "letter-number") {
+                    prose(value)
+                } else {
+                    scalar(&code_for(&repo.rules, kind, &path, value))
+                };
                 targets.retain(|p| p != &path);
                 out.push(Change::Set { path, value: text });
             }
             for (field, value) in &inputs.set {
-                out.push(Change::Set { path: field.clone(), value: set_value(field, value)? });
+                let value = code_for(&repo.rules, kind, field, value);
+                out.push(Change::Set { path: field.clone(), value: set_value(field, &value)? });
                 targets.retain(|p| p != field);
             }
             for path in targets {
@@ -618,11 +645,13 @@ fn changes(
                         "--{flag}: `{name}` kaydında böyle bir alan yok"
                     )));
                 };
-                entry.push((field.to_string(), scalar(value)));
+                entry
+                    .push((field.to_string(), scalar(&code_for(&repo.rules, kind, &format!("{item}.{field}"), value))));
             }
             for (field, value) in &inputs.set {
                 entry.retain(|(f, _)| f != field);
-                entry.push((field.clone(), set_value(field, value)?));
+                let value = code_for(&repo.rules, kind, &format!("{item}.{field}"), value);
+                entry.push((field.clone(), set_value(field, &value)?));
             }
             if let Some(note) = &inputs.note
                 && has("note")
@@ -660,7 +689,8 @@ fn changes(
             }
             out.push(Change::Set { path: field.clone(), value: date });
             for (f, value) in &inputs.set {
-                out.push(Change::Set { path: f.clone(), value: set_value(f, value)? });
+                let value = code_for(&repo.rules, kind, f, value);
+                out.push(Change::Set { path: f.clone(), value: set_value(f, &value)? });
             }
         }
     }

@@ -119,9 +119,26 @@ fn new_request_takes_the_next_id_and_is_valid() {
     golden("new-request.md", &repo.read("records/requests/2026/TLP-2026-0002.md"));
     assert_eq!(findings(&repo.defter(&["validate", "--as-of", AS_OF, "--format", "json"])), Vec::<String>::new());
 
-    let output = new(&repo, &["request", "--title", "İkinci", "--unit", "zabita-dairesi", "--type", "change", "-q"]);
+    // Values by their Turkish labels, as staff read them: written as the values they label.
+    let output = new(
+        &repo,
+        &[
+            "request",
+            "--title",
+            "İkinci",
+            "--unit",
+            "zabita-dairesi",
+            "--type",
+            "Değişiklik",
+            "--priority",
+            "YÜKSEK",
+            "-q",
+        ],
+    );
     assert_eq!(stdout(&output), "records/requests/2026/TLP-2026-0003.md\n");
     assert_eq!(stderr(&output), "", "--quiet keeps stderr empty");
+    let second = repo.read("records/requests/2026/TLP-2026-0003.md");
+    assert!(second.contains("\ntype: change\n") && second.contains("\npriority: high\n"), "{second}");
     let output = repo.defter(&[
         "new",
         "request",

@@ -122,7 +122,8 @@ fn step_walks_a_grant_and_a_project_through_theirs() {
     ok(step_as(&repo, "oguz.koc", &["YTK-2026-0002", "grant", "--commit"]));
     ok(step_as(&repo, "oguz.koc", &["YTK-2026-0002", "dondur", "--reason", "Uzun izin", "--commit"]));
     ok(step_as(&repo, "oguz.koc", &["YTK-2026-0002", "unfreeze", "--commit"]));
-    ok(step_as(&repo, "ayse.yilmaz", &["YTK-2026-0002", "gözden-geçir", "--result", "keep", "--commit"]));
+    // The outcome by its label (`Sürdür`), folded: written as `keep`.
+    ok(step_as(&repo, "ayse.yilmaz", &["YTK-2026-0002", "gözden-geçir", "--result", "sürdür", "--commit"]));
     ok(step_as(&repo, "oguz.koc", &["YTK-2026-0002", "kaldır", "--reason", "Görev değişikliği", "--commit"]));
     let grant = repo.read(GRANT);
     assert!(grant.contains("reviews:\n  - { date: 2026-11-30, by: ayse.yilmaz, outcome: keep }\n"), "{grant}");
