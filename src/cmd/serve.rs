@@ -7,9 +7,11 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
+use std::sync::{Arc, Mutex, PoisonError};
+
 use super::Ui;
 use crate::cli::ServeArgs;
-use crate::diag::human;
+use crate::diag::{Lang, human, msg};
 use crate::site::{Settings, Warm};
 
 pub(super) fn run(root: &Path, args: &ServeArgs, ui: Ui) -> Result<ExitCode> {
@@ -18,12 +20,20 @@ pub(super) fn run(root: &Path, args: &ServeArgs, ui: Ui) -> Result<ExitCode> {
     let (mut warm, said) = Warm::start(root, &out, settings)?;
     eprint!("{}", findings(&warm, ui));
     eprintln!("{said}");
+    let banner = Arc::new(Mutex::new(banner_text(&warm)));
+    let shown = Arc::clone(&banner);
     let result = crate::site::serve::run(
         root,
         out.clone(),
         args.port,
-        // After each rebuild, the findings as `validate` prints them, then what was done.
-        move |changed| Ok(warm.rebuild(changed)?.map(|said| format!("{}{said}", findings(&warm, ui)))),
+        banner,
+        // After each rebuild, the findings as `validate` prints them, then what was done;
+        // the pages' banner follows.
+        move |changed| {
+            let said = warm.rebuild(changed)?;
+            *shown.lock().unwrap_or_else(PoisonError::into_inner) = banner_text(&warm);
+            Ok(said.map(|said| format!("{}{said}", findings(&warm, ui))))
+        },
         |said| eprintln!("{said}"),
     );
     let _ = std::fs::remove_dir_all(&out);
@@ -34,4 +44,22 @@ pub(super) fn run(root: &Path, args: &ServeArgs, ui: Ui) -> Result<ExitCode> {
 fn findings(warm: &Warm, ui: Ui) -> String {
     let Some(made) = warm.made() else { return String::new() };
     human::render(&made.report, made.redacted.records(), super::use_color_on_stderr(), ui.lang)
+}
+
+/// The preview's banner, in the site's language: how many errors the records have
+/// (empty when none, or when the last build failed and the previous site is served).
+fn banner_text(warm: &Warm) -> String {
+    let Some(made) = warm.made() else { return String::new() };
+    let n = made.report.errors();
+    if n == 0 {
+        return String::new();
+    }
+    let lang = Lang::parse(&made.config.site.language).unwrap_or(Lang::Tr);
+    let errors = if n == 1 { "error" } else { "errors" };
+    msg!(
+        "Preview: the records have {n} {errors}; they would fail the pull-request check (Findings page)",
+        "Önizleme: kayıtlarda {n} hata var; birleştirme denetiminden geçmez (Bulgular sayfası)"
+    )
+    .get(lang)
+    .to_string()
 }

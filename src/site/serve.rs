@@ -16,9 +16,20 @@ use axum::routing::get;
 use notify::{Event, EventKind, RecursiveMode, Watcher};
 use tower_http::services::ServeDir;
 
-/// Polls `/__defter/version` and reloads the page when it changes.
+/// Polls `/__defter/version` and reloads the page when it changes; shows the preview's
+/// banner (`/__defter/banner`: the records have errors) at the top of the page.
 pub(crate) const LIVE_RELOAD_JS: &str = r#"(function () {
   "use strict";
+  fetch("/__defter/banner", { cache: "no-store" }).then(function (r) { return r.text(); }).then(function (text) {
+    if (!text) { return; }
+    var bar = document.createElement("a");
+    bar.className = "defter-preview-banner";
+    bar.href = "/findings.html";
+    bar.textContent = text;
+    bar.setAttribute("style", "display:block;position:sticky;top:0;z-index:1000;padding:.5em 1em;" +
+      "background:#b3261e;color:#fff;font-weight:bold;text-decoration:none");
+    document.body.insertBefore(bar, document.body.firstChild);
+  }).catch(function () {});
   var seen = null;
   function poll() {
     fetch("/__defter/version", { cache: "no-store" }).then(function (r) { return r.text(); }).then(function (v) {
@@ -44,11 +55,13 @@ pub(crate) const WATCHED: [&str; 4] = ["records", "schemas", "site-templates", "
 /// file watcher lost track of them. `rebuild` says what it did, or `None` when nothing
 /// the site is made from changed (the pages are not reloaded). What a person watching
 /// should read (the address, each rebuild, a failed rebuild) goes to `tell`: the
-/// command layer prints it.
+/// command layer prints it. `banner` is what the open pages show at their top (empty:
+/// nothing), kept up to date by the caller.
 pub(crate) fn run(
     root: &Path,
     site: PathBuf,
     port: u16,
+    banner: Arc<Mutex<String>>,
     mut rebuild: impl FnMut(Option<&BTreeSet<String>>) -> Result<Option<String>> + Send + 'static,
     tell: impl Fn(&str) + Send + Sync + 'static,
 ) -> Result<()> {
@@ -139,6 +152,10 @@ pub(crate) fn run(
         let bound = listener.local_addr()?.port();
         let app = Router::new()
             .route("/__defter/version", get(move || async move { version.load(Ordering::SeqCst).to_string() }))
+            .route(
+                "/__defter/banner",
+                get(move || async move { banner.lock().unwrap_or_else(PoisonError::into_inner).clone() }),
+            )
             .fallback_service(ServeDir::new(&site).append_index_html_on_directories(true))
             .layer(axum::middleware::from_fn_with_state(bound, guard));
         tell(&format!("serving http://{}/ (Ctrl-C stops)", listener.local_addr()?));

@@ -267,3 +267,26 @@ fn edits_in_place_rebuild_warm_and_make_the_site_a_full_build_makes() {
     }));
     assert_as_built_in_full(repo.path(), &server, tmp.path());
 }
+
+#[test]
+fn serve_prints_the_findings_after_each_rebuild_and_the_pages_show_a_banner_for_errors() {
+    let mut repo = GitRepo::new();
+    repo.commit_as("elif.kara", "İlk kayıtlar");
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Server::start(repo.path(), tmp.path());
+    assert!(server.log.lock().unwrap().contains(" records: 0 errors, 0 warnings\n"), "{}", server.log.lock().unwrap());
+    assert_eq!(server.get("/__defter/banner"), (200, String::new()), "no banner while the records are clean");
+    assert!(server.get("/assets/livereload.js").1.contains("/__defter/banner"));
+
+    // The assignee tests their own work (and may not test): errors, printed and shown on
+    // every page.
+    server.after(|| {
+        repo.edit("records/requests/2026/TLP-2026-0001.md", "tested_by: oguz.koc", "tested_by: elif.kara");
+    });
+    let log = server.log.lock().unwrap().clone();
+    assert!(log.contains("error[separation-of-duties]:"), "{log}");
+    assert!(log.contains(" records: 2 errors, 0 warnings\nrebuilt: "), "{log}");
+    let (status, banner) = server.get("/__defter/banner");
+    assert_eq!(status, 200);
+    assert_eq!(banner, "Önizleme: kayıtlarda 2 hata var; birleştirme denetiminden geçmez (Bulgular sayfası)");
+}
