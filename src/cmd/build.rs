@@ -29,7 +29,7 @@ pub(super) fn run(root: &Path, args: &BuildArgs, ui: Ui) -> Result<ExitCode> {
     let summary = report.summary_in(ui.lang);
     super::keep_until_exit(made);
     if let Some(why) = &built.full {
-        ui.info(&format!("full build: {why}"));
+        ui.info(&format!("{} {why}", ui.t("full build:", "tam derleme:")));
     }
     // A rebuild renders only what changed and writes only the files whose bytes did.
     let (files, rendered, written, out) = (built.files, built.rendered, built.written, out.display());

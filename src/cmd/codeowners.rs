@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use super::Ui;
 use crate::cli::CodeownersArgs;
 use crate::diag::human::printable;
+use crate::diag::msg;
 use crate::load;
 use crate::validate::codeowners;
 
@@ -24,24 +25,34 @@ pub(super) fn run(root: &Path, args: &CodeownersArgs, ui: Ui) -> Result<ExitCode
     let path = records.codeowners.as_ref().map_or(DEFAULT_PATH, |(p, _)| p.as_str());
     if args.check {
         if records.codeowners.is_none() {
-            println!("no CODEOWNERS file; `defter codeowners` writes one");
+            println!(
+                "{}",
+                ui.t(
+                    "no CODEOWNERS file; `defter codeowners` writes one",
+                    "CODEOWNERS dosyası yok; `defter codeowners` bir tane yazar"
+                )
+            );
             return Ok(ExitCode::from(1));
         }
         let mut findings = Vec::new();
         codeowners::check(&records, &mut findings);
         for d in &findings {
             let line = d.pos.map(|p| format!(":{}", p.line)).unwrap_or_default();
-            println!("{}{line}: {}", printable(&d.path), printable(&d.message.en));
+            println!("{}{line}: {}", printable(&d.path), printable(ui.say(&d.message)));
         }
         if !findings.is_empty() {
-            ui.note("help: run `defter codeowners` and commit the file it writes");
+            ui.note(ui.t(
+                "help: run `defter codeowners` and commit the file it writes",
+                "yardım: `defter codeowners` çalıştırın ve yazdığı dosyayı commit edin",
+            ));
             return Ok(ExitCode::from(1));
         }
-        ui.note(&format!("{path} is up to date"));
+        ui.note(ui.say(&msg!("{path} is up to date", "{path} güncel")));
         return Ok(ExitCode::SUCCESS);
     }
     let target = root.join(path);
-    std::fs::write(&target, &text).with_context(|| format!("cannot write {}", target.display()))?;
+    let shown = target.display();
+    std::fs::write(&target, &text).with_context(|| msg!("cannot write {shown}", "{shown} yazılamıyor"))?;
     println!("{path}");
     Ok(ExitCode::SUCCESS)
 }

@@ -82,10 +82,11 @@ pub fn load_dir_with(root: &Path, progress: &dyn Progress) -> Result<Records> {
     // quoted in findings and published.
     crate::config::refuse_links(root, RECORDS_DIR)?;
     if !dir.is_dir() {
-        bail!(
-            "{} has no `{RECORDS_DIR}/` folder: is it a defter repository? (`defter init` makes one)",
-            root.display()
-        );
+        let shown = root.display();
+        bail!(msg!(
+            "{shown} has no `{RECORDS_DIR}/` folder: is it a defter repository? (`defter init` makes one)",
+            "{shown} içinde `{RECORDS_DIR}/` klasörü yok: bir defter deposu mu? (`defter init` bir tane oluşturur)"
+        ));
     }
     let mut files: Vec<PathBuf> = Vec::new();
     let mut problems = Vec::new();

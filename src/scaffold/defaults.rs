@@ -54,9 +54,12 @@ pub(crate) fn service(index: &Index, given: &Option<String>, author: &Record, re
     let own =
         author.fields.str_at("unit").and_then(|u| index.unit(u)).filter(|u| u.fields.str_at("type") == Some("service"));
     let analysis = || records.iter().copied().find(|u| u.fields.str_at("function") == Some("analysis"));
-    own.or_else(analysis)
-        .map(|u| u.id().to_string())
-        .ok_or_else(|| anyhow!("--service is needed: you are not in a service and there is no analysis service"))
+    own.or_else(analysis).map(|u| u.id().to_string()).ok_or_else(|| {
+        anyhow!(msg!(
+            "--service is needed: you are not in a service and there is no analysis service",
+            "--service gerekli: bir serviste değilsiniz ve analiz servisi yok"
+        ))
+    })
 }
 
 pub(crate) fn services<'a>(index: &Index<'a>) -> Vec<&'a Record> {
@@ -78,6 +81,12 @@ pub(crate) fn requester(index: &Index, unit: &Record) -> Result<String> {
         .collect();
     match officials.as_slice() {
         [one] => Ok(one.id().to_string()),
-        _ => bail!("--requester is needed: `{}` has no head and not exactly one unit official", unit.id()),
+        _ => {
+            let unit = unit.id();
+            bail!(msg!(
+                "--requester is needed: `{unit}` has no head and not exactly one unit official",
+                "--requester gerekli: `{unit}` biriminin yöneticisi yok ve tam olarak bir birim yetkilisi yok"
+            ))
+        }
     }
 }

@@ -5,6 +5,7 @@
 
 use anyhow::{Result, anyhow, bail};
 
+use crate::diag::msg;
 use crate::load::rules::{Ruleset, schema_file};
 use crate::load::{Records, yaml};
 use crate::model::Index;
@@ -68,17 +69,22 @@ impl Draft {
         // Numbered registers' ids (`OLY-2026-0001`) are made by `next_id`, not typed.
         let numbered = matches!(self.kind.register(), Some((_, Some(_))));
         if !numbered && !is_plain_id(&stem) {
-            bail!(
+            bail!(msg!(
                 "--id {stem:?}: an id is lower-case letters and digits in words joined by `.` or `-` \
-                 (like `ayse.yilmaz` or `srv-app03`), so that it is a safe file name"
-            );
+                 (like `ayse.yilmaz` or `srv-app03`), so that it is a safe file name",
+                "--id {stem:?}: kimlik, `.` ya da `-` ile birleşen sözcüklerde küçük harf ve rakamlardan oluşur \
+                 (`ayse.yilmaz`, `srv-app03` gibi), böylece güvenli bir dosya adı olur"
+            ));
         }
         let (id, path) = match (self.kind, &self.project) {
             (Kind::Unit, _) => (stem.clone(), format!("records/org/units/{stem}.yaml")),
             (Kind::Person, _) => (stem.clone(), format!("records/org/people/{stem}.yaml")),
             (Kind::ProjectSection, Some(project)) => {
                 if stem == "index" {
-                    bail!("--id index: index.md is the project's own page; choose another name for the section");
+                    bail!(msg!(
+                        "--id index: index.md is the project's own page; choose another name for the section",
+                        "--id index: index.md projenin kendi sayfasıdır; bölüm için başka bir ad seçin"
+                    ));
                 }
                 (format!("{project}/{stem}"), format!("records/projects/{project}/{stem}.md"))
             }
@@ -92,25 +98,35 @@ impl Draft {
             paths.find(|p| p.eq_ignore_ascii_case(&path)).cloned()
         });
         if let Some(taken) = taken {
-            bail!("`{id}` is taken ({taken}): pass --id with another id");
+            bail!(msg!(
+                "`{id}` is taken ({taken}): pass --id with another id",
+                "`{id}` kullanılıyor ({taken}): --id ile başka bir kimlik verin"
+            ));
         }
         for (i, (field, value)) in set.iter().enumerate() {
             if set[..i].iter().any(|(earlier, _)| earlier == field) {
-                bail!("--set {field}: given more than once; give each field once");
+                bail!(msg!(
+                    "--set {field}: given more than once; give each field once",
+                    "--set {field}: birden çok kez verilmiş; her alanı bir kez verin"
+                ));
             }
             let line = set_line(field, value)?;
             let value = line.split_once(": ").map(|(_, v)| v.to_string()).unwrap_or_default();
             if let Some((_, flag)) = self.flagged.iter().find(|(f, _)| f == field) {
-                bail!(
-                    "--set {field}: `{field}` has its own flag, {flag} (see `defter new {} --help`)",
-                    command_name(self.kind)
-                );
+                let command = command_name(self.kind);
+                bail!(msg!(
+                    "--set {field}: `{field}` has its own flag, {flag} (see `defter new {command} --help`)",
+                    "--set {field}: `{field}` alanının kendi bayrağı var: {flag} (bkz. `defter new {command} --help`)"
+                ));
             }
             // What is there is a default (flags and fields set twice are refused above).
             match self.fields.iter_mut().find(|(f, _)| f == field) {
                 Some((_, existing)) => *existing = value,
                 None if field == "id" || (field == "type" && self.kind.is_inventory()) => {
-                    bail!("--set {field}: the {field} is not set this way (use --id; the type is the command)")
+                    bail!(msg!(
+                        "--set {field}: the {field} is not set this way (use --id; the type is the command)",
+                        "--set {field}: {field} bu yolla verilmez (--id kullanın; tür, komutun kendisidir)"
+                    ))
                 }
                 None => self.fields.push((field.clone(), value)),
             }
@@ -185,18 +201,17 @@ impl Draft {
         if missing.is_empty() {
             return Ok(());
         }
-        bail!(
-            "a new {} needs these fields too, so nothing was written (a --set VALUE is YAML: `[a, b]` for a list):\n{}",
-            command_name(self.kind),
-            {
-                let width = missing.iter().map(|(flag, _)| flag.chars().count()).max().unwrap_or(0);
-                let lines: Vec<String> = missing
-                    .iter()
-                    .map(|(flag, meaning)| format!("  {flag:<width$}  {meaning}").trim_end().to_string())
-                    .collect();
-                lines.join("\n")
-            }
-        )
+        let command = command_name(self.kind);
+        let width = missing.iter().map(|(flag, _)| flag.chars().count()).max().unwrap_or(0);
+        let lines: Vec<String> = missing
+            .iter()
+            .map(|(flag, meaning)| format!("  {flag:<width$}  {meaning}").trim_end().to_string())
+            .collect();
+        let lines = lines.join("\n");
+        bail!(msg!(
+            "a new {command} needs these fields too, so nothing was written (a --set VALUE is YAML: `[a, b]` for a list):\n{lines}",
+            "yeni {command} kaydı bu alanları da gerektirir, bu yüzden hiçbir şey yazılmadı (--set DEĞER YAML'dır: liste için `[a, b]`):\n{lines}"
+        ))
     }
 }
 
@@ -204,14 +219,21 @@ impl Draft {
 /// line (so it cannot add other fields).
 pub(super) fn set_line(field: &str, value: &str) -> Result<String> {
     if value.contains(['\n', '\r']) {
-        bail!("--set {field}: the value must be on one line");
+        bail!(msg!("--set {field}: the value must be on one line", "--set {field}: değer tek satırda olmalı"));
     }
     let line = format!("{field}: {value}");
     let parsed = yaml::parse(&format!("{line}\n"), 0).map_err(|e| {
-        anyhow!("--set {field}={value}: not a YAML value ({}); quote it: --set '{field}=\"…\"'", e.message.en)
+        let (en, tr) = (&e.message.en, &e.message.tr);
+        anyhow!(msg!(
+            "--set {field}={value}: not a YAML value ({en}); quote it: --set '{field}=\"…\"'",
+            "--set {field}={value}: bir YAML değeri değil ({tr}); tırnak içinde yazın: --set '{field}=\"…\"'"
+        ))
     })?;
     if parsed.entries().len() != 1 || parsed.get(field).is_none() {
-        bail!("--set {field}={value}: not one YAML value; quote it: --set '{field}=\"…\"'");
+        bail!(msg!(
+            "--set {field}={value}: not one YAML value; quote it: --set '{field}=\"…\"'",
+            "--set {field}={value}: tek bir YAML değeri değil; tırnak içinde yazın: --set '{field}=\"…\"'"
+        ));
     }
     Ok(line)
 }
@@ -227,7 +249,10 @@ pub(crate) fn with_fields(filled: &str, template: &str, set: &[(String, String)]
     let mut lines = String::new();
     for (field, value) in set {
         if top_level(template, field) || top_level(&lines, field) {
-            bail!("--set {field}: `{field}` is set by a flag of its own or given twice (see `defter new --help`)");
+            bail!(msg!(
+                "--set {field}: `{field}` is set by a flag of its own or given twice (see `defter new --help`)",
+                "--set {field}: `{field}` kendi bayrağıyla verilir ya da iki kez verilmiş (bkz. `defter new --help`)"
+            ));
         }
         lines.push_str(&set_line(field, value)?);
         lines.push('\n');
@@ -261,7 +286,7 @@ pub(crate) fn made_id(kind: Kind, name: &str) -> Result<String> {
     }
     let slug = slug.trim_end_matches(separator);
     if slug.is_empty() {
-        bail!("cannot make an id from `{name}`: pass --id");
+        bail!(msg!("cannot make an id from `{name}`: pass --id", "`{name}` adından kimlik yapılamıyor: --id verin"));
     }
     Ok(match prefix(kind) {
         Some(prefix) if !slug.starts_with(&format!("{prefix}-")) => format!("{prefix}-{slug}"),

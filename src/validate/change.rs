@@ -44,7 +44,10 @@ fn snapshot_at(git: &Git, commit: ObjectId) -> Result<Snapshot> {
         } else if load::CODEOWNERS_PATHS.contains(&link.as_str()) {
             codeowners_link = codeowners_link.or(Some(link));
         } else {
-            anyhow::bail!("refusing to read {link} at {at}: it is a symbolic link (replace it with the file itself)");
+            anyhow::bail!(crate::diag::msg!(
+                "refusing to read {link} at {at}: it is a symbolic link (replace it with the file itself)",
+                "{at} sürümündeki {link} okunmuyor: sembolik bir bağlantı (yerine dosyanın kendisini koyun)"
+            ));
         }
     }
     let mut raw = Vec::new();
