@@ -162,7 +162,7 @@ pub fn validate(data: &[u8]) {
     let report = Findings::new(diagnostics, records.records.len(), &BTreeMap::new());
     let _ = render_human(&report, &records, false, defter::diag::Lang::Tr);
     serde_json::from_str::<serde_json::Value>(&render_json(&report)).expect("JSON output");
-    let _ = render_github(&report);
+    let _ = render_github(&report, defter::diag::Lang::Tr);
     let _: Option<Arc<str>> = records.sources.remove(path);
 }
 

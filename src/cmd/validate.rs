@@ -24,7 +24,7 @@ pub(super) fn run(root: &Path, args: &ValidateArgs, ui: Ui) -> Result<ExitCode> 
     let text = match args.format {
         Format::Human => diag::render_human(&report, &records, super::use_color(), ui.lang),
         Format::Json => diag::render_json(&report),
-        Format::Github => diag::render_github(&report),
+        Format::Github => diag::render_github(&report, ui.lang),
     };
     print!("{text}");
     let code = if report.errors() > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS };

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{Findings, Severity, help_line};
+use super::{Findings, Lang, Severity, help_in};
 
 /// Escapes a message (`%`, CR, LF).
 fn data(s: &str) -> String {
@@ -18,7 +18,9 @@ fn property(s: &str) -> String {
     data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub fn render(report: &Findings) -> String {
+/// The annotations in `lang` (the workflow commands themselves, `::error`, stay as the
+/// forge reads them).
+pub fn render(report: &Findings, lang: Lang) -> String {
     let mut out = String::new();
     for d in &report.diagnostics {
         let command = if d.severity == Severity::Error { "error" } else { "warning" };
@@ -26,10 +28,11 @@ pub fn render(report: &Findings) -> String {
         if let Some(pos) = d.pos {
             let _ = write!(out, ",line={},col={}", pos.line, pos.col);
         }
-        let _ = write!(out, ",title={}::{}", property(&format!("defter {}", d.rule)), data(&d.message.en));
-        let _ = write!(out, "{}", data(&format!("\nhelp: {}", help_line(d))));
+        let _ = write!(out, ",title={}::{}", property(&format!("defter {}", d.rule)), data(d.message.get(lang)));
+        let help = lang.pick("help", "yardım");
+        let _ = write!(out, "{}", data(&format!("\n{help}: {}", help_in(d, lang))));
         out.push('\n');
     }
-    let _ = writeln!(out, "{}", report.summary_line());
+    let _ = writeln!(out, "{}", report.summary_in(lang));
     out
 }

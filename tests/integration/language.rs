@@ -52,6 +52,10 @@ fn validate_speaks_turkish_when_the_repository_says_tr_and_english_when_told() {
 
     let en = defter_with(repo.path(), &[], &["--lang", "en", "validate", "--as-of", AS_OF]);
     speaks(&stdout(&en), &["error[separation-of-duties]:"], TURKISH);
+    // Pull-request annotations are read by the same staff.
+    let github = stdout(&defter_with(repo.path(), &[], &["validate", "--as-of", AS_OF, "--format", "github"]));
+    assert!(github.starts_with("::error file=") && github.contains("%0Ayardım: iki görevden birini"), "{github}");
+    assert!(github.ends_with(" kayıt: 1 hata, 0 uyarı\n"), "{github}");
     // JSON keeps both languages whatever the terminal's.
     let json = stdout(&defter_with(repo.path(), &[], &["validate", "--as-of", AS_OF, "--format", "json"]));
     for key in ["\"message\":", "\"message_tr\":", "\"help\":", "\"help_tr\":"] {
