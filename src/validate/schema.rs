@@ -140,7 +140,7 @@ pub(crate) fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
     let title = cx.schemas.title(kind, "").unwrap_or(kind.name());
     // The fields a date finding was made for: a date breaks both the pattern and the
     // format of `$defs/date`, and is told once.
-    let mut dates: Vec<String> = Vec::new();
+    let mut dates: std::collections::HashSet<String> = std::collections::HashSet::new();
     for error in validator.iter_errors(&json) {
         let pointer = error.instance_path().as_str().to_string();
         let at = dotted(&pointer);
@@ -274,13 +274,12 @@ fn date(
     record: &Record,
     pointer: &str,
     value: &Json,
-    dates: &mut Vec<String>,
+    dates: &mut std::collections::HashSet<String>,
     out: &mut Vec<Diagnostic>,
 ) {
-    if dates.iter().any(|p| p == pointer) {
+    if !dates.insert(pointer.to_string()) {
         return;
     }
-    dates.push(pointer.to_string());
     let node = record.fields.pointer(pointer);
     let (at, field) = (dotted(pointer), field_tr(cx.schemas, record.kind, pointer));
     let value = shorten(&show(value));
