@@ -14,6 +14,7 @@ use serde_json::Value as Json;
 use super::yaml;
 use crate::model::Kind;
 use crate::model::directive::{Directive, parse_citations};
+use crate::model::node::Node;
 use crate::model::workflow::{ActorSpec, Workflows};
 
 /// The folder of schemas and workflow data inside a repository.
@@ -131,12 +132,27 @@ impl Ruleset {
 
 /// Parses `directive.yaml` and checks it against its schema and its own numbering.
 pub fn parse_directive(text: &str, schemas: &IndexMap<String, Json>) -> Result<Directive> {
+    let (_, json) = parse_against(text, schemas, DIRECTIVE_SCHEMA)?;
+    let directive: Directive = serde_json::from_value(json)?;
+    let problems = directive.problems();
+    if !problems.is_empty() {
+        bail!("{}", problems.join("\n"));
+    }
+    Ok(directive)
+}
+
+/// Parses one of the rule files and checks it against its schema (`$ref`s resolved
+/// through every schema), giving the tree (for positions) and its JSON; each schema error
+/// names its line and column.
+fn parse_against(text: &str, schemas: &IndexMap<String, Json>, schema: &str) -> Result<(Node, Json)> {
     let node = yaml::parse(text, 0).map_err(|e| anyhow!("line {}:{}: {}", e.pos.line, e.pos.col, e.message.en))?;
     let json = node.to_json();
+    let registry = registry(schemas)?;
     let validator = jsonschema::options()
         .with_draft(jsonschema::Draft::Draft202012)
-        .build(&schemas[DIRECTIVE_SCHEMA])
-        .map_err(|e| anyhow!("{DIRECTIVE_SCHEMA} is not a valid schema: {e}"))?;
+        .with_registry(&registry)
+        .build(&schemas[schema])
+        .map_err(|e| anyhow!("{schema} is not a valid schema: {e}"))?;
     let errors: Vec<String> = validator
         .iter_errors(&json)
         .map(|e| {
@@ -147,12 +163,7 @@ pub fn parse_directive(text: &str, schemas: &IndexMap<String, Json>) -> Result<D
     if !errors.is_empty() {
         bail!("{}", errors.join("\n"));
     }
-    let directive: Directive = serde_json::from_value(json)?;
-    let problems = directive.problems();
-    if !problems.is_empty() {
-        bail!("{}", problems.join("\n"));
-    }
-    Ok(directive)
+    Ok((node, json))
 }
 
 /// The citations of the workflow data (`article:` of every entry, `applies:` of every
@@ -190,24 +201,7 @@ pub fn registry(schemas: &IndexMap<String, Json>) -> Result<jsonschema::Registry
 /// Parses `workflows.yaml`, checks it against its schema, cross-checks its names and
 /// walks its field paths through the kinds' schemas.
 pub fn parse_workflows(text: &str, schemas: &IndexMap<String, Json>) -> Result<Workflows> {
-    let node = yaml::parse(text, 0).map_err(|e| anyhow!("line {}:{}: {}", e.pos.line, e.pos.col, e.message.en))?;
-    let json = node.to_json();
-    let registry = registry(schemas)?;
-    let validator = jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft202012)
-        .with_registry(&registry)
-        .build(&schemas[WORKFLOWS_SCHEMA])
-        .map_err(|e| anyhow!("{WORKFLOWS_SCHEMA} is not a valid schema: {e}"))?;
-    let errors: Vec<String> = validator
-        .iter_errors(&json)
-        .map(|e| {
-            let pos = node.pointer(e.instance_path().as_str()).pos;
-            format!("line {}:{}: {} (at {})", pos.line, pos.col, e, e.instance_path())
-        })
-        .collect();
-    if !errors.is_empty() {
-        bail!("{}", errors.join("\n"));
-    }
+    let (node, json) = parse_against(text, schemas, WORKFLOWS_SCHEMA)?;
     let workflows: Workflows = serde_json::from_value(json)?;
     let mut problems = cross_check(&workflows);
     problems.extend(check_fields(&workflows, schemas).into_iter().map(|p| {

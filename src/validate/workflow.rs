@@ -68,7 +68,6 @@ fn state_fields(cx: &Context, record: &Record, lifecycle: &Lifecycle, out: &mut 
     let Some(state_node) = record.fields.get(&lifecycle.field) else { return };
     let Some(state) = state_node.as_str() else { return };
     let Some(spec) = lifecycle.states.get(state) else { return };
-    let article = spec.article.as_deref().unwrap_or(&lifecycle.article);
     let field = &lifecycle.field;
     let word = state_word(field);
     // The fields the state requires that the record lacks: one finding for them all, at
@@ -77,64 +76,20 @@ fn state_fields(cx: &Context, record: &Record, lifecycle: &Lifecycle, out: &mut 
     for path in &spec.requires {
         // `list[].field`: every entry of the list has the field (an audit's findings each
         // with its corrective action done); otherwise the field is there at all.
-        let entries: Vec<crate::model::Pos> = match path.rsplit_once("[].") {
-            Some((list, rest)) => record
-                .fields
-                .path(&format!("{list}[]"))
-                .into_iter()
-                .filter(|entry| !entry.path(rest).into_iter().any(is_present))
-                .map(|entry| entry.pos)
-                .collect(),
-            None if record.fields.path(path).into_iter().any(is_present) => Vec::new(),
-            None => {
-                absent.push(path);
-                Vec::new()
+        match path.rsplit_once("[].") {
+            Some((list, rest)) => {
+                for entry in record.fields.path(&format!("{list}[]")) {
+                    if !entry.path(rest).into_iter().any(is_present) {
+                        out.extend(missing_fields(cx, record, lifecycle, state, entry.pos, &[path]));
+                    }
+                }
             }
-        };
-        for pos in entries {
-            out.extend(from_entry(
-                cx,
-                spec.local.as_deref(),
-                Diagnostic::at(
-                    Rule::StateFields,
-                    &record.path,
-                    pos,
-                    msg!(
-                        "{field} `{state}` requires `{path}` ({article})",
-                        "`{path}` alanı eksik; {word} `{state}` olduğunda zorunludur ({article})"
-                    ),
-                )
-                .with_help(msg!(
-                    "fill in `{path}`, or keep the record in an earlier {field}",
-                    "`{path}` alanını doldurun ya da {word} değişikliğini geri alın"
-                )),
-            ));
+            None if record.fields.path(path).into_iter().any(is_present) => {}
+            None => absent.push(path),
         }
     }
     if !absent.is_empty() {
-        let en = absent.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ");
-        let tr = absent.iter().map(|p| field_tr(cx, record, p)).collect::<Vec<_>>().join(", ");
-        let label = state_label(cx, record, field, state);
-        let (fields, them) = if absent.len() == 1 { ("field", "it") } else { ("fields", "them") };
-        let alan = if absent.len() == 1 { "alan" } else { "alanlar" };
-        out.extend(from_entry(
-            cx,
-            spec.local.as_deref(),
-            Diagnostic::at(
-                Rule::StateFields,
-                &record.path,
-                state_node.pos,
-                msg!(
-                    "{field} `{state}` requires {en} ({article})",
-                    "{word} {label} olduğunda zorunlu olan {alan} eksik: {tr} ({article})"
-                ),
-            )
-            .with_help(msg!(
-                "fill in the {fields} ({en}), or keep the record in an earlier {field} than `{state}` until {them} can be",
-                "eksik {alan_acc} doldurun ({tr}) ya da {word} değişikliğini geri alın",
-                alan_acc = if absent.len() == 1 { "alanı" } else { "alanları" }
-            )),
-        ));
+        out.extend(missing_fields(cx, record, lifecycle, state, state_node.pos, &absent));
     }
     for req in &spec.entries {
         if select(&record.fields, &format!("{}[]", req.list), &req.filter).is_empty() {
@@ -159,6 +114,45 @@ fn state_fields(cx: &Context, record: &Record, lifecycle: &Lifecycle, out: &mut 
             ));
         }
     }
+}
+
+/// The `state-fields` finding for `paths` that `state` requires and the record (or, at
+/// `pos`, one entry of a list) lacks: one finding naming them all.
+fn missing_fields(
+    cx: &Context,
+    record: &Record,
+    lifecycle: &Lifecycle,
+    state: &str,
+    pos: crate::model::Pos,
+    paths: &[&str],
+) -> Option<Diagnostic> {
+    let spec = &lifecycle.states[state];
+    let article = spec.article.as_deref().unwrap_or(&lifecycle.article);
+    let field = &lifecycle.field;
+    let word = state_word(field);
+    let en = paths.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ");
+    let tr = paths.iter().map(|p| field_tr(cx, record, p)).collect::<Vec<_>>().join(", ");
+    let label = state_label(cx, record, field, state);
+    let (fields, them) = if paths.len() == 1 { ("field", "it") } else { ("fields", "them") };
+    let alan = if paths.len() == 1 { "alan" } else { "alanlar" };
+    from_entry(
+        cx,
+        spec.local.as_deref(),
+        Diagnostic::at(
+            Rule::StateFields,
+            &record.path,
+            pos,
+            msg!(
+                "{field} `{state}` requires {en} ({article})",
+                "{word} {label} olduğunda zorunlu olan {alan} eksik: {tr} ({article})"
+            ),
+        )
+        .with_help(msg!(
+            "fill in the {fields} ({en}), or keep the record in an earlier {field} than `{state}` until {them} can be",
+            "eksik {alan_acc} doldurun ({tr}) ya da {word} değişikliğini geri alın",
+            alan_acc = if paths.len() == 1 { "alanı" } else { "alanları" }
+        )),
+    )
 }
 
 /// Walks the status changes recorded in `history`: each must be a transition of the
