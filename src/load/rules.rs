@@ -528,6 +528,12 @@ fn field_uses(w: &Workflows) -> (Vec<FieldUse>, Vec<FieldProblem>) {
                     &format!("{entry}.requires"),
                 );
             }
+            for (local, paths) in &spec.local_requires {
+                for (i, path) in paths.iter().enumerate() {
+                    let at = pointer(&[&"lifecycles", kind, &"states", state, &"local_requires", local, &i]);
+                    u.add(kind, path, false, at, &format!("{entry}.local_requires.{local}"));
+                }
+            }
             for (i, req) in spec.entries.iter().enumerate() {
                 let at = pointer(&[&"lifecycles", kind, &"states", state, &"entries", &i]);
                 let (entry, list) = (format!("{entry}.entries[{i}]"), format!("{}[]", req.list));

@@ -149,6 +149,10 @@ pub struct State {
     pub article: Option<String>,
     /// The local rule (a name of `local_rules`) this state's requirements are.
     pub local: Option<String>,
+    /// Fields the state requires by a local rule while the rest of `requires` is the
+    /// directive's (a grant in force names its approver: `grant_approval`), by rule name.
+    #[serde(default)]
+    pub local_requires: IndexMap<String, Vec<String>>,
 }
 
 /// "The list `list` has an entry whose fields equal `where`."
@@ -371,6 +375,12 @@ impl Workflows {
                 name: String::new(),
             });
             for (name, state) in &l.states {
+                for (local, fields) in &state.local_requires {
+                    let article = state.article.as_deref().unwrap_or(&l.article);
+                    let label = format!("{kind} state {name}: {}", fields.join(", "));
+                    let (rules, part, name) = (&["state-fields"] as Rules, EntryPart::State, name.clone());
+                    out.push(Entry { rules, label, article, local: Some(local), kind, part, name });
+                }
                 if state.requires.is_empty() && state.entries.is_empty() {
                     continue;
                 }

@@ -310,7 +310,7 @@ impl<'a> Site<'a> {
                     }
                     who
                 });
-                let (needs, first) = crate::step::needs(rules, r, &action);
+                let (needs, first) = crate::step::needs(rules, self.input.config, r, &action);
                 let name = action.name.replace('_', "-");
                 let flags: String = needs.iter().map(|n| format!(" {}", n.flag_text())).collect();
                 NextStep {

@@ -17,6 +17,7 @@ use indexmap::IndexMap;
 use jiff::civil::Date;
 use serde_json::Value as Json;
 
+use crate::config::{Config, LocalSetting};
 use crate::diag::{Findings, Message, Severity, msg};
 use crate::load::rules::{Ruleset, schema_file};
 use crate::load::{self, Loaded, RawFile, Records};
@@ -382,12 +383,12 @@ fn state_of<'a>(w: &Workflows, record: &'a Record) -> &'a str {
 }
 
 /// The fields of the target state the record lacks, and the list entries it lacks.
-fn missing_for(w: &Workflows, record: &Record, action: &Action) -> (Vec<String>, Vec<String>) {
+fn missing_for(w: &Workflows, config: &Config, record: &Record, action: &Action) -> (Vec<String>, Vec<String>) {
     let What::Transition { to } = &action.what else { return (Vec::new(), Vec::new()) };
     let Some(state) = w.lifecycle(record.kind.name()).and_then(|l| l.states.get(to)) else {
         return (Vec::new(), Vec::new());
     };
-    let fields = requires(w, record, to).into_iter().filter(|p| record.fields.path(p).is_empty()).collect();
+    let fields = requires(w, config, record, to).into_iter().filter(|p| record.fields.path(p).is_empty()).collect();
     let entries = state
         .entries
         .iter()
@@ -399,9 +400,16 @@ fn missing_for(w: &Workflows, record: &Record, action: &Action) -> (Vec<String>,
 
 /// The fields `record` needs in the state `to`: the state's own, and the tester that a
 /// `required_tests` entry asks of the record's type before it reaches `to` (`before`).
-fn requires(w: &Workflows, record: &Record, to: &str) -> Vec<String> {
+fn requires(w: &Workflows, config: &Config, record: &Record, to: &str) -> Vec<String> {
     let kind = record.kind.name();
-    let mut out = w.lifecycle(kind).and_then(|l| l.states.get(to)).map(|s| s.requires.clone()).unwrap_or_default();
+    let state = w.lifecycle(kind).and_then(|l| l.states.get(to));
+    let mut out = state.map(|s| s.requires.clone()).unwrap_or_default();
+    // A local rule's fields too: the step fills them as it fills the directive's (one
+    // switched off in defter.toml asks nothing the result would be checked for).
+    let on = |local: &String| !matches!(config.local.get(local), Some(LocalSetting::Off));
+    for (_, fields) in state.into_iter().flat_map(|s| &s.local_requires).filter(|(local, _)| on(local)) {
+        out.extend(fields.iter().filter(|f| !out.contains(f)).cloned().collect::<Vec<_>>());
+    }
     for t in w.required_tests.iter().filter(|t| t.kind == kind && t.before == to) {
         if t.applies_to(record.fields.str_at(&t.field)) && !out.contains(&t.tester) {
             out.push(t.tester.clone());
@@ -422,7 +430,7 @@ pub(crate) fn offers(repo: &Repo, index: &Index, record: &Record, person: Option
     let w = &repo.rules.workflows;
     let mut out = Vec::new();
     for action in actions(w, record) {
-        let (needs, first) = needs(&repo.rules, record, &action);
+        let (needs, first) = needs(&repo.rules, &repo.config, record, &action);
         let may = person.is_some_and(|p| may(w, index, p, &action, record));
         let who = who(w, index, &action, record);
         out.push(Offer { turkish: names::turkish(&action.name), action, may, who, needs, first });
@@ -447,10 +455,10 @@ pub(crate) fn who_reads<'r>(w: &Workflows, action: &Action, record: &'r Record) 
 
 /// The fields a step needs that the user gives, and the list entries its target state
 /// needs that no flag can give.
-pub(crate) fn needs(rules: &Ruleset, record: &Record, action: &Action) -> (Vec<Need>, Vec<String>) {
+pub(crate) fn needs(rules: &Ruleset, config: &Config, record: &Record, action: &Action) -> (Vec<Need>, Vec<String>) {
     let w = &rules.workflows;
     let mut needs = Vec::new();
-    let (fields, first) = missing_for(w, record, action);
+    let (fields, first) = missing_for(w, config, record, action);
     for path in fields {
         let schema = property(rules, record.kind, &path);
         let auto = is_date(schema) || names_the_actor(w, record.kind.name(), &path);
@@ -555,7 +563,7 @@ fn changes(
         What::Transition { to } => {
             let field = w.state_field(kind.name());
             out.push(Change::Set { path: field.to_string(), value: scalar(to) });
-            let requires = requires(w, record, to);
+            let requires = requires(w, &repo.config, record, to);
             let mut missing = Vec::new();
             // The flags name fields of the target state first, then any field of the kind.
             let mut targets: Vec<String> = requires.clone();

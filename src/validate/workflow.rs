@@ -80,7 +80,15 @@ fn state_fields(cx: &Context, record: &Record, lifecycle: &Lifecycle, out: &mut 
             Some((list, rest)) => {
                 for entry in record.fields.path(&format!("{list}[]")) {
                     if !entry.path(rest).into_iter().any(is_present) {
-                        out.extend(missing_fields(cx, record, lifecycle, state, entry.pos, &[path]));
+                        out.extend(missing_fields(
+                            cx,
+                            record,
+                            lifecycle,
+                            state,
+                            entry.pos,
+                            &[path],
+                            spec.local.as_deref(),
+                        ));
                     }
                 }
             }
@@ -89,7 +97,14 @@ fn state_fields(cx: &Context, record: &Record, lifecycle: &Lifecycle, out: &mut 
         }
     }
     if !absent.is_empty() {
-        out.extend(missing_fields(cx, record, lifecycle, state, state_node.pos, &absent));
+        out.extend(missing_fields(cx, record, lifecycle, state, state_node.pos, &absent, spec.local.as_deref()));
+    }
+    for (local, paths) in &spec.local_requires {
+        let absent: Vec<&str> =
+            paths.iter().filter(|p| !record.fields.path(p).into_iter().any(is_present)).map(String::as_str).collect();
+        if !absent.is_empty() {
+            out.extend(missing_fields(cx, record, lifecycle, state, state_node.pos, &absent, Some(local)));
+        }
     }
     for req in &spec.entries {
         if select(&record.fields, &format!("{}[]", req.list), &req.filter).is_empty() {
@@ -117,7 +132,8 @@ fn state_fields(cx: &Context, record: &Record, lifecycle: &Lifecycle, out: &mut 
 }
 
 /// The `state-fields` finding for `paths` that `state` requires and the record (or, at
-/// `pos`, one entry of a list) lacks: one finding naming them all.
+/// `pos`, one entry of a list) lacks: one finding naming them all, under the local rule
+/// `local` (or the directive, `None`).
 fn missing_fields(
     cx: &Context,
     record: &Record,
@@ -125,6 +141,7 @@ fn missing_fields(
     state: &str,
     pos: crate::model::Pos,
     paths: &[&str],
+    local: Option<&str>,
 ) -> Option<Diagnostic> {
     let spec = &lifecycle.states[state];
     let article = spec.article.as_deref().unwrap_or(&lifecycle.article);
@@ -137,7 +154,7 @@ fn missing_fields(
     let alan = if paths.len() == 1 { "alan" } else { "alanlar" };
     from_entry(
         cx,
-        spec.local.as_deref(),
+        local,
         Diagnostic::at(
             Rule::StateFields,
             &record.path,

@@ -1009,3 +1009,26 @@ fn a_vulnerability_is_late_by_its_severitys_days_which_the_directorate_sets() {
         .replace("status: fixing }\n", "status: fixing }\n  - { date: 2026-11-25, by: elif.kara, status: closed }\n");
     assert_eq!(validate_with(&[(path, &closed)], Some(week)), Vec::<String>::new());
 }
+
+#[test]
+fn a_grant_in_force_names_its_approver_by_the_directorates_rule_not_the_directives() {
+    // M13(1)(ç) asks for a written instruction; the chief's approval before it is the
+    // directorate's own step (`grant_approval`), so its field is required by that rule.
+    let path = "records/grants/2026/YTK-2026-0001.yaml";
+    let text = std::fs::read_to_string(fixtures().join("good").join(path)).unwrap();
+    let unapproved = text.replace("approved_by: burak.yildiz\n", "");
+    let status = 1 + unapproved[..unapproved.find("status: active").unwrap()].matches('\n').count();
+    assert_eq!(validate_with(&[(path, &unapproved)], None), [format!("state-fields {path}:{status}:9")]);
+    let repo = Repo::with_overlays(&[&fixtures().join("good")]);
+    repo.write(path, &unapproved);
+    let out = repo.defter(&["validate", "--as-of", AS_OF, "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let message = json["diagnostics"][0]["message"].as_str().unwrap_or_default().to_string();
+    assert!(message.contains("`approved_by`") && message.contains("local rule `grant_approval`"), "{message}");
+    // The instruction stays the directive's: missing, it is an error whatever [local] says.
+    let off = "[local]\ngrant_approval = \"off\"\n";
+    assert_eq!(validate_with(&[(path, &unapproved)], Some(off)), Vec::<String>::new());
+    let uninstructed =
+        unapproved.replace("  signed_by: mehmet.demir }", " }").replace(", signed_by: mehmet.demir }", " }");
+    assert_eq!(validate_with(&[(path, &uninstructed)], Some(off)), [format!("state-fields {path}:{status}:9")]);
+}
