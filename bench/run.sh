@@ -85,8 +85,8 @@ fi
 # SKIP_BUILD=1 takes the binaries already in the target directory, e.g. while the work
 # tree does not compile.
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  log "Building defter and gen_corpus (release)"
-  (cd "$ROOT" && cargo build --release --locked --bin defter --example gen_corpus)
+  log "Building defter, gen_corpus and write_floor (release)"
+  (cd "$ROOT" && cargo build --release --locked --bin defter --example gen_corpus --example write_floor)
 fi
 # cargo metadata knows the target directory whether it comes from CARGO_TARGET_DIR, a
 # cargo config file or the default.
@@ -96,8 +96,10 @@ target=$(cd "$ROOT" && cargo metadata --format-version 1 --no-deps --locked | jq
 mkdir -p "$WORK_DIR/bin" "$RESULTS"
 cp "$target/release/defter" "$WORK_DIR/bin/defter"
 cp "$target/release/examples/gen_corpus" "$WORK_DIR/bin/gen_corpus"
+cp "$target/release/examples/write_floor" "$WORK_DIR/bin/write_floor"
 DEFTER=$WORK_DIR/bin/defter
 GEN=$WORK_DIR/bin/gen_corpus
+FLOOR=$WORK_DIR/bin/write_floor
 RESULTS=$(cd "$RESULTS" && pwd)
 
 # --- Helpers ---------------------------------------------------------------------------
@@ -235,12 +237,20 @@ for n in $SIZES; do
   measure build-cold "$corpus" "$DEFTER build --as-of $AS_OF --out $site" \
     "$BENCH/aside.sh $TRASH $site .git/defter"
 
-  # One record's Markdown body changes in the working tree and the site is built again
-  # into the folder of the last build, which re-renders only what that change touches.
-  # Appending before each run keeps every run a real change.
+  # The site the rebuilds below start from, and the files the floor writes.
   (cd "$corpus" && "$DEFTER" build --as-of "$AS_OF" --out "$site" 2>"$RESULTS/$n-build.log")
   count "$n" "defter build" "$(tail -n 1 "$RESULTS/$n-build.log")"
   count "$n" "defter: files in the site" "$(find "$site" -type f | wc -l)"
+  # The physical floor of a build into an empty folder (issue 30, item 4): the same
+  # files — count, sizes, folders — written by a program that does nothing else, on
+  # both cores. The cold build's goal is at most 1.5 times this.
+  manifest=$WORK_DIR/manifest-$n.tsv
+  (cd "$site" && find . -type f -printf '%P\t%s\n') >"$manifest"
+  measure write-floor "$corpus" "$FLOOR $manifest $WORK_DIR/floor-$n" "$BENCH/aside.sh $TRASH $WORK_DIR/floor-$n"
+
+  # One record's Markdown body changes in the working tree and the site is built again
+  # into the folder of the last build, which re-renders only what that change touches.
+  # Appending before each run keeps every run a real change.
   # sed, not head: head would close the pipe early and pipefail would count git's SIGPIPE.
   edited=$(git -C "$corpus" ls-files 'records/requests/*.md' | sed -n 1p)
   measure rebuild "$corpus" "$DEFTER build --as-of $AS_OF --out $site" \
@@ -291,7 +301,7 @@ done
 
 # Everything in RESULTS goes into the tables, so that sizes run separately on the same
 # day (SIZES=1000, then SIZES=100000) end up in one summary.
-names="validate validate-base build build-cold rebuild rebuild-field ajv ajv-json check-jsonschema hugo"
+names="validate validate-base build build-cold write-floor rebuild rebuild-field ajv ajv-json check-jsonschema hugo"
 sizes=$(find "$RESULTS" -name '*.json' -printf '%f\n' | cut -d- -f1 | sort -nu)
 
 mib() { awk -v kb="$1" 'BEGIN { printf "%.0f", kb / 1024 }'; }
@@ -349,6 +359,7 @@ commit=$(git -C "$ROOT" rev-parse --short HEAD)
   echo "- validate-base: \`defter validate --as-of $AS_OF --base main\` on branch pr (10 commits, one record each)"
   echo "- build: \`defter build --as-of $AS_OF --out SITE\` into an empty folder, history cache in .git/defter warm"
   echo "- build-cold: the same without .git/defter (no history cache)"
+  echo "- write-floor: \`write_floor MANIFEST OUT\` (examples/write_floor.rs): the build's files — same count, sizes and folders — written into an empty folder on both cores, nothing else"
   echo "- rebuild: the same into the last build's folder after one request's Markdown body changed"
   echo "- rebuild-field: the same after that request's title changed"
   echo "- ajv: \`bench/ajv-all.sh cN/schemas yN\`: ajv-cli once per kind on yN/<kind>/*.yaml"
