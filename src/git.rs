@@ -233,7 +233,7 @@ impl Git {
             // Hidden files and folders (an editor's swap file) are skipped, as loading does.
             let visible = |e: &walkdir::DirEntry| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.');
             for entry in walkdir::WalkDir::new(&start).follow_links(false).into_iter().filter_entry(visible) {
-                let entry = entry.with_context(|| format!("cannot walk {}", start.display()))?;
+                let entry = entry.with_context(|| msg!("cannot walk {p}", "{p} taranamıyor", p = start.display()))?;
                 if entry.file_type().is_dir() {
                     continue;
                 }
@@ -280,7 +280,8 @@ impl Git {
                         return Ok((rel, entry.id));
                     }
                 }
-                let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+                let bytes = std::fs::read(&path)
+                    .with_context(|| msg!("cannot read {p}", "{p} okunamıyor", p = path.display()))?;
                 let id = gix::objs::compute_hash(kind, gix::objs::Kind::Blob, &bytes)?;
                 Ok((rel, id))
             })

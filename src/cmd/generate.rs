@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use clap::CommandFactory;
 
 use crate::cli::Cli;
+use crate::diag::msg;
 
 pub(super) fn completions(shell: clap_complete::Shell) -> ExitCode {
     let mut command = Cli::command();
@@ -24,9 +25,11 @@ pub(super) fn man(out: Option<&Path>) -> Result<ExitCode> {
             clap_mangen::Man::new(command).render(&mut std::io::stdout()).context("writing the manual page")?;
         }
         Some(dir) => {
-            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-            clap_mangen::generate_to(command, dir)
-                .with_context(|| format!("writing manual pages into {}", dir.display()))?;
+            std::fs::create_dir_all(dir)
+                .with_context(|| msg!("cannot create {p}", "{p} oluşturulamıyor", p = dir.display()))?;
+            clap_mangen::generate_to(command, dir).with_context(|| {
+                msg!("writing manual pages into {p}", "kılavuz sayfaları {p} içine yazılırken", p = dir.display())
+            })?;
             println!("{}", dir.display());
         }
     }

@@ -112,7 +112,7 @@ pub fn load_dir_with(root: &Path, progress: &dyn Progress) -> Result<Records> {
                     records.problems.push(too_large(rel.to_string(), size));
                     break;
                 }
-                Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+                Err(e) => return Err(e).with_context(|| msg!("cannot read {p}", "{p} okunamıyor", p = path.display())),
             };
             records.add_codeowners(rel, bytes);
             break;
@@ -214,7 +214,8 @@ fn walk(root: &Path, dir: &Path, depth: usize) -> Result<Vec<Found>> {
             continue;
         }
         let path = entry.path();
-        let file_type = entry.file_type().with_context(|| format!("cannot walk {}", path.display()))?;
+        let file_type =
+            entry.file_type().with_context(|| msg!("cannot walk {p}", "{p} taranamıyor", p = path.display()))?;
         if file_type.is_symlink() {
             found.push(Found::Problem(link_problem(relative(root, &path), false)));
         } else if file_type.is_file() {

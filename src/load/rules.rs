@@ -12,6 +12,7 @@ use indexmap::IndexMap;
 use serde_json::Value as Json;
 
 use super::yaml;
+use crate::diag::msg;
 use crate::model::Kind;
 use crate::model::directive::{Directive, parse_citations};
 use crate::model::node::Node;
@@ -92,7 +93,7 @@ impl Ruleset {
             match std::fs::read_to_string(&path) {
                 Ok(text) => Ok(Some(text)),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-                Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+                Err(e) => Err(e).with_context(|| msg!("cannot read {p}", "{p} okunamıyor", p = path.display())),
             }
         })
     }
@@ -112,19 +113,26 @@ impl Ruleset {
             } else if *name == DIRECTIVE_FILE {
                 directive_text = Some(text);
             } else {
-                let json: Json = serde_json::from_str(&text).with_context(|| format!("{shown} is not valid JSON"))?;
+                let json: Json = serde_json::from_str(&text)
+                    .with_context(|| msg!("{shown} is not valid JSON", "{shown} geçerli bir JSON değil"))?;
                 schemas.insert((*name).to_string(), json);
             }
         }
         let text = workflows_text.expect("workflows.yaml is embedded");
-        let workflows = parse_workflows(&text, &schemas)
-            .with_context(|| format!("{SCHEMAS_DIR}/{WORKFLOWS_FILE} is not usable"))?;
+        let workflows = parse_workflows(&text, &schemas).with_context(|| {
+            msg!("{SCHEMAS_DIR}/{WORKFLOWS_FILE} is not usable", "{SCHEMAS_DIR}/{WORKFLOWS_FILE} kullanılamıyor")
+        })?;
         let text = directive_text.expect("directive.yaml is embedded");
-        let directive = parse_directive(&text, &schemas)
-            .with_context(|| format!("{SCHEMAS_DIR}/{DIRECTIVE_FILE} is not usable"))?;
+        let directive = parse_directive(&text, &schemas).with_context(|| {
+            msg!("{SCHEMAS_DIR}/{DIRECTIVE_FILE} is not usable", "{SCHEMAS_DIR}/{DIRECTIVE_FILE} kullanılamıyor")
+        })?;
         let unknown = unknown_citations(&workflows, &directive);
         if !unknown.is_empty() {
-            bail!("{SCHEMAS_DIR}/{WORKFLOWS_FILE} cites what the directive does not have:\n{}", unknown.join("\n"));
+            let unknown = unknown.join("\n");
+            bail!(msg!(
+                "{SCHEMAS_DIR}/{WORKFLOWS_FILE} cites what the directive does not have:\n{unknown}",
+                "{SCHEMAS_DIR}/{WORKFLOWS_FILE} yönergede olmayan yerlere atıf yapıyor:\n{unknown}"
+            ));
         }
         Ok(Ruleset { schemas, workflows, directive, texts })
     }
@@ -145,7 +153,10 @@ pub fn parse_directive(text: &str, schemas: &IndexMap<String, Json>) -> Result<D
 /// through every schema), giving the tree (for positions) and its JSON; each schema error
 /// names its line and column.
 fn parse_against(text: &str, schemas: &IndexMap<String, Json>, schema: &str) -> Result<(Node, Json)> {
-    let node = yaml::parse(text, 0).map_err(|e| anyhow!("line {}:{}: {}", e.pos.line, e.pos.col, e.message.en))?;
+    let node = yaml::parse(text, 0).map_err(|e| {
+        let (line, col, m) = (e.pos.line, e.pos.col, e.message);
+        anyhow!(msg!("line {line}:{col}: {en}", "satır {line}:{col}: {tr}", en = m.en, tr = m.tr))
+    })?;
     let json = node.to_json();
     let registry = registry(schemas)?;
     let validator = jsonschema::options()
@@ -157,7 +168,8 @@ fn parse_against(text: &str, schemas: &IndexMap<String, Json>, schema: &str) -> 
         .iter_errors(&json)
         .map(|e| {
             let pos = node.pointer(e.instance_path().as_str()).pos;
-            format!("line {}:{}: {} (at {})", pos.line, pos.col, e, e.instance_path())
+            let (line, col, at) = (pos.line, pos.col, e.instance_path());
+            msg!("line {line}:{col}: {e} (at {at})", "satır {line}:{col}: {e} ({at})").to_string()
         })
         .collect();
     if !errors.is_empty() {

@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, mpsc};
 use std::time::{Duration, Instant};
 
+use crate::diag::msg;
 use anyhow::{Context, Result};
 use axum::Router;
 use axum::routing::get;
@@ -71,7 +72,8 @@ pub(crate) fn run(
     let watcher_version = Arc::clone(&version);
     // Events name absolute, resolved paths on some platforms (FSEvents): compare with the
     // root resolved the same way.
-    let root = root.canonicalize().with_context(|| format!("cannot resolve {}", root.display()))?;
+    let root =
+        root.canonicalize().with_context(|| msg!("cannot resolve {p}", "{p} çözümlenemiyor", p = root.display()))?;
     // Only changes to what the site is built from count: reading the files to rebuild
     // them is an event too (inotify reports opens), and would rebuild for ever.
     let (changed, changes) = mpsc::channel::<Option<Vec<String>>>();
@@ -98,9 +100,11 @@ pub(crate) fn run(
             changed.send(paths).ok();
         }
     })
-    .context("cannot watch the repository")?;
+    .context(msg!("cannot watch the repository", "depodaki değişiklikler izlenemiyor"))?;
     // The root itself, so that a defter.toml or site-templates/ made later is seen.
-    watcher.watch(&root, RecursiveMode::NonRecursive).context("cannot watch the repository")?;
+    watcher
+        .watch(&root, RecursiveMode::NonRecursive)
+        .context(msg!("cannot watch the repository", "depodaki değişiklikler izlenemiyor"))?;
     watch_inputs(&mut watcher, &inputs)?;
     // Held while a rebuild runs, and by the shutdown: the site folder is not removed
     // under a rebuild, and no rebuild starts after the shutdown.
@@ -148,7 +152,7 @@ pub(crate) fn run(
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
             .await
-            .with_context(|| format!("cannot listen on 127.0.0.1:{port}"))?;
+            .with_context(|| msg!("cannot listen on 127.0.0.1:{port}", "127.0.0.1:{port} adresinde dinlenemiyor"))?;
         let bound = listener.local_addr()?.port();
         let app = Router::new()
             .route("/__defter/version", get(move || async move { version.load(Ordering::SeqCst).to_string() }))
@@ -227,7 +231,9 @@ fn relative(root: &Path, path: &Path) -> Option<String> {
 fn watch_inputs(watcher: &mut impl Watcher, inputs: &[PathBuf]) -> Result<()> {
     for input in inputs.iter().filter(|i| i.is_dir()) {
         let _ = watcher.unwatch(input);
-        watcher.watch(input, RecursiveMode::Recursive).with_context(|| format!("cannot watch {}", input.display()))?;
+        watcher
+            .watch(input, RecursiveMode::Recursive)
+            .with_context(|| msg!("cannot watch {p}", "{p} izlenemiyor", p = input.display()))?;
     }
     Ok(())
 }

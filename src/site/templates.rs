@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use crate::diag::msg;
 use anyhow::{Context as _, Result, anyhow};
 use serde::Serialize;
 
@@ -67,7 +68,8 @@ impl Templates {
             crate::config::refuse_links(root, &format!("{DIR}/{name}"))?;
             let path = dir.join(name);
             let text = if path.is_file() {
-                std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?
+                std::fs::read_to_string(&path)
+                    .with_context(|| msg!("cannot read {p}", "{p} okunamıyor", p = path.display()))?
             } else {
                 (*default).to_string()
             };

@@ -13,7 +13,7 @@ use jiff::civil::Date;
 
 use super::{Schemas, base, scope};
 use crate::config::{self, Config};
-use crate::diag::{Findings, Overrides};
+use crate::diag::{Findings, Overrides, msg};
 use crate::git::Git;
 use crate::load::{self, RawFile, Records, rules::Ruleset};
 use crate::model::IdTable;
@@ -65,7 +65,8 @@ fn snapshot_at(git: &Git, commit: ObjectId) -> Result<Snapshot> {
         }
         let bytes = git.blob(id)?;
         if path == config::FILE {
-            config_text = Some(String::from_utf8(bytes).context("defter.toml is not UTF-8")?);
+            config_text =
+                Some(String::from_utf8(bytes).context(msg!("defter.toml is not UTF-8", "defter.toml UTF-8 değil"))?);
         } else if let Some(name) = path.strip_prefix("schemas/") {
             schemas.insert(name.to_string(), String::from_utf8_lossy(&bytes).into_owned());
         } else {
@@ -106,8 +107,8 @@ fn compared_paths() -> Vec<&'static str> {
 /// The rules and configuration of a commit (`at` names it in errors), given the text of
 /// a file at it by path (`None` where it has none: the defaults).
 fn rules_and_config(text: impl Fn(&str) -> Result<Option<String>>, at: &str) -> Result<(Ruleset, Config)> {
-    let rules =
-        Ruleset::from_source(|name| text(&format!("schemas/{name}"))).with_context(|| format!("the rules at {at}"))?;
+    let rules = Ruleset::from_source(|name| text(&format!("schemas/{name}")))
+        .with_context(|| msg!("the rules at {at}", "{at} sürümündeki kurallar"))?;
     let config = Config::from_text(text(config::FILE)?.as_deref(), &format!("defter.toml at {at}"))?;
     Ok((rules, config))
 }
@@ -246,7 +247,8 @@ fn scoped_snapshot(
             .map(|path| {
                 let bytes = match commit {
                     Some(_) => git.blob(ids[path])?,
-                    None => std::fs::read(root.join(path)).with_context(|| format!("cannot read {path}"))?,
+                    None => std::fs::read(root.join(path))
+                        .with_context(|| msg!("cannot read {path}", "{path} okunamıyor"))?,
                 };
                 Ok(RawFile { path: path.clone(), bytes })
             })

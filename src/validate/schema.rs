@@ -37,7 +37,12 @@ impl Schemas {
                 .with_registry(&registry)
                 .should_validate_formats(true)
                 .build(schema)
-                .map_err(|e| anyhow!("schemas/{name} is not a usable schema: {e}"))?;
+                .map_err(|e| {
+                    anyhow!(msg!(
+                        "schemas/{name} is not a usable schema: {e}",
+                        "schemas/{name} kullanılabilir bir şema değil: {e}"
+                    ))
+                })?;
             validators.insert(kind, validator);
         }
         let raw = rules.schemas.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
