@@ -20,7 +20,7 @@ use crate::model::SmallStr;
 use version::Version;
 
 /// What a commit did to a record.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Action {
     Added,
     Modified,
@@ -32,7 +32,7 @@ pub enum Action {
 }
 
 /// One field whose value changed (top-level front-matter / YAML fields).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Hash, Serialize, Deserialize)]
 pub struct FieldChange {
     pub field: SmallStr,
     pub old: Option<Shown>,
@@ -45,7 +45,7 @@ pub struct FieldChange {
 
 /// How a list field changed: the entries added or altered (at most [`LIST_KEPT`]), by
 /// their scalar members, and how many were removed.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Hash, Serialize, Deserialize)]
 pub struct ListChange {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub entries: Vec<ItemChange>,
@@ -65,7 +65,7 @@ fn is_zero(n: &usize) -> bool {
 }
 
 /// One entry of a list that a change added or altered.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Hash, Serialize, Deserialize)]
 pub struct ItemChange {
     /// Added (else altered in place).
     pub added: bool,
@@ -87,6 +87,22 @@ pub enum Shown {
     Str(SmallStr),
     List(usize),
     Map,
+}
+
+/// For the site's build keys (a record's page is keyed by its history): a float by its
+/// bits, so equal values hash alike.
+impl std::hash::Hash for Shown {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        std::mem::discriminant(self).hash(h);
+        match self {
+            Shown::Null | Shown::Map => {}
+            Shown::Bool(b) => b.hash(h),
+            Shown::Int(i) => i.hash(h),
+            Shown::Float(x) => x.to_bits().hash(h),
+            Shown::Str(s) => s.hash(h),
+            Shown::List(n) => n.hash(h),
+        }
+    }
 }
 
 impl Shown {

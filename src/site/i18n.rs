@@ -48,6 +48,9 @@ catalogue! {
     "built_from" => "Derleme", "Built from";
     "as_of" => "Tarih", "As of";
     "commit" => "commit", "commit";
+    "build_info" => "Derleme: commit ve tarih", "Built from: commit and date";
+    "about_build" => "Bu derleme", "About this build";
+    "build_intro" => "Bu site, aşağıdaki commit'teki kayıtlardan derlendi. Geciken, süresi dolan ve gözden geçirilmesi gereken işler aşağıdaki tarihe göre işaretlendi.", "This site was built from the records at the commit below. Overdue and expiring work, and reviews due, are marked as of the date below.";
     "fields" => "Bilgiler", "Details";
     "description" => "Açıklama", "Description";
     "related" => "İlişkili kayıtlar", "Related records";

@@ -14,8 +14,9 @@
 //! links and ids are kept, for the link check), into a temporary folder that replaces
 //! the output folder in one step once every link checks out: a failed build never
 //! leaves a half-written site. A build state in the site (`.defter-build`) lets the
-//! next build re-render only the parts whose inputs changed. The same commit and
-//! `--as-of` give byte-identical output, incremental or not.
+//! next build re-render only the parts whose inputs changed — after a merge, the pages
+//! of the records it changed and the overviews. The same commit and `--as-of` give
+//! byte-identical output, incremental or not.
 
 mod build;
 mod charts;
@@ -68,6 +69,8 @@ enum Part<'a> {
     Findings,
     Rules,
     Directive,
+    /// The page naming the commit and the date.
+    Build,
     Workload,
     Exports,
     Search,
@@ -75,7 +78,7 @@ enum Part<'a> {
 }
 
 /// The parts over many records, in no particular order (the output is sorted).
-const OVERVIEWS: [Part<'static>; 15] = [
+const OVERVIEWS: [Part<'static>; 16] = [
     Part::Home,
     Part::RequestLists,
     Part::Portfolio,
@@ -87,6 +90,7 @@ const OVERVIEWS: [Part<'static>; 15] = [
     Part::Findings,
     Part::Rules,
     Part::Directive,
+    Part::Build,
     Part::Workload,
     Part::Exports,
     Part::Search,
@@ -109,6 +113,7 @@ impl Part<'_> {
             Part::Findings => "findings".into(),
             Part::Rules => "rules".into(),
             Part::Directive => "directive".into(),
+            Part::Build => "build".into(),
             Part::Workload => "workload".into(),
             Part::Exports => "exports".into(),
             Part::Search => "search".into(),
@@ -127,11 +132,20 @@ impl Part<'_> {
             Part::Record(r) => keys.page(site, r),
             Part::Assets => keys.global,
             // The pages over many records show no bodies; these show no requests or
-            // projects either.
-            Part::Grants | Part::Inventory | Part::Registers => keys.registers,
+            // projects either. The grants page lists the reviews due from the date on.
+            Part::Grants => keys.dated(keys.registers),
+            Part::Inventory | Part::Registers => keys.registers,
             // The directive page reads the rule set only (in the global key).
             Part::Directive => keys.global,
-            _ => keys.all_data,
+            // The page every footer links to names the commit and the date.
+            Part::Build => keys.dated(keys.with_history(keys.global)),
+            // The home page lists the latest changes of the history; the reports count
+            // months of it. Both count what is open or late on the date.
+            Part::Home | Part::Reports => keys.dated(keys.with_history(keys.all_data)),
+            // What is due from the date on, and what is overdue on it.
+            Part::Calendar | Part::Workload => keys.dated(keys.all_data),
+            // Neither the date nor the commit: the findings say what the date decides.
+            Part::Portfolio | Part::Findings | Part::Rules => keys.all_data,
         };
         pieces.piece(&self.name(site), key, &|| self.render(site, templates, keys))
     }
@@ -151,6 +165,7 @@ impl Part<'_> {
             Part::Findings => vec![site.findings_page(templates)?],
             Part::Rules => vec![site.rules_page(templates)?],
             Part::Directive => vec![site.directive_page(templates)?],
+            Part::Build => vec![site.build_page(templates)?],
             Part::Workload => vec![site.workload_page(templates)?],
             Part::Exports => Collect::all(|all| exports::make(site, keys, all))?,
             Part::Search => Collect::all(|all| search::make(site, templates, keys, all))?,
@@ -231,9 +246,10 @@ pub fn render(input: &Input, templates: &Templates) -> Result<Vec<Output>> {
 /// instead of copying it (a large repository is then held once, not twice) — telling
 /// `progress` about each part. `input` gives the settings only.
 ///
-/// When `out` holds a site built with the same templates, configuration, rules, date,
-/// commit, defter binary and [`Salt`] (its `.defter-build` state says so), only the
-/// parts whose inputs changed are rendered and only the files that changed are
+/// When `out` holds a site built with the same templates, configuration, rules, defter
+/// binary and [`Salt`] (its `.defter-build` state says so), only the parts whose inputs
+/// changed are rendered (after a new commit or on a new `--as-of` date too: see
+/// [`keys`]) and only the files that changed are
 /// replaced; otherwise the whole site is built next to `out` and swapped in. Either way
 /// a failed build leaves `out` as it was, and the result is byte for byte what a full
 /// build gives.

@@ -35,6 +35,7 @@ embedded!(
     "findings.html",
     "rules.html",
     "directive.html",
+    "build.html",
     "search.html",
     "workload.html",
     "style.css",
@@ -49,6 +50,10 @@ pub struct Templates {
     /// A hash of every template and asset text: an incremental build re-renders
     /// everything when it changes.
     pub digest: u64,
+    /// Whether a template other than the home page's and the build page's shows
+    /// `page.commit` or `page.as_of` (a repository's own `base.html` from before they
+    /// moved off every page, say): every page is then keyed by the commit and the date.
+    pub shows_build: bool,
 }
 
 impl Templates {
@@ -82,8 +87,14 @@ impl Templates {
         let mut hasher = std::hash::DefaultHasher::new();
         std::hash::Hash::hash(&(&sources, &assets), &mut hasher);
         let digest = std::hash::Hasher::finish(&hasher);
+        // The home page and the build page are keyed by both; any other page is not,
+        // unless it shows them.
+        let shows_build = sources.iter().any(|(name, text)| {
+            !["home.html", "build.html"].contains(&name.as_str())
+                && (text.contains("page.commit") || text.contains("page.as_of"))
+        });
         tera.add_raw_templates(sources).map_err(|e| anyhow!("site templates: {e}"))?;
-        Ok(Templates { tera, assets, digest })
+        Ok(Templates { tera, assets, digest, shows_build })
     }
 
     /// Renders `template` with a typed view model.

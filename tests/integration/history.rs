@@ -430,12 +430,15 @@ fn a_rebuild_rewrites_only_what_changed_and_matches_a_full_build() {
     let sites = tempfile::tempdir().unwrap();
     let (kept, fresh) = (sites.path().join("kept"), sites.path().join("fresh"));
     build(&repo, &kept);
-    // A new commit changes the commit every page names: everything is built again.
+    let inode = |path: &str| std::fs::metadata(kept.join(path)).unwrap().ino();
+    let other = "grants/YTK-2026-0001.html";
+    let other_first = inode(other);
+    // A new commit rewrites the pages of what it changed, not the others: no page but
+    // the home page names the commit.
     repo.edit(REQUEST, "Sorgu ekranı hata veriyor.", "Sorgu ekranı 500 hatası veriyor.");
     repo.commit_as("burak.yildiz", "TLP-2026-0002 ayrıntı");
     build(&repo, &kept);
-    let inode = |path: &str| std::fs::metadata(kept.join(path)).unwrap().ino();
-    let other = "grants/YTK-2026-0001.html";
+    assert_eq!(inode(other), other_first, "{other} was rewritten by a commit that did not change it");
     let (other_before, changed_before) = (inode(other), inode("requests/TLP-2026-0002.html"));
     // An edit not yet committed (as under `defter serve`) rewrites only its own pages.
     repo.edit(REQUEST, "500 hatası", "503 hatası");
@@ -521,6 +524,64 @@ fn every_kind_of_edit_rebuilds_to_what_a_full_build_gives_rendering_only_what_it
         (rendered("requests/index.html"), rendered("requests/page/2.html"), rendered("exports/requests.csv"), rendered)
     };
 
+    // A new commit of one request: its page (its text and its history) and what reads
+    // the whole history (the home page, the reports, the feeds); no other record's page,
+    // no list, no table.
+    let pages = record_pages(&kept);
+    repo.edit(on_page_2, "Zabıta Dairesi, saha", "Zabıta Dairesi, bütün saha");
+    repo.commit_as("elif.kara", "TLP-2026-0150 ayrıntı");
+    let (index, page_2, export, rendered) = check(&repo, "a commit of one record");
+    assert_eq!((index, page_2, export), (false, false, false));
+    assert_eq!(changed(&pages, &record_pages(&kept)), ["requests/TLP-2026-0150.html"]);
+    assert!(rendered("index.html") && rendered("reports.html") && rendered("feed.xml"));
+    assert!(!rendered("calendar.html") && !rendered("workload.html") && !rendered("search/d-0.js"));
+    assert!(!rendered("exports/grants.csv") && !rendered("search.html") && !rendered("assets/style.css"));
+    let page = std::fs::read_to_string(kept.join("requests/TLP-2026-0150.html")).unwrap();
+    assert!(page.contains("TLP-2026-0150 ayrıntı") && page.contains("href=\"../build.html\""), "{page}");
+    assert!(rendered("build.html"), "the commit is named there");
+    let about = std::fs::read_to_string(kept.join("build.html")).unwrap();
+    let head = repo.git(&["rev-parse", "--short=8", "HEAD"]);
+    assert!(about.contains(&format!("<code>{}</code>", head.trim())) && about.contains("30.11.2026"), "{about}");
+
+    // A merge of several records, with a commit on main beside it: the pages of the
+    // records either side changed (and of the records showing what changed), nothing
+    // else of the records.
+    let pages = record_pages(&kept);
+    repo.git(&["checkout", "-q", "-b", "toplu"]);
+    repo.edit("records/requests/2026/TLP-2026-0200.md", "Zabıta Dairesi, saha", "Zabıta Dairesi, her saha");
+    repo.edit("records/projects/PRJ-0001/notlar.md", "Ön yüzü olmayan bölüm.", "Ön yüzü olmayan bir bölüm.");
+    repo.commit_as("elif.kara", "TLP-2026-0200 ve notlar");
+    repo.edit("records/requests/2026/TLP-2026-0230.md", "Zabıta Dairesi, saha", "Zabıta Dairesi, tüm saha");
+    repo.edit(
+        "records/inventory/certificate/crt-zabita.yaml",
+        "sans: [zabita.izmir.bel.tr]",
+        "sans: [zabita.izmir.bel.tr, www.zabita.izmir.bel.tr]",
+    );
+    repo.commit_as("oguz.koc", "TLP-2026-0230 ve sertifika");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.edit("records/requests/2026/TLP-2026-0010.md", "Zabıta Dairesi, saha", "Zabıta Dairesi, günlük saha");
+    repo.commit_as("burak.yildiz", "TLP-2026-0010 ayrıntı");
+    repo.git(&["merge", "-q", "--no-ff", "-m", "Merge toplu", "toplu"]);
+    let (_, page_2, export, rendered) = check(&repo, "a merge of several records");
+    assert_eq!((page_2, export), (false, false));
+    assert_eq!(
+        changed(&pages, &record_pages(&kept)),
+        [
+            "inventory/application/app-bbys-zabita.html",
+            "inventory/certificate/crt-zabita.html",
+            "projects/PRJ-0001/index.html",
+            "projects/PRJ-0001/notlar.html",
+            "requests/TLP-2026-0010.html",
+            "requests/TLP-2026-0200.html",
+            "requests/TLP-2026-0230.html",
+            "units/yazilim-devops-servisi.html",
+        ]
+    );
+    assert!(rendered("inventory/index.html") && rendered("exports/inventory.csv") && rendered("index.html"));
+    assert!(!rendered("exports/grants.csv") && !rendered("exports/people.csv"));
+    let page = std::fs::read_to_string(kept.join("requests/TLP-2026-0230.html")).unwrap();
+    assert!(page.contains("TLP-2026-0230 ve sertifika"), "{page}");
+
     // Notes in a request's body: its page and the search index, no list or export.
     repo.edit(on_page_2, "tek ekranda görmek istiyor.", "tek ekranda görmek istiyor. Ek not.");
     let (index, page_2, export, rendered) = check(&repo, "a body edit");
@@ -592,6 +653,91 @@ fn every_kind_of_edit_rebuilds_to_what_a_full_build_gives_rendering_only_what_it
     assert!(!kept.join("requests/TLP-2026-0003.html").exists());
 }
 
+#[test]
+fn a_new_day_renders_again_what_the_date_decides_and_nothing_else() {
+    let mut repo = repo();
+    // An open request due in a few days, and a certificate expiring in two months.
+    repo.edit(REQUEST, "status: new\n", "status: new\ndue: 2026-12-04\n");
+    repo.commit_as("burak.yildiz", "TLP-2026-0002 süresi");
+    let sites = tempfile::tempdir().unwrap();
+    let kept = sites.path().join("kept");
+    let build_on = |day: &str, out: &std::path::Path| {
+        let output = repo.defter(&["-v", "build", "--as-of", day, "--out", out.to_str().unwrap()]);
+        let said = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert_eq!(output.status.code(), Some(0), "{said}");
+        said
+    };
+    build_on(AS_OF, &kept);
+    let mut fresh_builds = 0;
+    let mut next_day = |day: &str| {
+        let (before, pages) = (keys_of(&kept), record_pages(&kept));
+        let said = build_on(day, &kept);
+        assert!(!said.contains("full build"), "{said}");
+        fresh_builds += 1;
+        let fresh = sites.path().join(format!("fresh-{fresh_builds}"));
+        build_on(day, &fresh);
+        assert_same_files(&kept, &fresh, true, &format!("a build as of {day}"));
+        let after = keys_of(&kept);
+        let rendered: Vec<String> =
+            after.iter().filter(|(path, key)| before.get(*path) != Some(key)).map(|(p, _)| p.clone()).collect();
+        (rendered, changed(&pages, &record_pages(&kept)))
+    };
+    // The next day: nothing falls due or overdue, and no record's page changes; what
+    // counts from the date is made again.
+    let (rendered, pages) = next_day("2026-12-01");
+    assert!(pages.is_empty(), "{pages:?}");
+    for page in ["index.html", "calendar.html", "workload.html", "reports.html", "deadlines.ics"] {
+        assert!(rendered.iter().any(|p| p == page), "{page} not rendered again: {rendered:?}");
+    }
+    assert!(!rendered.iter().any(|p| p == "requests/index.html" || p.starts_with("search/")), "{rendered:?}");
+    // Past the due date: the request is overdue on its list's rows (and a finding on its
+    // page); other records' pages stay.
+    let (rendered, pages) = next_day("2026-12-05");
+    assert!(rendered.iter().any(|p| p == "requests/index.html"), "{rendered:?}");
+    assert!(pages.contains(&"requests/TLP-2026-0002.html".to_string()), "{pages:?}");
+    assert!(!pages.iter().any(|p| p.contains("TLP-2026-0001") || p.contains("PRJ-0001")), "{pages:?}");
+    let list = std::fs::read_to_string(kept.join("requests/index.html")).unwrap();
+    assert!(list.contains("class=\"overdue\">04.12.2026"), "{list}");
+}
+
+#[test]
+fn a_template_naming_the_commit_on_every_page_renders_every_page_after_a_commit() {
+    let mut repo = repo();
+    // A repository's own base.html of old, naming the commit in every footer.
+    let base = defter::site::templates::DEFAULTS.iter().find(|(name, _)| *name == "base.html").unwrap().1;
+    let footer = "<footer class=\"bottom\">\n  <p>";
+    assert!(base.contains(footer));
+    repo.write(
+        "site-templates/base.html",
+        &base.replacen(footer, &format!("{footer}commit <code>{{{{ page.commit }}}}</code> · "), 1),
+    );
+    repo.commit_as("selin.aydin", "Kendi şablonumuz");
+    let sites = tempfile::tempdir().unwrap();
+    let site = sites.path().join("site");
+    build_saying(repo.path(), &site);
+    repo.edit(REQUEST, "Sorgu ekranı hata veriyor.", "Sorgu ekranı 500 hatası veriyor.");
+    repo.commit_as("burak.yildiz", "TLP-2026-0002 ayrıntı");
+    // A full build (`build_saying` holds it to rendering every file).
+    let why = build_saying(repo.path(), &site).1;
+    assert_eq!(why.as_deref(), Some("the commit changed since the last build"));
+    let head = repo.git(&["rev-parse", "--short=8", "HEAD"]);
+    let other = std::fs::read_to_string(site.join("grants/YTK-2026-0001.html")).unwrap();
+    assert!(other.contains(&format!("commit <code>{}</code>", head.trim())), "{other}");
+}
+
+/// The key of each record's page in the site at `out` (by path), from the build state.
+fn record_pages(out: &std::path::Path) -> std::collections::BTreeMap<String, String> {
+    keys_of(out).into_iter().filter(|(_, key)| key.starts_with("r:")).collect()
+}
+
+/// The pages whose key changed from `before` to `after` (rendered again), by path.
+fn changed(
+    before: &std::collections::BTreeMap<String, String>,
+    after: &std::collections::BTreeMap<String, String>,
+) -> Vec<String> {
+    after.iter().filter(|(path, key)| before.get(*path) != Some(key)).map(|(path, _)| path.clone()).collect()
+}
+
 /// `defter -v build`'s count of files rendered again, from its last line, and why it was
 /// a full build, if it says so.
 fn build_saying(repo: &std::path::Path, out: &std::path::Path) -> (usize, Option<String>) {
@@ -622,8 +768,9 @@ fn a_full_rebuild_says_why_under_verbose() {
     let (some, why) = build_saying(repo.path(), &site);
     assert!(some > 0 && some < all / 4 && why.is_none(), "{some} of {all}: {why:?}");
     repo.commit_as("burak.yildiz", "TLP-2026-0002 ayrıntı");
-    let why = build_saying(repo.path(), &site).1;
-    assert_eq!(why.as_deref(), Some("the commit changed since the last build"));
+    // No page but the home page names the commit: a new one is an incremental build.
+    let (some, why) = build_saying(repo.path(), &site);
+    assert!(some > 0 && some < all / 4 && why.is_none(), "{some} of {all}: {why:?}");
     let out = site.to_str().unwrap();
     let public = |repo: &GitRepo| {
         let output = repo.defter(&["-v", "build", "--as-of", "2026-12-01", "--public", "--out", out]);
@@ -631,7 +778,7 @@ fn a_full_rebuild_says_why_under_verbose() {
         String::from_utf8_lossy(&output.stderr).into_owned()
     };
     let said = public(&repo);
-    assert!(said.contains("full build: the date (--as-of), --public changed since the last build"), "{said}");
+    assert!(said.contains("full build: --public changed since the last build"), "{said}");
     // A word with a shard of its own comes and goes: that shard is made and removed,
     // and as no page links to it the rebuild stays an incremental one.
     let fresh = sites.path().join("fresh");

@@ -63,8 +63,18 @@ fn a_request_page_speaks_turkish_with_names_and_dates() {
     assert!(person.contains("Yetki") && person.contains("TLP-"), "{person}");
     // The body is rendered Markdown.
     assert!(!texts(&html, "section.body p").is_empty());
-    // Every page says what it was built from.
-    assert!(texts(&html, "footer").join(" ").contains("30.11.2026"));
+    // Every page links to the page that says what it was built from: the commit and
+    // the date (not named on every page, or a new commit would render every page again).
+    let footer = Selector::parse("footer a").unwrap();
+    let about = html.select(&footer).find(|a| a.value().attr("href") == Some("../build.html"));
+    assert_eq!(about.map(|a| a.text().collect::<String>()).as_deref(), Some("Derleme: commit ve tarih"));
+    assert!(!texts(&html, "footer").join(" ").contains("30.11.2026"));
+    let build = page(&site, "build.html");
+    assert_eq!(texts(&build, "h1"), ["Bu derleme"]);
+    let said: Vec<(String, String)> =
+        texts(&build, "dl.fields dt").into_iter().zip(texts(&build, "dl.fields dd")).collect();
+    assert_eq!(said[1], ("Tarih".to_string(), "30.11.2026".to_string()), "{said:?}");
+    assert!(said[0].0 == "Derleme" && said[0].1.starts_with("commit "), "{said:?}");
 }
 
 #[test]

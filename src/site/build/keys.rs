@@ -5,10 +5,21 @@
 //! the data and address of every record it names (any string value that is an id), of
 //! every record that names it and of the people its history names, on the steps an open
 //! record allows next and the people who may take them, on the text of its
-//! project's sections or its section's project, and on its findings; everything else (templates,
-//! configuration, rules, date, the commit every page names in its footer and thus the
-//! history, the defter binary) is in the global key, and a change there re-renders every
-//! page.
+//! project's sections or its section's project, on its findings and on its own history
+//! (the commits that changed it); everything every page shares (templates,
+//! configuration, rules, the defter binary) is in the global key, and a change there
+//! re-renders every page.
+//!
+//! The commit and the `--as-of` date are not in the global key: only `build.html` names
+//! them (the footer of every page links to it), so a new commit re-renders the
+//! pages whose records it changed and the pages over the whole history (the home page's
+//! recent changes, the reports' monthly figures, the feeds), not every page. The date
+//! keys what is computed from it: the pages and exports that count or mark what is
+//! overdue, expiring or due (home, calendar, reports, workload, grants, the overviews and
+//! feeds, the boards' recent columns); a request list page by whether each of its rows is
+//! overdue, not by the date itself; a record's page by its findings and a person's open
+//! work, which say it. A template that shows `page.commit` or `page.as_of` anywhere but on
+//! the home and build pages puts both back into the global key.
 //!
 //! Each record has two keys: one of its whole file, and one of its data — the file
 //! without its Markdown body. Only a record's own page and the search index show bodies,
@@ -39,7 +50,7 @@ use crate::site::data::{Site, WHO_SHOWN, address};
 use crate::site::templates::Templates;
 
 /// Bumped whenever the build state's meaning changes.
-const FORMAT: &str = "defter-build 3";
+const FORMAT: &str = "defter-build 4";
 
 /// Every key of one build.
 pub(crate) struct Keys {
@@ -55,6 +66,10 @@ pub(crate) struct Keys {
     pub registers: u64,
     /// Every finding.
     pub findings: u64,
+    /// The `--as-of` date (see [`Keys::dated`]).
+    as_of: u64,
+    /// The commit, and so the whole history (see [`Keys::with_history`]).
+    history: u64,
     /// Per record (by address): its text, path and page.
     record: foldhash::HashMap<usize, u64>,
     /// Per record (by address): its data (the file without its body), path and page.
@@ -216,21 +231,25 @@ impl Keys {
             .unwrap_or_default();
         // What every page shares, by name (a rebuild that cannot reuse anything says
         // which of them changed).
-        let inputs = vec![
+        let (as_of, commit) = (hash(input.as_of.to_string()), hash(&input.commit));
+        let mut inputs = vec![
             ("the defter binary", hash((FORMAT, env!("CARGO_PKG_VERSION"), exe))),
             ("the templates", templates.digest),
             ("the configuration", hash(format!("{:?}", input.config))),
             ("the rules", hash(format!("{:?}", input.rules.texts))),
-            ("the date (--as-of)", hash(input.as_of.to_string())),
-            // Every page names the commit it was built from.
-            ("the commit", hash(&input.commit)),
             ("the base URL", hash(&input.base_url)),
             ("live reload", hash(input.live_reload)),
             ("--public", hash(input.public)),
             // Keys made with another salt share nothing with these.
             ("the site key (.git/defter/site-key)", digests.salt.hash("global")),
         ];
+        if templates.shows_build {
+            // Templates of the repository's own that name them on every page.
+            inputs.push(("the date (--as-of)", as_of));
+            inputs.push(("the commit", commit));
+        }
         let global = hash(&inputs);
+        let (as_of, history) = (hash((global, as_of)), hash((global, commit)));
         let per_record: Vec<(usize, u64, u64)> = site
             .sorted
             .par_iter()
@@ -264,7 +283,8 @@ impl Keys {
         }
         let findings =
             hash((global, format!("{:?}", input.report.diagnostics), format!("{:?}", input.records.problems)));
-        let mut keys = Keys { global, inputs, all_data: 0, registers: 0, findings, record, data, named, sections };
+        let mut keys =
+            Keys { global, inputs, all_data: 0, registers: 0, findings, as_of, history, record, data, named, sections };
         keys.all_data = hash((findings, keys.data_of(site.sorted.iter().copied())));
         // The registers, and whatever they name (a grant's system is shown by its name,
         // whatever record that is).
@@ -276,6 +296,18 @@ impl Keys {
         named.dedup_by_key(|r| address(r));
         keys.registers = hash((findings, keys.data_of(registers.into_iter().chain(named))));
         keys
+    }
+
+    /// `key` and the `--as-of` date: the key of a part that shows what the date decides
+    /// (what is overdue, expiring or due, and by how many days).
+    pub(crate) fn dated(&self, key: u64) -> u64 {
+        hash((key, self.as_of))
+    }
+
+    /// `key` and the commit: the key of a part that shows the commit or reads the whole
+    /// history (which follows from the commit).
+    pub(crate) fn with_history(&self, key: u64) -> u64 {
+        hash((key, self.history))
     }
 
     fn of(&self, r: &Record) -> u64 {
@@ -349,11 +381,15 @@ impl Keys {
             format!("{findings:?}").hash(&mut h);
         }
         if let Some(trail) = site.input.trail {
-            // The history itself follows from the commit (in the global key); the people
-            // it names may be edited in the working tree.
+            // Its own history, not the commit: a new commit re-renders the pages of the
+            // records it changed. The people the history names may be edited in the
+            // working tree.
             for e in trail.of(r.id()) {
-                let email = &trail.commits[e.commit].author_email;
-                site.person_by_email(email).map(|p| self.data(p)).hash(&mut h);
+                let commit = &trail.commits[e.commit];
+                // The id stands for everything of the commit shown (author, time, summary).
+                commit.id.as_bytes().hash(&mut h);
+                (&e.action, &e.path, &e.fields, e.body_changed).hash(&mut h);
+                site.person_by_email(&commit.author_email).map(|p| self.data(p)).hash(&mut h);
             }
         }
         h.finish()

@@ -337,11 +337,11 @@ enum Group {
     Findings,
     /// The permission matrix: grants, people and the systems they are on.
     Permissions,
-    /// Workload, reviews, KPIs and deadlines: over every record (and the history, in the
-    /// global key).
+    /// Workload, reviews, KPIs and deadlines: over every record, the history and the
+    /// date.
     Overviews,
-    /// The deadlines' calendar and the Atom feeds: over every record and the history too,
-    /// a piece of their own so that they are made beside the overviews.
+    /// The deadlines' calendar and the Atom feeds: over every record, the history and the
+    /// date too, a piece of their own so that they are made beside the overviews.
     Feeds,
 }
 
@@ -379,7 +379,9 @@ impl Group {
             Group::Units => of(|k| k == Kind::Unit),
             Group::Findings => keys.findings,
             Group::Permissions => keys.registers,
-            Group::Overviews | Group::Feeds => keys.all_data,
+            // The KPIs and the feeds read the history; reviews, deadlines, workload and
+            // the calendar's feed count from the date.
+            Group::Overviews | Group::Feeds => keys.dated(keys.with_history(keys.all_data)),
         }
     }
 

@@ -11,6 +11,7 @@
 //! exports reuse the figures the pages compute (the permission matrix, the deadlines,
 //! the monthly KPIs, the workload) so that a page and its export cannot disagree.
 
+pub(crate) mod about;
 pub(crate) mod calendar;
 pub(crate) mod directive;
 pub(crate) mod exports;

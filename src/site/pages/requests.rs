@@ -234,7 +234,16 @@ impl<'a> Site<'a> {
             units.iter().chain(&services).for_each(|u| keys.data(u).hash(&mut h));
             h.finish()
         };
-        let row_keys: HashMap<usize, u64> = requests.par_iter().map(|r| (address(r), keys.row(r))).collect();
+        // A row shows the date only as whether the request is overdue on it: a new day
+        // re-renders the pages whose rows fell overdue, not every page.
+        let row_keys: HashMap<usize, u64> = requests
+            .par_iter()
+            .map(|r| {
+                let mut h = DefaultHasher::new();
+                (keys.row(r), self.is_overdue(r)).hash(&mut h);
+                (address(r), h.finish())
+            })
+            .collect();
         let rows_key = |h: &mut DefaultHasher, rows: &[&Record]| {
             rows.len().hash(h);
             rows.iter().for_each(|r| row_keys.get(&address(r)).hash(h));
@@ -251,7 +260,8 @@ impl<'a> Site<'a> {
         services.par_iter().try_for_each(|s| {
             let rows = group("service", s.id());
             let mut h = DefaultHasher::new();
-            (shared, keys.data(s)).hash(&mut h);
+            // Its closed columns list what closed in the days before the date.
+            (shared, keys.dated(keys.data(s))).hash(&mut h);
             rows_key(&mut h, rows);
             pieces.piece(&format!("requests:board:{}", s.id()), h.finish(), &|| {
                 Ok(vec![self.board(templates, s, rows, &|status| count("status", status))?])
@@ -327,7 +337,6 @@ impl<'a> Site<'a> {
             |k: &str| r.fields.str_at(k).map(|v| self.value_label(r.kind, &format!("/{k}"), v)).unwrap_or_default();
         // A field left out names nothing (not a record whose id is empty).
         let name = |k: &str| r.fields.str_at(k).map(|v| self.name_of(v)).unwrap_or_default();
-        let due = r.fields.str_at("due").and_then(|d| d.parse::<jiff::civil::Date>().ok());
         RequestRow {
             id: r.id().to_string(),
             url: format!("{root}{}", self.url(r)),
@@ -345,7 +354,13 @@ impl<'a> Site<'a> {
             assignee: name("assignee"),
             received: human_date(&f("received")),
             due: human_date(&f("due")),
-            overdue: self.is_open(r) && due.is_some_and(|d| d < self.input.as_of),
+            overdue: self.is_overdue(r),
         }
+    }
+
+    /// Whether a request is open past its due date on the `--as-of` date.
+    fn is_overdue(&self, r: &Record) -> bool {
+        let due = r.fields.str_at("due").and_then(|d| d.parse::<jiff::civil::Date>().ok());
+        self.is_open(r) && due.is_some_and(|d| d < self.input.as_of)
     }
 }
