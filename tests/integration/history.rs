@@ -701,6 +701,30 @@ fn a_new_day_renders_again_what_the_date_decides_and_nothing_else() {
 }
 
 #[test]
+fn a_name_in_a_records_history_follows_the_record_it_names_after_a_commit() {
+    let mut repo = repo();
+    assign(&mut repo, "burak.yildiz");
+    repo.commit_as("burak.yildiz", "TLP-2026-0002 Elif'e atandı");
+    repo.edit(REQUEST, "assignee: elif.kara", "assignee: volkan.acar");
+    repo.commit_as("burak.yildiz", "TLP-2026-0002 Volkan'a verildi");
+    let sites = tempfile::tempdir().unwrap();
+    let kept = sites.path().join("kept");
+    build(&repo, &kept);
+    let page = "requests/TLP-2026-0002.html";
+    let history = |site: &std::path::Path| {
+        let html = std::fs::read_to_string(site.join(page)).unwrap();
+        html[html.find("class=\"history\"").unwrap_or_else(|| panic!("{html}"))..].to_string()
+    };
+    assert!(history(&kept).contains("Elif Kara → Volkan Acar"), "{}", history(&kept));
+    // The request names her no more but its history does, by name: her new name is
+    // shown there.
+    repo.edit("records/org/people/elif.kara.yaml", "name: Elif Kara", "name: Elif Kara Yılmaz");
+    repo.commit_as("selin.aydin", "Elif'in soyadı");
+    rebuild_matches_full_build(&repo, &kept, "a new name of someone a record's history names");
+    assert!(history(&kept).contains("Elif Kara Yılmaz → Volkan Acar"), "{}", history(&kept));
+}
+
+#[test]
 fn a_template_naming_the_commit_on_every_page_renders_every_page_after_a_commit() {
     let mut repo = repo();
     // A repository's own base.html of old, naming the commit in every footer.

@@ -390,6 +390,15 @@ impl Keys {
                 commit.id.as_bytes().hash(&mut h);
                 (&e.action, &e.path, &e.fields, e.body_changed).hash(&mut h);
                 site.person_by_email(&commit.author_email).map(|p| self.data(p)).hash(&mut h);
+                // A value it shows that is an id is shown by that record's name, though
+                // the record may name it no more ("Elif Kara → Volkan Acar").
+                let values = e.fields.iter().flat_map(|c| {
+                    let members = c.list.iter().flat_map(|l| &l.entries).flat_map(|i| i.members.iter().map(|(_, v)| v));
+                    c.old.iter().chain(&c.new).chain(members)
+                });
+                for s in values.filter_map(crate::history::Shown::as_str) {
+                    site.index.get(s).map(|t| self.data(t)).hash(&mut h);
+                }
             }
         }
         h.finish()
