@@ -9,7 +9,8 @@
 //!
 //! A warm rebuild needs each changed path to be a record that was loaded before and
 //! still loads, with the same id, outside `records/org/`; `HEAD` where it was (the
-//! history on every page comes from it); and the last rebuild to have succeeded.
+//! history is read for it; after a commit the repository is loaded again, and the site
+//! still renders only what the commit changed); and the last rebuild to have succeeded.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
