@@ -95,6 +95,10 @@ pub enum Command {
     /// Print a report: open requests, workload, reviews due, expiring items, monthly KPIs.
     #[command(after_help = REPORT_EXAMPLES)]
     Report(ReportArgs),
+    /// Who had access on a date: every grant, account, repository access and web-service
+    /// client in force, as recorded at the time and as known now, and where they differ.
+    #[command(after_help = ACCESS_EXAMPLES)]
+    Access(AccessArgs),
     /// Write CODEOWNERS from the organisation data (who reviews changes to which folder).
     #[command(after_help = CODEOWNERS_EXAMPLES)]
     Codeowners(CodeownersArgs),
@@ -788,6 +792,42 @@ pub enum ReportFormat {
     Json,
     /// A Markdown table.
     Markdown,
+}
+
+const ACCESS_EXAMPLES: &str = "Examples:
+  defter access                                   who holds access today
+  defter access --on 2026-03-01                   on a past day (the repository as it stood then, and today's records)
+  defter access --system app-e-belediye --on 2026-03-01
+  defter access --person volkan.acar --format csv
+  defter access --at v1.2                         as recorded at a commit (branch, tag, HEAD~3)
+
+Exit status: 0 answered, 2 defter could not run (a date in the future or before the
+first commit, an unknown revision, a shallow clone lacking the date).";
+
+#[derive(Debug, clap::Args)]
+pub struct AccessArgs {
+    /// Only this system: a grant's or account's `system`, or a repository's or web-service
+    /// client's id.
+    #[arg(long, value_name = "ID")]
+    pub system: Option<String>,
+
+    /// Only the access this person holds.
+    #[arg(long, value_name = "PERSON")]
+    pub person: Option<String>,
+
+    /// The day asked about, as YYYY-MM-DD (default today): the repository as it stood at
+    /// the end of that day, and today's records read for that day.
+    #[arg(long, value_name = "YYYY-MM-DD", conflicts_with = "at")]
+    pub on: Option<jiff::civil::Date>,
+
+    /// A commit (branch, tag, `HEAD~3`) to read "as recorded" at, instead of a day; today's
+    /// records are read for the commit's day.
+    #[arg(long, value_name = "REV")]
+    pub at: Option<String>,
+
+    /// How the answer is printed.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
 }
 
 #[derive(Debug, clap::Args)]

@@ -350,6 +350,12 @@ impl Git {
     pub(crate) fn changes(&self, commit: &Commit) -> Result<Vec<FileChange>> {
         let new_tree = self.repo.find_commit(commit.id)?.tree()?;
         let old_tree = match commit.parents.first() {
+            // A shallow clone's oldest commit names a parent it does not have: its records
+            // are compared with nothing, as a root commit's are (the trail then starts
+            // there, and `access` says how far back it goes).
+            Some(p) if matches!(self.repo.is_shallow(), Ok(true)) && self.repo.find_commit(*p).is_err() => {
+                self.repo.empty_tree()
+            }
             Some(p) => self.repo.find_commit(*p)?.tree()?,
             None => self.repo.empty_tree(),
         };

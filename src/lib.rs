@@ -3,7 +3,7 @@
 //!
 //! Each top-level module has one job, and imports only the modules below it:
 //!
-//! Layers: cmd > cli > site lsp > step > repo report scaffold > validate > history > load > config git > diag > model
+//! Layers: cmd > cli > site lsp > step > repo report scaffold access > validate > history > load > config git > diag > model
 //!
 //! - `cmd`: one file per subcommand — arguments in, a library call, an exit code out; the
 //!   only layer that prints. `cli`: the command line's clap definitions.
@@ -15,7 +15,8 @@
 //!   step's edit, kept byte for byte outside the lines it changes, checked with every
 //!   rule and written all or nothing.
 //! - `repo`: the front door — a repository opened with its configuration and rules,
-//!   loaded and checked. `report`: summaries over the records (tables, KPIs) that the
+//!   loaded and checked. `access`: who had access on a day, as recorded then and as
+//!   known now. `report`: summaries over the records (tables, KPIs) that the
 //!   CLI and the site both show. `scaffold`: what `init` and `new` write.
 //! - `validate`: every check, each pushing findings; `validate --base`'s change check.
 //! - `history`: the audit trail from git. `load`: walking `records/`, YAML, front matter,
@@ -32,6 +33,7 @@
 // the rest is `pub(crate)`, so the compiler reports what nothing uses.
 #![warn(unreachable_pub)]
 
+pub(crate) mod access;
 pub mod cli;
 pub mod cmd;
 pub mod config;

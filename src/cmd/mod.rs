@@ -4,6 +4,7 @@
 // The one layer that prints (lib.rs denies it everywhere else).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod access;
 mod build;
 mod codeowners;
 mod explain;
@@ -42,6 +43,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::New(args) => new::run(&repo_root(cli.repo.as_deref())?, &args, ui),
         Command::Step(args) => step::run(&repo_root(cli.repo.as_deref())?, &args, ui),
         Command::Report(args) => report::run(&repo_root(cli.repo.as_deref())?, &args, ui),
+        Command::Access(args) => access::run(&repo_root(cli.repo.as_deref())?, &args, ui),
         Command::Codeowners(args) => codeowners::run(&repo_root(cli.repo.as_deref())?, &args, ui),
         Command::Lsp(args) => lsp::run(cli.repo.as_deref(), &args),
         Command::Completions { shell } => Ok(generate::completions(shell)),

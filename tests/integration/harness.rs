@@ -174,6 +174,16 @@ impl GitRepo {
     pub fn commit_as(&mut self, person: &str, message: &str) -> String {
         self.clock += 1;
         let date = format!("2026-11-{:02}T10:{:02}:00+03:00", 1 + self.clock / 60, self.clock % 60);
+        self.commit_at(person, message, &date)
+    }
+
+    /// Commits everything as `person` on `day` (`YYYY-MM-DD`, at noon in İzmir): a
+    /// history that spans months.
+    pub fn commit_on(&mut self, person: &str, day: &str, message: &str) -> String {
+        self.commit_at(person, message, &format!("{day}T12:00:00+03:00"))
+    }
+
+    fn commit_at(&mut self, person: &str, message: &str, date: &str) -> String {
         self.git(&["add", "-A"]);
         let output = Command::new("git")
             .current_dir(self.path())
@@ -182,8 +192,8 @@ impl GitRepo {
             .env("GIT_AUTHOR_EMAIL", format!("{person}@izmir.bel.tr"))
             .env("GIT_COMMITTER_NAME", person)
             .env("GIT_COMMITTER_EMAIL", format!("{person}@izmir.bel.tr"))
-            .env("GIT_AUTHOR_DATE", &date)
-            .env("GIT_COMMITTER_DATE", &date)
+            .env("GIT_AUTHOR_DATE", date)
+            .env("GIT_COMMITTER_DATE", date)
             .output()
             .expect("git commit runs");
         assert!(output.status.success(), "commit: {}", String::from_utf8_lossy(&output.stderr));

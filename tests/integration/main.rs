@@ -1,6 +1,7 @@
 //! The one integration test binary: runs the real `defter` binary on fixture
 //! repositories assembled on disk.
 
+mod access;
 mod adversarial;
 mod commands;
 mod directive;
