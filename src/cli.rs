@@ -48,6 +48,8 @@ const EXAMPLES: &str = "Examples:
   defter validate --base origin/main       also check the changes since main
   defter log TLP-2026-0042                 a record's story from git
   defter build --as-of 2026-11-30          the intranet site, into ./site
+  defter build --at 2026-03-31 --out eski  the site as it was on that day
+  defter access --on 2026-03-01            who had access on that day
   defter explain separation-of-duties      what a rule checks, and why
   defter init kayitlar                     start a new records repository
   defter new request --title \"Rapor ekranı\" --unit zabita-dairesi --type change
@@ -254,9 +256,17 @@ pub struct BuildArgs {
     #[arg(long, value_name = "DIR", default_value = "site")]
     pub out: std::path::PathBuf,
 
-    /// The date the site is built as of (time rules, calendar, "today").
-    #[arg(long, value_name = "YYYY-MM-DD", default_value_t = today())]
-    pub as_of: jiff::civil::Date,
+    /// The date the site is built as of (time rules, calendar, "today"); default today,
+    /// or with --at the day of that commit.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<jiff::civil::Date>,
+
+    /// Build the site as it was at a past commit — a revision (branch, tag, commit,
+    /// `HEAD~3`) or a day (YYYY-MM-DD: the last commit on the first-parent line by the end
+    /// of it) — from that commit's records, schemas, workflows.yaml and defter.toml,
+    /// checked out into a temporary folder: the working tree is not touched.
+    #[arg(long, value_name = "REV|DATE")]
+    pub at: Option<String>,
 
     /// Absolute URL the site is served from, for feeds and calendar links (default:
     /// `[site] base_url` in defter.toml).
@@ -276,9 +286,13 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 3000)]
     pub port: u16,
 
-    /// The date the site is built as of.
-    #[arg(long, value_name = "YYYY-MM-DD", default_value_t = today())]
-    pub as_of: jiff::civil::Date,
+    /// The date the site is built as of; default today, or with --at the day of that commit.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<jiff::civil::Date>,
+
+    /// Serve the site as it was at a past commit (a revision or a day, as `build --at`).
+    #[arg(long, value_name = "REV|DATE")]
+    pub at: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -110,6 +110,27 @@ impl Git {
         self.repo.git_dir().join("defter").join(format!("{name}{folder}"))
     }
 
+    /// Checks `commit` out into `dir` (a new, empty folder) as a repository of its own
+    /// that borrows this one's objects (git's alternates): a past state of the records to
+    /// build from, with its history, while this repository's working tree, index and
+    /// refs stay as they are. The records repository's root inside `dir`.
+    pub(crate) fn checkout_into(&self, commit: ObjectId, dir: &Path) -> Result<std::path::PathBuf> {
+        std::fs::create_dir_all(dir)?;
+        run(dir, &["init", "-q"])?;
+        let objects = self.repo.common_dir().join("objects");
+        let objects = objects.canonicalize().unwrap_or(objects);
+        let info = dir.join(".git/objects/info");
+        std::fs::create_dir_all(&info)?;
+        std::fs::write(info.join("alternates"), format!("{}\n", objects.display()))?;
+        // A shallow clone's boundary goes along, so the walk stops where this one's does.
+        if let Ok(shallow) = std::fs::read(self.repo.common_dir().join("shallow")) {
+            std::fs::write(dir.join(".git/shallow"), shallow)?;
+        }
+        let id = commit.to_string();
+        run(dir, &["-c", "core.autocrlf=false", "-c", "advice.detachedHead=false", "checkout", "-q", "--detach", &id])?;
+        Ok(dir.join(self.prefix.trim_end_matches('/')))
+    }
+
     /// The commit a revision (branch, tag, commit, `HEAD~2`…) names.
     pub(crate) fn resolve(&self, rev: &str) -> Result<ObjectId> {
         let Ok(id) = self.repo.rev_parse_single(rev) else {
@@ -326,23 +347,27 @@ impl Git {
         }
         let mut out = Vec::new();
         for info in walk.all()? {
-            let info = info?;
-            let commit = self.repo.find_commit(info.id)?;
-            let author = commit.author()?;
-            let time = author.time()?;
-            let message = commit.message_raw_sloppy().to_str_lossy().into_owned();
-            out.push(Commit {
-                id: info.id,
-                parents: commit.parent_ids().map(|p| p.detach()).collect(),
-                author_name: author.name.to_str_lossy().into_owned(),
-                author_email: author.email.to_str_lossy().into_owned(),
-                time: time.seconds,
-                offset: time.offset,
-                summary: message.lines().next().unwrap_or_default().to_string(),
-                message,
-            });
+            out.push(self.commit(info?.id)?);
         }
         Ok(out)
+    }
+
+    /// One commit, as the audit trail shows it.
+    pub(crate) fn commit(&self, id: ObjectId) -> Result<Commit> {
+        let commit = self.repo.find_commit(id)?;
+        let author = commit.author()?;
+        let time = author.time()?;
+        let message = commit.message_raw_sloppy().to_str_lossy().into_owned();
+        Ok(Commit {
+            id,
+            parents: commit.parent_ids().map(|p| p.detach()).collect(),
+            author_name: author.name.to_str_lossy().into_owned(),
+            author_email: author.email.to_str_lossy().into_owned(),
+            time: time.seconds,
+            offset: time.offset,
+            summary: message.lines().next().unwrap_or_default().to_string(),
+            message,
+        })
     }
 
     /// The files under the records repository's `records/` that `commit` changed

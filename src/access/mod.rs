@@ -155,39 +155,7 @@ pub(crate) fn point(git: &Git, trail: &AuditTrail, head: gix::ObjectId, when: &W
             };
             (i, commit_date(&trail.commits[i]))
         }
-        When::On(day) => {
-            let day = *day;
-            if day > today {
-                let (d, t, d_tr, t_tr) = (day, today, show_date(day), show_date(today));
-                bail!(msg!(
-                    "{d} is in the future (today is {t}): nobody's access on that day is known yet",
-                    "{d_tr} gelecekte (bugün {t_tr}): o günkü erişimler henüz bilinmiyor"
-                ));
-            }
-            let Some(mut i) = index_of.get(&head).copied() else { bail!("HEAD is not in the audit trail") };
-            loop {
-                let c = &trail.commits[i];
-                if commit_date(c) <= day {
-                    break;
-                }
-                let (first, first_tr) = (commit_date(c), show_date(commit_date(c)));
-                let (asked, asked_tr) = (day, show_date(day));
-                match c.parents.first() {
-                    None => bail!(msg!(
-                        "{asked} is before the repository's first commit ({first}): it records no access that early",
-                        "{asked_tr}, deponun ilk commit'inden ({first_tr}) önce: depo o kadar eski erişimleri kaydetmiyor"
-                    )),
-                    Some(p) => match index_of.get(p) {
-                        Some(&parent) => i = parent,
-                        None => bail!(msg!(
-                            "{asked} is beyond this clone's history: it is shallow and goes back only to {first}; fetch the rest (`git fetch --unshallow`) and ask again",
-                            "{asked_tr} bu kopyanın geçmişinin dışında: kopya sığ (shallow) ve yalnızca {first_tr} tarihine kadar iniyor; geçmişin kalanını alıp (`git fetch --unshallow`) yeniden sorun"
-                        )),
-                    },
-                }
-            }
-            (i, day)
-        }
+        When::On(day) => (on_day(&trail.commits, &index_of, head, *day, today)?, *day),
     };
     let mut ancestors = vec![false; trail.commits.len()];
     let mut stack = vec![index];
@@ -198,6 +166,48 @@ pub(crate) fn point(git: &Git, trail: &AuditTrail, head: gix::ObjectId, when: &W
         stack.extend(trail.commits[i].parents.iter().filter_map(|p| index_of.get(p)));
     }
     Ok(Point { index, on, ancestors })
+}
+
+/// The commit that stood at the end of `day`: the last on the first-parent line from
+/// `head` dated on or before it (index into `commits`, every commit reachable from
+/// `head`), or a clear refusal — a day in the future, before the first commit, or
+/// beyond a shallow clone's history (saying how far back it goes).
+pub(crate) fn on_day(
+    commits: &[Commit],
+    index_of: &HashMap<gix::ObjectId, usize>,
+    head: gix::ObjectId,
+    day: Date,
+    today: Date,
+) -> Result<usize> {
+    if day > today {
+        let (d, t, d_tr, t_tr) = (day, today, show_date(day), show_date(today));
+        bail!(msg!(
+            "{d} is in the future (today is {t}): nothing is recorded for that day yet",
+            "{d_tr} gelecekte (bugün {t_tr}): o gün için henüz bir kayıt yok"
+        ));
+    }
+    let Some(mut i) = index_of.get(&head).copied() else { bail!("HEAD is not among its own commits") };
+    loop {
+        let c = &commits[i];
+        if commit_date(c) <= day {
+            return Ok(i);
+        }
+        let (first, first_tr) = (commit_date(c), show_date(commit_date(c)));
+        let (asked, asked_tr) = (day, show_date(day));
+        match c.parents.first() {
+            None => bail!(msg!(
+                "{asked} is before the repository's first commit ({first}): nothing is recorded that early",
+                "{asked_tr}, deponun ilk commit'inden ({first_tr}) önce: depoda o kadar eski bir kayıt yok"
+            )),
+            Some(p) => match index_of.get(p) {
+                Some(&parent) => i = parent,
+                None => bail!(msg!(
+                    "{asked} is beyond this clone's history: it is shallow and goes back only to {first}; fetch the rest (`git fetch --unshallow`) and ask again",
+                    "{asked_tr} bu kopyanın geçmişinin dışında: kopya sığ (shallow) ve yalnızca {first_tr} tarihine kadar iniyor; geçmişin kalanını alıp (`git fetch --unshallow`) yeniden sorun"
+                )),
+            },
+        }
+    }
 }
 
 fn cited(trail: &AuditTrail, index: usize) -> Cited {

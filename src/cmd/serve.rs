@@ -16,7 +16,12 @@ use crate::site::{Settings, Warm};
 
 pub(super) fn run(root: &Path, args: &ServeArgs, ui: Ui) -> Result<ExitCode> {
     let out = std::env::temp_dir().join(format!("defter-serve-{}", std::process::id()));
-    let settings = Settings { as_of: args.as_of, base_url: None, live_reload: true, public: false };
+    let past = args.at.as_deref().map(|at| super::build::past(root, at, ui)).transpose()?;
+    let (root, as_of) = match &past {
+        Some(p) => (p.root.as_path(), args.as_of.unwrap_or(p.day)),
+        None => (root, args.as_of.unwrap_or_else(crate::cli::today)),
+    };
+    let settings = Settings { as_of, base_url: None, live_reload: true, public: false };
     let (mut warm, said) = Warm::start(root, &out, settings)?;
     eprint!("{}", findings(&warm, ui));
     eprintln!("{said}");

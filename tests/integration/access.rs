@@ -260,3 +260,66 @@ fn access_refuses_a_day_it_cannot_answer_and_writes_nothing() {
     let out = crate::harness::defter(&target, &["access", "--format", "json", "--on", "2026-10-02"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn build_at_a_past_commit_or_day_builds_that_site_under_its_own_rules_and_touches_nothing() {
+    let Year { mut repo, freeze } = year();
+    // A rule set that changes later: the site's title in defter.toml, after the year.
+    repo.write("defter.toml", "[site]\ntitle = \"Yeni Başlık\"\n");
+    repo.commit_on("selin.aydin", "2026-11-02", "site başlığı");
+    let before = repo.git(&["status", "--porcelain", "--ignored"]);
+    let out = tempfile::tempdir().unwrap();
+    let (at_commit, at_day) = (out.path().join("c"), out.path().join("d"));
+    let built = repo.defter(&["build", "--at", &freeze, "--out", at_commit.to_str().unwrap()]);
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    assert!(String::from_utf8_lossy(&built.stderr).contains("(2026-04-01)"), "the commit's day is told");
+    let built = repo.defter(&["build", "--at", "2026-04-15", "--out", at_day.to_str().unwrap()]);
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let (a, b) = (crate::harness::files_in(&at_commit), crate::harness::files_in(&at_day));
+    // The freeze's commit is the last one by 15 April: the same site, byte for byte.
+    let differing: Vec<&String> = a.keys().filter(|k| a.get(*k) != b.get(*k)).collect();
+    assert!(a.len() == b.len() && differing.is_empty(), "a day and its commit build the same bytes: {differing:?}");
+    let text: String = a
+        .iter()
+        .filter(|(path, _)| path.ends_with(".html"))
+        .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+        .collect();
+    assert!(text.contains("YTK-2026-0101") && text.contains("YTK-2026-0102"));
+    assert!(!text.contains("YTK-2026-0103"), "the grant entered in August is not on April's site");
+    assert!(!text.contains("Yeni Başlık"), "the configuration in force then: no later title");
+    // Today's site has both.
+    let now = out.path().join("now");
+    assert!(repo.defter(&["build", "--as-of", "2026-11-30", "--out", now.to_str().unwrap()]).status.success());
+    let today = crate::harness::files_in(&now);
+    assert!(today.values().any(|b| String::from_utf8_lossy(b).contains("Yeni Başlık")));
+    assert_eq!(repo.git(&["status", "--porcelain", "--ignored"]), before, "the working tree is untouched");
+    // Refused, nothing written.
+    for (at, expected) in [
+        ("2099-01-01", "is in the future"),
+        ("2025-12-01", "before the repository's first commit"),
+        ("v9.9", "unknown revision `v9.9`"),
+    ] {
+        let target = out.path().join("refused");
+        let built = repo.defter(&["build", "--lang", "en", "--at", at, "--out", target.to_str().unwrap()]);
+        assert_eq!(built.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&built.stderr).contains(expected), "{at}");
+        assert!(!target.exists(), "{at}: nothing written");
+    }
+    let leftovers = std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(&format!("defter-at-{}", &freeze[..8])))
+        .count();
+    assert_eq!(leftovers, 0, "the checkout is removed");
+}
+
+#[test]
+fn serve_at_a_past_commit_serves_that_site() {
+    let Year { repo, freeze } = year();
+    let tmp = tempfile::tempdir().unwrap();
+    let server = crate::serve::Server::start_with(repo.path(), tmp.path(), &["--at", &freeze]);
+    let (status, page) = server.get("/grants/index.html");
+    assert_eq!(status, 200);
+    assert!(page.contains("YTK-2026-0101") && !page.contains("YTK-2026-0103"), "{page}");
+    assert_eq!(repo.git(&["status", "--porcelain"]), "");
+}

@@ -22,10 +22,16 @@ pub struct Server {
 
 impl Server {
     pub fn start(repo: &Path, tmp: &Path) -> Server {
+        Server::start_with(repo, tmp, &[])
+    }
+
+    /// [`Server::start`] with more arguments of `serve` (`--at REV`).
+    pub fn start_with(repo: &Path, tmp: &Path, args: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_defter"))
             .arg("--repo")
             .arg(repo)
             .args(["serve", "--port", "0", "--as-of", AS_OF])
+            .args(args)
             .env("NO_COLOR", "1")
             .env("TMPDIR", tmp)
             .stdout(Stdio::null())
