@@ -9,6 +9,8 @@
 //! `valid_until`. Where the two disagree — a grant entered later and back-dated, a
 //! revocation recorded after the day it is dated — the row says so.
 //!
+//! [`timelines`] gives a grant's dated spans, for the site's charts.
+//!
 //! Inventory records carry no dated history of their own: git is their only witness, so
 //! their "known now" is what was recorded then, and they never differ.
 
@@ -36,6 +38,21 @@ pub(crate) const FOLDERS: [&str; 5] = [
     "records/inventory/webservice_client",
     "records/org/people",
 ];
+
+/// The fields through which a record gives access to a person or on a system (what the
+/// site's timelines follow, as backlinks).
+pub(crate) const FIELDS: [(Kind, &str); 6] = [
+    (Kind::Grant, "grantee"),
+    (Kind::Grant, "system"),
+    (Kind::Account, "holder"),
+    (Kind::Account, "system"),
+    (Kind::Repository, "access[].person"),
+    (Kind::WebserviceClient, "consumer"),
+];
+
+/// The fields of an access record that the page shows by the name of the record they
+/// name (a grant's holder on a system's page, its system on a person's page).
+pub(crate) const NAMED: [&str; 3] = ["grantee", "system", "consumer"];
 
 /// The grant states in which the access exists (a frozen grant is held but suspended;
 /// it is listed with its state).
@@ -443,4 +460,49 @@ fn inventory(git: &Git, trail: &AuditTrail, point: &Point, filter: &Filter) -> R
         }
     }
     Ok(rows)
+}
+
+/// One span of a grant's life in which the access existed: from the day it became
+/// active (or frozen) to the day it changed (`None`: still so).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Span {
+    pub state: String,
+    pub from: Date,
+    pub to: Option<Date>,
+}
+
+/// A grant's spans by its own history, up to `as_of` (expiry applied), for the site's
+/// timelines; a revocation or expiry ends the last span.
+pub(crate) fn timelines(record: &Record, as_of: Date) -> Vec<Span> {
+    let mut spans: Vec<Span> = Vec::new();
+    let mut events: Vec<(Date, String)> = Vec::new();
+    for entry in record.fields.get("history").map(Node::as_seq).unwrap_or_default() {
+        if let (Some(date), Some(state)) =
+            (entry.get("date").and_then(crate::model::date::date), entry.str_at("status"))
+            && date <= as_of
+        {
+            events.push((date, state.to_string()));
+        }
+    }
+    if let Some(until) = record.fields.get("valid_until").and_then(crate::model::date::date)
+        && until < as_of
+    {
+        let next = until.tomorrow().unwrap_or(until);
+        // Expiry ends an active span the history left open.
+        if events.last().is_some_and(|(d, s)| s == "active" && *d <= next) {
+            events.push((next, "expired".into()));
+        }
+    }
+    for (date, state) in events {
+        if let Some(open) = spans.last_mut().filter(|s| s.to.is_none()) {
+            if open.state == state {
+                continue;
+            }
+            open.to = Some(date);
+        }
+        if IN_FORCE.contains(&state.as_str()) {
+            spans.push(Span { state, from: date, to: None });
+        }
+    }
+    spans
 }

@@ -186,6 +186,103 @@ pub(super) fn hbars(
     out
 }
 
+/// One row of a timeline: its label and its spans, each `(from, to, kind, text)` in days
+/// from the chart's start (`to` exclusive), `kind` choosing the colour (0 held, 1 frozen)
+/// and `text` the span's tooltip; `ended` marks where the access was revoked or expired.
+pub(super) struct Lane {
+    pub label: String,
+    pub spans: Vec<(i64, i64, usize, String)>,
+    pub ended: Option<(i64, String)>,
+}
+
+/// A Gantt-style timeline: one lane per row over `days` days, ticks at `ticks` (day,
+/// label), a legend of `legend` (kind, label). Each span carries its dates as a tooltip;
+/// the page gives the same as a table (the text alternative).
+pub(super) fn timeline(
+    id: &str,
+    title: &str,
+    desc: &str,
+    lanes: &[Lane],
+    days: i64,
+    ticks: &[(i64, String)],
+    legend: &[(usize, String)],
+) -> String {
+    let row = 22.0;
+    let label_width = 200.0;
+    let top = TOP + 4.0;
+    let plot_h = row * lanes.len().max(1) as f64;
+    let height = top + plot_h + 44.0;
+    let span_w = W - label_width - 12.0;
+    let days = days.max(1) as f64;
+    let x = |day: i64| label_width + span_w * (day as f64).clamp(0.0, days) / days;
+    let mut out = open(id, title, desc, height);
+    for (i, (day, label)) in ticks.iter().enumerate() {
+        // The last date ends at the chart's right edge rather than running past it.
+        let anchor = if i + 1 == ticks.len() && i > 0 { "end" } else { "middle" };
+        let _ = write!(
+            out,
+            "<line x1=\"{0:.1}\" x2=\"{0:.1}\" y1=\"{top:.1}\" y2=\"{1:.1}\" stroke=\"#d0d7de\"/><text x=\"{0:.1}\" y=\"{2:.1}\" text-anchor=\"{anchor}\">{3}</text>",
+            x(*day),
+            top + plot_h,
+            top + plot_h + 14.0,
+            esc(label)
+        );
+    }
+    for (i, lane) in lanes.iter().enumerate() {
+        let y = top + row * i as f64;
+        let _ = write!(
+            out,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            label_width - 6.0,
+            y + 15.0,
+            esc(&lane.label)
+        );
+        for (from, to, kind, text) in &lane.spans {
+            let (x0, x1) = (x(*from), x(*to));
+            let _ = write!(
+                out,
+                "<rect x=\"{x0:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"14\" fill=\"{}\"><title>{}</title></rect>",
+                y + 4.0,
+                (x1 - x0).max(1.5),
+                COLOURS[kind % COLOURS.len()],
+                esc(text)
+            );
+        }
+        if let Some((day, text)) = &lane.ended {
+            let _ = write!(
+                out,
+                "<line x1=\"{0:.1}\" x2=\"{0:.1}\" y1=\"{1:.1}\" y2=\"{2:.1}\" stroke=\"#a40e26\" stroke-width=\"2.5\"><title>{3}</title></line>",
+                x(*day),
+                y + 2.0,
+                y + 20.0,
+                esc(text)
+            );
+        }
+    }
+    let mut lx = label_width;
+    for (kind, label) in legend {
+        let ly = height - 14.0;
+        if *kind == usize::MAX {
+            let _ = write!(
+                out,
+                "<line x1=\"{0:.1}\" x2=\"{0:.1}\" y1=\"{ly:.1}\" y2=\"{1:.1}\" stroke=\"#a40e26\" stroke-width=\"2.5\"/>",
+                lx + 5.0,
+                ly + 10.0
+            );
+        } else {
+            let _ = write!(
+                out,
+                "<rect x=\"{lx:.1}\" y=\"{ly:.1}\" width=\"10\" height=\"10\" fill=\"{}\"/>",
+                COLOURS[kind % COLOURS.len()]
+            );
+        }
+        let _ = write!(out, "<text x=\"{:.1}\" y=\"{:.1}\">{}</text>", lx + 14.0, ly + 9.0, esc(label));
+        lx += 16.0 + 7.0 * label.chars().count() as f64 + 12.0;
+    }
+    out.push_str("</svg>");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,5 +308,14 @@ mod tests {
         assert!(h.contains(">%57,1</text>"), "{h}");
         let l = line("c4", "t", "d", &["2026-01".into()], &[2.5], false);
         assert!(l.contains(">2,5</title>") || l.contains(": 2,5</title>"), "{l}");
+        let lane = Lane {
+            label: "Tolga Şen".into(),
+            spans: vec![(0, 10, 0, "Etkin 01.01.2026 – 11.01.2026".into()), (10, 20, 1, "Donduruldu <x>".into())],
+            ended: Some((20, "Geri alındı 21.01.2026".into())),
+        };
+        let t =
+            timeline("c5", "Erişim", "Kim ne zaman", &[lane], 40, &[(0, "01.01.2026".into())], &[(0, "Etkin".into())]);
+        assert!(t.contains("aria-labelledby=\"c5-t c5-d\"") && t.contains("Donduruldu &lt;x&gt;"), "{t}");
+        assert!(t.contains("width=\"107.0\"") && t.contains("Geri alındı 21.01.2026</title></line>"), "{t}");
     }
 }

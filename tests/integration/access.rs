@@ -323,3 +323,71 @@ fn serve_at_a_past_commit_serves_that_site() {
     assert!(page.contains("YTK-2026-0101") && !page.contains("YTK-2026-0103"), "{page}");
     assert_eq!(repo.git(&["status", "--porcelain"]), "");
 }
+
+/// The access section of a page of the site in `site`.
+fn access_section(site: &std::path::Path, page: &str) -> String {
+    let html = std::fs::read_to_string(site.join(page)).unwrap();
+    let start =
+        html.find("<section aria-labelledby=\"h-access\">").unwrap_or_else(|| panic!("{page}: no access section"));
+    let end = html[start..].find("</section>").unwrap() + start;
+    html[start..end].to_string()
+}
+
+#[test]
+fn the_site_draws_who_held_which_access_when_per_person_and_per_system() {
+    let Year { mut repo, .. } = year();
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let build = |repo: &GitRepo| {
+        let built = repo.defter(&["build", "--as-of", "2026-11-30", "--out", site.to_str().unwrap()]);
+        assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+        String::from_utf8_lossy(&built.stderr).into_owned()
+    };
+    build(&repo);
+    let tolga = access_section(&site, "people/tolga.sen.html");
+    // An accessible chart: named and described, every span with its dates.
+    assert!(tolga.contains("role=\"img\"") && tolga.contains("<title id=\"access-tolga.sen-t\">"), "{tolga}");
+    assert!(tolga.contains("<desc id=\"access-tolga.sen-d\">1 yetkinin"), "{tolga}");
+    assert!(tolga.contains("<title>BBYS Zabıta Modülü: Etkin 10.01.2026 – 01.04.2026</title>"), "{tolga}");
+    assert!(tolga.contains("<title>BBYS Zabıta Modülü: Donduruldu 01.04.2026 – 02.05.2026</title>"), "{tolga}");
+    assert!(tolga.contains("<title>BBYS Zabıta Modülü: Geri alındı 01.10.2026</title></line>"), "{tolga}");
+    // The same as text, and what is held before.
+    assert!(
+        tolga.contains(
+            "<td>Etkin 10.01.2026 – 01.04.2026; Donduruldu 01.04.2026 – 02.05.2026; Etkin 02.05.2026 – 01.10.2026</td>"
+        ),
+        "{tolga}"
+    );
+    assert!(tolga.contains("Geçmişte sahip olduğu erişimler") && !tolga.contains("Sahip olduğu erişimler"), "{tolga}");
+    // Volkan holds the repository's read access now; his grant ended (in June, by its record).
+    let volkan = access_section(&site, "people/volkan.acar.html");
+    assert!(
+        volkan.contains(
+            "<h3>Sahip olduğu erişimler</h3>\n  <ul><li><a href=\"../inventory/repository/repo-zabita.html\">"
+        )
+    );
+    assert!(volkan.contains("Okuma"), "{volkan}");
+    assert!(volkan.contains("Etkin 01.02.2026 – 15.06.2026"), "{volkan}");
+    // The system's page: one lane per grant, by holder.
+    let system = access_section(&site, "inventory/application/app-bbys-zabita.html");
+    assert!(
+        system.contains(">Tolga Şen · Okuyucu</text>") && system.contains(">Volkan Acar · Okuyucu</text>"),
+        "{system}"
+    );
+    assert!(!system.contains("Elif Kara"), "app-him's grant is not on app-bbys-zabita's page");
+    // A person renamed: the system page that names them by name follows on an
+    // incremental rebuild, and the site is what a full build makes.
+    // (In the working tree: a new commit would change every page's footer, a full build.)
+    repo.edit("records/org/people/tolga.sen.yaml", "name: Tolga Şen", "name: Tolga Şenol");
+    let said = build(&repo);
+    assert!(!said.contains(" 0 rendered") && !said.contains("full build"), "{said}");
+    assert!(
+        access_section(&site, "inventory/application/app-bbys-zabita.html").contains(">Tolga Şenol · Okuyucu</text>")
+    );
+    let full = out.path().join("full");
+    let built = repo.defter(&["build", "--as-of", "2026-11-30", "--out", full.to_str().unwrap()]);
+    assert!(built.status.success());
+    let (a, b) = (crate::harness::files_in(&site), crate::harness::files_in(&full));
+    let differing: Vec<&String> = a.keys().filter(|k| a.get(*k) != b.get(*k)).collect();
+    assert!(differing.is_empty(), "an incremental rebuild gives what a full build gives: {differing:?}");
+}

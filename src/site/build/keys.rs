@@ -377,6 +377,15 @@ impl Keys {
                 site.index.get(id).map(|p| self.data(p)).hash(&mut h);
             }
         }
+        // Its access section names, for each grant, account or client giving access to
+        // or on it, the person or system on the other side by name.
+        for b in site.backlinks(r.id()) {
+            if crate::access::FIELDS.iter().any(|(kind, field)| b.from.kind == *kind && b.field == *field) {
+                for field in crate::access::NAMED {
+                    b.from.fields.str_at(field).and_then(|id| site.index.get(id)).map(|n| self.data(n)).hash(&mut h);
+                }
+            }
+        }
         if let Some(findings) = site.findings.get(r.path.as_str()) {
             format!("{findings:?}").hash(&mut h);
         }

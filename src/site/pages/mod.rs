@@ -12,6 +12,7 @@
 //! the monthly KPIs, the workload) so that a page and its export cannot disagree.
 
 pub(crate) mod about;
+pub(crate) mod access;
 pub(crate) mod calendar;
 pub(crate) mod directive;
 pub(crate) mod exports;

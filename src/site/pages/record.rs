@@ -101,6 +101,8 @@ struct RecordPage {
     related: Vec<RelatedGroup>,
     /// A person's open requests and projects (empty for other kinds).
     open_work: Vec<WorkView>,
+    /// Who held which access when, for a person or a system that access records name.
+    access: Option<super::access::AccessView>,
     /// What an open record allows next (empty for the others).
     next_steps: Vec<StepView>,
     /// The file in the forge's editor (`[site] edit_url`), when one is configured.
@@ -453,6 +455,7 @@ impl Site<'_> {
             sections,
             related: self.related(r, &root),
             open_work: if r.kind == Kind::Person { self.open_work(r.id(), &root) } else { Vec::new() },
+            access: self.access_view(r, &root),
             next_steps: self.step_views(r, &root),
             edit_url: edit_url(&self.input.config.site.edit_url, &r.path),
             findings,
