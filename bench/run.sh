@@ -32,6 +32,8 @@ if [ -z "${RESULTS:-}" ]; then
 fi
 # The date the generated corpora are clean as of (gen_corpus's AS_OF).
 AS_OF=2026-11-30
+# The day `defter access` is asked about: within every corpus's history.
+ACCESS_ON=2026-06-30
 
 log() { printf '\n== %s\n' "$*" >&2; }
 die() { printf 'bench/run.sh: %s\n' "$*" >&2; exit 1; }
@@ -248,6 +250,11 @@ for n in $SIZES; do
   (cd "$site" && find . -type f -printf '%P\t%s\n') >"$manifest"
   measure write-floor "$corpus" "$FLOOR $manifest $WORK_DIR/floor-$n" "$BENCH/aside.sh $TRASH $WORK_DIR/floor-$n"
 
+  # Who had access on a day in the middle of the history (issue 28): the grants' state
+  # then from the audit trail the build above left in .git/defter, the access inventory
+  # from that day's tree, today's grants read for the day.
+  measure access "$corpus" "$DEFTER access --on $ACCESS_ON --format json"
+
   # One record's Markdown body changes in the working tree and the site is built again
   # into the folder of the last build, which re-renders only what that change touches.
   # Appending before each run keeps every run a real change.
@@ -362,6 +369,7 @@ commit=$(git -C "$ROOT" rev-parse --short HEAD)
   echo "- write-floor: \`write_floor MANIFEST OUT\` (examples/write_floor.rs): the build's files — same count, sizes and folders — written into an empty folder on both cores, nothing else"
   echo "- rebuild: the same into the last build's folder after one request's Markdown body changed"
   echo "- rebuild-field: the same after that request's title changed"
+  echo "- access: \`defter access --on $ACCESS_ON --format json\`, audit trail cached in .git/defter"
   echo "- ajv: \`bench/ajv-all.sh cN/schemas yN\`: ajv-cli once per kind on yN/<kind>/*.yaml"
   echo "- ajv-json: \`bench/ajv-all.sh cN/schemas jN\`: the same on jN/<kind>/*.json"
   echo "- check-jsonschema: \`bench/check-jsonschema-all.sh cN/schemas yN\`: check-jsonschema once per kind"
