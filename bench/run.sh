@@ -308,7 +308,7 @@ done
 
 # Everything in RESULTS goes into the tables, so that sizes run separately on the same
 # day (SIZES=1000, then SIZES=100000) end up in one summary.
-names="validate validate-base build build-cold write-floor rebuild rebuild-field ajv ajv-json check-jsonschema hugo"
+names="validate validate-base build build-cold write-floor access rebuild rebuild-field ajv ajv-json check-jsonschema hugo"
 sizes=$(find "$RESULTS" -name '*.json' -printf '%f\n' | cut -d- -f1 | sort -nu)
 
 mib() { awk -v kb="$1" 'BEGIN { printf "%.0f", kb / 1024 }'; }
