@@ -94,6 +94,11 @@ pub enum Command {
     /// checks the result with every rule and writes it, or refuses and says why.
     #[command(after_help = STEP_EXAMPLES)]
     Step(Box<StepArgs>),
+    /// Access review campaigns: `review start` opens one for a scope (a system, a unit,
+    /// every grant, every administrator account), listing each access in force with its
+    /// holder, its reviewer and what changed since the scope's last closed campaign.
+    #[command(after_help = REVIEW_EXAMPLES)]
+    Review(ReviewArgs),
     /// Print a report: open requests, workload, reviews due, expiring items, monthly KPIs.
     #[command(after_help = REPORT_EXAMPLES)]
     Report(ReportArgs),
@@ -130,6 +135,55 @@ pub enum Command {
     },
 }
 
+const REVIEW_EXAMPLES: &str = "Examples:
+  defter review start --scope app-intranet --due 2026-12-31     a system (application or server)
+  defter review start --scope unit:yazilim-destek-servisi       the access of a unit's people
+  defter review start --scope all-grants                        every grant in force (tüm-yetkiler)
+  defter review start --scope admin-accounts                    every administrator account (yönetici-hesapları)
+  defter step EGK-2026-0001 decide --item YTK-2026-0007 --result keep     (karar-ver; sürdür)
+  defter step EGK-2026-0001 decide --item YTK-2026-0003 --result revoke --reason \"Görev değişikliği\"
+      a revoke decision revokes the grant in the same write; the last decision closes the campaign
+
+Exit status: 0 done, 1 refused (nothing written), 2 defter could not run.";
+
+#[derive(Debug, clap::Args)]
+pub struct ReviewArgs {
+    #[command(subcommand)]
+    pub command: ReviewCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReviewCommand {
+    /// Open a campaign record (records/campaigns/<year>/EGK-<year>-<nnnn>.yaml) pinned to
+    /// the current commit.
+    Start(ReviewStartArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReviewStartArgs {
+    /// What is reviewed: a system (`app-…`, `srv-…`, or `system:ID`), a unit (`unit:ID`,
+    /// or its id), `all-grants` (`tüm-yetkiler`) or `admin-accounts` (`yönetici-hesapları`).
+    #[arg(long, value_name = "SCOPE")]
+    pub scope: String,
+
+    /// When every item must be decided, as YYYY-MM-DD (default: 30 days after the start).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub due: Option<jiff::civil::Date>,
+
+    /// The campaign's title (default: made from the scope).
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+
+    /// The start date, as YYYY-MM-DD (default today).
+    #[arg(long, value_name = "YYYY-MM-DD", default_value_t = today())]
+    pub as_of: jiff::civil::Date,
+
+    /// Who opens it (a person id); default: the person whose `git_emails` hold git's
+    /// user.email.
+    #[arg(long, value_name = "PERSON")]
+    pub by: Option<String>,
+}
+
 const STEP_EXAMPLES: &str = "Examples:
   defter step TLP-2026-0042                         what you may do next, and what each step needs
   defter step TLP-2026-0042 assign --to elif.kara   (Turkish: ata)
@@ -139,6 +193,7 @@ const STEP_EXAMPLES: &str = "Examples:
   defter step TLP-2026-0042 reject --reason \"Mevzuata aykırı\" --letter-number E-1-2 --letter-date 2026-03-02
   defter step YTK-2026-0011 freeze --reason \"Uzun süreli izin\"         (dondur)
   defter step YTK-2026-0001 YTK-2026-0007 review --result keep         several records, all or nothing
+  defter step EGK-2026-0001 decide --item YTK-2026-0007 --result keep  a campaign's decision (karar-ver)
   defter step TLP-2026-0042 assign --to elif.kara --commit             and commit it as you
 
 Exit status: 0 done (or listed), 1 refused (nothing written), 2 defter could not run.";
@@ -177,6 +232,11 @@ pub struct StepArgs {
     /// The result of a test or review (`pass`, `fail`; `keep`, `reduce`, `revoke`).
     #[arg(long, value_name = "VALUE")]
     pub result: Option<String>,
+
+    /// The campaign item a decision is about (`decide`): a grant, account or
+    /// web-service client id, or `REPOSITORY:PERSON` for a repository access.
+    #[arg(long, value_name = "ITEM")]
+    pub item: Option<String>,
 
     /// Any other field, as FIELD=VALUE with VALUE written as YAML (dotted for a field
     /// inside another: `instruction.number=\"YTF-1\"`); for a new list entry (a test, a

@@ -86,13 +86,14 @@ impl Default for Windows {
 
 /// Review intervals used when `[reviews]` does not name one (180 days: the directorate's
 /// choice; the directive says only "periodically").
-const DEFAULT_REVIEWS: [(&str, u32); 6] = [
+const DEFAULT_REVIEWS: [(&str, u32); 7] = [
     ("grant", 180),
     ("account", 365),
     ("repository", 180),
     ("webservice_client", 365),
     ("code_analysis", 90),
     ("bgys_document", 365),
+    ("campaign", 365),
 ];
 
 /// Days to close a security hole by severity when `[deadlines.vulnerability]` does not say

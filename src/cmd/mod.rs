@@ -14,6 +14,7 @@ mod log;
 mod lsp;
 mod new;
 mod report;
+mod review;
 mod serve;
 mod step;
 mod ui;
@@ -42,6 +43,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Init(args) => init::run(&args, ui),
         Command::New(args) => new::run(&repo_root(cli.repo.as_deref())?, &args, ui),
         Command::Step(args) => step::run(&repo_root(cli.repo.as_deref())?, &args, ui),
+        Command::Review(args) => review::run(&repo_root(cli.repo.as_deref())?, &args, ui),
         Command::Report(args) => report::run(&repo_root(cli.repo.as_deref())?, &args, ui),
         Command::Access(args) => access::run(&repo_root(cli.repo.as_deref())?, &args, ui),
         Command::Codeowners(args) => codeowners::run(&repo_root(cli.repo.as_deref())?, &args, ui),

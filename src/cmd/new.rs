@@ -338,7 +338,7 @@ fn register(
     Ok(draft)
 }
 
-fn write_new(path: &Path, text: &str) -> Result<()> {
+pub(super) fn write_new(path: &Path, text: &str) -> Result<()> {
     if let Some(parent) = path.parent() {
         let shown = parent.display();
         std::fs::create_dir_all(parent).with_context(|| msg!("cannot create {shown}", "{shown} oluşturulamıyor"))?;

@@ -78,6 +78,7 @@ pub(super) fn run(root: &Path, args: &StepArgs, ui: Ui) -> Result<ExitCode> {
         ("summary", &args.summary),
         ("reason", &args.reason),
         ("result", &args.result),
+        ("item", &args.item),
     ];
     let inputs = Inputs {
         as_of: Some(args.as_of),
@@ -103,6 +104,9 @@ pub(super) fn run(root: &Path, args: &StepArgs, ui: Ui) -> Result<ExitCode> {
     }
     for line in &planned.lines {
         println!("{}", diag::human::printable(line));
+    }
+    for note in &planned.notes {
+        eprintln!("{}: {}", ui.t("note", "not"), ui.say(note));
     }
     if args.commit {
         let paths: Vec<&str> = planned.edits.iter().map(|e| e.path.as_str()).collect();

@@ -64,6 +64,7 @@ embedded!(
     "maintenance.schema.json",
     "decision.schema.json",
     "bgys_document.schema.json",
+    "campaign.schema.json",
 );
 
 /// Schemas (by file name) and the parsed workflow data.

@@ -30,10 +30,11 @@ pub enum Kind {
     Maintenance,
     Decision,
     BgysDocument,
+    Campaign,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 24] = [
+    pub const ALL: [Kind; 25] = [
         Kind::Unit,
         Kind::Person,
         Kind::Request,
@@ -58,6 +59,7 @@ impl Kind {
         Kind::Maintenance,
         Kind::Decision,
         Kind::BgysDocument,
+        Kind::Campaign,
     ];
 
     /// The stable, tool-facing name: schema file stem, inventory folder, workflow key.
@@ -87,6 +89,7 @@ impl Kind {
             Kind::Maintenance => "maintenance",
             Kind::Decision => "decision",
             Kind::BgysDocument => "bgys_document",
+            Kind::Campaign => "campaign",
         }
     }
 
@@ -101,7 +104,7 @@ impl Kind {
 
     /// The registers of the directorate's security and management duties (incidents,
     /// vulnerabilities, audits, trainings, procurements, maintenance, committee
-    /// decisions, BGYS documents): their folder under `records/`, and the prefix of their
+    /// decisions, BGYS documents, access review campaigns): their folder under `records/`, and the prefix of their
     /// numbered ids (`OLY-2026-0001`, in a year folder) — `None` for BGYS documents,
     /// whose ids are names (`bgys-erisim-proseduru`) in one folder.
     pub const fn register(self) -> Option<(&'static str, Option<&'static str>)> {
@@ -114,6 +117,7 @@ impl Kind {
             Kind::Maintenance => ("maintenance", Some("BKM")),
             Kind::Decision => ("committee", Some("KRR")),
             Kind::BgysDocument => ("bgys", None),
+            Kind::Campaign => ("campaigns", Some("EGK")),
             _ => return None,
         })
     }
@@ -213,6 +217,7 @@ mod tests {
             ("vulnerabilities/2026/ACK-2026-0003.yaml", Kind::Vulnerability, "ACK-2026-0003"),
             ("committee/2025/KRR-2025-0002.md", Kind::Decision, "KRR-2025-0002"),
             ("bgys/bgys-erisim-proseduru.md", Kind::BgysDocument, "bgys-erisim-proseduru"),
+            ("campaigns/2026/EGK-2026-0001.yaml", Kind::Campaign, "EGK-2026-0001"),
         ];
         for (path, kind, id) in cases {
             assert_eq!(Kind::from_path(path), Some((kind, id.to_string())), "{path}");

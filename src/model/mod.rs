@@ -3,6 +3,7 @@
 //! dates and numbers and their display, Turkish text folding and what a secret looks like. Nothing
 //! here does I/O or imports anything of defter's from outside `model`.
 
+pub(crate) mod campaign;
 pub(crate) mod date;
 pub mod directive;
 pub(crate) mod index;

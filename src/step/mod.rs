@@ -6,6 +6,7 @@
 //! result with every rule over the whole repository before a byte is written, and
 //! writes all the records it changes or none ([`write`]).
 
+pub(crate) mod campaign;
 pub(crate) mod edit;
 mod names;
 pub(crate) mod write;
@@ -72,6 +73,7 @@ pub(crate) const FLAGS: &[(&str, &[&str])] = &[
     ("summary", &["summary"]),
     ("reason", &["reason"]),
     ("result", &["result", "outcome"]),
+    ("item", &["item"]),
 ];
 
 /// Why a step was refused: what the user reads, and the findings the result would have.
@@ -101,6 +103,8 @@ pub(crate) struct Planned {
     pub lines: Vec<String>,
     /// The person who takes the step.
     pub by: String,
+    /// What the user must still do by hand (a decision on an account to carry out).
+    pub notes: Vec<Message>,
 }
 
 /// One offer of [`offers`]: an action, whether the user may take it, who may, and
@@ -223,8 +227,13 @@ fn append(w: &Workflows, kind: &str, list: &str, article: &str) -> Action {
     for rule in list_rules(w, kind, list) {
         by.extend(rule.by.iter().filter(|a| !by.contains(a)).cloned().collect::<Vec<_>>());
     }
+    // An entry names what was done: a test, a review; a campaign's decisions are decided.
+    let name = match list {
+        "decisions" => "decide",
+        list => list.strip_suffix('s').unwrap_or(list),
+    };
     Action {
-        name: list.strip_suffix('s').unwrap_or(list).to_string(),
+        name: name.to_string(),
         what: What::Append { list: list.to_string(), preset: IndexMap::new() },
         by,
         article: article.to_string(),
@@ -784,6 +793,7 @@ pub(crate) fn plan(
     let w = &repo.rules.workflows;
     let mut edits = Vec::new();
     let mut lines = Vec::new();
+    let mut notes = Vec::new();
     let mut why = Vec::new();
     let person_id;
     {
@@ -804,6 +814,13 @@ pub(crate) fn plan(
             if edits.iter().any(|e: &FileEdit| e.path == record.path) {
                 continue;
             }
+            if record.kind == Kind::Campaign
+                && campaign::names_decide(typed)
+                && let Some(m) = campaign::closed(w, record)
+            {
+                why.push(m);
+                continue;
+            }
             let action = match choose(&repo.rules, record, typed) {
                 Ok(a) => a,
                 Err(m) => {
@@ -811,13 +828,59 @@ pub(crate) fn plan(
                     continue;
                 }
             };
-            let planned = match changes(repo, &index, record, &action, &person_id, inputs) {
+            // A campaign's decision: its reason is the revoked grant's, not the entry's.
+            let decide = record.kind == Kind::Campaign && action.name == "decide";
+            let entry_inputs = Inputs {
+                flags: inputs.flags.iter().filter(|(f, _)| !decide || *f != "reason").cloned().collect(),
+                ..inputs.clone()
+            };
+            let mut planned = match changes(repo, &index, record, &action, &person_id, &entry_inputs) {
                 Ok(c) => c,
                 Err(r) => {
                     why.extend(r.why);
                     continue;
                 }
             };
+            if decide {
+                let decided = match campaign::decide(repo, &index, record, &person_id, inputs) {
+                    Ok(d) => d,
+                    Err(m) => {
+                        why.push(m);
+                        continue;
+                    }
+                };
+                planned.extend(decided.more);
+                // The decision's line first, then the other records', then the closing.
+                let mut own = decided.lines.into_iter();
+                lines.extend(own.next());
+                for (other, other_changes, other_line) in decided.others {
+                    let Some(other) = index.get(&other) else { continue };
+                    let bytes = std::fs::read(root.join(&other.path))?;
+                    let order = order(repo, other.kind);
+                    match edit::apply(
+                        &String::from_utf8_lossy(&bytes),
+                        other.kind.is_markdown(),
+                        &other_changes,
+                        &order,
+                    ) {
+                        Ok(new) => {
+                            edits.push(FileEdit { path: other.path.clone(), old: bytes, new: new.into_bytes() });
+                            lines.push(other_line);
+                        }
+                        Err(m) => why.push(m),
+                    }
+                }
+                notes.extend(decided.notes);
+                let bytes = std::fs::read(root.join(&record.path))?;
+                match edit::apply(&String::from_utf8_lossy(&bytes), false, &planned, &order(repo, record.kind)) {
+                    Ok(new) => {
+                        edits.push(FileEdit { path: record.path.clone(), old: bytes, new: new.into_bytes() });
+                        lines.extend(own);
+                    }
+                    Err(m) => why.push(m),
+                }
+                continue;
+            }
             let by = match (&action.what, planned.last()) {
                 (What::Append { list, .. }, Some(Change::Append { entry, .. })) => {
                     entry_actors(w, record.kind.name(), list, entry)
@@ -904,7 +967,7 @@ pub(crate) fn plan(
     if !why.is_empty() {
         return Ok(Err(Refused { why, findings: None }));
     }
-    Ok(Ok(Planned { edits, lines, by: person_id }))
+    Ok(Ok(Planned { edits, lines, by: person_id, notes }))
 }
 
 /// The record `id` and what may be done next to it, for the person taking steps (if

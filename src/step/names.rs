@@ -49,6 +49,7 @@ const TURKISH: &[(&str, &str)] = &[
     ("withdraw", "yürürlükten-kaldır"),
     ("revise", "yeniden-düzenle"),
     ("analysis", "kod-analizi"),
+    ("decide", "karar-ver"),
 ];
 
 /// The Turkish word for an action, if it has one.

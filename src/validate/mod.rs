@@ -2,6 +2,7 @@
 //! rule set and pushes [`Diagnostic`]s; nothing here stops at the first problem.
 
 pub(crate) mod base;
+mod campaign;
 pub(crate) mod change;
 pub(crate) mod codeowners;
 mod content;
@@ -89,6 +90,7 @@ pub fn check_all_with(
     ids::duplicates(&cx, &mut out);
     ids::case_clashes(loaded, &mut out);
     codeowners::check(loaded, &mut out);
+    campaign::scopes(&cx, &mut out);
     progress.start("checking", loaded.records.len());
     let per_record: Vec<Diagnostic> = loaded
         .records
@@ -118,5 +120,6 @@ pub fn check_record(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
     refs::check(cx, record, out);
     workflow::check(cx, record, out);
     time::check(cx, record, out);
+    campaign::check(cx, record, out);
     content::check(record, out);
 }
