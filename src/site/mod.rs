@@ -153,6 +153,10 @@ impl Part<'_> {
     /// Renders the part's files (all of them).
     fn render(&self, site: &Site, templates: &Templates, keys: &Keys) -> Result<Vec<Output>> {
         Ok(match self {
+            // A campaign's CSV reads the record alone, like its page: one piece, one key.
+            Part::Record(r) if r.kind == crate::model::Kind::Campaign => {
+                vec![site.record_page(r, templates)?, site.campaign_csv(r)?]
+            }
             Part::Record(r) => vec![site.record_page(r, templates)?],
             Part::Home => vec![site.home(templates)?],
             Part::RequestLists => Collect::all(|all| site.request_lists(templates, keys, all))?,

@@ -14,6 +14,7 @@
 pub(crate) mod about;
 pub(crate) mod access;
 pub(crate) mod calendar;
+pub(crate) mod campaign;
 pub(crate) mod directive;
 pub(crate) mod exports;
 pub(crate) mod findings;

@@ -110,6 +110,8 @@ struct RecordPage {
     findings: Vec<FindingView>,
     history: Option<Vec<ChangeView>>,
     parent: Option<Link>,
+    /// An access review campaign's progress, items and decisions.
+    campaign: Option<super::campaign::CampaignView>,
 }
 
 impl Site<'_> {
@@ -191,7 +193,7 @@ impl Site<'_> {
     }
 
     /// A link to the record an id names (plain text when there is none).
-    fn link_id(&self, id: &str, root: &str) -> String {
+    pub(super) fn link_id(&self, id: &str, root: &str) -> String {
         match self.index.get(id) {
             Some(r) => format!("<a href=\"{root}{}\">{}</a>", esc(&self.url(r)), esc(&self.display(r))),
             None => esc(id),
@@ -400,8 +402,10 @@ impl Site<'_> {
             _ if r.fields.get("title").is_some() => "title",
             _ => "name",
         };
+        // A campaign's items, decisions and removed accesses are its own table (below).
+        let own_table = |key: &str| r.kind == Kind::Campaign && matches!(key, "items" | "decisions" | "removed");
         let mut entries: Vec<&crate::model::Entry> =
-            r.fields.entries().iter().filter(|e| e.key != "id" && e.key != heading).collect();
+            r.fields.entries().iter().filter(|e| e.key != "id" && e.key != heading && !own_table(&e.key)).collect();
         entries.sort_by_key(|e| e.key == "history");
         let fields = entries
             .into_iter()
@@ -461,6 +465,7 @@ impl Site<'_> {
             findings,
             history: self.history_views(r),
             parent,
+            campaign: self.campaign_view(r, &root),
         };
         Ok((path, templates.render("record.html", &view)?.into_bytes()))
     }
