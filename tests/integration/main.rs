@@ -3,6 +3,7 @@
 
 mod access;
 mod adversarial;
+mod campaign;
 mod commands;
 mod directive;
 mod doc_examples;

@@ -108,6 +108,32 @@ last_review: 2026-07-14
 ",
 );
 
+/// An open access review campaign of the zabıta system: a grant, an administrator
+/// account, a repository access and a web-service client, each with its reviewer; two
+/// decided.
+const CAMPAIGN: (&str, &str) = (
+    "records/campaigns/2026/EGK-2026-0001.yaml",
+    "id: EGK-2026-0001
+title: BBYS Zabıta erişim gözden geçirmesi
+scope: { type: system, target: app-bbys-zabita }
+started: 2026-11-16
+started_by: ayse.yilmaz
+commit: bca84c7b1a2eab0cb3a5051e3babcc6076258515
+due: 2026-12-11
+items:
+  - { item: YTK-2026-0001, kind: grant, record: YTK-2026-0001, holder: mehmet.demir, reviewer: ayse.yilmaz, detail: \"Birim yöneticisi (Etkin)\", change: new }
+  - { item: acc-zabita-db, kind: account, record: acc-zabita-db, holder: tolga.sen, reviewer: selin.aydin, detail: \"Zabıta veritabanı yönetici hesabı (Yönetici hesabı)\", change: new }
+  - { item: \"repo-zabita:elif.kara\", kind: repository, record: repo-zabita, holder: elif.kara, reviewer: tolga.sen, detail: Yazma, change: new }
+  - { item: wsc-zabita, kind: webservice_client, record: wsc-zabita, holder: app-bbys-zabita, reviewer: tolga.sen, detail: sikayet-olustur, change: new }
+decisions:
+  - { date: 2026-11-18, by: ayse.yilmaz, result: keep, item: YTK-2026-0001 }
+  - { date: 2026-11-19, by: tolga.sen, result: keep, item: wsc-zabita }
+status: open
+history:
+  - { date: 2026-11-16, by: ayse.yilmaz, status: open, note: \"4 kalem\" }
+",
+);
+
 const CONTINUITY: (&str, &str) = (
     "records/inventory/continuity_plan/bcp-zabita.yaml",
     "id: bcp-zabita
@@ -460,6 +486,10 @@ fn cases() -> Vec<Case> {
         (own(REPOSITORY), own(ACCOUNT), own(DOMAIN), own(CLIENT), own(CONTINUITY), own(REJECTED));
     let (incident, vulnerability, audit, training, procurement, decision, bgys) =
         (own(INCIDENT), own(VULNERABILITY), own(AUDIT), own(TRAINING), own(PROCUREMENT), own(DECISION), own(BGYS));
+    let campaign = own(CAMPAIGN);
+    let campaign_case = |entry: &'static str| {
+        case(entry, UnauthorizedActor, campaign.0, campaign.1.clone()).with(ACCOUNT).with(REPOSITORY).with(CLIENT)
+    };
     let withdrawn: [Edit; 3] = [
         (
             "status: in_force\n",
@@ -758,6 +788,46 @@ fn cases() -> Vec<Case> {
             .breaks(&[("approved_by: selin.aydin", "approved_by: oguz.koc")], "approved_by")
             // A chief approves the document of the service.
             .near_miss(&[("approved_by: selin.aydin", "approved_by: ayse.yilmaz")]),
+        // A grant is reviewed by a chief, the branch manager or support staff; not by an
+        // analyst.
+        campaign_case("actor_fields campaign items[].reviewer where kind=grant")
+            .breaks(
+                &[("mehmet.demir, reviewer: ayse.yilmaz", "mehmet.demir, reviewer: zeynep.arslan")],
+                "YTK-2026-0001, kind",
+            )
+            // Support staff review it, and decide it as its reviewer.
+            .near_miss(&[
+                ("mehmet.demir, reviewer: ayse.yilmaz", "mehmet.demir, reviewer: oguz.koc"),
+                ("by: ayse.yilmaz, result", "by: oguz.koc, result"),
+            ]),
+        // DevOps keeps administrator accounts (M11(1)(g)): not the support chief.
+        campaign_case("actor_fields campaign items[].reviewer where kind=account")
+            .breaks(&[("tolga.sen, reviewer: selin.aydin", "tolga.sen, reviewer: ayse.yilmaz")], "acc-zabita-db, kind")
+            // The branch manager reviews it and decides it.
+            .near_miss(&[(
+                "decisions:\n",
+                "decisions:\n  - { date: 2026-11-20, by: selin.aydin, result: keep, item: acc-zabita-db }\n",
+            )]),
+        campaign_case("actor_fields campaign items[].reviewer where kind=repository")
+            .breaks(&[("elif.kara, reviewer: tolga.sen", "elif.kara, reviewer: burak.yildiz")], "repo-zabita:elif.kara")
+            // The branch manager reviews it.
+            .near_miss(&[("elif.kara, reviewer: tolga.sen", "elif.kara, reviewer: selin.aydin")]),
+        campaign_case("actor_fields campaign items[].reviewer where kind=webservice_client")
+            .breaks(
+                &[
+                    ("app-bbys-zabita, reviewer: tolga.sen", "app-bbys-zabita, reviewer: hakan.celik"),
+                    ("by: tolga.sen, result", "by: hakan.celik, result"),
+                ],
+                "wsc-zabita, kind",
+            )
+            .near_miss(&[
+                ("app-bbys-zabita, reviewer: tolga.sen", "app-bbys-zabita, reviewer: selin.aydin"),
+                ("by: tolga.sen, result", "by: selin.aydin, result"),
+            ]),
+        // A decision made by someone other than the item's reviewer.
+        campaign_case("actor_fields campaign decisions[].by")
+            .breaks(&[("by: tolga.sen, result", "by: mehmet.demir, result")], "item: wsc-zabita }")
+            .near_miss(&[("  - { date: 2026-11-19, by: tolga.sen, result: keep, item: wsc-zabita }\n", "")]),
         case("holders bgys_document owner", InactivePerson, bgys.0, bgys.1.clone())
             .breaks(&[("owner: ayse.yilmaz", "owner: volkan.acar")], "owner: volkan.acar")
             // A withdrawn document keeps the owner who has left.
