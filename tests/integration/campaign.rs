@@ -6,9 +6,9 @@
 //! overdue campaign and a scope without a closed campaign in its interval are findings,
 //! with their lawful near misses.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
-use super::harness::{GitRepo, files_in, findings, stdout};
+use super::harness::{GitRepo, defter_as, files_in, findings, stdout};
 
 const CAMPAIGN: &str = "records/campaigns/2026/EGK-2026-0001.yaml";
 const SECOND: &str = "records/campaigns/2026/EGK-2026-0002.yaml";
@@ -20,19 +20,7 @@ fn as_(repo: &GitRepo, person: &str, args: &[&str]) -> Output {
 }
 
 fn in_lang(repo: &GitRepo, person: &str, lang: &str, args: &[&str]) -> Output {
-    let email = format!("{person}@izmir.bel.tr");
-    Command::new(env!("CARGO_BIN_EXE_defter"))
-        .arg("--repo")
-        .arg(repo.path())
-        .args(["--lang", lang])
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env("GIT_AUTHOR_NAME", person)
-        .env("GIT_AUTHOR_EMAIL", &email)
-        .env("GIT_COMMITTER_NAME", person)
-        .env("GIT_COMMITTER_EMAIL", &email)
-        .output()
-        .expect("defter runs")
+    defter_as(repo.path(), person, &[&["--lang", lang], args].concat())
 }
 
 fn stderr(output: &Output) -> String {

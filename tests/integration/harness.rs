@@ -205,6 +205,23 @@ impl GitRepo {
     }
 }
 
+/// `defter --repo REPO ARGS…` as `person` (git's author and committer are theirs, with
+/// the e-mail `<person>@izmir.bel.tr` their records hold).
+pub fn defter_as(repo: &Path, person: &str, args: &[&str]) -> Output {
+    let email = format!("{person}@izmir.bel.tr");
+    Command::new(env!("CARGO_BIN_EXE_defter"))
+        .arg("--repo")
+        .arg(repo)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env("GIT_AUTHOR_NAME", person)
+        .env("GIT_AUTHOR_EMAIL", &email)
+        .env("GIT_COMMITTER_NAME", person)
+        .env("GIT_COMMITTER_EMAIL", &email)
+        .output()
+        .expect("defter runs")
+}
+
 /// Every file under `dir` (a built site), by path relative to it.
 pub fn files_in(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir)

@@ -4,7 +4,7 @@
 
 use std::process::{Command, Output};
 
-use super::harness::{GitRepo, stdout};
+use super::harness::{GitRepo, defter_as, stdout};
 
 const REQUEST: &str = "records/requests/2026/TLP-2026-0002.md";
 const GRANT: &str = "records/grants/2026/YTK-2026-0002.yaml";
@@ -12,20 +12,7 @@ const PROJECT: &str = "records/projects/PRJ-0002/index.md";
 
 /// `defter step ARGS…` in `repo` as `person` (git's author e-mail is theirs).
 fn step_as(repo: &GitRepo, person: &str, args: &[&str]) -> Output {
-    let email = format!("{person}@izmir.bel.tr");
-    Command::new(env!("CARGO_BIN_EXE_defter"))
-        .arg("--repo")
-        .arg(repo.path())
-        .arg("step")
-        .args(args)
-        .args(["--as-of", "2026-11-30"])
-        .env("NO_COLOR", "1")
-        .env("GIT_AUTHOR_NAME", person)
-        .env("GIT_AUTHOR_EMAIL", &email)
-        .env("GIT_COMMITTER_NAME", person)
-        .env("GIT_COMMITTER_EMAIL", &email)
-        .output()
-        .expect("defter runs")
+    defter_as(repo.path(), person, &[&["step"], args, &["--as-of", "2026-11-30"]].concat())
 }
 
 fn stderr(output: &Output) -> String {

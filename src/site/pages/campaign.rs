@@ -135,22 +135,16 @@ impl Site<'_> {
             };
             h
         };
-        let rows = items
-            .into_iter()
-            .zip(campaign::listed(r, "items"))
-            .map(|(c, i)| {
-                let h = html(&c, &i);
-                plain(c, h)
-            })
-            .collect();
-        let removed = removed
-            .into_iter()
-            .zip(campaign::listed(r, "removed"))
-            .map(|(c, i)| {
-                let h = html(&c, &i);
-                plain(c, h)
-            })
-            .collect();
+        let view = |rows: Vec<[String; 10]>, list: &str| -> Vec<CampaignRow> {
+            rows.into_iter()
+                .zip(campaign::listed(r, list))
+                .map(|(c, i)| {
+                    let h = html(&c, &i);
+                    plain(c, h)
+                })
+                .collect()
+        };
+        let (rows, removed) = (view(items, "items"), view(removed, "removed"));
         let page = self.url(r);
         let csv = page.rsplit('/').next().unwrap_or(&page).replace(".html", ".csv");
         Some(CampaignView { progress, done: decided == of, csv, rows, removed })
