@@ -28,6 +28,17 @@ pub struct Config {
     /// Local rules of `schemas/workflows.yaml` (its `local_rules`) switched off or down to a
     /// warning; the directive's rules are not named here.
     pub local: BTreeMap<String, LocalSetting>,
+    /// Access review campaigns (`defter review start`).
+    pub campaigns: Campaigns,
+}
+
+/// `[campaigns]`: the scopes the directorate reviews whether or not a campaign was ever
+/// started for them (`all-grants`, `admin-accounts`, `system:app-…`, `unit:…`); every
+/// other scope is held to `[reviews] campaign` once it has had a campaign.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Campaigns {
+    pub scopes: Vec<String>,
 }
 
 /// What `[local]` may make of a local rule.

@@ -1,8 +1,8 @@
 //! The findings about access review campaigns that no workflow entry states: a decision
 //! must name an item the campaign lists and be made by that item's reviewer, a closed
 //! campaign must have every item decided (local rule `campaign_steps`), and every scope
-//! reviewed once must have a closed campaign within `[reviews] campaign` days (local rule
-//! `campaign_interval`). A campaign past its due date is a `deadlines` entry of
+//! reviewed once, or named in `[campaigns] scopes`, must have a closed campaign within
+//! `[reviews] campaign` days (local rule `campaign_interval`). A campaign past its due date is a `deadlines` entry of
 //! `workflows.yaml`, checked with the others in [`super::time`].
 
 use std::collections::BTreeMap;
@@ -99,6 +99,45 @@ pub(crate) fn scopes(cx: &Context, out: &mut Vec<Diagnostic>) {
         if let Some(scope) = Scope::of_record(r) {
             by_scope.entry(scope).or_default().push(r);
         }
+    }
+    for typed in &cx.config.campaigns.scopes {
+        let file = crate::config::FILE;
+        let Ok(scope) = Scope::parse(typed, cx.index) else {
+            out.push(
+                Diagnostic::new(
+                    Rule::DanglingRef,
+                    file,
+                    None,
+                    msg!(
+                        "[campaigns] scopes names `{typed}`, which is no scope",
+                        "[campaigns] scopes `{typed}` diyor, ama bu bir kapsam değil"
+                    ),
+                )
+                .with_help(msg!(
+                    "write a system (`app-…`, `srv-…`), `unit:ID`, `all-grants` or `admin-accounts`",
+                    "bir sistem (`app-…`, `srv-…`), `unit:KİMLİK`, `all-grants` ya da `admin-accounts` yazın"
+                )),
+            );
+            continue;
+        };
+        if by_scope.contains_key(&scope) {
+            continue;
+        }
+        let key = scope.key();
+        out.extend(from_entry(
+            cx,
+            Some("campaign_interval"),
+            Diagnostic::new(
+                Rule::ReviewOverdue,
+                file,
+                None,
+                msg!(
+                    "`{key}` is reviewed every {interval} days ([campaigns] scopes) and has never had an access review campaign",
+                    "`{key}` her {interval} günde bir gözden geçirilir ([campaigns] scopes) ve hiç erişim gözden geçirme kampanyası olmamış"
+                ),
+            )
+            .with_help(msg!("start one: `defter review start --scope {key}`", "bir tane açın: `defter review start --scope {key}`")),
+        ));
     }
     for (scope, campaigns) in by_scope {
         let closed = campaigns

@@ -173,10 +173,18 @@ pub(crate) fn check(cx: &Context, record: &Record, out: &mut Vec<Diagnostic>) {
                             due = show_date(due)
                         ),
                     )
-                    .with_help(msg!(
-                        "finish it, or agree a new due date with the requesting unit and record why in `history`",
-                        "işi bitirin ya da talep eden birimle yeni bir son tarih belirleyip gerekçesini `history` listesine yazın"
-                    )),
+                    .with_help(if rule.kind == "campaign" {
+                        msg!(
+                            "have the reviewers decide the open items (`defter step {id}`), or set a new `due` and record why in `history`",
+                            "gözden geçirenler açık kalemlere karar versin (`defter step {id}`) ya da yeni bir `due` belirleyip gerekçesini `history` listesine yazın",
+                            id = record.id()
+                        )
+                    } else {
+                        msg!(
+                            "finish it, or agree a new due date with the requesting unit and record why in `history`",
+                            "işi bitirin ya da talep eden birimle yeni bir son tarih belirleyip gerekçesini `history` listesine yazın"
+                        )
+                    }),
                 ));
             }
         }

@@ -268,6 +268,19 @@ fn an_overdue_campaign_and_a_scope_without_a_closed_campaign_in_its_interval_are
     );
     assert_eq!(campaign_findings(&repo, "2027-02-10"), Vec::<String>::new());
 
+    // A scope the directorate names is held to the interval before its first campaign;
+    // one that has had a campaign is lawful; a name that is no scope is told.
+    let mut named = |scopes: &str| {
+        repo.write("defter.toml", &format!("[campaigns]\nscopes = [{scopes}]\n"));
+        let output = repo.defter(&["validate", "--as-of", "2026-11-12", "--format", "json"]);
+        findings(&output).into_iter().filter(|f| f.contains("defter.toml")).collect::<Vec<_>>()
+    };
+    assert_eq!(named("\"admin-accounts\""), ["review-overdue defter.toml"]);
+    assert_eq!(named("\"app-bbys-zabita\", \"unit:zabita-dairesi\""), ["review-overdue defter.toml"]);
+    assert_eq!(named("\"app-bbys-zabita\""), Vec::<String>::new());
+    assert_eq!(named("\"her-şey\""), ["dangling-ref defter.toml"]);
+    repo.write("defter.toml", "");
+
     // A closed campaign with an item left undecided, and a decision by another than its
     // reviewer, are findings of the record itself.
     repo.edit(CAMPAIGN, "  - { date: 2026-11-12, by: selin.aydin, result: keep, item: acc-zabita-db }\n", "");
