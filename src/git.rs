@@ -446,6 +446,13 @@ pub(crate) fn staged(root: &Path) -> Result<Vec<String>> {
     Ok(run(root, &["diff", "--cached", "--name-only"])?.lines().map(str::to_string).collect())
 }
 
+/// The paths under `folder` that differ from HEAD in the working tree or the index,
+/// untracked files included (`git status --porcelain`).
+pub(crate) fn changed_under(root: &Path, folder: &str) -> Result<Vec<String>> {
+    let status = run(root, &["status", "--porcelain", "--untracked-files=all", "--", folder])?;
+    Ok(status.lines().filter_map(|l| l.get(3..)).map(str::to_string).collect())
+}
+
 /// Creates the branch `name` at HEAD and switches to it.
 pub(crate) fn new_branch(root: &Path, name: &str) -> Result<()> {
     run(root, &["switch", "-c", name]).map(drop)

@@ -98,6 +98,15 @@ pub(crate) fn start(
             "kampanya başladığı commit'e sabitlenir, bu depoda henüz commit yok: önce kayıtları commit edin; hiçbir şey yazılmadı"
         )
     })?;
+    // The items are read from the working tree: it must be the commit they are pinned to.
+    let changed = crate::git::changed_under(root, crate::load::RECORDS_DIR).unwrap_or_default();
+    if !changed.is_empty() {
+        let (n, first) = (changed.len(), changed.iter().take(3).cloned().collect::<Vec<_>>().join(", "));
+        return Err(msg!(
+            "the campaign is pinned to the current commit, but {n} files under records/ differ from it ({first}…): commit or stash them first; nothing was written",
+            "kampanya şu anki commit'e sabitlenir, ama records/ altında {n} dosya ondan farklı ({first}…): önce commit edin ya da saklayın (stash); hiçbir şey yazılmadı"
+        ));
+    }
     let items = campaign::in_scope(w, &index, records, &scope, &|kind, field, value| label(repo, kind, field, value));
     if items.is_empty() {
         return Err(msg!(

@@ -211,6 +211,12 @@ fn a_scope_with_nothing_in_force_or_unknown_is_refused_and_nothing_is_written() 
     ));
     assert!(why.contains("başlangıcından"), "{why}");
     assert_eq!(files_in(repo.path()), before, "nothing written");
+    // The items are the pinned commit's: a change not committed yet is refused.
+    let mut repo = repo;
+    repo.edit(GRANT, "role: Rapor okuma", "role: Rapor yazma");
+    let why = refused(&as_(&repo, "ayse.yilmaz", &["review", "start", "--scope", "all-grants"]));
+    assert!(why.contains("records/grants/2026/YTK-2026-0002.yaml") && why.contains("commit edin"), "{why}");
+    repo.commit_as("burak.yildiz", "Rol değişti");
     // Every grant in force, by its Turkish name; the account is not a grant.
     ok(as_(&repo, "ayse.yilmaz", &["review", "start", "--scope", "tüm-yetkiler", "--as-of", "2026-11-10"]));
     let text = repo.read(CAMPAIGN);
