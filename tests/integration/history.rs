@@ -602,6 +602,9 @@ fn every_kind_of_edit_rebuilds_to_what_a_full_build_gives_rendering_only_what_it
     // Of the exports, the requests table and those over every record (the feeds).
     assert!(rendered("exports/requests.json") && rendered("feed.xml") && rendered("exports/deadlines.csv"));
     assert!(!rendered("exports/grants.csv") && !rendered("exports/permissions.csv") && !rendered("exports/units.json"));
+    // Of the people's own feeds, the assignee's only.
+    assert!(rendered("feeds/people/elif.kara.xml") && rendered("feeds/people/elif.kara.ics"));
+    assert!(!rendered("feeds/people/mehmet.demir.xml") && !rendered("feeds/people/burak.yildiz.ics"));
 
     // A status: every list page shows the counts per status.
     assign(&mut repo, "burak.yildiz");
@@ -624,6 +627,8 @@ fn every_kind_of_edit_rebuilds_to_what_a_full_build_gives_rendering_only_what_it
     assert_eq!((index, export), (false, false));
     assert!(rendered("grants/YTK-2026-0001.html") && rendered("exports/grants.csv") && rendered("grants/index.html"));
     assert!(rendered("exports/permissions.json") && !rendered("exports/people.csv"));
+    // The grantee's feeds; not those of the people who hold no grant.
+    assert!(rendered("feeds/people/mehmet.demir.ics") && !rendered("feeds/people/elif.kara.ics"));
     repo.edit("records/projects/PRJ-0001/analiz.md", "- Günlük özet", "- Günlük ve haftalık özet");
     let (index, _, export, rendered) = check(&repo, "a section's text");
     assert_eq!((index, export), (false, false));

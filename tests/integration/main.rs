@@ -8,6 +8,7 @@ mod commands;
 mod directive;
 mod doc_examples;
 mod e2e;
+mod feeds;
 mod harness;
 mod history;
 mod language;

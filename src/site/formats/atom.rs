@@ -26,9 +26,13 @@ pub(crate) fn feed(url: &str, title: &str, site: &str, updated: &str, entries: &
         .max()
         .and_then(|t| jiff::Timestamp::from_second(t).ok())
         .map_or_else(|| updated.to_string(), |t| t.to_string());
+    // RFC 4287 §4.2.6: the id is an absolute IRI. A site built without `--base-url`
+    // knows its feeds' paths only, and a URN of the path is as permanent as they are.
+    let id =
+        if url.contains("://") { url.to_string() } else { format!("urn:defter:feed:{}", url.trim_start_matches('/')) };
     let mut out = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <id>{}</id>\n  <title>{}</title>\n  <updated>{updated}</updated>\n  <link rel=\"self\" href=\"{}\"/>\n  <link href=\"{}\"/>\n",
-        xml(url),
+        xml(&id),
         xml(title),
         xml(url),
         xml(site)

@@ -11,7 +11,7 @@ use crate::model::Kind;
 use crate::model::Record;
 use crate::site::build::keys::Keys;
 use crate::site::build::{Output, Pieces};
-use crate::site::data::Site;
+use crate::site::data::{Deadline, Site};
 use crate::site::formats::{Table, atom, csv::to_csv, ics, json::to_json};
 use crate::site::html::slug;
 
@@ -262,11 +262,19 @@ fn cell(r: &Record, field: &str) -> String {
     }
 }
 
-impl Site<'_> {
+impl<'a> Site<'a> {
     fn ics(&self) -> Vec<u8> {
-        let events: Vec<ics::Event> = self
-            .deadlines()
-            .iter()
+        self.ics_of(&self.input.config.site.title, self.deadlines().iter())
+    }
+
+    /// A calendar named `name` of `deadlines` (the site's, or one person's: the same
+    /// event has the same UID in both, so a calendar program subscribed to both shows it
+    /// once).
+    pub(super) fn ics_of<'d>(&self, name: &str, deadlines: impl Iterator<Item = &'d Deadline<'a>>) -> Vec<u8>
+    where
+        'a: 'd,
+    {
+        let events: Vec<ics::Event> = deadlines
             .map(|d| ics::Event {
                 uid: format!("{}-{}-{}@defter", slug(d.record.id()), slug(&d.what), d.date.strftime("%Y%m%d")),
                 day: d.date,
@@ -274,11 +282,11 @@ impl Site<'_> {
                 url: format!("{}{}", self.input.base_url, self.url(d.record)),
             })
             .collect();
-        ics::calendar(&self.input.config.site.title, self.input.as_of, events.iter())
+        ics::calendar(name, self.input.as_of, events.iter())
     }
 
     /// An Atom feed of the latest changes to `records` (in list order).
-    fn atom(&self, path: &str, title: &str, records: &[&Record]) -> Vec<u8> {
+    pub(super) fn atom(&self, path: &str, title: &str, records: &[&Record]) -> Vec<u8> {
         let base = &self.input.base_url;
         let mut entries: Vec<atom::Entry> = Vec::new();
         if let Some(trail) = self.input.trail {
@@ -402,7 +410,10 @@ impl Group {
 
 /// Makes every export and feed into `pieces`, a group at a time (see [`Group`]).
 pub(in crate::site) fn make(site: &Site, keys: &Keys, pieces: &dyn Pieces) -> Result<()> {
-    GROUPS.par_iter().try_for_each(|group| pieces.piece(&group.name(), group.key(site, keys), &|| group.render(site)))
+    GROUPS
+        .par_iter()
+        .try_for_each(|group| pieces.piece(&group.name(), group.key(site, keys), &|| group.render(site)))?;
+    super::feeds::make(site, keys, pieces)
 }
 
 /// The deadlines' calendar and the Atom feeds, site-wide and per requesting unit.

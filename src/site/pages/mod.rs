@@ -17,6 +17,7 @@ pub(crate) mod calendar;
 pub(crate) mod campaign;
 pub(crate) mod directive;
 pub(crate) mod exports;
+pub(crate) mod feeds;
 pub(crate) mod findings;
 pub(crate) mod grants;
 pub(crate) mod home;

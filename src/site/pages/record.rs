@@ -87,6 +87,13 @@ pub(crate) struct NeedView {
     pub text: String,
 }
 
+/// A person's iCalendar and Atom feeds ([`super::feeds`]).
+#[derive(Serialize)]
+struct OwnFeeds {
+    ics: String,
+    atom: String,
+}
+
 #[derive(Serialize)]
 struct RecordPage {
     page: Layout,
@@ -103,6 +110,8 @@ struct RecordPage {
     open_work: Vec<WorkView>,
     /// Who held which access when, for a person or a system that access records name.
     access: Option<super::access::AccessView>,
+    /// A person's own feeds, relative to the page; `None` for other kinds.
+    feeds: Option<OwnFeeds>,
     /// What an open record allows next (empty for the others).
     next_steps: Vec<StepView>,
     /// The file in the forge's editor (`[site] edit_url`), when one is configured.
@@ -460,6 +469,10 @@ impl Site<'_> {
             related: self.related(r, &root),
             open_work: if r.kind == Kind::Person { self.open_work(r.id(), &root) } else { Vec::new() },
             access: self.access_view(r, &root),
+            feeds: (r.kind == Kind::Person).then(|| {
+                let (ics, atom) = super::feeds::paths(&self.page_slug(r));
+                OwnFeeds { ics: format!("{root}{ics}"), atom: format!("{root}{atom}") }
+            }),
             next_steps: self.step_views(r, &root),
             edit_url: edit_url(&self.input.config.site.edit_url, &r.path),
             findings,

@@ -1,0 +1,99 @@
+//! Each person's own feeds (issue 29.3), linked from their page: an iCalendar feed of the
+//! due dates of what they hold and an Atom feed of the changes to it, for people who
+//! follow their work in a calendar program or a feed reader rather than on the site.
+//!
+//! Both are cut from what the site-wide feeds list — the deadlines the calendar page
+//! finds ([`Site::deadlines`]) and the Atom entries of [`Site::atom`] — so a person's
+//! feed never disagrees with the calendar. Each person's two files are a piece of their
+//! own, keyed by that person's data and the data of the records they hold: an edit
+//! re-renders the feeds of the people it concerns only.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use anyhow::Result;
+use rayon::prelude::*;
+
+use crate::model::{Kind, Record};
+use crate::site::build::Pieces;
+use crate::site::build::keys::Keys;
+use crate::site::data::Site;
+
+/// Where a person's feeds are, from their page's slug: (`.ics`, `.xml`).
+pub(crate) fn paths(slug: &str) -> (String, String) {
+    (format!("feeds/people/{slug}.ics"), format!("feeds/people/{slug}.xml"))
+}
+
+/// The fields that put a record in a person's hands: its assignee, analyst and
+/// developers (the work of `report workload`), who owns it or keeps it (an inventory
+/// item, a BGYS document, an asset, an account) and who holds a grant. A unit named as
+/// owner puts the record in its head's hands.
+const HOLDING_FIELDS: [&str; 7] = ["assignee", "analyst", "developers[]", "owner", "custodian", "holder", "grantee"];
+
+impl<'a> Site<'a> {
+    /// The people `r` is in the hands of (ids, each once, in field order). A grant is also
+    /// in the hands of whoever owns its system: M11(1)(ğ) has the grants on a system
+    /// reviewed, and the system's owner is who answers for it.
+    pub(crate) fn keepers(&self, r: &Record) -> Vec<&'a str> {
+        let mut out: Vec<&'a str> = Vec::new();
+        let mut add = |id: &str| {
+            let person = match self.index.get(id) {
+                Some(p) if p.kind == Kind::Person => Some(p),
+                Some(u) if u.kind == Kind::Unit => u.fields.str_at("head").and_then(|h| self.index.person(h)),
+                _ => None,
+            };
+            if let Some(p) = person.filter(|p| !out.contains(&p.id())) {
+                out.push(p.id());
+            }
+        };
+        for field in HOLDING_FIELDS {
+            r.fields.path(field).into_iter().filter_map(|n| n.as_str()).for_each(&mut add);
+        }
+        if r.kind == Kind::Grant
+            && let Some(owner) =
+                r.fields.str_at("system").and_then(|s| self.index.get(s)).and_then(|s| s.fields.str_at("owner"))
+        {
+            add(owner);
+        }
+        out
+    }
+
+    /// The records each person holds ([`Site::keepers`]), in list order.
+    fn held(&self) -> HashMap<&'a str, Vec<&'a Record>> {
+        let keepers: Vec<(&'a Record, Vec<&'a str>)> =
+            self.sorted.par_iter().map(|r| (*r, self.keepers(r))).filter(|(_, k)| !k.is_empty()).collect();
+        let mut held: HashMap<&'a str, Vec<&'a Record>> = HashMap::new();
+        for (r, people) in keepers {
+            for p in people {
+                held.entry(p).or_default().push(r);
+            }
+        }
+        held
+    }
+
+    /// A person's two feeds: the due dates of what they hold, and its changes.
+    fn person_feeds(&self, person: &Record, held: &[&Record]) -> Vec<crate::site::build::Output> {
+        let (ics_path, atom_path) = paths(&self.page_slug(person));
+        let name = self.title(person);
+        let mine: std::collections::HashSet<usize> = held.iter().map(|r| crate::site::data::address(r)).collect();
+        let due = self.deadlines().iter().filter(|d| mine.contains(&crate::site::data::address(d.record)));
+        let calendar = self.ics_of(&format!("{} — {name}", self.t("person_ical_name")), due);
+        let title = format!("{} — {name}", self.t("person_feed_name"));
+        vec![(ics_path, calendar), (atom_path.clone(), self.atom(&atom_path, &title, held))]
+    }
+}
+
+/// Makes every person's feeds into `pieces`, one piece per person (see the module's
+/// note on keys).
+pub(in crate::site) fn make(site: &Site, keys: &Keys, pieces: &dyn Pieces) -> Result<()> {
+    let held = site.held();
+    let people: Vec<&Record> = site.of_kind(Kind::Person).collect();
+    people.par_iter().try_for_each(|person| {
+        let records = held.get(person.id()).map_or(&[][..], Vec::as_slice);
+        let mut h = DefaultHasher::new();
+        keys.data(person).hash(&mut h);
+        keys.data_of(records.iter().copied()).hash(&mut h);
+        let name = format!("feeds:{}", site.url(person));
+        pieces.piece(&name, h.finish(), &|| Ok(site.person_feeds(person, records)))
+    })
+}
