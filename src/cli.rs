@@ -109,6 +109,11 @@ pub enum Command {
     /// Write CODEOWNERS from the organisation data (who reviews changes to which folder).
     #[command(after_help = CODEOWNERS_EXAMPLES)]
     Codeowners(CodeownersArgs),
+    /// Take a request filed on the forge's issue form in: read the `issues` event (opened),
+    /// write the request (state `new`) on a new branch `talep/<id>` with a commit, and
+    /// print its id; a form that does not validate gets a comment saying what to fix.
+    #[command(after_help = INTAKE_EXAMPLES)]
+    Intake(IntakeArgs),
     /// Serve an editor over stdio (Language Server Protocol): the findings of every rule
     /// as you type, completion of ids and values, a field's description on hover.
     #[command(after_help = "Editors start it themselves; docs/editors.md shows how (VS Code, Neovim, Helix).")]
@@ -726,7 +731,7 @@ pub struct NewRequest {
     /// Who asked (person id); default: the unit's head, or its only unit official.
     #[arg(long, value_name = "PERSON")]
     pub requester: Option<String>,
-    /// intranet, support_portal, him, official_letter, phone or email.
+    /// intranet, support_portal, him, official_letter, phone, email or issue_form.
     #[arg(long, default_value = "intranet")]
     pub source: String,
     /// The official letter's number (with --source official_letter).
@@ -902,6 +907,34 @@ pub struct AccessArgs {
     /// How the answer is printed.
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     pub format: ReportFormat,
+}
+
+const INTAKE_EXAMPLES: &str = "Examples:
+  defter intake \"$GITHUB_EVENT_PATH\" --event-name issues --comment comment.md
+  defter --lang tr intake event.json --comment comment.md
+
+The request is committed on the branch talep/<id> (the working tree and the branch checked
+out are left alone); push it and open a pull request. The comment (Markdown, in the run's
+language) is for the workflow to post on the issue: the request's id, or what the form
+lacks. The intake workflow `defter init` writes does all of this (docs/ci.md).
+
+Exit status: 0 taken in (the id on standard output), 1 the form does not validate (the
+comment says why; nothing written), 2 not an issue being opened, or defter could not run.";
+
+#[derive(Debug, clap::Args)]
+pub struct IntakeArgs {
+    /// The event's JSON: the Actions event file (`$GITHUB_EVENT_PATH`, GitHub and Gitea
+    /// alike) or a webhook's body.
+    #[arg(value_name = "EVENT.json")]
+    pub event: PathBuf,
+
+    /// The event's name (`${{ github.event_name }}`); any but `issues` is refused.
+    #[arg(long, value_name = "NAME")]
+    pub event_name: Option<String>,
+
+    /// Write the comment for the issue (Markdown) into this file.
+    #[arg(long, value_name = "FILE")]
+    pub comment: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

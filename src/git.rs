@@ -469,3 +469,80 @@ pub(crate) fn commit_paths(root: &Path, paths: &[&str], message: &str, author: O
     run(root, &args)?;
     Ok(run(root, &["rev-parse", "--short", "HEAD"])?.trim().to_string())
 }
+
+/// Runs git in `root` with `env` set and `input` on its standard input.
+fn run_with(root: &Path, args: &[&str], env: &[(&str, &str)], input: Option<&[u8]>) -> Result<String> {
+    use std::io::Write as _;
+    let mut command = std::process::Command::new("git");
+    command.current_dir(root).args(args).envs(env.iter().copied());
+    command.stdin(if input.is_some() { std::process::Stdio::piped() } else { std::process::Stdio::null() });
+    command.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+    let mut child = command
+        .spawn()
+        .with_context(|| msg!("cannot run git (is it installed?)", "git çalıştırılamıyor (kurulu mu?)"))?;
+    if let (Some(bytes), Some(mut stdin)) = (input, child.stdin.take()) {
+        stdin.write_all(bytes)?;
+    }
+    let output = child.wait_with_output()?;
+    if !output.status.success() {
+        anyhow::bail!("git {}: {}", args.join(" "), String::from_utf8_lossy(&output.stderr).trim());
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).trim().to_string())
+}
+
+/// Commits `bytes` as the file `path` (relative to `root`) on top of HEAD, on a new branch
+/// `branch`, as `author` (name, e-mail; the committer too): the new commit's id. With git's
+/// plumbing and an index of its own, so the working tree, the real index and the branch
+/// checked out stay as they were (`defter intake` runs in a CI checkout, and a user's
+/// half-done work must not be swept into the commit). Dated `date` (RFC 3339), so the
+/// same input on the same HEAD gives the same commit. Refuses a branch that exists.
+pub(crate) fn commit_file_on_new_branch(
+    root: &Path,
+    branch: &str,
+    path: &str,
+    bytes: &[u8],
+    message: &str,
+    author: (&str, &str),
+    date: &str,
+) -> Result<String> {
+    let reference = format!("refs/heads/{branch}");
+    if run(root, &["rev-parse", "--verify", "--quiet", &reference]).is_ok() {
+        anyhow::bail!(msg!(
+            "the branch {branch} exists already, so nothing was written",
+            "{branch} dalı zaten var, bu yüzden hiçbir şey yazılmadı"
+        ));
+    }
+    let head = run_with(root, &["rev-parse", "--verify", "HEAD^{commit}"], &[], None)?;
+    // The path from the top of the work tree (the records may be in a subfolder).
+    let prefix = run_with(root, &["rev-parse", "--show-prefix"], &[], None)?;
+    let full = format!("{prefix}{path}");
+    let index = run_with(
+        root,
+        &["rev-parse", "--git-path", &format!("defter-intake-{}.index", std::process::id())],
+        &[],
+        None,
+    )?;
+    let index = root.join(index);
+    let index_env = index.to_string_lossy().into_owned();
+    let env = [
+        ("GIT_INDEX_FILE", index_env.as_str()),
+        ("GIT_AUTHOR_NAME", author.0),
+        ("GIT_AUTHOR_EMAIL", author.1),
+        ("GIT_COMMITTER_NAME", author.0),
+        ("GIT_COMMITTER_EMAIL", author.1),
+        ("GIT_AUTHOR_DATE", date),
+        ("GIT_COMMITTER_DATE", date),
+    ];
+    let made = (|| -> Result<String> {
+        let blob = run_with(root, &["hash-object", "-w", "--stdin"], &[], Some(bytes))?;
+        run_with(root, &["read-tree", &head], &env, None)?;
+        run_with(root, &["update-index", "--add", "--cacheinfo", &format!("100644,{blob},{full}")], &env, None)?;
+        let tree = run_with(root, &["write-tree"], &env, None)?;
+        let commit = run_with(root, &["commit-tree", &tree, "-p", &head, "-F", "-"], &env, Some(message.as_bytes()))?;
+        // The empty old value: the branch is made only if no one made it meanwhile.
+        run_with(root, &["update-ref", &reference, &commit, ""], &[], None)?;
+        Ok(commit)
+    })();
+    let _ = std::fs::remove_file(&index);
+    made
+}

@@ -40,6 +40,7 @@ pub mod config;
 pub mod diag;
 pub(crate) mod git;
 pub(crate) mod history;
+pub(crate) mod intake;
 pub mod load;
 pub mod lsp;
 pub mod model;

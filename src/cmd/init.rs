@@ -11,6 +11,7 @@ use anyhow::{Context, Result, bail};
 use super::Ui;
 use crate::cli::InitArgs;
 use crate::diag::msg;
+use crate::intake::{self, Forge};
 use crate::load::{self, RawFile, rules};
 use crate::validate::codeowners;
 
@@ -33,7 +34,17 @@ fn files(args: &InitArgs) -> Vec<(String, String)> {
         .filter(|(path, _)| path.starts_with("records/"))
         .map(|(path, text)| RawFile { path: path.clone(), bytes: text.clone().into_bytes() })
         .collect();
-    files.push(("CODEOWNERS".to_string(), codeowners::render(&load::load_files(raw).records)));
+    let records = load::load_files(raw).records;
+    files.push(("CODEOWNERS".to_string(), codeowners::render(&records)));
+    // The request form, its units and types from the starter's organisation and schema.
+    let index = crate::model::Index::new(&records);
+    let schema = rules::DEFAULTS.iter().find(|(name, _)| *name == "request.schema.json").map_or("", |(_, t)| *t);
+    let types = intake::request_types_in(schema);
+    for (path, forge) in
+        [(".github/ISSUE_TEMPLATE/talep.yml", Forge::GitHub), (".gitea/ISSUE_TEMPLATE/talep.yaml", Forge::Gitea)]
+    {
+        files.push((path.to_string(), intake::form_template(forge, &index, &types)));
+    }
     files.sort();
     files
 }

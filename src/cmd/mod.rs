@@ -10,6 +10,7 @@ mod codeowners;
 mod explain;
 mod generate;
 mod init;
+mod intake;
 mod log;
 mod lsp;
 mod new;
@@ -47,6 +48,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Report(args) => report::run(&repo_root(cli.repo.as_deref())?, &args, ui),
         Command::Access(args) => access::run(&repo_root(cli.repo.as_deref())?, &args, ui),
         Command::Codeowners(args) => codeowners::run(&repo_root(cli.repo.as_deref())?, &args, ui),
+        Command::Intake(args) => intake::run(&repo_root(cli.repo.as_deref())?, &args, ui),
         Command::Lsp(args) => lsp::run(cli.repo.as_deref(), &args),
         Command::Completions { shell } => Ok(generate::completions(shell)),
         Command::Man { out } => generate::man(out.as_deref()),

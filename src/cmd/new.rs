@@ -33,17 +33,13 @@ pub(super) fn run(root: &Path, args: &NewArgs, ui: Ui) -> Result<ExitCode> {
             NewKind::Request(_) | NewKind::Grant(_) | NewKind::Project(_) => {
                 let id = scaffold::next_id(&loaded, kind, common.as_of.year()).expect("numbered kinds have ids");
                 let path = scaffold::record_path(kind, &id).expect("numbered kinds have a folder");
-                let mut values = match &args.kind {
+                let values = match &args.kind {
                     NewKind::Request(a) => request(&labelled(a, &repo), &index, author)?,
                     NewKind::Grant(a) => grant(a, &index)?,
                     NewKind::Project(a) => project(a, &index, author)?,
                     _ => unreachable!("matched above"),
                 };
-                values.insert("id", Some(id.clone()));
-                values.insert("date", Some(common.as_of.to_string()));
-                values.insert("author", Some(author.id().to_string()));
-                let template = scaffold::template(kind).expect("numbered kinds have a template");
-                let text = scaffold::with_fields(&scaffold::fill(template, &values), template, &common.set)?;
+                let text = numbered_text(kind, &id, values, common, author)?;
                 (id, path, text)
             }
             other => {
@@ -88,9 +84,25 @@ pub(super) fn run(root: &Path, args: &NewArgs, ui: Ui) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The text of a new numbered record (request, grant, project) with `id`: its kind's
+/// template filled with `values`, the day and the author, and `--set`'s fields.
+pub(super) fn numbered_text(
+    kind: Kind,
+    id: &str,
+    mut values: Values,
+    common: &NewCommon,
+    author: &Record,
+) -> Result<String> {
+    values.insert("id", Some(id.to_string()));
+    values.insert("date", Some(common.as_of.to_string()));
+    values.insert("author", Some(author.id().to_string()));
+    let template = scaffold::template(kind).expect("numbered kinds have a template");
+    scaffold::with_fields(&scaffold::fill(template, &values), template, &common.set)
+}
+
 /// A request's flags with the Turkish labels given for enum values (`--type Değişiklik`,
 /// `--priority yüksek`) turned into the values they label.
-fn labelled(a: &NewRequest, repo: &Repo) -> NewRequest {
+pub(super) fn labelled(a: &NewRequest, repo: &Repo) -> NewRequest {
     let code = |field: &str, typed: &str| crate::step::code_for(&repo.rules, Kind::Request, field, typed);
     let mut a = a.clone();
     a.kind = a.kind.as_deref().map(|t| code("type", t));
@@ -120,7 +132,7 @@ fn unknown(flag: &str, value: &str, near: Option<&str>, (en, tr): (&str, &str), 
     msg!("--{flag} {value}: {en}{near_en} (see {folder})", "--{flag} {value}: {tr}{near_tr} (bkz. {folder})")
 }
 
-fn request(a: &NewRequest, index: &Index, author: &Record) -> Result<Values> {
+pub(super) fn request(a: &NewRequest, index: &Index, author: &Record) -> Result<Values> {
     let unit_id = a.unit.as_deref().unwrap_or_default();
     let unit = known_unit(index, "unit", unit_id)?;
     let requester = match &a.requester {

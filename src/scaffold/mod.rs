@@ -28,6 +28,7 @@ macro_rules! embedded {
 
 embedded!(
     ".github/pull_request_template.md",
+    ".github/workflows/intake.yml",
     ".github/workflows/records.yml",
     ".gitignore",
     ".pre-commit-config.yaml",

@@ -290,6 +290,23 @@ pub(crate) fn code_for(rules: &Ruleset, kind: Kind, path: &str, typed: &str) -> 
     by_label.map_or_else(|| typed.to_string(), |code| (*code).to_string())
 }
 
+/// Every value of the enum at `path` of a kind with its Turkish label (the value when it
+/// has none), in the schema's order: the choices of a form's drop-down.
+pub(crate) fn enum_labels(rules: &Ruleset, kind: Kind, path: &str) -> Vec<(String, String)> {
+    let Some(schema) = property(rules, kind, path) else { return Vec::new() };
+    let schema = resolved(rules, schema);
+    let labels = schema.get("x-labels");
+    let values = schema.get("enum").and_then(Json::as_array).map(Vec::as_slice).unwrap_or_default();
+    values
+        .iter()
+        .filter_map(Json::as_str)
+        .map(|code| {
+            let label = labels.and_then(|l| l.get(code)).and_then(Json::as_str).unwrap_or(code);
+            (code.to_string(), label.to_string())
+        })
+        .collect()
+}
+
 /// A state's Turkish label (`İşlemde` for `in_progress`), from the kind's schema.
 pub(crate) fn state_label(rules: &Ruleset, kind: Kind, code: &str) -> Option<String> {
     let field = rules.workflows.state_field(kind.name());

@@ -11,6 +11,7 @@ mod e2e;
 mod feeds;
 mod harness;
 mod history;
+mod intake;
 mod language;
 mod layers;
 mod lsp;
