@@ -10,14 +10,15 @@
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::OnceLock;
 
 use anyhow::Result;
 use rayon::prelude::*;
 
 use crate::model::{Kind, Record};
-use crate::site::build::Pieces;
 use crate::site::build::keys::Keys;
-use crate::site::data::Site;
+use crate::site::build::{Output, Pieces};
+use crate::site::data::{Site, address};
 
 /// Where a person's feeds are, from their page's slug: (`.ics`, `.xml`).
 pub(crate) fn paths(slug: &str) -> (String, String) {
@@ -71,22 +72,41 @@ impl<'a> Site<'a> {
         held
     }
 
-    /// A person's two feeds: the due dates of what they hold, and its changes.
-    fn person_feeds(&self, person: &Record, held: &[&Record]) -> Vec<crate::site::build::Output> {
+    /// A person's two feeds: the due dates of what they hold (`due`: the deadlines by
+    /// the address of their record, as positions in [`Site::deadlines`]), and its changes.
+    fn person_feeds(&self, person: &Record, held: &[&Record], due: &DueByRecord) -> Vec<Output> {
         let (ics_path, atom_path) = paths(&self.page_slug(person));
         let name = self.title(person);
-        let mine: std::collections::HashSet<usize> = held.iter().map(|r| crate::site::data::address(r)).collect();
-        let due = self.deadlines().iter().filter(|d| mine.contains(&crate::site::data::address(d.record)));
-        let calendar = self.ics_of(&format!("{} — {name}", self.t("person_ical_name")), due);
+        // In the site-wide calendar's order, each once (a record held twice is one).
+        let mut mine: Vec<usize> = held.iter().filter_map(|r| due.get(&address(r))).flatten().copied().collect();
+        mine.sort_unstable();
+        mine.dedup();
+        let deadlines = self.deadlines();
+        let calendar =
+            self.ics_of(&format!("{} — {name}", self.t("person_ical_name")), mine.iter().map(|&i| &deadlines[i]));
         let title = format!("{} — {name}", self.t("person_feed_name"));
         vec![(ics_path, calendar), (atom_path.clone(), self.atom(&atom_path, &title, held))]
     }
+
+    /// Every deadline's position in [`Site::deadlines`], by the address of its record.
+    fn due_by_record(&self) -> DueByRecord {
+        let mut out: DueByRecord = HashMap::new();
+        for (i, d) in self.deadlines().iter().enumerate() {
+            out.entry(address(d.record)).or_default().push(i);
+        }
+        out
+    }
 }
+
+type DueByRecord = HashMap<usize, Vec<usize>>;
 
 /// Makes every person's feeds into `pieces`, one piece per person (see the module's
 /// note on keys).
 pub(in crate::site) fn make(site: &Site, keys: &Keys, pieces: &dyn Pieces) -> Result<()> {
     let held = site.held();
+    // Found once, and only when a person's feeds are rendered (a rebuild that keeps them
+    // all does not look at the deadlines).
+    let due: OnceLock<DueByRecord> = OnceLock::new();
     let people: Vec<&Record> = site.of_kind(Kind::Person).collect();
     people.par_iter().try_for_each(|person| {
         let records = held.get(person.id()).map_or(&[][..], Vec::as_slice);
@@ -94,6 +114,8 @@ pub(in crate::site) fn make(site: &Site, keys: &Keys, pieces: &dyn Pieces) -> Re
         keys.data(person).hash(&mut h);
         keys.data_of(records.iter().copied()).hash(&mut h);
         let name = format!("feeds:{}", site.url(person));
-        pieces.piece(&name, h.finish(), &|| Ok(site.person_feeds(person, records)))
+        pieces.piece(&name, h.finish(), &|| {
+            Ok(site.person_feeds(person, records, due.get_or_init(|| site.due_by_record())))
+        })
     })
 }
