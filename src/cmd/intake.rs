@@ -50,13 +50,13 @@ pub(super) fn run(root: &Path, args: &IntakeArgs, ui: Ui) -> Result<ExitCode> {
     };
     let (id, text, author) = match drafted {
         Ok(drafted) => drafted,
-        Err(problems) => return refuse(args, ui, &problems),
+        Err(problems) => return refuse(args, ui, &problems, Refusal::Form),
     };
     let path = scaffold::record_path(Kind::Request, &id).expect("requests have a folder");
     let errors = repo.check_added(&mut loaded, &path, &text, issue.opened)?;
     if errors.errors() > 0 {
         let problems: Vec<Message> = errors.diagnostics.iter().map(|d| d.message.clone()).collect();
-        return refuse(args, ui, &problems);
+        return refuse(args, ui, &problems, Refusal::Rules);
     }
     let branch = format!("talep/{id}");
     let message = format!("{id}: {} (başvuru formu #{})\n\n{}\n", issue.title, issue.number, issue.url);
@@ -90,14 +90,30 @@ fn message_of(e: &anyhow::Error) -> Message {
     Message { en: text.clone(), tr: text }
 }
 
-/// Says what the form lacks, on stderr and in the comment; nothing else is written.
-fn refuse(args: &IntakeArgs, ui: Ui, problems: &[Message]) -> Result<ExitCode> {
+/// Why a request was not taken in.
+#[derive(Clone, Copy, PartialEq)]
+enum Refusal {
+    /// The form's answers: the person who filed it can fix them.
+    Form,
+    /// The rules refused the record made from answers that read well: more likely the
+    /// repository's rules (an older schema, say) than the form, for the directorate.
+    Rules,
+}
+
+/// Says why nothing was taken in, on stderr and in the comment; nothing else is written.
+fn refuse(args: &IntakeArgs, ui: Ui, problems: &[Message], why: Refusal) -> Result<ExitCode> {
     let list = |english: bool| problems.iter().map(|p| format!("- {}\n", p.text(english))).collect::<String>();
     let (en, tr) = (list(true), list(false));
-    let comment = msg!(
-        "Your request could not be taken in: the form has these to fix.\n\n{en}\nPlease open a new issue with the form filled in again; an edit of this one is not read.\n",
-        "Talebiniz alınamadı: formda şunların düzeltilmesi gerekiyor.\n\n{tr}\nLütfen formu yeniden doldurarak yeni bir konu açın; bu konudaki düzenlemeler okunmaz.\n"
-    );
+    let comment = match why {
+        Refusal::Form => msg!(
+            "Your request could not be taken in: the form has these to fix.\n\n{en}\nPlease open a new issue with the form filled in again; an edit of this one is not read.\n",
+            "Talebiniz alınamadı: formda şunların düzeltilmesi gerekiyor.\n\n{tr}\nLütfen formu yeniden doldurarak yeni bir konu açın; bu konudaki düzenlemeler okunmaz.\n"
+        ),
+        Refusal::Rules => msg!(
+            "Your request could not be taken in: the record made from it breaks these rules of the records repository.\n\n{en}\nThis is likely the repository's setup rather than your form; the directorate will look into it.\n",
+            "Talebiniz alınamadı: formdan oluşturulan kayıt, kayıt deposunun şu kurallarına uymuyor.\n\n{tr}\nBu büyük olasılıkla formunuzdan değil deponun ayarlarından kaynaklanıyor; müdürlük konuyu inceleyecek.\n"
+        ),
+    };
     if let Some(file) = &args.comment {
         write_comment(file, ui.say(&comment))?;
     }

@@ -186,7 +186,7 @@ catalogue! {
     "feed" => "Değişiklik akışı (Atom)", "Change feed (Atom)";
     "ical" => "Takvime abone ol (iCalendar)", "Subscribe to the calendar (iCalendar)";
     "own_feeds" => "Takvim ve akış", "Calendar and feed";
-    "own_feeds_intro" => "Bu kişinin elindeki kayıtlar: görevli, analist ya da geliştirici olduğu işler; sahibi (ya da sahibi birimin başı) olduğu ve zimmetinde tuttuğu kayıtlar; yetkileri ve sahibi olduğu sistemlerdeki yetkiler.", "What this person holds: the work they are the assignee, analyst or developer of; what they own (or head the owning unit of) or keep; their grants and the grants on the systems they own.";
+    "own_feeds_intro" => "Bu kişinin elindeki kayıtlar: görevli, analist ya da geliştirici olduğu işler; sahibi olduğu, amiri olduğu birime ait olan, zimmetinde ya da kullanımında olan kayıtlar; kendi yetkileri ve sahibi olduğu sistemlerdeki yetkiler.", "What this person holds: the work they are the assignee, analyst or developer of; what they own, what the unit they head owns, what is in their keeping or use; their grants and the grants on the systems they own.";
     "person_ical" => "Son tarihleri takvime ekle (iCalendar)", "Add the due dates to a calendar (iCalendar)";
     "person_feed" => "Elindeki kayıtlardaki değişiklikler (Atom)", "Changes to what they hold (Atom)";
     "person_ical_name" => "Son tarihler", "Due dates";

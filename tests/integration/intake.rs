@@ -366,3 +366,24 @@ fn init_writes_forms_that_intake_reads_and_a_workflow_that_runs_it() {
         "untrusted text only through env"
     );
 }
+
+#[test]
+fn a_record_the_repositorys_rules_refuse_is_told_as_theirs_and_not_written() {
+    // A repository whose request schema predates intake: no `issue`, no `issue_form`.
+    let mut repo = GitRepo::new();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut schema: Json =
+        serde_json::from_slice(&std::fs::read(root.join("schemas/request.schema.json")).unwrap()).unwrap();
+    schema["properties"].as_object_mut().unwrap().remove("issue");
+    schema["properties"]["source"]["enum"].as_array_mut().unwrap().retain(|v| v != "issue_form");
+    repo.write("schemas/request.schema.json", &serde_json::to_string_pretty(&schema).unwrap());
+    repo.commit_as("selin.aydin", "Kayıtlar, eski şema");
+    let head = repo.git(&["rev-parse", "HEAD"]).trim().to_string();
+    let (output, comment) = intake(&repo, &payload("gitea-issues-opened.json"), &[]);
+    assert_eq!(output.status.code(), Some(1), "{}", said(&output));
+    let comment = comment.unwrap();
+    assert!(comment.contains("kayıt deposunun şu kurallarına uymuyor"), "{comment}");
+    assert!(comment.contains("`issue_form`") && comment.contains("`issue`"), "{comment}");
+    assert!(comment.contains("müdürlük konuyu inceleyecek") && !comment.contains("formu yeniden doldurarak"));
+    nothing_written(&repo, &head);
+}
