@@ -3,7 +3,7 @@
 //!
 //! Each top-level module has one job, and imports only the modules below it:
 //!
-//! Layers: cmd > cli > site lsp > step > repo report scaffold access > validate > history > load > config git > diag > model
+//! Layers: cmd > cli > site lsp intake > step > repo report scaffold access > validate > history > load > config git > diag > model
 //!
 //! - `cmd`: one file per subcommand — arguments in, a library call, an exit code out; the
 //!   only layer that prints. `cli`: the command line's clap definitions.
@@ -11,6 +11,8 @@
 //!   and the preview server.
 //! - `lsp`: `defter lsp`, the language server — the findings of the open record as the
 //!   editor holds it, completion and hover from the rule set.
+//! - `intake`: requests from the forge's issue form — the form `init` writes and its
+//!   answers read back from an `issues` event.
 //! - `step`: `defter step` — what a record allows next from the workflow data, and the
 //!   step's edit, kept byte for byte outside the lines it changes, checked with every
 //!   rule and written all or nothing.

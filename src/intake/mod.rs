@@ -35,7 +35,7 @@ pub(crate) const UNIT: Field =
 pub(crate) const REQUESTER: Field = Field {
     id: "requester",
     label: "Talep eden kişi",
-    help: "Talebi yapan kişinin kimliği (ör. mehmet.demir) ya da adı soyadı. Boş bırakılırsa birimin yöneticisi yazılır.",
+    help: "Talebi yapan kişinin kimliği (ör. mehmet.demir) ya da adı soyadı. Boş bırakılırsa birimin amiri (amiri yoksa tek birim yetkilisi) yazılır.",
     required: false,
 };
 /// The request's type: a drop-down of the schema's Turkish labels.
