@@ -346,8 +346,8 @@ fn the_site_draws_who_held_which_access_when_per_person_and_per_system() {
     build(&repo);
     let tolga = access_section(&site, "people/tolga.sen.html");
     // An accessible chart: named and described, every span with its dates.
-    assert!(tolga.contains("role=\"img\"") && tolga.contains("<title id=\"access-tolga.sen-t\">"), "{tolga}");
-    assert!(tolga.contains("<desc id=\"access-tolga.sen-d\">1 yetkinin"), "{tolga}");
+    assert!(tolga.contains("role=\"img\"") && tolga.contains("<title id=\"access-chart-t\">"), "{tolga}");
+    assert!(tolga.contains("<desc id=\"access-chart-d\">1 yetkinin"), "{tolga}");
     assert!(tolga.contains("<title>BBYS Zabıta Modülü: Etkin 10.01.2026 – 01.04.2026</title>"), "{tolga}");
     assert!(tolga.contains("<title>BBYS Zabıta Modülü: Donduruldu 01.04.2026 – 02.05.2026</title>"), "{tolga}");
     assert!(tolga.contains("<title>BBYS Zabıta Modülü: Geri alındı 01.10.2026</title></line>"), "{tolga}");

@@ -141,7 +141,7 @@ impl Site<'_> {
                 .replace("{n}", &grants.len().to_string())
                 .replace("{from}", &self.date_text(start))
                 .replace("{to}", &self.date_text(as_of));
-            charts::timeline(&format!("access-{}", r.id()), &title, &desc, &lanes, days, &ticks, &legend)
+            charts::timeline("access-chart", &title, &desc, &lanes, days, &ticks, &legend)
         });
         // What is held now and what was held before: grants by their state today, the
         // inventory by its own status (it keeps no dates).
