@@ -22,6 +22,8 @@ command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)   # the W3C Nu HTML checker (vnu-jar)
 command -v python3 >/dev/null 2>&1 || need+=(python3)   # the local release server of workflows.rs
+# The loopback SMTP server of notify.rs (tests/smtp/sink.py), in Debian's own python3.
+/usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || need+=(python3-aiosmtpd)
 command -v curl >/dev/null 2>&1 || need+=(curl)         # the install step of the init workflow
 command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck) # the shell of the workflows and these scripts
 lean=()

@@ -106,6 +106,11 @@ pub enum Command {
     /// client in force, as recorded at the time and as known now, and where they differ.
     #[command(after_help = ACCESS_EXAMPLES)]
     Access(AccessArgs),
+    /// E-mail each person a digest of what waits for them: requests overdue or due soon,
+    /// tests, reviews and end dates coming due, findings in their records. What was sent
+    /// is remembered, so a rerun sends nothing twice.
+    #[command(after_help = NOTIFY_EXAMPLES)]
+    Notify(NotifyArgs),
     /// Write CODEOWNERS from the organisation data (who reviews changes to which folder).
     #[command(after_help = CODEOWNERS_EXAMPLES)]
     Codeowners(CodeownersArgs),
@@ -436,6 +441,12 @@ Any other top-level field is given with --set FIELD=VALUE (VALUE is YAML: `3`, `
 `[a, b]`); `new` says which required fields are still missing. The author is the person
 whose `git_emails` hold git's user.email (or --by). The record is checked before it is
 written; the path is printed.";
+
+const NOTIFY_EXAMPLES: &str = "Examples:
+  defter notify --dry-run                  print the digests that would be sent today
+  defter notify --dry-run --to ayse.yilmaz one person's digest
+  defter notify                            send them ([notify] in defter.toml; the password
+                                           from the DEFTER_SMTP_PASSWORD environment variable)";
 
 const REPORT_EXAMPLES: &str = "Examples:
   defter report                            list the reports
@@ -821,6 +832,21 @@ pub struct NewProject {
     /// The overview (Markdown body).
     #[arg(long)]
     pub description: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct NotifyArgs {
+    /// Print the messages instead of sending them (nothing is remembered as sent).
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Only this person (their id, `ayse.yilmaz`).
+    #[arg(long, value_name = "PERSON")]
+    pub to: Option<String>,
+
+    /// The date the digests are made as of, as YYYY-MM-DD.
+    #[arg(long, value_name = "YYYY-MM-DD", default_value_t = today())]
+    pub as_of: jiff::civil::Date,
 }
 
 #[derive(Debug, clap::Args)]

@@ -30,6 +30,8 @@ pub struct Config {
     pub local: BTreeMap<String, LocalSetting>,
     /// Access review campaigns (`defter review start`).
     pub campaigns: Campaigns,
+    /// `defter notify`'s mail server and reminders.
+    pub notify: Notify,
 }
 
 /// `[campaigns]`: the scopes the directorate reviews whether or not a campaign was ever
@@ -92,6 +94,68 @@ pub struct Windows {
 impl Default for Windows {
     fn default() -> Self {
         Self { expiring_days: 30 }
+    }
+}
+
+/// `[notify]`: where `defter notify` sends its digests and how often it reminds. The
+/// password is never here: it is read from [`Notify::PASSWORD_VAR`] in the environment
+/// (a CI secret), so that it is never committed.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Notify {
+    /// The SMTP server's host name (empty: notify can only `--dry-run`).
+    pub server: String,
+    /// Its port (587 for STARTTLS, 465 for TLS, 25 without encryption).
+    pub port: u16,
+    pub tls: TlsMode,
+    /// The From address: `defter@example.org` or `Yazılım Şube Müdürlüğü <defter@example.org>`.
+    pub sender: String,
+    /// The user name to log in with (empty: no login).
+    pub user: String,
+    /// Days before a request's (or another record's) due date when it is first told.
+    pub due_soon_days: u32,
+    /// Days after which something still waiting is told again.
+    pub remind_days: u32,
+    /// Seconds to wait for the server at each step before a try counts as failed.
+    pub timeout_seconds: u32,
+    /// Tries per message when the server is down, times out or answers "try later".
+    pub attempts: u32,
+    /// Where what was sent is remembered, relative to the repository (empty:
+    /// `.git/defter/notify.json`, inside git's folder, never committed).
+    pub state: String,
+}
+
+/// How the connection to the mail server is protected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TlsMode {
+    /// Plain SMTP (a relay on the same machine or the loopback address only).
+    None,
+    /// Plain first, then upgraded with STARTTLS; refused when the server cannot.
+    Starttls,
+    /// TLS from the first byte (SMTPS, port 465).
+    Tls,
+}
+
+impl Notify {
+    /// The environment variable the SMTP password is read from.
+    pub const PASSWORD_VAR: &str = "DEFTER_SMTP_PASSWORD";
+}
+
+impl Default for Notify {
+    fn default() -> Self {
+        Self {
+            server: String::new(),
+            port: 587,
+            tls: TlsMode::Starttls,
+            sender: String::new(),
+            user: String::new(),
+            due_soon_days: 7,
+            remind_days: 7,
+            timeout_seconds: 30,
+            attempts: 3,
+            state: String::new(),
+        }
     }
 }
 
@@ -281,5 +345,11 @@ mod tests {
         assert!(Config::load(dir.path()).is_err());
         std::fs::write(dir.path().join(FILE), "[windows]\nexpiring_dayz = 3\n").unwrap();
         assert!(Config::load(dir.path()).is_err());
+        // The password has no key: it is read from the environment only.
+        std::fs::write(dir.path().join(FILE), "[notify]\npassword = \"x\"\n").unwrap();
+        assert!(Config::load(dir.path()).is_err());
+        std::fs::write(dir.path().join(FILE), "[notify]\nserver = \"mail\"\ntls = \"tls\"\n").unwrap();
+        let notify = Config::load(dir.path()).unwrap().notify;
+        assert_eq!((notify.server.as_str(), notify.tls, notify.port), ("mail", TlsMode::Tls, 587));
     }
 }

@@ -3,10 +3,13 @@
 //!
 //! Each top-level module has one job, and imports only the modules below it:
 //!
-//! Layers: cmd > cli > site lsp intake > step > repo report scaffold access > validate > history > load > config git > diag > model
+//! Layers: cmd > cli > notify > site lsp intake > step > repo report scaffold access > validate > history > load > config git > diag > model
 //!
 //! - `cmd`: one file per subcommand — arguments in, a library call, an exit code out; the
 //!   only layer that prints. `cli`: the command line's clap definitions.
+//! - `notify`: `defter notify` — each person's agenda from the other modules' answers
+//!   (deadlines, reviews, end dates, tests, findings), the digest e-mail with links into
+//!   the site, what was sent, and SMTP.
 //! - `site`: the intranet site — its build pipeline, pages, formats, incremental machinery
 //!   and the preview server.
 //! - `lsp`: `defter lsp`, the language server — the findings of the open record as the
@@ -46,6 +49,7 @@ pub(crate) mod intake;
 pub mod load;
 pub mod lsp;
 pub mod model;
+pub(crate) mod notify;
 pub(crate) mod repo;
 pub(crate) mod report;
 pub(crate) mod scaffold;

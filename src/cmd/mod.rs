@@ -14,6 +14,7 @@ mod intake;
 mod log;
 mod lsp;
 mod new;
+mod notify;
 mod report;
 mod review;
 mod serve;
@@ -45,6 +46,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::New(args) => new::run(&repo_root(cli.repo.as_deref())?, &args, ui),
         Command::Step(args) => step::run(&repo_root(cli.repo.as_deref())?, &args, ui),
         Command::Review(args) => review::run(&repo_root(cli.repo.as_deref())?, &args, ui),
+        Command::Notify(args) => notify::run(&repo_root(cli.repo.as_deref())?, &args, ui),
         Command::Report(args) => report::run(&repo_root(cli.repo.as_deref())?, &args, ui),
         Command::Access(args) => access::run(&repo_root(cli.repo.as_deref())?, &args, ui),
         Command::Codeowners(args) => codeowners::run(&repo_root(cli.repo.as_deref())?, &args, ui),

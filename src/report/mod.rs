@@ -27,7 +27,7 @@ fn name_of(index: &Index, id: &str) -> String {
 }
 
 /// A record's `title` or `name` for lists; a grant reads `grantee — system (role)`.
-fn title_of(record: &Record) -> String {
+pub(crate) fn title_of(record: &Record) -> String {
     if record.kind == crate::model::Kind::Grant {
         let field = |f| record.fields.str_at(f).unwrap_or("?");
         return format!("{} — {} ({})", field("grantee"), field("system"), field("role"));

@@ -167,6 +167,22 @@ fn natural_url(r: &Record) -> String {
     }
 }
 
+/// Every record's page, relative to the site root, by the record's path: the pages a
+/// build gives them (the same sort and the same `-2` suffixes), for what links into the
+/// site from outside it (`defter notify`'s e-mails).
+pub(crate) fn page_urls(records: &[Record]) -> HashMap<String, String> {
+    let sorted = in_site_order(records);
+    let mut urls = unique_urls(&sorted);
+    sorted.iter().filter_map(|r| urls.remove(&address(r)).map(|url| (r.path.clone(), url))).collect()
+}
+
+/// The records in the order the site lists them and gives out pages: by kind, id, path.
+fn in_site_order(records: &[Record]) -> Vec<&Record> {
+    let mut sorted: Vec<&Record> = records.iter().collect();
+    sorted.sort_by(|a, b| (a.kind, a.id(), &a.path).cmp(&(b.kind, b.id(), &b.path)));
+    sorted
+}
+
 /// Gives every record its own page: two records with one id (`duplicate-id`), ids that
 /// differ only in case (`case-clash`: one file on Windows and macOS) or ids that slug
 /// alike get `-2`, `-3`… in sorted order, so no page overwrites another.
@@ -251,8 +267,7 @@ impl<'a> Site<'a> {
             || {
                 rayon::join(
                     || {
-                        let mut sorted: Vec<&Record> = records.iter().collect();
-                        sorted.sort_by(|a, b| (a.kind, a.id(), &a.path).cmp(&(b.kind, b.id(), &b.path)));
+                        let sorted = in_site_order(records);
                         let urls = unique_urls(&sorted);
                         (sorted, urls)
                     },

@@ -15,6 +15,7 @@ mod intake;
 mod language;
 mod layers;
 mod lsp;
+mod notify;
 mod properties;
 pub mod serve;
 mod site;
