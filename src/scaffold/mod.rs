@@ -29,6 +29,7 @@ macro_rules! embedded {
 embedded!(
     ".github/pull_request_template.md",
     ".github/workflows/intake.yml",
+    ".github/workflows/notify.yml",
     ".github/workflows/records.yml",
     ".gitignore",
     ".pre-commit-config.yaml",

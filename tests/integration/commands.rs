@@ -39,6 +39,7 @@ fn init_makes_a_repository_that_validates_clean() {
         "defter.toml",
         "CODEOWNERS",
         ".github/workflows/records.yml",
+        ".github/workflows/notify.yml",
         ".github/pull_request_template.md",
         ".pre-commit-config.yaml",
         ".vscode/settings.json",

@@ -232,6 +232,8 @@ fn notify_sends_one_digest_per_person_and_nothing_twice() {
     let elif = part(message_to(&messages, ELIF), "text/plain");
     assert!(elif.contains("TLP-2026-0002") && elif.contains("son tarih 02.12.2026 (2 gün kaldı)"), "{elif}");
 
+    // What was sent is kept where the scheduled workflow caches it (workflows.rs).
+    assert!(repo.path().join(".git/defter/notify.json").is_file());
     // The same day again: nothing new, nothing sent.
     let again = notify(&repo, &[]);
     assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));

