@@ -199,6 +199,8 @@ fn init_writes_a_scheduled_notify_workflow() {
     assert_eq!(steps[0].1, install_steps(&records)[0].1, "installed as the records workflow installs it");
 
     let job = workflow.get("jobs").and_then(|j| j.get("notify")).unwrap();
+    // Off until switched on with the variable (docs/ci.md).
+    assert_eq!(job.get("if").and_then(Node::as_str), Some("vars.DEFTER_NOTIFY == 'on'"));
     let all = job.get("steps").unwrap().as_seq();
     let named = |name: &str| all.iter().find(|s| s.get("name").and_then(Node::as_str) == Some(name)).unwrap();
     let send = named("Send the digests");
