@@ -122,12 +122,22 @@ pub(super) fn run(root: &Path, args: &NotifyArgs, ui: Ui) -> Result<ExitCode> {
         for (who, failure) in &failed {
             let (reason, tries) = (&failure.reason, failure.tries);
             let times = if tries == 1 { "1 try".to_string() } else { format!("{tries} tries") };
-            tell(msg!(
-                "not sent to {who} after {times}: {reason_en}",
-                "{who} adresine {tries} denemede gönderilemedi: {reason_tr}",
-                reason_en = &reason.en,
-                reason_tr = &reason.tr
-            ));
+            tell(if tries == 0 {
+                // Never offered to the server: the message itself could not be made.
+                msg!(
+                    "not sent to {who}: {reason_en}",
+                    "{who} adresine gönderilemedi: {reason_tr}",
+                    reason_en = &reason.en,
+                    reason_tr = &reason.tr
+                )
+            } else {
+                msg!(
+                    "not sent to {who} after {times}: {reason_en}",
+                    "{who} adresine {tries} denemede gönderilemedi: {reason_tr}",
+                    reason_en = &reason.en,
+                    reason_tr = &reason.tr
+                )
+            });
         }
         let n = failed.len();
         bail!(msg!(

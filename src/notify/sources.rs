@@ -27,7 +27,7 @@ const TESTING: &str = "testing";
 /// none is named, the head of its responsible `service`.
 pub(crate) fn responsible(index: &Index<'_>, record: &Record) -> Vec<String> {
     let field = |f: &str| record.fields.str_at(f);
-    let head = |unit: &str| index.unit(unit).and_then(|u| u.fields.str_at("head")).map(str::to_string);
+    let head = |unit: &str| chiefs(index, unit);
     let mut out: Vec<String> = WORKERS.iter().filter_map(|f| field(f)).map(str::to_string).collect();
     if record.kind == Kind::Grant {
         out.extend(field("approved_by").map(str::to_string));
@@ -40,7 +40,7 @@ pub(crate) fn responsible(index: &Index<'_>, record: &Record) -> Vec<String> {
         }
     }
     if out.is_empty() {
-        out.extend(field("service").and_then(head));
+        out.extend(field("service").map(head).unwrap_or_default());
     }
     let mut once = Vec::with_capacity(out.len());
     for person in out {
@@ -49,6 +49,20 @@ pub(crate) fn responsible(index: &Index<'_>, record: &Record) -> Vec<String> {
         }
     }
     once
+}
+
+/// Who heads a unit: its `head`, or where it names none, its service chiefs (the
+/// `chief_of_service` of the workflow data: role `service_chief` in that unit).
+fn chiefs(index: &Index<'_>, unit: &str) -> Vec<String> {
+    if let Some(head) = index.unit(unit).and_then(|u| u.fields.str_at("head")) {
+        return vec![head.to_string()];
+    }
+    index
+        .people()
+        .filter(|p| p.fields.str_at("unit") == Some(unit))
+        .filter(|p| p.fields.path("roles[]").iter().any(|r| r.as_str() == Some("service_chief")))
+        .map(|p| p.id().to_string())
+        .collect()
 }
 
 fn item(record: &Record, topic: Topic, key: String, text: Message, date: Option<jiff::civil::Date>) -> Item {
@@ -75,7 +89,8 @@ fn distance(days_left: i64) -> (String, String) {
 }
 
 /// Open requests and security holes past their due date or within `[notify]
-/// due_soon_days` of it, for who works on them: the `deadlines` of the workflow data.
+/// due_soon_days` of it (the `deadlines` of the workflow data), for who answers for them:
+/// the assignee, or while there is none, the chief of the responsible service.
 pub(crate) fn deadlines(input: &Input<'_>, out: &mut Vec<(String, Item)>) {
     let w = &input.rules.workflows;
     let soon = i64::from(input.config.notify.due_soon_days);
@@ -94,8 +109,8 @@ pub(crate) fn deadlines(input: &Input<'_>, out: &mut Vec<(String, Item)>) {
                     format!("deadline|{}|{}|{due}|{}", record.path, rule.field, if left < 0 { "late" } else { "soon" });
                 let mut found = item(record, Topic::Deadline, key, text, Some(due));
                 found.urgent = left < 0;
-                for person in WORKERS.iter().filter_map(|f| record.fields.str_at(f)) {
-                    out.push((person.to_string(), found.clone()));
+                for person in responsible(input.index, record) {
+                    out.push((person, found.clone()));
                 }
             }
         }
@@ -117,20 +132,16 @@ pub(crate) fn tests(input: &Input<'_>, out: &mut Vec<(String, Item)>) {
             .iter()
             .find(|t| t.kind == kind && t.state == state && t.applies_to(record.fields.str_at(&t.field)));
         if let Some(test) = required {
-            let chief = record
-                .fields
-                .str_at("service")
-                .and_then(|s| input.index.unit(s))
-                .and_then(|u| u.fields.str_at("head"))
-                .filter(|chief| record.fields.str_at("assignee") != Some(*chief));
-            if let Some(chief) = chief {
+            let heads = record.fields.str_at("service").map(|s| chiefs(input.index, s)).unwrap_or_default();
+            let assignee = record.fields.str_at("assignee");
+            for chief in heads.iter().filter(|c| assignee != Some(c.as_str())) {
                 let (what, article) = (&test.what, &test.article);
                 let text = msg!(
                     "waiting for its test ({what}, {article}): have it tested, then close it or send it back",
                     "test bekliyor ({what}, {article}): test ettirip kapatın ya da geri gönderin"
                 );
                 let key = format!("test|{}|{state}", record.path);
-                out.push((chief.to_string(), item(record, Topic::Test, key, text, None)));
+                out.push((chief.clone(), item(record, Topic::Test, key, text, None)));
             }
         }
         if record.kind == Kind::Project && state == TESTING {

@@ -445,3 +445,33 @@ fn dry_run_on_the_example_lists_the_right_digests() {
     assert!(one_out.contains("Subject: Yazılım Şube Müdürlüğü: 1 thing waiting for you (30.11.2026)"), "{one_out}");
     assert_eq!(one_out.matches("To: ").count(), 1, "{one_out}");
 }
+
+#[test]
+fn a_malformed_address_is_named_and_an_unassigned_request_goes_to_its_chief() {
+    let sink = Sink::start(&[]);
+    let mut repo = repository(sink.port);
+    repo.edit("records/org/people/elif.kara.yaml", "email: elif.kara@izmir.bel.tr", "email: elif.kara(at)izmir.bel.tr");
+    // A request nobody has taken yet, past its due date: its service's chief hears of it.
+    let (path, text) = request(6, ELIF_WORK, "2026-11-27");
+    let history = |l: &&str| !l.contains("status: assigned }") && !l.contains("status: in_progress }");
+    let text = text.lines().filter(history).collect::<Vec<_>>().join("\n") + "\n";
+    let text = text.replace("assignee: elif.kara\n", "").replace("status: in_progress", "status: new");
+    repo.write(&path, &text);
+    repo.commit_as("burak.yildiz", "Adres ve yeni talep");
+    let output = notify(&repo, &[]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("Elif Kara <elif.kara(at)izmir.bel.tr> adresine gönderilemedi: `elif.kara(at)izmir.bel.tr` bir e-posta adresi değil"),
+        "{err}"
+    );
+    let messages = sink.messages();
+    assert!(received_by(&sink).contains(&OGUZ.to_string()), "the others still go out");
+    let burak = part(message_to(&messages, "burak.yildiz@izmir.bel.tr"), "text/plain");
+    assert!(
+        burak.contains(
+            "[yeni] TLP-2026-0006 — Ruhsat ekranında değişiklik 6: talep: son tarih 27.11.2026 (3 gün geçti)"
+        ),
+        "{burak}"
+    );
+}
