@@ -114,7 +114,7 @@ pub(crate) type Source = fn(&Input<'_>, &mut Vec<(String, Item)>);
 /// Every source of the agenda. A new kind of work that people must be reminded of adds
 /// its function here (see the module's documentation).
 pub(crate) const SOURCES: &[Source] =
-    &[sources::deadlines, sources::tests, sources::reviews, sources::expiries, sources::findings];
+    &[sources::deadlines, sources::tests, sources::reviews, sources::campaigns, sources::expiries, sources::findings];
 
 /// Each person's items as of `input.as_of`, people by id, items by topic, urgency, date
 /// and record (the same for the same records and date). Only people the organisation

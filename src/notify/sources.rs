@@ -32,6 +32,11 @@ pub(crate) fn responsible(index: &Index<'_>, record: &Record) -> Vec<String> {
     if record.kind == Kind::Grant {
         out.extend(field("approved_by").map(str::to_string));
     }
+    // A review campaign answers to who opened it (its reviewers hear of their own items
+    // from `campaigns`).
+    if record.kind == Kind::Campaign {
+        out.extend(field("started_by").map(str::to_string));
+    }
     for value in OWNERS.iter().filter_map(|f| field(f)) {
         if index.person(value).is_some() {
             out.push(value.to_string());
@@ -238,6 +243,48 @@ pub(crate) fn expiries(input: &Input<'_>, out: &mut Vec<(String, Item)>) {
         found.urgent = end.expired;
         for person in responsible(input.index, record) {
             out.push((person, found.clone()));
+        }
+    }
+}
+
+/// The items of open access review campaigns that wait for their reviewer's decision:
+/// one line per campaign for each reviewer, with how many of their items are undecided
+/// and the campaign's due date.
+pub(crate) fn campaigns(input: &Input<'_>, out: &mut Vec<(String, Item)>) {
+    use crate::model::campaign::{decisions, listed};
+    let w = &input.rules.workflows;
+    for record in input.records.iter().filter(|r| r.kind == Kind::Campaign) {
+        if record.fields.str_at(w.state_field("campaign")) != Some("open") {
+            continue;
+        }
+        let decided: Vec<String> = decisions(record).into_iter().map(|(d, _)| d.item).collect();
+        let mut waiting: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+        let nodes = record.fields.path("items[]");
+        for (item, node) in listed(record, "items").iter().zip(&nodes) {
+            if let Some(reviewer) = node.str_at("reviewer").filter(|_| !decided.contains(&item.item)) {
+                *waiting.entry(reviewer).or_default() += 1;
+            }
+        }
+        let due = record.fields.str_at("due").and_then(|d| d.parse::<jiff::civil::Date>().ok());
+        for (reviewer, n) in waiting {
+            let text = match due {
+                Some(due) => {
+                    let (shown, (far, far_tr)) = (show_date(due), distance(days_between(input.as_of, due)));
+                    msg!(
+                        "{n} item(s) of this access review wait for your decision (keep, revoke or change) by {shown} ({far})",
+                        "bu erişim gözden geçirmesinde {n} kalem kararınızı bekliyor (sürdür, kaldır ya da değiştir): son tarih {shown} ({far_tr})"
+                    )
+                }
+                None => msg!(
+                    "{n} item(s) of this access review wait for your decision (keep, revoke or change)",
+                    "bu erişim gözden geçirmesinde {n} kalem kararınızı bekliyor (sürdür, kaldır ya da değiştir)"
+                ),
+            };
+            let late = due.is_some_and(|d| d < input.as_of);
+            let key = format!("campaign|{}|{reviewer}|{}", record.path, if late { "late" } else { "open" });
+            let mut found = item(record, Topic::Review, key, text, due);
+            found.urgent = late;
+            out.push((reviewer.to_string(), found));
         }
     }
 }

@@ -8,7 +8,7 @@
 
 use std::process::Output;
 
-use super::harness::{GitRepo, defter_as, files_in, findings, stdout};
+use super::harness::{GitRepo, defter_as, files_in, findings, ok, refused, stdout};
 
 const CAMPAIGN: &str = "records/campaigns/2026/EGK-2026-0001.yaml";
 const SECOND: &str = "records/campaigns/2026/EGK-2026-0002.yaml";
@@ -21,22 +21,6 @@ fn as_(repo: &GitRepo, person: &str, args: &[&str]) -> Output {
 
 fn in_lang(repo: &GitRepo, person: &str, lang: &str, args: &[&str]) -> Output {
     defter_as(repo.path(), person, &[&["--lang", lang], args].concat())
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-#[track_caller]
-fn ok(output: Output) -> String {
-    assert!(output.status.success(), "{}{}", stdout(&output), stderr(&output));
-    stdout(&output)
-}
-
-#[track_caller]
-fn refused(output: &Output) -> String {
-    assert_eq!(output.status.code(), Some(1), "{}{}", stdout(output), stderr(output));
-    stderr(output)
 }
 
 /// The fixture's grant YTK-2026-0001 (mehmet.demir) and a second one to elif.kara on the

@@ -7,11 +7,7 @@ use std::process::{Command, Output};
 
 use defter::diag::Rule;
 
-use crate::harness::{AS_OF, GitRepo, Repo, defter, findings, fixtures, stdout};
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
+use crate::harness::{AS_OF, GitRepo, Repo, defter, findings, fixtures, stderr, stdout};
 
 /// Compares `got` with the golden file tests/fixtures/cmd/`name` (rewritten with BLESS=1).
 fn golden(name: &str, got: &str) {

@@ -69,6 +69,25 @@ pub fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).unwrap()
 }
 
+/// What a run printed on standard error.
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A run that succeeded: its standard output.
+#[track_caller]
+pub fn ok(output: Output) -> String {
+    assert!(output.status.success(), "{}{}", stdout(&output), stderr(&output));
+    stdout(&output)
+}
+
+/// A run refused (exit status 1): its standard error.
+#[track_caller]
+pub fn refused(output: &Output) -> String {
+    assert_eq!(output.status.code(), Some(1), "{}{}", stdout(output), stderr(output));
+    stderr(output)
+}
+
 /// The report `defter validate` makes of the repository at `root`, from the library.
 pub fn report(root: &Path) -> defter::diag::Findings {
     let config = defter::config::Config::load(root).unwrap();

@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use crate::harness::{AS_OF, GitRepo, Repo, findings, fixtures, stdout};
+use crate::harness::{AS_OF, GitRepo, Repo, findings, fixtures, stderr, stdout};
 
 /// `defter --repo DIR ARGS…` with the locale variables set to `locale` (all three unset
 /// first, so the machine's own locale does not leak in).
@@ -17,10 +17,6 @@ fn defter_with(repo: &Path, locale: &[(&str, &str)], args: &[&str]) -> Output {
         command.env_remove(name);
     }
     command.envs(locale.iter().copied()).output().expect("defter runs")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 /// A repository with one separation-of-duties error.

@@ -10,7 +10,7 @@ use std::process::{Child, Command, Output, Stdio};
 
 use serde_json::Value;
 
-use super::harness::{AS_OF, GitRepo, copy_tree};
+use super::harness::{AS_OF, GitRepo, copy_tree, stderr};
 
 /// Debian's python3 has python3-aiosmtpd; a python3 of pyenv's earlier on PATH may not.
 fn python() -> &'static str {
@@ -149,10 +149,6 @@ fn notify(repo: &GitRepo, args: &[&str]) -> Output {
     let mut all = vec!["notify", "--as-of", AS_OF];
     all.extend_from_slice(args);
     repo.defter(&all)
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 fn to_of(message: &Value) -> String {
@@ -410,6 +406,14 @@ fn dry_run_on_the_example_lists_the_right_digests() {
         ]
     );
     let of = |name: &str| *digests.iter().find(|d| d.contains(&format!("Sayın {name},"))).unwrap();
+    // The open access review's undecided items, for their reviewers: Selin Aydın has one
+    // repository access left, Ayşe Yılmaz the grant; Kemal Aslan, who holds it, nothing.
+    let waiting = "EGK-2026-0002 — İntranet erişim gözden geçirmesi (2026 ikinci dönem): bu erişim gözden geçirmesinde 1 kalem kararınızı bekliyor";
+    for reviewer in ["Selin Aydın", "Ayşe Yılmaz"] {
+        assert!(of(reviewer).contains(waiting), "{}", of(reviewer));
+        assert!(of(reviewer).contains("/registers/campaign/EGK-2026-0002.html"), "{}", of(reviewer));
+    }
+    assert!(!of("Kemal Aslan").contains("EGK-2026-0002"), "{}", of("Kemal Aslan"));
     // Requests and security holes near their due date, for their assignees.
     let elif = of("Elif Kara");
     assert!(elif.contains("Konu: Yazılım Şube Müdürlüğü: sizi bekleyen 2 iş (30.11.2026)"), "{elif}");

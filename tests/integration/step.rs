@@ -4,7 +4,7 @@
 
 use std::process::{Command, Output};
 
-use super::harness::{GitRepo, defter_as, stdout};
+use super::harness::{GitRepo, defter_as, ok, refused, stderr, stdout};
 
 const REQUEST: &str = "records/requests/2026/TLP-2026-0002.md";
 const GRANT: &str = "records/grants/2026/YTK-2026-0002.yaml";
@@ -13,22 +13,6 @@ const PROJECT: &str = "records/projects/PRJ-0002/index.md";
 /// `defter step ARGS…` in `repo` as `person` (git's author e-mail is theirs).
 fn step_as(repo: &GitRepo, person: &str, args: &[&str]) -> Output {
     defter_as(repo.path(), person, &[&["step"], args, &["--as-of", "2026-11-30"]].concat())
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-#[track_caller]
-fn ok(output: Output) -> String {
-    assert!(output.status.success(), "{}{}", stdout(&output), stderr(&output));
-    stdout(&output)
-}
-
-#[track_caller]
-fn refused(output: &Output) -> String {
-    assert_eq!(output.status.code(), Some(1), "{}{}", stdout(output), stderr(output));
-    stderr(output)
 }
 
 /// A repository with a new request, a requested grant and a proposed project, committed.

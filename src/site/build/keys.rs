@@ -379,16 +379,31 @@ impl Keys {
         }
         // Its access section names, for each grant, account or client giving access to
         // or on it, the person or system on the other side by name.
+        // Its timeline runs to the date built and shows each access's state on it.
+        let mut access = false;
         for b in site.backlinks(r.id()) {
             if crate::access::FIELDS.iter().any(|(kind, field)| b.from.kind == *kind && b.field == *field) {
+                access = true;
                 for field in crate::access::NAMED {
                     b.from.fields.str_at(field).and_then(|id| site.index.get(id)).map(|n| self.data(n)).hash(&mut h);
                 }
             }
         }
+        if access {
+            self.as_of.hash(&mut h);
+        }
         if let Some(findings) = site.findings.get(r.path.as_str()) {
             format!("{findings:?}").hash(&mut h);
         }
+        self.own_history(site, r, &mut h);
+        h.finish()
+    }
+
+    /// Hashes what `r`'s own history shows into `h`: each commit that changed it (its
+    /// id stands for its author, time and summary), the author's record, and the
+    /// records the values shown name — not the commit built, so a new commit re-keys
+    /// only what shows the history of the records it changed.
+    pub(crate) fn own_history(&self, site: &Site, r: &Record, h: &mut DefaultHasher) {
         if let Some(trail) = site.input.trail {
             // Its own history, not the commit: a new commit re-renders the pages of the
             // records it changed. The people the history names may be edited in the
@@ -396,9 +411,9 @@ impl Keys {
             for e in trail.of(r.id()) {
                 let commit = &trail.commits[e.commit];
                 // The id stands for everything of the commit shown (author, time, summary).
-                commit.id.as_bytes().hash(&mut h);
-                (&e.action, &e.path, &e.fields, e.body_changed).hash(&mut h);
-                site.person_by_email(&commit.author_email).map(|p| self.data(p)).hash(&mut h);
+                commit.id.as_bytes().hash(h);
+                (&e.action, &e.path, &e.fields, e.body_changed).hash(h);
+                site.person_by_email(&commit.author_email).map(|p| self.data(p)).hash(h);
                 // A value it shows that is an id is shown by that record's name, though
                 // the record may name it no more ("Elif Kara → Volkan Acar").
                 let values = e.fields.iter().flat_map(|c| {
@@ -406,10 +421,9 @@ impl Keys {
                     c.old.iter().chain(&c.new).chain(members)
                 });
                 for s in values.filter_map(crate::history::Shown::as_str) {
-                    site.index.get(s).map(|t| self.data(t)).hash(&mut h);
+                    site.index.get(s).map(|t| self.data(t)).hash(h);
                 }
             }
         }
-        h.finish()
     }
 }

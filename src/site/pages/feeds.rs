@@ -5,8 +5,9 @@
 //! Both are cut from what the site-wide feeds list — the deadlines the calendar page
 //! finds ([`Site::deadlines`]) and the Atom entries of [`Site::atom`] — so a person's
 //! feed never disagrees with the calendar. Each person's two files are a piece of their
-//! own, keyed by that person's data and the data of the records they hold: an edit
-//! re-renders the feeds of the people it concerns only.
+//! own, keyed by that person's data, the data and own history of the records they hold,
+//! and the date built: an edit or a commit re-renders the feeds of the people it
+//! concerns only; a new day re-renders them all (both feeds are stamped with it).
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -113,8 +114,13 @@ pub(in crate::site) fn make(site: &Site, keys: &Keys, pieces: &dyn Pieces) -> Re
         let mut h = DefaultHasher::new();
         keys.data(person).hash(&mut h);
         keys.data_of(records.iter().copied()).hash(&mut h);
+        // The Atom feed lists the commits that changed what they hold, and both feeds
+        // are stamped with the date built.
+        for r in records {
+            keys.own_history(site, r, &mut h);
+        }
         let name = format!("feeds:{}", site.url(person));
-        pieces.piece(&name, h.finish(), &|| {
+        pieces.piece(&name, keys.dated(h.finish()), &|| {
             Ok(site.person_feeds(person, records, due.get_or_init(|| site.due_by_record())))
         })
     })

@@ -8,7 +8,7 @@ use std::os::unix::fs::symlink;
 use std::path::Path;
 
 use super::{assert_ran, expect, validate};
-use crate::harness::{AS_OF, GitRepo, Repo, files_in, fixtures, stdout};
+use crate::harness::{AS_OF, GitRepo, Repo, files_in, fixtures, stderr, stdout};
 
 /// A person record with `marker` as its id, in a folder outside every repository.
 fn outside_with_a_record(marker: &str) -> tempfile::TempDir {
@@ -21,10 +21,6 @@ fn outside_with_a_record(marker: &str) -> tempfile::TempDir {
     )
     .unwrap();
     outside
-}
-
-fn stderr(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 #[test]
