@@ -170,6 +170,23 @@ fn build_prints_the_errors_it_found() {
 }
 
 #[test]
+fn build_says_why_it_renders_everything_in_the_runs_language() {
+    let repo = repo_with_findings();
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let build = |extra: &[&str]| {
+        let args =
+            [&["--lang", "tr", "-v", "build", "--as-of", AS_OF, "--out", site.to_str().unwrap()], extra].concat();
+        stderr(&defter_with(repo.path(), &[], &args))
+    };
+    let first = build(&[]);
+    assert!(first.contains("tam derleme: sitede bu defter'in okuyabileceği bir derleme durumu yok"), "{first}");
+    let public = build(&["--public"]);
+    assert!(public.contains("tam derleme: son derlemeden beri değişen: --public"), "{public}");
+    speaks(&public, &["tam derleme"], &["changed since", "no build state"]);
+}
+
+#[test]
 fn an_unknown_base_revision_names_the_branches() {
     let mut repo = GitRepo::new();
     repo.commit_as("selin.aydin", "Kayıtlar");

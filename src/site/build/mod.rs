@@ -16,6 +16,8 @@ use std::path::Path;
 
 use anyhow::Result;
 
+use crate::diag::msg;
+
 use keys::Keys;
 use sink::Sink;
 use state::State;
@@ -132,27 +134,58 @@ pub(super) fn run(
     unlinked: fn(&str) -> bool,
 ) -> Result<Built> {
     let full = match previous {
-        None => "no build state in the site that this defter can read (a first build, the last one did not finish, or an older defter made it)".to_string(),
+        None => msg!(
+            "no build state in the site that this defter can read (a first build, the last one did not finish, or an older defter made it)",
+            "sitede bu defter'in okuyabileceği bir derleme durumu yok (ilk derleme, son derleme bitmedi ya da daha eski bir defter yaptı)"
+        ),
         Some(previous) if previous.global != keys.global => {
-            format!("{} changed since the last build", previous.changed(&keys.inputs).join(", "))
+            let names = previous.changed(&keys.inputs);
+            let en = names.join(", ");
+            let tr = names.iter().map(|n| input_tr(n)).collect::<Vec<_>>().join(", ");
+            msg!("{en} changed since the last build", "son derlemeden beri değişen: {tr}")
         }
         Some(previous) => match link_in_site(out, &previous) {
             // Writing into it would write wherever it leads: the new site is made next
             // to this one and swapped in, and the link goes with the old site.
-            Some(dir) => format!("{dir} in the site is not a folder (a symbolic link?), and nothing is written through it"),
+            Some(dir) => msg!(
+                "{dir} in the site is not a folder (a symbolic link?), and nothing is written through it",
+                "sitedeki {dir} bir klasör değil (sembolik bağ mı?); içinden hiçbir şey yazılmaz"
+            ),
             None => {
                 // `None`: a page went away, and only a full build can check the links.
                 let sink = Sink::incremental(out, previous)?;
                 if let Some(built) = build_with(keys, sink, out, make, unlinked)? {
                     return Ok(built);
                 }
-                "a page or an anchor went away, and links are checked over the whole site".to_string()
+                msg!(
+                    "a page or an anchor went away, and links are checked over the whole site",
+                    "bir sayfa ya da bağlantı hedefi kalktı; bağlantılar bütün sitede denetlenir"
+                )
             }
         },
-    };
+    }
+    .to_string();
     let built = build_with(keys, Sink::full(out)?, out, make, unlinked)?
         .ok_or_else(|| anyhow::anyhow!("full build refused"))?;
     Ok(Built { full: Some(full), ..built })
+}
+
+/// The Turkish name of a build input ([`Keys`]'s names are English: they are stored in
+/// the build state).
+fn input_tr(name: &str) -> &str {
+    match name {
+        "the defter binary" => "defter programı",
+        "the templates" => "şablonlar",
+        "the configuration" => "yapılandırma",
+        "the rules" => "kurallar",
+        "the base URL" => "temel adres",
+        "live reload" => "canlı yenileme",
+        "--public" => "--public",
+        "the site key (.git/defter/site-key)" => "site anahtarı (.git/defter/site-key)",
+        "the date (--as-of)" => "tarih (--as-of)",
+        "the commit" => "commit",
+        other => other,
+    }
 }
 
 /// The first folder of the last build's files in the site at `out` that is no longer a
