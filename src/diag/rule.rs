@@ -93,7 +93,7 @@ rules! {
         "bitiş tarihi yaklaşan sertifika, alan adı ya da yetki";
     ReviewOverdue = "review-overdue", Warning, false, "M11(1)(ğ)(g)(c)(ı)", "a grant, account, repository access, web-service client or continuity test not reviewed in time",
         "süresinde gözden geçirilmemiş yetki, hesap, depo erişimi, web servis istemcisi ya da süresinde yapılmamış iş sürekliliği testi";
-    DeadlineMissed = "deadline-missed", Warning, false, "M5(1)(c)", "an open request past its `due` date, or a vulnerability past its severity's days",
+    DeadlineMissed = "deadline-missed", Warning, false, "M5(1)(c)", "an open request past its `due` date, a vulnerability past its severity's days, or an open access review campaign past its `due` date",
         "son tarihi (`due`) geçmiş açık talep ya da önem derecesinin süresini aşmış güvenlik açığı";
     Secret = "secret", Error, false, "M8(1)(g), M11(1)(h)", "a private key, password or token pasted into a record",
         "kayda yapıştırılmış özel anahtar, parola ya da erişim belirteci (token)";
