@@ -66,19 +66,16 @@ pub(crate) struct Version {
     pub body: Option<u64>,
 }
 
+impl Field {
+    /// One top-level field of a record as a version keeps it.
+    fn of(e: &crate::model::node::Entry) -> Field {
+        Field { key: e.key.clone(), shown: shown(&e.value), hash: hash_node(&e.value), items: items(&e.value) }
+    }
+}
+
 impl Version {
     pub(crate) fn of(record: &Record) -> Version {
-        let fields = record
-            .fields
-            .entries()
-            .iter()
-            .map(|e| Field {
-                key: e.key.clone(),
-                shown: shown(&e.value),
-                hash: hash_node(&e.value),
-                items: items(&e.value),
-            })
-            .collect();
+        let fields = record.fields.entries().iter().map(Field::of).collect();
         let body = record.body.as_ref().map(|b| {
             let mut h = DefaultHasher::new();
             b.text.replace("\r\n", "\n").hash(&mut h);
@@ -231,16 +228,7 @@ mod tests {
 
     fn version(text: &str) -> Version {
         let root = node(text);
-        let fields = root
-            .entries()
-            .iter()
-            .map(|e| Field {
-                key: e.key.clone(),
-                shown: shown(&e.value),
-                hash: hash_node(&e.value),
-                items: items(&e.value),
-            })
-            .collect();
+        let fields = root.entries().iter().map(Field::of).collect();
         Version { id: "X".into(), fields, body: None }
     }
 
