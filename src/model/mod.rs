@@ -1,12 +1,14 @@
 //! The domain, below every other layer: records and their kinds, the positioned YAML
-//! tree, the id index, the workflow data model, the directive's text and its citations,
-//! dates and numbers and their display, Turkish text folding and what a secret looks like. Nothing
-//! here does I/O or imports anything of defter's from outside `model`.
+//! tree, the id index, who answers for a record, the workflow data model, the
+//! directive's text and its citations, dates and numbers and their display, Turkish text
+//! folding and what a secret looks like. Nothing here does I/O or imports anything of
+//! defter's from outside `model`.
 
 pub(crate) mod campaign;
 pub(crate) mod date;
 pub mod directive;
 pub(crate) mod index;
+pub(crate) mod keepers;
 pub(crate) mod kind;
 pub(crate) mod node;
 pub(crate) mod number;

@@ -5,15 +5,9 @@
 use super::{Input, Item, Topic};
 use crate::diag::{Message, Rule, Severity, msg};
 use crate::model::date::show_date;
+use crate::model::keepers::{Part, heads, keepers_in};
 use crate::model::{Index, Kind, Record};
 use crate::validate::time::{days_between, deadline_dates};
-
-/// Fields naming the person who answers for a record's work, in that order: a request's
-/// or security hole's `assignee`, a project's `analyst`.
-const WORKERS: [&str; 2] = ["assignee", "analyst"];
-
-/// Fields naming who owns a record: a person, or a unit whose `head` answers for it.
-const OWNERS: [&str; 2] = ["owner", "custodian"];
 
 /// The roles whose passing test a project needs before it leaves testing (M9(1)(g): the
 /// support service's and the owner unit's official's); `tests[].role` values.
@@ -22,52 +16,13 @@ const ACCEPTANCE: [&str; 2] = ["support", "unit_official"];
 /// The project phase in which the acceptance tests are made (M9(1)(g)).
 const TESTING: &str = "testing";
 
-/// The people a record's reminders go to: who works on it (assignee, analyst), a grant's
-/// approver (who reviews it), its owner (a person, or the head of the owning unit); when
-/// none is named, the head of its responsible `service`.
-pub(crate) fn responsible(index: &Index<'_>, record: &Record) -> Vec<String> {
-    let field = |f: &str| record.fields.str_at(f);
-    let head = |unit: &str| chiefs(index, unit);
-    let mut out: Vec<String> = WORKERS.iter().filter_map(|f| field(f)).map(str::to_string).collect();
-    if record.kind == Kind::Grant {
-        out.extend(field("approved_by").map(str::to_string));
-    }
-    // A review campaign answers to who opened it (its reviewers hear of their own items
-    // from `campaigns`).
-    if record.kind == Kind::Campaign {
-        out.extend(field("started_by").map(str::to_string));
-    }
-    for value in OWNERS.iter().filter_map(|f| field(f)) {
-        if index.person(value).is_some() {
-            out.push(value.to_string());
-        } else {
-            out.extend(head(value));
-        }
-    }
-    if out.is_empty() {
-        out.extend(field("service").map(head).unwrap_or_default());
-    }
-    let mut once = Vec::with_capacity(out.len());
-    for person in out {
-        if !once.contains(&person) {
-            once.push(person);
-        }
-    }
-    once
-}
-
-/// Who heads a unit: its `head`, or where it names none, its service chiefs (the
-/// `chief_of_service` of the workflow data: role `service_chief` in that unit).
-fn chiefs(index: &Index<'_>, unit: &str) -> Vec<String> {
-    if let Some(head) = index.unit(unit).and_then(|u| u.fields.str_at("head")) {
-        return vec![head.to_string()];
-    }
-    index
-        .people()
-        .filter(|p| p.fields.str_at("unit") == Some(unit))
-        .filter(|p| p.fields.path("roles[]").iter().any(|r| r.as_str() == Some("service_chief")))
-        .map(|p| p.id().to_string())
-        .collect()
+/// The people a record's reminders go to: those who answer for it in one of the parts
+/// [`Part::answers`] takes — who works on it (assignee, analyst), a grant's approver (who
+/// reviews it), a campaign's opener, its owner (a person, or who heads the owning unit);
+/// when no one of these is found, who heads its responsible `service`. The site's
+/// per-person feeds read the same [`keepers`](crate::model::keepers::keepers).
+fn responsible<'a>(index: &Index<'a>, record: &Record) -> Vec<&'a str> {
+    keepers_in(index, record, Part::answers)
 }
 
 fn item(record: &Record, topic: Topic, key: String, text: Message, date: Option<jiff::civil::Date>) -> Item {
@@ -115,7 +70,7 @@ pub(crate) fn deadlines(input: &Input<'_>, out: &mut Vec<(String, Item)>) {
                 let mut found = item(record, Topic::Deadline, key, text, Some(due));
                 found.urgent = left < 0;
                 for person in responsible(input.index, record) {
-                    out.push((person, found.clone()));
+                    out.push((person.to_string(), found.clone()));
                 }
             }
         }
@@ -137,16 +92,16 @@ pub(crate) fn tests(input: &Input<'_>, out: &mut Vec<(String, Item)>) {
             .iter()
             .find(|t| t.kind == kind && t.state == state && t.applies_to(record.fields.str_at(&t.field)));
         if let Some(test) = required {
-            let heads = record.fields.str_at("service").map(|s| chiefs(input.index, s)).unwrap_or_default();
+            let chiefs = record.fields.str_at("service").map(|s| heads(input.index, s)).unwrap_or_default();
             let assignee = record.fields.str_at("assignee");
-            for chief in heads.iter().filter(|c| assignee != Some(c.as_str())) {
+            for chief in chiefs.into_iter().filter(|c| assignee != Some(*c)) {
                 let (what, article) = (&test.what, &test.article);
                 let text = msg!(
                     "waiting for its test ({what}, {article}): have it tested, then close it or send it back",
                     "test bekliyor ({what}, {article}): test ettirip kapatın ya da geri gönderin"
                 );
                 let key = format!("test|{}|{state}", record.path);
-                out.push((chief.clone(), item(record, Topic::Test, key, text, None)));
+                out.push((chief.to_string(), item(record, Topic::Test, key, text, None)));
             }
         }
         if record.kind == Kind::Project && state == TESTING {
@@ -212,7 +167,7 @@ pub(crate) fn reviews(input: &Input<'_>, out: &mut Vec<(String, Item)>) {
         let mut found = item(record, Topic::Review, key, text, date);
         found.urgent = due.overdue;
         for person in responsible(input.index, record) {
-            out.push((person, found.clone()));
+            out.push((person.to_string(), found.clone()));
         }
     }
 }
@@ -242,7 +197,7 @@ pub(crate) fn expiries(input: &Input<'_>, out: &mut Vec<(String, Item)>) {
         let mut found = item(record, Topic::Expiry, key, text, Some(date));
         found.urgent = end.expired;
         for person in responsible(input.index, record) {
-            out.push((person, found.clone()));
+            out.push((person.to_string(), found.clone()));
         }
     }
 }
@@ -305,7 +260,7 @@ pub(crate) fn findings(input: &Input<'_>, out: &mut Vec<(String, Item)>) {
         let mut found = item(record, Topic::Finding, key, text, None);
         found.urgent = d.severity == Severity::Error;
         for person in responsible(input.index, record) {
-            out.push((person, found.clone()));
+            out.push((person.to_string(), found.clone()));
         }
     }
 }

@@ -16,6 +16,7 @@ use std::sync::OnceLock;
 use anyhow::Result;
 use rayon::prelude::*;
 
+use crate::model::keepers::{Part, keepers_in};
 use crate::model::{Kind, Record};
 use crate::site::build::keys::Keys;
 use crate::site::build::{Output, Pieces};
@@ -26,38 +27,13 @@ pub(crate) fn paths(slug: &str) -> (String, String) {
     (format!("feeds/people/{slug}.ics"), format!("feeds/people/{slug}.xml"))
 }
 
-/// The fields that put a record in a person's hands: its assignee, analyst and
-/// developers (the work of `report workload`), who owns it or keeps it (an inventory
-/// item, a BGYS document, an asset, an account) and who holds a grant. A unit named as
-/// owner puts the record in its head's hands.
-const HOLDING_FIELDS: [&str; 7] = ["assignee", "analyst", "developers[]", "owner", "custodian", "holder", "grantee"];
-
 impl<'a> Site<'a> {
-    /// The people `r` is in the hands of (ids, each once, in field order). A grant is also
-    /// in the hands of whoever owns its system: M11(1)(ğ) has the grants on a system
-    /// reviewed, and the system's owner is who answers for it.
+    /// The people `r` is in the hands of (ids, each once, in field order): those who
+    /// hold it in one of the parts [`Part::holds`] takes — its assignee, analyst and
+    /// developers, who owns or keeps it (the head of a unit named), an asset's holder, a
+    /// grant's grantee and the owner of the system the grant is on.
     pub(crate) fn keepers(&self, r: &Record) -> Vec<&'a str> {
-        let mut out: Vec<&'a str> = Vec::new();
-        let mut add = |id: &str| {
-            let person = match self.index.get(id) {
-                Some(p) if p.kind == Kind::Person => Some(p),
-                Some(u) if u.kind == Kind::Unit => u.fields.str_at("head").and_then(|h| self.index.person(h)),
-                _ => None,
-            };
-            if let Some(p) = person.filter(|p| !out.contains(&p.id())) {
-                out.push(p.id());
-            }
-        };
-        for field in HOLDING_FIELDS {
-            r.fields.path(field).into_iter().filter_map(|n| n.as_str()).for_each(&mut add);
-        }
-        if r.kind == Kind::Grant
-            && let Some(owner) =
-                r.fields.str_at("system").and_then(|s| self.index.get(s)).and_then(|s| s.fields.str_at("owner"))
-        {
-            add(owner);
-        }
-        out
+        keepers_in(&self.index, r, Part::holds)
     }
 
     /// The records each person holds ([`Site::keepers`]), in list order.
