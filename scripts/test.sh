@@ -24,6 +24,8 @@ command -v java >/dev/null 2>&1 || need+=(default-jre-headless)   # the W3C Nu H
 command -v python3 >/dev/null 2>&1 || need+=(python3)   # the local release server of workflows.rs
 # The loopback SMTP server of notify.rs (tests/smtp/sink.py), in Debian's own python3.
 /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || need+=(python3-aiosmtpd)
+# The throw-away CA and server certificate of notify.rs's STARTTLS and TLS tests.
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v curl >/dev/null 2>&1 || need+=(curl)         # the install step of the init workflow
 command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck) # the shell of the workflows and these scripts
 lean=()

@@ -123,6 +123,10 @@ pub struct Notify {
     /// Where what was sent is remembered, relative to the repository (empty:
     /// `.git/defter/notify.json`, inside git's folder, never committed).
     pub state: String,
+    /// A PEM file of certificate authorities trusted besides the system's — the CA of a
+    /// directorate's own mail server, on a CI runner that does not know it — relative to
+    /// the repository or absolute (empty: the system's only).
+    pub ca_file: String,
 }
 
 /// How the connection to the mail server is protected.
@@ -155,6 +159,7 @@ impl Default for Notify {
             timeout_seconds: 30,
             attempts: 3,
             state: String::new(),
+            ca_file: String::new(),
         }
     }
 }
@@ -351,5 +356,8 @@ mod tests {
         std::fs::write(dir.path().join(FILE), "[notify]\nserver = \"mail\"\ntls = \"tls\"\n").unwrap();
         let notify = Config::load(dir.path()).unwrap().notify;
         assert_eq!((notify.server.as_str(), notify.tls, notify.port), ("mail", TlsMode::Tls, 587));
+        assert_eq!(notify.ca_file, "", "the system's certificate authorities only");
+        std::fs::write(dir.path().join(FILE), "[notify]\nca_file = \"ca/kurum.pem\"\n").unwrap();
+        assert_eq!(Config::load(dir.path()).unwrap().notify.ca_file, "ca/kurum.pem");
     }
 }

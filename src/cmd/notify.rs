@@ -47,7 +47,7 @@ pub(super) fn run(root: &Path, args: &NotifyArgs, ui: Ui) -> Result<ExitCode> {
                 "defter.toml'daki [site] base_url `{base}`; bu, e-postadan bir yere götürmez: sitenin adresini yazın (`https://intranet.ornek/yazilim/`); hiçbir şey gönderilmedi"
             ));
         }
-        Some(Mailer::new(&config.notify, std::env::var(Notify::PASSWORD_VAR).ok())?)
+        Some(Mailer::new(&config.notify, root, std::env::var(Notify::PASSWORD_VAR).ok())?)
     };
     let path = notify::state_path(root, config);
     let mut sent = match (&path, args.dry_run) {

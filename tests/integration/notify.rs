@@ -1,8 +1,10 @@
 //! `defter notify` against a real SMTP server on the loopback address (aiosmtpd, run by
 //! `tests/smtp/sink.py`): who receives what, the subject and names as RFC 2047 encoded
 //! words, both MIME parts with their links, nothing sent twice, and what happens when the
-//! server refuses an address, is down, is silent or says "try later". And the dry run on
-//! the example repository.
+//! server refuses an address, is down, is silent or says "try later"; the same server
+//! speaking STARTTLS and implicit TLS with a certificate of a throw-away CA (the openssl
+//! command makes it), trusted through `[notify] ca_file` or refused without it. And the
+//! dry run on the example repository.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -66,6 +68,83 @@ impl Drop for Sink {
     }
 }
 
+/// A throw-away certificate authority and a certificate it signed for the loopback
+/// address (`127.0.0.1`, `localhost`), made with the openssl command; gone with the test.
+struct TestCa {
+    dir: tempfile::TempDir,
+}
+
+impl TestCa {
+    fn new() -> TestCa {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+        // Configuration files of their own, so that no openssl.cnf of the machine adds to
+        // or changes the certificates.
+        write(
+            "ca.cnf",
+            "[req]\ndistinguished_name = dn\nx509_extensions = ca\nprompt = no\n[dn]\nCN = defter test CA\n\
+             [ca]\nbasicConstraints = critical,CA:TRUE\nkeyUsage = critical,keyCertSign,cRLSign\n\
+             subjectKeyIdentifier = hash\n",
+        );
+        write(
+            "server.cnf",
+            "[req]\ndistinguished_name = dn\nprompt = no\n[dn]\nCN = 127.0.0.1\n\
+             [server]\nsubjectAltName = IP:127.0.0.1,DNS:localhost\nbasicConstraints = critical,CA:FALSE\n\
+             keyUsage = critical,digitalSignature\nextendedKeyUsage = serverAuth\nauthorityKeyIdentifier = keyid\n",
+        );
+        let key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+        let ca = ["req", "-x509", "-config", "ca.cnf", "-days", "2", "-keyout", "ca.key", "-out", "ca.pem"];
+        openssl(dir.path(), &[&ca[..], &key[..]].concat());
+        let request = ["req", "-new", "-config", "server.cnf", "-keyout", "server.key", "-out", "server.csr"];
+        openssl(dir.path(), &[&request[..], &key[..]].concat());
+        openssl(
+            dir.path(),
+            &[
+                "x509",
+                "-req",
+                "-in",
+                "server.csr",
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-set_serial",
+                "2",
+                "-days",
+                "2",
+                "-extfile",
+                "server.cnf",
+                "-extensions",
+                "server",
+                "-out",
+                "server.pem",
+            ],
+        );
+        TestCa { dir }
+    }
+
+    /// The CA's certificate, the PEM file `[notify] ca_file` names.
+    fn pem(&self) -> PathBuf {
+        self.dir.path().join("ca.pem")
+    }
+
+    /// The sink's arguments for a server speaking TLS (`starttls`, `implicit`) with the
+    /// certificate this CA signed.
+    fn server(&self, mode: &str) -> Vec<String> {
+        let file = |name: &str| self.dir.path().join(name).to_string_lossy().into_owned();
+        vec!["--tls".into(), mode.into(), "--cert".into(), file("server.pem"), "--key".into(), file("server.key")]
+    }
+}
+
+fn openssl(dir: &Path, args: &[&str]) {
+    let output = Command::new("openssl")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("the test needs the openssl command (Debian: `apt-get install -y openssl`)");
+    assert!(output.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+}
+
 /// A port nothing listens on (bound by the system, then let go).
 fn closed_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
@@ -126,6 +205,11 @@ timeout_seconds = 2
 attempts = 2
 {extra}"
     )
+}
+
+/// [`config`] with the connection protected by `tls` (`starttls` or `tls`).
+fn tls_config(port: u16, tls: &str, extra: &str) -> String {
+    config(port, extra).replace("tls = \"none\"", &format!("tls = \"{tls}\""))
 }
 
 /// A repository in git where Elif Kara has a request due in two days, Oğuz Koç one ten
@@ -303,11 +387,18 @@ fn a_server_that_is_down_is_tried_again_then_reported_and_nothing_is_marked() {
     assert!(err.contains("gönderilmiş sayılmadı"), "{err}");
     // Up again: everyone is sent their digest, as nothing was marked.
     let sink = Sink::start(&[]);
-    repo.repo.write("defter.toml", &config(sink.port, ""));
-    let output = notify(&repo, &[]);
+    everyone_is_sent_theirs(&repo, &sink, &config(sink.port, ""));
+}
+
+/// With `toml` as the configuration, notify succeeds and `sink` has Elif's and Oğuz's
+/// digests; every message it has.
+fn everyone_is_sent_theirs(repo: &GitRepo, sink: &Sink, toml: &str) -> Vec<Value> {
+    repo.repo.write("defter.toml", toml);
+    let output = notify(repo, &[]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let to = received_by(&sink);
+    let to = received_by(sink);
     assert!(to.contains(&ELIF.to_string()) && to.contains(&OGUZ.to_string()), "{to:?}");
+    sink.messages()
 }
 
 #[test]
@@ -343,13 +434,15 @@ fn a_transient_refusal_is_tried_again_and_delivered() {
 fn bad_settings_stop_before_anything_is_sent() {
     let sink = Sink::start(&[]);
     let repo = repository(sink.port);
-    let cases: [(&str, &str); 3] = [
+    let cases: [(&str, &str); 5] = [
         (
             "[site]\nlanguage = \"tr\"\nbase_url = \"https://defter.example/\"\n[notify]\nsender = \"defter@izmir.bel.tr\"\n",
             "e-posta sunucusu belirtmiyor",
         ),
         (&config(sink.port, "user = \"defter\"\n"), "DEFTER_SMTP_PASSWORD"),
         (&config(sink.port, "").replace("https://defter.example/yazilim/", "/"), "base_url"),
+        (&tls_config(sink.port, "starttls", "ca_file = \"yok/kurum.pem\"\n"), "ca_file` "),
+        (&tls_config(sink.port, "tls", "ca_file = \"defter.toml\"\n"), "bir PEM sertifika dosyası değil"),
     ];
     for (toml, said) in cases {
         repo.repo.write("defter.toml", toml);
@@ -478,4 +571,94 @@ fn a_malformed_address_is_named_and_an_unassigned_request_goes_to_its_chief() {
         ),
         "{burak}"
     );
+}
+
+/// The sink's arguments as `Sink::start` takes them.
+fn args(owned: &[String]) -> Vec<&str> {
+    owned.iter().map(String::as_str).collect()
+}
+
+#[test]
+fn digests_go_through_starttls_and_implicit_tls_and_arrive_intact() {
+    let ca = TestCa::new();
+    for (mode, tls) in [("starttls", "starttls"), ("implicit", "tls")] {
+        let sink = Sink::start(&args(&ca.server(mode)));
+        let mut repo = repository(sink.port);
+        // The CA by an absolute path (a file of the runner's), or kept in the repository.
+        let ca_file = if mode == "starttls" {
+            ca.pem().to_string_lossy().into_owned()
+        } else {
+            repo.write("ca/kurum.pem", &std::fs::read_to_string(ca.pem()).unwrap());
+            "ca/kurum.pem".to_string()
+        };
+        let toml = tls_config(sink.port, tls, &format!("ca_file = \"{ca_file}\"\n"));
+        let messages = everyone_is_sent_theirs(&repo, &sink, &toml);
+        for message in &messages {
+            let version = message["tls"].as_str().unwrap_or_default();
+            assert!(version.starts_with("TLSv1."), "{mode}: not over TLS: {:?}", message["tls"]);
+        }
+        let oguz = message_to(&messages, OGUZ);
+        assert_eq!(oguz["headers"]["Subject"], "Yazılım Şube Müdürlüğü: sizi bekleyen 1 iş (30.11.2026)", "{mode}");
+        assert_eq!(oguz["headers"]["To"], "Oğuz Koç <oguz.koc@izmir.bel.tr>", "{mode}");
+        let (text, html) = (part(oguz, "text/plain"), part(oguz, "text/html"));
+        assert!(
+            text.starts_with("Sayın Oğuz Koç,")
+                && text.contains(
+                    "[yeni] TLP-2026-0003 — Ruhsat ekranında değişiklik 3: talep: son tarih 20.11.2026 (10 gün geçti)"
+                ),
+            "{mode}: {text}"
+        );
+        let link = "<a href=\"https://defter.example/yazilim/requests/TLP-2026-0003.html\">";
+        assert!(html.contains(link), "{mode}: {html}");
+        // Remembered as sent like any other: a rerun sends nothing.
+        let again = notify(&repo, &[]);
+        assert_eq!(again.status.code(), Some(0), "{mode}: {}", stderr(&again));
+        assert_eq!(sink.messages().len(), messages.len(), "{mode}: sent twice");
+    }
+}
+
+#[test]
+fn a_server_whose_certificate_is_not_trusted_gets_nothing_and_nothing_is_marked() {
+    let ca = TestCa::new();
+    for (mode, tls) in [("starttls", "starttls"), ("implicit", "tls")] {
+        let sink = Sink::start(&args(&ca.server(mode)));
+        let repo = repository(sink.port);
+        // No ca_file: the system's authorities only, which never signed this certificate.
+        repo.repo.write("defter.toml", &tls_config(sink.port, tls, ""));
+        let err = refused_at_once(&repo, &sink, &[], "e-posta sunucusunun sertifikasına güvenilmiyor");
+        assert!(err.contains("UnknownIssuer") && err.contains("`[notify] ca_file`"), "{mode}: {err}");
+        assert!(err.contains("gönderilemedi ve gönderilmiş sayılmadı"), "{mode}: {err}");
+        if mode == "starttls" {
+            let english = repo.defter(&["--lang", "en", "notify", "--as-of", AS_OF, "--to", "oguz.koc"]);
+            let err = stderr(&english);
+            assert!(err.contains("not sent to Oğuz Koç <oguz.koc@izmir.bel.tr> after 1 try: the mail server's certificate is not trusted (invalid peer certificate: UnknownIssuer)"), "{err}");
+        }
+        // Trusted now: everyone gets what waited, as nothing was marked.
+        let ca_file = format!("ca_file = \"{}\"\n", ca.pem().display());
+        everyone_is_sent_theirs(&repo, &sink, &tls_config(sink.port, tls, &ca_file));
+    }
+}
+
+#[test]
+fn a_plain_connection_to_a_server_that_requires_starttls_fails_clearly() {
+    let ca = TestCa::new();
+    let sink = Sink::start(&args(&ca.server("starttls")));
+    // `tls = "none"`: the server greets and takes EHLO, then refuses the mail (530).
+    let repo = repository(sink.port);
+    let why = "sunucu iletiyi yalnız şifreli bağlantıyla kabul ediyor";
+    let err = refused_at_once(&repo, &sink, &["--to", "oguz.koc"], why);
+    assert!(err.contains("530") && err.contains("`tls = \"starttls\"`"), "{err}");
+}
+
+/// Runs notify (`args`), which must give up on Oğuz's digest at the first try for `why`,
+/// with nothing received by `sink` and nothing remembered as sent; what it said.
+fn refused_at_once(repo: &GitRepo, sink: &Sink, args: &[&str], why: &str) -> String {
+    let output = notify(repo, args);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    let told = format!("Oğuz Koç <oguz.koc@izmir.bel.tr> adresine 1 denemede gönderilemedi: {why}");
+    assert!(err.contains(&told), "tried once, and told why: {err}");
+    assert!(sink.messages().is_empty(), "{err}");
+    assert!(!repo.path().join(".git/defter/notify.json").exists(), "nothing marked as sent");
+    err
 }

@@ -1,12 +1,16 @@
 """A real SMTP server on the loopback address for defter's notify tests (aiosmtpd).
 
 Usage: python3 sink.py OUT_DIR [--refuse ADDRESS]... [--flaky ADDRESS]...
+                        [--tls starttls|implicit --cert PEM --key PEM]
 
 Listens on 127.0.0.1 at a free port and prints "PORT <n>" once it accepts connections.
 Each message it accepts is written to OUT_DIR/<n>.json: the envelope, the raw message,
-the headers as sent (RFC 2047 encoded words untouched) and decoded, and every MIME part
-decoded by Python's email package. A --refuse address is refused for good (550); a
---flaky address is refused for now (451) the first time it is named, then taken.
+the headers as sent (RFC 2047 encoded words untouched) and decoded, every MIME part
+decoded by Python's email package, and the TLS version the message came over (null when
+plain). A --refuse address is refused for good (550); a --flaky address is refused for
+now (451) the first time it is named, then taken. With --tls starttls the server offers
+STARTTLS and takes no mail before it (530); with --tls implicit it speaks TLS from the
+first byte (SMTPS); either with the certificate and key given.
 """
 
 import argparse
@@ -14,10 +18,11 @@ import asyncio
 import email
 import email.policy
 import json
+import logging
 import os
 import socket
+import ssl
 import sys
-import time
 
 from aiosmtpd.controller import Controller
 
@@ -50,8 +55,10 @@ class Sink:
                 "text": part.get_content(),
             })
         raw_message = email.message_from_bytes(raw, policy=email.policy.compat32)
+        tls = server.transport.get_extra_info("ssl_object")
         self.count += 1
         record = {
+            "tls": tls.version() if tls is not None else None,
             "mail_from": envelope.mail_from,
             "rcpt_tos": envelope.rcpt_tos,
             "raw_headers": {k: str(v) for k, v in raw_message.items()},
@@ -78,9 +85,24 @@ def main():
     parser.add_argument("out")
     parser.add_argument("--refuse", action="append", default=[])
     parser.add_argument("--flaky", action="append", default=[])
+    parser.add_argument("--tls", choices=["starttls", "implicit"])
+    parser.add_argument("--cert")
+    parser.add_argument("--key")
     args = parser.parse_args()
     port = free_port()
-    controller = Controller(Sink(args.out, args.refuse, args.flaky), hostname="127.0.0.1", port=port)
+    options = {}
+    if args.tls:
+        # A handshake the client gives up on (a certificate it does not trust) is what
+        # some tests are for: not a traceback on the test's output.
+        logging.getLogger("mail.log").setLevel(logging.CRITICAL)
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(args.cert, args.key)
+        if args.tls == "starttls":
+            options = {"tls_context": context, "require_starttls": True}
+        else:
+            options = {"ssl_context": context}
+    sink = Sink(args.out, args.refuse, args.flaky)
+    controller = Controller(sink, hostname="127.0.0.1", port=port, **options)
     controller.start()
     print("PORT %d" % port, flush=True)
     try:
