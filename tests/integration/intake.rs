@@ -1,18 +1,68 @@
-//! `defter intake` (issue 29.4) on real GitHub and Gitea `issues` event payloads, in real
-//! git repositories of several authors; and the issue forms and workflow `init` writes.
+//! `defter intake` (issue 29.4) on GitHub's and Gitea's `issues` event payloads — GitHub's
+//! real ones, as octokit's `@octokit/webhooks-examples` publishes them, Gitea's built
+//! field for field from its `api.IssuePayload` — their body replaced by what each forge
+//! renders for a filled form (see `tests/fixtures/intake/README.md`), in real git
+//! repositories of several authors; and the issue forms and workflow `init` writes.
 
 use std::path::Path;
 use std::process::Output;
+use std::sync::OnceLock;
 
 use serde_json::Value as Json;
 
 use crate::harness::{AS_OF, GitRepo, fixtures, stdout};
 
-const PATH: &str = "records/requests/2026/TLP-2026-0002.md";
-const BRANCH: &str = "talep/TLP-2026-0002";
+/// The request GitHub's payload becomes: its issue was opened on 2019-05-15.
+const PATH: &str = "records/requests/2019/TLP-2019-0001.md";
+const BRANCH: &str = "talep/TLP-2019-0001";
+/// The request Gitea's payload becomes: its issue was opened on 2026-11-05 in Turkey.
+const GITEA_PATH: &str = "records/requests/2026/TLP-2026-0002.md";
+const GITEA_BRANCH: &str = "talep/TLP-2026-0002";
 
+/// A Gitea payload of `tests/fixtures/intake/`.
 fn payload(name: &str) -> Json {
     serde_json::from_slice(&std::fs::read(fixtures().join("intake").join(name)).unwrap()).unwrap()
+}
+
+/// The body GitHub renders for the form filled in: `### Label`, a blank line and the
+/// value, sections apart by a blank line, no newline after the last; a textarea's line
+/// breaks as the browser sent them (CRLF).
+const GITHUB_BODY: &str = "### Talep eden birim\n\nZabıta Dairesi Başkanlığı (zabita-dairesi)\n\n\
+    ### Talep eden kişi\n\nmehmet.demir\n\n### Talep türü\n\nDeğişiklik\n\n\
+    ### Açıklama\n\nDenetim raporuna **işletme adı** sütunu eklensin.\r\n\r\nSaha ekipleri raporu her sabah alıyor.\n\n\
+    ### Resmi yazı sayısı\n\nE-12345678-010.06-991122\n\n### Resmi yazı tarihi\n\n14.05.2019";
+
+/// GitHub's example payloads as `@octokit/webhooks-examples` (npm, MIT; a dependency of
+/// `tests/e2e/package.json`) ships them: one entry per event, its examples as captured.
+fn github_examples() -> &'static Json {
+    static EXAMPLES: OnceLock<Json> = OnceLock::new();
+    EXAMPLES.get_or_init(|| {
+        let e2e = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e");
+        crate::e2e::install_node_modules(&e2e);
+        let file = e2e.join("node_modules/@octokit/webhooks-examples/api.github.com/index.json");
+        serde_json::from_slice(&std::fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()))).unwrap()
+    })
+}
+
+/// GitHub's example of `event` with `action`, on a user's repository (none of an
+/// organisation, an app installation or an edit), verbatim.
+fn github(event: &str, action: &str) -> Json {
+    let events = github_examples().as_array().unwrap();
+    let examples = events.iter().find(|e| e["name"] == event).unwrap()["examples"].as_array().unwrap();
+    let plain = |x: &&Json| ["organization", "installation", "changes"].iter().all(|k| x.get(k).is_none());
+    let found = examples.iter().filter(plain).find(|x| x["action"] == action && !x["issue"]["body"].is_null());
+    let found = found.or_else(|| examples.iter().filter(plain).find(|x| x["action"] == action));
+    found.unwrap_or_else(|| panic!("no {event} {action} example")).clone()
+}
+
+/// GitHub's `issues` `opened` example (issue 1 of Codertocat/Hello-World, opened
+/// 2019-05-15T15:20:18Z), its title and body those of a request filed with the form.
+fn github_issue_opened() -> Json {
+    let mut event = github("issues", "opened");
+    assert_eq!(event["issue"]["created_at"], "2019-05-15T15:20:18Z", "the example the tests expect");
+    event["issue"]["title"] = "Denetim raporuna işletme adı".into();
+    event["issue"]["body"] = GITHUB_BODY.into();
+    event
 }
 
 /// A repository whose main holds the clean fixture, committed by two people.
@@ -50,11 +100,11 @@ fn nothing_written(repo: &GitRepo, head: &str) {
     assert_eq!(repo.git(&["rev-parse", "HEAD"]).trim(), head);
 }
 
-/// The findings of every rule in the request on the branch, checked alone and against
-/// main (the commit's author must be the person it records as acting), as `rule
+/// The findings of every rule in the request at `path` on `branch`, checked alone and
+/// against main (the commit's author must be the person it records as acting), as `rule
 /// severity` lines.
-fn findings_on_branch(repo: &GitRepo) -> Vec<String> {
-    repo.git(&["switch", "-q", BRANCH]);
+fn findings_on(repo: &GitRepo, (branch, path): (&str, &str)) -> Vec<String> {
+    repo.git(&["switch", "-q", branch]);
     let mut out = Vec::new();
     for args in [
         vec!["validate", "--as-of", AS_OF, "--format", "json"],
@@ -67,7 +117,7 @@ fn findings_on_branch(repo: &GitRepo) -> Vec<String> {
                 .as_array()
                 .unwrap()
                 .iter()
-                .filter(|d| d["path"] == PATH)
+                .filter(|d| d["path"] == path)
                 .map(|d| format!("{} {}", d["rule"].as_str().unwrap(), d["severity"].as_str().unwrap())),
         );
     }
@@ -75,8 +125,12 @@ fn findings_on_branch(repo: &GitRepo) -> Vec<String> {
     out
 }
 
-fn validates_on_branch(repo: &GitRepo) {
-    let findings = findings_on_branch(repo);
+fn findings_on_branch(repo: &GitRepo) -> Vec<String> {
+    findings_on(repo, (BRANCH, PATH))
+}
+
+fn validates_on(repo: &GitRepo, at: (&str, &str)) {
+    let findings = findings_on(repo, at);
     assert!(findings.is_empty(), "{findings:?}");
 }
 
@@ -84,11 +138,11 @@ fn validates_on_branch(repo: &GitRepo) {
 fn a_github_form_becomes_a_valid_request_on_a_branch_of_its_own() {
     let repo = repo();
     let head = repo.git(&["rev-parse", "HEAD"]).trim().to_string();
-    let (output, comment) = intake(&repo, &payload("github-issues-opened.json"), &["--event-name", "issues"]);
+    let (output, comment) = intake(&repo, &github_issue_opened(), &["--event-name", "issues"]);
     assert_eq!(output.status.code(), Some(0), "{}", said(&output));
-    assert_eq!(stdout(&output), "TLP-2026-0002\n", "the id alone on stdout, for the workflow");
+    assert_eq!(stdout(&output), "TLP-2019-0001\n", "the id alone on stdout, for the workflow");
     let comment = comment.expect("a comment");
-    assert!(comment.contains("**TLP-2026-0002** numarasıyla alındı") && comment.contains("talep/TLP-2026-0002"));
+    assert!(comment.contains("**TLP-2019-0001** numarasıyla alındı") && comment.contains("talep/TLP-2019-0001"));
     assert!(comment.contains("durumu: Yeni"), "{comment}");
 
     // One commit on main's head, adding the one file; main and the working tree untouched.
@@ -100,7 +154,7 @@ fn a_github_form_becomes_a_valid_request_on_a_branch_of_its_own() {
     let who = repo.git(&["log", "-1", "--format=%an <%ae>|%aI|%s", BRANCH]);
     assert_eq!(
         who.trim(),
-        "Mehmet Demir <mehmet.demir@izmir.bel.tr>|2026-11-03T07:20:18Z|TLP-2026-0002: Denetim raporuna işletme adı (başvuru formu #7)"
+        "Mehmet Demir <mehmet.demir@izmir.bel.tr>|2019-05-15T15:20:18Z|TLP-2019-0001: Denetim raporuna işletme adı (başvuru formu #1)"
     );
 
     let text = repo.git(&["show", &format!("{BRANCH}:{PATH}")]);
@@ -108,23 +162,25 @@ fn a_github_form_becomes_a_valid_request_on_a_branch_of_its_own() {
         "title: Denetim raporuna işletme adı\n",
         "type: change\n",
         "source: official_letter\n",
-        "letter: { number: \"E-12345678-010.06-991122\", date: 2026-11-02 }\n",
-        "issue: \"https://github.com/izmir-bb/kayitlar/issues/7\"\n",
+        "letter: { number: \"E-12345678-010.06-991122\", date: 2019-05-14 }\n",
+        "issue: \"https://github.com/Codertocat/Hello-World/issues/1\"\n",
         "unit: zabita-dairesi\n",
         "requester: mehmet.demir\n",
-        "received: 2026-11-03\n",
+        "received: 2019-05-15\n",
         "status: new\n",
-        "  - { date: 2026-11-03, by: mehmet.demir, status: new, note: \"Başvuru formuyla alındı (#7)\" }\n",
+        "  - { date: 2019-05-15, by: mehmet.demir, status: new, note: \"Başvuru formuyla alındı (#1)\" }\n",
+        // The textarea's CRLF line breaks, as GitHub keeps them, written as the file's LF.
         "Denetim raporuna **işletme adı** sütunu eklensin.\n\nSaha ekipleri raporu her sabah alıyor.\n",
     ] {
         assert!(text.contains(line), "{line:?} not in\n{text}");
     }
-    validates_on_branch(&repo);
+    assert!(!text.contains('\r'), "{text:?}");
+    validates_on(&repo, (BRANCH, PATH));
 
     // The same event again: the branch is there, so nothing is written.
-    let (output, _) = intake(&repo, &payload("github-issues-opened.json"), &[]);
+    let (output, _) = intake(&repo, &github_issue_opened(), &[]);
     assert_eq!(output.status.code(), Some(2), "{}", said(&output));
-    assert!(said(&output).contains("talep/TLP-2026-0002 dalı zaten var"), "{}", said(&output));
+    assert!(said(&output).contains("talep/TLP-2019-0001 dalı zaten var"), "{}", said(&output));
 }
 
 #[test]
@@ -132,31 +188,37 @@ fn a_gitea_form_without_a_requester_is_filed_for_the_units_official() {
     let repo = repo();
     let (output, _) = intake(&repo, &payload("gitea-issues-opened.json"), &["--event-name", "issues"]);
     assert_eq!(output.status.code(), Some(0), "{}", said(&output));
-    let text = repo.git(&["show", &format!("{BRANCH}:{PATH}")]);
+    assert_eq!(stdout(&output), "TLP-2026-0002\n");
+    let text = repo.git(&["show", &format!("{GITEA_BRANCH}:{GITEA_PATH}")]);
     for line in [
         "title: Mobil denetim ekranı donuyor\n",
         "type: defect\n",
         "source: issue_form\n",
         "issue: \"https://gitea.izmir.bel.tr/bilgi-islem/kayitlar/issues/4\"\n",
-        // The unit's one unit official; opened at 00:30 in Turkey, 21:30 UTC the day before.
+        // The unit's one unit official, as nobody was named.
         "requester: mehmet.demir\n",
+        // Opened at 00:30 in Turkey, 21:30 UTC the day before.
         "received: 2026-11-05\n",
+        "  - { date: 2026-11-05, by: mehmet.demir, status: new, note: \"Başvuru formuyla alındı (#4)\" }\n",
+        "---\nMobil denetim ekranı fotoğraf yüklerken donuyor.\nSorun sabahtan beri sürüyor.\n",
     ] {
         assert!(text.contains(line), "{line:?} not in\n{text}");
     }
-    assert!(!text.contains("letter:"), "{text}");
-    validates_on_branch(&repo);
+    assert!(!text.contains("letter:") && !text.contains("_No response_") && !text.contains('\r'), "{text}");
+    let who = repo.git(&["log", "-1", "--format=%an|%aI", GITEA_BRANCH]);
+    assert_eq!(who.trim(), "Mehmet Demir|2026-11-05T00:30:00+03:00");
+    validates_on(&repo, (GITEA_BRANCH, GITEA_PATH));
 }
 
 #[test]
 fn a_form_that_does_not_validate_gets_a_turkish_comment_and_no_record() {
     let repo = repo();
     let head = repo.git(&["rev-parse", "HEAD"]).trim().to_string();
-    let mut event = payload("github-issues-opened.json");
+    let mut event = github_issue_opened();
     let body = event["issue"]["body"].as_str().unwrap();
     let body = body
         .replace("Zabıta Dairesi Başkanlığı (zabita-dairesi)", "Olmayan Daire (olmayan-daire)")
-        .replace("02.11.2026", "31.02.2026")
+        .replace("14.05.2019", "31.02.2019")
         .replace("### Talep türü\n\nDeğişiklik", "### Talep türü\n\n_No response_");
     event["issue"]["body"] = body.into();
     event["issue"]["title"] = "   ".into();
@@ -168,7 +230,7 @@ fn a_form_that_does_not_validate_gets_a_turkish_comment_and_no_record() {
         "başlık boş",
         "«Talep eden birim»: «Olmayan Daire (olmayan-daire)» adında ya da kimliğinde bir birim yok",
         "«Talep türü» boş: bu alan zorunlu",
-        "«Resmi yazı tarihi»: «31.02.2026» bir tarih değil",
+        "«Resmi yazı tarihi»: «31.02.2019» bir tarih değil",
         "yeni bir konu açın",
     ] {
         assert!(comment.contains(wanted), "{wanted:?} not in\n{comment}");
@@ -177,11 +239,11 @@ fn a_form_that_does_not_validate_gets_a_turkish_comment_and_no_record() {
     nothing_written(&repo, &head);
 
     // One of the letter's two fields alone; a requester nobody is.
-    let mut event = payload("github-issues-opened.json");
+    let mut event = github_issue_opened();
     let body = event["issue"]["body"]
         .as_str()
         .unwrap()
-        .replace("### Resmi yazı tarihi\n\n02.11.2026", "### Resmi yazı tarihi\n\n_No response_");
+        .replace("### Resmi yazı tarihi\n\n14.05.2019", "### Resmi yazı tarihi\n\n_No response_");
     event["issue"]["body"] = body.replace("mehmet.demir", "Ahmet Yok").into();
     let (output, comment) = intake(&repo, &event, &[]);
     assert_eq!(output.status.code(), Some(1), "{}", said(&output));
@@ -202,12 +264,12 @@ fn a_form_that_does_not_validate_gets_a_turkish_comment_and_no_record() {
 #[test]
 fn markup_in_the_form_stays_text_in_the_record_and_on_the_site() {
     let repo = repo();
-    let mut event = payload("github-issues-opened.json");
+    let mut event = github_issue_opened();
     let title = "Rapor: <script>alert(1)</script> --- \"tırnak\" # değil";
     event["issue"]["title"] = title.into();
     let body = event["issue"]["body"].as_str().unwrap().replace(
         "Saha ekipleri raporu her sabah alıyor.",
-        "---\nstatus: closed\n---\n<img src=x onerror=alert(2)> ve <script>alert(3)</script>",
+        "---\r\nstatus: closed\r\n---\r\n<img src=x onerror=alert(2)> ve <script>alert(3)</script>",
     );
     event["issue"]["body"] = body.into();
     let (output, _) = intake(&repo, &event, &[]);
@@ -224,24 +286,38 @@ fn markup_in_the_form_stays_text_in_the_record_and_on_the_site() {
     let site = repo.path().join("site");
     let output = repo.defter(&["build", "--as-of", AS_OF, "--out", site.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(0), "{}", said(&output));
-    let page = std::fs::read_to_string(site.join("requests/TLP-2026-0002.html")).unwrap();
+    let page = std::fs::read_to_string(site.join("requests/TLP-2019-0001.html")).unwrap();
     assert!(!page.contains("<script>alert") && !page.contains("<img src=x"), "{page}");
     assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && page.contains("&lt;img src=x"), "{page}");
-    assert!(page.contains("Başvuru bağlantısı") && page.contains("https://github.com/izmir-bb/kayitlar/issues/7"));
+    assert!(page.contains("Başvuru bağlantısı") && page.contains("https://github.com/Codertocat/Hello-World/issues/1"));
 }
 
 #[test]
 fn an_event_of_another_kind_is_refused_and_nothing_is_written() {
     let repo = repo();
     let head = repo.git(&["rev-parse", "HEAD"]).trim().to_string();
-    let mut edited = payload("github-issues-opened.json");
+    let mut edited = github_issue_opened();
     edited["action"] = "edited".into();
     edited["changes"] = serde_json::json!({ "title": { "from": "Eski başlık" } });
+    let mut closed = payload("gitea-issues-opened.json");
+    closed["action"] = "closed".into();
+    // Fields both forges always send, missing (a payload cut short, or not a forge's).
+    let mut no_address = payload("gitea-issues-opened.json");
+    no_address["issue"].as_object_mut().unwrap().remove("html_url");
+    let mut no_date = github_issue_opened();
+    no_date["issue"].as_object_mut().unwrap().remove("created_at");
+    let mut no_issue = github_issue_opened();
+    no_issue.as_object_mut().unwrap().remove("issue");
     let cases: Vec<(Json, &[&str], &str)> = vec![
-        (payload("github-pull_request-opened.json"), &[], "`pull_request` olayı"),
+        (github("pull_request", "opened"), &[], "`pull_request` olayı"),
+        (github("issue_comment", "created"), &[], "`issue_comment` olayı"),
         (payload("gitea-issue_comment-created.json"), &[], "`issue_comment` olayı"),
         (edited, &[], "eylemi `edited`"),
-        (payload("github-issues-opened.json"), &["--event-name", "push"], "`push` olayı"),
+        (closed, &[], "eylemi `closed`"),
+        (github_issue_opened(), &["--event-name", "push"], "`push` olayı"),
+        (no_address, &[], "her zaman gönderdiği `html_url` yok"),
+        (no_date, &[], "her zaman gönderdiği `created_at` yok"),
+        (no_issue, &[], "olayda `issue` yok"),
     ];
     for (event, extra, wanted) in cases {
         let (output, comment) = intake(&repo, &event, extra);
@@ -336,7 +412,7 @@ fn init_writes_forms_that_intake_reads_and_a_workflow_that_runs_it() {
     };
     git(&["add", "-A"]);
     git(&["commit", "-q", "-m", "Kayıt deposu"]);
-    let mut event = payload("github-issues-opened.json");
+    let mut event = github_issue_opened();
     event["issue"]["body"] = filled(
         &form,
         &[("unit", "Zabıta Dairesi Başkanlığı (zabita-dairesi)"), ("description", "Yeni bir rapor ekranı.")],
