@@ -416,6 +416,57 @@ impl Git {
     }
 }
 
+/// The git blob id of `bytes`: the SHA-1 of `blob <len>\0` and the bytes, what `git
+/// hash-object` says of a file with that text. The caches in the git folder key a
+/// record by it, committed or not, without asking the repository.
+pub(crate) fn blob_id(bytes: &[u8]) -> gix::ObjectId {
+    gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::objs::Kind::Blob, bytes).expect("hashing in memory")
+}
+
+/// Whether defter may read and write its caches in the git folder: not when the
+/// environment says `DEFTER_CACHE=off`, and every run then computes everything, as the
+/// first run in a fresh clone does (to rule a cache out when something looks wrong).
+pub(crate) fn caches_on() -> bool {
+    std::env::var_os("DEFTER_CACHE").is_none_or(|v| v != "off")
+}
+
+/// What tells this defter binary from another: its version and the path, size and
+/// modification time of its executable. The caches and the site's build state are
+/// keyed by it, so that what another build of defter made (whose checks or pages may
+/// differ) is never reused.
+pub(crate) fn binary_identity() -> String {
+    let exe = std::env::current_exe()
+        .and_then(|p| p.metadata().map(|m| (p, m.len(), m.modified().ok())))
+        .map(|(p, len, modified)| format!("{} {len} {modified:?}", p.display()))
+        .unwrap_or_default();
+    format!("{} {exe}", env!("CARGO_PKG_VERSION"))
+}
+
+/// Writes `bytes` to `file`, a cache in the git folder (made as needed), readable by its
+/// owner only (it may quote records), and all at once: into a temporary file beside it,
+/// then renamed over it, so that another run reading it meanwhile sees the old file or
+/// the new one, never half of one.
+pub(crate) fn write_private(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let name = file.file_name().map_or_else(|| "cache".into(), |n| n.to_string_lossy().into_owned());
+    if let Some(parent) = file.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let temp = file.with_file_name(format!("{name}.{}.tmp", std::process::id()));
+    // A leftover of a run that died with this process id would keep its own mode.
+    let _ = std::fs::remove_file(&temp);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let written =
+        options.open(&temp).and_then(|mut out| out.write_all(bytes)).and_then(|()| std::fs::rename(&temp, file));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written
+}
+
 /// Runs git itself in `root`, for what changes the repository (`step --commit`): gix
 /// reads; a commit goes through git so that hooks, signing and the user's configuration
 /// apply as to any other commit.
@@ -545,4 +596,16 @@ pub(crate) fn commit_file_on_new_branch(
     })();
     let _ = std::fs::remove_file(&index);
     made
+}
+
+#[cfg(test)]
+mod tests {
+    use super::blob_id;
+
+    #[test]
+    fn blob_ids_are_the_ones_git_gives() {
+        // `echo hello | git hash-object --stdin`, and git's empty blob.
+        assert_eq!(blob_id(b"hello\n").to_string(), "ce013625030ba8dba906f756967f9e9ca394464a");
+        assert_eq!(blob_id(b"").to_string(), "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391");
+    }
 }

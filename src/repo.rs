@@ -15,8 +15,8 @@ use crate::git::Git;
 use crate::history::AuditTrail;
 use crate::history::cache::audit_trail_cached;
 use crate::load::{self, Loaded, Progress, RawFile, Records, rules::Ruleset};
-use crate::model::IdTable;
-use crate::validate::{self, Schemas};
+use crate::model::{IdTable, Index};
+use crate::validate::{self, Context, Schemas};
 
 /// A repository's configuration and rules.
 pub(crate) struct Repo {
@@ -50,7 +50,7 @@ impl Repo {
     pub(crate) fn open_checked(root: &Path, as_of: Date, progress: &dyn Progress) -> Result<(Repo, Records, Checked)> {
         let repo = Repo::open(root)?;
         let records = load::load_dir_with(root, progress)?;
-        let checked = repo.check(&records, as_of, progress)?;
+        let checked = repo.check_tree(root, &records, as_of, progress)?;
         Ok((repo, records, checked))
     }
 
@@ -66,9 +66,39 @@ impl Repo {
 
     /// Checks `records` against the rules as of `as_of`.
     pub(crate) fn check(&self, records: &Records, as_of: Date, progress: &dyn Progress) -> Result<Checked> {
+        self.check_keeping(records, as_of, progress, None)
+    }
+
+    /// [`Repo::check`] of the records of the working tree at `root`, as loaded from it:
+    /// each record's own findings are taken from the findings cache in its git folder
+    /// where nothing they depend on changed, and kept there for the next run
+    /// ([`validate::cache`]; none outside git or with `DEFTER_CACHE=off`). The findings
+    /// are the same either way.
+    pub(crate) fn check_tree(
+        &self,
+        root: &Path,
+        records: &Records,
+        as_of: Date,
+        progress: &dyn Progress,
+    ) -> Result<Checked> {
+        self.check_keeping(records, as_of, progress, validate::cache::file(root).as_deref())
+    }
+
+    fn check_keeping(
+        &self,
+        records: &Records,
+        as_of: Date,
+        progress: &dyn Progress,
+        kept: Option<&Path>,
+    ) -> Result<Checked> {
         let schemas = Schemas::compile(&self.rules)?;
         let ids = IdTable::new(&records.records);
-        let findings = validate::check_all_with(records, &ids, &self.rules, &schemas, &self.config, as_of, progress);
+        let findings = {
+            let index = Index::with(&ids, &records.records);
+            let (rules, config) = (&self.rules, &self.config);
+            let cx = Context { records: &records.records, index: &index, rules, schemas: &schemas, config, as_of };
+            validate::check_all_in(&cx, records, progress, kept)
+        };
         let overrides = self.config.overrides()?;
         let report = Findings::new(findings, records.records.len(), &overrides);
         Ok(Checked { schemas, overrides, findings: report, ids })

@@ -58,7 +58,7 @@ pub fn terminal() -> Lang {
 }
 
 /// One text in English and in Turkish.
-#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Message {
     pub en: String,
     pub tr: String,

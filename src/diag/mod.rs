@@ -21,8 +21,9 @@ pub use rule::{Rule, Severity};
 
 use crate::model::Pos;
 
-/// One finding about the records.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One finding about the records. Serialisable for the findings cache
+/// (`validate::cache`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     pub rule: Rule,
     pub severity: Severity,

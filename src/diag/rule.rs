@@ -27,7 +27,7 @@ impl Severity {
 macro_rules! rules {
     ($($variant:ident = $id:literal, $severity:ident, $git:literal, $article:literal, $summary:literal, $summary_tr:literal;)*) => {
         /// A rule id. The order is the order of `docs/rules.md`.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         pub enum Rule { $($variant,)* }
 
         impl Rule {

@@ -123,8 +123,10 @@ fn write(file: &Path, head: ObjectId, trail: &AuditTrail) -> Result<()> {
 /// The audit trail of every record reachable from `head` (merge commits skipped, as `git
 /// log` does), read from `file` when it holds the trail of `head`, else computed and kept
 /// there for the next build (a cache that cannot be written is only a slower build).
+/// With `DEFTER_CACHE=off` the file is neither read nor written.
 pub(crate) fn audit_trail_cached(git: &Git, head: ObjectId, file: &Path) -> Result<AuditTrail> {
-    let earlier = match read(file) {
+    let on = crate::git::caches_on();
+    let earlier = match on.then(|| read(file)).flatten() {
         Some((of, trail)) if of == head => return Ok(trail),
         Some((_, trail)) => Some(trail),
         None => None,
@@ -136,6 +138,8 @@ pub(crate) fn audit_trail_cached(git: &Git, head: ObjectId, file: &Path) -> Resu
         None => entries_of(git, &commits)?,
     };
     let trail = AuditTrail { by_id, commits };
-    let _ = write(file, head, &trail);
+    if on {
+        let _ = write(file, head, &trail);
+    }
     Ok(trail)
 }

@@ -96,7 +96,7 @@ pub fn build(root: &Path, out: &Path, settings: &Settings, progress: &dyn Progre
     });
     let records = load::load_dir_with(root, progress)?;
     let repo = Repo { config, rules };
-    let checked = repo.check(&records, settings.as_of, progress)?;
+    let checked = repo.check_tree(root, &records, settings.as_of, progress)?;
     let (Repo { config, rules }, crate::repo::Checked { schemas, overrides, findings: report, ids }) = (repo, checked);
     progress.start("history", 0);
     let (git, history) = history.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)).unzip();

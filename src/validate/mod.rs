@@ -2,6 +2,7 @@
 //! rule set and pushes [`Diagnostic`]s; nothing here stops at the first problem.
 
 pub(crate) mod base;
+pub(crate) mod cache;
 mod campaign;
 pub(crate) mod change;
 pub(crate) mod codeowners;
@@ -12,6 +13,8 @@ pub(crate) mod schema;
 pub(crate) mod scope;
 pub(crate) mod time;
 mod workflow;
+
+use std::path::Path;
 
 use anyhow::Result;
 use jiff::civil::Date;
@@ -86,25 +89,48 @@ pub fn check_all_with(
 ) -> Vec<Diagnostic> {
     let index = Index::with(table, &loaded.records);
     let cx = Context { records: &loaded.records, index: &index, rules, schemas, config, as_of };
+    check_all_in(&cx, loaded, progress, None)
+}
+
+/// [`check_all_with`] in `cx` (made from `loaded`), each record's own findings taken
+/// from the findings cache `kept` where nothing they depend on changed, and kept there
+/// for the next run, when it is given ([`cache`]): the same findings in the same order
+/// either way. The findings across records and the masking of secrets are made anew.
+pub(crate) fn check_all_in(
+    cx: &Context,
+    loaded: &Records,
+    progress: &dyn Progress,
+    kept: Option<&Path>,
+) -> Vec<Diagnostic> {
     let mut out = loaded.problems.clone();
-    ids::duplicates(&cx, &mut out);
+    ids::duplicates(cx, &mut out);
     ids::case_clashes(loaded, &mut out);
     codeowners::check(loaded, &mut out);
-    campaign::scopes(&cx, &mut out);
-    progress.start("checking", loaded.records.len());
-    let per_record: Vec<Diagnostic> = loaded
-        .records
+    campaign::scopes(cx, &mut out);
+    match kept {
+        Some(file) => out.extend(cache::own_findings(cx, loaded, file, progress).0),
+        None => {
+            let all: Vec<&Record> = loaded.records.iter().collect();
+            out.extend(check_each(cx, &all, progress).into_iter().flatten());
+        }
+    }
+    content::scrub(&loaded.records, &mut out);
+    out
+}
+
+/// The own findings of each of `records` ([`check_record`]), checked in parallel, in
+/// their order.
+fn check_each(cx: &Context, records: &[&Record], progress: &dyn Progress) -> Vec<Vec<Diagnostic>> {
+    progress.start("checking", records.len());
+    records
         .par_iter()
-        .flat_map_iter(|record| {
+        .map(|record| {
             let mut out = Vec::new();
-            check_record(&cx, record, &mut out);
+            check_record(cx, record, &mut out);
             progress.step();
             out
         })
-        .collect();
-    out.extend(per_record);
-    content::scrub(&loaded.records, &mut out);
-    out
+        .collect()
 }
 
 /// Findings made elsewhere (against a base revision) with secrets masked, as

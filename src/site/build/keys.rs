@@ -225,15 +225,11 @@ impl Keys {
     /// key.
     pub(crate) fn new(site: &Site, templates: &Templates, digests: &Digests) -> Keys {
         let input = site.input;
-        let exe = std::env::current_exe()
-            .and_then(|p| p.metadata().map(|m| (p, m.len(), m.modified().ok())))
-            .map(|(p, len, modified)| format!("{} {len} {modified:?}", p.display()))
-            .unwrap_or_default();
         // What every page shares, by name (a rebuild that cannot reuse anything says
         // which of them changed).
         let (as_of, commit) = (hash(input.as_of.to_string()), hash(&input.commit));
         let mut inputs = vec![
-            ("the defter binary", hash((FORMAT, env!("CARGO_PKG_VERSION"), exe))),
+            ("the defter binary", hash((FORMAT, crate::git::binary_identity()))),
             ("the templates", templates.digest),
             ("the configuration", hash(format!("{:?}", input.config))),
             ("the rules", hash(format!("{:?}", input.rules.texts))),
