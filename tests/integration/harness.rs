@@ -147,6 +147,21 @@ impl GitRepo {
         git
     }
 
+    /// A git repository of the project's example records with its rules and
+    /// configuration, committed.
+    pub fn examples() -> GitRepo {
+        let dir = tempfile::tempdir().unwrap();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for part in ["records", "schemas"] {
+            copy_tree(&root.join(part), &dir.path().join(part));
+        }
+        std::fs::copy(root.join("defter.toml"), dir.path().join("defter.toml")).unwrap();
+        let mut git = GitRepo { repo: Repo { dir }, clock: 0 };
+        git.git(&["init", "-q", "-b", "main"]);
+        git.commit_as("burak.yildiz", "The example records");
+        git
+    }
+
     pub fn path(&self) -> &Path {
         self.repo.path()
     }

@@ -9,6 +9,7 @@ mod directive;
 mod doc_examples;
 mod e2e;
 mod feeds;
+mod findings_cache;
 mod harness;
 mod history;
 mod intake;
