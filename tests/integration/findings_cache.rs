@@ -6,19 +6,24 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use crate::harness::{AS_OF, GitRepo, stdout};
+use crate::harness::{AS_OF, GitRepo, files_in, stdout};
 
-/// `defter validate --format json --as-of AS_OF` on `repo`, with the findings cache or
-/// without it.
-fn validate(repo: &Path, as_of: &str, cache: bool) -> Output {
+/// `defter ARGS…` on `repo`, with the caches or without them (`DEFTER_CACHE=off`).
+fn defter(repo: &Path, args: &[&str], cache: bool) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_defter"));
-    command.arg("--repo").arg(repo).args(["validate", "--format", "json", "--as-of", as_of]).env("NO_COLOR", "1");
+    command.arg("--repo").arg(repo).args(args).env("NO_COLOR", "1");
     if cache {
         command.env_remove("DEFTER_CACHE");
     } else {
         command.env("DEFTER_CACHE", "off");
     }
     command.output().expect("defter runs")
+}
+
+/// `defter validate --format json --as-of AS_OF` on `repo`, with the findings cache or
+/// without it.
+fn validate(repo: &Path, as_of: &str, cache: bool) -> Output {
+    defter(repo, &["validate", "--format", "json", "--as-of", as_of], cache)
 }
 
 /// The cached run's output, asserted the same as the uncached one's (standard output,
@@ -267,4 +272,27 @@ fn a_missing_corrupt_or_older_cache_is_rebuilt_without_a_word() {
         assert_eq!(run.stderr, full.stderr, "{what}: nothing said");
         assert_eq!(std::fs::read(&cache).unwrap(), kept, "{what}: rebuilt as it was");
     }
+}
+
+#[test]
+fn a_site_built_with_kept_findings_is_the_site_built_without() {
+    let mut repo = GitRepo::examples();
+    let sites = tempfile::tempdir().unwrap();
+    let build = |repo: &GitRepo, name: &str, cache: bool| {
+        let out = sites.path().join(name);
+        let run = defter(repo.path(), &["build", "--as-of", AS_OF, "--out", out.to_str().unwrap()], cache);
+        assert!(run.status.success(), "{name}: {}", String::from_utf8_lossy(&run.stderr));
+        files_in(&out)
+    };
+    build(&repo, "first", true);
+    assert!(repo.path().join(".git/defter/findings.bin").is_file(), "a build keeps the findings too");
+    repo.edit(REQUEST, "priority: high", "priority: very-high");
+    repo.mv("records/inventory/application/app-bbys-zabita.yaml", "records/inventory/server/app-bbys-zabita.yaml");
+    let (kept, full) = (build(&repo, "kept", true), build(&repo, "full", false));
+    assert_eq!(kept.keys().collect::<Vec<_>>(), full.keys().collect::<Vec<_>>(), "the same files");
+    for (file, bytes) in &kept {
+        assert!(bytes == &full[file], "{file} differs from the one built without the cache");
+    }
+    let page = String::from_utf8_lossy(&kept["requests/TLP-2026-0001.html"]).into_owned();
+    assert!(page.contains("very-high"), "the edited request's page shows its finding");
 }
