@@ -1,6 +1,8 @@
 //! The one place that talks to git (in-process, with gix): resolving revisions, listing
 //! and reading the files of a commit, walking commits and diffing each against its
-//! parent.
+//! parent. Also what every cache in git's folder shares: where it lives
+//! ([`Git::cache_file`]), how it is written ([`write_private`]), what it is keyed by
+//! ([`blob_id`], [`binary_identity`]) and whether it may be used at all ([`caches_on`]).
 
 use std::path::Path;
 
