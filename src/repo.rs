@@ -69,11 +69,12 @@ impl Repo {
         self.check_keeping(records, as_of, progress, None)
     }
 
-    /// [`Repo::check`] of the records of the working tree at `root` (as loaded, or with
-    /// edits planned on them): each record's own findings are taken from the findings
-    /// cache in its git folder where nothing they depend on changed, and kept there for
-    /// the next run ([`validate::cache`]; none outside git or with `DEFTER_CACHE=off`).
-    /// The findings are the same either way.
+    /// [`Repo::check`] of the records of the working tree at `root`, as loaded from it:
+    /// each record's own findings are taken from the findings cache in its git folder
+    /// where nothing they depend on changed, and kept there for the next run
+    /// ([`validate::cache`]; none outside git or with `DEFTER_CACHE=off`). The findings
+    /// are the same either way. Not for a command that refuses without writing
+    /// anything (`step`, `new`): the cache would be written all the same.
     pub(crate) fn check_tree(
         &self,
         root: &Path,

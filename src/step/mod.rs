@@ -806,10 +806,7 @@ pub(crate) fn plan(
     inputs: &Inputs,
 ) -> Result<Result<Planned, Refused>> {
     let as_of = inputs.as_of.unwrap_or_else(|| jiff::Zoned::now().date());
-    // Both checks go through the findings cache: it is keyed by the records' texts, so
-    // the planned state, not yet written, is checked as rightly as the working tree,
-    // and only the records the edits reach are checked twice.
-    let before = repo.check_tree(root, loaded, as_of, &load::Silent)?.findings;
+    let before = repo.check(loaded, as_of, &load::Silent)?.findings;
     let w = &repo.rules.workflows;
     let mut edits = Vec::new();
     let mut lines = Vec::new();
@@ -945,7 +942,7 @@ pub(crate) fn plan(
             Loaded::Problem(d, _) => return Ok(Err(Refused::new(d.message))),
         }
     }
-    let after = repo.check_tree(root, loaded, as_of, &load::Silent)?.findings;
+    let after = repo.check(loaded, as_of, &load::Silent)?.findings;
     let paths: Vec<&str> = edits.iter().map(|e| e.path.as_str()).collect();
     let errors = |r: &Findings| -> Vec<crate::diag::Diagnostic> {
         r.diagnostics
