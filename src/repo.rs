@@ -61,7 +61,7 @@ impl Repo {
     pub(crate) fn audit_trail(root: &Path) -> Option<AuditTrail> {
         let git = Git::open(root).ok()?;
         let head = git.resolve("HEAD").ok()?;
-        audit_trail_cached(&git, head, &git.cache_file("history.json")).ok()
+        audit_trail_cached(&git, head).ok()
     }
 
     /// Checks `records` against the rules as of `as_of`.

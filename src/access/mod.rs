@@ -349,7 +349,7 @@ pub(crate) fn answer(
     let today: HashMap<&str, &Record> = records.iter().filter(|r| r.kind == Kind::Grant).map(|r| (r.id(), r)).collect();
     // Every grant either view may show: today's, and those the trail knows (a deleted one).
     let mut ids: Vec<&str> = today.keys().copied().collect();
-    ids.extend(trail.by_id.iter().filter(|(id, e)| is_grant(id, e)).map(|(id, _)| id.as_str()));
+    ids.extend(trail.ids().filter(|id| is_grant(trail, id)));
     ids.sort_unstable();
     ids.dedup();
     let mut rows = Vec::new();
@@ -406,8 +406,10 @@ pub(crate) fn answer(
     Ok(Answer { on: day, commit: trail.commits[point.index].id.to_string(), rows })
 }
 
-fn is_grant(id: &str, entries: &[Entry]) -> bool {
-    entries.first().is_some_and(|e| e.path.starts_with("records/grants/")) && !id.is_empty()
+/// Whether the trail's record `id` is a grant (where it was last), told without reading
+/// its history: only the grants' histories are decoded.
+fn is_grant(trail: &AuditTrail, id: &str) -> bool {
+    !id.is_empty() && trail.newest_path(id).is_some_and(|p| p.starts_with("records/grants/"))
 }
 
 /// The access inventory as the point's commit held it: active accounts (their holder),

@@ -48,7 +48,7 @@ pub(super) fn run(root: &Path, args: &AccessArgs, ui: Ui) -> Result<ExitCode> {
     if let When::At(rev) = when {
         git.resolve(rev)?;
     }
-    let trail = audit_trail_cached(&git, head, &git.cache_file("history.json"))
+    let trail = audit_trail_cached(&git, head)
         .context(msg!("cannot read the history from git", "geçmiş git'ten okunamıyor"))?;
     let point = access::point(&git, &trail, head, &when, today())?;
     let records = load(root);

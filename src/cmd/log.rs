@@ -35,7 +35,7 @@ pub(super) fn run(root: &Path, args: &LogArgs, ui: Ui) -> Result<ExitCode> {
     let git = Git::open(root)?;
     let head = git.resolve(&args.rev)?;
     // The trail `build` keeps (and extends) in .git/defter, computed there if need be.
-    let trail = audit_trail_cached(&git, head, &git.cache_file("history.json"))?;
+    let trail = audit_trail_cached(&git, head)?;
     let entries = trail.of(&args.id);
     if entries.is_empty() {
         let (rev, id) = (&args.rev, &args.id);

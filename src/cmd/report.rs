@@ -106,7 +106,11 @@ pub(super) fn run(root: &Path, args: &ReportArgs, ui: Ui) -> Result<ExitCode> {
             (to_json(doc(Some(within)), &data), tables::expiring(&data))
         }
         ReportName::Kpis => {
-            let trail = Repo::audit_trail(root);
+            // Every request's history is read: decoded at once, in parallel.
+            let trail = Repo::audit_trail(root).map(|mut trail| {
+                trail.decode_all();
+                trail
+            });
             let data = report::kpi::monthly(records, workflows, trail.as_ref(), as_of, args.months);
             (to_json(doc(None), &data), tables::kpis(&data))
         }

@@ -2,8 +2,10 @@
 //! that touched it, who and when, and what changed field by field — computed in one pass
 //! over the commit graph (each commit diffed once against its parent), never one
 //! `git log` per file. Records are followed by id, so a rename or move keeps its story.
+//! The trail is kept between runs ([`cache`]) and read per record ([`AuditTrail`]).
 
 pub(crate) mod cache;
+mod trail;
 pub(crate) mod version;
 
 use std::collections::{HashMap, HashSet};
@@ -17,6 +19,7 @@ use crate::git::{Commit, FileChange, Git, Shared};
 use crate::load::{self, Loaded, RawFile};
 use crate::model::Record;
 use crate::model::SmallStr;
+pub(crate) use trail::AuditTrail;
 use version::Version;
 
 /// What a commit did to a record.
@@ -38,8 +41,9 @@ pub struct FieldChange {
     pub old: Option<Shown>,
     pub new: Option<Shown>,
     /// For a list (`history`, `tests`, `reviews`…): the entries added or altered, so a
-    /// reader sees "12.01.2026 elif.kara in_progress added", not `[1] → [2]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// reader sees "12.01.2026 elif.kara in_progress added", not `[1] → [2]`. (Every
+    /// field is written, none skipped when empty: the kept trail's binary form has no
+    /// field names to tell a skipped one by.)
     pub list: Option<Box<ListChange>>,
 }
 
@@ -47,22 +51,15 @@ pub struct FieldChange {
 /// their scalar members, and how many were removed.
 #[derive(Clone, Debug, Default, PartialEq, Hash, Serialize, Deserialize)]
 pub struct ListChange {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub entries: Vec<ItemChange>,
     /// Entries added or altered beyond the [`LIST_KEPT`] kept.
-    #[serde(default, skip_serializing_if = "is_zero")]
     pub more: usize,
-    #[serde(default, skip_serializing_if = "is_zero")]
     pub removed: usize,
 }
 
 /// How many added or altered entries of one list one change keeps (a bulk edit of a
 /// long list is told by its count beyond these).
 pub(crate) const LIST_KEPT: usize = 10;
-
-fn is_zero(n: &usize) -> bool {
-    *n == 0
-}
 
 /// One entry of a list that a change added or altered.
 #[derive(Clone, Debug, PartialEq, Hash, Serialize, Deserialize)]
@@ -76,8 +73,10 @@ pub struct ItemChange {
 
 /// A field's value as the trail keeps it: scalars whole, a list by its length, a mapping
 /// by its shape (see [`version`]). A large repository's trail holds hundreds of thousands
-/// of these, so it is 24 bytes (a short string inline) where a JSON value is 80. Written
-/// to the trail's cache as the JSON it stands for (a list as that many `null`s).
+/// of these, so it is 24 bytes (a short string inline) where a JSON value is 80. In JSON
+/// it is the value it stands for (a list as that many `null`s); in a binary format (the
+/// kept trail's), which cannot tell a value's type by looking, it is tagged with its
+/// kind, and a float is kept exactly (not-a-number too, which JSON writes as `null`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Shown {
     Null,
@@ -132,9 +131,26 @@ impl std::fmt::Display for Shown {
     }
 }
 
+/// [`Shown`] in a binary format: each value with its kind (serde's mirror of the type,
+/// whose derive needs the variants spelt again).
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Shown")]
+enum ShownTagged {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(SmallStr),
+    List(usize),
+    Map,
+}
+
 impl Serialize for Shown {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::{SerializeMap, SerializeSeq};
+        if !s.is_human_readable() {
+            return ShownTagged::serialize(self, s);
+        }
         match self {
             Shown::Null => s.serialize_unit(),
             Shown::Bool(b) => s.serialize_bool(*b),
@@ -192,7 +208,7 @@ impl<'de> Deserialize<'de> for Shown {
                 Ok(Shown::Map)
             }
         }
-        d.deserialize_any(Visitor)
+        if d.is_human_readable() { d.deserialize_any(Visitor) } else { ShownTagged::deserialize(d) }
     }
 }
 
@@ -207,19 +223,6 @@ pub struct Entry {
     /// added record only its first state ([`STATE_FIELDS`]).
     pub fields: Vec<FieldChange>,
     pub body_changed: bool,
-}
-
-/// Every record's history, newest first.
-#[derive(Clone, Debug, Default)]
-pub struct AuditTrail {
-    pub commits: Vec<Commit>,
-    pub by_id: HashMap<String, Vec<Entry>>,
-}
-
-impl AuditTrail {
-    pub fn of(&self, id: &str) -> &[Entry] {
-        self.by_id.get(id).map_or(&[], Vec::as_slice)
-    }
 }
 
 /// Parses a blob as the record at `path` (`None` when it is not a loadable record).
@@ -321,27 +324,23 @@ impl Versions {
     }
 }
 
-/// The entries of a later commit's trail from the trail of an earlier commit: `commits`
-/// are every commit reachable from the later one, newest first. When they are the
-/// commits the earlier trail covers with new ones before them (a branch that moved
-/// forward), only the new commits are diffed and the old entries kept, and the result is
-/// what a trail made from scratch gives; else `None`.
-pub(crate) fn extend_trail(
-    git: &Git,
-    earlier: AuditTrail,
-    commits: &[Commit],
-) -> Result<Option<HashMap<String, Vec<Entry>>>> {
+/// Whether `commits` (every commit reachable from a later commit, newest first) are the
+/// commits `earlier` covers with new ones before them: a branch that moved forward,
+/// whose trail [`extend_trail`] makes from the earlier one.
+pub(crate) fn extends(earlier: &AuditTrail, commits: &[Commit]) -> bool {
     let new = commits.len().saturating_sub(earlier.commits.len());
-    let same = commits[new..].iter().map(|c| c.id).eq(earlier.commits.iter().map(|c| c.id));
-    if !same {
-        return Ok(None);
-    }
-    let mut by_id = entries_of(git, &commits[..new])?;
-    for (id, entries) in earlier.by_id {
-        // Each record's entries are newest first: the new commits' entries come first.
-        by_id.entry(id).or_default().extend(entries.into_iter().map(|e| Entry { commit: e.commit + new, ..e }));
-    }
-    Ok(Some(by_id))
+    commits[new..].iter().map(|c| c.id).eq(earlier.commits.iter().map(|c| c.id))
+}
+
+/// The trail of `commits` from the trail of an earlier commit that they extend
+/// ([`extends`]): only the new commits are diffed, the earlier entries kept, and the
+/// result is what a trail made from scratch gives.
+pub(crate) fn extend_trail(git: &Git, mut earlier: AuditTrail, commits: Vec<Commit>) -> Result<AuditTrail> {
+    debug_assert!(extends(&earlier, &commits));
+    let new = commits.len() - earlier.commits.len();
+    let newer = entries_of(git, &commits[..new])?;
+    earlier.extend(commits, newer);
+    Ok(earlier)
 }
 
 /// The entries of `commits` (newest first), keyed by record id, newest first; each

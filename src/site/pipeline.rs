@@ -88,7 +88,10 @@ pub fn build(root: &Path, out: &Path, settings: &Settings, progress: &dyn Progre
         move || {
             let git = Git::open(&root).ok()?;
             let trail = git.resolve("HEAD").and_then(|head| {
-                let trail = audit_trail_cached(&git, head, &git.cache_file("history.json"))?;
+                let mut trail = audit_trail_cached(&git, head)?;
+                // The site shows every record's history: all of it decoded here, beside
+                // the loading, rather than record by record while pages are rendered.
+                trail.decode_all();
                 Ok((trail, head))
             });
             Some((git, trail.ok()))

@@ -136,7 +136,7 @@ fn trail(t: &mut AuditTrail, public: bool) {
             c.author_email = String::new();
         }
     }
-    t.by_id.par_iter_mut().for_each(|(_, entries)| entries.iter_mut().for_each(|e| entry(e, public)));
+    t.entries_mut().for_each(|e| entry(e, public));
 }
 
 impl Redacted {
@@ -353,7 +353,7 @@ mod tests {
             ],
             body_changed: false,
         };
-        let trail = AuditTrail { commits: vec![commit], by_id: [("ayse.yilmaz".to_string(), vec![entry])].into() };
+        let trail = AuditTrail::from_entries(vec![commit], [("ayse.yilmaz".to_string(), vec![entry])].into());
         let finding = crate::diag::Diagnostic::new(
             crate::diag::Rule::Schema,
             "records/org/people/ayse.yilmaz.yaml",
@@ -375,7 +375,7 @@ mod tests {
         let t = r.trail.as_ref().unwrap();
         let c = &t.commits[0];
         out.push(format!("commit {} | {} | {} | {:?}", c.author_name, c.author_email, c.summary, c.message));
-        for e in t.by_id.values().flatten() {
+        for e in t.iter().flat_map(|(_, entries)| entries) {
             out.push(format!(
                 "changes {}",
                 serde_json::to_string(&e.fields.iter().map(|c| (&c.field, &c.old, &c.new)).collect::<Vec<_>>())

@@ -3,7 +3,7 @@
 //! an earlier date (back-dated), one revocation recorded after the day it is dated (late)
 //! and a repository whose access list grew — asked on chosen days, in every format.
 
-use crate::harness::{GitRepo, stdout};
+use crate::harness::{GitRepo, ok, stdout};
 
 /// A grant with the given history (date, by, status); `status` and the fields each state
 /// needs follow the last entry.
@@ -259,6 +259,64 @@ fn access_refuses_a_day_it_cannot_answer_and_writes_nothing() {
     // Within the clone's history it answers.
     let out = crate::harness::defter(&target, &["access", "--format", "json", "--on", "2026-10-02"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// What `defter ARGS…` printed, run with `DEFTER_CACHE` set to `cache` (unset: `None`).
+fn answer(repo: &GitRepo, cache: Option<&str>, args: &[&str]) -> String {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_defter"));
+    command.arg("--repo").arg(repo.path()).args(args).env("NO_COLOR", "1");
+    match cache {
+        Some(value) => command.env("DEFTER_CACHE", value),
+        None => command.env_remove("DEFTER_CACHE"),
+    };
+    ok(command.output().expect("defter runs"))
+}
+
+#[test]
+fn access_and_log_answer_alike_with_the_trail_kept_cold_warm_damaged_or_off() {
+    let Year { mut repo, freeze } = year();
+    let kept = repo.path().join(".git/defter/history.bin");
+    let questions: Vec<Vec<&str>> = vec![
+        vec!["access", "--on", "2026-04-15", "--format", "json"],
+        vec!["access", "--on", "2026-07-01", "--lang", "tr"],
+        vec!["access", "--at", &freeze, "--format", "csv"],
+        vec!["log", "YTK-2026-0101"],
+        vec!["log", "YTK-2026-0103"],
+        vec!["log", "repo-zabita"],
+    ];
+    let off = |repo: &GitRepo| -> Vec<String> { questions.iter().map(|q| answer(repo, Some("off"), q)).collect() };
+    let expected = off(&repo);
+    assert!(!kept.exists(), "DEFTER_CACHE=off keeps nothing");
+    // The JSON file of earlier versions, which the binary one replaces.
+    let old = repo.path().join(".git/defter/history.json");
+    std::fs::create_dir_all(old.parent().unwrap()).unwrap();
+    std::fs::write(&old, r#"{"format":"defter-history 2","head":"","commits":[],"by_id":[]}"#).unwrap();
+    for (question, expected) in questions.iter().zip(&expected) {
+        let _ = std::fs::remove_file(&kept);
+        assert_eq!(&answer(&repo, None, question), expected, "cold: {question:?}");
+        assert!(kept.is_file() && !old.exists(), "{question:?}");
+        assert_eq!(&answer(&repo, None, question), expected, "warm: {question:?}");
+    }
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(kept.metadata().unwrap().permissions().mode() & 0o777, 0o600, "readable by its owner only");
+    let good = std::fs::read(&kept).unwrap();
+    let damaged = [good[..good.len() / 2].to_vec(), b"defterTR and then garbage".to_vec(), Vec::new()];
+    for bytes in damaged {
+        std::fs::write(&kept, &bytes).unwrap();
+        assert_eq!(&answer(&repo, None, &questions[0]), &expected[0], "{bytes:?}");
+        assert_eq!(std::fs::read(&kept).unwrap(), good, "a damaged file is replaced");
+    }
+    // A new commit: DEFTER_CACHE=off neither reads the kept file nor writes it; with
+    // the cache, the kept trail is extended by the commit, and says what a walk says.
+    repo.edit(C, "role: Okuyucu", "role: Yazar");
+    repo.commit_on("oguz.koc", "2026-11-02", "YTK-2026-0103 yazar");
+    let after = off(&repo);
+    assert_ne!(after, expected);
+    assert_eq!(std::fs::read(&kept).unwrap(), good, "DEFTER_CACHE=off wrote the kept trail");
+    for (question, after) in questions.iter().zip(&after) {
+        assert_eq!(&answer(&repo, None, question), after, "extended: {question:?}");
+    }
+    assert_ne!(std::fs::read(&kept).unwrap(), good, "the kept trail is brought forward");
 }
 
 #[test]

@@ -406,7 +406,7 @@ fn a_cached_history_extended_by_new_commits_gives_the_site_a_fresh_build_gives()
     let sites = tempfile::tempdir().unwrap();
     let (kept, fresh) = (sites.path().join("kept"), sites.path().join("fresh"));
     build(&repo, &kept);
-    let cache = repo.path().join(".git/defter/history.json");
+    let cache = repo.path().join(".git/defter/history.bin");
     assert!(cache.is_file(), "the trail is kept in .git/defter");
     assign(&mut repo, "burak.yildiz");
     repo.commit_as("burak.yildiz", "TLP-2026-0002 Elif'e atandı");

@@ -88,7 +88,7 @@ impl Site<'_> {
                 // The latest commits that changed a record shown here (commits are newest
                 // first), however many commits to code or configuration came after them.
                 let mut latest: BTreeSet<usize> = BTreeSet::new();
-                for (id, entries) in &trail.by_id {
+                for (id, entries) in trail.iter() {
                     if self.index.get(id).is_none() {
                         continue;
                     }
@@ -104,7 +104,7 @@ impl Site<'_> {
                     }
                 }
                 let mut touched: BTreeMap<usize, Vec<Link>> = BTreeMap::new();
-                for (id, entries) in &trail.by_id {
+                for (id, entries) in trail.iter() {
                     for e in entries {
                         if latest.contains(&e.commit)
                             && let Some(r) = self.index.get(id)
