@@ -249,8 +249,8 @@ fn write(file: &Path, head: ObjectId, trail: &AuditTrail) -> Result<()> {
 /// file that cannot be written is only a slower next run).
 pub(crate) fn audit_trail_cached(git: &Git, head: ObjectId) -> Result<AuditTrail> {
     let file = git.cache_file(FILE);
-    let kept = crate::git::caches_on();
-    let earlier = match kept.then(|| read(&file)).flatten() {
+    let cached = crate::git::caches_on();
+    let earlier = match cached.then(|| read(&file)).flatten() {
         Some((of, trail)) if of == head => return Ok(trail),
         Some((_, trail)) => Some(trail),
         None => None,
@@ -263,7 +263,7 @@ pub(crate) fn audit_trail_cached(git: &Git, head: ObjectId) -> Result<AuditTrail
             AuditTrail::from_entries(commits, by_id)
         }
     };
-    if kept && write(&file, head, &trail).is_ok() {
+    if cached && write(&file, head, &trail).is_ok() {
         let _ = std::fs::remove_file(git.cache_file(OLD_FILE));
     }
     Ok(trail)
