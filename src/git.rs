@@ -444,12 +444,19 @@ pub(crate) fn binary_identity() -> String {
     format!("{} {exe}", env!("CARGO_PKG_VERSION"))
 }
 
-/// Writes `bytes` to `file`, a cache in the git folder (made as needed), readable by its
-/// owner only (it may quote records), and all at once: into a temporary file beside it,
-/// then renamed over it, so that another run reading it meanwhile sees the old file or
-/// the new one, never half of one.
+/// Writes `bytes` to `file`, a cache in the git folder: see [`write_private_with`].
 pub(crate) fn write_private(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
+    write_private_with(file, |out| out.write_all(bytes))
+}
+
+/// Writes what `write` writes to `file`, a cache in the git folder (made as needed),
+/// readable by its owner only (it may quote records), and all at once: into a temporary
+/// file beside it, then renamed over it, so that another run reading it meanwhile sees
+/// the old file or the new one, never half of one.
+pub(crate) fn write_private_with(
+    file: &Path,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let name = file.file_name().map_or_else(|| "cache".into(), |n| n.to_string_lossy().into_owned());
     if let Some(parent) = file.parent() {
         std::fs::create_dir_all(parent)?;
@@ -461,8 +468,13 @@ pub(crate) fn write_private(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let written =
-        options.open(&temp).and_then(|mut out| out.write_all(bytes)).and_then(|()| std::fs::rename(&temp, file));
+    let written = options.open(&temp).and_then(|file| {
+        let mut out = std::io::BufWriter::new(file);
+        write(&mut out)?;
+        out.into_inner().map_err(std::io::IntoInnerError::into_error)?;
+        Ok(())
+    });
+    let written = written.and_then(|()| std::fs::rename(&temp, file));
     if written.is_err() {
         let _ = std::fs::remove_file(&temp);
     }

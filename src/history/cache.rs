@@ -20,7 +20,6 @@
 //! `DEFTER_CACHE=off` in the environment neither reads nor writes it.
 
 use std::borrow::Cow;
-use std::io::Write;
 use std::path::Path;
 
 use anyhow::Result;
@@ -214,33 +213,15 @@ fn write(file: &Path, head: ObjectId, trail: &AuditTrail) -> Result<()> {
     entries.iter().for_each(|bytes| crc.update(bytes));
     let len = contents.len() + entries.iter().map(|bytes| bytes.len()).sum::<usize>();
 
-    let name = file.file_name().map_or_else(|| FILE.into(), |n| n.to_string_lossy().into_owned());
-    if let Some(parent) = file.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    let temp = file.with_file_name(format!("{name}.{}.tmp", std::process::id()));
-    // One left by a run of the same id that died: made anew, with the mode below.
-    let _ = std::fs::remove_file(&temp);
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let written = (|| -> Result<()> {
-        let mut out = std::io::BufWriter::new(options.open(&temp)?);
+    crate::git::write_private_with(file, |out| {
         out.write_all(&MAGIC)?;
         out.write_all(&FORMAT.to_le_bytes())?;
         out.write_all(&crc.finalize().to_le_bytes())?;
         out.write_all(&(len as u64).to_le_bytes())?;
         out.write_all(&contents)?;
-        entries.iter().try_for_each(|bytes| out.write_all(bytes))?;
-        out.into_inner().map_err(std::io::IntoInnerError::into_error)?;
-        std::fs::rename(&temp, file)?;
-        Ok(())
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    written
+        entries.iter().try_for_each(|bytes| out.write_all(bytes))
+    })?;
+    Ok(())
 }
 
 /// The audit trail of every record reachable from `head` (merge commits skipped, as `git
