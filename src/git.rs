@@ -429,8 +429,11 @@ pub(crate) fn blob_id(bytes: &[u8]) -> gix::ObjectId {
 /// environment says `DEFTER_CACHE=off`, and every run then computes everything, as the
 /// first run in a fresh clone does (to rule a cache out when something looks wrong).
 pub(crate) fn caches_on() -> bool {
-    std::env::var_os("DEFTER_CACHE").is_none_or(|v| v != "off")
+    std::env::var_os(CACHE_VARIABLE).is_none_or(|v| v != "off")
 }
+
+/// The environment variable that turns every defter cache off (`DEFTER_CACHE=off`).
+pub(crate) const CACHE_VARIABLE: &str = "DEFTER_CACHE";
 
 /// What tells this defter binary from another: its version and the path, size and
 /// modification time of its executable. The caches and the site's build state are

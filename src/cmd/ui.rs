@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::diag::msg;
 use crate::load::Progress;
 
 /// Below this many steps a phase is quick: no bar.
@@ -124,6 +125,24 @@ impl Progress for Bar {
         self.drawing.store(bar.is_some(), Ordering::Relaxed);
         if let Ok(mut phase) = self.phase.lock() {
             *phase = Some(Phase { name: name.to_string(), total, started: Instant::now(), bar });
+        }
+    }
+
+    fn cached(&self, used: crate::load::CacheUse) {
+        if self.verbose {
+            let (reused, parsed) = (used.reused, used.parsed);
+            let text = if used.written {
+                msg!(
+                    "records from the cache: {reused}, parsed: {parsed} (cache written)",
+                    "önbellekten alınan kayıt: {reused}, ayrıştırılan: {parsed} (önbellek yazıldı)"
+                )
+            } else {
+                msg!(
+                    "records from the cache: {reused}, parsed: {parsed}",
+                    "önbellekten alınan kayıt: {reused}, ayrıştırılan: {parsed}"
+                )
+            };
+            eprintln!("{}", text.get(self.lang));
         }
     }
 

@@ -1,8 +1,10 @@
 //! Reading a records repository from disk: walking `records/` in parallel, recognising
-//! each file's kind from its path, splitting front matter, parsing YAML with positions.
-//! Problems with a single file become findings (`parse-error`, `unknown-kind`); only a
-//! failure to read the repository itself is an error.
+//! each file's kind from its path, splitting front matter, parsing YAML with positions
+//! (or taking what the last run made of the same bytes from the cache of parsed records,
+//! [`cache`]). Problems with a single file become findings (`parse-error`,
+//! `unknown-kind`); only a failure to read the repository itself is an error.
 
+mod cache;
 pub mod frontmatter;
 pub mod rules;
 pub mod trace;
@@ -14,6 +16,9 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
+
+pub use cache::CacheUse;
+use cache::{Cache, Entries, Kept};
 
 use crate::diag::{Diagnostic, Message, Rule, human::Sources, msg};
 use crate::model::{Body, Kind, Node, Pos, Record, SharedText, Value};
@@ -47,6 +52,9 @@ pub trait Progress: Sync {
     fn start(&self, _phase: &str, _total: usize) {}
     /// One step of the phase is done.
     fn step(&self) {}
+    /// Loading took `used.reused` records from the cache of parsed records and parsed
+    /// `used.parsed` files (said only when the cache was used).
+    fn cached(&self, _used: CacheUse) {}
 }
 
 /// Shows no progress.
@@ -71,12 +79,21 @@ pub struct RawFile {
 }
 
 /// Walks `root/records` and loads every file (in parallel), and reads the CODEOWNERS file.
+/// In a git repository, files whose bytes the last run loaded are taken from the cache
+/// of parsed records (`.git/defter/records.bin`) instead of being parsed again, unless
+/// `DEFTER_CACHE=off`; the records are the same either way.
 pub fn load_dir(root: &Path) -> Result<Records> {
     load_dir_with(root, &Silent)
 }
 
 /// [`load_dir`], telling `progress` about each file.
 pub fn load_dir_with(root: &Path, progress: &dyn Progress) -> Result<Records> {
+    load_dir_cached(root, progress, crate::git::caches_on()).map(|(records, _)| records)
+}
+
+/// [`load_dir_with`], using the cache of parsed records or not (whatever `DEFTER_CACHE`
+/// says), and how it was used: what the tests compare and count.
+pub fn load_dir_cached(root: &Path, progress: &dyn Progress, use_cache: bool) -> Result<(Records, CacheUse)> {
     let dir = root.join(RECORDS_DIR);
     // Nothing is read through a link: a `records` link to `/` would be walked, checked,
     // quoted in findings and published.
@@ -96,8 +113,19 @@ pub fn load_dir_with(root: &Path, progress: &dyn Progress) -> Result<Records> {
             Found::Problem(d) => problems.push(d),
         }
     }
+    let cache = if use_cache { Cache::open(root) } else { None };
+    let entries = cache.as_ref().map(Cache::entries);
     progress.start("loading", files.len());
-    let loaded: Vec<Loaded> = files.par_iter().map(|path| load_path(root, path)).inspect(|_| progress.step()).collect();
+    let (loaded, kept): (Vec<Loaded>, Vec<Option<Kept<'_>>>) =
+        files.par_iter().map(|path| load_path(root, path, entries.as_ref())).inspect(|_| progress.step()).unzip();
+    let mut used = CacheUse::default();
+    if let (Some(cache), Some(entries)) = (&cache, &entries) {
+        let kept: Vec<Kept<'_>> = kept.into_iter().flatten().collect();
+        used.reused = kept.iter().filter(|k| matches!(k, Kept::Reused(_))).count();
+        used.parsed = kept.len() - used.reused;
+        used.written = cache.keep(entries, &kept);
+        progress.cached(used);
+    }
     let mut records = Records::from_loaded(problems, loaded);
     for rel in CODEOWNERS_PATHS {
         if crate::config::link_on_the_way(root, rel).is_some() {
@@ -118,7 +146,7 @@ pub fn load_dir_with(root: &Path, progress: &dyn Progress) -> Result<Records> {
             break;
         }
     }
-    Ok(records)
+    Ok((records, used))
 }
 
 /// The finding for a symbolic link where a record (or a folder of them) or, with
@@ -140,12 +168,13 @@ pub(crate) fn link_problem(path: String, codeowners: bool) -> Diagnostic {
 }
 
 /// Reads and loads the file at `path` (under `root`) as [`load_dir`] does: a file too
-/// large or unreadable is a problem, not a record.
-fn load_path(root: &Path, path: &Path) -> Loaded {
+/// large or unreadable is a problem, not a record. With `cache`, what the cache keeps of
+/// the file is taken if its bytes are the same, and what to keep of it is returned.
+fn load_path<'a>(root: &Path, path: &Path, cache: Option<&'a Entries<'_>>) -> (Loaded, Option<Kept<'a>>) {
     let rel = relative(root, path);
     let bytes = match read_limited(path) {
         Ok(Ok(bytes)) => bytes,
-        Ok(Err(size)) => return Loaded::Problem(too_large(rel, size), None),
+        Ok(Err(size)) => return (Loaded::Problem(too_large(rel, size), None), None),
         Err(e) => {
             // The OS's own words are English (or the locale's); keep them after the Turkish.
             let why = match e.kind() {
@@ -162,10 +191,10 @@ fn load_path(root: &Path, path: &Path) -> Loaded {
                 "check the file's permissions; records are regular, readable text files",
                 "dosyanın izinlerini denetleyin; kayıtlar normal, okunabilir metin dosyalarıdır"
             ));
-            return Loaded::Problem(d, None);
+            return (Loaded::Problem(d, None), None);
         }
     };
-    load_file(RawFile { path: rel, bytes })
+    load_one(RawFile { path: rel, bytes }, cache)
 }
 
 /// Loads the files at `paths` (relative to `root`, `/`-separated) as [`load_dir`] loads
@@ -175,7 +204,8 @@ pub fn load_paths(root: &Path, paths: &[String]) -> Records {
         .par_iter()
         .map(|rel| match crate::config::link_on_the_way(root, rel) {
             Some(link) => Loaded::Problem(link_problem(link, false), None),
-            None => load_path(root, &root.join(rel)),
+            // A few files: reading the whole cache would cost more than parsing them.
+            None => load_path(root, &root.join(rel), None).0,
         })
         .collect();
     Records::from_loaded(Vec::new(), loaded)
@@ -369,10 +399,17 @@ pub enum Loaded {
 
 /// Parses one file: kind from path, UTF-8 check, BOM, front matter, YAML.
 pub fn load_file(file: RawFile) -> Loaded {
+    load_one(file, None).0
+}
+
+/// [`load_file`], taking the record or finding from `cache` when it keeps the file's
+/// bytes, and saying what the cache is to keep of the file (nothing for a file refused
+/// before it is parsed: too large, of no kind, not UTF-8).
+fn load_one<'a>(file: RawFile, cache: Option<&'a Entries<'_>>) -> (Loaded, Option<Kept<'a>>) {
     let RawFile { path, bytes } = file;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         // Files from git (`--base`, the history) are not measured before they are read.
-        return Loaded::Problem(too_large(path, bytes.len() as u64), None);
+        return (Loaded::Problem(too_large(path, bytes.len() as u64), None), None);
     }
     let in_records = path.strip_prefix("records/").unwrap_or(&path);
     let Some((kind, path_id)) = Kind::from_path(in_records) else {
@@ -388,20 +425,36 @@ pub fn load_file(file: RawFile) -> Loaded {
             )
         };
         let message = msg!("this file matches no kind of record", "bu dosya hiçbir kayıt türüne uymuyor");
-        return Loaded::Problem(Diagnostic::new(Rule::UnknownKind, path, None, message).with_help(help), None);
+        let d = Diagnostic::new(Rule::UnknownKind, path, None, message).with_help(help);
+        return (Loaded::Problem(d, None), None);
     };
+    // The key is of the bytes as git stores them, before the BOM is dropped.
+    let blob = cache.map(|_| cache::key(&bytes));
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
             let pos = text_pos(&e.as_bytes()[..e.utf8_error().valid_up_to()]);
-            return Loaded::Problem(not_utf8(path, pos), None);
+            return (Loaded::Problem(not_utf8(path, pos), None), None);
         }
     };
     let text: Arc<str> = Arc::from(text.strip_prefix('\u{feff}').unwrap_or(&text));
-    match parse_record(kind, path_id, &path, &text) {
+    let kept_before = match (cache, &blob) {
+        (Some(cache), Some(blob)) => cache.get(&path, blob, (kind, &path_id), &text),
+        _ => None,
+    };
+    let (parsed, kept) = match kept_before {
+        Some((parsed, kept)) => (parsed, Some(kept)),
+        None => {
+            let parsed = parse_record(kind, path_id, &path, &text);
+            let kept = blob.and_then(|blob| cache::entry(&path, blob, &parsed));
+            (parsed, kept)
+        }
+    };
+    let loaded = match parsed {
         Ok(record) => Loaded::Record(record, text),
         Err(diag) => Loaded::Problem(*diag, Some(text)),
-    }
+    };
+    (loaded, kept)
 }
 
 /// The position just after `valid`, the valid UTF-8 start of a file.

@@ -7,12 +7,13 @@
 //! taplo does for TOML).
 
 use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Number, Value as Json};
 
 pub(crate) use super::SmallStr;
 
 /// A 1-based line and column (columns count characters, not bytes).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Pos {
     pub line: u32,
     pub col: u32,
@@ -24,8 +25,9 @@ impl Pos {
     }
 }
 
-/// A YAML 1.2 core-schema value.
-#[derive(Clone, Debug, PartialEq)]
+/// A YAML 1.2 core-schema value. Serialized (with [`Node`] and [`Entry`]) for the cache
+/// of parsed records, `load::cache`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Value {
     Null,
     Bool(bool),
@@ -37,14 +39,14 @@ pub enum Value {
 }
 
 /// A value and the position where it starts.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Node {
     pub value: Value,
     pub pos: Pos,
 }
 
 /// One key of a mapping; keys are always strings in records.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Entry {
     pub key: SmallStr,
     pub key_pos: Pos,

@@ -3,6 +3,7 @@
 
 mod access;
 mod adversarial;
+mod cache;
 mod campaign;
 mod commands;
 mod directive;

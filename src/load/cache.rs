@@ -1,0 +1,382 @@
+//! The cache of parsed records, `.git/defter/records.bin`: what loading made of each file
+//! under `records/` — its YAML fields as a tree with positions and where its Markdown body
+//! is, or the `parse-error` finding — keyed by the file's path and the git blob id of its
+//! bytes, so that a run splits front matter and parses YAML only for the files whose
+//! bytes it has not seen. Every file is still read (the texts are quoted in findings and
+//! bodies are views of them) and hashed; a hit only skips the parse.
+//!
+//! The file is a header (this format's name and the defter build that wrote it: another
+//! build never reuses an entry, since its parser may differ) and one entry a file, in the
+//! order of the walk: path, blob id, the entry's bytes (postcard) and a checksum of them.
+//! An entry is decoded only when its file is loaded, on the loading thread, after its
+//! checksum is checked. A file that is missing, cut short, corrupt or of another format or
+//! build is the same as an empty cache: every file is parsed and the file written anew.
+//! It is written (atomically, readable by its owner only: [`crate::git::write_private`]) only
+//! when a file was parsed or an entry's file is gone, with the entries of this run's files
+//! alone; two runs at once each write a whole file and the last one stays.
+//!
+//! What is not cached is what costs nothing to redo or has no text to key: a file too
+//! large, not UTF-8 or of no kind is refused as before.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::diag::{Diagnostic, Message, Rule, Severity};
+use crate::git::{Git, blob_id};
+use crate::model::{Body, Kind, Node, Pos, Record, SharedText};
+
+/// The cache's name in the git folder ([`Git::cache_file`]).
+const NAME: &str = "records.bin";
+
+/// Bumped whenever the file's layout or what an entry means changes.
+const FORMAT: &str = "defter-records 1";
+
+/// How an entry's bytes are checked: a disk that flips a bit inside a field's text must
+/// not put that text into a record (the blob id keys the file, not the entry).
+fn checksum(bytes: &[u8]) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::quality::FixedState::with_seed(0x6465_6674_6572).hash_one(bytes)
+}
+
+/// The start of the file, decoded before anything else.
+#[derive(Serialize, Deserialize)]
+struct Header<'a> {
+    format: &'a str,
+    binary: &'a str,
+}
+
+/// One file's entry as stored.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct Stored<'a> {
+    path: &'a str,
+    blob: [u8; 20],
+    check: u64,
+    #[serde(borrow)]
+    bytes: Bytes<'a>,
+}
+
+/// An entry's bytes, borrowed from the file read (serialized as one run of bytes, not
+/// byte by byte as a slice would be).
+struct Bytes<'a>(&'a [u8]);
+
+impl Serialize for Bytes<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(self.0)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Bytes<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        <&'a [u8]>::deserialize(deserializer).map(Bytes)
+    }
+}
+
+/// What loading made of a file: `N` is a `&Node` when written, a `Node` when read.
+#[derive(Serialize, Deserialize)]
+enum Parsed<N> {
+    Record { fields: N, body: Option<BodyAt> },
+    Problem(Problem),
+}
+
+/// Where a Markdown body is in its file's text (byte offsets) and its first line.
+#[derive(Serialize, Deserialize)]
+struct BodyAt {
+    start: u32,
+    end: u32,
+    line: u32,
+}
+
+/// A `parse-error` finding about the file (its path is the entry's).
+#[derive(Serialize, Deserialize)]
+struct Problem {
+    /// The rule's id (stable, unlike the enum's order).
+    rule: String,
+    severity: Severity,
+    pos: Option<Pos>,
+    message: (String, String),
+    help: Option<(String, String)>,
+    cap: Option<Severity>,
+    more: usize,
+}
+
+impl Problem {
+    fn of(d: &Diagnostic) -> Problem {
+        Problem {
+            rule: d.rule.id().to_string(),
+            severity: d.severity,
+            pos: d.pos,
+            message: (d.message.en.clone(), d.message.tr.clone()),
+            help: d.help.as_ref().map(|h| (h.en.clone(), h.tr.clone())),
+            cap: d.cap,
+            more: d.more,
+        }
+    }
+
+    fn diagnostic(self, path: &str) -> Option<Diagnostic> {
+        let message = |(en, tr): (String, String)| Message { en, tr };
+        Some(Diagnostic {
+            rule: Rule::from_id(&self.rule)?,
+            severity: self.severity,
+            path: path.to_string(),
+            pos: self.pos,
+            message: message(self.message),
+            help: self.help.map(message),
+            cap: self.cap,
+            more: self.more,
+        })
+    }
+}
+
+/// How one load used the cache.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CacheUse {
+    /// Files whose entry was taken instead of parsing them.
+    pub reused: usize,
+    /// Files parsed (and kept for the next run).
+    pub parsed: usize,
+    /// Whether the cache file was written.
+    pub written: bool,
+}
+
+/// The cache file of a repository, as read when a load starts.
+pub(crate) struct Cache {
+    file: PathBuf,
+    bytes: Vec<u8>,
+}
+
+impl Cache {
+    /// The cache of the records repository at `root` (empty when there is none yet);
+    /// `None` outside a git repository, where there is no git folder to keep it in.
+    pub(crate) fn open(root: &Path) -> Option<Cache> {
+        let file = Git::open(root).ok()?.cache_file(NAME);
+        let bytes = std::fs::read(&file).unwrap_or_default();
+        Some(Cache { file, bytes })
+    }
+
+    /// The entries kept by this defter build, by path: none when the file is missing,
+    /// cut short, corrupt, or was written in another format or by another build.
+    pub(crate) fn entries(&self) -> Entries<'_> {
+        let binary = crate::git::binary_identity();
+        let by_path = decode(&self.bytes, &binary).unwrap_or_default();
+        Entries { by_path, binary }
+    }
+
+    /// Writes the entries of this run's files when they differ from those read (a file
+    /// was parsed, or a kept file is gone); says whether it wrote. A cache that cannot be
+    /// written only makes the next run slower.
+    pub(crate) fn keep(&self, entries: &Entries<'_>, kept: &[Kept<'_>]) -> bool {
+        let reused = kept.iter().filter(|k| matches!(k, Kept::Reused(_))).count();
+        if reused == kept.len() && reused == entries.by_path.len() {
+            return false;
+        }
+        encode(&entries.binary, kept).is_some_and(|bytes| crate::git::write_private(&self.file, &bytes).is_ok())
+    }
+}
+
+/// The cache file of `kept`'s entries, written by `binary`.
+fn encode(binary: &str, kept: &[Kept<'_>]) -> Option<Vec<u8>> {
+    let stored: Vec<Stored<'_>> = kept
+        .iter()
+        .map(|k| match k {
+            Kept::Reused(s) => Stored { path: s.path, blob: s.blob, check: s.check, bytes: Bytes(s.bytes.0) },
+            Kept::Parsed { path, blob, bytes } => {
+                Stored { path, blob: *blob, check: checksum(bytes), bytes: Bytes(bytes) }
+            }
+        })
+        .collect();
+    postcard::to_allocvec(&(Header { format: FORMAT, binary }, stored)).ok()
+}
+
+/// The entries of a cache file written in this format by `binary`.
+fn decode<'a>(bytes: &'a [u8], binary: &str) -> Option<foldhash::HashMap<&'a str, Stored<'a>>> {
+    let (header, rest) = postcard::take_from_bytes::<Header<'_>>(bytes).ok()?;
+    if header.format != FORMAT || header.binary != binary {
+        return None;
+    }
+    let (stored, rest) = postcard::take_from_bytes::<Vec<Stored<'_>>>(rest).ok()?;
+    rest.is_empty().then(|| stored.into_iter().map(|s| (s.path, s)).collect())
+}
+
+/// The entries of the cache file, by path.
+pub(crate) struct Entries<'a> {
+    by_path: foldhash::HashMap<&'a str, Stored<'a>>,
+    /// The defter build this run is ([`crate::git::binary_identity`]), for the header.
+    binary: String,
+}
+
+/// What a loaded file gives the next cache file.
+pub(crate) enum Kept<'a> {
+    /// Its entry, taken from the cache file.
+    Reused(&'a Stored<'a>),
+    /// Its entry, made now.
+    Parsed { path: String, blob: [u8; 20], bytes: Vec<u8> },
+}
+
+/// A file's blob id as the cache keys it.
+pub(crate) fn key(bytes: &[u8]) -> [u8; 20] {
+    let id = blob_id(bytes);
+    let mut key = [0; 20];
+    key.copy_from_slice(id.as_slice());
+    key
+}
+
+impl Entries<'_> {
+    /// What loading made of the file at `path` (of `kind`, implying `path_id`) whose
+    /// bytes have the blob id `blob` and whose text is `text`, when an entry keeps it:
+    /// the record or the finding `parse_record` gave, exactly.
+    pub(crate) fn get(
+        &self,
+        path: &str,
+        blob: &[u8; 20],
+        (kind, path_id): (Kind, &str),
+        text: &Arc<str>,
+    ) -> Option<(Result<Record, Box<Diagnostic>>, Kept<'_>)> {
+        let stored = self.by_path.get(path).filter(|s| s.blob == *blob)?;
+        if checksum(stored.bytes.0) != stored.check {
+            return None;
+        }
+        let parsed = match postcard::from_bytes::<Parsed<Node>>(stored.bytes.0).ok()? {
+            Parsed::Record { fields, body } => {
+                let body = match body {
+                    Some(BodyAt { start, end, line }) => {
+                        let range = start as usize..end as usize;
+                        text.get(range.clone())?;
+                        Some(Body { text: SharedText::new(text.clone(), range), line })
+                    }
+                    None => None,
+                };
+                Ok(Record { kind, path_id: path_id.to_string(), path: path.to_string(), fields, body })
+            }
+            Parsed::Problem(problem) => Err(Box::new(problem.diagnostic(path)?)),
+        };
+        Some((parsed, Kept::Reused(stored)))
+    }
+}
+
+/// The entry of what `parse_record` made of the file at `path` whose bytes have the blob
+/// id `blob`.
+pub(crate) fn entry(path: &str, blob: [u8; 20], parsed: &Result<Record, Box<Diagnostic>>) -> Option<Kept<'static>> {
+    let bytes = match parsed {
+        Ok(record) => {
+            let body = match &record.body {
+                Some(b) => {
+                    let range = b.text.range();
+                    let (start, end) = (u32::try_from(range.start).ok()?, u32::try_from(range.end).ok()?);
+                    Some(BodyAt { start, end, line: b.line })
+                }
+                None => None,
+            };
+            postcard::to_allocvec(&Parsed::Record { fields: &record.fields, body })
+        }
+        Err(d) => postcard::to_allocvec(&Parsed::<&Node>::Problem(Problem::of(d))),
+    };
+    Some(Kept::Parsed { path: path.to_string(), blob, bytes: bytes.ok()? })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{Loaded, RawFile, load_one};
+
+    /// A loaded file as the tests compare it: everything `Debug` shows, and where a
+    /// body is in its file's text (which `Debug` does not show).
+    fn shown(loaded: &Loaded) -> String {
+        match loaded {
+            Loaded::Record(record, text) => {
+                let range = record.body.as_ref().map(|b| b.text.range());
+                format!("{record:?} {range:?} {text:?}")
+            }
+            Loaded::Problem(d, text) => format!("{d:?} {text:?}"),
+        }
+    }
+
+    fn no_entries() -> Entries<'static> {
+        Entries { by_path: foldhash::HashMap::default(), binary: "test build".into() }
+    }
+
+    /// Files of every shape loading knows: Turkish text in keys, values and bodies,
+    /// strings short and long (inline and on the heap), every scalar type, nested lists
+    /// and mappings, flow collections, a BOM and CRLF line ends, a project section
+    /// without front matter, and files that are `parse-error` findings.
+    fn files() -> Vec<RawFile> {
+        let file = |path: &str, text: &str| RawFile { path: path.into(), bytes: text.as_bytes().to_vec() };
+        vec![
+            file(
+                "records/requests/2026/TLP-2026-0001.md",
+                "\u{feff}---\r\nid: TLP-2026-0001\r\ntitle: Şirket içi ağda İğdır şubesinin yazıcısı çalışmıyor\r\n\
+                 öncelik: yüksek\r\nsayı: -42\r\noran: 2.5\r\nsonsuz: -.inf\r\nboş: ~\r\nacil: true\r\n\
+                 history:\r\n  - { date: 2026-01-02, by: ayşe.yılmaz, to: açık }\r\n  - date: 2026-01-03\r\n    \
+                 by: ömer.çelik\r\n    notlar: [bir, iki, üç]\r\n---\r\nGövde: ıslak zemin, ĞÜŞİÖÇ.\r\n",
+            ),
+            file("records/org/people/ayse.yilmaz.yaml", "id: ayse.yilmaz\nad: Ayşe Yılmaz\nbirim: BİM\nroller: []\n"),
+            file("records/projects/PRJ-0001/analiz.md", "# Analiz\n\nİhtiyaçlar ve kısıtlar.\n"),
+            file("records/requests/2026/TLP-2026-0002.md", "---\nid: TLP-2026-0002\nbaşlık: kapanmamış\n"),
+            file("records/org/people/hatali.yaml", "id: hatali\n\tad: sekme\n"),
+            file("records/org/units/bos.yaml", ""),
+        ]
+    }
+
+    /// Every file comes back from the cache file exactly as parsing made it: the trees
+    /// with every position, the bodies at the same place, the findings.
+    #[test]
+    fn trees_and_findings_come_back_as_they_were_parsed() {
+        let empty = no_entries();
+        let (parsed, kept): (Vec<Loaded>, Vec<Option<Kept<'_>>>) =
+            files().into_iter().map(|f| load_one(f, Some(&empty))).unzip();
+        let kept: Vec<Kept<'_>> = kept.into_iter().flatten().collect();
+        assert_eq!(kept.len(), parsed.len(), "every file is kept");
+        assert!(kept.iter().all(|k| matches!(k, Kept::Parsed { .. })));
+        let bytes = encode("test build", &kept).unwrap();
+        let entries = Entries { by_path: decode(&bytes, "test build").unwrap(), binary: "test build".into() };
+        assert_eq!(entries.by_path.len(), parsed.len());
+        for (file, before) in files().into_iter().zip(&parsed) {
+            let (again, kept) = load_one(file, Some(&entries));
+            assert!(matches!(kept, Some(Kept::Reused(_))), "{} was parsed again", shown(&again));
+            assert_eq!(shown(&again), shown(before));
+        }
+        // The first file's tree is what the test means it to be.
+        let Loaded::Record(record, _) = &parsed[0] else { panic!("{}", shown(&parsed[0])) };
+        assert_eq!(record.fields.get("title").unwrap().pos, Pos::new(3, 8));
+        assert!(record.body.as_ref().unwrap().text.starts_with("Gövde: ıslak"));
+        assert!(matches!(&parsed[3], Loaded::Problem(d, Some(_)) if d.rule == Rule::ParseError));
+    }
+
+    /// A cache file of another format or build, cut short or with a bit flipped in an
+    /// entry gives nothing wrong: the file is no cache at all, or that entry is parsed
+    /// again.
+    #[test]
+    fn damaged_or_foreign_cache_files_are_not_used() {
+        let empty = no_entries();
+        let kept: Vec<Kept<'_>> = files().into_iter().filter_map(|f| load_one(f, Some(&empty)).1).collect();
+        let bytes = encode("test build", &kept).unwrap();
+        assert!(decode(&bytes, "another build").is_none());
+        assert!(decode(&bytes[..bytes.len() - 1], "test build").is_none());
+        assert!(decode(b"", "test build").is_none());
+        assert!(decode(b"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff", "test build").is_none());
+        let mut other = bytes.clone();
+        let at = other.windows(FORMAT.len()).position(|w| w == FORMAT.as_bytes()).unwrap();
+        other[at + FORMAT.len() - 1] ^= 1;
+        assert!(decode(&other, "test build").is_none(), "another format");
+
+        // A flipped bit inside the first file's title: that file is parsed again.
+        let mut flipped = bytes.clone();
+        let title = "İğdır şubesinin".as_bytes();
+        let at = flipped.windows(title.len()).position(|w| w == title).unwrap();
+        flipped[at] ^= 1;
+        let entries = Entries { by_path: decode(&flipped, "test build").unwrap(), binary: "test build".into() };
+        let mut files = files().into_iter();
+        let (first, kept) = load_one(files.next().unwrap(), Some(&entries));
+        assert!(matches!(kept, Some(Kept::Parsed { .. })));
+        assert!(shown(&first).contains("İğdır şubesinin"));
+        assert!(files.all(|f| matches!(load_one(f, Some(&entries)).1, Some(Kept::Reused(_)))));
+    }
+
+    /// The blob id is git's: what `git hash-object` prints for the same bytes.
+    #[test]
+    fn blob_ids_are_gits() {
+        assert_eq!(blob_id(b"").to_string(), "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391");
+        assert_eq!(blob_id(b"hello\n").to_string(), "ce013625030ba8dba906f756967f9e9ca394464a");
+    }
+}

@@ -1,0 +1,305 @@
+//! The cache of parsed records (`.git/defter/records.bin`): after every kind of edit a
+//! run that reads and writes it gives, byte for byte, what a run without it gives
+//! (`DEFTER_CACHE=off`) — the records as loaded, `validate`'s JSON report and the whole
+//! site — and it parses only the files whose bytes it has not seen. A damaged cache, or
+//! one of another format or defter build, is replaced without a word.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Instant;
+
+use defter::load::{CacheUse, MAX_FILE_BYTES, Silent, load_dir_cached};
+
+use crate::harness::{AS_OF, GitRepo, copy_tree, files_in, stderr, stdout};
+
+/// `defter --repo REPO ARGS…`, with the caches on or off (`DEFTER_CACHE=off`).
+fn run(repo: &Path, cache: bool, args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_defter"));
+    command.arg("--repo").arg(repo).args(args).env("NO_COLOR", "1");
+    if cache {
+        command.env_remove("DEFTER_CACHE");
+    } else {
+        command.env("DEFTER_CACHE", "off");
+    }
+    command.output().expect("defter runs")
+}
+
+fn cache_file(repo: &Path) -> PathBuf {
+    repo.join(".git/defter/records.bin")
+}
+
+/// The records loaded with the cache (library), checked against a load without it;
+/// how the cache was used.
+#[track_caller]
+fn load_alike(repo: &Path) -> CacheUse {
+    let (cached, used) = load_dir_cached(repo, &Silent, true).unwrap();
+    let (plain, unused) = load_dir_cached(repo, &Silent, false).unwrap();
+    assert_eq!(unused, CacheUse::default(), "no cache without one");
+    assert_eq!(format!("{cached:?}"), format!("{plain:?}"), "the records differ with the cache");
+    used
+}
+
+/// `defter -v validate --format json`, in English.
+const VALIDATE: [&str; 8] = ["-v", "--lang", "en", "validate", "--as-of", AS_OF, "--format", "json"];
+
+/// `defter validate --format json` with the cache and without it: the same bytes. The
+/// `-v` line of the cached run (how it used the cache).
+#[track_caller]
+fn validate_alike(repo: &Path) -> String {
+    let (cached, plain) = (run(repo, true, &VALIDATE), run(repo, false, &VALIDATE));
+    assert_eq!(cached.status.code(), plain.status.code(), "{}", stderr(&cached));
+    assert!(matches!(cached.status.code(), Some(0 | 1)), "{}", stderr(&cached));
+    assert_eq!(stdout(&cached), stdout(&plain), "validate's report differs with the cache");
+    assert!(!stderr(&plain).contains("from the cache"), "{}", stderr(&plain));
+    let said = stderr(&cached).lines().find(|l| l.contains("from the cache")).map(str::to_string);
+    said.unwrap_or_else(|| panic!("the cached run says nothing of the cache: {}", stderr(&cached)))
+}
+
+/// [`validate_alike`], and a full `defter build` with the cache and without it: the same
+/// files.
+#[track_caller]
+fn runs_alike(repo: &Path) -> String {
+    let said = validate_alike(repo);
+    let sites = tempfile::tempdir().unwrap();
+    let site = |cache: bool, name: &str| {
+        let out = sites.path().join(name);
+        let output = run(repo, cache, &["build", "--as-of", AS_OF, "--out", out.to_str().unwrap()]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        // The build state is keyed with the binary and a per-repository secret; the
+        // pages are what must not differ.
+        files_in(&out).into_iter().filter(|(path, _)| !path.starts_with(".defter-")).collect::<Vec<_>>()
+    };
+    let (cached_site, plain_site) = (site(true, "cached"), site(false, "plain"));
+    assert!(cached_site.len() > 50, "the site has its pages");
+    let differ: Vec<&String> =
+        cached_site.iter().zip(&plain_site).filter(|(a, b)| a != b).map(|((path, _), _)| path).collect();
+    assert!(differ.is_empty() && cached_site.len() == plain_site.len(), "the site differs with the cache: {differ:?}");
+    said
+}
+
+/// The identity of the cache file: a new one (written by a rename) is a new inode.
+fn inode(repo: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(cache_file(repo)).unwrap().ino()
+}
+
+const PERSON: &str = "records/org/people/ayse.yilmaz.yaml";
+
+/// The first request of the fixture, as (path, text).
+fn a_request(repo: &GitRepo) -> (String, String) {
+    let dir = repo.path().join("records/requests/2026");
+    let mut names: Vec<String> =
+        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    let path = format!("records/requests/2026/{}", names[0]);
+    let text = repo.read(&path);
+    (path, text)
+}
+
+/// The fixture repository, committed: it, its root and how many files `records/` holds.
+fn committed() -> (GitRepo, PathBuf, usize) {
+    let mut repo = GitRepo::new();
+    repo.commit_as("ayse.yilmaz", "kayıtlar");
+    let root = repo.path().to_path_buf();
+    let files = files_in(&root.join("records")).len();
+    assert!(files > 10, "the fixture has its records");
+    (repo, root, files)
+}
+
+/// Every kind of edit, one after the other, each checked against the uncached load:
+/// what the cache reuses, what it parses, and when it writes.
+#[test]
+fn every_kind_of_edit_loads_what_a_load_without_the_cache_loads() {
+    let (mut repo, root, files) = committed();
+
+    let cold = load_alike(&root);
+    assert_eq!(cold, CacheUse { reused: 0, parsed: files, written: true }, "cold");
+    assert!(cache_file(&root).is_file());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(cache_file(&root)).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "the cache is the owner's alone");
+    }
+    assert_eq!(load_alike(&root), CacheUse { reused: files, parsed: 0, written: false }, "warm");
+
+    // One file edited: it alone is parsed.
+    repo.edit(PERSON, "ayse.yilmaz", "ayse.yilmaz\n# düzeltme");
+    assert_eq!(load_alike(&root), CacheUse { reused: files - 1, parsed: 1, written: true }, "edited");
+
+    // Added, with Turkish text, a BOM and CRLF line ends.
+    let (request, text) = a_request(&repo);
+    let added = request.replace(".md", "-kopya.md").replace("TLP-2026-", "TLP-2026-9");
+    repo.write(&added, &format!("\u{feff}{}", text.replace('\n', "\r\n").replace("title:", "title: Şüphe ığdır |")));
+    assert_eq!(load_alike(&root), CacheUse { reused: files, parsed: 1, written: true }, "added");
+
+    // Deleted: nothing parsed, its entry dropped.
+    std::fs::remove_file(root.join(&added)).unwrap();
+    assert_eq!(load_alike(&root), CacheUse { reused: files, parsed: 0, written: true }, "deleted");
+    assert_eq!(load_alike(&root), CacheUse { reused: files, parsed: 0, written: false });
+
+    // Renamed: the same bytes under another path are another entry (a path says the
+    // kind and the id).
+    let renamed = request.replace(".md", "-yeni.md");
+    std::fs::rename(root.join(&request), root.join(&renamed)).unwrap();
+    assert_eq!(load_alike(&root), CacheUse { reused: files - 1, parsed: 1, written: true }, "renamed");
+
+    // The same bytes at the path of another kind: a project section may do without
+    // front matter, a request may not.
+    let section = "records/projects/PRJ-0999/notlar.md";
+    let as_request = "records/requests/2026/TLP-2026-0999.md";
+    repo.write(section, "# Notlar\n\nÖnemli bir not.\n").write(as_request, "# Notlar\n\nÖnemli bir not.\n");
+    assert_eq!(load_alike(&root), CacheUse { reused: files, parsed: 2, written: true }, "two kinds");
+    let (loaded, _) = load_dir_cached(&root, &Silent, true).unwrap();
+    assert!(loaded.records.iter().any(|r| r.path == section));
+    assert!(loaded.problems.iter().any(|d| d.path == as_request && d.message.en.contains("front matter")));
+
+    // Front matter that decides what the record is: its fields gone.
+    repo.edit(&renamed, "---\n", "---\n---\n");
+    assert_eq!(load_alike(&root), CacheUse { reused: files + 1, parsed: 1, written: true }, "front matter");
+
+    // Turned into a parse error, and back.
+    let before = repo.read(PERSON);
+    repo.write(PERSON, &format!("{before}\tbozuk: [\n"));
+    assert_eq!(load_alike(&root), CacheUse { reused: files + 1, parsed: 1, written: true }, "parse error");
+    let (loaded, _) = load_dir_cached(&root, &Silent, true).unwrap();
+    assert!(loaded.problems.iter().any(|d| d.path == PERSON), "the parse error is found from the cache");
+    repo.write(PERSON, &before);
+    assert_eq!(load_alike(&root), CacheUse { reused: files + 1, parsed: 1, written: true }, "fixed");
+
+    // Too large: refused unread, as without the cache, and its entry dropped.
+    let big = format!("{before}# {}\n", "x".repeat(MAX_FILE_BYTES as usize));
+    repo.write(PERSON, &big);
+    assert_eq!(load_alike(&root), CacheUse { reused: files + 1, parsed: 0, written: true }, "too large");
+    repo.write(PERSON, &before);
+    assert_eq!(load_alike(&root), CacheUse { reused: files + 1, parsed: 1, written: true });
+    assert_eq!(load_alike(&root), CacheUse { reused: files + 2, parsed: 0, written: false });
+}
+
+/// The command line, after each kind of edit: `validate --format json` and the whole site
+/// are the same bytes with the cache and without it; a run that changes nothing leaves
+/// the cache file alone, and a damaged or foreign one is replaced.
+#[test]
+fn validate_and_build_are_the_same_with_the_cache_and_without() {
+    let (mut repo, root, files) = committed();
+
+    let cold = runs_alike(&root);
+    assert!(cold.ends_with(&format!("from the cache: 0, parsed: {files} (cache written)")), "{cold}");
+    let kept = inode(&root);
+    let warm = runs_alike(&root);
+    assert!(warm.ends_with(&format!("from the cache: {files}, parsed: 0")), "{warm}");
+    assert_eq!(inode(&root), kept, "a run that changed nothing left the cache alone");
+    // A cache written by another defter build (this test binary) is not reused.
+    assert_eq!(load_dir_cached(&root, &Silent, true).unwrap().1.reused, 0);
+    assert!(validate_alike(&root).ends_with(&format!("parsed: {files} (cache written)")));
+
+    // Each edit, and what the cached `validate` then says of the cache.
+    let (request, text) = a_request(&repo);
+    let (added, renamed) = (request.replace(".md", "-ek.md"), request.replace(".md", "-yeni.md"));
+    let parsed = |n: usize| format!("parsed: {n} (cache written)");
+    repo.edit(PERSON, "ayse.yilmaz", "ayse.yilmaz\n# düzeltme");
+    assert!(runs_alike(&root).ends_with(&parsed(1)), "edited");
+    repo.write(&added, &text.replace("title:", "title: Ek ığdır |"));
+    assert!(runs_alike(&root).ends_with(&parsed(1)), "added");
+    std::fs::remove_file(root.join(PERSON)).unwrap();
+    assert!(runs_alike(&root).ends_with(&parsed(0)), "deleted");
+    repo.mv(&request, &renamed);
+    assert!(runs_alike(&root).ends_with(&parsed(1)), "renamed");
+    repo.edit(&added, "title:", "title: [bozuk\n\t");
+    assert!(runs_alike(&root).ends_with(&parsed(1)), "parse error");
+    repo.edit(&renamed, "---\n", "---\n---\n");
+    assert!(runs_alike(&root).ends_with(&parsed(1)), "front matter");
+    // A file too large is refused unread and never kept: nothing to write.
+    repo.write("records/org/units/buyuk.yaml", &"# x\n".repeat(MAX_FILE_BYTES as usize / 3));
+    let said = runs_alike(&root);
+    assert!(said.ends_with(&format!("from the cache: {files}, parsed: 0")), "too large: {said}");
+
+    // Damaged and foreign cache files: replaced, and the next run is warm again.
+    let file = cache_file(&root);
+    let good = std::fs::read(&file).unwrap();
+    let format = b"defter-records 1";
+    let at = good.windows(format.len()).position(|w| w == format).expect("the format is named");
+    let mut other_format = good.clone();
+    other_format[at + format.len() - 1] = b'0';
+    let mut flipped = good.clone();
+    let middle = good.len() / 2;
+    flipped[middle] ^= 0x20;
+    for (what, bytes) in [
+        ("garbage", b"\x00\xffnot a cache at all".to_vec()),
+        ("empty", Vec::new()),
+        ("cut short", good[..good.len() / 3].to_vec()),
+        ("another format", other_format),
+        ("a flipped bit", flipped),
+    ] {
+        std::fs::write(&file, &bytes).unwrap();
+        let said = validate_alike(&root);
+        assert!(said.ends_with("(cache written)"), "{what}: {said}");
+        let warm = validate_alike(&root);
+        assert!(warm.contains("parsed: 0"), "{what}: {warm}");
+    }
+}
+
+/// Runs at once, on a repository without a cache: each writes a whole cache file and the
+/// last rename wins, so the file left is one of them, whole; each run's report is the
+/// one made without the cache.
+#[test]
+fn runs_at_once_leave_one_whole_cache() {
+    let (_repo, root, files) = committed();
+    let plain = stdout(&run(&root, false, &VALIDATE));
+    let spawn = || {
+        Command::new(env!("CARGO_BIN_EXE_defter"))
+            .arg("--repo")
+            .arg(&root)
+            .args(VALIDATE)
+            .env("NO_COLOR", "1")
+            .env_remove("DEFTER_CACHE")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("defter runs")
+    };
+    for _ in 0..3 {
+        let _ = std::fs::remove_file(cache_file(&root));
+        let running: Vec<_> = (0..4).map(|_| spawn()).collect();
+        for child in running {
+            let output = child.wait_with_output().unwrap();
+            assert_eq!(stdout(&output), plain, "{}", stderr(&output));
+        }
+        let warm = run(&root, true, &VALIDATE);
+        assert_eq!(stdout(&warm), plain);
+        assert!(stderr(&warm).contains(&format!("from the cache: {files}, parsed: 0")), "{}", stderr(&warm));
+    }
+    let left: Vec<String> = std::fs::read_dir(root.join(".git/defter"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "temporary files left behind: {left:?}");
+}
+
+/// How long loading takes on the example repository's records (about 250 files): parsed,
+/// read from the cache, and the first run that writes it. Printed for a look (`cargo test
+/// --test integration cache -- --nocapture`), not asserted: the figures that decide are
+/// taken in release on the benchmark's corpora (docs/performance.md).
+#[test]
+fn loading_from_the_cache_is_timed_on_the_example_records() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("records"), &dir.path().join("records"));
+    let git = Command::new("git").current_dir(dir.path()).args(["init", "-q"]).output().unwrap();
+    assert!(git.status.success());
+    let time = |cache: bool| {
+        let start = Instant::now();
+        let (records, used) = load_dir_cached(dir.path(), &Silent, cache).unwrap();
+        (start.elapsed(), format!("{records:?}"), used)
+    };
+    let (parse, plain, _) = time(false);
+    let (cold, first, written) = time(true);
+    let (warm, cached, reused) = time(true);
+    assert_eq!((first, cached), (plain.clone(), plain), "the records differ with the cache");
+    assert!(written.written && reused.parsed == 0 && reused.reused == written.parsed, "{written:?} {reused:?}");
+    let size = std::fs::metadata(cache_file(dir.path())).unwrap().len();
+    println!(
+        "{} files: parsed {parse:?}, cold (parsed and written) {cold:?}, from the cache {warm:?}; cache {size} bytes",
+        reused.reused
+    );
+}
