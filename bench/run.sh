@@ -223,7 +223,11 @@ for n in $SIZES; do
   count "$n" "Markdown files" "$(find "$corpus/records" -name '*.md' | wc -l)"
   count "$n" "commits on main" "$(git -C "$corpus" rev-list --count main)"
 
+  # After the warm-up run every record comes from the cache of parsed records in
+  # .git/defter/records.bin (what a developer sees)...
   measure validate "$corpus" "$DEFTER validate --as-of $AS_OF"
+  # ... and with every cache off: every file parsed (a fresh clone, CI without a cache).
+  measure validate-cold "$corpus" "DEFTER_CACHE=off $DEFTER validate --as-of $AS_OF"
 
   # The branch pr changes 10 records, one a commit; --base adds the checks that compare
   # with main (state changes, immutable fields, history, authors).
@@ -308,7 +312,7 @@ done
 
 # Everything in RESULTS goes into the tables, so that sizes run separately on the same
 # day (SIZES=1000, then SIZES=100000) end up in one summary.
-names="validate validate-base build build-cold write-floor access rebuild rebuild-field ajv ajv-json check-jsonschema hugo"
+names="validate validate-cold validate-base build build-cold write-floor access rebuild rebuild-field ajv ajv-json check-jsonschema hugo"
 sizes=$(find "$RESULTS" -name '*.json' -printf '%f\n' | cut -d- -f1 | sort -nu)
 
 mib() { awk -v kb="$1" 'BEGIN { printf "%.0f", kb / 1024 }'; }
@@ -362,10 +366,11 @@ commit=$(git -C "$ROOT" rev-parse --short HEAD)
   echo
   echo "## Commands (run in the corpus cN; hugo in its project)"
   echo
-  echo "- validate: \`defter validate --as-of $AS_OF\` on branch main"
+  echo "- validate: \`defter validate --as-of $AS_OF\` on branch main, parsed records cached in .git/defter warm"
+  echo "- validate-cold: the same with \`DEFTER_CACHE=off\` (every file parsed)"
   echo "- validate-base: \`defter validate --as-of $AS_OF --base main\` on branch pr (10 commits, one record each)"
-  echo "- build: \`defter build --as-of $AS_OF --out SITE\` into an empty folder, history cache in .git/defter warm"
-  echo "- build-cold: the same without .git/defter (no history cache)"
+  echo "- build: \`defter build --as-of $AS_OF --out SITE\` into an empty folder, history and parsed records cached in .git/defter warm"
+  echo "- build-cold: the same without .git/defter (no cache)"
   echo "- write-floor: \`write_floor MANIFEST OUT\` (examples/write_floor.rs): the build's files — same count, sizes and folders — written into an empty folder on both cores, nothing else"
   echo "- rebuild: the same into the last build's folder after one request's Markdown body changed"
   echo "- rebuild-field: the same after that request's title changed"

@@ -45,7 +45,13 @@ fn pipeline(c: &mut Criterion) {
     let mut all = c.benchmark_group(format!("repository of {count} records"));
     all.throughput(Throughput::Elements(count as u64));
     all.sample_size(10);
-    all.bench_function("load", |b| b.iter(|| load::load_dir(black_box(&root)).expect("records/")));
+    // Every file parsed, and (in a git repository) every record from the cache of parsed
+    // records that the first run fills.
+    let root_dir = &root;
+    let loading =
+        |cache: bool| move || load::load_dir_cached(black_box(root_dir), &load::Silent, cache).expect("records/");
+    all.bench_function("load", |b| b.iter(loading(false)));
+    all.bench_function("load from the cache", |b| b.iter(loading(true)));
     all.bench_function("check", |b| b.iter(|| validate::check_all(&records, &rules, &schemas, &config, as_of)));
     let diagnostics = validate::check_all(&records, &rules, &schemas, &config, as_of);
     let report = Findings::new(diagnostics, count, &config.overrides().expect("[rules]"));
