@@ -3,17 +3,28 @@
 //! is, or the `parse-error` finding — keyed by the file's path and the git blob id of its
 //! bytes, so that a run splits front matter and parses YAML only for the files whose
 //! bytes it has not seen. Every file is still read (the texts are quoted in findings and
-//! bodies are views of them) and hashed; a hit only skips the parse.
+//! bodies are views of them); a hit skips the parse.
 //!
-//! The file is a header (this format's name and the defter build that wrote it: another
-//! build never reuses an entry, since its parser may differ) and one entry a file, in the
-//! order of the walk: path, blob id, the entry's bytes (postcard) and a checksum of them.
+//! Hashing every file would cost about what parsing it does, so an entry also keeps what
+//! the file system said of the file when it was hashed (size, modification and
+//! status-change times to the nanosecond, inode: [`Stat`]), and a file that says the same
+//! takes the entry's blob id unhashed, as `git status` trusts git's index. Not when the
+//! file changed less than [`RACY`] before the run that wrote the entry began (a coarse
+//! clock could hide a second edit in the same tick), and not where there is no
+//! status-change time (Windows: a copy that keeps the modification time could pass for
+//! the file): those files are hashed.
+//!
+//! The file is a header (this format's name, the defter build that wrote it — another
+//! build never reuses an entry, since its parser may differ — and when that run began)
+//! and one entry a file, in the order of the walk: path, blob id, [`Stat`], the entry's
+//! bytes (postcard) and a checksum of them.
 //! An entry is decoded only when its file is loaded, on the loading thread, after its
 //! checksum is checked. A file that is missing, cut short, corrupt or of another format or
 //! build is the same as an empty cache: every file is parsed and the file written anew.
 //! It is written (atomically, readable by its owner only: [`crate::git::write_private`]) only
-//! when a file was parsed or an entry's file is gone, with the entries of this run's files
-//! alone; two runs at once each write a whole file and the last one stays.
+//! when a file was parsed, an entry's file is gone or a file's [`Stat`] moved, with the
+//! entries of this run's files alone; two runs at once each write a whole file and the
+//! last one stays.
 //!
 //! What is not cached is what costs nothing to redo or has no text to key: a file too
 //! large, not UTF-8 or of no kind is refused as before.
@@ -45,6 +56,54 @@ fn checksum(bytes: &[u8]) -> u64 {
 struct Header<'a> {
     format: &'a str,
     binary: &'a str,
+    /// When the run that wrote the file began loading (nanoseconds since the epoch).
+    started: u64,
+}
+
+/// How long before the writing run began a file must have last changed for its [`Stat`]
+/// to be trusted: more than the coarsest file system clock (FAT's two seconds), so that
+/// any later edit moves its times.
+const RACY: u64 = 2_000_000_000;
+
+/// What the file system says of a file (the open file's, before it is read), by which a
+/// later run knows its bytes unchanged without hashing them. `None` where there is no
+/// status-change time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Stat {
+    len: u64,
+    /// Modification and status-change times, nanoseconds since the epoch.
+    modified: u64,
+    changed: u64,
+    inode: u64,
+}
+
+impl Stat {
+    pub(crate) fn of(meta: &std::fs::Metadata) -> Option<Stat> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let ns = |secs: i64, nanos: i64| -> Option<u64> {
+                u64::try_from(secs).ok()?.checked_mul(1_000_000_000)?.checked_add(u64::try_from(nanos).ok()?)
+            };
+            Some(Stat {
+                len: meta.len(),
+                modified: ns(meta.mtime(), meta.mtime_nsec())?,
+                changed: ns(meta.ctime(), meta.ctime_nsec())?,
+                inode: meta.ino(),
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = meta;
+            None
+        }
+    }
+}
+
+/// Now, in nanoseconds since the epoch (0 if the clock is before it: nothing is trusted).
+fn now() -> u64 {
+    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    u64::try_from(since.as_nanos()).unwrap_or(0)
 }
 
 /// One file's entry as stored.
@@ -52,6 +111,8 @@ struct Header<'a> {
 pub(crate) struct Stored<'a> {
     path: &'a str,
     blob: [u8; 20],
+    /// The file's [`Stat`] when it was hashed.
+    stat: Option<Stat>,
     check: u64,
     #[serde(borrow)]
     bytes: Bytes<'a>,
@@ -158,45 +219,52 @@ impl Cache {
     /// The entries kept by this defter build, by path: none when the file is missing,
     /// cut short, corrupt, or was written in another format or by another build.
     pub(crate) fn entries(&self) -> Entries<'_> {
-        let binary = crate::git::binary_identity();
-        let by_path = decode(&self.bytes, &binary).unwrap_or_default();
-        Entries { by_path, binary }
+        let (binary, now) = (crate::git::binary_identity(), now());
+        let (started, by_path) = decode(&self.bytes, &binary).unwrap_or_default();
+        Entries { by_path, binary, started, now }
     }
 
     /// Writes the entries of this run's files when they differ from those read (a file
-    /// was parsed, or a kept file is gone); says whether it wrote. A cache that cannot be
-    /// written only makes the next run slower.
+    /// was parsed, a kept file is gone, or a file's [`Stat`] changed with its bytes the
+    /// same); says whether it wrote. A cache that cannot be written only makes the next
+    /// run slower.
     pub(crate) fn keep(&self, entries: &Entries<'_>, kept: &[Kept<'_>]) -> bool {
-        let reused = kept.iter().filter(|k| matches!(k, Kept::Reused(_))).count();
-        if reused == kept.len() && reused == entries.by_path.len() {
+        let same = |k: &Kept<'_>| matches!(k, Kept::Reused { stored, stat } if stored.stat == *stat);
+        if kept.iter().all(same) && kept.len() == entries.by_path.len() {
             return false;
         }
-        encode(&entries.binary, kept).is_some_and(|bytes| crate::git::write_private(&self.file, &bytes).is_ok())
+        encode(&entries.binary, entries.now, kept)
+            .is_some_and(|bytes| crate::git::write_private(&self.file, &bytes).is_ok())
     }
 }
 
-/// The cache file of `kept`'s entries, written by `binary`.
-fn encode(binary: &str, kept: &[Kept<'_>]) -> Option<Vec<u8>> {
+/// The cache file of `kept`'s entries, written by `binary` in a run begun at `started`.
+fn encode(binary: &str, started: u64, kept: &[Kept<'_>]) -> Option<Vec<u8>> {
     let stored: Vec<Stored<'_>> = kept
         .iter()
         .map(|k| match k {
-            Kept::Reused(s) => Stored { path: s.path, blob: s.blob, check: s.check, bytes: Bytes(s.bytes.0) },
-            Kept::Parsed { path, blob, bytes } => {
-                Stored { path, blob: *blob, check: checksum(bytes), bytes: Bytes(bytes) }
+            Kept::Reused { stored: s, stat } => {
+                Stored { path: s.path, blob: s.blob, stat: *stat, check: s.check, bytes: Bytes(s.bytes.0) }
+            }
+            Kept::Parsed { path, blob, stat, bytes } => {
+                Stored { path, blob: *blob, stat: *stat, check: checksum(bytes), bytes: Bytes(bytes) }
             }
         })
         .collect();
-    postcard::to_allocvec(&(Header { format: FORMAT, binary }, stored)).ok()
+    postcard::to_allocvec(&(Header { format: FORMAT, binary, started }, stored)).ok()
 }
 
+/// When the run that wrote a cache file began, and its entries by path.
+type Decoded<'a> = (u64, foldhash::HashMap<&'a str, Stored<'a>>);
+
 /// The entries of a cache file written in this format by `binary`.
-fn decode<'a>(bytes: &'a [u8], binary: &str) -> Option<foldhash::HashMap<&'a str, Stored<'a>>> {
+fn decode<'a>(bytes: &'a [u8], binary: &str) -> Option<Decoded<'a>> {
     let (header, rest) = postcard::take_from_bytes::<Header<'_>>(bytes).ok()?;
     if header.format != FORMAT || header.binary != binary {
         return None;
     }
     let (stored, rest) = postcard::take_from_bytes::<Vec<Stored<'_>>>(rest).ok()?;
-    rest.is_empty().then(|| stored.into_iter().map(|s| (s.path, s)).collect())
+    rest.is_empty().then(|| (header.started, stored.into_iter().map(|s| (s.path, s)).collect()))
 }
 
 /// The entries of the cache file, by path.
@@ -204,14 +272,18 @@ pub(crate) struct Entries<'a> {
     by_path: foldhash::HashMap<&'a str, Stored<'a>>,
     /// The defter build this run is ([`crate::git::binary_identity`]), for the header.
     binary: String,
+    /// When the run that wrote the entries began, and when this one did (nanoseconds
+    /// since the epoch).
+    started: u64,
+    now: u64,
 }
 
 /// What a loaded file gives the next cache file.
 pub(crate) enum Kept<'a> {
-    /// Its entry, taken from the cache file.
-    Reused(&'a Stored<'a>),
+    /// Its entry, taken from the cache file, and the file's [`Stat`] now.
+    Reused { stored: &'a Stored<'a>, stat: Option<Stat> },
     /// Its entry, made now.
-    Parsed { path: String, blob: [u8; 20], bytes: Vec<u8> },
+    Parsed { path: String, blob: [u8; 20], stat: Option<Stat>, bytes: Vec<u8> },
 }
 
 /// A file's blob id as the cache keys it.
@@ -223,13 +295,27 @@ pub(crate) fn key(bytes: &[u8]) -> [u8; 20] {
 }
 
 impl Entries<'_> {
+    /// The blob id of the file at `path` whose bytes are `bytes` and of which the file
+    /// system says `stat`: its entry's when the file says what it said when its entry
+    /// was made, long enough before that run began; else the bytes hashed.
+    pub(crate) fn blob(&self, path: &str, stat: Option<Stat>, bytes: &[u8]) -> [u8; 20] {
+        let trusted = |s: &&Stored<'_>| {
+            stat.is_some_and(|now| {
+                s.stat == Some(now) && now.modified.max(now.changed).saturating_add(RACY) < self.started
+            })
+        };
+        match self.by_path.get(path).filter(trusted) {
+            Some(stored) => stored.blob,
+            None => key(bytes),
+        }
+    }
+
     /// What loading made of the file at `path` (of `kind`, implying `path_id`) whose
     /// bytes have the blob id `blob` and whose text is `text`, when an entry keeps it:
     /// the record or the finding `parse_record` gave, exactly.
     pub(crate) fn get(
         &self,
-        path: &str,
-        blob: &[u8; 20],
+        (path, blob, stat): (&str, &[u8; 20], Option<Stat>),
         (kind, path_id): (Kind, &str),
         text: &Arc<str>,
     ) -> Option<(Result<Record, Box<Diagnostic>>, Kept<'_>)> {
@@ -251,13 +337,16 @@ impl Entries<'_> {
             }
             Parsed::Problem(problem) => Err(Box::new(problem.diagnostic(path)?)),
         };
-        Some((parsed, Kept::Reused(stored)))
+        Some((parsed, Kept::Reused { stored, stat }))
     }
 }
 
 /// The entry of what `parse_record` made of the file at `path` whose bytes have the blob
-/// id `blob`.
-pub(crate) fn entry(path: &str, blob: [u8; 20], parsed: &Result<Record, Box<Diagnostic>>) -> Option<Kept<'static>> {
+/// id `blob` (and of which the file system said `stat`).
+pub(crate) fn entry(
+    (path, blob, stat): (&str, [u8; 20], Option<Stat>),
+    parsed: &Result<Record, Box<Diagnostic>>,
+) -> Option<Kept<'static>> {
     let bytes = match parsed {
         Ok(record) => {
             let body = match &record.body {
@@ -272,7 +361,7 @@ pub(crate) fn entry(path: &str, blob: [u8; 20], parsed: &Result<Record, Box<Diag
         }
         Err(d) => postcard::to_allocvec(&Parsed::<&Node>::Problem(Problem::of(d))),
     };
-    Some(Kept::Parsed { path: path.to_string(), blob, bytes: bytes.ok()? })
+    Some(Kept::Parsed { path: path.to_string(), blob, stat, bytes: bytes.ok()? })
 }
 
 #[cfg(test)]
@@ -293,7 +382,11 @@ mod tests {
     }
 
     fn no_entries() -> Entries<'static> {
-        Entries { by_path: foldhash::HashMap::default(), binary: "test build".into() }
+        entries(foldhash::HashMap::default())
+    }
+
+    fn entries<'a>(by_path: foldhash::HashMap<&'a str, Stored<'a>>) -> Entries<'a> {
+        Entries { by_path, binary: "test build".into(), started: 0, now: 0 }
     }
 
     /// Files of every shape loading knows: Turkish text in keys, values and bodies,
@@ -324,16 +417,16 @@ mod tests {
     fn trees_and_findings_come_back_as_they_were_parsed() {
         let empty = no_entries();
         let (parsed, kept): (Vec<Loaded>, Vec<Option<Kept<'_>>>) =
-            files().into_iter().map(|f| load_one(f, Some(&empty))).unzip();
+            files().into_iter().map(|f| load_one(f, Some((&empty, None)))).unzip();
         let kept: Vec<Kept<'_>> = kept.into_iter().flatten().collect();
         assert_eq!(kept.len(), parsed.len(), "every file is kept");
         assert!(kept.iter().all(|k| matches!(k, Kept::Parsed { .. })));
-        let bytes = encode("test build", &kept).unwrap();
-        let entries = Entries { by_path: decode(&bytes, "test build").unwrap(), binary: "test build".into() };
+        let bytes = encode("test build", 0, &kept).unwrap();
+        let entries = entries(decode(&bytes, "test build").unwrap().1);
         assert_eq!(entries.by_path.len(), parsed.len());
         for (file, before) in files().into_iter().zip(&parsed) {
-            let (again, kept) = load_one(file, Some(&entries));
-            assert!(matches!(kept, Some(Kept::Reused(_))), "{} was parsed again", shown(&again));
+            let (again, kept) = load_one(file, Some((&entries, None)));
+            assert!(matches!(kept, Some(Kept::Reused { .. })), "{} was parsed again", shown(&again));
             assert_eq!(shown(&again), shown(before));
         }
         // The first file's tree is what the test means it to be.
@@ -349,8 +442,8 @@ mod tests {
     #[test]
     fn damaged_or_foreign_cache_files_are_not_used() {
         let empty = no_entries();
-        let kept: Vec<Kept<'_>> = files().into_iter().filter_map(|f| load_one(f, Some(&empty)).1).collect();
-        let bytes = encode("test build", &kept).unwrap();
+        let kept: Vec<Kept<'_>> = files().into_iter().filter_map(|f| load_one(f, Some((&empty, None))).1).collect();
+        let bytes = encode("test build", 0, &kept).unwrap();
         assert!(decode(&bytes, "another build").is_none());
         assert!(decode(&bytes[..bytes.len() - 1], "test build").is_none());
         assert!(decode(b"", "test build").is_none());
@@ -365,12 +458,12 @@ mod tests {
         let title = "İğdır şubesinin".as_bytes();
         let at = flipped.windows(title.len()).position(|w| w == title).unwrap();
         flipped[at] ^= 1;
-        let entries = Entries { by_path: decode(&flipped, "test build").unwrap(), binary: "test build".into() };
+        let entries = entries(decode(&flipped, "test build").unwrap().1);
         let mut files = files().into_iter();
-        let (first, kept) = load_one(files.next().unwrap(), Some(&entries));
+        let (first, kept) = load_one(files.next().unwrap(), Some((&entries, None)));
         assert!(matches!(kept, Some(Kept::Parsed { .. })));
         assert!(shown(&first).contains("İğdır şubesinin"));
-        assert!(files.all(|f| matches!(load_one(f, Some(&entries)).1, Some(Kept::Reused(_)))));
+        assert!(files.all(|f| matches!(load_one(f, Some((&entries, None))).1, Some(Kept::Reused { .. }))));
     }
 
     /// The blob id is git's: what `git hash-object` prints for the same bytes.
@@ -378,5 +471,37 @@ mod tests {
     fn blob_ids_are_gits() {
         assert_eq!(blob_id(b"").to_string(), "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391");
         assert_eq!(blob_id(b"hello\n").to_string(), "ce013625030ba8dba906f756967f9e9ca394464a");
+    }
+
+    /// A file that says what it said when it was hashed, long enough before the run that
+    /// hashed it, takes its entry's blob id unhashed; any other is hashed.
+    #[test]
+    fn only_a_file_unchanged_long_before_the_last_run_goes_unhashed() {
+        let stat = Stat { len: 6, modified: 10 * RACY, changed: 11 * RACY, inode: 7 };
+        let stored = Stored {
+            path: "records/org/people/a.yaml",
+            blob: key(b"id: a\n"),
+            stat: Some(stat),
+            check: 0,
+            bytes: Bytes(b""),
+        };
+        let mut by_path = foldhash::HashMap::default();
+        by_path.insert(stored.path, stored);
+        let mut entries = entries(by_path);
+        let (path, now) = ("records/org/people/a.yaml", b"id: b\n");
+        entries.started = 12 * RACY + 1;
+        assert_eq!(entries.blob(path, Some(stat), now), key(b"id: a\n"), "trusted: not read");
+        assert_eq!(entries.blob(path, None, now), key(now), "no stat");
+        for other in [
+            Stat { len: 7, ..stat },
+            Stat { modified: stat.modified + 1, ..stat },
+            Stat { changed: stat.changed + 1, ..stat },
+            Stat { inode: 8, ..stat },
+        ] {
+            assert_eq!(entries.blob(path, Some(other), now), key(now), "{other:?}");
+        }
+        assert_eq!(entries.blob("records/org/people/b.yaml", Some(stat), now), key(now), "another path");
+        entries.started = 12 * RACY;
+        assert_eq!(entries.blob(path, Some(stat), now), key(now), "changed too close to the last run");
     }
 }

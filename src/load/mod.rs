@@ -18,7 +18,7 @@ use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 
 pub use cache::CacheUse;
-use cache::{Cache, Entries, Kept};
+use cache::{Cache, Entries, Kept, Stat};
 
 use crate::diag::{Diagnostic, Message, Rule, human::Sources, msg};
 use crate::model::{Body, Kind, Node, Pos, Record, SharedText, Value};
@@ -121,7 +121,7 @@ pub fn load_dir_cached(root: &Path, progress: &dyn Progress, use_cache: bool) ->
     let mut used = CacheUse::default();
     if let (Some(cache), Some(entries)) = (&cache, &entries) {
         let kept: Vec<Kept<'_>> = kept.into_iter().flatten().collect();
-        used.reused = kept.iter().filter(|k| matches!(k, Kept::Reused(_))).count();
+        used.reused = kept.iter().filter(|k| matches!(k, Kept::Reused { .. })).count();
         used.parsed = kept.len() - used.reused;
         used.written = cache.keep(entries, &kept);
         progress.cached(used);
@@ -135,7 +135,7 @@ pub fn load_dir_cached(root: &Path, progress: &dyn Progress, use_cache: bool) ->
         let path = root.join(rel);
         if path.is_file() {
             let bytes = match read_limited(&path) {
-                Ok(Ok(bytes)) => bytes,
+                Ok(Ok((bytes, _))) => bytes,
                 Ok(Err(size)) => {
                     records.problems.push(too_large(rel.to_string(), size));
                     break;
@@ -172,8 +172,8 @@ pub(crate) fn link_problem(path: String, codeowners: bool) -> Diagnostic {
 /// the file is taken if its bytes are the same, and what to keep of it is returned.
 fn load_path<'a>(root: &Path, path: &Path, cache: Option<&'a Entries<'_>>) -> (Loaded, Option<Kept<'a>>) {
     let rel = relative(root, path);
-    let bytes = match read_limited(path) {
-        Ok(Ok(bytes)) => bytes,
+    let (bytes, stat) = match read_limited(path) {
+        Ok(Ok((bytes, meta))) => (bytes, cache.and_then(|_| Stat::of(&meta))),
         Ok(Err(size)) => return (Loaded::Problem(too_large(rel, size), None), None),
         Err(e) => {
             // The OS's own words are English (or the locale's); keep them after the Turkish.
@@ -194,7 +194,7 @@ fn load_path<'a>(root: &Path, path: &Path, cache: Option<&'a Entries<'_>>) -> (L
             return (Loaded::Problem(d, None), None);
         }
     };
-    load_one(RawFile { path: rel, bytes }, cache)
+    load_one(RawFile { path: rel, bytes }, cache.map(|cache| (cache, stat)))
 }
 
 /// Loads the files at `paths` (relative to `root`, `/`-separated) as [`load_dir`] loads
@@ -351,10 +351,11 @@ impl Records {
     }
 }
 
-/// Reads a regular file of at most [`MAX_FILE_BYTES`] (`Err(size)` when larger, unread).
-/// The size is checked on the open file and the read is bounded, so a file that grows
-/// or is swapped after the walk cannot make defter read more.
-fn read_limited(path: &Path) -> std::io::Result<Result<Vec<u8>, u64>> {
+/// Reads a regular file of at most [`MAX_FILE_BYTES`] (`Err(size)` when larger, unread),
+/// and what the file system said of it before it was read. The size is checked on the
+/// open file and the read is bounded, so a file that grows or is swapped after the walk
+/// cannot make defter read more.
+fn read_limited(path: &Path) -> std::io::Result<Result<(Vec<u8>, std::fs::Metadata), u64>> {
     use std::io::Read;
     let file = std::fs::File::open(path)?;
     let meta = file.metadata()?;
@@ -366,7 +367,7 @@ fn read_limited(path: &Path) -> std::io::Result<Result<Vec<u8>, u64>> {
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
-    Ok(if bytes.len() as u64 > MAX_FILE_BYTES { Err(bytes.len() as u64) } else { Ok(bytes) })
+    Ok(if bytes.len() as u64 > MAX_FILE_BYTES { Err(bytes.len() as u64) } else { Ok((bytes, meta)) })
 }
 
 /// The finding for a file over [`MAX_FILE_BYTES`] (pointing at its first line).
@@ -403,9 +404,10 @@ pub fn load_file(file: RawFile) -> Loaded {
 }
 
 /// [`load_file`], taking the record or finding from `cache` when it keeps the file's
-/// bytes, and saying what the cache is to keep of the file (nothing for a file refused
-/// before it is parsed: too large, of no kind, not UTF-8).
-fn load_one<'a>(file: RawFile, cache: Option<&'a Entries<'_>>) -> (Loaded, Option<Kept<'a>>) {
+/// bytes (the file system said `Stat` of the file), and saying what the cache is to keep
+/// of the file (nothing for a file refused before it is parsed: too large, of no kind,
+/// not UTF-8).
+fn load_one<'a>(file: RawFile, cache: Option<(&'a Entries<'_>, Option<Stat>)>) -> (Loaded, Option<Kept<'a>>) {
     let RawFile { path, bytes } = file;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         // Files from git (`--base`, the history) are not measured before they are read.
@@ -429,7 +431,7 @@ fn load_one<'a>(file: RawFile, cache: Option<&'a Entries<'_>>) -> (Loaded, Optio
         return (Loaded::Problem(d, None), None);
     };
     // The key is of the bytes as git stores them, before the BOM is dropped.
-    let blob = cache.map(|_| cache::key(&bytes));
+    let blob = cache.map(|(cache, stat)| (cache.blob(&path, stat, &bytes), stat));
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
@@ -439,14 +441,14 @@ fn load_one<'a>(file: RawFile, cache: Option<&'a Entries<'_>>) -> (Loaded, Optio
     };
     let text: Arc<str> = Arc::from(text.strip_prefix('\u{feff}').unwrap_or(&text));
     let kept_before = match (cache, &blob) {
-        (Some(cache), Some(blob)) => cache.get(&path, blob, (kind, &path_id), &text),
+        (Some((cache, _)), Some((blob, stat))) => cache.get((&path, blob, *stat), (kind, &path_id), &text),
         _ => None,
     };
     let (parsed, kept) = match kept_before {
         Some((parsed, kept)) => (parsed, Some(kept)),
         None => {
             let parsed = parse_record(kind, path_id, &path, &text);
-            let kept = blob.and_then(|blob| cache::entry(&path, blob, &parsed));
+            let kept = blob.and_then(|(blob, stat)| cache::entry((&path, blob, stat), &parsed));
             (parsed, kept)
         }
     };
