@@ -433,7 +433,7 @@ pub(crate) fn caches_on() -> bool {
 }
 
 /// The environment variable that turns every defter cache off (`DEFTER_CACHE=off`).
-pub(crate) const CACHE_VARIABLE: &str = "DEFTER_CACHE";
+const CACHE_VARIABLE: &str = "DEFTER_CACHE";
 
 /// What tells this defter binary from another: its version and the path, size and
 /// modification time of its executable. The caches and the site's build state are
@@ -452,10 +452,16 @@ pub(crate) fn write_private(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write_private_with(file, |out| out.write_all(bytes))
 }
 
+/// How old a temporary file of a cache must be to be taken for one a killed run left
+/// behind (a write takes a second or so): [`write_private_with`] removes it.
+const ABANDONED: std::time::Duration = std::time::Duration::from_secs(3600);
+
 /// Writes what `write` writes to `file`, a cache in the git folder (made as needed),
 /// readable by its owner only (it may quote records), and all at once: into a temporary
-/// file beside it, then renamed over it, so that another run reading it meanwhile sees
-/// the old file or the new one, never half of one.
+/// file of this process and write beside it, then renamed over it, so that another run
+/// reading it meanwhile sees the old file or the new one, never half of one (two runs at
+/// once: the last rename wins). Temporary files of `file` older than [`ABANDONED`] (a run
+/// killed while it wrote) are removed.
 pub(crate) fn write_private_with(
     file: &Path,
     write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
@@ -464,7 +470,9 @@ pub(crate) fn write_private_with(
     if let Some(parent) = file.parent() {
         std::fs::create_dir_all(parent)?;
     }
-    let temp = file.with_file_name(format!("{name}.{}.tmp", std::process::id()));
+    static WRITES: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let nth = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let temp = file.with_file_name(format!("{name}.{}-{nth}.tmp", std::process::id()));
     // A leftover of a run that died with this process id would keep its own mode.
     let _ = std::fs::remove_file(&temp);
     let mut options = std::fs::OpenOptions::new();
@@ -480,6 +488,15 @@ pub(crate) fn write_private_with(
     let written = written.and_then(|()| std::fs::rename(&temp, file));
     if written.is_err() {
         let _ = std::fs::remove_file(&temp);
+    }
+    let abandoned = |entry: &std::fs::DirEntry| {
+        let own = entry.file_name().to_str().is_some_and(|n| n.starts_with(&format!("{name}.")) && n.ends_with(".tmp"));
+        own && entry.metadata().and_then(|m| m.modified()).is_ok_and(|t| t.elapsed().is_ok_and(|age| age > ABANDONED))
+    };
+    if let Some(entries) = file.parent().and_then(|dir| std::fs::read_dir(dir).ok()) {
+        for entry in entries.flatten().filter(abandoned) {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
     written
 }
@@ -617,12 +634,40 @@ pub(crate) fn commit_file_on_new_branch(
 
 #[cfg(test)]
 mod tests {
-    use super::blob_id;
+    use super::*;
 
     #[test]
     fn blob_ids_are_the_ones_git_gives() {
         // `echo hello | git hash-object --stdin`, and git's empty blob.
         assert_eq!(blob_id(b"hello\n").to_string(), "ce013625030ba8dba906f756967f9e9ca394464a");
         assert_eq!(blob_id(b"").to_string(), "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391");
+    }
+
+    /// A cache is replaced whole, readable by its owner only, and what a killed run left
+    /// behind long ago is cleared away, while another run's file being written is not.
+    #[test]
+    fn caches_are_written_whole_and_leave_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("defter/records.bin");
+        write_private(&file, b"first").unwrap();
+        let folder = file.parent().unwrap();
+        let (old, writing) = (folder.join("records.bin.1-0.tmp"), folder.join("records.bin.2-0.tmp"));
+        let other = folder.join("history.json.1-0.tmp");
+        for path in [&old, &writing, &other] {
+            std::fs::write(path, b"half").unwrap();
+        }
+        let long_ago = std::time::SystemTime::now() - ABANDONED * 2;
+        for path in [&old, &other] {
+            std::fs::File::options().write(true).open(path).unwrap().set_modified(long_ago).unwrap();
+        }
+        write_private(&file, b"second").unwrap();
+        assert_eq!(std::fs::read(&file).unwrap(), b"second");
+        assert!(!old.exists(), "an abandoned temporary file is removed");
+        assert!(writing.exists() && other.exists(), "another run's, or another cache's, is left alone");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+        }
     }
 }
