@@ -286,6 +286,16 @@ pub(crate) enum Kept<'a> {
     Parsed { path: String, blob: [u8; 20], stat: Option<Stat>, bytes: Vec<u8> },
 }
 
+impl Kept<'_> {
+    /// The file's path and blob id.
+    pub(crate) fn blob(&self) -> (&str, [u8; 20]) {
+        match self {
+            Kept::Reused { stored, .. } => (stored.path, stored.blob),
+            Kept::Parsed { path, blob, .. } => (path, *blob),
+        }
+    }
+}
+
 /// A file's blob id as the cache keys it.
 pub(crate) fn key(bytes: &[u8]) -> [u8; 20] {
     let id = blob_id(bytes);

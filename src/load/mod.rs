@@ -40,6 +40,10 @@ pub struct Records {
     /// The repository's CODEOWNERS file, if it has one: (path, text). Its text is in
     /// `sources` too.
     pub codeowners: Option<(String, Arc<str>)>,
+    /// The git blob id of each file's bytes, by path, where the cache of parsed records
+    /// knew or computed it (the findings cache keys records by it too, so a file is
+    /// hashed at most once a run; empty without the cache).
+    pub blobs: std::collections::HashMap<String, [u8; 20]>,
 }
 
 /// Where forges look for a CODEOWNERS file, in GitHub's order of precedence (Gitea reads
@@ -119,14 +123,17 @@ pub fn load_dir_cached(root: &Path, progress: &dyn Progress, use_cache: bool) ->
     let (loaded, kept): (Vec<Loaded>, Vec<Option<Kept<'_>>>) =
         files.par_iter().map(|path| load_path(root, path, entries.as_ref())).inspect(|_| progress.step()).unzip();
     let mut used = CacheUse::default();
+    let mut blobs = std::collections::HashMap::new();
     if let (Some(cache), Some(entries)) = (&cache, &entries) {
         let kept: Vec<Kept<'_>> = kept.into_iter().flatten().collect();
         used.reused = kept.iter().filter(|k| matches!(k, Kept::Reused { .. })).count();
         used.parsed = kept.len() - used.reused;
         used.written = cache.keep(entries, &kept);
         progress.cached(used);
+        blobs = kept.iter().map(|k| k.blob()).map(|(path, blob)| (path.to_string(), blob)).collect();
     }
     let mut records = Records::from_loaded(problems, loaded);
+    records.blobs = blobs;
     for rel in CODEOWNERS_PATHS {
         if crate::config::link_on_the_way(root, rel).is_some() {
             records.problems.push(link_problem(rel.to_string(), true));

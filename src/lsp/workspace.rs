@@ -120,7 +120,7 @@ impl Workspace {
                 .filter(|(p, _)| wanted.contains(*p))
                 .map(|(p, t)| (p.clone(), t.clone()))
                 .collect(),
-            codeowners: None,
+            ..Records::default()
         };
         let table = IdTable::new(&sub.records);
         let rules = &self.repo.rules;

@@ -208,7 +208,12 @@ fn blob_ids(loaded: &Records) -> Vec<Option<Blob>> {
     loaded
         .records
         .par_iter()
-        .map(|r| loaded.sources.get(&r.path).and_then(|text| blob_id(text.as_bytes()).as_bytes().try_into().ok()))
+        .map(|r| match loaded.blobs.get(&r.path) {
+            // The parsed-records cache's id, of the file's bytes: the same text never has
+            // two, so a record is as well keyed by it as by its text's.
+            Some(blob) => Some(*blob),
+            None => loaded.sources.get(&r.path).and_then(|text| blob_id(text.as_bytes()).as_bytes().try_into().ok()),
+        })
         .collect()
 }
 
