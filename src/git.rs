@@ -435,16 +435,13 @@ pub(crate) fn caches_on() -> bool {
 /// The environment variable that turns every defter cache off (`DEFTER_CACHE=off`).
 const CACHE_VARIABLE: &str = "DEFTER_CACHE";
 
-/// What tells this defter binary from another: its version and the path, size and
-/// modification time of its executable. The caches and the site's build state are
-/// keyed by it, so that what another build of defter made (whose checks or pages may
-/// differ) is never reused.
+/// What tells this defter from another: its version and the hash of the sources it was
+/// built from (`build.rs` says which). The caches and the site's build state are keyed by
+/// it, so that what other code made (whose parse, checks or pages may differ) is never
+/// reused, while any copy of the same build reuses it — the release binary a CI job
+/// downloads anew on every run among them.
 pub(crate) fn binary_identity() -> String {
-    let exe = std::env::current_exe()
-        .and_then(|p| p.metadata().map(|m| (p, m.len(), m.modified().ok())))
-        .map(|(p, len, modified)| format!("{} {len} {modified:?}", p.display()))
-        .unwrap_or_default();
-    format!("{} {exe}", env!("CARGO_PKG_VERSION"))
+    format!("{} {}", env!("CARGO_PKG_VERSION"), env!("DEFTER_SOURCE_ID"))
 }
 
 /// Writes `bytes` to `file`, a cache in the git folder: see [`write_private_with`].

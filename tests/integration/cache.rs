@@ -10,18 +10,32 @@ use std::time::Instant;
 
 use defter::load::{CacheUse, MAX_FILE_BYTES, Silent, load_dir_cached};
 
-use crate::harness::{AS_OF, GitRepo, copy_tree, files_in, stderr, stdout};
+use crate::harness::{AS_OF, GitRepo, copy_tree, defter_cached, files_in, stderr, stdout};
 
-/// `defter --repo REPO ARGS…`, with the caches on or off (`DEFTER_CACHE=off`).
 fn run(repo: &Path, cache: bool, args: &[&str]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_defter"));
-    command.arg("--repo").arg(repo).args(args).env("NO_COLOR", "1");
-    if cache {
-        command.env_remove("DEFTER_CACHE");
-    } else {
-        command.env("DEFTER_CACHE", "off");
-    }
-    command.output().expect("defter runs")
+    defter_cached(Path::new(env!("CARGO_BIN_EXE_defter")), repo, cache, args)
+}
+
+/// A copy of the defter binary elsewhere, with another path and modification time — as a
+/// CI job that downloads the release on every run has — reuses every cache and the
+/// site's build state the original left: they are keyed by the sources defter was built
+/// from, not by the file that runs.
+#[test]
+fn a_copy_of_the_binary_reuses_the_caches_and_the_site() {
+    let (_repo, root, files) = committed();
+    let copy = tempfile::tempdir().unwrap();
+    let exe = copy.path().join("defter");
+    std::fs::copy(env!("CARGO_BIN_EXE_defter"), &exe).unwrap();
+    let site = root.join("site");
+    let build = ["-v", "build", "--as-of", AS_OF, "--out", site.to_str().unwrap()];
+    let first = run(&root, true, &build);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let again = defter_cached(&exe, &root, true, &build);
+    assert!(again.status.success(), "{}", stderr(&again));
+    let said = stderr(&again);
+    assert!(said.contains(&format!("from the cache: {files}, parsed: 0")), "{said}");
+    assert!(!said.contains("full build"), "the copy rebuilt the site in full: {said}");
+    assert!(said.contains("(0 rendered"), "the copy rendered pages again: {said}");
 }
 
 fn cache_file(repo: &Path) -> PathBuf {
@@ -195,8 +209,17 @@ fn validate_and_build_are_the_same_with_the_cache_and_without() {
     let warm = runs_alike(&root);
     assert!(warm.ends_with(&format!("from the cache: {files}, parsed: 0")), "{warm}");
     assert_eq!(inode(&root), kept, "a run that changed nothing left the cache alone");
-    // A cache written by another defter build (this test binary) is not reused.
-    assert_eq!(load_dir_cached(&root, &Silent, true).unwrap().1.reused, 0);
+    // The same build elsewhere — this test binary links the same sources; a CI job
+    // downloads the release binary anew on every run — reuses it.
+    assert_eq!(load_dir_cached(&root, &Silent, true).unwrap().1.reused, files);
+    // A cache written by another defter build is not reused (the build named in its
+    // header changed, as a build of other sources names itself).
+    let file = cache_file(&root);
+    let mut foreign = std::fs::read(&file).unwrap();
+    let version = concat!(env!("CARGO_PKG_VERSION"), " ").as_bytes();
+    let at = foreign.windows(version.len()).position(|w| w == version).expect("the build is named") + version.len();
+    foreign[at] = if foreign[at] == b'0' { b'1' } else { b'0' };
+    std::fs::write(&file, &foreign).unwrap();
     assert!(validate_alike(&root).ends_with(&format!("parsed: {files} (cache written)")));
 
     // Each edit, and what the cached `validate` then says of the cache.

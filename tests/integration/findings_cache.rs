@@ -4,20 +4,12 @@
 //! without a word.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-use crate::harness::{AS_OF, GitRepo, files_in, stdout};
+use crate::harness::{AS_OF, GitRepo, defter_cached, files_in, stdout};
 
-/// `defter ARGS…` on `repo`, with the caches or without them (`DEFTER_CACHE=off`).
 fn defter(repo: &Path, args: &[&str], cache: bool) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_defter"));
-    command.arg("--repo").arg(repo).args(args).env("NO_COLOR", "1");
-    if cache {
-        command.env_remove("DEFTER_CACHE");
-    } else {
-        command.env("DEFTER_CACHE", "off");
-    }
-    command.output().expect("defter runs")
+    defter_cached(Path::new(env!("CARGO_BIN_EXE_defter")), repo, cache, args)
 }
 
 /// `defter validate --format json --as-of AS_OF` on `repo`, with the findings cache or

@@ -239,6 +239,19 @@ impl GitRepo {
     }
 }
 
+/// `EXE --repo REPO ARGS…` (a defter binary), with defter's caches on or off
+/// (`DEFTER_CACHE=off`).
+pub fn defter_cached(exe: &Path, repo: &Path, cache: bool, args: &[&str]) -> Output {
+    let mut command = Command::new(exe);
+    command.arg("--repo").arg(repo).args(args).env("NO_COLOR", "1");
+    if cache {
+        command.env_remove("DEFTER_CACHE");
+    } else {
+        command.env("DEFTER_CACHE", "off");
+    }
+    command.output().expect("defter runs")
+}
+
 /// `defter --repo REPO ARGS…` as `person` (git's author and committer are theirs, with
 /// the e-mail `<person>@izmir.bel.tr` their records hold).
 pub fn defter_as(repo: &Path, person: &str, args: &[&str]) -> Output {
