@@ -244,7 +244,10 @@ pub(crate) fn audit_trail_cached(git: &Git, head: ObjectId) -> Result<AuditTrail
             AuditTrail::from_entries(commits, by_id)
         }
     };
-    if cached && write(&file, head, &trail).is_ok() {
+    // Only the trail of HEAD is kept: the one every build reads and extends. An older
+    // revision's (`log --rev`) would put the next build back to a walk of everything.
+    let of_head = git.resolve("HEAD").ok() == Some(head);
+    if cached && of_head && write(&file, head, &trail).is_ok() {
         let _ = std::fs::remove_file(git.cache_file(OLD_FILE));
     }
     Ok(trail)

@@ -335,6 +335,14 @@ fn log_tells_a_records_story_across_branches_a_merge_and_a_move() {
     let grant = stdout(&repo.defter(&["log", "YTK-2026-0001"]));
     assert!(grant.contains("role: Birim yöneticisi → Raporlama"), "{grant}");
     assert_eq!(repo.defter(&["log", "TLP-2099-0001"]).status.code(), Some(2));
+
+    // An older revision's story is told without putting its trail in place of HEAD's,
+    // which every build reads and extends.
+    let kept = repo.path().join(".git/defter/history.bin");
+    let of_head = std::fs::read(&kept).expect("log keeps HEAD's trail");
+    let before = stdout(&repo.defter(&["log", "--rev", "HEAD~1", "YTK-2026-0001"]));
+    assert!(before.contains("role: Birim yöneticisi → Raporlama"), "{before}");
+    assert_eq!(std::fs::read(&kept).unwrap(), of_head, "log --rev replaced HEAD's kept trail");
 }
 
 #[test]
