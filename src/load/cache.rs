@@ -233,13 +233,26 @@ impl Cache {
         if kept.iter().all(same) && kept.len() == entries.by_path.len() {
             return false;
         }
-        encode(&entries.binary, entries.now, kept)
-            .is_some_and(|bytes| crate::git::write_private(&self.file, &bytes).is_ok())
+        // Streamed to the file: at 100,000 records the file is about 100 MB, which a
+        // buffer would hold beside the one read and every record loaded.
+        crate::git::write_private_with(&self.file, |out| write(out, &entries.binary, entries.now, kept)).is_ok()
     }
 }
 
-/// The cache file of `kept`'s entries, written by `binary` in a run begun at `started`.
+/// Writes the cache file of `kept`'s entries, written by `binary` in a run begun at
+/// `started`, to `out`.
+fn write(out: &mut dyn std::io::Write, binary: &str, started: u64, kept: &[Kept<'_>]) -> std::io::Result<()> {
+    postcard::to_io(&contents(binary, started, kept), out).map(drop).map_err(std::io::Error::other)
+}
+
+/// The cache file of `kept`'s entries, in memory (for the tests).
+#[cfg(test)]
 fn encode(binary: &str, started: u64, kept: &[Kept<'_>]) -> Option<Vec<u8>> {
+    postcard::to_allocvec(&contents(binary, started, kept)).ok()
+}
+
+/// What the cache file of `kept`'s entries holds.
+fn contents<'a>(binary: &'a str, started: u64, kept: &'a [Kept<'_>]) -> (Header<'a>, Vec<Stored<'a>>) {
     let stored: Vec<Stored<'_>> = kept
         .iter()
         .map(|k| match k {
@@ -251,7 +264,7 @@ fn encode(binary: &str, started: u64, kept: &[Kept<'_>]) -> Option<Vec<u8>> {
             }
         })
         .collect();
-    postcard::to_allocvec(&(Header { format: FORMAT, binary, started }, stored)).ok()
+    (Header { format: FORMAT, binary, started }, stored)
 }
 
 /// When the run that wrote a cache file began, and its entries by path.
