@@ -423,7 +423,11 @@ mod tests {
         ];
         for (from, to, extended) in cases {
             let (at, head) = (git.resolve(from).unwrap(), git.resolve(to).unwrap());
-            assert_eq!(dump(&audit_trail_cached(&git, at).unwrap()), walked(&git, from), "{from}");
+            // Kept at `from` (a build that ran there, when it was HEAD).
+            let before = git.commits(at, None).unwrap();
+            let trail = AuditTrail::from_entries(before.clone(), entries_of(&git, &before).unwrap());
+            write(&git.cache_file(FILE), at, &trail).unwrap();
+            assert_eq!(dump(&read(&git.cache_file(FILE)).unwrap().1), walked(&git, from), "{from}");
             let commits = git.commits(head, None).unwrap();
             assert_eq!(extends(&read(&git.cache_file(FILE)).unwrap().1, &commits), extended, "{from} → {to}");
             if extended {
@@ -435,10 +439,15 @@ mod tests {
                 assert_eq!(dump(&extended), walked(&git, to), "{from} → {to}, partly read");
             }
             assert_eq!(dump(&audit_trail_cached(&git, head).unwrap()), walked(&git, to), "{from} → {to}");
-            // The file written then (entries copied as they were and entries written)
-            // reads back as the walk.
+            // HEAD's trail is written then (entries copied as they were and entries
+            // written) and reads back as the walk; another revision's is not kept, and the
+            // file stays as it was.
             let (of, kept) = read(&git.cache_file(FILE)).unwrap();
-            assert_eq!((of, dump(&kept)), (head, walked(&git, to)), "{from} → {to}, read back");
+            if git.resolve("HEAD").unwrap() == head {
+                assert_eq!((of, dump(&kept)), (head, walked(&git, to)), "{from} → {to}, read back");
+            } else {
+                assert_eq!((of, dump(&kept)), (at, walked(&git, from)), "{from} → {to}: only HEAD's is kept");
+            }
         }
     }
 
