@@ -489,13 +489,6 @@ mod tests {
         assert!(files.all(|f| matches!(load_one(f, Some((&entries, None))).1, Some(Kept::Reused { .. }))));
     }
 
-    /// The blob id is git's: what `git hash-object` prints for the same bytes.
-    #[test]
-    fn blob_ids_are_gits() {
-        assert_eq!(blob_id(b"").to_string(), "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391");
-        assert_eq!(blob_id(b"hello\n").to_string(), "ce013625030ba8dba906f756967f9e9ca394464a");
-    }
-
     /// A file that says what it said when it was hashed, long enough before the run that
     /// hashed it, takes its entry's blob id unhashed; any other is hashed.
     #[test]
