@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Times `defter serve`'s rebuilds on a generated corpus: serve builds the site once, then
-# one request's Markdown body and then its title are edited RUNS times each, and every
-# rebuild's own time (what serve prints: from the change being picked up to the last
-# file written) and the time from the save to the new version being served (that plus
-# serve's 300 ms wait for a quiet moment) are recorded. See bench/README.md.
+# one request's Markdown body and then its title are edited RUNS times each. Recorded for
+# every edit: the time from the save to the new version (the one an open page reloads
+# on: the edited request's page shown, its edit checked in the page served then), and
+# what serve prints (its page shown, the whole rebuild: from the change being picked up,
+# after serve's 100 ms wait for a quiet moment, to the last file written). See
+# bench/README.md.
 #
 #   bench/serve-rebuild.sh               # N=100000, the corpus bench/run.sh generates
 #   N=10000 RUNS=5 bench/serve-rebuild.sh
@@ -59,26 +61,35 @@ done
 start_ms=$(($(now_ms) - started))
 addr=$(sed -n 's|^serving http://\([^/]*\)/.*|\1|p' "$log")
 
-# change KIND I: makes the I-th edit of KIND, waits for its rebuild and prints
-# "KIND I REBUILD_MS SAVE_TO_SERVED_MS REBUILT-LINE".
+# change KIND I: makes the I-th edit of KIND, waits for the version to move (asking as a
+# served page does: the request is held until it moves), checks the edited request's page
+# served then shows the edit, waits for the rebuild to finish and prints
+# "KIND I SHOWN_MS REBUILD_MS SAVE_TO_SHOWN_MS REBUILT-LINE".
+page=requests/$(basename "$edited" .md).html
 change() {
-  local kind=$1 i=$2 before version t0 line
+  local kind=$1 i=$2 before version t0 line marker now
   before=$(grep -c '^rebuilt: ' "$log" || true)
   version=$(curl -sf "http://$addr/__defter/version")
   t0=$(now_ms)
   case $kind in
-    body) printf '\nBenchmark edit %s.\n' "$i" >>"$corpus/$edited" ;;
-    title) sed -i "s/^title: .*/& $i/" "$corpus/$edited" ;;
+    body) marker="Benchmark edit $i." && printf '\n%s\n' "$marker" >>"$corpus/$edited" ;;
+    title) marker="(düzenleme $i)" && sed -i "s/^title: .*/& $marker/" "$corpus/$edited" ;;
   esac
-  until [ "$(curl -sf "http://$addr/__defter/version")" != "$version" ]; do
+  now=$version
+  while [ "$now" = "$version" ]; do
     kill -0 "$pid" 2>/dev/null || die "serve stopped: $(cat "$log")"
-    sleep 0.01
+    now=$(curl -sf --max-time 60 "http://$addr/__defter/version?after=$version")
   done
   local served=$(($(now_ms) - t0))
+  curl -sf "http://$addr/$page" | grep -qF "$marker" || die "$page at version $now does not show the edit ($marker)"
+  until [ "$(grep -c '^rebuilt: ' "$log" || true)" -gt "$before" ]; do
+    kill -0 "$pid" 2>/dev/null || die "serve stopped: $(cat "$log")"
+    sleep 0.05
+  done
   line=$(grep '^rebuilt: ' "$log" | sed -n "$((before + 1))p")
   case $line in *warm*) ;; *) die "not a warm rebuild: $line" ;; esac
-  local ms=${line##* in }
-  printf '%s %s %s %s %s\n' "$kind" "$i" "${ms% ms}" "$served" "$line"
+  local ms=${line##* in } shown=${line##*shown after }
+  printf '%s %s %s %s %s %s\n' "$kind" "$i" "${shown%% ms*}" "${ms% ms}" "$served" "$line"
 }
 
 : >"$RESULTS/$N-serve.tsv"
@@ -100,16 +111,19 @@ stats() { # KIND COLUMN: min, median and max of that column of the KIND rows
   echo "and the server listening) in $start_ms ms; peak RSS of the serve process $rss MiB."
   echo "$RUNS edits of each kind to \`$edited\`, one at a time."
   echo
-  echo "| edit | rebuild min (ms) | median | max | save to served min (ms) | median | max |"
-  echo "|---|---:|---:|---:|---:|---:|---:|"
+  echo "| edit | save to shown min (ms) | median | max | page shown (serve) min | median | max | whole rebuild min | median | max |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for kind in body title; do
-    echo "| $kind | $(stats "$kind" 3) | $(stats "$kind" 4) |"
+    echo "| $kind | $(stats "$kind" 5) | $(stats "$kind" 3) | $(stats "$kind" 4) |"
   done
   echo
-  echo "- rebuild: what serve prints (\`rebuilt: … in X ms\`): reading the edited file and the"
-  echo "  files its checks read, checking them, rendering what changed, writing it"
-  echo "- save to served: from the edit written to \`/__defter/version\` answering the new"
-  echo "  version, polled every 10 ms (includes serve's 300 ms wait for a quiet moment)"
+  echo "- save to shown: from the edit written to \`/__defter/version?after=N\` answering the"
+  echo "  new version (what an open page reloads on; the edited request's page served then"
+  echo "  is checked to show the edit); includes serve's 100 ms wait for a quiet moment"
+  echo "- page shown: what serve prints (\`their pages shown after X ms\`): from the change"
+  echo "  being picked up to the edited record's page written"
+  echo "- whole rebuild: what serve prints (\`rebuilt: … in X ms\`): reading the edited file"
+  echo "  and the files its checks read, checking them, rendering what changed, writing it"
   echo "- defter: $("$DEFTER" --version), commit $(git -C "$ROOT" rev-parse --short HEAD); $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | sed -n 1p)"
 } >"$RESULTS/serve.md"
 cat "$RESULTS/serve.md"

@@ -34,8 +34,8 @@ pub(super) fn run(root: &Path, args: &ServeArgs, ui: Ui) -> Result<ExitCode> {
         banner,
         // After each rebuild, the findings as `validate` prints them, then what was done;
         // the pages' banner follows.
-        move |changed| {
-            let said = warm.rebuild(changed)?;
+        move |changed, early| {
+            let said = warm.rebuild(changed, early)?;
             *shown.lock().unwrap_or_else(PoisonError::into_inner) = banner_text(&warm);
             Ok(said.map(|said| format!("{}{said}", findings(&warm, ui))))
         },

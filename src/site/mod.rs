@@ -153,11 +153,7 @@ impl Part<'_> {
     /// Renders the part's files (all of them).
     fn render(&self, site: &Site, templates: &Templates, keys: &Keys) -> Result<Vec<Output>> {
         Ok(match self {
-            // A campaign's CSV reads the record alone, like its page: one piece, one key.
-            Part::Record(r) if r.kind == crate::model::Kind::Campaign => {
-                vec![site.record_page(r, templates)?, site.campaign_csv(r)?]
-            }
-            Part::Record(r) => vec![site.record_page(r, templates)?],
+            Part::Record(r) => record_files(site, r, templates)?,
             Part::Home => vec![site.home(templates)?],
             Part::RequestLists => Collect::all(|all| site.request_lists(templates, keys, all))?,
             Part::Portfolio => vec![site.portfolio(templates)?],
@@ -185,6 +181,43 @@ impl Part<'_> {
             }
         })
     }
+}
+
+/// The files of a record's part: its page, and a campaign's CSV, which reads the record
+/// alone like its page (one piece, one key).
+fn record_files(site: &Site, r: &Record, templates: &Templates) -> Result<Vec<Output>> {
+    Ok(if r.kind == crate::model::Kind::Campaign {
+        vec![site.record_page(r, templates)?, site.campaign_csv(r)?]
+    } else {
+        vec![site.record_page(r, templates)?]
+    })
+}
+
+/// Renders the parts of the records at `paths` alone (their pages) and puts their files
+/// into the site at `out` in place of the last build's, each replaced whole in one step;
+/// the rest of the site and its build state are left as they are. This is how `defter
+/// serve` shows an edit at once, before the rebuild that brings the rest of the site up
+/// to it ([`warm`]): the files are those that rebuild makes of the same input, and the
+/// build state, which still describes the last build's files, makes it render them
+/// again. Gives back the number of files replaced (a file whose bytes did not change is
+/// not written).
+pub(crate) fn write_parts_of(
+    input: &Input,
+    redacted: &redact::Redacted,
+    templates: &Templates,
+    out: &Path,
+    paths: &[String],
+) -> Result<usize> {
+    with_redacted(input, redacted, |site| {
+        let records: Vec<&Record> = paths.iter().filter_map(|p| site.record_at(p)).collect();
+        let files: Vec<Vec<Output>> =
+            records.par_iter().map(|r| record_files(site, r, templates)).collect::<Result<_>>()?;
+        let mut replaced = 0;
+        for (path, bytes) in files.into_iter().flatten() {
+            replaced += usize::from(build::write::replace_file(out, &path, &bytes)?);
+        }
+        Ok(replaced)
+    })
 }
 
 /// Whether the site leaves personal data out: `--public`, or `[site] personal_data =

@@ -56,7 +56,19 @@ impl Made {
     /// Renders the site into `out`: only what changed since the last build there, when
     /// its state allows (see [`super::write`]).
     pub fn render(&self, out: &Path, progress: &dyn Progress) -> Result<super::Built> {
-        let input = Input {
+        super::write(&self.input(), &self.redacted, &self.templates, out, progress)
+    }
+
+    /// Renders the pages of the records at `paths` alone into the site at `out` (see
+    /// [`super::write_parts_of`]): what `defter serve` shows of an edit before
+    /// [`Made::render`] brings the rest of the site up to it. Gives back the number of
+    /// files replaced.
+    pub fn render_parts_of(&self, out: &Path, paths: &[String]) -> Result<usize> {
+        super::write_parts_of(&self.input(), &self.redacted, &self.templates, out, paths)
+    }
+
+    fn input(&self) -> Input<'_> {
+        Input {
             records: self.redacted.records(),
             rules: &self.rules,
             schemas: &self.schemas,
@@ -69,8 +81,7 @@ impl Made {
             live_reload: self.live_reload,
             public: self.redacted.public(),
             ids: Some(&self.ids),
-        };
-        super::write(&input, &self.redacted, &self.templates, out, progress)
+        }
     }
 }
 

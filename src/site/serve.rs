@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, mpsc};
 use std::time::{Duration, Instant};
 
@@ -17,7 +17,7 @@ use axum::routing::get;
 use notify::{Event, EventKind, RecursiveMode, Watcher};
 use tower_http::services::ServeDir;
 
-/// Polls `/__defter/version` and reloads the page when it changes; shows the preview's
+/// Asks `/__defter/version` (held until it changes) and reloads the page when it changes; shows the preview's
 /// banner (`/__defter/banner`: the records have errors) at the top of the page.
 pub(crate) const LIVE_RELOAD_JS: &str = r#"(function () {
   "use strict";
@@ -31,19 +31,28 @@ pub(crate) const LIVE_RELOAD_JS: &str = r#"(function () {
       "background:#b3261e;color:#fff;font-weight:bold;text-decoration:none");
     document.body.insertBefore(bar, document.body.firstChild);
   }).catch(function () {});
+  // The server holds each request until the version moves on (or for a while): the
+  // page reloads as soon as a rebuild has put anything new into the site.
   var seen = null;
   function poll() {
-    fetch("/__defter/version", { cache: "no-store" }).then(function (r) { return r.text(); }).then(function (v) {
-      if (seen !== null && v !== seen) { window.location.reload(); }
+    var after = seen === null ? "" : "?after=" + encodeURIComponent(seen);
+    fetch("/__defter/version" + after, { cache: "no-store" }).then(function (r) { return r.text(); }).then(function (v) {
+      if (seen !== null && v !== seen) { window.location.reload(); return; }
       seen = v;
-    }).catch(function () {}).then(function () { setTimeout(poll, 1000); });
+      poll();
+    }).catch(function () { setTimeout(poll, 1000); });
   }
   poll();
 })();
 "#;
 
-/// How long the files must stay unchanged before a rebuild starts.
-const QUIET: Duration = Duration::from_millis(300);
+/// How long the files must stay unchanged before a rebuild starts: an editor's save
+/// (a temporary file written, the old one renamed away, the new one renamed in) comes
+/// as events within a few milliseconds.
+const QUIET: Duration = Duration::from_millis(100);
+
+/// The longest `/__defter/version?after=N` is held while the version is still `N`.
+const HELD: Duration = Duration::from_secs(25);
 
 /// The longest a rebuild waits for that quiet moment.
 const LONGEST_WAIT: Duration = Duration::from_secs(2);
@@ -54,7 +63,9 @@ pub(crate) const WATCHED: [&str; 4] = ["records", "schemas", "site-templates", "
 /// Serves `site` on `127.0.0.1:port`, calling `rebuild` after every change under `root`
 /// with the paths that changed (relative to `root`, `/`-separated), or `None` when the
 /// file watcher lost track of them. `rebuild` says what it did, or `None` when nothing
-/// the site is made from changed (the pages are not reloaded). What a person watching
+/// the site is made from changed (the pages are not reloaded); it may say earlier, to
+/// the function it is given, that part of the site is already new (the pages reload
+/// then, and again when it is done). What a person watching
 /// should read (the address, each rebuild, a failed rebuild) goes to `tell`: the
 /// command layer prints it. `banner` is what the open pages show at their top (empty:
 /// nothing), kept up to date by the caller.
@@ -63,12 +74,16 @@ pub(crate) fn run(
     site: PathBuf,
     port: u16,
     banner: Arc<Mutex<String>>,
-    mut rebuild: impl FnMut(Option<&BTreeSet<String>>) -> Result<Option<String>> + Send + 'static,
+    mut rebuild: impl FnMut(Option<&BTreeSet<String>>, &dyn Fn(&str)) -> Result<Option<String>> + Send + 'static,
     tell: impl Fn(&str) + Send + Sync + 'static,
 ) -> Result<()> {
     let tell = Arc::new(tell);
     let rebuild_tell = Arc::clone(&tell);
-    let version = Arc::new(AtomicU64::new(1));
+    let version = Arc::new(Version {
+        now: AtomicU64::new(1),
+        stopping: AtomicBool::new(false),
+        moved: tokio::sync::Notify::new(),
+    });
     let watcher_version = Arc::clone(&version);
     // Events name absolute, resolved paths on some platforms (FSEvents): compare with the
     // root resolved the same way.
@@ -136,11 +151,15 @@ pub(crate) fn run(
             if *stopping {
                 return;
             }
+            let shown = |said: &str| {
+                watcher_version.bump();
+                rebuild_tell(said);
+            };
             // A bug in a rebuild must not end the watching: report it, keep the site.
-            match std::panic::catch_unwind(AssertUnwindSafe(|| rebuild(changed.as_ref()))) {
+            match std::panic::catch_unwind(AssertUnwindSafe(|| rebuild(changed.as_ref(), &shown))) {
                 Ok(Ok(None)) => {}
                 Ok(Ok(Some(said))) => {
-                    watcher_version.fetch_add(1, Ordering::SeqCst);
+                    watcher_version.bump();
                     rebuild_tell(&said);
                 }
                 Ok(Err(e)) => rebuild_tell(&format!("error: {e:#} (the previous site is still served)")),
@@ -154,8 +173,14 @@ pub(crate) fn run(
             .await
             .with_context(|| msg!("cannot listen on 127.0.0.1:{port}", "127.0.0.1:{port} adresinde dinlenemiyor"))?;
         let bound = listener.local_addr()?.port();
+        let polled = Arc::clone(&version);
         let app = Router::new()
-            .route("/__defter/version", get(move || async move { version.load(Ordering::SeqCst).to_string() }))
+            .route(
+                "/__defter/version",
+                get(move |axum::extract::RawQuery(query): axum::extract::RawQuery| async move {
+                    polled.after(query.as_deref()).await
+                }),
+            )
             .route(
                 "/__defter/banner",
                 get(move || async move { banner.lock().unwrap_or_else(PoisonError::into_inner).clone() }),
@@ -164,14 +189,61 @@ pub(crate) fn run(
             .layer(axum::middleware::from_fn_with_state(bound, guard));
         tell(&format!("serving http://{}/ (Ctrl-C stops)", listener.local_addr()?));
         axum::serve(listener, app)
-            .with_graceful_shutdown(async {
+            .with_graceful_shutdown(async move {
                 tokio::signal::ctrl_c().await.ok();
+                // The held version requests answer now, or the shutdown would wait for them.
+                version.stop();
             })
             .await?;
         // Wait for a rebuild in progress, and let none start after it.
         *stopped.lock().unwrap_or_else(PoisonError::into_inner) = true;
         Ok(())
     })
+}
+
+/// The site's version: a number the open pages reload on when it moves (after each
+/// rebuild that put something new into the site).
+struct Version {
+    now: AtomicU64,
+    /// The preview is stopping: nothing is held any more.
+    stopping: AtomicBool,
+    /// Woken when it moves, or when the preview stops.
+    moved: tokio::sync::Notify,
+}
+
+impl Version {
+    fn bump(&self) {
+        self.now.fetch_add(1, Ordering::SeqCst);
+        self.moved.notify_waiters();
+    }
+
+    fn stop(&self) {
+        self.stopping.store(true, Ordering::SeqCst);
+        self.moved.notify_waiters();
+    }
+
+    /// The version now; for `after=N` (the one a page has), once it is no longer `N`, or
+    /// after [`HELD`] (then still `N`), so that the page learns of a rebuild the moment
+    /// it is done rather than at its next poll.
+    async fn after(&self, query: Option<&str>) -> String {
+        let seen = query.and_then(|q| q.strip_prefix("after=")).and_then(|n| n.parse::<u64>().ok());
+        if let Some(seen) = seen {
+            let _ = tokio::time::timeout(HELD, async {
+                loop {
+                    // Registered before the version is read: a bump in between still wakes it.
+                    let moved = self.moved.notified();
+                    tokio::pin!(moved);
+                    moved.as_mut().enable();
+                    if self.now.load(Ordering::SeqCst) != seen || self.stopping.load(Ordering::SeqCst) {
+                        return;
+                    }
+                    moved.await;
+                }
+            })
+            .await;
+        }
+        self.now.load(Ordering::SeqCst).to_string()
+    }
 }
 
 /// Answers only requests meant for this preview, and never with the build's own files.

@@ -77,6 +77,23 @@ impl Server {
         self.get("/__defter/version").1
     }
 
+    /// `GET /__defter/version?after=seen` on a thread of its own (the server holds it
+    /// until the version moves on): its answer, when it comes.
+    fn held(&self, seen: &str) -> mpsc::Receiver<String> {
+        let (answer, answered) = mpsc::channel();
+        let (addr, path) = (self.addr.clone(), format!("/__defter/version?after={seen}"));
+        std::thread::spawn(move || {
+            let mut stream = TcpStream::connect(&addr).unwrap();
+            write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+            let mut response = Vec::new();
+            if stream.read_to_end(&mut response).is_ok() {
+                let response = String::from_utf8_lossy(&response).into_owned();
+                answer.send(response.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default()).ok();
+            }
+        });
+        answered
+    }
+
     fn rebuilds(&self) -> usize {
         self.log.lock().unwrap().lines().filter(|l| l.starts_with("rebuilt: ")).count()
     }
@@ -127,22 +144,38 @@ fn serve_rebuilds_once_per_change_and_serves_only_the_site() {
     }
     assert_eq!(server.version(), "1");
 
-    // One change, one rebuild: the new title is served and the version moves on once.
+    // A page asking for the version after the one it has is held until it moves on.
+    let held = server.held("1");
+    std::thread::sleep(Duration::from_secs(1));
+    assert!(held.try_recv().is_err(), "answered while nothing changed");
+
+    // One change, one rebuild: the edited request's page is shown first (the version
+    // moves on and the held request answers at once), then the rest of the site.
     repo.edit(
         "records/requests/2026/TLP-2026-0001.md",
         "title: Zabıta denetim raporu ekranı",
         "title: Zabıta denetim ve ceza raporu ekranı",
     );
+    let version = held.recv_timeout(Duration::from_secs(120)).expect("the held request answers after the change");
+    assert_eq!(version, "2");
+    let (_, first) = server.get("/requests/TLP-2026-0001.html");
+    assert!(
+        first.contains("Zabıta denetim ve ceza raporu ekranı"),
+        "the edit is shown with the first version: {first}"
+    );
     let deadline = Instant::now() + Duration::from_secs(120);
-    while server.version() == "1" {
+    while server.rebuilds() == 0 {
         assert!(Instant::now() < deadline, "no rebuild after a change: {}", server.log.lock().unwrap());
         std::thread::sleep(Duration::from_millis(100));
     }
-    let (_, page) = server.get("/requests/TLP-2026-0001.html");
-    assert!(page.contains("Zabıta denetim ve ceza raporu ekranı"), "{page}");
+    // The page shown first is the rebuild's, byte for byte.
+    assert_eq!(server.get("/requests/TLP-2026-0001.html").1, first);
+    let log = server.log.lock().unwrap().clone();
+    let (shown, rebuilt) = (log.find("shown: the edited records' pages"), log.find("rebuilt: "));
+    assert!(shown.is_some() && shown < rebuilt, "{log}");
     // Reading the records to rebuild them is no change: nothing more happens.
     std::thread::sleep(Duration::from_secs(3));
-    assert_eq!((server.version(), server.rebuilds()), ("2".to_string(), 1), "{}", server.log.lock().unwrap());
+    assert_eq!((server.version(), server.rebuilds()), ("3".to_string(), 1), "{}", server.log.lock().unwrap());
 
     // A folder made after the start is watched too, and then what changes inside it.
     let (_, css) = server.get("/assets/style.css");
@@ -154,10 +187,10 @@ fn serve_rebuilds_once_per_change_and_serves_only_the_site() {
         }
     };
     repo.write("site-templates/style.css", &format!("{css}\n/* yerel 1 */\n"));
-    wait_for("3");
+    wait_for("4");
     assert!(server.get("/assets/style.css").1.contains("/* yerel 1 */"));
     repo.write("site-templates/style.css", &format!("{css}\n/* yerel 2 */\n"));
-    wait_for("4");
+    wait_for("5");
     assert!(server.get("/assets/style.css").1.contains("/* yerel 2 */"));
 
     // A broken edit keeps the last good site served and says why.
@@ -168,13 +201,17 @@ fn serve_rebuilds_once_per_change_and_serves_only_the_site() {
         std::thread::sleep(Duration::from_millis(100));
     }
     assert_eq!(server.get("/").0, 200);
-    assert_eq!(server.version(), "4");
+    assert_eq!(server.version(), "5");
 
-    // Ctrl-C stops it cleanly and removes the built site.
+    // Ctrl-C stops it cleanly and removes the built site, not waiting for an open page's
+    // held request.
+    let held = server.held("5");
+    std::thread::sleep(Duration::from_millis(500));
     let mut server = server;
     let interrupted = Command::new("kill").args(["-INT", &server.child.id().to_string()]).status().unwrap();
     assert!(interrupted.success());
-    let deadline = Instant::now() + Duration::from_secs(30);
+    // Well within the time a request is held (25 s).
+    let deadline = Instant::now() + Duration::from_secs(10);
     let status = loop {
         if let Some(status) = server.child.try_wait().unwrap() {
             break status;
@@ -183,6 +220,7 @@ fn serve_rebuilds_once_per_change_and_serves_only_the_site() {
         std::thread::sleep(Duration::from_millis(100));
     };
     assert!(status.success(), "{status:?}: {}", server.log.lock().unwrap());
+    drop(held);
     let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert!(left.iter().all(|name| !name.to_string_lossy().starts_with("defter-serve-")), "{left:?}");
 }
@@ -211,7 +249,7 @@ fn edits_in_place_rebuild_warm_and_make_the_site_a_full_build_makes() {
     let tmp = tempfile::tempdir().unwrap();
     let server = Server::start(repo.path(), tmp.path());
     let request = "records/requests/2026/TLP-2026-0001.md";
-    let warm = |said: String| assert!(said.contains("(1 edited, warm)"), "{said}");
+    let warm = |said: String| assert!(said.contains("(1 edited, warm; their pages shown after "), "{said}");
 
     // A title (on the lists, the search index and the request's page), a body (the page
     // and the search index), a finding that comes and one that goes, a project section.

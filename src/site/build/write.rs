@@ -136,6 +136,36 @@ pub(crate) fn create_file(path: &Path) -> std::io::Result<File> {
     options.open(path)
 }
 
+/// Puts `bytes` at `rel` in the site at `out`, in one step (written beside it, then
+/// renamed over it: a reader gets the old file or the new one, never half of one);
+/// `false` when the file there already holds them. Refuses a path that is not plain or
+/// leads through anything but real folders.
+pub(crate) fn replace_file(out: &Path, rel: &str, bytes: &[u8]) -> Result<bool> {
+    if Path::new(rel).components().any(|c| !matches!(c, Component::Normal(_))) {
+        bail!("refusing to write {rel:?}: not a plain path inside the site (a defter bug)");
+    }
+    if let Some(dir) = not_a_folder(out, rel, &mut std::collections::HashSet::new()) {
+        bail!("refusing to write {rel:?}: {dir} in the site is not a folder");
+    }
+    let target = out.join(rel);
+    if fs::read(&target).is_ok_and(|old| old == bytes) {
+        return Ok(false);
+    }
+    let parent = target.parent().unwrap_or(out);
+    dir_builder(true).create(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    // A dot name: never served, and never taken for a page by a build.
+    let temporary = parent.join(format!(".defter-new-{}", std::process::id()));
+    let _ = fs::remove_file(&temporary);
+    create_file(&temporary)
+        .and_then(|mut f| f.write_all(bytes))
+        .and_then(|()| fs::rename(&temporary, &target))
+        .with_context(|| format!("cannot write {}", target.display()))
+        .inspect_err(|_| {
+            let _ = fs::remove_file(&temporary);
+        })?;
+    Ok(true)
+}
+
 /// A temporary folder next to `out` to build the new site in.
 pub(crate) fn staging_dir(out: &Path) -> Result<PathBuf> {
     let parent = parent_of(out);
