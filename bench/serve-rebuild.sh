@@ -4,7 +4,7 @@
 # every edit: the time from the save to the new version (the one an open page reloads
 # on: the edited request's page shown, its edit checked in the page served then), and
 # what serve prints (its page shown, the whole rebuild: from the change being picked up,
-# after serve's 100 ms wait for a quiet moment, to the last file written). See
+# after serve's 50 ms wait for a quiet moment, to the last file written). See
 # bench/README.md.
 #
 #   bench/serve-rebuild.sh               # N=100000, the corpus bench/run.sh generates
@@ -81,7 +81,10 @@ change() {
     now=$(curl -sf --max-time 60 "http://$addr/__defter/version?after=$version")
   done
   local served=$(($(now_ms) - t0))
-  curl -sf "http://$addr/$page" | grep -qF "$marker" || die "$page at version $now does not show the edit ($marker)"
+  # Read whole, then searched: `grep -q` stopping early would fail curl under pipefail.
+  local shown_page
+  shown_page=$(curl -sf "http://$addr/$page") || die "$page: no answer at version $now"
+  grep -qF "$marker" <<<"$shown_page" || die "$page at version $now does not show the edit ($marker)"
   until [ "$(grep -c '^rebuilt: ' "$log" || true)" -gt "$before" ]; do
     kill -0 "$pid" 2>/dev/null || die "serve stopped: $(cat "$log")"
     sleep 0.05
@@ -119,7 +122,7 @@ stats() { # KIND COLUMN: min, median and max of that column of the KIND rows
   echo
   echo "- save to shown: from the edit written to \`/__defter/version?after=N\` answering the"
   echo "  new version (what an open page reloads on; the edited request's page served then"
-  echo "  is checked to show the edit); includes serve's 100 ms wait for a quiet moment"
+  echo "  is checked to show the edit); includes serve's 50 ms wait for a quiet moment"
   echo "- page shown: what serve prints (\`their pages shown after X ms\`): from the change"
   echo "  being picked up to the edited record's page written"
   echo "- whole rebuild: what serve prints (\`rebuilt: … in X ms\`): reading the edited file"

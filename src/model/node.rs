@@ -159,6 +159,30 @@ impl Node {
         current
     }
 
+    /// Calls `f` with every node [`Node::path`] reaches, in the same order, collecting
+    /// nothing: for passes over every record of a large repository.
+    pub fn each_at<'a>(&'a self, path: &str, f: &mut impl FnMut(&'a Node)) {
+        let (part, rest) = match path.split_once('.') {
+            Some((part, rest)) => (part, Some(rest)),
+            None => (path, None),
+        };
+        let (key, each) = match part.strip_suffix("[]") {
+            Some(k) => (k, true),
+            None => (part, false),
+        };
+        let Some(child) = self.get(key) else { return };
+        let mut visit = |node: &'a Node| match rest {
+            Some(rest) => node.each_at(rest, f),
+            None if node.value != Value::Null => f(node),
+            None => {}
+        };
+        if each {
+            child.as_seq().iter().for_each(&mut visit);
+        } else {
+            visit(child);
+        }
+    }
+
     /// The first string reached by `path`, if any.
     pub fn str_at(&self, path: &str) -> Option<&str> {
         if path.contains("[]") {
@@ -279,6 +303,18 @@ mod tests {
         assert_eq!(found, ["tolga.sen"]);
         assert_eq!(root.str_at("id"), Some("PRJ-0001"));
         assert!(root.path("missing.deeper").is_empty());
+        // The walker that collects nothing reaches the same nodes, in the same order.
+        for path in
+            ["deployments[].by", "deployments[]", "deployments", "id", "missing.deeper", "id.deeper", "deployments.by"]
+        {
+            let mut walked = Vec::new();
+            root.each_at(path, &mut |n| walked.push(std::ptr::from_ref(n)));
+            let collected: Vec<_> = root.path(path).into_iter().map(std::ptr::from_ref).collect();
+            assert_eq!(walked, collected, "{path}");
+        }
+        let mut by = Vec::new();
+        root.each_at("deployments[].by", &mut |n| by.push(n.pos.line));
+        assert_eq!(by, [3], "the null `by` of line 4 is skipped");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! file names no page, so a page can change without touching the lookups every other
 //! page relies on.
 
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock, RwLock};
 
@@ -217,21 +218,35 @@ fn findings<'a>(input: &'a Input<'a>) -> BTreeMap<&'a str, Vec<&'a Diagnostic>> 
 /// The records naming each id, by the reference fields the workflows declare, in record
 /// order, each field of a record once.
 fn backlinks<'a>(input: &'a Input<'a>) -> foldhash::HashMap<&'a str, Vec<Backlink<'a>>> {
-    let mut backlinks: foldhash::HashMap<&str, Vec<Backlink>> = foldhash::HashMap::default();
-    for r in &input.records.records {
-        let Some(fields) = input.rules.workflows.references.get(r.kind.name()) else { continue };
-        for path in fields.keys() {
-            for node in r.fields.path(path) {
-                if let Some(id) = node.as_str() {
-                    let list = backlinks.entry(id).or_default();
-                    // Only this record's own entries (the last ones) can repeat.
-                    let mine = list.iter().rev().take_while(|b| std::ptr::eq(b.from, r));
-                    if !mine.into_iter().any(|b| b.field == *path) {
-                        list.push(Backlink { from: r, field: path });
-                    }
+    let records = &input.records.records;
+    // What the records name, found on both cores a block of records at a time (walking
+    // every record's reference fields is most of the work, and bound by memory), then
+    // put together in record order.
+    let named: Vec<Vec<(&str, Backlink)>> = records
+        .par_chunks(4096)
+        .map(|block| {
+            let mut named: Vec<(&str, Backlink)> = Vec::new();
+            for r in block {
+                let Some(fields) = input.rules.workflows.references.get(r.kind.name()) else { continue };
+                let own = named.len();
+                for path in fields.keys() {
+                    r.fields.each_at(path, &mut |node| {
+                        // Each field of a record once per id.
+                        if let Some(id) = node.as_str()
+                            && !named[own..].iter().any(|(named, b)| *named == id && b.field == *path)
+                        {
+                            named.push((id, Backlink { from: r, field: path }));
+                        }
+                    });
                 }
             }
-        }
+            named
+        })
+        .collect();
+    let mut backlinks: foldhash::HashMap<&str, Vec<Backlink>> =
+        foldhash::HashMap::with_capacity_and_hasher(records.len(), Default::default());
+    for (id, b) in named.into_iter().flatten() {
+        backlinks.entry(id).or_default().push(b);
     }
     backlinks
 }

@@ -210,11 +210,12 @@ fn context(records: &Records, fresh: &Records) -> Vec<String> {
         .map(str::to_lowercase)
         .collect();
     let edited: HashSet<&str> = fresh.records.iter().map(|r| r.path.as_str()).collect();
+    let mut buf = String::new();
     context.extend(
         records
             .records
             .iter()
-            .filter(|r| !edited.contains(r.path.as_str()) && named.contains(&r.id().to_lowercase()))
+            .filter(|r| !edited.contains(r.path.as_str()) && named.contains(scope::fold_into(&mut buf, r.id())))
             .map(|r| r.path.clone()),
     );
     context.into_iter().collect()

@@ -60,9 +60,16 @@ pub(crate) fn plan(base: &[(String, ObjectId)], head: &[(String, ObjectId)]) -> 
     Plan::Changed(changed.into_iter().map(str::to_string).collect())
 }
 
-/// The id a record path implies, lower-cased (ids that differ only in case clash).
-fn folded_id(path: &str) -> Option<String> {
-    Kind::from_path(path.strip_prefix(RECORDS)?).map(|(_, id)| id.to_lowercase())
+/// `text` in lower case (as [`str::to_lowercase`]) into `buf`, which is cleared first:
+/// a pass over every path or id of a large repository folds each without allocating.
+pub(crate) fn fold_into<'b>(buf: &'b mut String, text: &str) -> &'b str {
+    buf.clear();
+    if text.is_ascii() {
+        buf.extend(text.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+    } else {
+        buf.push_str(&text.to_lowercase());
+    }
+    buf
 }
 
 /// The project folder a path lies in (`records/projects/PRJ-0001/`).
@@ -77,40 +84,34 @@ fn project_folder(path: &str) -> Option<&str> {
 /// project folder, and the records whose id equals its own up to case. `head` is every
 /// path of the head.
 pub(crate) fn context(changed: &Records, head: &[&str]) -> Vec<String> {
-    let mut by_id: HashMap<String, Vec<&str>> = HashMap::new();
-    let mut by_folder: HashMap<&str, Vec<&str>> = HashMap::new();
-    let mut wanted: HashSet<&str> = HashSet::new();
-    for path in head {
-        if path.starts_with(ORG) {
-            wanted.insert(path);
-        }
-        if let Some(id) = folded_id(path) {
-            by_id.entry(id).or_default().push(path);
-        }
-        if let Some(folder) = project_folder(path) {
-            by_folder.entry(folder).or_default().push(path);
-        }
-    }
-    let mut named = |id: &str| {
-        if let Some(paths) = by_id.get(&id.to_lowercase()) {
-            wanted.extend(paths.iter().copied());
-        }
-    };
+    // What the changed records name, folded, and their project folders; then one pass
+    // over the head's paths (at 100,000 records, folding each into one buffer rather
+    // than indexing them all is most of a warm rebuild's time saved).
+    let mut names: HashSet<String> = HashSet::new();
     for record in &changed.records {
-        named(record.id());
-        named(&record.path_id);
-        record.fields.strings().into_iter().for_each(&mut named);
-    }
-    for record in &changed.records {
-        if let Some(paths) = project_folder(&record.path).and_then(|f| by_folder.get(f)) {
-            wanted.extend(paths.iter().copied());
+        let strings = record.fields.strings();
+        for id in [record.id(), record.path_id.as_str()].into_iter().chain(strings) {
+            names.insert(id.to_lowercase());
         }
     }
-    for record in &changed.records {
-        wanted.remove(record.path.as_str());
-    }
-    let mut out: Vec<String> = wanted.into_iter().map(str::to_string).collect();
+    let folders: HashSet<&str> = changed.records.iter().filter_map(|r| project_folder(&r.path)).collect();
+    let edited: HashSet<&str> = changed.records.iter().map(|r| r.path.as_str()).collect();
+    let mut buf = String::new();
+    let mut out: Vec<String> = head
+        .iter()
+        .filter(|path| !edited.contains(**path))
+        .filter(|path| {
+            path.starts_with(ORG)
+                || project_folder(path).is_some_and(|f| folders.contains(f))
+                || path
+                    .strip_prefix(RECORDS)
+                    .and_then(Kind::from_path)
+                    .is_some_and(|(_, id)| names.contains(fold_into(&mut buf, &id)))
+        })
+        .map(|path| path.to_string())
+        .collect();
     out.sort();
+    out.dedup();
     out
 }
 
