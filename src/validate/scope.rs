@@ -170,6 +170,14 @@ mod tests {
     }
 
     #[test]
+    fn folding_into_a_buffer_is_lower_casing() {
+        let mut buf = String::from("left over");
+        for text in ["PRJ-0002", "prj-0002", "TLP-İZMİR-Iğdır", "ΟΔΟΣ", ""] {
+            assert_eq!(fold_into(&mut buf, text), text.to_lowercase(), "{text}");
+        }
+    }
+
+    #[test]
     fn context_holds_the_organisation_what_is_named_and_the_project_folder() {
         let text = "---\nid: PRJ-0002\ntitle: x\nowner_unit: bilgi-islem\nrequest: TLP-2026-0001\n---\nbody\n";
         let changed =

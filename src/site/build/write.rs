@@ -221,3 +221,43 @@ fn exchange(a: &Path, b: &Path) -> bool {
 fn exchange(_: &Path, _: &Path) -> bool {
     false
 }
+
+#[cfg(test)]
+mod tests {
+    use super::replace_file;
+
+    #[test]
+    fn a_replaced_file_is_whole_and_an_unchanged_one_is_not_written() {
+        let site = tempfile::tempdir().unwrap();
+        let page = site.path().join("requests/TLP-2026-0001.html");
+        std::fs::create_dir_all(page.parent().unwrap()).unwrap();
+        std::fs::write(&page, "eski").unwrap();
+        assert!(replace_file(site.path(), "requests/TLP-2026-0001.html", b"yeni").unwrap());
+        assert_eq!(std::fs::read_to_string(&page).unwrap(), "yeni");
+        // The same bytes: nothing written (the file keeps its inode).
+        #[cfg(unix)]
+        let inode = std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(&page).unwrap());
+        assert!(!replace_file(site.path(), "requests/TLP-2026-0001.html", b"yeni").unwrap());
+        #[cfg(unix)]
+        assert_eq!(std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(&page).unwrap()), inode);
+        // A folder that is not there yet is made; nothing is left beside the files.
+        assert!(replace_file(site.path(), "people/elif.kara.html", b"Elif").unwrap());
+        let left: Vec<String> = std::fs::read_dir(site.path().join("requests"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(left, ["TLP-2026-0001.html"]);
+        for bad in ["../outside.html", "/etc/passwd", "requests/../../x.html"] {
+            assert!(replace_file(site.path(), bad, b"x").is_err(), "{bad}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn nothing_is_written_through_a_link_in_the_site() {
+        let (site, elsewhere) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        std::os::unix::fs::symlink(elsewhere.path(), site.path().join("requests")).unwrap();
+        assert!(replace_file(site.path(), "requests/TLP-2026-0001.html", b"x").is_err());
+        assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
+    }
+}
