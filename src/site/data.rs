@@ -251,6 +251,76 @@ fn backlinks<'a>(input: &'a Input<'a>) -> foldhash::HashMap<&'a str, Vec<Backlin
     backlinks
 }
 
+/// Every id's backlinks as record positions and field names, owned: what `defter serve`
+/// keeps from one rebuild to the next, so that the page of a record edited in place is
+/// rendered without walking every record's references again ([`Site::with_backlinks`]).
+#[derive(Default)]
+pub(crate) struct KeptBacklinks {
+    by_id: HashMap<String, Vec<(usize, String)>>,
+}
+
+impl KeptBacklinks {
+    /// The backlinks of `site`, by the positions of their records in its input.
+    pub(crate) fn of(site: &Site) -> KeptBacklinks {
+        let records = &site.input.records.records;
+        let base = records.as_ptr() as usize;
+        let size = std::mem::size_of::<Record>().max(1);
+        let by_id = site
+            .backlinks
+            .iter()
+            .map(|(id, links)| {
+                let links = links.iter().map(|b| ((address(b.from) - base) / size, b.field.to_string())).collect();
+                (id.to_string(), links)
+            })
+            .collect();
+        KeptBacklinks { by_id }
+    }
+
+    /// The backlinks of `ids` in `input`, whose records at the positions `edited` are
+    /// the only ones changed (in place, each at its position) since these were kept:
+    /// the kept ones of every other record, and those of the edited records found anew,
+    /// in record order as [`Site::new`] finds them.
+    pub(crate) fn patched<'a>(
+        &self,
+        input: &'a Input<'a>,
+        ids: &[&'a str],
+        edited: &[usize],
+    ) -> foldhash::HashMap<&'a str, Vec<Backlink<'a>>> {
+        let records = &input.records.records;
+        let references = &input.rules.workflows.references;
+        let mut out: foldhash::HashMap<&'a str, Vec<Backlink<'a>>> = foldhash::HashMap::default();
+        for &id in ids {
+            let mut links: Vec<(usize, Backlink<'a>)> = Vec::new();
+            for (at, field) in self.by_id.get(id).into_iter().flatten() {
+                let Some(r) = records.get(*at).filter(|_| !edited.contains(at)) else { continue };
+                // The field's name as the rules hold it (the backlinks borrow it).
+                let Some((field, _)) = references.get(r.kind.name()).and_then(|f| f.get_key_value(field.as_str()))
+                else {
+                    continue;
+                };
+                links.push((*at, Backlink { from: r, field }));
+            }
+            for &at in edited {
+                let Some(r) = records.get(at) else { continue };
+                let Some(fields) = references.get(r.kind.name()) else { continue };
+                for path in fields.keys() {
+                    r.fields.each_at(path, &mut |node| {
+                        if node.as_str() == Some(id)
+                            && !links.iter().any(|(other, b)| *other == at && b.field == path.as_str())
+                        {
+                            links.push((at, Backlink { from: r, field: path }));
+                        }
+                    });
+                }
+            }
+            // Stable: a record's own links stay in the order of its fields.
+            links.sort_by_key(|(at, _)| *at);
+            out.insert(id, links.into_iter().map(|(_, b)| b).collect());
+        }
+        out
+    }
+}
+
 /// The records by path (the first of a path given twice), and the people by the
 /// addresses in their `git_emails`, in ASCII lower case.
 fn by_path_and_email(records: &[Record]) -> (foldhash::HashMap<&str, &Record>, HashMap<String, &Record>) {
@@ -274,11 +344,25 @@ pub(super) fn address(r: &Record) -> usize {
 
 impl<'a> Site<'a> {
     pub(crate) fn new(input: &'a Input<'a>) -> Self {
+        Site::made(input, None)
+    }
+
+    /// The site of `input` for pages that ask only for the backlinks `backlinks` holds
+    /// (those of the records whose pages are rendered): the walk over every record's
+    /// references, the longest of the indexes, is not made. See [`KeptBacklinks`].
+    pub(crate) fn with_backlinks(
+        input: &'a Input<'a>,
+        backlinks: foldhash::HashMap<&'a str, Vec<Backlink<'a>>>,
+    ) -> Self {
+        Site::made(input, Some(backlinks))
+    }
+
+    fn made(input: &'a Input<'a>, backlinks_given: Option<foldhash::HashMap<&'a str, Vec<Backlink<'a>>>>) -> Self {
         let records = &input.records.records;
         // Each index is one pass over every record, independent of the others, so they
         // are made side by side.
         let ((backlinks, findings), ((sorted, urls), (by_path, by_email, index))) = rayon::join(
-            || (backlinks(input), findings(input)),
+            || (backlinks_given.unwrap_or_else(|| backlinks(input)), findings(input)),
             || {
                 rayon::join(
                     || {

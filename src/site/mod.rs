@@ -201,14 +201,25 @@ fn record_files(site: &Site, r: &Record, templates: &Templates) -> Result<Vec<Ou
 /// build state, which still describes the last build's files, makes it render them
 /// again. Gives back the number of files replaced (a file whose bytes did not change is
 /// not written).
+///
+/// The pages ask for the backlinks of their own records alone, which are taken from
+/// `backlinks` (the last full render's, [`write`]) and found anew for the records at
+/// `paths` only, rather than from a walk over every record's references.
 pub(crate) fn write_parts_of(
     input: &Input,
     redacted: &redact::Redacted,
     templates: &Templates,
     out: &Path,
     paths: &[String],
+    backlinks: &data::KeptBacklinks,
 ) -> Result<usize> {
-    with_redacted(input, redacted, |site| {
+    let shown = shown_input(input, redacted);
+    let edited: Vec<usize> =
+        shown.records.records.iter().enumerate().filter(|(_, r)| paths.contains(&r.path)).map(|(at, _)| at).collect();
+    let ids: Vec<&str> = edited.iter().map(|at| shown.records.records[*at].id()).collect();
+    let site = Site::with_backlinks(&shown, backlinks.patched(&shown, &ids, &edited));
+    {
+        let site = &site;
         let records: Vec<&Record> = paths.iter().filter_map(|p| site.record_at(p)).collect();
         let files: Vec<Vec<Output>> =
             records.par_iter().map(|r| record_files(site, r, templates)).collect::<Result<_>>()?;
@@ -217,7 +228,7 @@ pub(crate) fn write_parts_of(
             replaced += usize::from(build::write::replace_file(out, &path, &bytes)?);
         }
         Ok(replaced)
-    })
+    }
 }
 
 /// Whether the site leaves personal data out: `--public`, or `[site] personal_data =
@@ -238,7 +249,15 @@ pub fn redact_copy(input: &Input) -> redact::Redacted {
 /// `input`'s settings; `input`'s own records, history, findings and `public` are not
 /// used (`public` is how `redacted` was made).
 fn with_redacted<T>(input: &Input, redacted: &redact::Redacted, f: impl FnOnce(&Site) -> Result<T>) -> Result<T> {
-    let input = Input {
+    let input = shown_input(input, redacted);
+    let site = Site::new(&input);
+    f(&site)
+}
+
+/// `input`'s settings with `redacted`'s records, history and findings (see
+/// [`with_redacted`]).
+fn shown_input<'a>(input: &Input<'a>, redacted: &'a redact::Redacted) -> Input<'a> {
+    Input {
         records: redacted.records(),
         rules: input.rules,
         schemas: input.schemas,
@@ -252,9 +271,7 @@ fn with_redacted<T>(input: &Input, redacted: &redact::Redacted, f: impl FnOnce(&
         public: redacted.public(),
         // Validation's id table fits the records shown only if redaction changed no id.
         ids: input.ids.filter(|_| redacted.ids_kept()),
-    };
-    let site = Site::new(&input);
-    f(&site)
+    }
 }
 
 /// The overviews first: they are the long pieces (the exports, the search index), and
@@ -290,14 +307,20 @@ pub fn render(input: &Input, templates: &Templates) -> Result<Vec<Output>> {
 /// replaced; otherwise the whole site is built next to `out` and swapped in. Either way
 /// a failed build leaves `out` as it was, and the result is byte for byte what a full
 /// build gives.
-pub fn write(
+///
+/// `keep`, when given, is made the site's backlinks (for [`write_parts_of`]).
+pub(crate) fn write(
     input: &Input,
     redacted: &redact::Redacted,
     templates: &Templates,
     out: &Path,
     progress: &dyn Progress,
+    keep: Option<&mut data::KeptBacklinks>,
 ) -> Result<Built> {
     with_redacted(input, redacted, |site| {
+        if let Some(keep) = keep {
+            *keep = data::KeptBacklinks::of(site);
+        }
         // The last build's state is one file of about 120 bytes a page, read while the
         // keys are made.
         let (keys, previous) =

@@ -56,15 +56,32 @@ impl Made {
     /// Renders the site into `out`: only what changed since the last build there, when
     /// its state allows (see [`super::write`]).
     pub fn render(&self, out: &Path, progress: &dyn Progress) -> Result<super::Built> {
-        super::write(&self.input(), &self.redacted, &self.templates, out, progress)
+        super::write(&self.input(), &self.redacted, &self.templates, out, progress, None)
+    }
+
+    /// [`Made::render`], keeping the site's backlinks in `keep` for
+    /// [`Made::render_parts_of`].
+    pub(crate) fn render_keeping(
+        &self,
+        out: &Path,
+        progress: &dyn Progress,
+        keep: &mut super::data::KeptBacklinks,
+    ) -> Result<super::Built> {
+        super::write(&self.input(), &self.redacted, &self.templates, out, progress, Some(keep))
     }
 
     /// Renders the pages of the records at `paths` alone into the site at `out` (see
     /// [`super::write_parts_of`]): what `defter serve` shows of an edit before
-    /// [`Made::render`] brings the rest of the site up to it. Gives back the number of
-    /// files replaced.
-    pub fn render_parts_of(&self, out: &Path, paths: &[String]) -> Result<usize> {
-        super::write_parts_of(&self.input(), &self.redacted, &self.templates, out, paths)
+    /// [`Made::render`] brings the rest of the site up to it. `backlinks` are those kept
+    /// by the last [`Made::render_keeping`], before the records at `paths` changed.
+    /// Gives back the number of files replaced.
+    pub(crate) fn render_parts_of(
+        &self,
+        out: &Path,
+        paths: &[String],
+        backlinks: &super::data::KeptBacklinks,
+    ) -> Result<usize> {
+        super::write_parts_of(&self.input(), &self.redacted, &self.templates, out, paths, backlinks)
     }
 
     fn input(&self) -> Input<'_> {
@@ -90,6 +107,18 @@ impl Made {
 /// for a caller that rebuilds from it (`defter serve`) or exits to keep rather than
 /// free it.
 pub fn build(root: &Path, out: &Path, settings: &Settings, progress: &dyn Progress) -> Result<(super::Built, Made)> {
+    build_keeping(root, out, settings, progress, None)
+}
+
+/// [`build`], keeping the site's backlinks in `keep` when given (`defter serve`: see
+/// [`Made::render_parts_of`]).
+pub(crate) fn build_keeping(
+    root: &Path,
+    out: &Path,
+    settings: &Settings,
+    progress: &dyn Progress,
+    keep: Option<&mut super::data::KeptBacklinks>,
+) -> Result<(super::Built, Made)> {
     let Repo { config, rules } = Repo::open(root)?;
     // The history is optional: a repository outside git still gets its site. It depends
     // on the commits alone, so it is read (or walked) on a thread of its own while the
@@ -142,6 +171,9 @@ pub fn build(root: &Path, out: &Path, settings: &Settings, progress: &dyn Progre
         as_of: settings.as_of,
         live_reload: settings.live_reload,
     };
-    let built = made.render(out, progress)?;
+    let built = match keep {
+        Some(keep) => made.render_keeping(out, progress, keep)?,
+        None => made.render(out, progress)?,
+    };
     Ok((built, made))
 }

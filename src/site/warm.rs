@@ -18,7 +18,8 @@ use std::time::Instant;
 
 use anyhow::Result;
 
-use super::pipeline::{Made, Settings, build};
+use super::data::KeptBacklinks;
+use super::pipeline::{Made, Settings, build_keeping};
 use crate::git::Git;
 use crate::load::{self, Records};
 use crate::validate::scope;
@@ -30,6 +31,8 @@ pub struct Warm {
     settings: Settings,
     /// `None` after a rebuild that failed half-way: the next one is a full build.
     made: Option<Made>,
+    /// The backlinks of the last site built, for the pages shown first after an edit.
+    backlinks: KeptBacklinks,
 }
 
 /// What a change asks of a rebuild.
@@ -46,9 +49,11 @@ enum Plan {
 impl Warm {
     /// Builds the site of `root` into `out` in full; also says what it built.
     pub fn start(root: &Path, out: &Path, settings: Settings) -> Result<(Warm, String)> {
-        let (built, made) = build(root, out, &settings, &load::Silent)?;
+        let mut backlinks = KeptBacklinks::default();
+        let (built, made) = build_keeping(root, out, &settings, &load::Silent, Some(&mut backlinks))?;
         let said = format!("{} files built ({})", built.files, made.report.summary_line());
-        Ok((Warm { root: root.to_path_buf(), out: out.to_path_buf(), settings, made: Some(made) }, said))
+        let warm = Warm { root: root.to_path_buf(), out: out.to_path_buf(), settings, made: Some(made), backlinks };
+        Ok((warm, said))
     }
 
     /// Rebuilds after the files at `changed` (relative to the root, `/`-separated)
@@ -72,12 +77,12 @@ impl Warm {
                 let made = self.made.take().expect("planned with it");
                 match update(&self.root, made, &paths)? {
                     Ok(made) => {
-                        let replaced = made.render_parts_of(&self.out, &paths)?;
+                        let replaced = made.render_parts_of(&self.out, &paths, &self.backlinks)?;
                         let first = started.elapsed().as_millis();
                         if replaced > 0 {
                             shown(&format!("shown: the edited records' pages ({replaced} files) in {first} ms"));
                         }
-                        let built = made.render(&self.out, &load::Silent)?;
+                        let built = made.render_keeping(&self.out, &load::Silent, &mut self.backlinks)?;
                         self.made = Some(made);
                         (built, format!("{} edited, warm; their pages shown after {first} ms", paths.len()))
                     }
@@ -104,7 +109,8 @@ impl Warm {
     }
 
     fn full(&mut self) -> Result<super::Built> {
-        let (built, made) = build(&self.root, &self.out, &self.settings, &load::Silent)?;
+        let (built, made) =
+            build_keeping(&self.root, &self.out, &self.settings, &load::Silent, Some(&mut self.backlinks))?;
         self.made = Some(made);
         Ok(built)
     }

@@ -103,6 +103,29 @@ impl Server {
         tmp.join(format!("defter-serve-{}", self.child.id()))
     }
 
+    /// Makes a change to the record whose page is `page` and waits for the rebuild
+    /// after it, checking on the way that the page served when the version first moves
+    /// (the edited records' pages, shown first) is, byte for byte, the one the whole
+    /// rebuild leaves; gives back what the rebuild said.
+    fn shown_first(&self, page: &str, change: impl FnOnce()) -> String {
+        let held = self.held(&self.version());
+        let said = self.after(|| {
+            change();
+            held.recv_timeout(Duration::from_secs(120)).expect("the version moves");
+            let first = self.get(page).1;
+            // Held until the rebuild is done: the page must not change again.
+            let before = self.rebuilds();
+            let deadline = Instant::now() + Duration::from_secs(120);
+            while self.rebuilds() == before {
+                assert!(Instant::now() < deadline, "no rebuild: {}", self.log.lock().unwrap());
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            assert_eq!(self.get(page).1, first, "{page}: the page shown first is not the rebuild's");
+        });
+        assert!(said.contains("their pages shown after"), "{said}");
+        said
+    }
+
     /// Makes a change and waits for the rebuild after it; gives back what it said.
     fn after(&self, change: impl FnOnce()) -> String {
         let before = self.rebuilds();
@@ -252,28 +275,37 @@ fn edits_in_place_rebuild_warm_and_make_the_site_a_full_build_makes() {
     let warm = |said: String| assert!(said.contains("(1 edited, warm; their pages shown after "), "{said}");
 
     // A title (on the lists, the search index and the request's page), a body (the page
-    // and the search index), a finding that comes and one that goes, a project section.
-    warm(server.after(|| {
+    // and the search index), a finding that comes and one that goes, a project section:
+    // each page shown first is the one the rebuild leaves.
+    let page = "/requests/TLP-2026-0001.html";
+    warm(server.shown_first(page, || {
         repo.edit(request, "title: Zabıta denetim raporu ekranı", "title: Zabıta saha denetim ekranı");
     }));
-    let (_, page) = server.get("/requests/TLP-2026-0001.html");
-    assert!(page.contains("Zabıta saha denetim ekranı"), "{page}");
-    warm(server.after(|| {
+    let (_, shown) = server.get(page);
+    assert!(shown.contains("Zabıta saha denetim ekranı"), "{shown}");
+    warm(server.shown_first(page, || {
         repo.edit(request, "**günlük özetini**", "**haftalık özetini**");
     }));
-    warm(server.after(|| {
+    warm(server.shown_first(page, || {
         repo.edit(request, "assignee: elif.kara", "assignee: yok.kimse");
     }));
-    let (_, page) = server.get("/requests/TLP-2026-0001.html");
-    assert!(page.contains("dangling-ref") && page.contains("yok.kimse"), "the new finding is shown: {page}");
+    let (_, shown) = server.get(page);
+    assert!(shown.contains("dangling-ref") && shown.contains("yok.kimse"), "the new finding is shown: {shown}");
     assert_as_built_in_full(repo.path(), &server, tmp.path());
-    warm(server.after(|| {
+    warm(server.shown_first(page, || {
         repo.edit(request, "assignee: yok.kimse", "assignee: elif.kara");
     }));
     let analysis = "records/projects/PRJ-0001/analiz.md";
     let text = repo.read(analysis);
-    warm(server.after(|| {
+    warm(server.shown_first("/projects/PRJ-0001/analiz.html", || {
         repo.write(analysis, &format!("{text}\nEk: saha ekipleri tablet kullanıyor.\n"));
+    }));
+    // The project the section belongs to names the request; its page, shown first after
+    // an edit of the project, lists what names it as the rebuild does.
+    let project = "records/projects/PRJ-0001/index.md";
+    let text = repo.read(project);
+    warm(server.shown_first("/projects/PRJ-0001/index.html", || {
+        repo.write(project, &format!("{text}\nEk not.\n"));
     }));
     assert_as_built_in_full(repo.path(), &server, tmp.path());
 
