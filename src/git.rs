@@ -429,7 +429,17 @@ pub(crate) fn blob_id(bytes: &[u8]) -> gix::ObjectId {
 /// environment says `DEFTER_CACHE=off`, and every run then computes everything, as the
 /// first run in a fresh clone does (to rule a cache out when something looks wrong).
 pub(crate) fn caches_on() -> bool {
-    std::env::var_os(CACHE_VARIABLE).is_none_or(|v| v != "off")
+    !CACHES_OFF.load(std::sync::atomic::Ordering::Relaxed)
+        && std::env::var_os(CACHE_VARIABLE).is_none_or(|v| v != "off")
+}
+
+/// Set for a run whose repository is a temporary checkout (`build --at`, `serve --at`):
+/// caches written there would be removed with it, unread.
+static CACHES_OFF: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Turns every cache off for the rest of this run (see [`caches_on`]).
+pub(crate) fn caches_off_for_this_run() {
+    CACHES_OFF.store(true, std::sync::atomic::Ordering::Relaxed);
 }
 
 /// The environment variable that turns every defter cache off (`DEFTER_CACHE=off`).

@@ -89,6 +89,9 @@ pub(super) fn past(root: &Path, at: &str, ui: Ui) -> Result<Past> {
     // Made before the checkout, so a checkout that fails half-way is removed too.
     let mut past = Past { dir: dir.clone(), root: dir.clone(), day };
     past.root = git.checkout_into(commit, &dir)?;
+    // The checkout goes when the run ends: at 100,000 records the caches a load, the
+    // checks and the history would write into it are some 160 MB, never read again.
+    crate::git::caches_off_for_this_run();
     // The repository's own site key (made now if it has none yet), so that the past site
     // is keyed as this repository's sites are and two builds at one commit are the same
     // bytes; a key of the temporary checkout's own would be new each time.

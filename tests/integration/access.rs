@@ -331,8 +331,12 @@ fn build_at_a_past_commit_or_day_builds_that_site_under_its_own_rules_and_touche
     let built = repo.defter(&["build", "--at", &freeze, "--out", at_commit.to_str().unwrap()]);
     assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
     assert!(String::from_utf8_lossy(&built.stderr).contains("(2026-04-01)"), "the commit's day is told");
-    let built = repo.defter(&["build", "--at", "2026-04-15", "--out", at_day.to_str().unwrap()]);
+    let built = repo.defter(&["-v", "build", "--at", "2026-04-15", "--out", at_day.to_str().unwrap()]);
     assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let said = String::from_utf8_lossy(&built.stderr);
+    // The temporary checkout gets no caches: they would go with it, unread.
+    let loaded = said.contains("loading ") || said.contains("yükleme ");
+    assert!(loaded && !said.contains("cache") && !said.contains("önbellek"), "{said}");
     let (a, b) = (crate::harness::files_in(&at_commit), crate::harness::files_in(&at_day));
     // The freeze's commit is the last one by 15 April: the same site, byte for byte.
     let differing: Vec<&String> = a.keys().filter(|k| a.get(*k) != b.get(*k)).collect();
