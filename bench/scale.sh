@@ -40,7 +40,9 @@ load=$(cut -d' ' -f1-3 /proc/loadavg)
 commits=$(git rev-list --count main)
 
 rows=()
-# timed NAME COMMAND...: runs it once under GNU time, keeps a row of the table.
+phases=()
+# timed NAME COMMAND...: runs it once under GNU time, keeps a row of the table and the
+# phases `defter -v` reports (loading, checking, history, pages).
 timed() {
   local name=$1 t
   shift
@@ -52,6 +54,7 @@ timed() {
   }
   read -r wall user sys rss <"$t"
   rows+=("| $name | $wall | $user | $sys | $((rss / 1024)) |")
+  phases+=("- $name: $(grep -E '^(records from the cache|loading|checking|history|rendering|full build)' "$t.err" | paste -sd ';' - | sed 's/;/; /g')")
   printf '%s: %s s, %s MiB\n' "$name" "$wall" "$((rss / 1024))" >&2
   rm -f "$t" "$t.err"
 }
@@ -61,14 +64,14 @@ timed() {
 git ls-files -z | xargs -0 cat >/dev/null
 git status --porcelain >/dev/null
 rm -rf .git/defter
-timed "validate, every cache off" env DEFTER_CACHE=off "$DEFTER" validate --as-of "$AS_OF"
-timed "validate, first run (writes the caches)" "$DEFTER" validate --as-of "$AS_OF"
-timed "validate, caches warm" "$DEFTER" validate --as-of "$AS_OF"
+timed "validate, every cache off" env DEFTER_CACHE=off "$DEFTER" -v --lang en validate --as-of "$AS_OF"
+timed "validate, first run (writes the caches)" "$DEFTER" -v --lang en validate --as-of "$AS_OF"
+timed "validate, caches warm" "$DEFTER" -v --lang en validate --as-of "$AS_OF"
 git checkout -q pr
-timed "validate --base main (10-commit branch)" "$DEFTER" validate --as-of "$AS_OF" --base main
+timed "validate --base main (10-commit branch)" "$DEFTER" -v --lang en validate --as-of "$AS_OF" --base main
 git checkout -q main
 rm -rf .git/defter
-timed "build into an empty folder, no cache" "$DEFTER" build --as-of "$AS_OF" --out "$site"
+timed "build into an empty folder, no cache" "$DEFTER" -v --lang en build --as-of "$AS_OF" --out "$site"
 files=$(find "$site" -type f | wc -l)
 
 # Ten requests changed on a branch in five commits and merged, as bench/merge-rebuild.sh.
@@ -89,8 +92,8 @@ for i in "${!changed[@]}"; do
 done
 git checkout -q main
 git -c user.name=bench -c user.email=bench@example.org merge -q --no-ff -m "Merge toplu" toplu
-timed "build after a ten-record merge, into the last site" "$DEFTER" build --as-of "$AS_OF" --out "$site"
-timed "build again, nothing changed" "$DEFTER" build --as-of "$AS_OF" --out "$site"
+timed "build after a ten-record merge, into the last site" "$DEFTER" -v --lang en build --as-of "$AS_OF" --out "$site"
+timed "build again, nothing changed" "$DEFTER" -v --lang en build --as-of "$AS_OF" --out "$site"
 
 {
   echo "# defter at $records files under records/, $(date +%F) on $(uname -n)"
@@ -101,6 +104,10 @@ timed "build again, nothing changed" "$DEFTER" build --as-of "$AS_OF" --out "$si
   echo "| command | wall (s) | user (s) | system (s) | peak RSS (MiB) |"
   echo "|---|---:|---:|---:|---:|"
   printf '%s\n' "${rows[@]}"
+  echo
+  echo "What \`defter -v\` said of each phase:"
+  echo
+  printf '%s\n' "${phases[@]}"
   echo
   echo "- defter: $("$DEFTER" --version), commit $(git -C "$ROOT" rev-parse --short HEAD)"
   echo "- machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | sed -n 1p), $(free -g | awk '/^Mem:/ { print $2 }') GiB; load at the start: $load"
