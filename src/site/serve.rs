@@ -17,8 +17,9 @@ use axum::routing::get;
 use notify::{Event, EventKind, RecursiveMode, Watcher};
 use tower_http::services::ServeDir;
 
-/// Asks `/__defter/version` (held until it changes) and reloads the page when it changes; shows the preview's
-/// banner (`/__defter/banner`: the records have errors) at the top of the page.
+/// Asks `/__defter/version` (held until it moves on while the page is visible) and
+/// reloads the page when it changes; shows the preview's banner (`/__defter/banner`:
+/// the records have errors) at the top of the page.
 pub(crate) const LIVE_RELOAD_JS: &str = r#"(function () {
   "use strict";
   fetch("/__defter/banner", { cache: "no-store" }).then(function (r) { return r.text(); }).then(function (text) {
@@ -31,17 +32,26 @@ pub(crate) const LIVE_RELOAD_JS: &str = r#"(function () {
       "background:#b3261e;color:#fff;font-weight:bold;text-decoration:none");
     document.body.insertBefore(bar, document.body.firstChild);
   }).catch(function () {});
-  // The server holds each request until the version moves on (or for a while): the
-  // page reloads as soon as a rebuild has put anything new into the site.
-  var seen = null;
+  // A visible page asks to be answered when the version moves on (the preview holds the
+  // request until then, or for a while), so it reloads the moment a rebuild has put
+  // anything new into the site. A hidden one asks once a second instead: a browser
+  // opens only a few connections to one host, and held requests from many tabs would
+  // leave none for the pages themselves.
+  var seen = null, held = null;
   function poll() {
-    var after = seen === null ? "" : "?after=" + encodeURIComponent(seen);
-    fetch("/__defter/version" + after, { cache: "no-store" }).then(function (r) { return r.text(); }).then(function (v) {
+    var hold = seen !== null && document.visibilityState === "visible";
+    held = hold ? new AbortController() : null;
+    var query = hold ? "?after=" + encodeURIComponent(seen) : "";
+    var options = { cache: "no-store", signal: held ? held.signal : undefined };
+    fetch("/__defter/version" + query, options).then(function (r) { return r.text(); }).then(function (v) {
       if (seen !== null && v !== seen) { window.location.reload(); return; }
       seen = v;
-      poll();
+      if (hold) { poll(); } else { setTimeout(poll, 1000); }
     }).catch(function () { setTimeout(poll, 1000); });
   }
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState !== "visible" && held) { held.abort(); }
+  });
   poll();
 })();
 "#;

@@ -20,23 +20,13 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 
+import { ARGS, CHROMIUM } from "./browser.mjs";
 import { serve } from "./server.mjs";
 import { htmlFiles, nuCheck, validateSite } from "./validate.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const SITE_TITLE = "Yazılım Şube Müdürlüğü";
 const MENU = ["Ana sayfa", "Talepler", "Projeler", "Yetkiler", "Envanter", "Güvenlik ve yönetim", "Süre takvimi", "Raporlar", "Bulgular", "Yönerge", "Ara"];
 
