@@ -128,5 +128,5 @@ stats() { # KIND COLUMN: min, median and max of that column of the KIND rows
   echo "- whole rebuild: what serve prints (\`rebuilt: … in X ms\`): reading the edited file"
   echo "  and the files its checks read, checking them, rendering what changed, writing it"
   echo "- defter: $("$DEFTER" --version), commit $(git -C "$ROOT" rev-parse --short HEAD); $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | sed -n 1p)"
-} >"$RESULTS/serve.md"
-cat "$RESULTS/serve.md"
+} >"$RESULTS/$N-serve.md"
+cat "$RESULTS/$N-serve.md"
