@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use super::Ui;
 use crate::cli::ServeArgs;
 use crate::diag::{Lang, human, msg};
+use crate::site::serve::Reach;
 use crate::site::{Settings, Warm};
 
 pub(super) fn run(root: &Path, args: &ServeArgs, ui: Ui) -> Result<ExitCode> {
@@ -33,11 +34,15 @@ pub(super) fn run(root: &Path, args: &ServeArgs, ui: Ui) -> Result<ExitCode> {
         args.port,
         banner,
         // After each rebuild, the findings as `validate` prints them, then what was done;
-        // the pages' banner follows.
+        // the pages' banner follows, and every open page reloads when it changes.
         move |changed, early| {
-            let said = warm.rebuild(changed, early)?;
-            *shown.lock().unwrap_or_else(PoisonError::into_inner) = banner_text(&warm);
-            Ok(said.map(|said| format!("{}{said}", findings(&warm, ui))))
+            let rebuilt = warm.rebuild(changed, early)?;
+            let now = banner_text(&warm);
+            let moved =
+                std::mem::replace(&mut *shown.lock().unwrap_or_else(PoisonError::into_inner), now.clone()) != now;
+            Ok(rebuilt.map(|(said, reach)| {
+                (format!("{}{said}", findings(&warm, ui)), if moved { Reach::All } else { reach })
+            }))
         },
         |said| eprintln!("{said}"),
     );

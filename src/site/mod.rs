@@ -199,8 +199,8 @@ fn record_files(site: &Site, r: &Record, templates: &Templates) -> Result<Vec<Ou
 /// serve` shows an edit at once, before the rebuild that brings the rest of the site up
 /// to it ([`warm`]): the files are those that rebuild makes of the same input, and the
 /// build state, which still describes the last build's files, makes it render them
-/// again. Gives back the number of files replaced (a file whose bytes did not change is
-/// not written).
+/// again. Gives back each file's path, the [`build::state::content_hash`] of its bytes
+/// and whether it was replaced (a file whose bytes did not change is not written).
 ///
 /// The pages ask for the backlinks of their own records alone, which are taken from
 /// `backlinks` (the last full render's, [`write`]) and found anew for the records at
@@ -212,7 +212,7 @@ pub(crate) fn write_parts_of(
     out: &Path,
     paths: &[String],
     backlinks: &data::KeptBacklinks,
-) -> Result<usize> {
+) -> Result<Vec<(String, u64, bool)>> {
     let shown = shown_input(input, redacted);
     let edited: Vec<usize> =
         shown.records.records.iter().enumerate().filter(|(_, r)| paths.contains(&r.path)).map(|(at, _)| at).collect();
@@ -223,11 +223,12 @@ pub(crate) fn write_parts_of(
         let records: Vec<&Record> = paths.iter().filter_map(|p| site.record_at(p)).collect();
         let files: Vec<Vec<Output>> =
             records.par_iter().map(|r| record_files(site, r, templates)).collect::<Result<_>>()?;
-        let mut replaced = 0;
+        let mut written = Vec::new();
         for (path, bytes) in files.into_iter().flatten() {
-            replaced += usize::from(build::write::replace_file(out, &path, &bytes)?);
+            let replaced = build::write::replace_file(out, &path, &bytes)?;
+            written.push((path, build::state::content_hash(&bytes), replaced));
         }
-        Ok(replaced)
+        Ok(written)
     }
 }
 

@@ -74,13 +74,13 @@ impl Made {
     /// [`super::write_parts_of`]): what `defter serve` shows of an edit before
     /// [`Made::render`] brings the rest of the site up to it. `backlinks` are those kept
     /// by the last [`Made::render_keeping`], before the records at `paths` changed.
-    /// Gives back the number of files replaced.
+    /// Gives back each file's path, its bytes' hash and whether it was replaced.
     pub(crate) fn render_parts_of(
         &self,
         out: &Path,
         paths: &[String],
         backlinks: &super::data::KeptBacklinks,
-    ) -> Result<usize> {
+    ) -> Result<Vec<(String, u64, bool)>> {
         super::write_parts_of(&self.input(), &self.redacted, &self.templates, out, paths, backlinks)
     }
 

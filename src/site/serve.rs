@@ -1,12 +1,13 @@
 //! `defter serve`: a local preview. The site is built into a temporary folder and served
 //! on localhost; when a record, schema, template or defter.toml changes, it is rebuilt
-//! and open pages reload themselves (they poll a version number — no websockets). Only
+//! and open pages reload themselves (they poll a version number — no websockets): a
+//! page reloads when a rebuild wrote its own file, or anything every page shares. Only
 //! requests addressed to the preview itself are answered, never with the build's state.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, VecDeque};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, mpsc};
 use std::time::{Duration, Instant};
 
@@ -18,7 +19,7 @@ use notify::{Event, EventKind, RecursiveMode, Watcher};
 use tower_http::services::ServeDir;
 
 /// Asks `/__defter/version` (held until it moves on while the page is visible) and
-/// reloads the page when it changes; shows the preview's banner (`/__defter/banner`:
+/// reloads the page when the preview says a rebuild changed it; shows the preview's banner (`/__defter/banner`:
 /// the records have errors) at the top of the page.
 pub(crate) const LIVE_RELOAD_JS: &str = r#"(function () {
   "use strict";
@@ -32,20 +33,22 @@ pub(crate) const LIVE_RELOAD_JS: &str = r#"(function () {
       "background:#b3261e;color:#fff;font-weight:bold;text-decoration:none");
     document.body.insertBefore(bar, document.body.firstChild);
   }).catch(function () {});
-  // A visible page asks to be answered when the version moves on (the preview holds the
-  // request until then, or for a while), so it reloads the moment a rebuild has put
-  // anything new into the site. A hidden one asks once a second instead: a browser
-  // opens only a few connections to one host, and held requests from many tabs would
-  // leave none for the pages themselves.
-  var seen = null, held = null;
+  // A visible page asks to be answered when a rebuild has changed it (the preview holds
+  // the request until then, or for a while), so it reloads the moment its new file is
+  // in the site, once, and not for edits that leave it as it is. A hidden one asks once
+  // a second instead: a browser opens only a few connections to one host, and held
+  // requests from many tabs would leave none for the pages themselves. The answer is the
+  // version to ask after next, and "reload" when this page changed since the last.
+  var seen = null, held = null, page = encodeURIComponent(window.location.pathname);
   function poll() {
     var hold = seen !== null && document.visibilityState === "visible";
     held = hold ? new AbortController() : null;
-    var query = hold ? "?after=" + encodeURIComponent(seen) : "";
+    var query = seen === null ? "" : "?after=" + encodeURIComponent(seen) + "&page=" + page + (hold ? "" : "&hold=0");
     var options = { cache: "no-store", signal: held ? held.signal : undefined };
     fetch("/__defter/version" + query, options).then(function (r) { return r.text(); }).then(function (v) {
-      if (seen !== null && v !== seen) { window.location.reload(); return; }
-      seen = v;
+      var said = v.split(" ");
+      if (seen !== null && said[1] === "reload") { window.location.reload(); return; }
+      seen = said[0];
       if (hold) { poll(); } else { setTimeout(poll, 1000); }
     }).catch(function () { setTimeout(poll, 1000); });
   }
@@ -64,18 +67,66 @@ const QUIET: Duration = Duration::from_millis(50);
 /// The longest `/__defter/version?after=N` is held while the version is still `N`.
 const HELD: Duration = Duration::from_secs(25);
 
+/// How many rebuilds the preview remembers the files of: a page that last asked before
+/// the oldest of them reloads whatever they wrote.
+const REMEMBERED: usize = 64;
+
 /// The longest a rebuild waits for that quiet moment.
 const LONGEST_WAIT: Duration = Duration::from_secs(2);
 
 /// What `serve` watches for changes.
 pub(crate) const WATCHED: [&str; 4] = ["records", "schemas", "site-templates", "defter.toml"];
 
+/// Which files of the site a rebuild wrote: the open pages that show one of them reload.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Reach {
+    /// Every page (a full build, or a change to what every page shows).
+    All,
+    /// These files (paths inside the site, `/`-separated).
+    Files(BTreeSet<String>),
+}
+
+impl Reach {
+    /// The reach of a rebuild that wrote (or removed) `paths`: every page when one of
+    /// them is what every page loads (the style sheet, the scripts under `assets/`).
+    pub(crate) fn of(paths: impl IntoIterator<Item = String>) -> Reach {
+        let mut files = BTreeSet::new();
+        for path in paths {
+            if path.starts_with("assets/") {
+                return Reach::All;
+            }
+            files.insert(path);
+        }
+        Reach::Files(files)
+    }
+
+    /// Whether the page at the site path `file` is among them.
+    fn touches(&self, file: &str) -> bool {
+        match self {
+            Reach::All => true,
+            Reach::Files(files) => files.contains(file),
+        }
+    }
+}
+
+/// The site file a page's address shows: `/requests/` → `requests/index.html` (`None`:
+/// not a path inside the site).
+fn page_file(address: &str) -> Option<String> {
+    let decoded = percent_encoding::percent_decode_str(address).decode_utf8().ok()?;
+    let path = decoded.strip_prefix('/')?;
+    if path.split('/').any(|part| part == ".." || part == ".") {
+        return None;
+    }
+    Some(if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path.to_string() })
+}
+
 /// Serves `site` on `127.0.0.1:port`, calling `rebuild` after every change under `root`
 /// with the paths that changed (relative to `root`, `/`-separated), or `None` when the
-/// file watcher lost track of them. `rebuild` says what it did, or `None` when nothing
-/// the site is made from changed (the pages are not reloaded); it may say earlier, to
-/// the function it is given, that part of the site is already new (the pages reload
-/// then, and again when it is done). What a person watching
+/// file watcher lost track of them. `rebuild` says what it did and which files of the
+/// site it wrote, or `None` when nothing the site is made from changed (the pages are not
+/// reloaded); it may say earlier, to the function it is given, that part of the site is
+/// already new (the pages showing it reload then, and the pages the rest of the rebuild
+/// changes when it is done). What a person watching
 /// should read (the address, each rebuild, a failed rebuild) goes to `tell`: the
 /// command layer prints it. `banner` is what the open pages show at their top (empty:
 /// nothing), kept up to date by the caller.
@@ -84,16 +135,14 @@ pub(crate) fn run(
     site: PathBuf,
     port: u16,
     banner: Arc<Mutex<String>>,
-    mut rebuild: impl FnMut(Option<&BTreeSet<String>>, &dyn Fn(&str)) -> Result<Option<String>> + Send + 'static,
+    mut rebuild: impl FnMut(Option<&BTreeSet<String>>, &dyn Fn(&str, Reach)) -> Result<Option<(String, Reach)>>
+    + Send
+    + 'static,
     tell: impl Fn(&str) + Send + Sync + 'static,
 ) -> Result<()> {
     let tell = Arc::new(tell);
     let rebuild_tell = Arc::clone(&tell);
-    let version = Arc::new(Version {
-        now: AtomicU64::new(1),
-        stopping: AtomicBool::new(false),
-        moved: tokio::sync::Notify::new(),
-    });
+    let version = Arc::new(Version::default());
     let watcher_version = Arc::clone(&version);
     // Events name absolute, resolved paths on some platforms (FSEvents): compare with the
     // root resolved the same way.
@@ -165,15 +214,15 @@ pub(crate) fn run(
             if *stopping {
                 return;
             }
-            let shown = |said: &str| {
-                watcher_version.bump();
+            let shown = |said: &str, reach: Reach| {
+                watcher_version.bump(reach);
                 rebuild_tell(said);
             };
             // A bug in a rebuild must not end the watching: report it, keep the site.
             match std::panic::catch_unwind(AssertUnwindSafe(|| rebuild(changed.as_ref(), &shown))) {
                 Ok(Ok(None)) => {}
-                Ok(Ok(Some(said))) => {
-                    watcher_version.bump();
+                Ok(Ok(Some((said, reach)))) => {
+                    watcher_version.bump(reach);
                     rebuild_tell(&said);
                 }
                 Ok(Err(e)) => rebuild_tell(&format!("error: {e:#} (the previous site is still served)")),
@@ -192,7 +241,7 @@ pub(crate) fn run(
             .route(
                 "/__defter/version",
                 get(move |axum::extract::RawQuery(query): axum::extract::RawQuery| async move {
-                    polled.after(query.as_deref()).await
+                    polled.answer(query.as_deref()).await
                 }),
             )
             .route(
@@ -215,19 +264,84 @@ pub(crate) fn run(
     })
 }
 
-/// The site's version: a number the open pages reload on when it moves (after each
-/// rebuild that put something new into the site).
+/// The site's version: a number that moves on after each rebuild that put something
+/// new into the site, with the files each of the last [`REMEMBERED`] rebuilds wrote.
+#[derive(Default)]
 struct Version {
-    now: AtomicU64,
+    moves: Mutex<Moves>,
     /// The preview is stopping: nothing is held any more.
     stopping: AtomicBool,
     /// Woken when it moves, or when the preview stops.
     moved: tokio::sync::Notify,
 }
 
+/// The version now and what the last rebuilds reached, oldest first (each with the
+/// version it moved to).
+struct Moves {
+    now: u64,
+    log: VecDeque<(u64, Reach)>,
+}
+
+impl Default for Moves {
+    fn default() -> Moves {
+        Moves { now: 1, log: VecDeque::new() }
+    }
+}
+
+impl Moves {
+    /// Whether a page that has seen version `seen` must reload: a rebuild since wrote
+    /// its file (`file`; `None`: any rebuild), or it saw a version this preview has not
+    /// made or no longer remembers (the preview was started again).
+    fn reload(&self, seen: u64, file: Option<&str>) -> bool {
+        if seen == self.now {
+            return false;
+        }
+        let remembered = self.log.front().is_some_and(|(first, _)| *first <= seen + 1);
+        if seen > self.now || !remembered {
+            return true;
+        }
+        let Some(file) = file else { return true };
+        self.log.iter().filter(|(at, _)| *at > seen).any(|(_, reach)| reach.touches(file))
+    }
+}
+
+/// What a page asks `/__defter/version` (see [`Version::answer`]).
+#[derive(Debug, Default, PartialEq)]
+struct Asked {
+    /// The version it has.
+    after: Option<u64>,
+    /// The site file it shows.
+    page: Option<String>,
+    /// Whether to hold the request until there is something to say (not `hold=0`).
+    hold: bool,
+}
+
+impl Asked {
+    fn parse(query: Option<&str>) -> Asked {
+        let mut asked = Asked { hold: true, ..Asked::default() };
+        for (name, value) in query.unwrap_or_default().split('&').filter_map(|pair| pair.split_once('=')) {
+            match name {
+                "after" => asked.after = value.parse().ok(),
+                "page" => asked.page = page_file(value),
+                "hold" => asked.hold = value != "0",
+                _ => {}
+            }
+        }
+        asked
+    }
+}
+
 impl Version {
-    fn bump(&self) {
-        self.now.fetch_add(1, Ordering::SeqCst);
+    fn bump(&self, reach: Reach) {
+        {
+            let mut moves = self.moves.lock().unwrap_or_else(PoisonError::into_inner);
+            moves.now += 1;
+            let now = moves.now;
+            moves.log.push_back((now, reach));
+            if moves.log.len() > REMEMBERED {
+                moves.log.pop_front();
+            }
+        }
         self.moved.notify_waiters();
     }
 
@@ -236,19 +350,30 @@ impl Version {
         self.moved.notify_waiters();
     }
 
-    /// The version now; for `after=N` (the one a page has), once it is no longer `N`, or
-    /// after [`HELD`] (then still `N`), so that the page learns of a rebuild the moment
-    /// it is done rather than at its next poll.
-    async fn after(&self, query: Option<&str>) -> String {
-        let seen = query.and_then(|q| q.strip_prefix("after=")).and_then(|n| n.parse::<u64>().ok());
-        if let Some(seen) = seen {
+    /// The answer to `query`: the version now, followed by ` reload` when the page
+    /// asking (`after=N&page=/its/path.html`) must reload. Without `page`, any move is a
+    /// reload; without `after`, the version alone, at once. A page's request is held
+    /// (but for `hold=0`) until it must reload, or for [`HELD`], so that it learns of
+    /// a rebuild the moment it is done rather than at its next poll.
+    async fn answer(&self, query: Option<&str>) -> String {
+        let asked = Asked::parse(query);
+        let Some(seen) = asked.after else {
+            return self.moves.lock().unwrap_or_else(PoisonError::into_inner).now.to_string();
+        };
+        let verdict = || {
+            let moves = self.moves.lock().unwrap_or_else(PoisonError::into_inner);
+            (moves.now, moves.reload(seen, asked.page.as_deref()))
+        };
+        let mut said = verdict();
+        if asked.hold && !said.1 {
             let _ = tokio::time::timeout(HELD, async {
                 loop {
                     // Registered before the version is read: a bump in between still wakes it.
                     let moved = self.moved.notified();
                     tokio::pin!(moved);
                     moved.as_mut().enable();
-                    if self.now.load(Ordering::SeqCst) != seen || self.stopping.load(Ordering::SeqCst) {
+                    said = verdict();
+                    if said.1 || self.stopping.load(Ordering::SeqCst) {
                         return;
                     }
                     moved.await;
@@ -256,7 +381,8 @@ impl Version {
             })
             .await;
         }
-        self.now.load(Ordering::SeqCst).to_string()
+        let (now, reload) = said;
+        if reload && asked.page.is_some() { format!("{now} reload") } else { now.to_string() }
     }
 }
 
@@ -326,7 +452,53 @@ fn watch_inputs(watcher: &mut impl Watcher, inputs: &[PathBuf]) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_hidden, is_local};
+    use super::{Asked, Moves, Reach, is_hidden, is_local, page_file};
+
+    fn files(paths: &[&str]) -> Reach {
+        Reach::of(paths.iter().map(|p| p.to_string()))
+    }
+
+    #[test]
+    fn a_page_reloads_when_a_rebuild_since_wrote_its_file_or_what_every_page_loads() {
+        let mut moves = Moves::default();
+        let mut bump = |reach: Reach| {
+            moves.now += 1;
+            moves.log.push_back((moves.now, reach));
+        };
+        bump(files(&["requests/TLP-2026-0001.html"]));
+        bump(files(&["requests/index.html", "search/t-ze.js"]));
+        let page = Some("requests/TLP-2026-0001.html");
+        assert_eq!(moves.now, 3);
+        assert!(moves.reload(1, page), "the first rebuild wrote it");
+        assert!(!moves.reload(2, page), "the second did not");
+        assert!(!moves.reload(3, page), "nothing since");
+        assert!(moves.reload(2, Some("requests/index.html")));
+        assert!(!moves.reload(1, Some("rules.html")), "no rebuild wrote it");
+        assert!(moves.reload(1, None), "a page that does not say which it is reloads on any move");
+        assert!(moves.reload(7, page), "a version from before the preview was started again");
+        moves.now += 1;
+        moves.log.push_back((moves.now, files(&["assets/style.css", "index.html"])));
+        assert_eq!(moves.log.back().map(|(_, r)| r), Some(&Reach::All), "the style sheet is on every page");
+        assert!(moves.reload(3, Some("rules.html")));
+        // The oldest rebuilds forgotten: a page that saw a version before them reloads.
+        moves.log.pop_front();
+        assert!(moves.reload(1, Some("rules.html")));
+        assert!(!moves.reload(4, Some("rules.html")), "nothing since the last");
+    }
+
+    #[test]
+    fn a_pages_question_is_read_from_its_query() {
+        let asked = Asked::parse(Some("after=12&page=%2Frequests%2FTLP-2026-0001.html"));
+        assert_eq!(asked, Asked { after: Some(12), page: Some("requests/TLP-2026-0001.html".into()), hold: true });
+        let asked = Asked::parse(Some("after=3&page=%2F&hold=0"));
+        assert_eq!(asked, Asked { after: Some(3), page: Some("index.html".into()), hold: false });
+        assert_eq!(Asked::parse(None), Asked { after: None, page: None, hold: true });
+        assert_eq!(Asked::parse(Some("after=x&page=%2F..%2Fetc")).after, None);
+        assert_eq!(page_file("/people/"), Some("people/index.html".into()));
+        assert_eq!(page_file("/ki%C5%9Fi.html"), Some("kişi.html".into()));
+        assert_eq!(page_file("/a/../b.html"), None);
+        assert_eq!(page_file("requests.html"), None, "not an absolute path");
+    }
 
     #[test]
     fn only_the_loopback_names_at_the_bound_port_are_answered() {

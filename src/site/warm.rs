@@ -20,6 +20,7 @@ use anyhow::Result;
 
 use super::data::KeptBacklinks;
 use super::pipeline::{Made, Settings, build_keeping};
+use super::serve::Reach;
 use crate::git::Git;
 use crate::load::{self, Records};
 use crate::validate::scope;
@@ -58,13 +59,20 @@ impl Warm {
 
     /// Rebuilds after the files at `changed` (relative to the root, `/`-separated)
     /// changed; `None` when the changes are not known (the watcher lost track). Says
-    /// what it did, or `None` when nothing the site is made from changed.
+    /// what it did and which files of the site it changed, or `None` when nothing the
+    /// site is made from changed.
     ///
     /// After an edit in place the edited records' pages are rendered first, alone, and
-    /// put into the site; `shown` is told so (the open pages may reload) before the rest
-    /// of the site is brought up to the edit. At 100,000 records the one takes a fraction
-    /// of a second, the other seconds (docs/performance.md).
-    pub fn rebuild(&mut self, changed: Option<&BTreeSet<String>>, shown: &dyn Fn(&str)) -> Result<Option<String>> {
+    /// put into the site; `shown` is told so, and which files they are (their open pages
+    /// may reload), before the rest of the site is brought up to the edit. At 100,000
+    /// records the one takes a fraction of a second, the other seconds
+    /// (docs/performance.md). The files the rest writes again as they were shown first
+    /// are not among those it says it changed: a page showing one reloads once.
+    pub(crate) fn rebuild(
+        &mut self,
+        changed: Option<&BTreeSet<String>>,
+        shown: &dyn Fn(&str, Reach),
+    ) -> Result<Option<(String, Reach)>> {
         let started = Instant::now();
         let plan = match (&self.made, changed) {
             (None, _) => Plan::Full("the last rebuild failed"),
@@ -77,14 +85,25 @@ impl Warm {
                 let made = self.made.take().expect("planned with it");
                 match update(&self.root, made, &paths)? {
                     Ok(made) => {
-                        let replaced = made.render_parts_of(&self.out, &paths, &self.backlinks)?;
-                        let first = started.elapsed().as_millis();
-                        if replaced > 0 {
-                            shown(&format!("shown: the edited records' pages ({replaced} files) in {first} ms"));
+                        let first = made.render_parts_of(&self.out, &paths, &self.backlinks)?;
+                        let ms = started.elapsed().as_millis();
+                        let replaced: Vec<String> =
+                            first.iter().filter(|(_, _, replaced)| *replaced).map(|(path, ..)| path.clone()).collect();
+                        if !replaced.is_empty() {
+                            let said =
+                                format!("shown: the edited records' pages ({} files) in {ms} ms", replaced.len());
+                            shown(&said, Reach::of(replaced));
                         }
-                        let built = made.render_keeping(&self.out, &load::Silent, &mut self.backlinks)?;
+                        let mut built = made.render_keeping(&self.out, &load::Silent, &mut self.backlinks)?;
                         self.made = Some(made);
-                        (built, format!("{} edited, warm; their pages shown after {first} ms", paths.len()))
+                        // Written again as shown first: already in the site, no news.
+                        let as_shown: HashSet<(&str, u64)> =
+                            first.iter().map(|(p, hash, _)| (p.as_str(), *hash)).collect();
+                        if let Some(changed) = &mut built.changed {
+                            changed
+                                .retain(|(path, hash)| !hash.is_some_and(|h| as_shown.contains(&(path.as_str(), h))));
+                        }
+                        (built, format!("{} edited, warm; their pages shown after {ms} ms", paths.len()))
                     }
                     Err(why) => (self.full()?, format!("full: {why}")),
                 }
@@ -94,12 +113,14 @@ impl Warm {
                 (self.full()?, format!("full: {why}"))
             }
         };
-        Ok(Some(format!(
+        let said = format!(
             "rebuilt: {} rendered, {} written ({how}) in {} ms",
             built.rendered,
             built.written,
             started.elapsed().as_millis()
-        )))
+        );
+        let reach = built.changed.map_or(Reach::All, |changed| Reach::of(changed.into_iter().map(|(path, _)| path)));
+        Ok(Some((said, reach)))
     }
 
     /// What the last build was made from, if it succeeded: the findings (`made.report`) to

@@ -88,9 +88,9 @@ fn site_in_headless_chromium() {
 }
 
 /// `defter serve`'s live reload in the same headless Chromium: a request's page is open,
-/// its title is edited on disk, and the page reloads by itself with the new title
-/// (`tests/e2e/reload.mjs`). The page learns of the new version from its held request,
-/// not from a poll.
+/// its title is edited on disk, and the page reloads by itself with the new title, once,
+/// while the rules page open beside it stays as it is (`tests/e2e/reload.mjs`). The page
+/// learns of the new version from its held request, not from a poll.
 #[test]
 fn serve_reloads_an_open_page_by_itself_in_headless_chromium() {
     let chromium = browser();
@@ -105,6 +105,7 @@ fn serve_reloads_an_open_page_by_itself_in_headless_chromium() {
         .arg(repo.path().join("records/requests/2026/TLP-2026-0027.md"))
         .arg(before)
         .arg(format!("{before} ve QR kodu"))
+        .arg(format!("http://{}/rules.html", server.addr))
         .env("CHROMIUM", &chromium)
         .output()
         .expect("node runs");

@@ -80,8 +80,23 @@ impl Server {
     /// `GET /__defter/version?after=seen` on a thread of its own (the server holds it
     /// until the version moves on): its answer, when it comes.
     fn held(&self, seen: &str) -> mpsc::Receiver<String> {
+        self.held_path(format!("/__defter/version?after={seen}"))
+    }
+
+    /// [`Server::held`] for the open page at `page` (`/requests/x.html`): answered when
+    /// that page must reload.
+    fn held_page(&self, seen: &str, page: &str) -> mpsc::Receiver<String> {
+        self.held_path(format!("/__defter/version?after={seen}&page={}", page.replace('/', "%2F")))
+    }
+
+    /// What a page that has seen `seen` is told at once about `page`.
+    fn asked(&self, seen: &str, page: &str) -> String {
+        self.get(&format!("/__defter/version?after={seen}&page={}&hold=0", page.replace('/', "%2F"))).1
+    }
+
+    fn held_path(&self, path: String) -> mpsc::Receiver<String> {
         let (answer, answered) = mpsc::channel();
-        let (addr, path) = (self.addr.clone(), format!("/__defter/version?after={seen}"));
+        let addr = self.addr.clone();
         std::thread::spawn(move || {
             let mut stream = TcpStream::connect(&addr).unwrap();
             write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
@@ -167,10 +182,14 @@ fn serve_rebuilds_once_per_change_and_serves_only_the_site() {
     }
     assert_eq!(server.version(), "1");
 
-    // A page asking for the version after the one it has is held until it moves on.
+    // A page asking for the version after the one it has is held until it moves on;
+    // one that says which it is, until a rebuild changes it.
     let held = server.held("1");
+    let edited = server.held_page("1", "/requests/TLP-2026-0001.html");
+    let other = server.held_page("1", "/rules.html");
     std::thread::sleep(Duration::from_secs(1));
     assert!(held.try_recv().is_err(), "answered while nothing changed");
+    assert!(edited.try_recv().is_err(), "answered while nothing changed");
 
     // One change, one rebuild: the edited request's page is shown first (the version
     // moves on and the held request answers at once), then the rest of the site.
@@ -181,6 +200,7 @@ fn serve_rebuilds_once_per_change_and_serves_only_the_site() {
     );
     let version = held.recv_timeout(Duration::from_secs(120)).expect("the held request answers after the change");
     assert_eq!(version, "2");
+    assert_eq!(edited.recv_timeout(Duration::from_secs(120)).expect("the edited page is told"), "2 reload");
     let (_, first) = server.get("/requests/TLP-2026-0001.html");
     assert!(
         first.contains("Zabıta denetim ve ceza raporu ekranı"),
@@ -193,6 +213,12 @@ fn serve_rebuilds_once_per_change_and_serves_only_the_site() {
     }
     // The page shown first is the rebuild's, byte for byte.
     assert_eq!(server.get("/requests/TLP-2026-0001.html").1, first);
+    // Which pages reload: the edited one once (the rebuild wrote it again as it was
+    // shown), the requests list (its title changed) after the rebuild, the rules never.
+    assert_eq!(server.asked("2", "/requests/TLP-2026-0001.html"), "3", "{}", server.log.lock().unwrap());
+    assert_eq!(server.asked("2", "/requests/"), "3 reload");
+    assert_eq!(server.asked("1", "/rules.html"), "3");
+    assert!(other.try_recv().is_err(), "the rules page was told to reload");
     let log = server.log.lock().unwrap().clone();
     let (shown, rebuilt) = (log.find("shown: the edited records' pages"), log.find("rebuilt: "));
     assert!(shown.is_some() && shown < rebuilt, "{log}");
@@ -212,6 +238,8 @@ fn serve_rebuilds_once_per_change_and_serves_only_the_site() {
     repo.write("site-templates/style.css", &format!("{css}\n/* yerel 1 */\n"));
     wait_for("4");
     assert!(server.get("/assets/style.css").1.contains("/* yerel 1 */"));
+    assert_eq!(server.asked("3", "/rules.html"), "4 reload", "every page shows the style sheet");
+    assert_eq!(other.recv_timeout(Duration::from_secs(10)).expect("answered"), "4 reload");
     repo.write("site-templates/style.css", &format!("{css}\n/* yerel 2 */\n"));
     wait_for("5");
     assert!(server.get("/assets/style.css").1.contains("/* yerel 2 */"));

@@ -113,6 +113,10 @@ pub struct Built {
     pub written: usize,
     /// Why nothing of the last build could be reused, when that was so.
     pub full: Option<String>,
+    /// What an incremental build changed in the site: each file written, with the
+    /// [`state::content_hash`] of its bytes, and each file removed (hash `None`); `None`
+    /// after a full build, which put a whole new site in place.
+    pub changed: Option<Vec<(String, Option<u64>)>>,
 }
 
 /// What a build does with the pieces it is given: make every part of the site into them.
@@ -167,7 +171,7 @@ pub(super) fn run(
     .to_string();
     let built = build_with(keys, Sink::full(out)?, out, make, unlinked)?
         .ok_or_else(|| anyhow::anyhow!("full build refused"))?;
-    Ok(Built { full: Some(full), ..built })
+    Ok(Built { full: Some(full), changed: None, ..built })
 }
 
 /// The Turkish name of a build input ([`Keys`]'s names are English: they are stored in
@@ -201,28 +205,32 @@ fn build_with(keys: &Keys, sink: Sink, out: &Path, make: &Make, unlinked: fn(&st
     let made = make(&sink);
     let (files, finish) = sink.into_files();
     let checked = made.and_then(|()| {
-        let linked_file_gone = finish.removed(&files).iter().any(|path| !unlinked(path));
+        let removed = finish.removed(&files);
+        let linked_file_gone = removed.iter().any(|path| !unlinked(path));
         if finish.is_incremental() && (linked_file_gone || finish.lost_ids(&files)) {
-            return Ok(false);
+            return Ok(None);
         }
         unique_paths(files.iter().map(|f| f.path.as_str()))?;
         let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
         let pages = files.iter().filter_map(|f| Some((f.path.as_str(), f.summary.as_ref()?)));
         links::check_summaries(&paths, pages, &finish.strings)?;
-        Ok(true)
+        Ok(Some(removed))
     });
     match checked {
-        Ok(true) => {
+        Ok(Some(removed)) => {
+            let written = files.iter().filter(|f| f.written);
+            let changed = written.map(|f| (f.path.clone(), Some(f.hash))).chain(removed.into_iter().map(|p| (p, None)));
             let built = Built {
                 files: files.len(),
                 rendered: files.iter().filter(|f| f.rendered).count(),
                 written: files.iter().filter(|f| f.written).count(),
                 full: None,
+                changed: finish.is_incremental().then(|| changed.collect()),
             };
             finish.commit(out, keys.global, &keys.inputs, &files)?;
             Ok(Some(built))
         }
-        Ok(false) => {
+        Ok(None) => {
             finish.abandon();
             Ok(None)
         }
