@@ -50,7 +50,7 @@ use crate::site::data::{Site, WHO_SHOWN, address};
 use crate::site::templates::Templates;
 
 /// Bumped whenever the build state's meaning changes.
-const FORMAT: &str = "defter-build 4";
+const FORMAT: &str = "defter-build 5";
 
 /// Every key of one build.
 pub(crate) struct Keys {
@@ -79,6 +79,9 @@ pub(crate) struct Keys {
     named: foldhash::HashMap<usize, u64>,
     /// A project's sections (by project folder), in the order they are listed.
     sections: HashMap<String, Vec<u64>>,
+    /// Per record (by address): what its own history shows ([`Keys::own_history`]),
+    /// found once for its page and its holder's feeds.
+    histories: foldhash::HashMap<usize, u64>,
 }
 
 fn hash(value: impl Hash) -> u64 {
@@ -279,8 +282,24 @@ impl Keys {
         }
         let findings =
             hash((global, format!("{:?}", input.report.diagnostics), format!("{:?}", input.records.problems)));
-        let mut keys =
-            Keys { global, inputs, all_data: 0, registers: 0, findings, as_of, history, record, data, named, sections };
+        let mut keys = Keys {
+            global,
+            inputs,
+            all_data: 0,
+            registers: 0,
+            findings,
+            as_of,
+            history,
+            record,
+            data,
+            named,
+            sections,
+            histories: Default::default(),
+        };
+        if site.input.trail.is_some() {
+            let histories = site.sorted.par_iter().map(|r| (address(r), keys.history_of(site, r))).collect();
+            keys.histories = histories;
+        }
         keys.all_data = hash((findings, keys.data_of(site.sorted.iter().copied())));
         // The registers, and whatever they name (a grant's system is shown by its name,
         // whatever record that is).
@@ -391,25 +410,33 @@ impl Keys {
         if let Some(findings) = site.findings.get(r.path.as_str()) {
             format!("{findings:?}").hash(&mut h);
         }
-        self.own_history(site, r, &mut h);
+        self.own_history(r, &mut h);
         h.finish()
     }
 
-    /// Hashes what `r`'s own history shows into `h`: each commit that changed it (its
-    /// id stands for its author, time and summary), the author's record, and the
-    /// records the values shown name — not the commit built, so a new commit re-keys
-    /// only what shows the history of the records it changed.
-    pub(crate) fn own_history(&self, site: &Site, r: &Record, h: &mut DefaultHasher) {
+    /// Hashes what `r`'s own history shows into `h` (see [`Keys::history_of`]).
+    pub(crate) fn own_history(&self, r: &Record, h: &mut DefaultHasher) {
+        self.histories.get(&address(r)).hash(h);
+    }
+
+    /// What `r`'s own history shows: each commit that changed it, the author's record,
+    /// and the records the values shown name — not the commit built, so a new commit
+    /// re-keys only what shows the history of the records it changed.
+    ///
+    /// A commit's id and the record's path at it stand for everything the entry shows:
+    /// the commit's author, time and summary, and what changed in the record (the trail
+    /// makes an entry from the commit's tree and its parent's alone, and redacts it by
+    /// the settings in the global key), so the changes themselves are not hashed again.
+    fn history_of(&self, site: &Site, r: &Record) -> u64 {
+        let mut h = DefaultHasher::new();
         if let Some(trail) = site.input.trail {
             // Its own history, not the commit: a new commit re-renders the pages of the
             // records it changed. The people the history names may be edited in the
             // working tree.
             for e in trail.of(r.id()) {
                 let commit = &trail.commits[e.commit];
-                // The id stands for everything of the commit shown (author, time, summary).
-                commit.id.as_bytes().hash(h);
-                (&e.action, &e.path, &e.fields, e.body_changed).hash(h);
-                site.person_by_email(&commit.author_email).map(|p| self.data(p)).hash(h);
+                (commit.id.as_bytes(), &e.path).hash(&mut h);
+                site.person_by_email(&commit.author_email).map(|p| self.data(p)).hash(&mut h);
                 // A value it shows that is an id is shown by that record's name, though
                 // the record may name it no more ("Elif Kara → Volkan Acar").
                 let values = e.fields.iter().flat_map(|c| {
@@ -417,9 +444,10 @@ impl Keys {
                     c.old.iter().chain(&c.new).chain(members)
                 });
                 for s in values.filter_map(crate::history::Shown::as_str) {
-                    site.index.get(s).map(|t| self.data(t)).hash(h);
+                    site.index.get(s).map(|t| self.data(t)).hash(&mut h);
                 }
             }
         }
+        h.finish()
     }
 }

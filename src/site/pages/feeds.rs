@@ -93,7 +93,7 @@ pub(in crate::site) fn make(site: &Site, keys: &Keys, pieces: &dyn Pieces) -> Re
         // The Atom feed lists the commits that changed what they hold, and both feeds
         // are stamped with the date built.
         for r in records {
-            keys.own_history(site, r, &mut h);
+            keys.own_history(r, &mut h);
         }
         let name = format!("feeds:{}", site.url(person));
         pieces.piece(&name, keys.dated(h.finish()), &|| {
