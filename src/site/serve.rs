@@ -322,7 +322,11 @@ impl Asked {
         for (name, value) in query.unwrap_or_default().split('&').filter_map(|pair| pair.split_once('=')) {
             match name {
                 "after" => asked.after = value.parse().ok(),
-                "page" => asked.page = page_file(value),
+                // The page's address, percent-encoded as a path, then again as a value.
+                "page" => {
+                    asked.page =
+                        percent_encoding::percent_decode_str(value).decode_utf8().ok().and_then(|a| page_file(&a))
+                }
                 "hold" => asked.hold = value != "0",
                 _ => {}
             }
@@ -493,6 +497,9 @@ mod tests {
         let asked = Asked::parse(Some("after=3&page=%2F&hold=0"));
         assert_eq!(asked, Asked { after: Some(3), page: Some("index.html".into()), hold: false });
         assert_eq!(Asked::parse(None), Asked { after: None, page: None, hold: true });
+        // `encodeURIComponent(location.pathname)` of a page whose name is not ASCII.
+        let asked = Asked::parse(Some("after=1&page=%2Funits%2Fbilgi-i%25C5%259Flem.html"));
+        assert_eq!(asked.page.as_deref(), Some("units/bilgi-işlem.html"));
         assert_eq!(Asked::parse(Some("after=x&page=%2F..%2Fetc")).after, None);
         assert_eq!(page_file("/people/"), Some("people/index.html".into()));
         assert_eq!(page_file("/ki%C5%9Fi.html"), Some("kişi.html".into()));
