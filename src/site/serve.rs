@@ -19,8 +19,8 @@ use notify::{Event, EventKind, RecursiveMode, Watcher};
 use tower_http::services::ServeDir;
 
 /// Asks `/__defter/version` (held until it moves on while the page is visible) and
-/// reloads the page when the preview says a rebuild changed it; shows the preview's banner (`/__defter/banner`:
-/// the records have errors) at the top of the page.
+/// reloads the page when the preview says a rebuild changed it; shows the preview's
+/// banner (`/__defter/banner`: the records have errors) at the top of the page.
 pub(crate) const LIVE_RELOAD_JS: &str = r#"(function () {
   "use strict";
   fetch("/__defter/banner", { cache: "no-store" }).then(function (r) { return r.text(); }).then(function (text) {
