@@ -5,7 +5,7 @@
 //! panicking, not overflowing the stack and not hanging.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, LazyLock};
+use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
 use defter::config::Config;
@@ -163,7 +163,7 @@ pub fn validate(data: &[u8]) {
     let _ = render_human(&report, &records, false, defter::diag::Lang::Tr);
     serde_json::from_str::<serde_json::Value>(&render_json(&report)).expect("JSON output");
     let _ = render_github(&report, defter::diag::Lang::Tr);
-    let _: Option<Arc<str>> = records.sources.remove(path);
+    let _: Option<defter::model::Source> = records.sources.remove(path);
 }
 
 /// The part of `html` inside each start tag.

@@ -2,8 +2,11 @@
 //! under `records/` — its YAML fields as a tree with positions and where its Markdown body
 //! is, or the `parse-error` finding — keyed by the file's path and the git blob id of its
 //! bytes, so that a run splits front matter and parses YAML only for the files whose
-//! bytes it has not seen. Every file is still read (the texts are quoted in findings and
-//! bodies are views of them); a hit skips the parse.
+//! bytes it has not seen. A hit skips the parse; loading for a check that exits
+//! (`validate`: [`super::Texts::Later`]) skips the read too, for a file the file system
+//! says is unchanged (below), and reads its text only when a finding quotes it or a
+//! check reads its body. Everything else reads every file: the site hashes and shows
+//! every text, and `serve` and the language server keep the records while files change.
 //!
 //! Hashing every file would cost about what parsing it does, so an entry also keeps what
 //! the file system said of the file when it was hashed (size, modification and
@@ -30,13 +33,12 @@
 //! large, not UTF-8 or of no kind is refused as before.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::diag::{Diagnostic, Message, Rule, Severity};
 use crate::git::{Git, blob_id};
-use crate::model::{Body, Kind, Node, Pos, Record, SharedText};
+use crate::model::{Body, Kind, Node, Pos, Record, SharedText, Source};
 
 /// The cache's name in the git folder ([`Git::cache_file`]).
 const NAME: &str = "records.bin";
@@ -319,28 +321,32 @@ pub(crate) fn key(bytes: &[u8]) -> [u8; 20] {
 
 impl Entries<'_> {
     /// The blob id of the file at `path` whose bytes are `bytes` and of which the file
-    /// system says `stat`: its entry's when the file says what it said when its entry
-    /// was made, long enough before that run began; else the bytes hashed.
+    /// system says `stat`: its entry's when the file is [`Entries::unchanged`]; else the
+    /// bytes hashed.
     pub(crate) fn blob(&self, path: &str, stat: Option<Stat>, bytes: &[u8]) -> [u8; 20] {
+        self.unchanged(path, stat).unwrap_or_else(|| key(bytes))
+    }
+
+    /// The blob id of the entry of the file at `path` when the file says what it said
+    /// when its entry was made (`stat` now), long enough before that run began: its
+    /// bytes are the entry's, unread and unhashed.
+    pub(crate) fn unchanged(&self, path: &str, stat: Option<Stat>) -> Option<[u8; 20]> {
         let trusted = |s: &&Stored<'_>| {
             stat.is_some_and(|now| {
                 s.stat == Some(now) && now.modified.max(now.changed).saturating_add(RACY) < self.started
             })
         };
-        match self.by_path.get(path).filter(trusted) {
-            Some(stored) => stored.blob,
-            None => key(bytes),
-        }
+        self.by_path.get(path).filter(trusted).map(|stored| stored.blob)
     }
 
     /// What loading made of the file at `path` (of `kind`, implying `path_id`) whose
-    /// bytes have the blob id `blob` and whose text is `text`, when an entry keeps it:
-    /// the record or the finding `parse_record` gave, exactly.
+    /// bytes have the blob id `blob` and whose text is `text` (maybe unread yet), when an
+    /// entry keeps it: the record or the finding `parse_record` gave, exactly.
     pub(crate) fn get(
         &self,
         (path, blob, stat): (&str, &[u8; 20], Option<Stat>),
         (kind, path_id): (Kind, &str),
-        text: &Arc<str>,
+        text: &Source,
     ) -> Option<(Result<Record, Box<Diagnostic>>, Kept<'_>)> {
         let stored = self.by_path.get(path).filter(|s| s.blob == *blob)?;
         if checksum(stored.bytes.0) != stored.check {
@@ -351,7 +357,10 @@ impl Entries<'_> {
                 let body = match body {
                     Some(BodyAt { start, end, line }) => {
                         let range = start as usize..end as usize;
-                        text.get(range.clone())?;
+                        // An unread text is the entry's bytes (the blob id says so).
+                        if text.is_read() {
+                            text.get(range.clone())?;
+                        }
                         Some(Body { text: SharedText::new(text.clone(), range), line })
                     }
                     None => None,

@@ -21,7 +21,7 @@ pub use cache::CacheUse;
 use cache::{Cache, Entries, Kept, Stat};
 
 use crate::diag::{Diagnostic, Message, Rule, human::Sources, msg};
-use crate::model::{Body, Kind, Node, Pos, Record, SharedText, Value};
+use crate::model::{Body, Kind, Node, Pos, Record, SharedText, Source, Value};
 
 /// Files larger than this are refused (`parse-error`) without being read.
 pub const MAX_FILE_BYTES: u64 = 5 * 1024 * 1024;
@@ -35,8 +35,9 @@ pub struct Records {
     pub records: Vec<Record>,
     /// Findings about files that are not records (`parse-error`, `unknown-kind`).
     pub problems: Vec<Diagnostic>,
-    /// The text of every file read, for quoting in diagnostics.
-    pub sources: BTreeMap<String, Arc<str>>,
+    /// The text of every file loaded, for quoting in diagnostics (read when first asked
+    /// for, where loading took the file from the cache unread: [`Texts::Later`]).
+    pub sources: BTreeMap<String, Source>,
     /// The repository's CODEOWNERS file, if it has one: (path, text). Its text is in
     /// `sources` too.
     pub codeowners: Option<(String, Arc<str>)>,
@@ -95,9 +96,34 @@ pub fn load_dir_with(root: &Path, progress: &dyn Progress) -> Result<Records> {
     load_dir_cached(root, progress, crate::git::caches_on()).map(|(records, _)| records)
 }
 
+/// Whether loading reads every file, or leaves unread the files the cache of parsed
+/// records knows unchanged (read when their text is first asked for: [`Source::later`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Texts {
+    /// Every file is read as it is loaded: for whatever goes on to use every text (the
+    /// site hashes and shows them) or keeps the records while files change (`serve`, the
+    /// language server).
+    Read,
+    /// Files the cache knows unchanged are read only if their text is asked for: for a
+    /// check that quotes a few files and exits (`validate`).
+    Later,
+}
+
+/// [`load_dir_with`] for a run that checks the records and exits: a file the cache of
+/// parsed records knows unchanged is not read unless its text is asked for
+/// ([`Texts::Later`]). The records are the same as [`load_dir_with`]'s.
+pub fn load_dir_to_check(root: &Path, progress: &dyn Progress) -> Result<Records> {
+    load_dir_as(root, progress, crate::git::caches_on(), Texts::Later).map(|(records, _)| records)
+}
+
 /// [`load_dir_with`], using the cache of parsed records or not (whatever `DEFTER_CACHE`
 /// says), and how it was used: what the tests compare and count.
 pub fn load_dir_cached(root: &Path, progress: &dyn Progress, use_cache: bool) -> Result<(Records, CacheUse)> {
+    load_dir_as(root, progress, use_cache, Texts::Read)
+}
+
+/// [`load_dir_cached`], reading the files the cache knows as `texts` says.
+pub fn load_dir_as(root: &Path, progress: &dyn Progress, use_cache: bool, texts: Texts) -> Result<(Records, CacheUse)> {
     let dir = root.join(RECORDS_DIR);
     // Nothing is read through a link: a `records` link to `/` would be walked, checked,
     // quoted in findings and published.
@@ -120,8 +146,11 @@ pub fn load_dir_cached(root: &Path, progress: &dyn Progress, use_cache: bool) ->
     let cache = if use_cache { Cache::open(root) } else { None };
     let entries = cache.as_ref().map(Cache::entries);
     progress.start("loading", files.len());
-    let (loaded, kept): (Vec<Loaded>, Vec<Option<Kept<'_>>>) =
-        files.par_iter().map(|path| load_path(root, path, entries.as_ref())).inspect(|_| progress.step()).unzip();
+    let (loaded, kept): (Vec<Loaded>, Vec<Option<Kept<'_>>>) = files
+        .par_iter()
+        .map(|path| load_path(root, path, entries.as_ref(), texts))
+        .inspect(|_| progress.step())
+        .unzip();
     let mut used = CacheUse::default();
     let mut blobs = std::collections::HashMap::new();
     if let (Some(cache), Some(entries)) = (&cache, &entries) {
@@ -176,9 +205,16 @@ pub(crate) fn link_problem(path: String, codeowners: bool) -> Diagnostic {
 
 /// Reads and loads the file at `path` (under `root`) as [`load_dir`] does: a file too
 /// large or unreadable is a problem, not a record. With `cache`, what the cache keeps of
-/// the file is taken if its bytes are the same, and what to keep of it is returned.
-fn load_path<'a>(root: &Path, path: &Path, cache: Option<&'a Entries<'_>>) -> (Loaded, Option<Kept<'a>>) {
+/// the file is taken if its bytes are the same, and what to keep of it is returned; with
+/// [`Texts::Later`] too, without reading the file where the file system says it is
+/// unchanged.
+fn load_path<'a>(root: &Path, path: &Path, cache: Option<&'a Entries<'_>>, texts: Texts) -> (Loaded, Option<Kept<'a>>) {
     let rel = relative(root, path);
+    if let (Texts::Later, Some(cache)) = (texts, cache)
+        && let Some((loaded, kept)) = load_unread(path, &rel, cache)
+    {
+        return (loaded, Some(kept));
+    }
     let (bytes, stat) = match read_limited(path) {
         Ok(Ok((bytes, meta))) => (bytes, cache.and_then(|_| Stat::of(&meta))),
         Ok(Err(size)) => return (Loaded::Problem(too_large(rel, size), None), None),
@@ -204,6 +240,25 @@ fn load_path<'a>(root: &Path, path: &Path, cache: Option<&'a Entries<'_>>) -> (L
     load_one(RawFile { path: rel, bytes }, cache.map(|cache| (cache, stat)))
 }
 
+/// What the cache keeps of the file at `path` (`rel` from the root), unread, when the
+/// file system says of it what it said when its entry was made, long enough before that
+/// run began ([`Entries::unchanged`]): as git's index is trusted. `None` when the file
+/// must be read (no entry, or a moved [`Stat`], or a link put in its place since the
+/// walk: the read refuses it).
+fn load_unread<'a>(path: &Path, rel: &str, cache: &'a Entries<'_>) -> Option<(Loaded, Kept<'a>)> {
+    let meta = std::fs::symlink_metadata(path).ok().filter(|m| m.is_file() && m.len() <= MAX_FILE_BYTES)?;
+    let stat = Stat::of(&meta);
+    let blob = cache.unchanged(rel, stat)?;
+    let (kind, path_id) = Kind::from_path(rel.strip_prefix("records/").unwrap_or(rel))?;
+    let source = Source::later(path.to_path_buf());
+    let (parsed, kept) = cache.get((rel, &blob, stat), (kind, &path_id), &source)?;
+    let loaded = match parsed {
+        Ok(record) => Loaded::Record(record, source),
+        Err(diag) => Loaded::Problem(*diag, Some(source)),
+    };
+    Some((loaded, kept))
+}
+
 /// Loads the files at `paths` (relative to `root`, `/`-separated) as [`load_dir`] loads
 /// them, without walking `records/`: what `defter serve` reads again after an edit.
 pub fn load_paths(root: &Path, paths: &[String]) -> Records {
@@ -212,7 +267,7 @@ pub fn load_paths(root: &Path, paths: &[String]) -> Records {
         .map(|rel| match crate::config::link_on_the_way(root, rel) {
             Some(link) => Loaded::Problem(link_problem(link, false), None),
             // A few files: reading the whole cache would cost more than parsing them.
-            None => load_path(root, &root.join(rel), None).0,
+            None => load_path(root, &root.join(rel), None, Texts::Read).0,
         })
         .collect();
     Records::from_loaded(Vec::new(), loaded)
@@ -328,7 +383,7 @@ impl Records {
     /// Keeps the text of the repository's CODEOWNERS file (`path` relative to the root).
     pub fn set_codeowners(&mut self, path: &str, text: String) {
         let text: Arc<str> = Arc::from(text);
-        self.sources.insert(path.to_string(), text.clone());
+        self.sources.insert(path.to_string(), text.clone().into());
         self.codeowners = Some((path.to_string(), text));
     }
 
@@ -401,8 +456,8 @@ fn relative(root: &Path, path: &Path) -> String {
 
 /// The outcome of loading one file.
 pub enum Loaded {
-    Record(Record, Arc<str>),
-    Problem(Diagnostic, Option<Arc<str>>),
+    Record(Record, Source),
+    Problem(Diagnostic, Option<Source>),
 }
 
 /// Parses one file: kind from path, UTF-8 check, BOM, front matter, YAML.
@@ -448,7 +503,9 @@ fn load_one<'a>(file: RawFile, cache: Option<(&'a Entries<'_>, Option<Stat>)>) -
     };
     let text: Arc<str> = Arc::from(text.strip_prefix('\u{feff}').unwrap_or(&text));
     let kept_before = match (cache, &blob) {
-        (Some((cache, _)), Some((blob, stat))) => cache.get((&path, blob, *stat), (kind, &path_id), &text),
+        (Some((cache, _)), Some((blob, stat))) => {
+            cache.get((&path, blob, *stat), (kind, &path_id), &text.clone().into())
+        }
         _ => None,
     };
     let (parsed, kept) = match kept_before {
@@ -460,8 +517,8 @@ fn load_one<'a>(file: RawFile, cache: Option<(&'a Entries<'_>, Option<Stat>)>) -
         }
     };
     let loaded = match parsed {
-        Ok(record) => Loaded::Record(record, text),
-        Err(diag) => Loaded::Problem(*diag, Some(text)),
+        Ok(record) => Loaded::Record(record, text.into()),
+        Err(diag) => Loaded::Problem(*diag, Some(text.into())),
     };
     (loaded, kept)
 }

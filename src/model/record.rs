@@ -28,20 +28,92 @@ pub struct Body {
     pub line: u32,
 }
 
+/// A file's text as loading keeps it: read, or read when first asked for. A file the
+/// cache of parsed records already knows, unchanged since (the file system says so, as
+/// git's index trusts it), is parsed from the cache and not read at all, unless a finding
+/// quotes it or a check reads its body: at 100,000 records, reading every file was 40% of
+/// a `validate` whose caches were warm. Cloning shares the text (and the one reading).
+#[derive(Clone)]
+pub struct Source(Whole);
+
+#[derive(Clone)]
+enum Whole {
+    Read(Arc<str>),
+    Later(Arc<Later>),
+}
+
+/// A file to read when its text is first asked for.
+struct Later {
+    path: std::path::PathBuf,
+    text: std::sync::OnceLock<Arc<str>>,
+}
+
+impl Source {
+    /// The text of the file at `path`, read when first asked for (a byte-order mark left
+    /// out, as loading leaves it out). A file that can no longer be read, or is no longer
+    /// UTF-8, reads as empty: it changed after loading took what its bytes said from the
+    /// cache, and the run reports what they said then.
+    pub fn later(path: std::path::PathBuf) -> Self {
+        Source(Whole::Later(Arc::new(Later { path, text: std::sync::OnceLock::new() })))
+    }
+
+    /// The whole text (read now, if it was not yet).
+    pub fn text(&self) -> &Arc<str> {
+        match &self.0 {
+            Whole::Read(text) => text,
+            Whole::Later(later) => later.text.get_or_init(|| {
+                let text = std::fs::read(&later.path).ok().and_then(|bytes| String::from_utf8(bytes).ok());
+                let text = text.unwrap_or_default();
+                Arc::from(text.strip_prefix('\u{feff}').unwrap_or(&text))
+            }),
+        }
+    }
+
+    /// Whether the text is in memory (read at loading, or asked for since).
+    pub fn is_read(&self) -> bool {
+        match &self.0 {
+            Whole::Read(_) => true,
+            Whole::Later(later) => later.text.get().is_some(),
+        }
+    }
+}
+
+impl From<Arc<str>> for Source {
+    fn from(text: Arc<str>) -> Self {
+        Source(Whole::Read(text))
+    }
+}
+
+impl std::ops::Deref for Source {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.text()
+    }
+}
+
+impl std::fmt::Debug for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self.text(), f)
+    }
+}
+
 /// A part of a text that others share: a record's body is a view of its file's text,
-/// which [`Records::sources`] keeps anyway, so the body is not held twice while the
-/// records are checked (the site, which drops the files' texts, detaches it). Reads as
-/// a `&str` (it derefs to one).
+/// which loading keeps anyway (`Records::sources`), so the body is not held twice while
+/// the records are checked (the site, which drops the files' texts, detaches it). Reads
+/// as a `&str` (it derefs to one); a view of a [`Source::later`] reads its file when
+/// first read.
 #[derive(Clone)]
 pub struct SharedText {
-    text: Arc<str>,
+    text: Source,
     range: std::ops::Range<usize>,
 }
 
 impl SharedText {
     /// The part `range` (byte offsets on character boundaries) of `text`.
-    pub fn new(text: Arc<str>, range: std::ops::Range<usize>) -> Self {
-        debug_assert!(text.get(range.clone()).is_some());
+    pub fn new(text: impl Into<Source>, range: std::ops::Range<usize>) -> Self {
+        let text = text.into();
+        debug_assert!(!text.is_read() || text.get(range.clone()).is_some());
         SharedText { text, range }
     }
 
@@ -92,13 +164,13 @@ impl PartialEq for SharedText {
 impl From<String> for SharedText {
     fn from(text: String) -> Self {
         let len = text.len();
-        SharedText { text: Arc::from(text), range: 0..len }
+        SharedText::new(Arc::<str>::from(text), 0..len)
     }
 }
 
 impl From<&str> for SharedText {
     fn from(text: &str) -> Self {
-        SharedText { text: Arc::from(text), range: 0..text.len() }
+        SharedText::new(Arc::<str>::from(text), 0..text.len())
     }
 }
 

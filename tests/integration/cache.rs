@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Instant;
 
-use defter::load::{CacheUse, MAX_FILE_BYTES, Silent, load_dir_cached};
+use defter::load::{CacheUse, MAX_FILE_BYTES, Silent, Texts, load_dir_as, load_dir_cached};
 
 use crate::harness::{AS_OF, GitRepo, copy_tree, defter_cached, files_in, stderr, stdout};
 
@@ -293,6 +293,58 @@ fn files_unchanged_for_a_while_are_known_by_their_times() {
     std::fs::File::options().write(true).open(&path).unwrap().set_modified(later).unwrap();
     assert_eq!(load_alike(&root), CacheUse { reused: files, parsed: 0, written: true }, "touched");
     assert_eq!(load_alike(&root), CacheUse { reused: files, parsed: 0, written: false });
+}
+
+/// A run that checks and exits (`validate`) does not read the files the cache knows
+/// unchanged by their times: their records come from the cache, and their texts are
+/// read when something asks for them — a finding that quotes a line, a check of a body
+/// whose findings are not cached, the masking of a secret. What it loads and reports is
+/// what a run that reads every file loads and reports; an edited file is read.
+#[test]
+fn files_known_unchanged_are_read_only_when_asked_for() {
+    let (mut repo, root, files) = committed();
+    let (request, text) = a_request(&repo);
+    let token = "ghp_R4tY7uI9oP2aS5dF8gH1jK3lZ6xC0vB9nM2q";
+    let with_secret = request.replace(".md", "-anahtar.md").replace("TLP-2026-", "TLP-2026-8");
+    let crlf = request.replace(".md", "-crlf.md").replace("TLP-2026-", "TLP-2026-7");
+    let secret_text = format!("{text}\nErişim anahtarı: {token}\n");
+    repo.write(&with_secret, &secret_text.replace("assignee: ", "assignee: kimse.yok # eskisi "));
+    repo.write(&crlf, &format!("\u{feff}{}", text.replace('\n', "\r\n").replace("title:", "title: Şüphe ığdır |")));
+    let files = files + 2;
+    std::thread::sleep(std::time::Duration::from_millis(2200));
+    assert_eq!(load_alike(&root), CacheUse { reused: 0, parsed: files, written: true }, "cold");
+
+    let unread = |records: &defter::load::Records| records.sources.values().filter(|s| !s.is_read()).count();
+    let (mut later, used) = load_dir_as(&root, &Silent, true, Texts::Later).unwrap();
+    assert_eq!(used, CacheUse { reused: files, parsed: 0, written: false });
+    assert_eq!(unread(&later), files, "every file was known unchanged, and none was read");
+    let body = later.records.iter().find(|r| r.path == crlf).and_then(|r| r.body.clone()).unwrap();
+    assert!(body.text.contains('\r') && !body.text.starts_with('\u{feff}'), "{body:?}");
+    assert_eq!(unread(&later), files - 1, "the body read its file, and that file alone");
+    let (plain, _) = load_dir_cached(&root, &Silent, false).unwrap();
+    later.blobs.clear();
+    assert_eq!(format!("{later:?}"), format!("{plain:?}"), "the records differ when read later");
+
+    // Edited: read now, as loading reads it.
+    repo.edit(PERSON, "ayse.yilmaz", "ayse.yilmaz\n# düzeltme");
+    let (later, used) = load_dir_as(&root, &Silent, true, Texts::Later).unwrap();
+    assert_eq!(used, CacheUse { reused: files - 1, parsed: 1, written: true }, "edited");
+    assert!(later.sources[PERSON].is_read() && unread(&later) == files - 1);
+
+    // The command line, human output (which quotes the lines it reports): the same as a
+    // run without caches, with the findings cache cold and warm.
+    let human = ["--lang", "en", "validate", "--as-of", AS_OF];
+    let plain = run(&root, false, &human);
+    assert_eq!(plain.status.code(), Some(1), "{}", stderr(&plain));
+    let report = stdout(&plain);
+    // The comment is in no finding: only the quoted line shows it.
+    assert!(report.contains("kimse.yok # eskisi") && report.contains("secret"), "{report}");
+    assert!(!report.contains(token), "{report}");
+    let _ = std::fs::remove_file(root.join(".git/defter/findings.bin"));
+    for run_of in ["findings cache cold", "findings cache warm"] {
+        let cached = run(&root, true, &human);
+        assert_eq!((cached.status.code(), stdout(&cached)), (Some(1), report.clone()), "{run_of}");
+    }
 }
 
 /// Runs at once, on a repository without a cache: each writes a whole cache file and the
