@@ -46,12 +46,19 @@ impl Repo {
         Ok(Repo { config, rules })
     }
 
-    /// The working tree's repository and its records, loaded and checked as of `as_of`:
-    /// for a command that reports and exits, so files the cache knows unchanged are read
-    /// only when a finding quotes them ([`load::load_dir_to_check`]).
-    pub(crate) fn open_checked(root: &Path, as_of: Date, progress: &dyn Progress) -> Result<(Repo, Records, Checked)> {
+    /// The working tree's repository and its records, loaded as `texts` says and checked
+    /// as of `as_of`.
+    pub(crate) fn open_checked(
+        root: &Path,
+        as_of: Date,
+        progress: &dyn Progress,
+        texts: load::Texts,
+    ) -> Result<(Repo, Records, Checked)> {
         let repo = Repo::open(root)?;
-        let records = load::load_dir_to_check(root, progress)?;
+        let records = match texts {
+            load::Texts::Read => load::load_dir_with(root, progress)?,
+            load::Texts::Later => load::load_dir_to_check(root, progress)?,
+        };
         let checked = repo.check_tree(root, &records, as_of, progress)?;
         Ok((repo, records, checked))
     }

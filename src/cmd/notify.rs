@@ -18,7 +18,7 @@ use crate::repo::Repo;
 
 pub(super) fn run(root: &Path, args: &NotifyArgs, ui: Ui) -> Result<ExitCode> {
     let bar = ui.progress();
-    let (repo, records, checked) = Repo::open_checked(root, args.as_of, &bar)?;
+    let (repo, records, checked) = Repo::open_checked(root, args.as_of, &bar, crate::load::Texts::Read)?;
     bar.finish();
     let (config, as_of) = (&repo.config, args.as_of);
     let index = Index::with(&checked.ids, &records.records);

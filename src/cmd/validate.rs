@@ -15,7 +15,7 @@ pub(super) fn run(root: &Path, args: &ValidateArgs, ui: Ui) -> Result<ExitCode> 
     let (report, records) = match &args.base {
         None => {
             let bar = ui.progress();
-            let (_, records, checked) = Repo::open_checked(root, args.as_of, &bar)?;
+            let (_, records, checked) = Repo::open_checked(root, args.as_of, &bar, crate::load::Texts::Later)?;
             bar.finish();
             (checked.findings, records)
         }

@@ -33,18 +33,19 @@
 //! large, not UTF-8 or of no kind is refused as before.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::diag::{Diagnostic, Message, Rule, Severity};
 use crate::git::{Git, blob_id};
-use crate::model::{Body, Kind, Node, Pos, Record, SharedText, Source};
+use crate::model::{Body, Fields, Kind, Node, Pos, Record, SharedText, Source, Unpack};
 
 /// The cache's name in the git folder ([`Git::cache_file`]).
 const NAME: &str = "records.bin";
 
 /// Bumped whenever the file's layout or what an entry means changes.
-const FORMAT: &str = "defter-records 1";
+const FORMAT: &str = "defter-records 2";
 
 /// How an entry's bytes are checked: a disk that flips a bit inside a field's text must
 /// not put that text into a record (the blob id keys the file, not the entry).
@@ -136,10 +137,18 @@ impl<'de: 'a, 'a> Deserialize<'de> for Bytes<'a> {
     }
 }
 
-/// What loading made of a file: `N` is a `&Node` when written, a `Node` when read.
+/// What loading made of a file. A record's fields are packed on their own (postcard
+/// bytes of the tree), beside its `id` field, so that a run can keep them packed and
+/// still know the record's id ([`crate::model::Fields`]).
 #[derive(Serialize, Deserialize)]
-enum Parsed<N> {
-    Record { fields: N, body: Option<BodyAt> },
+enum Parsed<'a> {
+    Record {
+        /// The `id` field, where it is a string.
+        id: Option<&'a str>,
+        body: Option<BodyAt>,
+        #[serde(borrow)]
+        fields: Bytes<'a>,
+    },
     Problem(Problem),
 }
 
@@ -206,7 +215,8 @@ pub struct CacheUse {
 /// The cache file of a repository, as read when a load starts.
 pub(crate) struct Cache {
     file: PathBuf,
-    bytes: Vec<u8>,
+    /// Shared with the records whose fields stay packed ([`Fields::packed`]).
+    bytes: Arc<Vec<u8>>,
 }
 
 impl Cache {
@@ -214,7 +224,7 @@ impl Cache {
     /// `None` outside a git repository, where there is no git folder to keep it in.
     pub(crate) fn open(root: &Path) -> Option<Cache> {
         let file = Git::open(root).ok()?.cache_file(NAME);
-        let bytes = std::fs::read(&file).unwrap_or_default();
+        let bytes = Arc::new(std::fs::read(&file).unwrap_or_default());
         Some(Cache { file, bytes })
     }
 
@@ -223,7 +233,7 @@ impl Cache {
     pub(crate) fn entries(&self) -> Entries<'_> {
         let (binary, now) = (crate::git::binary_identity(), now());
         let (started, by_path) = decode(&self.bytes, &binary).unwrap_or_default();
-        Entries { by_path, binary, started, now }
+        Entries { by_path, binary, started, now, whole: self.bytes.clone() }
     }
 
     /// Writes the entries of this run's files when they differ from those read (a file
@@ -291,6 +301,8 @@ pub(crate) struct Entries<'a> {
     /// since the epoch).
     started: u64,
     now: u64,
+    /// The cache file's bytes, which the entries borrow.
+    whole: Arc<Vec<u8>>,
 }
 
 /// What a loaded file gives the next cache file.
@@ -339,6 +351,16 @@ impl Entries<'_> {
         self.by_path.get(path).filter(trusted).map(|stored| stored.blob)
     }
 
+    /// `part` (of an entry) as a part of the cache file's bytes, shared; copied should it
+    /// not be one.
+    fn shared(&self, part: &[u8]) -> (Arc<Vec<u8>>, std::ops::Range<usize>) {
+        let start = (part.as_ptr() as usize).wrapping_sub(self.whole.as_ptr() as usize);
+        match self.whole.get(start..start.wrapping_add(part.len())) {
+            Some(within) if std::ptr::eq(within, part) => (self.whole.clone(), start..start + part.len()),
+            _ => (Arc::new(part.to_vec()), 0..part.len()),
+        }
+    }
+
     /// What loading made of the file at `path` (of `kind`, implying `path_id`) whose
     /// bytes have the blob id `blob` and whose text is `text` (maybe unread yet), when an
     /// entry keeps it: the record or the finding `parse_record` gave, exactly.
@@ -352,8 +374,8 @@ impl Entries<'_> {
         if checksum(stored.bytes.0) != stored.check {
             return None;
         }
-        let parsed = match postcard::from_bytes::<Parsed<Node>>(stored.bytes.0).ok()? {
-            Parsed::Record { fields, body } => {
+        let parsed = match postcard::from_bytes::<Parsed<'_>>(stored.bytes.0).ok()? {
+            Parsed::Record { id, fields, body } => {
                 let body = match body {
                     Some(BodyAt { start, end, line }) => {
                         let range = start as usize..end as usize;
@@ -364,6 +386,15 @@ impl Entries<'_> {
                         Some(Body { text: SharedText::new(text.clone(), range), line })
                     }
                     None => None,
+                };
+                // A file left unread is for a run that reads few records' fields: they
+                // stay packed until read. Otherwise every tree is built now, on the
+                // loading thread, and a tree that does not read back is parsed again.
+                let fields = if text.is_read() {
+                    Fields::from(postcard::from_bytes::<Node>(fields.0).ok()?)
+                } else {
+                    let unpack: Unpack = if kind.is_markdown() { unpack_markdown } else { unpack_yaml };
+                    Fields::packed(self.shared(fields.0), id.map(Into::into), text.clone(), unpack)
                 };
                 Ok(Record { kind, path_id: path_id.to_string(), path: path.to_string(), fields, body })
             }
@@ -389,11 +420,40 @@ pub(crate) fn entry(
                 }
                 None => None,
             };
-            postcard::to_allocvec(&Parsed::Record { fields: &record.fields, body })
+            let fields = postcard::to_allocvec::<Node>(&record.fields).ok()?;
+            let id = record.fields.get("id").and_then(Node::as_str);
+            postcard::to_allocvec(&Parsed::Record { id, body, fields: Bytes(&fields) })
         }
-        Err(d) => postcard::to_allocvec(&Parsed::<&Node>::Problem(Problem::of(d))),
+        Err(d) => postcard::to_allocvec(&Parsed::Problem(Problem::of(d))),
     };
     Some(Kept::Parsed { path: path.to_string(), blob, stat, bytes: bytes.ok()? })
+}
+
+/// Unpacks the fields of a YAML record ([`Unpack`]); should the bytes not read back,
+/// they are parsed again from the file's text.
+fn unpack_yaml(bytes: &[u8], text: &Source) -> Node {
+    postcard::from_bytes(bytes).unwrap_or_else(|_| parsed_again(text, None))
+}
+
+/// [`unpack_yaml`] for a Markdown record, whose fields are its front matter.
+fn unpack_markdown(bytes: &[u8], text: &Source) -> Node {
+    postcard::from_bytes(bytes).unwrap_or_else(|_| {
+        let split = super::frontmatter::split(text).ok();
+        parsed_again(text, split.map(|s| (s.yaml, s.yaml_line_offset)))
+    })
+}
+
+/// The fields parsed from `text` (or from the front matter `yaml` starting after line
+/// `offset`, when given), as loading parsed them when the entry was made: only an entry
+/// of a record is packed, so they parsed then (a project section without front matter
+/// has none).
+fn parsed_again(text: &str, front: Option<(Option<&str>, u32)>) -> Node {
+    let nothing = || Node::new(crate::model::Value::Null, Pos::new(1, 1));
+    match front {
+        None => super::yaml::parse(text, 0).unwrap_or_else(|_| nothing()),
+        Some((Some(yaml), offset)) => super::yaml::parse(yaml, offset).unwrap_or_else(|_| nothing()),
+        Some((None, _)) => nothing(),
+    }
 }
 
 #[cfg(test)]
@@ -418,7 +478,7 @@ mod tests {
     }
 
     fn entries<'a>(by_path: foldhash::HashMap<&'a str, Stored<'a>>) -> Entries<'a> {
-        Entries { by_path, binary: "test build".into(), started: 0, now: 0 }
+        Entries { by_path, binary: "test build".into(), started: 0, now: 0, whole: Arc::default() }
     }
 
     /// Files of every shape loading knows: Turkish text in keys, values and bodies,
@@ -496,6 +556,46 @@ mod tests {
         assert!(matches!(kept, Some(Kept::Parsed { .. })));
         assert!(shown(&first).contains("İğdır şubesinin"));
         assert!(files.all(|f| matches!(load_one(f, Some((&entries, None))).1, Some(Kept::Reused { .. }))));
+    }
+
+    /// Fields kept packed read as the tree the file parsed to, and know the record's id
+    /// without being unpacked; packed bytes that do not read back are parsed again from
+    /// the file (a BOM and CRLF line ends, front matter and none, Turkish text).
+    #[test]
+    fn packed_fields_read_as_the_parsed_tree_and_damaged_ones_are_parsed_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let empty = no_entries();
+        let mut packed_some = 0;
+        for file in files() {
+            let on_disk = dir.path().join(file.path.replace('/', "_"));
+            std::fs::write(&on_disk, &file.bytes).unwrap();
+            let (parsed, kept) = load_one(file, Some((&empty, None)));
+            let Loaded::Record(record, _) = parsed else { continue };
+            let Some(Kept::Parsed { bytes, .. }) = kept else { panic!("{}: nothing to keep", record.path) };
+            let Ok(Parsed::Record { id, fields, .. }) = postcard::from_bytes::<Parsed<'_>>(&bytes) else {
+                panic!("{}: no record kept", record.path)
+            };
+            let unpack: Unpack = if record.kind.is_markdown() { unpack_markdown } else { unpack_yaml };
+            let source = Source::later(on_disk);
+            let lazy = Record {
+                fields: Fields::packed(
+                    (Arc::new(fields.0.to_vec()), 0..fields.0.len()),
+                    id.map(Into::into),
+                    source.clone(),
+                    unpack,
+                ),
+                ..record.clone()
+            };
+            assert_eq!(lazy.id(), record.id(), "{}", record.path);
+            assert!(!lazy.fields.is_unpacked() && !source.is_read(), "{}: unpacked for its id", record.path);
+            assert_eq!(*lazy.fields, *record.fields, "{}", record.path);
+            assert!(lazy.fields.is_unpacked() && !source.is_read(), "{}: the file was read", record.path);
+            let damaged = Fields::packed((Arc::new(vec![0xff; 3]), 0..3), None, source.clone(), unpack);
+            assert_eq!(*damaged, *record.fields, "{}: not parsed again", record.path);
+            assert!(source.is_read());
+            packed_some += 1;
+        }
+        assert!(packed_some >= 3, "records of both kinds of file were packed");
     }
 
     /// A file that says what it said when it was hashed, long enough before the run that

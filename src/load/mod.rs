@@ -97,21 +97,24 @@ pub fn load_dir_with(root: &Path, progress: &dyn Progress) -> Result<Records> {
 }
 
 /// Whether loading reads every file, or leaves unread the files the cache of parsed
-/// records knows unchanged (read when their text is first asked for: [`Source::later`]).
+/// records knows unchanged (read when their text is first asked for: [`Source::later`],
+/// their fields unpacked when first read: [`crate::model::Fields`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Texts {
-    /// Every file is read as it is loaded: for whatever goes on to use every text (the
-    /// site hashes and shows them) or keeps the records while files change (`serve`, the
-    /// language server).
+    /// Every file is read and every record's tree built as it is loaded: for whatever
+    /// goes on to use every record (the site, `notify`) or keeps the records while
+    /// files change (`serve`, the language server).
     Read,
-    /// Files the cache knows unchanged are read only if their text is asked for: for a
-    /// check that quotes a few files and exits (`validate`).
+    /// Files the cache knows unchanged are read only if their text is asked for, and
+    /// their fields stay packed until read: for a check that takes most findings from
+    /// its cache, quotes a few files and exits (`validate`).
     Later,
 }
 
 /// [`load_dir_with`] for a run that checks the records and exits: a file the cache of
-/// parsed records knows unchanged is not read unless its text is asked for
-/// ([`Texts::Later`]). The records are the same as [`load_dir_with`]'s.
+/// parsed records knows unchanged is not read unless its text is asked for, nor its
+/// fields unpacked unless they are read ([`Texts::Later`]). The records are the same
+/// as [`load_dir_with`]'s.
 pub fn load_dir_to_check(root: &Path, progress: &dyn Progress) -> Result<Records> {
     load_dir_as(root, progress, crate::git::caches_on(), Texts::Later).map(|(records, _)| records)
 }
@@ -135,11 +138,13 @@ pub fn load_dir_as(root: &Path, progress: &dyn Progress, use_cache: bool, texts:
             "{shown} içinde `{RECORDS_DIR}/` klasörü yok: bir defter deposu mu? (`defter init` bir tane oluşturur)"
         ));
     }
-    let mut files: Vec<PathBuf> = Vec::new();
+    let mut files: Vec<(PathBuf, Option<std::fs::Metadata>)> = Vec::new();
     let mut problems = Vec::new();
-    for found in walk(root, &dir, 0)? {
+    // A run that leaves unchanged files unread knows them by what the file system says,
+    // asked of each folder as it is walked: cheaper than looking each path up again.
+    for found in walk(root, &dir, 0, texts == Texts::Later)? {
         match found {
-            Found::File(path) => files.push(path),
+            Found::File(path, stat) => files.push((path, stat)),
             Found::Problem(d) => problems.push(d),
         }
     }
@@ -148,7 +153,7 @@ pub fn load_dir_as(root: &Path, progress: &dyn Progress, use_cache: bool, texts:
     progress.start("loading", files.len());
     let (loaded, kept): (Vec<Loaded>, Vec<Option<Kept<'_>>>) = files
         .par_iter()
-        .map(|path| load_path(root, path, entries.as_ref(), texts))
+        .map(|(path, stat)| load_path(root, path, entries.as_ref(), stat.as_ref()))
         .inspect(|_| progress.step())
         .unzip();
     let mut used = CacheUse::default();
@@ -205,13 +210,18 @@ pub(crate) fn link_problem(path: String, codeowners: bool) -> Diagnostic {
 
 /// Reads and loads the file at `path` (under `root`) as [`load_dir`] does: a file too
 /// large or unreadable is a problem, not a record. With `cache`, what the cache keeps of
-/// the file is taken if its bytes are the same, and what to keep of it is returned; with
-/// [`Texts::Later`] too, without reading the file where the file system says it is
-/// unchanged.
-fn load_path<'a>(root: &Path, path: &Path, cache: Option<&'a Entries<'_>>, texts: Texts) -> (Loaded, Option<Kept<'a>>) {
+/// the file is taken if its bytes are the same, and what to keep of it is returned;
+/// given what the file system said of the file as `records/` was walked (for
+/// [`Texts::Later`]), without reading it where that says it is unchanged.
+fn load_path<'a>(
+    root: &Path,
+    path: &Path,
+    cache: Option<&'a Entries<'_>>,
+    walked: Option<&std::fs::Metadata>,
+) -> (Loaded, Option<Kept<'a>>) {
     let rel = relative(root, path);
-    if let (Texts::Later, Some(cache)) = (texts, cache)
-        && let Some((loaded, kept)) = load_unread(path, &rel, cache)
+    if let (Some(meta), Some(cache)) = (walked, cache)
+        && let Some((loaded, kept)) = load_unread(path, &rel, meta, cache)
     {
         return (loaded, Some(kept));
     }
@@ -241,13 +251,19 @@ fn load_path<'a>(root: &Path, path: &Path, cache: Option<&'a Entries<'_>>, texts
 }
 
 /// What the cache keeps of the file at `path` (`rel` from the root), unread, when the
-/// file system says of it what it said when its entry was made, long enough before that
-/// run began ([`Entries::unchanged`]): as git's index is trusted. `None` when the file
-/// must be read (no entry, or a moved [`Stat`], or a link put in its place since the
-/// walk: the read refuses it).
-fn load_unread<'a>(path: &Path, rel: &str, cache: &'a Entries<'_>) -> Option<(Loaded, Kept<'a>)> {
-    let meta = std::fs::symlink_metadata(path).ok().filter(|m| m.is_file() && m.len() <= MAX_FILE_BYTES)?;
-    let stat = Stat::of(&meta);
+/// file system says of it (`meta`, links not followed) what it said when its entry was
+/// made, long enough before that run began ([`Entries::unchanged`]): as git's index is
+/// trusted. `None` when the file must be read (no entry, or a moved [`Stat`]).
+fn load_unread<'a>(
+    path: &Path,
+    rel: &str,
+    meta: &std::fs::Metadata,
+    cache: &'a Entries<'_>,
+) -> Option<(Loaded, Kept<'a>)> {
+    if !meta.is_file() || meta.len() > MAX_FILE_BYTES {
+        return None;
+    }
+    let stat = Stat::of(meta);
     let blob = cache.unchanged(rel, stat)?;
     let (kind, path_id) = Kind::from_path(rel.strip_prefix("records/").unwrap_or(rel))?;
     let source = Source::later(path.to_path_buf());
@@ -267,7 +283,7 @@ pub fn load_paths(root: &Path, paths: &[String]) -> Records {
         .map(|rel| match crate::config::link_on_the_way(root, rel) {
             Some(link) => Loaded::Problem(link_problem(link, false), None),
             // A few files: reading the whole cache would cost more than parsing them.
-            None => load_path(root, &root.join(rel), None, Texts::Read).0,
+            None => load_path(root, &root.join(rel), None, None).0,
         })
         .collect();
     Records::from_loaded(Vec::new(), loaded)
@@ -278,7 +294,8 @@ const MAX_FOLDER_DEPTH: usize = 32;
 
 /// What the walk of `records/` finds: a file to load, or something that is no record.
 enum Found {
-    File(PathBuf),
+    /// A file, and what the file system said of it when asked to ([`walk`]'s `stat`).
+    File(PathBuf, Option<std::fs::Metadata>),
     Problem(Diagnostic),
 }
 
@@ -288,12 +305,22 @@ enum Found {
 /// side of `validate --base` skips them. Folders are read in parallel: at 100,000
 /// records the walk on one thread was a twentieth of `validate`. A folder nested deeper
 /// than [`MAX_FOLDER_DEPTH`] is a problem, not walked (the walk recurses, on threads
-/// with small stacks; records live three levels down).
-fn walk(root: &Path, dir: &Path, depth: usize) -> Result<Vec<Found>> {
+/// with small stacks; records live three levels down). With `stat`, each file comes with
+/// what the file system says of it.
+fn walk(root: &Path, dir: &Path, depth: usize, stat: bool) -> Result<Vec<Found>> {
     let cannot = || format!("cannot walk {}", dir.display());
     let mut entries =
         std::fs::read_dir(dir).with_context(cannot)?.collect::<std::io::Result<Vec<_>>>().with_context(cannot)?;
     entries.sort_by_cached_key(std::fs::DirEntry::file_name);
+    // What the file system says of each file, with `stat`: asked relative to the folder
+    // being read (`fstatat`), links not followed, in parallel (a year's folder holds
+    // tens of thousands of records).
+    let mut stats: std::vec::IntoIter<Option<std::fs::Metadata>> = if stat {
+        let file = |e: &std::fs::DirEntry| e.file_type().is_ok_and(|t| t.is_file());
+        entries.par_iter().map(|e| file(e).then(|| e.metadata().ok()).flatten()).collect::<Vec<_>>().into_iter()
+    } else {
+        Vec::new().into_iter()
+    };
     let mut found = Vec::with_capacity(entries.len());
     // The folders, each walked in parallel below and put in at its place in `found`.
     let mut folders = Vec::new();
@@ -302,6 +329,7 @@ fn walk(root: &Path, dir: &Path, depth: usize) -> Result<Vec<Found>> {
         Found::Problem(Diagnostic::at(Rule::ParseError, relative(root, path), Pos::new(1, 1), message).with_help(help))
     };
     for entry in entries {
+        let meta = stats.next().flatten();
         if entry.file_name().as_encoded_bytes().starts_with(b".") {
             continue;
         }
@@ -311,7 +339,7 @@ fn walk(root: &Path, dir: &Path, depth: usize) -> Result<Vec<Found>> {
         if file_type.is_symlink() {
             found.push(Found::Problem(link_problem(relative(root, &path), false)));
         } else if file_type.is_file() {
-            found.push(Found::File(path));
+            found.push(Found::File(path, meta));
         } else if file_type.is_dir() && depth < MAX_FOLDER_DEPTH {
             folders.push((found.len(), path));
         } else if file_type.is_dir() {
@@ -341,7 +369,7 @@ fn walk(root: &Path, dir: &Path, depth: usize) -> Result<Vec<Found>> {
         }
     }
     let inside: Vec<Vec<Found>> =
-        folders.par_iter().map(|(_, path)| walk(root, path, depth + 1)).collect::<Result<_>>()?;
+        folders.par_iter().map(|(_, path)| walk(root, path, depth + 1, stat)).collect::<Result<_>>()?;
     if inside.is_empty() {
         return Ok(found);
     }
@@ -634,7 +662,7 @@ fn parse_record(kind: Kind, path_id: String, path: &str, file: &Arc<str>) -> Res
             ),
         ));
     }
-    Ok(Record { kind, path_id, path: path.to_string(), fields, body })
+    Ok(Record { kind, path_id, path: path.to_string(), fields: fields.into(), body })
 }
 
 #[cfg(test)]
@@ -687,14 +715,21 @@ mod tests {
         ] {
             write(path);
         }
-        let found: Vec<String> = walk(repo.path(), &repo.path().join("records"), 0)
-            .unwrap()
-            .into_iter()
-            .map(|f| match f {
-                Found::File(path) => relative(repo.path(), &path),
-                Found::Problem(d) => panic!("{}", d.message.en),
-            })
-            .collect();
+        // With `stat`, each file comes with its own metadata (six bytes each).
+        let walked = |stat: bool| -> Vec<(String, Option<u64>)> {
+            walk(repo.path(), &repo.path().join("records"), 0, stat)
+                .unwrap()
+                .into_iter()
+                .map(|f| match f {
+                    Found::File(path, meta) => (relative(repo.path(), &path), meta.map(|m| m.len())),
+                    Found::Problem(d) => panic!("{}", d.message.en),
+                })
+                .collect()
+        };
+        let (plain, statted) = (walked(false), walked(true));
+        assert!(plain.iter().all(|(_, len)| len.is_none()) && statted.iter().all(|(_, len)| *len == Some(6)));
+        let found: Vec<String> = statted.into_iter().map(|(path, _)| path).collect();
+        assert_eq!(found, plain.into_iter().map(|(path, _)| path).collect::<Vec<_>>());
         assert_eq!(
             found,
             [
@@ -718,7 +753,7 @@ mod tests {
         }
         std::fs::create_dir_all(&deep).unwrap();
         std::fs::write(deep.join("x.yaml"), "id: x\n").unwrap();
-        let found = walk(repo.path(), &repo.path().join("records"), 0).unwrap();
+        let found = walk(repo.path(), &repo.path().join("records"), 0, true).unwrap();
         let [Found::Problem(d)] = found.as_slice() else { panic!("one problem expected") };
         assert_eq!(d.rule, Rule::ParseError);
         assert_eq!(d.path.matches("/d").count(), MAX_FOLDER_DEPTH + 1, "{}", d.path);

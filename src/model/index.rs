@@ -182,7 +182,7 @@ mod tests {
         let at = Pos::new(1, 1);
         let id_entry = Entry { key: "id".into(), key_pos: at, value: Node::new(Value::Str(id.into()), Pos::new(1, 5)) };
         let fields = Node::new(Value::Map(vec![id_entry].into()), at);
-        Record { kind, path_id: id.into(), path: format!("records/{id}.yaml"), fields, body: None }
+        Record { kind, path_id: id.into(), path: format!("records/{id}.yaml"), fields: fields.into(), body: None }
     }
 
     #[test]

@@ -153,7 +153,7 @@ mod tests {
             kind,
             path_id: id.into(),
             path: format!("records/{id}.yaml"),
-            fields: Node::new(Value::Map(entries.into()), at),
+            fields: Node::new(Value::Map(entries.into()), at).into(),
             body: None,
         }
     }

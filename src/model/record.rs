@@ -1,9 +1,10 @@
-//! One record as loaded: its kind, the id its path implies, its YAML fields and its
-//! Markdown body (a view of the file's text, shared rather than copied).
+//! One record as loaded: its kind, the id its path implies, its YAML fields (a tree, or
+//! packed as the cache of parsed records keeps it until first read) and its Markdown
+//! body (a view of the file's text, shared rather than copied).
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use super::{Kind, Node, Pos};
+use super::{Kind, Node, Pos, SmallStr};
 
 /// One loaded record.
 #[derive(Clone, Debug)]
@@ -14,7 +15,8 @@ pub struct Record {
     /// Relative to the repository root, `/`-separated.
     pub path: String,
     /// The YAML fields (a mapping; `Null` for a project section without front matter).
-    pub fields: Node,
+    /// Reads as a [`Node`] (it derefs to one).
+    pub fields: Fields,
     /// The Markdown body of `.md` records.
     pub body: Option<Body>,
 }
@@ -26,6 +28,98 @@ pub struct Body {
     pub text: SharedText,
     /// 1-based line of the body's first line in the file.
     pub line: u32,
+}
+
+/// A record's YAML fields: the tree, or the tree packed as the cache of parsed records
+/// keeps it, unpacked when first read. A run that checks and exits (`validate`) takes
+/// most records' findings from its cache and never reads their fields, only their ids
+/// (kept beside the packed tree), so it does not build 100,000 trees to look at a
+/// handful: at 100,000 records building them was most of such a run's time and memory.
+/// Reads as a [`Node`]; a mutable borrow unpacks it for good.
+pub struct Fields {
+    tree: OnceLock<Node>,
+    packed: Option<Arc<Packed>>,
+}
+
+/// How a packed tree is unpacked: by the layer that packed it, which also knows how to
+/// parse the file's text again should the packed bytes not read back (they are checked
+/// with a checksum when loaded, and written by this very build of defter).
+pub type Unpack = fn(&[u8], &Source) -> Node;
+
+struct Packed {
+    /// The packed tree is `whole[range]`: the cache file's bytes, shared by every
+    /// record's fields rather than copied out of it.
+    whole: Arc<Vec<u8>>,
+    range: std::ops::Range<usize>,
+    /// The `id` field, where it is a string.
+    id: Option<SmallStr>,
+    /// The file's text (maybe unread yet), for [`Unpack`] to parse again.
+    source: Source,
+    unpack: Unpack,
+}
+
+impl Fields {
+    /// Fields packed as `whole[range]`, whose `id` field is `id`, unpacked by `unpack`
+    /// when first read.
+    pub fn packed(
+        (whole, range): (Arc<Vec<u8>>, std::ops::Range<usize>),
+        id: Option<SmallStr>,
+        source: Source,
+        unpack: Unpack,
+    ) -> Self {
+        let packed = Packed { whole, range, id, source, unpack };
+        Fields { tree: OnceLock::new(), packed: Some(Arc::new(packed)) }
+    }
+
+    /// Whether the tree is built (it was never packed, or was read since).
+    pub fn is_unpacked(&self) -> bool {
+        self.tree.get().is_some()
+    }
+
+    /// The `id` field as it was packed (`Some(None)`: none, or not a string), without
+    /// unpacking; `None` for fields that were never packed.
+    fn packed_id(&self) -> Option<Option<&str>> {
+        self.packed.as_ref().map(|p| p.id.as_deref())
+    }
+}
+
+impl From<Node> for Fields {
+    fn from(tree: Node) -> Self {
+        Fields { tree: OnceLock::from(tree), packed: None }
+    }
+}
+
+impl std::ops::Deref for Fields {
+    type Target = Node;
+
+    fn deref(&self) -> &Node {
+        self.tree.get_or_init(|| {
+            let packed = self.packed.as_ref().expect("fields are a tree or packed");
+            let bytes = packed.whole.get(packed.range.clone()).unwrap_or_default();
+            (packed.unpack)(bytes, &packed.source)
+        })
+    }
+}
+
+impl std::ops::DerefMut for Fields {
+    fn deref_mut(&mut self) -> &mut Node {
+        let _: &Node = self;
+        // Changed, the tree no longer is what was packed (its id among it).
+        self.packed = None;
+        self.tree.get_mut().expect("unpacked just now")
+    }
+}
+
+impl Clone for Fields {
+    fn clone(&self) -> Self {
+        Fields { tree: self.tree.clone(), packed: self.packed.clone() }
+    }
+}
+
+impl std::fmt::Debug for Fields {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
 }
 
 /// A file's text as loading keeps it: read, or read when first asked for. A file the
@@ -175,9 +269,13 @@ impl From<&str> for SharedText {
 }
 
 impl Record {
-    /// The record's id: its `id` field, or the id its path implies.
+    /// The record's id: its `id` field, or the id its path implies (known without
+    /// unpacking packed fields).
     pub fn id(&self) -> &str {
-        self.fields.get("id").and_then(Node::as_str).unwrap_or(&self.path_id)
+        match self.fields.packed_id() {
+            Some(id) => id.unwrap_or(&self.path_id),
+            None => self.fields.get("id").and_then(Node::as_str).unwrap_or(&self.path_id),
+        }
     }
 
     /// A field's position, or the top of the file.

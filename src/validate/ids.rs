@@ -81,16 +81,22 @@ pub(super) fn duplicates(cx: &Context, out: &mut Vec<Diagnostic>) {
 /// on Windows and macOS (and on a site served from them) they are one file, so a checkout
 /// there silently loses one of them.
 pub(super) fn case_clashes(loaded: &Records, out: &mut Vec<Diagnostic>) {
-    let pos_of = |r: &Record| r.fields.get("id").map_or(r.fields.pos, |n| n.pos);
+    // Where a finding points: a record's `id` field, read only for the records that
+    // clash (a run that keeps most records' fields packed does not unpack them all).
+    let pos_of = |at: At<'_>| match at {
+        At::Record(r) => r.fields.get("id").map_or(r.fields.pos, |n| n.pos),
+        At::Pos(pos) => pos,
+    };
     let records = loaded.records.par_iter();
-    let problems = loaded.problems.par_iter().map(|d| (d.path.as_str(), d.pos.unwrap_or(Pos::new(1, 1))));
-    let paths = same_but_case(records.clone().map(|r| (r.path.as_str(), pos_of(r))).chain(problems).collect());
-    let ids = same_but_case(records.map(|r| (r.id(), (r.path.as_str(), pos_of(r)))).collect());
+    let problems = loaded.problems.par_iter().map(|d| (d.path.as_str(), At::Pos(d.pos.unwrap_or(Pos::new(1, 1)))));
+    let paths = same_but_case(records.clone().map(|r| (r.path.as_str(), At::Record(r))).chain(problems).collect());
+    let ids = same_but_case(records.map(|r| (r.id(), (r.path.as_str(), At::Record(r)))).collect());
     let mut reported = std::collections::HashSet::new();
     for group in &paths {
-        for (path, pos) in group {
-            reported.insert(*path);
-            let others = group.iter().map(|(p, _)| *p).filter(|p| p != path).collect::<Vec<_>>().join(", ");
+        for &(path, at) in group {
+            let pos = pos_of(at);
+            reported.insert(path);
+            let others = group.iter().map(|(p, _)| *p).filter(|p| *p != path).collect::<Vec<_>>().join(", ");
             let message = if only_case(group.iter().map(|(p, _)| *p)) {
                 msg!(
                     "the file name differs only in case from {others}",
@@ -103,7 +109,7 @@ pub(super) fn case_clashes(loaded: &Records, out: &mut Vec<Diagnostic>) {
                 )
             };
             out.push(
-                Diagnostic::at(Rule::CaseClash, *path, *pos, message)
+                Diagnostic::at(Rule::CaseClash, path, pos, message)
                 .with_help(msg!(
                     "on Windows and macOS these are one file: keep one name (ids are lower case, or `TLP-`/`YTK-`/`PRJ-` upper case)",
                     "Windows ve macOS'ta bunlar tek dosyadır: tek bir ad bırakın (kimlikler küçük harflidir; `TLP-`/`YTK-`/`PRJ-` önekleri büyük harflidir)"
@@ -112,11 +118,12 @@ pub(super) fn case_clashes(loaded: &Records, out: &mut Vec<Diagnostic>) {
         }
     }
     for group in &ids {
-        for (id, (path, pos)) in group.iter().filter(|(_, (path, _))| !reported.contains(path)) {
+        for &(id, (path, at)) in group.iter().filter(|(_, (path, _))| !reported.contains(path)) {
+            let pos = pos_of(at);
             let others = group
                 .iter()
                 .map(|(o, _)| o)
-                .filter(|o| *o != id)
+                .filter(|o| **o != id)
                 .map(|o| format!("`{o}`"))
                 .collect::<Vec<_>>()
                 .join(", ");
@@ -132,7 +139,7 @@ pub(super) fn case_clashes(loaded: &Records, out: &mut Vec<Diagnostic>) {
                 )
             };
             out.push(
-                Diagnostic::at(Rule::CaseClash, *path, *pos, message)
+                Diagnostic::at(Rule::CaseClash, path, pos, message)
                 .with_help(msg!(
                     "ids that differ only in case name the same page on the site and the same file on Windows and macOS: rename one",
                     "yalnızca büyük/küçük harf bakımından farklı kimlikler sitede aynı sayfayı, Windows ve macOS'ta aynı dosyayı gösterir: birini yeniden adlandırın"
@@ -140,6 +147,13 @@ pub(super) fn case_clashes(loaded: &Records, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
+
+/// What a name of [`case_clashes`] belongs to: a record, or a file that is none.
+#[derive(Clone, Copy)]
+enum At<'a> {
+    Record(&'a Record),
+    Pos(Pos),
 }
 
 /// Whether the names of a group differ only in case (else in Unicode normalisation too).

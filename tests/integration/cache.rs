@@ -246,7 +246,7 @@ fn validate_and_build_are_the_same_with_the_cache_and_without() {
     // Damaged and foreign cache files: replaced, and the next run is warm again.
     let file = cache_file(&root);
     let good = std::fs::read(&file).unwrap();
-    let format = b"defter-records 1";
+    let format = b"defter-records 2";
     let at = good.windows(format.len()).position(|w| w == format).expect("the format is named");
     let mut other_format = good.clone();
     other_format[at + format.len() - 1] = b'0';
@@ -296,10 +296,11 @@ fn files_unchanged_for_a_while_are_known_by_their_times() {
 }
 
 /// A run that checks and exits (`validate`) does not read the files the cache knows
-/// unchanged by their times: their records come from the cache, and their texts are
-/// read when something asks for them — a finding that quotes a line, a check of a body
-/// whose findings are not cached, the masking of a secret. What it loads and reports is
-/// what a run that reads every file loads and reports; an edited file is read.
+/// unchanged by their times: their records come from the cache (their fields packed
+/// until read), and their texts are read when something asks for them — a finding that
+/// quotes a line, a check of a body whose findings are not cached, the masking of a
+/// secret. What it loads and reports is what a run that reads every file loads and
+/// reports; an edited file is read.
 #[test]
 fn files_known_unchanged_are_read_only_when_asked_for() {
     let (mut repo, root, files) = committed();
@@ -318,10 +319,15 @@ fn files_known_unchanged_are_read_only_when_asked_for() {
     let (mut later, used) = load_dir_as(&root, &Silent, true, Texts::Later).unwrap();
     assert_eq!(used, CacheUse { reused: files, parsed: 0, written: false });
     assert_eq!(unread(&later), files, "every file was known unchanged, and none was read");
+    // Their fields stay packed, and their ids are known all the same.
+    assert!(later.records.iter().all(|r| !r.fields.is_unpacked()), "a record's fields were unpacked");
+    let (plain, _) = load_dir_cached(&root, &Silent, false).unwrap();
+    let ids = |records: &defter::load::Records| records.records.iter().map(|r| r.id().to_string()).collect::<Vec<_>>();
+    assert_eq!(ids(&later), ids(&plain));
+    assert!(later.records.iter().all(|r| !r.fields.is_unpacked()), "unpacked for its id");
     let body = later.records.iter().find(|r| r.path == crlf).and_then(|r| r.body.clone()).unwrap();
     assert!(body.text.contains('\r') && !body.text.starts_with('\u{feff}'), "{body:?}");
     assert_eq!(unread(&later), files - 1, "the body read its file, and that file alone");
-    let (plain, _) = load_dir_cached(&root, &Silent, false).unwrap();
     later.blobs.clear();
     assert_eq!(format!("{later:?}"), format!("{plain:?}"), "the records differ when read later");
 
@@ -342,6 +348,25 @@ fn files_known_unchanged_are_read_only_when_asked_for() {
     assert!(!report.contains(token), "{report}");
     let _ = std::fs::remove_file(root.join(".git/defter/findings.bin"));
     for run_of in ["findings cache cold", "findings cache warm"] {
+        let cached = run(&root, true, &human);
+        assert_eq!((cached.status.code(), stdout(&cached)), (Some(1), report.clone()), "{run_of}");
+    }
+
+    // Findings across records that point into records left packed and unread: a second
+    // record with the id of one, and a person whose id differs from another's in case.
+    let people = root.join("records/org/people");
+    let mut names: Vec<String> =
+        std::fs::read_dir(&people).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    let name = names.iter().find(|n| !PERSON.ends_with(n.as_str())).unwrap();
+    let id = name.trim_end_matches(".yaml");
+    let shouted = id.to_uppercase();
+    let person = repo.read(&format!("records/org/people/{name}"));
+    repo.write(&format!("records/org/people/{shouted}.yaml"), &person.replace(id, &shouted));
+    repo.write(&request.replace(".md", "-ikinci.md"), &text);
+    let report = stdout(&run(&root, false, &human));
+    assert!(report.contains("duplicate-id") && report.contains("case-clash"), "{report}");
+    for run_of in ["new records parsed", "all cached"] {
         let cached = run(&root, true, &human);
         assert_eq!((cached.status.code(), stdout(&cached)), (Some(1), report.clone()), "{run_of}");
     }
