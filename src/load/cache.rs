@@ -18,12 +18,17 @@
 //! the file): those files are hashed.
 //!
 //! The file is a header (this format's name, the defter build that wrote it — another
-//! build never reuses an entry, since its parser may differ — and when that run began)
-//! and one entry a file, in the order of the walk: path, blob id, [`Stat`], the entry's
-//! bytes (postcard) and a checksum of them.
-//! An entry is decoded only when its file is loaded, on the loading thread, after its
-//! checksum is checked. A file that is missing, cut short, corrupt or of another format or
-//! build is the same as an empty cache: every file is parsed and the file written anew.
+//! build never reuses an entry, since its parser may differ — and when that run began),
+//! a checksum of the index, the index — one entry a file, in the order of the walk:
+//! path, blob id, [`Stat`], the record's `id` field and where its body is (or the
+//! finding: [`Head`]) and the length of its tree — and then the trees, each with a
+//! checksum of its own ([`Tree`]). A run that keeps the trees packed (`validate`) reads
+//! the index and no tree it does not unpack: the file is mapped into memory where that
+//! is safe ([`Whole`]), so those trees are never read from disk. An entry is decoded
+//! only when its file is loaded, on the loading thread. A file that is missing, cut
+//! short, of another format or build, or whose index is corrupt, is the same as an empty
+//! cache: every file is parsed and the file written anew; a tree that is not whole is
+//! parsed again from its file.
 //! It is written (atomically, readable by its owner only: [`crate::git::write_private`]) only
 //! when a file was parsed, an entry's file is gone or a file's [`Stat`] moved, with the
 //! entries of this run's files alone; two runs at once each write a whole file and the
@@ -45,10 +50,9 @@ use crate::model::{Body, Fields, Kind, Node, Pos, Record, SharedText, Source, Un
 const NAME: &str = "records.bin";
 
 /// Bumped whenever the file's layout or what an entry means changes.
-const FORMAT: &str = "defter-records 2";
+const FORMAT: &str = "defter-records 3";
 
-/// How an entry's bytes are checked: a disk that flips a bit inside a field's text must
-/// not put that text into a record (the blob id keys the file, not the entry).
+/// How the index and each tree are checked ([`Tree`]).
 fn checksum(bytes: &[u8]) -> u64 {
     use std::hash::BuildHasher;
     foldhash::quality::FixedState::with_seed(0x6465_6674_6572).hash_one(bytes)
@@ -109,16 +113,22 @@ fn now() -> u64 {
     u64::try_from(since.as_nanos()).unwrap_or(0)
 }
 
-/// One file's entry as stored.
+/// One file's entry in the file's index. What loading made of the file is in two parts:
+/// its `head` here (the record's `id` field and where its body is, or the finding), and
+/// the record's tree, `len` bytes of the data after the index ([`Tree`]), so that a run
+/// that keeps trees packed knows every record without touching the data at all.
 #[derive(Serialize, Deserialize)]
 pub(crate) struct Stored<'a> {
     path: &'a str,
     blob: [u8; 20],
     /// The file's [`Stat`] when it was hashed.
     stat: Option<Stat>,
-    check: u64,
     #[serde(borrow)]
-    bytes: Bytes<'a>,
+    head: Bytes<'a>,
+    len: u32,
+    /// The entry's part of the data (after the index is read).
+    #[serde(skip)]
+    data: &'a [u8],
 }
 
 /// An entry's bytes, borrowed from the file read (serialized as one run of bytes, not
@@ -137,19 +147,40 @@ impl<'de: 'a, 'a> Deserialize<'de> for Bytes<'a> {
     }
 }
 
-/// What loading made of a file. A record's fields are packed on their own (postcard
-/// bytes of the tree), beside its `id` field, so that a run can keep them packed and
-/// still know the record's id ([`crate::model::Fields`]).
+/// What loading made of a file, but for a record's tree: the record's `id` field, so that
+/// a run can keep the tree packed and still know the record's id
+/// ([`crate::model::Fields`]), and where its body is; or the finding.
 #[derive(Serialize, Deserialize)]
-enum Parsed<'a> {
+enum Head<'a> {
     Record {
         /// The `id` field, where it is a string.
-        id: Option<&'a str>,
-        body: Option<BodyAt>,
         #[serde(borrow)]
-        fields: Bytes<'a>,
+        id: Option<std::borrow::Cow<'a, str>>,
+        body: Option<BodyAt>,
     },
     Problem(Problem),
+}
+
+/// A record's tree as the data keeps it: a checksum of the rest, then the tree (postcard),
+/// checked when the tree is unpacked, so that a disk that flips a bit inside a field's
+/// text does not put that text into a record (the blob id keys the file, not the entry).
+struct Tree;
+
+impl Tree {
+    fn pack(tree: &Node) -> Option<Vec<u8>> {
+        let bytes = postcard::to_allocvec(tree).ok()?;
+        let mut out = Vec::with_capacity(8 + bytes.len());
+        out.extend_from_slice(&checksum(&bytes).to_le_bytes());
+        out.extend_from_slice(&bytes);
+        Some(out)
+    }
+
+    /// The tree `data` packs, if it is whole.
+    fn unpack(data: &[u8]) -> Option<Node> {
+        let (sum, bytes) = data.split_first_chunk::<8>()?;
+        (u64::from_le_bytes(*sum) == checksum(bytes)).then_some(())?;
+        postcard::from_bytes(bytes).ok()
+    }
 }
 
 /// Where a Markdown body is in its file's text (byte offsets) and its first line.
@@ -216,7 +247,46 @@ pub struct CacheUse {
 pub(crate) struct Cache {
     file: PathBuf,
     /// Shared with the records whose fields stay packed ([`Fields::packed`]).
-    bytes: Arc<Vec<u8>>,
+    bytes: Arc<Whole>,
+}
+
+/// The cache file's bytes: mapped into memory where a file in use may be replaced
+/// (Unix), so that the trees a run keeps packed and never reads are never read from
+/// disk nor held in memory; read whole elsewhere (Windows refuses to replace a mapped
+/// file, and a run writes the cache anew while it still reads the old one).
+pub(crate) enum Whole {
+    #[cfg(unix)]
+    Mapped(memmap2::Mmap),
+    Read(Vec<u8>),
+}
+
+impl Whole {
+    fn open(file: &Path) -> Whole {
+        #[cfg(unix)]
+        if let Ok(opened) = std::fs::File::open(file)
+            && opened.metadata().is_ok_and(|m| m.len() > 0)
+        {
+            // SAFETY: defter never writes into a cache file: it writes a new one and
+            // renames it over the old (`git::write_private_with`), and a mapping keeps
+            // the old file's bytes. Only a program cutting the file short in place
+            // could make a read of the cut part fault, and nothing but defter writes
+            // in `.git/defter/`.
+            if let Ok(map) = unsafe { memmap2::Mmap::map(&opened) } {
+                return Whole::Mapped(map);
+            }
+        }
+        Whole::Read(std::fs::read(file).unwrap_or_default())
+    }
+}
+
+impl AsRef<[u8]> for Whole {
+    fn as_ref(&self) -> &[u8] {
+        match self {
+            #[cfg(unix)]
+            Whole::Mapped(map) => map,
+            Whole::Read(bytes) => bytes,
+        }
+    }
 }
 
 impl Cache {
@@ -224,7 +294,7 @@ impl Cache {
     /// `None` outside a git repository, where there is no git folder to keep it in.
     pub(crate) fn open(root: &Path) -> Option<Cache> {
         let file = Git::open(root).ok()?.cache_file(NAME);
-        let bytes = Arc::new(std::fs::read(&file).unwrap_or_default());
+        let bytes = Arc::new(Whole::open(&file));
         Some(Cache { file, bytes })
     }
 
@@ -232,7 +302,7 @@ impl Cache {
     /// cut short, corrupt, or was written in another format or by another build.
     pub(crate) fn entries(&self) -> Entries<'_> {
         let (binary, now) = (crate::git::binary_identity(), now());
-        let (started, by_path) = decode(&self.bytes, &binary).unwrap_or_default();
+        let (started, by_path) = decode((*self.bytes).as_ref(), &binary).unwrap_or_default();
         Entries { by_path, binary, started, now, whole: self.bytes.clone() }
     }
 
@@ -245,51 +315,72 @@ impl Cache {
         if kept.iter().all(same) && kept.len() == entries.by_path.len() {
             return false;
         }
-        // Streamed to the file: at 100,000 records the file is about 100 MB, which a
-        // buffer would hold beside the one read and every record loaded.
+        // The trees are streamed to the file, after the index: at 100,000 records the
+        // file is about 100 MB, which a buffer would hold beside every record loaded.
         crate::git::write_private_with(&self.file, |out| write(out, &entries.binary, entries.now, kept)).is_ok()
     }
 }
 
 /// Writes the cache file of `kept`'s entries, written by `binary` in a run begun at
-/// `started`, to `out`.
+/// `started`, to `out`: the header, the index's checksum, the index, and each entry's
+/// tree in the index's order.
 fn write(out: &mut dyn std::io::Write, binary: &str, started: u64, kept: &[Kept<'_>]) -> std::io::Result<()> {
-    postcard::to_io(&contents(binary, started, kept), out).map(drop).map_err(std::io::Error::other)
+    let header = Header { format: FORMAT, binary, started };
+    let index = postcard::to_allocvec(&index(kept)).map_err(std::io::Error::other)?;
+    postcard::to_io(&header, &mut *out).map_err(std::io::Error::other)?;
+    out.write_all(&checksum(&index).to_le_bytes())?;
+    out.write_all(&index)?;
+    for k in kept {
+        out.write_all(match k {
+            Kept::Reused { stored, .. } => stored.data,
+            Kept::Parsed { data, .. } => data,
+        })?;
+    }
+    Ok(())
 }
 
 /// The cache file of `kept`'s entries, in memory (for the tests).
 #[cfg(test)]
 fn encode(binary: &str, started: u64, kept: &[Kept<'_>]) -> Option<Vec<u8>> {
-    postcard::to_allocvec(&contents(binary, started, kept)).ok()
+    let mut out = Vec::new();
+    write(&mut out, binary, started, kept).ok()?;
+    Some(out)
 }
 
-/// What the cache file of `kept`'s entries holds.
-fn contents<'a>(binary: &'a str, started: u64, kept: &'a [Kept<'_>]) -> (Header<'a>, Vec<Stored<'a>>) {
-    let stored: Vec<Stored<'_>> = kept
-        .iter()
+/// The index of `kept`'s entries.
+fn index<'a>(kept: &'a [Kept<'_>]) -> Vec<Stored<'a>> {
+    kept.iter()
         .map(|k| match k {
             Kept::Reused { stored: s, stat } => {
-                Stored { path: s.path, blob: s.blob, stat: *stat, check: s.check, bytes: Bytes(s.bytes.0) }
+                Stored { path: s.path, blob: s.blob, stat: *stat, head: Bytes(s.head.0), len: s.len, data: s.data }
             }
-            Kept::Parsed { path, blob, stat, bytes } => {
-                Stored { path, blob: *blob, stat: *stat, check: checksum(bytes), bytes: Bytes(bytes) }
+            Kept::Parsed { path, blob, stat, head, data } => {
+                let len = u32::try_from(data.len()).unwrap_or(u32::MAX);
+                Stored { path, blob: *blob, stat: *stat, head: Bytes(head), len, data }
             }
         })
-        .collect();
-    (Header { format: FORMAT, binary, started }, stored)
+        .collect()
 }
 
 /// When the run that wrote a cache file began, and its entries by path.
 type Decoded<'a> = (u64, foldhash::HashMap<&'a str, Stored<'a>>);
 
-/// The entries of a cache file written in this format by `binary`.
+/// The entries of a cache file written in this format by `binary`, each given its part
+/// of the data (which is not read here).
 fn decode<'a>(bytes: &'a [u8], binary: &str) -> Option<Decoded<'a>> {
     let (header, rest) = postcard::take_from_bytes::<Header<'_>>(bytes).ok()?;
     if header.format != FORMAT || header.binary != binary {
         return None;
     }
-    let (stored, rest) = postcard::take_from_bytes::<Vec<Stored<'_>>>(rest).ok()?;
-    rest.is_empty().then(|| (header.started, stored.into_iter().map(|s| (s.path, s)).collect()))
+    let (sum, rest) = rest.split_first_chunk::<8>()?;
+    let (mut stored, mut data) = postcard::take_from_bytes::<Vec<Stored<'_>>>(rest).ok()?;
+    if u64::from_le_bytes(*sum) != checksum(&rest[..rest.len() - data.len()]) {
+        return None;
+    }
+    for s in &mut stored {
+        (s.data, data) = data.split_at_checked(s.len as usize)?;
+    }
+    data.is_empty().then(|| (header.started, stored.into_iter().map(|s| (s.path, s)).collect()))
 }
 
 /// The entries of the cache file, by path.
@@ -302,15 +393,15 @@ pub(crate) struct Entries<'a> {
     started: u64,
     now: u64,
     /// The cache file's bytes, which the entries borrow.
-    whole: Arc<Vec<u8>>,
+    whole: Arc<Whole>,
 }
 
 /// What a loaded file gives the next cache file.
 pub(crate) enum Kept<'a> {
     /// Its entry, taken from the cache file, and the file's [`Stat`] now.
     Reused { stored: &'a Stored<'a>, stat: Option<Stat> },
-    /// Its entry, made now.
-    Parsed { path: String, blob: [u8; 20], stat: Option<Stat>, bytes: Vec<u8> },
+    /// Its entry, made now: its [`Head`] and its [`Tree`] (none for a finding).
+    Parsed { path: String, blob: [u8; 20], stat: Option<Stat>, head: Vec<u8>, data: Vec<u8> },
 }
 
 impl Kept<'_> {
@@ -353,9 +444,10 @@ impl Entries<'_> {
 
     /// `part` (of an entry) as a part of the cache file's bytes, shared; copied should it
     /// not be one.
-    fn shared(&self, part: &[u8]) -> (Arc<Vec<u8>>, std::ops::Range<usize>) {
-        let start = (part.as_ptr() as usize).wrapping_sub(self.whole.as_ptr() as usize);
-        match self.whole.get(start..start.wrapping_add(part.len())) {
+    fn shared(&self, part: &[u8]) -> (crate::model::Shared, std::ops::Range<usize>) {
+        let whole = (*self.whole).as_ref();
+        let start = (part.as_ptr() as usize).wrapping_sub(whole.as_ptr() as usize);
+        match whole.get(start..start.wrapping_add(part.len())) {
             Some(within) if std::ptr::eq(within, part) => (self.whole.clone(), start..start + part.len()),
             _ => (Arc::new(part.to_vec()), 0..part.len()),
         }
@@ -371,11 +463,8 @@ impl Entries<'_> {
         text: &Source,
     ) -> Option<(Result<Record, Box<Diagnostic>>, Kept<'_>)> {
         let stored = self.by_path.get(path).filter(|s| s.blob == *blob)?;
-        if checksum(stored.bytes.0) != stored.check {
-            return None;
-        }
-        let parsed = match postcard::from_bytes::<Parsed<'_>>(stored.bytes.0).ok()? {
-            Parsed::Record { id, fields, body } => {
+        let parsed = match postcard::from_bytes::<Head<'_>>(stored.head.0).ok()? {
+            Head::Record { id, body } => {
                 let body = match body {
                     Some(BodyAt { start, end, line }) => {
                         let range = start as usize..end as usize;
@@ -388,17 +477,18 @@ impl Entries<'_> {
                     None => None,
                 };
                 // A file left unread is for a run that reads few records' fields: they
-                // stay packed until read. Otherwise every tree is built now, on the
-                // loading thread, and a tree that does not read back is parsed again.
+                // stay packed, their tree unread, until read. Otherwise every tree is
+                // built now, on the loading thread; one that is not whole is parsed again.
                 let fields = if text.is_read() {
-                    Fields::from(postcard::from_bytes::<Node>(fields.0).ok()?)
+                    Fields::from(Tree::unpack(stored.data)?)
                 } else {
                     let unpack: Unpack = if kind.is_markdown() { unpack_markdown } else { unpack_yaml };
-                    Fields::packed(self.shared(fields.0), id.map(Into::into), text.clone(), unpack)
+                    let id = id.map(|id| id.as_ref().into());
+                    Fields::packed(self.shared(stored.data), id, text.clone(), unpack)
                 };
                 Ok(Record { kind, path_id: path_id.to_string(), path: path.to_string(), fields, body })
             }
-            Parsed::Problem(problem) => Err(Box::new(problem.diagnostic(path)?)),
+            Head::Problem(problem) => Err(Box::new(problem.diagnostic(path)?)),
         };
         Some((parsed, Kept::Reused { stored, stat }))
     }
@@ -410,7 +500,7 @@ pub(crate) fn entry(
     (path, blob, stat): (&str, [u8; 20], Option<Stat>),
     parsed: &Result<Record, Box<Diagnostic>>,
 ) -> Option<Kept<'static>> {
-    let bytes = match parsed {
+    let (head, data) = match parsed {
         Ok(record) => {
             let body = match &record.body {
                 Some(b) => {
@@ -420,24 +510,23 @@ pub(crate) fn entry(
                 }
                 None => None,
             };
-            let fields = postcard::to_allocvec::<Node>(&record.fields).ok()?;
-            let id = record.fields.get("id").and_then(Node::as_str);
-            postcard::to_allocvec(&Parsed::Record { id, body, fields: Bytes(&fields) })
+            let id = record.fields.get("id").and_then(Node::as_str).map(Into::into);
+            (postcard::to_allocvec(&Head::Record { id, body }).ok()?, Tree::pack(&record.fields)?)
         }
-        Err(d) => postcard::to_allocvec(&Parsed::Problem(Problem::of(d))),
+        Err(d) => (postcard::to_allocvec(&Head::Problem(Problem::of(d))).ok()?, Vec::new()),
     };
-    Some(Kept::Parsed { path: path.to_string(), blob, stat, bytes: bytes.ok()? })
+    Some(Kept::Parsed { path: path.to_string(), blob, stat, head, data })
 }
 
 /// Unpacks the fields of a YAML record ([`Unpack`]); should the bytes not read back,
 /// they are parsed again from the file's text.
 fn unpack_yaml(bytes: &[u8], text: &Source) -> Node {
-    postcard::from_bytes(bytes).unwrap_or_else(|_| parsed_again(text, None))
+    Tree::unpack(bytes).unwrap_or_else(|| parsed_again(text, None))
 }
 
 /// [`unpack_yaml`] for a Markdown record, whose fields are its front matter.
 fn unpack_markdown(bytes: &[u8], text: &Source) -> Node {
-    postcard::from_bytes(bytes).unwrap_or_else(|_| {
+    Tree::unpack(bytes).unwrap_or_else(|| {
         let split = super::frontmatter::split(text).ok();
         parsed_again(text, split.map(|s| (s.yaml, s.yaml_line_offset)))
     })
@@ -478,7 +567,7 @@ mod tests {
     }
 
     fn entries<'a>(by_path: foldhash::HashMap<&'a str, Stored<'a>>) -> Entries<'a> {
-        Entries { by_path, binary: "test build".into(), started: 0, now: 0, whole: Arc::default() }
+        Entries { by_path, binary: "test build".into(), started: 0, now: 0, whole: Arc::new(Whole::Read(Vec::new())) }
     }
 
     /// Files of every shape loading knows: Turkish text in keys, values and bodies,
@@ -545,7 +634,15 @@ mod tests {
         other[at + FORMAT.len() - 1] ^= 1;
         assert!(decode(&other, "test build").is_none(), "another format");
 
-        // A flipped bit inside the first file's title: that file is parsed again.
+        // A flipped bit in the index (a path): no cache at all.
+        let mut in_index = bytes.clone();
+        let path = "records/org/people/ayse.yilmaz.yaml".as_bytes();
+        let at = in_index.windows(path.len()).position(|w| w == path).unwrap();
+        in_index[at + path.len() - 6] ^= 1;
+        assert!(decode(&in_index, "test build").is_none(), "a damaged index");
+
+        // A flipped bit inside the first file's title (its tree): that file is parsed
+        // again.
         let mut flipped = bytes.clone();
         let title = "İğdır şubesinin".as_bytes();
         let at = flipped.windows(title.len()).position(|w| w == title).unwrap();
@@ -571,16 +668,16 @@ mod tests {
             std::fs::write(&on_disk, &file.bytes).unwrap();
             let (parsed, kept) = load_one(file, Some((&empty, None)));
             let Loaded::Record(record, _) = parsed else { continue };
-            let Some(Kept::Parsed { bytes, .. }) = kept else { panic!("{}: nothing to keep", record.path) };
-            let Ok(Parsed::Record { id, fields, .. }) = postcard::from_bytes::<Parsed<'_>>(&bytes) else {
+            let Some(Kept::Parsed { head, data, .. }) = kept else { panic!("{}: nothing to keep", record.path) };
+            let Ok(Head::Record { id, .. }) = postcard::from_bytes::<Head<'_>>(&head) else {
                 panic!("{}: no record kept", record.path)
             };
             let unpack: Unpack = if record.kind.is_markdown() { unpack_markdown } else { unpack_yaml };
             let source = Source::later(on_disk);
             let lazy = Record {
                 fields: Fields::packed(
-                    (Arc::new(fields.0.to_vec()), 0..fields.0.len()),
-                    id.map(Into::into),
+                    (Arc::new(data.clone()), 0..data.len()),
+                    id.map(|id| id.as_ref().into()),
                     source.clone(),
                     unpack,
                 ),
@@ -607,8 +704,9 @@ mod tests {
             path: "records/org/people/a.yaml",
             blob: key(b"id: a\n"),
             stat: Some(stat),
-            check: 0,
-            bytes: Bytes(b""),
+            head: Bytes(b""),
+            len: 0,
+            data: b"",
         };
         let mut by_path = foldhash::HashMap::default();
         by_path.insert(stored.path, stored);

@@ -46,10 +46,13 @@ pub struct Fields {
 /// with a checksum when loaded, and written by this very build of defter).
 pub type Unpack = fn(&[u8], &Source) -> Node;
 
+/// Bytes shared by the fields packed in them (the cache file's, mapped or read).
+pub type Shared = Arc<dyn AsRef<[u8]> + Send + Sync>;
+
 struct Packed {
     /// The packed tree is `whole[range]`: the cache file's bytes, shared by every
     /// record's fields rather than copied out of it.
-    whole: Arc<Vec<u8>>,
+    whole: Shared,
     range: std::ops::Range<usize>,
     /// The `id` field, where it is a string.
     id: Option<SmallStr>,
@@ -62,7 +65,7 @@ impl Fields {
     /// Fields packed as `whole[range]`, whose `id` field is `id`, unpacked by `unpack`
     /// when first read.
     pub fn packed(
-        (whole, range): (Arc<Vec<u8>>, std::ops::Range<usize>),
+        (whole, range): (Shared, std::ops::Range<usize>),
         id: Option<SmallStr>,
         source: Source,
         unpack: Unpack,
@@ -95,7 +98,7 @@ impl std::ops::Deref for Fields {
     fn deref(&self) -> &Node {
         self.tree.get_or_init(|| {
             let packed = self.packed.as_ref().expect("fields are a tree or packed");
-            let bytes = packed.whole.get(packed.range.clone()).unwrap_or_default();
+            let bytes = (*packed.whole).as_ref().get(packed.range.clone()).unwrap_or_default();
             (packed.unpack)(bytes, &packed.source)
         })
     }

@@ -246,19 +246,21 @@ fn validate_and_build_are_the_same_with_the_cache_and_without() {
     // Damaged and foreign cache files: replaced, and the next run is warm again.
     let file = cache_file(&root);
     let good = std::fs::read(&file).unwrap();
-    let format = b"defter-records 2";
+    let format = b"defter-records 3";
     let at = good.windows(format.len()).position(|w| w == format).expect("the format is named");
     let mut other_format = good.clone();
     other_format[at + format.len() - 1] = b'0';
+    // A bit flipped in the index (the files' paths, blob ids and times come first, the
+    // trees after them): the whole file is no cache.
     let mut flipped = good.clone();
-    let middle = good.len() / 2;
-    flipped[middle] ^= 0x20;
+    let in_index = good.windows(8).position(|w| w == b"records/").expect("a path in the index");
+    flipped[in_index + 3] ^= 0x20;
     for (what, bytes) in [
         ("garbage", b"\x00\xffnot a cache at all".to_vec()),
         ("empty", Vec::new()),
         ("cut short", good[..good.len() / 3].to_vec()),
         ("another format", other_format),
-        ("a flipped bit", flipped),
+        ("a flipped bit in the index", flipped),
     ] {
         std::fs::write(&file, &bytes).unwrap();
         let said = validate_alike(&root);
@@ -266,6 +268,16 @@ fn validate_and_build_are_the_same_with_the_cache_and_without() {
         let warm = validate_alike(&root);
         assert!(warm.contains("parsed: 0"), "{what}: {warm}");
     }
+    // A bit flipped in a tree (the last one): `validate`, which leaves the tree packed
+    // unless it reads it, reports the same; a load that builds every tree parses that
+    // file again and writes the cache.
+    let mut flipped = std::fs::read(&file).unwrap();
+    let near_the_end = flipped.len() - 20;
+    flipped[near_the_end] ^= 0x20;
+    std::fs::write(&file, &flipped).unwrap();
+    validate_alike(&root);
+    let (_, used) = load_dir_cached(&root, &Silent, true).unwrap();
+    assert_eq!((used.parsed, used.written), (1, true), "a damaged tree: {used:?}");
 }
 
 /// Once a file has not changed for a while, the cache knows it unchanged by what the file
