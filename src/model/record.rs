@@ -33,17 +33,16 @@ pub struct Body {
 /// A record's YAML fields: the tree, or the tree packed as the cache of parsed records
 /// keeps it, unpacked when first read. A run that checks and exits (`validate`) takes
 /// most records' findings from its cache and never reads their fields, only their ids
-/// (kept beside the packed tree), so it does not build 100,000 trees to look at a
-/// handful: at 100,000 records building them was most of such a run's time and memory.
-/// Reads as a [`Node`]; a mutable borrow unpacks it for good.
+/// (kept beside the packed tree), so it does not build every record's tree to look at a
+/// handful (docs/performance.md has what that cost). Reads as a [`Node`]; a mutable
+/// borrow unpacks it for good.
 pub struct Fields {
     tree: OnceLock<Node>,
     packed: Option<Arc<Packed>>,
 }
 
-/// How a packed tree is unpacked: by the layer that packed it, which also knows how to
-/// parse the file's text again should the packed bytes not read back (they are checked
-/// with a checksum when loaded, and written by this very build of defter).
+/// How a packed tree is unpacked: by the layer that packed it, which checks the packed
+/// bytes and parses the file's text again should they not read back whole.
 pub type Unpack = fn(&[u8], &Source) -> Node;
 
 /// Bytes shared by the fields packed in them (the cache file's, mapped or read).
@@ -127,9 +126,10 @@ impl std::fmt::Debug for Fields {
 
 /// A file's text as loading keeps it: read, or read when first asked for. A file the
 /// cache of parsed records already knows, unchanged since (the file system says so, as
-/// git's index trusts it), is parsed from the cache and not read at all, unless a finding
-/// quotes it or a check reads its body: at 100,000 records, reading every file was 40% of
-/// a `validate` whose caches were warm. Cloning shares the text (and the one reading).
+/// git's index trusts it), is taken from the cache and not read at all by a run that
+/// checks and exits, unless a finding quotes it or a check reads its body (reading every
+/// file was a large part of such a run: docs/performance.md). Cloning shares the text
+/// (and the one reading).
 #[derive(Clone)]
 pub struct Source(Whole);
 
