@@ -267,10 +267,13 @@ impl Whole {
             && opened.metadata().is_ok_and(|m| m.len() > 0)
         {
             // SAFETY: defter never writes into a cache file: it writes a new one and
-            // renames it over the old (`git::write_private_with`), and a mapping keeps
-            // the old file's bytes. Only a program cutting the file short in place
-            // could make a read of the cut part fault, and nothing but defter writes
-            // in `.git/defter/`.
+            // renames it over the old (`git::write_private_with`), and on a local file
+            // system a mapping keeps the old file's bytes. Only a program cutting the
+            // file short or writing into it in place could change the bytes under the
+            // mapping, and nothing but defter writes in `.git/defter/`. (On a network
+            // file system another machine's rename may drop the old file's pages; a
+            // repository shared that way between machines running defter at once is
+            // not supported.)
             if let Ok(map) = unsafe { memmap2::Mmap::map(&opened) } {
                 return Whole::Mapped(map);
             }
@@ -527,8 +530,9 @@ fn unpack_yaml(bytes: &[u8], text: &Source) -> Node {
 /// [`unpack_yaml`] for a Markdown record, whose fields are its front matter.
 fn unpack_markdown(bytes: &[u8], text: &Source) -> Node {
     Tree::unpack(bytes).unwrap_or_else(|| {
-        let split = super::frontmatter::split(text).ok();
-        parsed_again(text, split.map(|s| (s.yaml, s.yaml_line_offset)))
+        // Front matter that no longer splits: the file changed since; no fields.
+        let front = super::frontmatter::split(text).map_or((None, 0), |s| (s.yaml, s.yaml_line_offset));
+        parsed_again(text, Some(front))
     })
 }
 
@@ -673,7 +677,7 @@ mod tests {
                 panic!("{}: no record kept", record.path)
             };
             let unpack: Unpack = if record.kind.is_markdown() { unpack_markdown } else { unpack_yaml };
-            let source = Source::later(on_disk);
+            let source = Source::later(on_disk.clone(), std::fs::metadata(&on_disk).unwrap().len());
             let lazy = Record {
                 fields: Fields::packed(
                     (Arc::new(data.clone()), 0..data.len()),

@@ -142,16 +142,32 @@ enum Whole {
 /// A file to read when its text is first asked for.
 struct Later {
     path: std::path::PathBuf,
+    /// Its length when loading took it as unchanged.
+    len: u64,
     text: std::sync::OnceLock<Arc<str>>,
 }
 
+impl Later {
+    /// The file's bytes, if it is still a regular file (not a link) of its length.
+    fn read(&self) -> Option<Vec<u8>> {
+        use std::io::Read;
+        let meta = std::fs::symlink_metadata(&self.path).ok()?;
+        (meta.is_file() && meta.len() == self.len).then_some(())?;
+        let mut bytes = Vec::with_capacity(usize::try_from(self.len).ok()?);
+        std::fs::File::open(&self.path).ok()?.take(self.len + 1).read_to_end(&mut bytes).ok()?;
+        (bytes.len() as u64 == self.len).then_some(bytes)
+    }
+}
+
 impl Source {
-    /// The text of the file at `path`, read when first asked for (a byte-order mark left
-    /// out, as loading leaves it out). A file that can no longer be read, or is no longer
-    /// UTF-8, reads as empty: it changed after loading took what its bytes said from the
-    /// cache, and the run reports what they said then.
-    pub fn later(path: std::path::PathBuf) -> Self {
-        Source(Whole::Later(Arc::new(Later { path, text: std::sync::OnceLock::new() })))
+    /// The text of the file at `path`, `len` bytes long when loading took it as
+    /// unchanged, read when first asked for (a byte-order mark left out, as loading
+    /// leaves it out). A file that is no longer a regular file of that length, can no
+    /// longer be read or is no longer UTF-8 reads as empty: it changed after loading took
+    /// what its bytes said from the cache, and the run reports what they said then. No
+    /// more than `len` bytes are read, and no link is followed.
+    pub fn later(path: std::path::PathBuf, len: u64) -> Self {
+        Source(Whole::Later(Arc::new(Later { path, len, text: std::sync::OnceLock::new() })))
     }
 
     /// The whole text (read now, if it was not yet).
@@ -159,8 +175,7 @@ impl Source {
         match &self.0 {
             Whole::Read(text) => text,
             Whole::Later(later) => later.text.get_or_init(|| {
-                let text = std::fs::read(&later.path).ok().and_then(|bytes| String::from_utf8(bytes).ok());
-                let text = text.unwrap_or_default();
+                let text = later.read().and_then(|bytes| String::from_utf8(bytes).ok()).unwrap_or_default();
                 Arc::from(text.strip_prefix('\u{feff}').unwrap_or(&text))
             }),
         }
@@ -284,5 +299,32 @@ impl Record {
     /// A field's position, or the top of the file.
     pub fn pos_of(&self, key: &str) -> Pos {
         self.fields.entry(key).map_or(self.fields.pos, |e| e.key_pos)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Source;
+
+    /// A text read later is the file's, without its byte-order mark, while the file is
+    /// still a regular file of the length loading saw; otherwise it reads as empty.
+    #[test]
+    fn a_text_read_later_is_the_file_loading_saw_or_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        std::fs::write(&path, "\u{feff}---\nid: a\n---\nGövde\r\n").unwrap();
+        let len = std::fs::metadata(&path).unwrap().len();
+        let source = Source::later(path.clone(), len);
+        assert!(!source.is_read());
+        assert_eq!(&**source.text(), "---\nid: a\n---\nGövde\r\n");
+        assert!(source.is_read());
+        assert_eq!(&**Source::later(path.clone(), len - 1).text(), "", "another length");
+        assert_eq!(&**Source::later(dir.path().join("gone.md"), len).text(), "", "gone");
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("link.md");
+            std::os::unix::fs::symlink(&path, &link).unwrap();
+            assert_eq!(&**Source::later(link, len).text(), "", "a link is not followed");
+        }
     }
 }
