@@ -55,10 +55,7 @@ impl Repo {
         texts: load::Texts,
     ) -> Result<(Repo, Records, Checked)> {
         let repo = Repo::open(root)?;
-        let records = match texts {
-            load::Texts::Read => load::load_dir_with(root, progress)?,
-            load::Texts::Later => load::load_dir_to_check(root, progress)?,
-        };
+        let (records, _) = load::load_dir_as(root, progress, crate::git::caches_on(), texts)?;
         let checked = repo.check_tree(root, &records, as_of, progress)?;
         Ok((repo, records, checked))
     }

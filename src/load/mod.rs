@@ -111,21 +111,16 @@ pub enum Texts {
     Later,
 }
 
-/// [`load_dir_with`] for a run that checks the records and exits: a file the cache of
-/// parsed records knows unchanged is not read unless its text is asked for, nor its
-/// fields unpacked unless they are read ([`Texts::Later`]). The records are the same
-/// as [`load_dir_with`]'s.
-pub fn load_dir_to_check(root: &Path, progress: &dyn Progress) -> Result<Records> {
-    load_dir_as(root, progress, crate::git::caches_on(), Texts::Later).map(|(records, _)| records)
-}
-
 /// [`load_dir_with`], using the cache of parsed records or not (whatever `DEFTER_CACHE`
 /// says), and how it was used: what the tests compare and count.
 pub fn load_dir_cached(root: &Path, progress: &dyn Progress, use_cache: bool) -> Result<(Records, CacheUse)> {
     load_dir_as(root, progress, use_cache, Texts::Read)
 }
 
-/// [`load_dir_cached`], reading the files the cache knows as `texts` says.
+/// [`load_dir_cached`], reading the files the cache knows as `texts` says: with
+/// [`Texts::Later`], a file the cache knows unchanged is not read unless its text is
+/// asked for, nor its fields unpacked unless they are read. The records are the same
+/// either way.
 pub fn load_dir_as(root: &Path, progress: &dyn Progress, use_cache: bool, texts: Texts) -> Result<(Records, CacheUse)> {
     let dir = root.join(RECORDS_DIR);
     // Nothing is read through a link: a `records` link to `/` would be walked, checked,
@@ -142,7 +137,7 @@ pub fn load_dir_as(root: &Path, progress: &dyn Progress, use_cache: bool, texts:
     let mut problems = Vec::new();
     // A run that leaves unchanged files unread knows them by what the file system says,
     // asked of each folder as it is walked: cheaper than looking each path up again.
-    for found in walk(root, &dir, 0, texts == Texts::Later)? {
+    for found in walk(root, &dir, 0, use_cache && texts == Texts::Later)? {
         match found {
             Found::File(path, stat) => files.push((path, stat)),
             Found::Problem(d) => problems.push(d),
