@@ -102,12 +102,13 @@ pub fn load_dir_with(root: &Path, progress: &dyn Progress) -> Result<Records> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Texts {
     /// Every file is read and every record's tree built as it is loaded: for whatever
-    /// goes on to use every record (the site, `notify`) or keeps the records while
-    /// files change (`serve`, the language server).
+    /// reads every record's text (`notify`) or keeps the records while files change
+    /// (`serve`, the language server).
     Read,
     /// Files the cache knows unchanged are read only if their text is asked for, and
-    /// their fields stay packed until read: for a check that takes most findings from
-    /// its cache, quotes a few files and exits (`validate`).
+    /// their fields stay packed until read: for a run that takes most findings from
+    /// its cache, reads a few files and exits (`validate`, which quotes a few lines;
+    /// `build`, which shows the bodies of the pages it renders again).
     Later,
 }
 

@@ -219,6 +219,18 @@ impl std::fmt::Debug for Source {
 pub struct SharedText {
     text: Source,
     range: std::ops::Range<usize>,
+    /// What [`SharedText::change_when_read`] asked for, made when the part is first read.
+    change: Option<Arc<Change>>,
+}
+
+/// What makes a [`Change`]: the changed text of a part, or `None` for none.
+type MakeChange = Box<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
+/// A change to a part of a text not read yet: `make` gives the changed text (`None`:
+/// the part as it is), made once, on first reading.
+struct Change {
+    make: MakeChange,
+    made: OnceLock<Option<Box<str>>>,
 }
 
 impl SharedText {
@@ -226,22 +238,55 @@ impl SharedText {
     pub fn new(text: impl Into<Source>, range: std::ops::Range<usize>) -> Self {
         let text = text.into();
         debug_assert!(!text.is_read() || text.get(range.clone()).is_some());
-        SharedText { text, range }
+        SharedText { text, range, change: None }
     }
 
     pub fn as_str(&self) -> &str {
-        self.text.get(self.range.clone()).unwrap_or_default()
+        let part = self.text.get(self.range.clone()).unwrap_or_default();
+        match &self.change {
+            None => part,
+            Some(change) => {
+                change.made.get_or_init(|| (change.make)(part).map(String::into_boxed_str)).as_deref().unwrap_or(part)
+            }
+        }
+    }
+
+    /// Whether the text is in memory (see [`Source::is_read`]).
+    pub fn is_read(&self) -> bool {
+        self.text.is_read()
+    }
+
+    /// Changes the part by `change` (which gives the changed text, or `None` for no
+    /// change): now, if its text is read, else when it is first read — so a part of a
+    /// file loading left unread is not read to be changed (the site hides secrets in the
+    /// bodies it shows; most it never reads: docs/performance.md). Every reading gives
+    /// the changed text.
+    pub fn change_when_read(&mut self, change: impl Fn(&str) -> Option<String> + Send + Sync + 'static) {
+        if self.is_read() {
+            if let Some(changed) = change(self.as_str()) {
+                *self = SharedText::from(changed);
+            }
+            return;
+        }
+        let make: MakeChange = match self.change.take() {
+            None => Box::new(change),
+            Some(first) => Box::new(move |part: &str| {
+                let once = (first.make)(part);
+                change(once.as_deref().unwrap_or(part)).or(once)
+            }),
+        };
+        self.change = Some(Arc::new(Change { make, made: OnceLock::new() }));
     }
 
     /// Makes this part a text of its own, no longer holding the rest of the whole (for
     /// when only the part is kept: the site keeps a record's body, not its front matter).
     pub fn detach(&mut self) {
-        if self.range.len() != self.text.len() {
+        if self.change.is_some() || self.range.len() != self.text.len() {
             *self = SharedText::from(self.as_str());
         }
     }
 
-    /// Where in the whole text this part is (byte offsets).
+    /// Where in the whole text this part is (byte offsets; before any change).
     pub fn range(&self) -> std::ops::Range<usize> {
         self.range.clone()
     }
@@ -304,7 +349,7 @@ impl Record {
 
 #[cfg(test)]
 mod tests {
-    use super::Source;
+    use super::{SharedText, Source};
 
     /// A text read later is the file's, without its byte-order mark, while the file is
     /// still a regular file of the length loading saw; otherwise it reads as empty.
@@ -326,5 +371,39 @@ mod tests {
             std::os::unix::fs::symlink(&path, &link).unwrap();
             assert_eq!(&**Source::later(link, len).text(), "", "a link is not followed");
         }
+    }
+
+    /// A change asked of a part not read yet is made when it is first read, once, and
+    /// after a change asked before it; a part already read is changed at once.
+    #[test]
+    fn a_part_read_later_is_changed_when_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        let text = "---\nid: a\n---\nparola: gizli1 ve gizli2\n";
+        std::fs::write(&path, text).unwrap();
+        let source = Source::later(path, text.len() as u64);
+        let body = text.find("parola").unwrap()..text.len();
+        let mut part = SharedText::new(source.clone(), body.clone());
+        let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = calls.clone();
+        part.change_when_read(move |s| {
+            counted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            s.contains("gizli1").then(|| s.replace("gizli1", "[…]"))
+        });
+        part.change_when_read(|s| s.contains("gizli2").then(|| s.replace("gizli2", "[…]")));
+        assert!(!part.is_read() && !source.is_read(), "asking for a change read nothing");
+        let copy = part.clone();
+        assert_eq!(part.as_str(), "parola: […] ve […]\n");
+        assert_eq!(copy.as_str(), "parola: […] ve […]\n", "a copy shares the change");
+        assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 1, "made once");
+        assert_eq!(part.range(), body, "the place in the file is the part's before the change");
+        let mut detached = part.clone();
+        detached.detach();
+        assert_eq!(detached.as_str(), part.as_str());
+        // Read: changed now, and a change that gives nothing keeps the text.
+        let mut read = SharedText::from("parola: gizli1");
+        read.change_when_read(|s| Some(s.replace("gizli1", "[…]")));
+        read.change_when_read(|_| None);
+        assert_eq!(read.as_str(), "parola: […]");
     }
 }

@@ -106,18 +106,26 @@ impl Made {
 /// telling `progress` about each phase. Also gives back what the site was made from,
 /// for a caller that rebuilds from it (`defter serve`) or exits to keep rather than
 /// free it.
+///
+/// The files the cache of parsed records knows unchanged are not read unless a page
+/// rendered again shows their text (a build after a merge renders a few hundred of
+/// them): their digests are their blob ids and their trees ([`super::build::keys`]),
+/// and their bodies are read, and redacted, when first shown.
 pub fn build(root: &Path, out: &Path, settings: &Settings, progress: &dyn Progress) -> Result<(super::Built, Made)> {
-    build_keeping(root, out, settings, progress, None)
+    build_keeping(root, out, settings, progress, None, load::Texts::Later)
 }
 
 /// [`build`], keeping the site's backlinks in `keep` when given (`defter serve`: see
-/// [`Made::render_parts_of`]).
+/// [`Made::render_parts_of`]), reading the files as `texts` says. `defter serve` reads
+/// every file ([`load::Texts::Read`]): it keeps the records while the files change, and a
+/// body read later could be one the watcher has not reported yet.
 pub(crate) fn build_keeping(
     root: &Path,
     out: &Path,
     settings: &Settings,
     progress: &dyn Progress,
     keep: Option<&mut super::data::KeptBacklinks>,
+    texts: load::Texts,
 ) -> Result<(super::Built, Made)> {
     let Repo { config, rules } = Repo::open(root)?;
     // The history is optional: a repository outside git still gets its site. It depends
@@ -137,7 +145,7 @@ pub(crate) fn build_keeping(
             Some((git, trail.ok()))
         }
     });
-    let records = load::load_dir_with(root, progress)?;
+    let (records, _) = load::load_dir_as(root, progress, crate::git::caches_on(), texts)?;
     let repo = Repo { config, rules };
     let checked = repo.check_tree(root, &records, settings.as_of, progress)?;
     let (Repo { config, rules }, crate::repo::Checked { schemas, overrides, findings: report, ids }) = (repo, checked);

@@ -93,7 +93,12 @@ fn record(r: &mut Record, public: bool) -> bool {
     let id = SmallStr::from(r.id());
     node(&mut r.fields, None, public);
     if let Some(body) = &mut r.body {
-        redact_str(&mut body.text, public);
+        // A body loading left unread (its file unchanged since the cache of parsed
+        // records took it) is redacted when a page first reads it: most never are.
+        body.text.change_when_read(move |s| match text(s, public) {
+            Cow::Owned(changed) => Some(changed),
+            Cow::Borrowed(_) => None,
+        });
     }
     r.id() != id
 }
@@ -155,8 +160,14 @@ impl Redacted {
         records.sources = Default::default();
         records.codeowners = None;
         // The files' texts are no longer needed (their digests are taken): each Markdown
-        // body keeps its own text instead of its whole file's.
-        records.records.par_iter_mut().filter_map(|r| r.body.as_mut()).for_each(|b| b.text.detach());
+        // body read keeps its own text instead of its whole file's. One left unread is
+        // read, alone, when its page is rendered.
+        records
+            .records
+            .par_iter_mut()
+            .filter_map(|r| r.body.as_mut())
+            .filter(|b| b.text.is_read())
+            .for_each(|b| b.text.detach());
         Redacted::redact(records, history, report, digests, public)
     }
 

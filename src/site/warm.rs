@@ -51,7 +51,8 @@ impl Warm {
     /// Builds the site of `root` into `out` in full; also says what it built.
     pub fn start(root: &Path, out: &Path, settings: Settings) -> Result<(Warm, String)> {
         let mut backlinks = KeptBacklinks::default();
-        let (built, made) = build_keeping(root, out, &settings, &load::Silent, Some(&mut backlinks))?;
+        let (built, made) =
+            build_keeping(root, out, &settings, &load::Silent, Some(&mut backlinks), load::Texts::Read)?;
         let said = format!("{} files built ({})", built.files, made.report.summary_line());
         let warm = Warm { root: root.to_path_buf(), out: out.to_path_buf(), settings, made: Some(made), backlinks };
         Ok((warm, said))
@@ -130,8 +131,14 @@ impl Warm {
     }
 
     fn full(&mut self) -> Result<super::Built> {
-        let (built, made) =
-            build_keeping(&self.root, &self.out, &self.settings, &load::Silent, Some(&mut self.backlinks))?;
+        let (built, made) = build_keeping(
+            &self.root,
+            &self.out,
+            &self.settings,
+            &load::Silent,
+            Some(&mut self.backlinks),
+            load::Texts::Read,
+        )?;
         self.made = Some(made);
         Ok(built)
     }

@@ -385,6 +385,70 @@ fn files_known_unchanged_are_read_only_when_asked_for() {
     }
 }
 
+/// A build leaves unread the files the cache knows unchanged, and reads a body only to
+/// show it on a page it renders again: a full build reads every body (and hides the
+/// secret in one it read late, as it hides one read at loading), a build with nothing
+/// changed reads none, and one after a body was edited reads that file alone — but for
+/// what the checks read, as `validate` does (the file whose finding quotes a secret, to
+/// mask it there, and the records checked again because they name the edited one). Each
+/// site is, file for file, the one a build without the cache makes.
+#[test]
+fn a_build_reads_only_the_bodies_it_shows() {
+    use defter::site::{Made, Settings};
+    let (mut repo, root, files) = committed();
+    let (request, text) = a_request(&repo);
+    let token = "ghp_R4tY7uI9oP2aS5dF8gH1jK3lZ6xC0vB9nM2q";
+    // A request of its own, with its own id.
+    let with_secret = request.replace("TLP-2026-", "TLP-2026-8");
+    let secret_text = text.replace("TLP-2026-", "TLP-2026-8");
+    repo.write(&with_secret, &format!("{secret_text}\nErişim anahtarı: {token}\n"));
+    std::thread::sleep(std::time::Duration::from_millis(2200));
+    assert_eq!(load_alike(&root), CacheUse { reused: 0, parsed: files + 1, written: true }, "cold");
+
+    let settings = Settings { as_of: AS_OF.parse().unwrap(), base_url: None, live_reload: false, public: false };
+    let sites = tempfile::tempdir().unwrap();
+    let out = sites.path().join("site");
+    let build = || defter::site::build(&root, &out, &settings, &Silent).unwrap();
+    let read = |made: &Made| -> Vec<String> {
+        let records = &made.redacted.records().records;
+        records.iter().filter(|r| r.body.as_ref().is_some_and(|b| b.text.is_read())).map(|r| r.path.clone()).collect()
+    };
+    let plain = |name: &str| {
+        let plain = sites.path().join(name);
+        let output = run(&root, false, &["build", "--as-of", AS_OF, "--out", plain.to_str().unwrap()]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        files_in(&plain).into_iter().filter(|(path, _)| !path.starts_with(".defter-")).collect::<Vec<_>>()
+    };
+    let shown = || files_in(&out).into_iter().filter(|(path, _)| !path.starts_with(".defter-")).collect::<Vec<_>>();
+
+    let (built, made) = build();
+    assert!(built.full.is_some(), "the first build is a full one");
+    let bodies = made.redacted.records().records.iter().filter(|r| r.body.is_some()).count();
+    assert!(bodies >= 5 && read(&made).len() == bodies, "every page shown, every body read: {:?}", read(&made));
+    let site = shown();
+    for (path, bytes) in &site {
+        assert!(!String::from_utf8_lossy(bytes).contains(token), "{path} shows the secret");
+    }
+    let page = |(path, _): &&(String, Vec<u8>)| path.contains("TLP-2026-8") && path.ends_with(".html");
+    let secret_page = site.iter().find(page).expect("the page of the secret's request");
+    assert!(String::from_utf8_lossy(&secret_page.1).contains("[…]"), "the secret is masked where it was");
+    assert!(site == plain("plain-full"), "the site differs from one built without the cache");
+
+    let (built, made) = build();
+    assert_eq!((built.full, built.rendered), (None, 0));
+    // The one file read is the one whose finding quotes a secret, which the checks
+    // mask in the finding (as `validate` does, whatever the site shows).
+    assert_eq!(read(&made), vec![with_secret.clone()], "nothing changed, and a body was read");
+
+    repo.write(&request, &format!("{text}\nBirleştirmede eklenen not.\n"));
+    let (built, made) = build();
+    assert!(built.full.is_none() && built.rendered > 0);
+    // Its project names it, so is checked again, and the checks read the project's body.
+    let checked = "records/projects/PRJ-0001/index.md".to_string();
+    assert_eq!(read(&made), vec![checked, request.clone(), with_secret.clone()], "the edited file alone");
+    assert!(shown() == plain("plain-edited"), "the site differs from one built without the cache");
+}
+
 /// Runs at once, on a repository without a cache: each writes a whole cache file and the
 /// last rename wins, so the file left is one of them, whole; each run's report is the
 /// one made without the cache.

@@ -44,8 +44,7 @@ use std::path::Path;
 use rayon::prelude::*;
 use siphasher::sip::SipHasher13;
 
-use crate::model::Kind;
-use crate::model::Record;
+use crate::model::{Kind, Node, Record, Value};
 use crate::site::data::{Site, WHO_SHOWN, address};
 use crate::site::templates::Templates;
 
@@ -193,33 +192,64 @@ impl Digests {
     }
 }
 
-/// The digests of every file, by path. Taken before the texts are dropped for the site
-/// (see [`crate::site::redact::Redacted::take`]).
+/// The digests of every record's file, by path. Taken before the texts are dropped for
+/// the site (see [`crate::site::redact::Redacted::take`]), without reading a file that
+/// loading left unread:
+///
+/// - a file's text is known by its git blob id, which loading has for every file the
+///   cache of parsed records holds (else it is hashed from the text, as the findings
+///   cache does): the same id is the same bytes, so the same text;
+/// - the text without the Markdown body (the data the pages over many records show) is
+///   known by the tree of its fields, every value and where it stands: what a page
+///   shows of a record's data. The body runs to the file's end, so nothing else is
+///   left out. (A YAML record has no body: its data is its text.)
 pub(in crate::site) fn digests(records: &crate::load::Records, salt: Salt) -> Digests {
-    let bodies: HashMap<&str, std::ops::Range<usize>> =
-        records.records.iter().filter_map(|r| Some((r.path.as_str(), r.body.as_ref()?.text.range()))).collect();
     let by_path = records
-        .sources
+        .records
         .par_iter()
-        .map(|(path, text)| {
-            let split = bodies
-                .get(path.as_str())
-                .and_then(|b| Some((text.get(..b.start)?, text.get(b.clone())?, text.get(b.end..)?)));
-            // The text is the data and the body: each byte is hashed once.
-            let digest = match split {
-                Some((before, body, after)) => {
-                    let data = salt.hash((before, after));
-                    Digest { text: salt.hash((data, body)), data }
+        .map(|r| {
+            let blob = records.blobs.get(&r.path).copied().or_else(|| {
+                let text = records.sources.get(&r.path)?;
+                crate::git::blob_id(text.as_bytes()).as_bytes().try_into().ok()
+            });
+            let text = salt.hash(("text", blob));
+            let data = match &r.body {
+                Some(_) => {
+                    let mut h = SipHasher13::new_with_keys(salt.0[0], salt.0[1]);
+                    "data".hash(&mut h);
+                    tree(&r.fields, &mut h);
+                    h.finish()
                 }
-                None => {
-                    let text = salt.hash(&**text);
-                    Digest { text, data: text }
-                }
+                None => text,
             };
-            (path.clone(), digest)
+            (r.path.clone(), Digest { text, data })
         })
         .collect();
     Digests { salt, by_path }
+}
+
+/// Hashes a tree of fields into `h`: every key and value and where each stands (a float
+/// by its bits: the tree is no `Hash`, as `f64` is not).
+fn tree(n: &Node, h: &mut impl Hasher) {
+    n.pos.hash(h);
+    match &n.value {
+        Value::Null => 0u8.hash(h),
+        Value::Bool(b) => (1u8, b).hash(h),
+        Value::Int(i) => (2u8, i).hash(h),
+        Value::Float(f) => (3u8, f.to_bits()).hash(h),
+        Value::Str(s) => (4u8, &**s).hash(h),
+        Value::Seq(items) => {
+            (5u8, items.len()).hash(h);
+            items.iter().for_each(|i| tree(i, h));
+        }
+        Value::Map(entries) => {
+            (6u8, entries.len()).hash(h);
+            for e in entries {
+                (&*e.key, e.key_pos).hash(h);
+                tree(&e.value, h);
+            }
+        }
+    }
 }
 
 impl Keys {
