@@ -41,11 +41,6 @@ pub(crate) struct Summary {
 }
 
 impl Summary {
-    /// A page known by its ids only (its links were checked when it was made).
-    pub(crate) fn with_ids(ids: Vec<u32>) -> Summary {
-        Summary { links: Vec::new(), ids }
-    }
-
     /// The page's ids, to compare builds.
     pub(crate) fn ids<'i>(&'i self, strings: &'i Interner) -> impl Iterator<Item = &'i str> + 'i {
         self.ids.iter().map(|id| strings.get(*id))
@@ -164,12 +159,15 @@ fn unescape(s: &str) -> String {
     s.replace("&amp;", "&").replace("&#39;", "'").replace("&quot;", "\"")
 }
 
-/// Checks the links of `pages` (path, summary) against the site's `paths`: every
-/// internal link names a file of the site, every anchor an id on the page it names.
+/// Checks the links of `pages` (path, summary: the pages rendered) against the site's
+/// `paths`: every internal link names a file of the site, every anchor an id on the
+/// page it names — a rendered page's, or one `kept` gives (the ids of a page kept from
+/// the last build, tab-separated, as its state has them).
 pub(crate) fn check_summaries<'p>(
     paths: &HashSet<&str>,
     pages: impl Iterator<Item = (&'p str, &'p Summary)> + Clone,
     strings: &Interner,
+    kept: &dyn Fn(&str) -> Option<&'p str>,
 ) -> Result<()> {
     let mut ids: HashMap<u32, HashSet<u32>> = HashMap::new();
     for (path, page) in pages.clone() {
@@ -185,9 +183,14 @@ pub(crate) fn check_summaries<'p>(
                 broken.push(format!("{path}: {link}"));
                 continue;
             }
-            if let Some(anchor) = anchor
-                && ids.get(target).is_some_and(|set| !set.contains(anchor))
-            {
+            let Some(anchor) = anchor else { continue };
+            let missing = match ids.get(target) {
+                Some(set) => !set.contains(anchor),
+                None => {
+                    kept(target_path).is_some_and(|ids| !super::state::ids_in(ids).any(|id| id == strings.get(*anchor)))
+                }
+            };
+            if missing {
                 broken.push(format!("{path}: {link} (no id \"{}\")", strings.get(*anchor)));
             }
         }
@@ -210,7 +213,7 @@ pub(crate) fn check(files: &[Output]) -> Result<()> {
         .collect();
     let paths: HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
     let strings = strings.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-    check_summaries(&paths, pages.iter().map(|(p, s)| (*p, s)), &strings)
+    check_summaries(&paths, pages.iter().map(|(p, s)| (*p, s)), &strings, &|_| None)
 }
 
 #[cfg(test)]
@@ -232,5 +235,23 @@ mod tests {
         let bad = vec![page("index.html", r##"<a href="nope.html">x</a><a href="#missing">m</a>"##)];
         let err = check(&bad).unwrap_err().to_string();
         assert!(err.contains("nope.html") && err.contains("missing"), "{err}");
+    }
+
+    /// An anchor into a page kept from the last build is looked for among the ids its
+    /// state keeps; a link to a file that is no page, or an anchor into a page whose ids
+    /// are not known, is checked by path alone.
+    #[test]
+    fn anchors_into_kept_pages_are_checked_against_their_ids() {
+        let strings = std::sync::Mutex::new(Interner::default());
+        let html = r##"<a href="kept.html#top">t</a><a href="kept.html#gone">g</a><a href="a.js#x">j</a>"##;
+        let summary = summarize("index.html", html, &strings);
+        let strings = strings.into_inner().unwrap();
+        let paths: HashSet<&str> = ["index.html", "kept.html", "a.js"].into_iter().collect();
+        let pages = || std::iter::once(("index.html", &summary));
+        let kept = |path: &str| (path == "kept.html").then_some("main\ttop");
+        let err = check_summaries(&paths, pages(), &strings, &kept).unwrap_err().to_string();
+        assert!(err.contains("kept.html#gone") && !err.contains("#top") && !err.contains("a.js"), "{err}");
+        let all = |path: &str| (path == "kept.html").then_some("top\tgone");
+        assert!(check_summaries(&paths, pages(), &strings, &all).is_ok());
     }
 }

@@ -213,7 +213,13 @@ fn build_with(keys: &Keys, sink: Sink, out: &Path, make: &Make, unlinked: fn(&st
         unique_paths(files.iter().map(|f| f.path.as_str()))?;
         let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
         let pages = files.iter().filter_map(|f| Some((f.path.as_str(), f.summary.as_ref()?)));
-        links::check_summaries(&paths, pages, &finish.strings)?;
+        // A kept page's ids, found (the files are sorted by path) only for the pages
+        // rendered pages link into.
+        let kept = |path: &str| {
+            let at = files.binary_search_by(|f| f.path.as_str().cmp(path)).ok()?;
+            files[at].kept_ids.as_deref()
+        };
+        links::check_summaries(&paths, pages, &finish.strings, &kept)?;
         Ok(Some(removed))
     });
     match checked {

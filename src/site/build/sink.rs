@@ -27,8 +27,11 @@ pub(crate) struct Made {
     pub key: u64,
     pub hash: u64,
     pub size: u64,
-    /// Links and ids of a page rendered by this build (kept pages: ids only).
+    /// Links and ids of a page rendered by this build.
     pub summary: Option<Summary>,
+    /// The ids of a page kept from the last build, as its state has them (see
+    /// [`state::Entry::ids`]): looked for only where a rendered page links to them.
+    pub kept_ids: Option<Box<str>>,
     /// Whether this build rendered it (else it was kept from the last build).
     pub rendered: bool,
     /// Whether this build wrote it (a rendered file whose bytes did not change is not).
@@ -128,6 +131,7 @@ impl Sink {
             hash,
             size,
             summary,
+            kept_ids: None,
             rendered: true,
             written: !unchanged,
             pending,
@@ -138,17 +142,14 @@ impl Sink {
 
     /// Keeps a file of the last build as it is.
     pub(crate) fn keep(&self, entry: &state::Entry) {
-        let summary = {
-            let mut strings = self.strings.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            Summary::with_ids(entry.ids.iter().map(|id| strings.id(id)).collect())
-        };
         let made = Made {
             path: entry.path.clone(),
             part: entry.part.clone(),
             key: entry.key,
             hash: entry.hash,
             size: entry.size,
-            summary: entry.path.ends_with(".html").then_some(summary),
+            summary: None,
+            kept_ids: entry.path.ends_with(".html").then(|| entry.ids.clone()),
             rendered: false,
             written: false,
             pending: None,
@@ -202,7 +203,7 @@ impl Finish {
         files.iter().filter(|f| f.rendered).any(|f| {
             let (Some(before), Some(summary)) = (previous.by_path(&f.path), &f.summary) else { return false };
             let now: HashSet<&str> = summary.ids(&self.strings).collect();
-            before.ids.iter().any(|id| !now.contains(id.as_str()))
+            before.ids().any(|id| !now.contains(id))
         })
     }
 
@@ -220,7 +221,11 @@ impl Finish {
             hash: f.hash,
             size: f.size,
             path: &f.path,
-            ids: f.summary.as_ref().map(|s| s.ids(strings)).into_iter().flatten(),
+            ids: f
+                .summary
+                .iter()
+                .flat_map(|s| s.ids(strings))
+                .chain(f.kept_ids.iter().flat_map(|ids| state::ids_in(ids))),
         });
         let text = state::text(global, inputs, lines);
         match &self.previous {

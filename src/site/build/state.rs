@@ -21,7 +21,22 @@ pub(crate) struct Entry {
     pub hash: u64,
     pub size: u64,
     pub path: String,
-    pub ids: Vec<String>,
+    /// The ids its page holds, as the state file has them: separated by tabs. Most
+    /// pages are kept, not rendered, and only the ids a rendered page links to are
+    /// looked for among them: they are not split, one string each, for every page.
+    pub ids: Box<str>,
+}
+
+impl Entry {
+    /// The ids its page holds.
+    pub(crate) fn ids(&self) -> impl Iterator<Item = &str> {
+        ids_in(&self.ids)
+    }
+}
+
+/// The ids in a state file's tab-separated list of them.
+pub(crate) fn ids_in(ids: &str) -> impl Iterator<Item = &str> {
+    ids.split('\t').filter(|id| !id.is_empty())
 }
 
 /// The last build's files, by part.
@@ -67,13 +82,13 @@ impl State {
             .collect::<Option<_>>()?;
         let mut entries = Vec::new();
         for line in lines {
-            let mut cells = line.split('\t');
+            let mut cells = line.splitn(6, '\t');
             let part = cells.next()?.to_string();
             let key = u64::from_str_radix(cells.next()?, 16).ok()?;
             let hash = u64::from_str_radix(cells.next()?, 16).ok()?;
             let size = cells.next()?.parse().ok()?;
             let path = cells.next()?.to_string();
-            let ids = cells.map(str::to_string).collect();
+            let ids = cells.next().unwrap_or_default().into();
             entries.push(Entry { part, key, hash, size, path, ids });
         }
         Some(State::new(global, inputs, entries))
@@ -90,7 +105,7 @@ impl State {
             hash: e.hash,
             size: e.size,
             path: &e.path,
-            ids: e.ids.iter().map(String::as_str),
+            ids: e.ids(),
         });
         text(self.global, &inputs, lines)
     }
@@ -203,9 +218,9 @@ mod tests {
                 hash: 2,
                 size: 10,
                 path: "a.html".into(),
-                ids: vec!["main".into()],
+                ids: "main\tsecond".into(),
             },
-            Entry { part: "assets".into(), key: 3, hash: 4, size: 0, path: "assets/x.css".into(), ids: vec![] },
+            Entry { part: "assets".into(), key: 3, hash: 4, size: 0, path: "assets/x.css".into(), ids: "".into() },
         ];
         let inputs = vec![("the commit".to_string(), 5), ("the date (--as-of)".to_string(), 6)];
         let state = State::new(7, inputs.clone(), entries.clone());
@@ -213,6 +228,8 @@ mod tests {
         std::fs::write(dir.path().join(FILE), state.text().unwrap()).unwrap();
         let back = State::read(dir.path()).unwrap();
         assert_eq!((back.global, &back.inputs, &back.entries), (7, &inputs, &entries));
+        assert_eq!(back.entries[0].ids().collect::<Vec<_>>(), ["main", "second"]);
+        assert_eq!(back.entries[1].ids().count(), 0);
         assert_eq!(
             back.changed(&[("the commit", 5), ("the date (--as-of)", 8), ("new", 1)]),
             ["the date (--as-of)", "new"]
