@@ -329,10 +329,19 @@ pub(crate) fn write(
         let make = |pieces: &dyn Pieces| -> Result<()> {
             let parts = parts(site);
             progress.start("rendering", parts.len());
-            parts.par_iter().try_for_each(|part| -> Result<()> {
+            let make = |part: &Part| -> Result<()> {
                 progress.step();
                 part.make(site, templates, &keys, pieces)
-            })
+            };
+            // The overviews are each a part of their own to take: in one stretch of the
+            // parts, rayon would give them all to one core, one after the other, while
+            // the other made the record pages and then waited (docs/performance.md).
+            let (overviews, records) = parts.split_at(OVERVIEWS.len());
+            let (overviews, records) = rayon::join(
+                || overviews.par_iter().with_max_len(1).try_for_each(make),
+                || records.par_iter().try_for_each(make),
+            );
+            overviews.and(records)
         };
         build::run(out, &keys, previous, &make, search::unlinked)
     })
