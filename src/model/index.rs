@@ -46,6 +46,13 @@ impl IdTable {
 pub struct Index<'a> {
     table: Table<'a>,
     records: &'a [Record],
+    /// The person records, in the records' order: found once, when first asked for
+    /// (asking who may take a step went through every record, for every step asked).
+    /// (Places in `records`, not references: a cell of references would tie the index's
+    /// lifetime down, and an index of shorter-lived records could no longer be lent.)
+    people: std::sync::OnceLock<Vec<u32>>,
+    /// The person records by their `unit` field, each unit's in the records' order.
+    people_by_unit: std::sync::OnceLock<foldhash::HashMap<SmallStr, Vec<u32>>>,
 }
 
 enum Table<'a> {
@@ -56,14 +63,19 @@ enum Table<'a> {
 impl<'a> Index<'a> {
     /// An index of `records`, made now.
     pub fn new(records: &'a [Record]) -> Self {
-        Index { table: Table::Own(IdTable::new(records)), records }
+        Index {
+            table: Table::Own(IdTable::new(records)),
+            records,
+            people: Default::default(),
+            people_by_unit: Default::default(),
+        }
     }
 
     /// An index of `records` through `table`, which was made from them (or from records
     /// with the same ids in the same order).
     pub fn with(table: &'a IdTable, records: &'a [Record]) -> Self {
         assert_eq!(table.len, records.len(), "an id table is used with the records it was made from");
-        Index { table: Table::Kept(table), records }
+        Index { table: Table::Kept(table), records, people: Default::default(), people_by_unit: Default::default() }
     }
 
     /// The id among those of the records `keep` accepts that is closest to a mistyped
@@ -159,7 +171,29 @@ impl<'a> Index<'a> {
 
     /// Every person record.
     pub fn people(&self) -> impl Iterator<Item = &'a Record> + '_ {
-        self.records.iter().filter(|r| r.kind == Kind::Person)
+        self.person_places().iter().map(|&i| &self.records[i as usize])
+    }
+
+    /// Where the person records are in `records`.
+    fn person_places(&self) -> &[u32] {
+        self.people.get_or_init(|| {
+            let at = |i: usize| u32::try_from(i).expect("fewer than 2^32 records");
+            self.records.iter().enumerate().filter(|(_, r)| r.kind == Kind::Person).map(|(i, _)| at(i)).collect()
+        })
+    }
+
+    /// The person records whose `unit` is `unit`, in the records' order.
+    pub fn people_in(&self, unit: &str) -> impl Iterator<Item = &'a Record> + '_ {
+        let by_unit = self.people_by_unit.get_or_init(|| {
+            let mut by_unit: foldhash::HashMap<SmallStr, Vec<u32>> = Default::default();
+            for &i in self.person_places() {
+                if let Some(unit) = self.records[i as usize].fields.str_at("unit") {
+                    by_unit.entry(SmallStr::from(unit)).or_default().push(i);
+                }
+            }
+            by_unit
+        });
+        by_unit.get(unit).into_iter().flatten().map(|&i| &self.records[i as usize])
     }
 
     /// Every unit record.

@@ -245,17 +245,46 @@ fn may(w: &Workflows, index: &Index, person: &str, action: &Action, record: &Rec
     action.by.is_empty() || index.any_actor(w, person, &action.by, record)
 }
 
-/// The active people who may take `action` on `record`, sorted (every person is asked:
-/// see [`who_reads`] to ask once for many records).
+/// The active people who may take `action` on `record`, sorted (see [`who_reads`] to
+/// ask once for many records).
+///
+/// Only the people who could be one of its actors are asked: when each actor is the
+/// person a field of the record names, or someone of the unit one names, those people;
+/// else every person. (Asking every person for every distinct assignee and unit grew
+/// with the square of the repository: docs/performance.md.)
 pub(crate) fn who(w: &Workflows, index: &Index, action: &Action, record: &Record) -> Vec<String> {
-    let mut people: Vec<String> = index
-        .people()
+    let mut people: Vec<String> = candidates(w, index, action, record)
+        .into_iter()
         .filter(|p| index.is_active(p.id()) != Some(false))
         .filter(|p| may(w, index, p.id(), action, record))
         .map(|p| p.id().to_string())
         .collect();
     people.sort();
     people
+}
+
+/// The person records among whom [`who`] looks, each once, in the records' order: those
+/// an actor of `action` can be on `record` ([`Index::actor_matches`]), or every person.
+fn candidates<'a>(w: &Workflows, index: &Index<'a>, action: &Action, record: &Record) -> Vec<&'a Record> {
+    let specs: Vec<_> = action.by.iter().filter_map(|name| w.actors.get(name)).collect();
+    if action.by.is_empty() || specs.iter().any(|s| s.person_from.is_none() && s.unit_from.is_none()) {
+        return index.people().collect();
+    }
+    let mut found: Vec<&'a Record> = Vec::new();
+    for spec in specs {
+        // An actor with both is the named person, if of the named unit.
+        if let Some(field) = &spec.person_from {
+            let named = record.fields.str_at(field).map(|id| index.all(id)).unwrap_or_default();
+            found.extend(named.into_iter().filter(|r| r.kind == Kind::Person));
+        } else if let Some(unit) = spec.unit_from.as_ref().and_then(|field| record.fields.str_at(field)) {
+            found.extend(index.people_in(unit));
+        }
+    }
+    // In the records' order, each record once (two records may share an id).
+    let at = |r: &&Record| std::ptr::from_ref::<Record>(*r) as usize;
+    found.sort_by_key(at);
+    found.dedup_by_key(|r| at(r));
+    found
 }
 
 /// A list of people for a message, the first few named.
@@ -1006,6 +1035,47 @@ pub(crate) fn next<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Who may take each step of each example record is who asking every person says,
+    /// with a person recorded twice (a `duplicate-id` finding) listed as asking every
+    /// person lists them; and the actors named by a record's fields (assignee, service)
+    /// are among the steps asked.
+    #[test]
+    fn who_asks_the_people_an_actor_can_be_and_finds_who_every_person_would() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let repo = Repo::open(root).unwrap();
+        let mut records = load::load_dir(root).unwrap().records;
+        let twice =
+            records.iter().find(|r| r.kind == Kind::Person && r.fields.str_at("unit").is_some()).unwrap().clone();
+        records.push(twice);
+        let index = Index::new(&records);
+        let w = &repo.rules.workflows;
+        let everyone = |action: &Action, record: &Record| {
+            let mut people: Vec<String> = index
+                .people()
+                .filter(|p| index.is_active(p.id()) != Some(false))
+                .filter(|p| may(w, &index, p.id(), action, record))
+                .map(|p| p.id().to_string())
+                .collect();
+            people.sort();
+            people
+        };
+        let (mut asked, mut named, mut found) = (0, 0, 0);
+        for record in &records {
+            for action in actions(w, record) {
+                let who = who(w, &index, &action, record);
+                assert_eq!(who, everyone(&action, record), "{} {}", record.id(), action.name);
+                asked += 1;
+                let specs = action.by.iter().filter_map(|name| w.actors.get(name));
+                named += usize::from(
+                    specs.clone().count() > 0
+                        && specs.clone().all(|s| s.person_from.is_some() || s.unit_from.is_some()),
+                );
+                found += usize::from(!who.is_empty());
+            }
+        }
+        assert!(asked > 20 && named > 3 && found > 10, "{asked} steps, {named} by named actors, {found} with someone");
+    }
 
     /// Whether every line of `old` is in `new`, in order, but for at most `changed`.
     fn kept(old: &str, new: &str, changed: usize) -> bool {
