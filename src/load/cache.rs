@@ -670,6 +670,7 @@ mod tests {
         for file in files() {
             let on_disk = dir.path().join(file.path.replace('/', "_"));
             std::fs::write(&on_disk, &file.bytes).unwrap();
+            let file_bytes = file.bytes.clone();
             let (parsed, kept) = load_one(file, Some((&empty, None)));
             let Loaded::Record(record, _) = parsed else { continue };
             let Some(Kept::Parsed { head, data, .. }) = kept else { panic!("{}: nothing to keep", record.path) };
@@ -677,7 +678,9 @@ mod tests {
                 panic!("{}: no record kept", record.path)
             };
             let unpack: Unpack = if record.kind.is_markdown() { unpack_markdown } else { unpack_yaml };
-            let source = Source::later(on_disk.clone(), std::fs::metadata(&on_disk).unwrap().len());
+            let len = std::fs::metadata(&on_disk).unwrap().len();
+            let known = crate::model::Known { len, id: key(&file_bytes), id_of: key };
+            let source = Source::later(on_disk.clone(), known);
             let lazy = Record {
                 fields: Fields::packed(
                     (Arc::new(data.clone()), 0..data.len()),

@@ -262,7 +262,8 @@ fn load_unread<'a>(
     let stat = Stat::of(meta);
     let blob = cache.unchanged(rel, stat)?;
     let (kind, path_id) = Kind::from_path(rel.strip_prefix("records/").unwrap_or(rel))?;
-    let source = Source::later(path.to_path_buf(), meta.len());
+    let known = crate::model::Known { len: meta.len(), id: blob, id_of: cache::key };
+    let source = Source::later(path.to_path_buf(), known);
     let (parsed, kept) = cache.get((rel, &blob, stat), (kind, &path_id), &source)?;
     let loaded = match parsed {
         Ok(record) => Loaded::Record(record, source),

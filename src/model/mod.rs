@@ -25,4 +25,4 @@ pub use compact_str::CompactString as SmallStr;
 pub use index::{IdTable, Index};
 pub use kind::Kind;
 pub use node::{Entry, Node, Pos, Value, entry_matches, select};
-pub use record::{Body, Fields, Record, Shared, SharedText, Source, Unpack};
+pub use record::{Body, Fields, Known, Record, Shared, SharedText, Source, Unpack};

@@ -142,32 +142,55 @@ enum Whole {
 /// A file to read when its text is first asked for.
 struct Later {
     path: std::path::PathBuf,
-    /// Its length when loading took it as unchanged.
-    len: u64,
+    known: Known,
     text: std::sync::OnceLock<Arc<str>>,
+    /// Whether the file, when read, was no longer what loading knew.
+    changed: std::sync::atomic::AtomicBool,
+}
+
+/// What loading knew of a file it left unread: its length, and the id of its bytes as
+/// `id_of` makes it (the git blob id, made by the layer that keeps it).
+#[derive(Clone, Copy, Debug)]
+pub struct Known {
+    pub len: u64,
+    pub id: [u8; 20],
+    pub id_of: fn(&[u8]) -> [u8; 20],
 }
 
 impl Later {
-    /// The file's bytes, if it is still a regular file (not a link) of its length.
+    /// The file's bytes, if it is still a regular file (not a link) of its length whose
+    /// bytes have its id.
     fn read(&self) -> Option<Vec<u8>> {
         use std::io::Read;
         let meta = std::fs::symlink_metadata(&self.path).ok()?;
-        (meta.is_file() && meta.len() == self.len).then_some(())?;
-        let mut bytes = Vec::with_capacity(usize::try_from(self.len).ok()?);
-        std::fs::File::open(&self.path).ok()?.take(self.len + 1).read_to_end(&mut bytes).ok()?;
-        (bytes.len() as u64 == self.len).then_some(bytes)
+        (meta.is_file() && meta.len() == self.known.len).then_some(())?;
+        let mut bytes = Vec::with_capacity(usize::try_from(self.known.len).ok()?);
+        std::fs::File::open(&self.path).ok()?.take(self.known.len + 1).read_to_end(&mut bytes).ok()?;
+        (bytes.len() as u64 == self.known.len && (self.known.id_of)(&bytes) == self.known.id).then_some(bytes)
     }
 }
 
 impl Source {
-    /// The text of the file at `path`, `len` bytes long when loading took it as
+    /// The text of the file at `path`, as loading `known` it when it took it as
     /// unchanged, read when first asked for (a byte-order mark left out, as loading
-    /// leaves it out). A file that is no longer a regular file of that length, can no
-    /// longer be read or is no longer UTF-8 reads as empty: it changed after loading took
-    /// what its bytes said from the cache, and the run reports what they said then. No
-    /// more than `len` bytes are read, and no link is followed.
-    pub fn later(path: std::path::PathBuf, len: u64) -> Self {
-        Source(Whole::Later(Arc::new(Later { path, len, text: std::sync::OnceLock::new() })))
+    /// leaves it out). A file that is no longer a regular file of that length with bytes
+    /// of that id, can no longer be read or is no longer UTF-8 reads as empty, and
+    /// [`Source::changed_since_loading`] says so: it changed after loading took what its
+    /// bytes said from the cache, and the run reports what they said then (a build does
+    /// not publish it: `defter build` fails). No more than its length is read, and no
+    /// link is followed.
+    pub fn later(path: std::path::PathBuf, known: Known) -> Self {
+        let later = Later { path, known, text: std::sync::OnceLock::new(), changed: Default::default() };
+        Source(Whole::Later(Arc::new(later)))
+    }
+
+    /// Whether the file was read later and was then no longer what loading knew (see
+    /// [`Source::later`]).
+    pub fn changed_since_loading(&self) -> bool {
+        match &self.0 {
+            Whole::Read(_) => false,
+            Whole::Later(later) => later.changed.load(std::sync::atomic::Ordering::Relaxed),
+        }
     }
 
     /// The whole text (read now, if it was not yet).
@@ -175,7 +198,11 @@ impl Source {
         match &self.0 {
             Whole::Read(text) => text,
             Whole::Later(later) => later.text.get_or_init(|| {
-                let text = later.read().and_then(|bytes| String::from_utf8(bytes).ok()).unwrap_or_default();
+                let text = later.read().and_then(|bytes| String::from_utf8(bytes).ok());
+                if text.is_none() {
+                    later.changed.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+                let text = text.unwrap_or_default();
                 Arc::from(text.strip_prefix('\u{feff}').unwrap_or(&text))
             }),
         }
@@ -254,6 +281,12 @@ impl SharedText {
     /// Whether the text is in memory (see [`Source::is_read`]).
     pub fn is_read(&self) -> bool {
         self.text.is_read()
+    }
+
+    /// Whether its file was read later and was no longer what loading knew (see
+    /// [`Source::later`]).
+    pub fn changed_since_loading(&self) -> bool {
+        self.text.changed_since_loading()
     }
 
     /// Changes the part by `change` (which gives the changed text, or `None` for no
@@ -349,7 +382,20 @@ impl Record {
 
 #[cfg(test)]
 mod tests {
-    use super::{SharedText, Source};
+    use super::{Known, SharedText, Source};
+
+    /// A stand-in for the git blob id, which this layer cannot make.
+    fn id_of(bytes: &[u8]) -> [u8; 20] {
+        let mut id = [0u8; 20];
+        for (i, b) in bytes.iter().enumerate() {
+            id[i % 20] = id[i % 20].wrapping_mul(31).wrapping_add(*b);
+        }
+        id
+    }
+
+    fn known(bytes: &[u8]) -> Known {
+        Known { len: bytes.len() as u64, id: id_of(bytes), id_of }
+    }
 
     /// A text read later is the file's, without its byte-order mark, while the file is
     /// still a regular file of the length loading saw; otherwise it reads as empty.
@@ -357,19 +403,27 @@ mod tests {
     fn a_text_read_later_is_the_file_loading_saw_or_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.md");
-        std::fs::write(&path, "\u{feff}---\nid: a\n---\nGövde\r\n").unwrap();
-        let len = std::fs::metadata(&path).unwrap().len();
-        let source = Source::later(path.clone(), len);
+        let bytes = "\u{feff}---\nid: a\n---\nGövde\r\n";
+        std::fs::write(&path, bytes).unwrap();
+        let source = Source::later(path.clone(), known(bytes.as_bytes()));
         assert!(!source.is_read());
         assert_eq!(&**source.text(), "---\nid: a\n---\nGövde\r\n");
-        assert!(source.is_read());
-        assert_eq!(&**Source::later(path.clone(), len - 1).text(), "", "another length");
-        assert_eq!(&**Source::later(dir.path().join("gone.md"), len).text(), "", "gone");
+        assert!(source.is_read() && !source.changed_since_loading());
+        let changed = |source: Source| {
+            let text = source.text().clone();
+            assert!(source.changed_since_loading(), "a file changed since loading is told");
+            text
+        };
+        let shorter = Known { len: bytes.len() as u64 - 1, ..known(bytes.as_bytes()) };
+        assert_eq!(&*changed(Source::later(path.clone(), shorter)), "", "another length");
+        let other = known("\u{feff}---\nid: b\n---\nGövde\r\n".as_bytes());
+        assert_eq!(&*changed(Source::later(path.clone(), other)), "", "other bytes of the same length");
+        assert_eq!(&*changed(Source::later(dir.path().join("gone.md"), known(bytes.as_bytes()))), "", "gone");
         #[cfg(unix)]
         {
             let link = dir.path().join("link.md");
             std::os::unix::fs::symlink(&path, &link).unwrap();
-            assert_eq!(&**Source::later(link, len).text(), "", "a link is not followed");
+            assert_eq!(&*changed(Source::later(link, known(bytes.as_bytes()))), "", "a link is not followed");
         }
     }
 
@@ -381,7 +435,7 @@ mod tests {
         let path = dir.path().join("a.md");
         let text = "---\nid: a\n---\nparola: gizli1 ve gizli2\n";
         std::fs::write(&path, text).unwrap();
-        let source = Source::later(path, text.len() as u64);
+        let source = Source::later(path, known(text.as_bytes()));
         let body = text.find("parola").unwrap()..text.len();
         let mut part = SharedText::new(source.clone(), body.clone());
         let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));

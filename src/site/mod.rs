@@ -275,6 +275,21 @@ fn shown_input<'a>(input: &Input<'a>, redacted: &'a redact::Redacted) -> Input<'
     }
 }
 
+/// Fails when a file loading left unread (see [`crate::model::Source::later`]) was no
+/// longer what loading knew when a page read it.
+fn changed_while_built(records: &crate::load::Records) -> Result<()> {
+    match records.records.iter().find(|r| r.body.as_ref().is_some_and(|b| b.text.changed_since_loading())) {
+        Some(r) => {
+            let path = &r.path;
+            anyhow::bail!(crate::diag::msg!(
+                "{path} changed while the site was built: nothing was written; build again",
+                "{path} site oluşturulurken değişti: hiçbir şey yazılmadı; yeniden oluşturun"
+            ))
+        }
+        None => Ok(()),
+    }
+}
+
 /// The overviews first: they are the long pieces (the exports, the search index), and
 /// starting them first lets the other core take the many short record pages meanwhile.
 fn parts<'a>(site: &Site<'a>) -> Vec<Part<'a>> {
@@ -341,8 +356,51 @@ pub(crate) fn write(
                 || overviews.par_iter().with_max_len(1).try_for_each(make),
                 || records.par_iter().try_for_each(make),
             );
-            overviews.and(records)
+            overviews.and(records)?;
+            // A body loading left unread was read for its page; should its file have
+            // changed since, the page would show what no key and no check saw, and be
+            // kept so: the build fails instead, and the site stays as it was.
+            changed_while_built(site.input.records)
         };
         build::run(out, &keys, previous, &make, search::unlinked)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Body, Kind, Known, Record, SharedText, Source};
+
+    fn blob(bytes: &[u8]) -> [u8; 20] {
+        crate::git::blob_id(bytes).as_slice().try_into().expect("20 bytes")
+    }
+
+    /// A body read for its page from a file that changed since loading left it unread
+    /// fails the build, naming the file; one read as loading knew it does not.
+    #[test]
+    fn a_body_changed_since_loading_fails_the_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let records = |text: &str, now: &str| {
+            let path = dir.path().join("TLP-2026-0001.md");
+            std::fs::write(&path, now).unwrap();
+            let known = Known { len: text.len() as u64, id: blob(text.as_bytes()), id_of: blob };
+            let body = text.find("Gövde").unwrap()..text.len();
+            let record = Record {
+                kind: Kind::Request,
+                path_id: "TLP-2026-0001".into(),
+                path: "records/requests/2026/TLP-2026-0001.md".into(),
+                fields: crate::model::Node::new(crate::model::Value::Null, crate::model::Pos::new(1, 1)).into(),
+                body: Some(Body { text: SharedText::new(Source::later(path, known), body), line: 4 }),
+            };
+            crate::load::Records { records: vec![record], ..Default::default() }
+        };
+        let text = "---\nid: TLP-2026-0001\n---\nGövde bir\n";
+        let same = records(text, text);
+        assert_eq!(same.records[0].body.as_ref().unwrap().text.as_str(), "Gövde bir\n");
+        assert!(changed_while_built(&same).is_ok());
+        let changed = records(text, &text.replace("bir", "iki"));
+        assert_eq!(changed.records[0].body.as_ref().unwrap().text.as_str(), "", "no text it was not known by");
+        let err = changed_while_built(&changed).unwrap_err().to_string();
+        assert!(err.contains("records/requests/2026/TLP-2026-0001.md"), "{err}");
+    }
 }

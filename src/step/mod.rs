@@ -270,17 +270,21 @@ fn candidates<'a>(w: &Workflows, index: &Index<'a>, action: &Action, record: &Re
     if action.by.is_empty() || specs.iter().any(|s| s.person_from.is_none() && s.unit_from.is_none()) {
         return index.people().collect();
     }
-    let mut found: Vec<&'a Record> = Vec::new();
+    let mut ids: Vec<&str> = Vec::new();
     for spec in specs {
         // An actor with both is the named person, if of the named unit.
         if let Some(field) = &spec.person_from {
-            let named = record.fields.str_at(field).map(|id| index.all(id)).unwrap_or_default();
-            found.extend(named.into_iter().filter(|r| r.kind == Kind::Person));
+            ids.extend(record.fields.str_at(field));
         } else if let Some(unit) = spec.unit_from.as_ref().and_then(|field| record.fields.str_at(field)) {
-            found.extend(index.people_in(unit));
+            ids.extend(index.people_in(unit).map(Record::id));
         }
     }
-    // In the records' order, each record once (two records may share an id).
+    // Every person record of each id: `may` judges an id by its first record, and
+    // asking every person lists each record of an id it lets through (a second record
+    // of a person, of another unit, among them).
+    let mut found: Vec<&'a Record> =
+        ids.into_iter().flat_map(|id| index.all(id)).filter(|r| r.kind == Kind::Person).collect();
+    // In the records' order, each record once.
     let at = |r: &&Record| std::ptr::from_ref::<Record>(*r) as usize;
     found.sort_by_key(at);
     found.dedup_by_key(|r| at(r));
@@ -1037,17 +1041,25 @@ mod tests {
     use super::*;
 
     /// Who may take each step of each example record is who asking every person says,
-    /// with a person recorded twice (a `duplicate-id` finding) listed as asking every
-    /// person lists them; and the actors named by a record's fields (assignee, service)
-    /// are among the steps asked.
+    /// and the actors named by a record's fields (assignee, service) are among the steps
+    /// asked. A person recorded twice (a `duplicate-id` finding), the second record of
+    /// another unit, is listed twice by a service chief's step, as asking every person
+    /// lists them: the first record's unit decides for both.
     #[test]
     fn who_asks_the_people_an_actor_can_be_and_finds_who_every_person_would() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let repo = Repo::open(root).unwrap();
         let mut records = load::load_dir(root).unwrap().records;
-        let twice =
-            records.iter().find(|r| r.kind == Kind::Person && r.fields.str_at("unit").is_some()).unwrap().clone();
-        records.push(twice);
+        let file =
+            |path: &str, text: &str| match load::load_file(load::RawFile { path: path.into(), bytes: text.into() }) {
+                load::Loaded::Record(r, _) => r,
+                load::Loaded::Problem(d, _) => panic!("{d:?}"),
+            };
+        let person = "id: cift.kisi\nname: Çift Kişi\nroles: [service_chief]\nunit: ";
+        records.push(file("records/org/people/cift.kisi.yaml", &format!("{person}ozel-servis\n")));
+        records.push(file("records/org/people/cift.kisi-2.yaml", &format!("{person}baska-birim\n")));
+        let asked =
+            file("records/requests/2026/TLP-2026-9999.md", "---\nid: TLP-2026-9999\nservice: ozel-servis\n---\n");
         let index = Index::new(&records);
         let w = &repo.rules.workflows;
         let everyone = |action: &Action, record: &Record| {
@@ -1060,12 +1072,12 @@ mod tests {
             people.sort();
             people
         };
-        let (mut asked, mut named, mut found) = (0, 0, 0);
+        let (mut asked_steps, mut named, mut found) = (0, 0, 0);
         for record in &records {
             for action in actions(w, record) {
                 let who = who(w, &index, &action, record);
                 assert_eq!(who, everyone(&action, record), "{} {}", record.id(), action.name);
-                asked += 1;
+                asked_steps += 1;
                 let specs = action.by.iter().filter_map(|name| w.actors.get(name));
                 named += usize::from(
                     specs.clone().count() > 0
@@ -1074,7 +1086,15 @@ mod tests {
                 found += usize::from(!who.is_empty());
             }
         }
-        assert!(asked > 20 && named > 3 && found > 10, "{asked} steps, {named} by named actors, {found} with someone");
+        assert!(asked_steps > 20 && named > 3, "{asked_steps} steps, {named} by named actors");
+        assert!(found > 10, "{found} steps with someone");
+        let chief = w.actors.get("chief_of_service").expect("the service chief's actor");
+        assert!(chief.unit_from.is_some() && chief.person_from.is_none());
+        let stamp = What::Stamp { field: "last_review".into() };
+        let action =
+            Action { name: "x".into(), what: stamp, by: vec!["chief_of_service".into()], article: String::new() };
+        assert_eq!(who(w, &index, &action, &asked), ["cift.kisi", "cift.kisi"]);
+        assert_eq!(who(w, &index, &action, &asked), everyone(&action, &asked));
     }
 
     /// Whether every line of `old` is in `new`, in order, but for at most `changed`.
