@@ -553,6 +553,7 @@ fn parsed_again(text: &str, front: Option<(Option<&str>, u32)>) -> Node {
 mod tests {
     use super::*;
     use crate::load::{Loaded, RawFile, load_one};
+    use crate::model::Known;
 
     /// A loaded file as the tests compare it: everything `Debug` shows, and where a
     /// body is in its file's text (which `Debug` does not show).
@@ -679,7 +680,7 @@ mod tests {
             };
             let unpack: Unpack = if record.kind.is_markdown() { unpack_markdown } else { unpack_yaml };
             let len = std::fs::metadata(&on_disk).unwrap().len();
-            let known = crate::model::Known { len, id: key(&file_bytes), id_of: key };
+            let known = Known { len, id: key(&file_bytes), id_of: key };
             let source = Source::later(on_disk.clone(), known);
             let lazy = Record {
                 fields: Fields::packed(
@@ -696,7 +697,14 @@ mod tests {
             assert!(lazy.fields.is_unpacked() && !source.is_read(), "{}: the file was read", record.path);
             let damaged = Fields::packed((Arc::new(vec![0xff; 3]), 0..3), None, source.clone(), unpack);
             assert_eq!(*damaged, *record.fields, "{}: not parsed again", record.path);
-            assert!(source.is_read());
+            assert!(source.is_read() && !damaged.changed_since_loading());
+            // Damaged, and the file no longer what loading knew: told, and still told
+            // once a mutable borrow has dropped the packed form.
+            let other = Known { len, id: key(b"other bytes"), id_of: key };
+            let mut stale =
+                Fields::packed((Arc::new(vec![0xff; 3]), 0..3), None, Source::later(on_disk.clone(), other), unpack);
+            let _: &mut crate::model::Node = &mut stale;
+            assert!(stale.changed_since_loading(), "{}: a changed file was not told", record.path);
             packed_some += 1;
         }
         assert!(packed_some >= 3, "records of both kinds of file were packed");

@@ -39,6 +39,9 @@ pub struct Body {
 pub struct Fields {
     tree: OnceLock<Node>,
     packed: Option<Arc<Packed>>,
+    /// Whether the tree was parsed again from a file no longer what loading knew
+    /// (kept when a mutable borrow drops the packed form).
+    changed: bool,
 }
 
 /// How a packed tree is unpacked: by the layer that packed it, which checks the packed
@@ -70,12 +73,19 @@ impl Fields {
         unpack: Unpack,
     ) -> Self {
         let packed = Packed { whole, range, id, source, unpack };
-        Fields { tree: OnceLock::new(), packed: Some(Arc::new(packed)) }
+        Fields { tree: OnceLock::new(), packed: Some(Arc::new(packed)), changed: false }
     }
 
     /// Whether the tree is built (it was never packed, or was read since).
     pub fn is_unpacked(&self) -> bool {
         self.tree.get().is_some()
+    }
+
+    /// Whether the fields were parsed again from a file read later that was no longer
+    /// what loading knew (packed bytes that did not read back: see [`Unpack`] and
+    /// [`Source::later`]).
+    pub fn changed_since_loading(&self) -> bool {
+        self.changed || self.packed.as_ref().is_some_and(|p| p.source.changed_since_loading())
     }
 
     /// The `id` field as it was packed (`Some(None)`: none, or not a string), without
@@ -87,7 +97,7 @@ impl Fields {
 
 impl From<Node> for Fields {
     fn from(tree: Node) -> Self {
-        Fields { tree: OnceLock::from(tree), packed: None }
+        Fields { tree: OnceLock::from(tree), packed: None, changed: false }
     }
 }
 
@@ -107,6 +117,7 @@ impl std::ops::DerefMut for Fields {
     fn deref_mut(&mut self) -> &mut Node {
         let _: &Node = self;
         // Changed, the tree no longer is what was packed (its id among it).
+        self.changed = self.changed_since_loading();
         self.packed = None;
         self.tree.get_mut().expect("unpacked just now")
     }
@@ -114,7 +125,7 @@ impl std::ops::DerefMut for Fields {
 
 impl Clone for Fields {
     fn clone(&self) -> Self {
-        Fields { tree: self.tree.clone(), packed: self.packed.clone() }
+        Fields { tree: self.tree.clone(), packed: self.packed.clone(), changed: self.changed }
     }
 }
 

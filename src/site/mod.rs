@@ -276,9 +276,13 @@ fn shown_input<'a>(input: &Input<'a>, redacted: &'a redact::Redacted) -> Input<'
 }
 
 /// Fails when a file loading left unread (see [`crate::model::Source::later`]) was no
-/// longer what loading knew when a page read it.
+/// longer what loading knew when a page read its body (or its fields were parsed from
+/// it again, their packed form not reading back).
 fn changed_while_built(records: &crate::load::Records) -> Result<()> {
-    match records.records.iter().find(|r| r.body.as_ref().is_some_and(|b| b.text.changed_since_loading())) {
+    let changed = |r: &&crate::model::Record| {
+        r.fields.changed_since_loading() || r.body.as_ref().is_some_and(|b| b.text.changed_since_loading())
+    };
+    match records.records.iter().find(changed) {
         Some(r) => {
             let path = &r.path;
             anyhow::bail!(crate::diag::msg!(
