@@ -388,6 +388,18 @@ pub fn load_files(files: Vec<RawFile>) -> Records {
 }
 
 impl Records {
+    /// The git blob id of the file at `path`: the one the cache of parsed records knew
+    /// or computed, else its text hashed (`None` for a path with no text). One id only
+    /// ever stands for one text, so a record is as well keyed by it as by its text:
+    /// what the findings cache and the site's build keys take.
+    pub fn blob(&self, path: &str) -> Option<[u8; 20]> {
+        if let Some(blob) = self.blobs.get(path) {
+            return Some(*blob);
+        }
+        let text = self.sources.get(path)?;
+        crate::git::blob_id(text.as_bytes()).as_bytes().try_into().ok()
+    }
+
     /// Keeps the repository's CODEOWNERS file (`path` relative to the root), from the
     /// working tree or a commit: a file over [`MAX_FILE_BYTES`] or not UTF-8 is a
     /// `parse-error` finding about it instead (and no CODEOWNERS is checked).

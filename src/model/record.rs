@@ -409,7 +409,8 @@ mod tests {
     }
 
     /// A text read later is the file's, without its byte-order mark, while the file is
-    /// still a regular file of the length loading saw; otherwise it reads as empty.
+    /// still a regular file of the length and bytes loading knew; otherwise it reads as
+    /// empty, and says it changed.
     #[test]
     fn a_text_read_later_is_the_file_loading_saw_or_nothing() {
         let dir = tempfile::tempdir().unwrap();

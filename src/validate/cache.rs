@@ -57,7 +57,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Context, check_each, refs};
 use crate::diag::Diagnostic;
-use crate::git::{Git, binary_identity, blob_id, caches_on, write_private};
+use crate::git::{Git, binary_identity, caches_on, write_private};
 use crate::load::{Progress, Records};
 use crate::model::{Kind, Record};
 
@@ -205,16 +205,7 @@ fn plan(records: &[Record], blobs: &[Option<Blob>], kept: &Kept) -> Vec<Step> {
 /// The git blob id of each record's text (`None` for a record whose text was not kept,
 /// which is then checked on every run).
 fn blob_ids(loaded: &Records) -> Vec<Option<Blob>> {
-    loaded
-        .records
-        .par_iter()
-        .map(|r| match loaded.blobs.get(&r.path) {
-            // The parsed-records cache's id, of the file's bytes: the same text never has
-            // two, so a record is as well keyed by it as by its text's.
-            Some(blob) => Some(*blob),
-            None => loaded.sources.get(&r.path).and_then(|text| blob_id(text.as_bytes()).as_bytes().try_into().ok()),
-        })
-        .collect()
+    loaded.records.par_iter().map(|r| loaded.blob(&r.path)).collect()
 }
 
 /// What every record's own findings may depend on besides the records it names (see the

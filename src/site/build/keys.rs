@@ -208,11 +208,7 @@ pub(in crate::site) fn digests(records: &crate::load::Records, salt: Salt) -> Di
         .records
         .par_iter()
         .map(|r| {
-            let blob = records.blobs.get(&r.path).copied().or_else(|| {
-                let text = records.sources.get(&r.path)?;
-                crate::git::blob_id(text.as_bytes()).as_bytes().try_into().ok()
-            });
-            let text = salt.hash(("text", blob));
+            let text = salt.hash(("text", records.blob(&r.path)));
             let data = match &r.body {
                 Some(_) => {
                     let mut h = SipHasher13::new_with_keys(salt.0[0], salt.0[1]);
