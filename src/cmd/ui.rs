@@ -105,6 +105,9 @@ fn turkish_phase(name: &str) -> &str {
         "loading" => "yükleme",
         "checking" => "denetim",
         "history" => "geçmiş",
+        "redaction" => "gizleme",
+        "indexes" => "dizinler",
+        "keys" => "anahtarlar",
         "rendering" => "sayfalar",
         other => other,
     }

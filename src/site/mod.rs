@@ -337,10 +337,12 @@ pub(crate) fn write(
     progress: &dyn Progress,
     keep: Option<&mut data::KeptBacklinks>,
 ) -> Result<Built> {
+    progress.start("indexes", 0);
     with_redacted(input, redacted, |site| {
         if let Some(keep) = keep {
             *keep = data::KeptBacklinks::of(site);
         }
+        progress.start("keys", 0);
         // The last build's state is one file of about 120 bytes a page, read while the
         // keys are made.
         let (keys, previous) =

@@ -164,6 +164,7 @@ pub(crate) fn build_keeping(
     // Validation is done: the records and the history are only for the site now, which
     // takes them over and redacts them in place rather than holding a copy of each.
     let public = super::hides_personal_data(settings.public, &config);
+    progress.start("redaction", 0);
     let redacted = super::redact::Redacted::take(records, trail, report.clone(), public, salt);
     let made = Made {
         config,
