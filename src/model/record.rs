@@ -42,6 +42,11 @@ pub struct Fields {
     /// Whether the tree was parsed again from a file no longer what loading knew
     /// (kept when a mutable borrow drops the packed form).
     changed: bool,
+    /// The `id` field of a tree no longer packed, where it is a string: found when
+    /// first asked for and forgotten by a mutable borrow. [`Record::id`] is asked for
+    /// everywhere (every look-up by id compares it), and looking the field up among
+    /// the tree's keys each time was 2–3 % of a build's time (docs/performance.md).
+    id: OnceLock<Option<SmallStr>>,
 }
 
 /// How a packed tree is unpacked: by the layer that packed it, which checks the packed
@@ -73,7 +78,7 @@ impl Fields {
         unpack: Unpack,
     ) -> Self {
         let packed = Packed { whole, range, id, source, unpack };
-        Fields { tree: OnceLock::new(), packed: Some(Arc::new(packed)), changed: false }
+        Fields { tree: OnceLock::new(), packed: Some(Arc::new(packed)), changed: false, id: OnceLock::new() }
     }
 
     /// Whether the tree is built (it was never packed, or was read since).
@@ -93,11 +98,19 @@ impl Fields {
     fn packed_id(&self) -> Option<Option<&str>> {
         self.packed.as_ref().map(|p| p.id.as_deref())
     }
+
+    /// The `id` field, where it is a string: as packed, or looked up in the tree once.
+    fn id(&self) -> Option<&str> {
+        match self.packed_id() {
+            Some(id) => id,
+            None => self.id.get_or_init(|| self.get("id").and_then(Node::as_str).map(SmallStr::from)).as_deref(),
+        }
+    }
 }
 
 impl From<Node> for Fields {
     fn from(tree: Node) -> Self {
-        Fields { tree: OnceLock::from(tree), packed: None, changed: false }
+        Fields { tree: OnceLock::from(tree), packed: None, changed: false, id: OnceLock::new() }
     }
 }
 
@@ -119,13 +132,15 @@ impl std::ops::DerefMut for Fields {
         // Changed, the tree no longer is what was packed (its id among it).
         self.changed = self.changed_since_loading();
         self.packed = None;
+        // The tree may change under this borrow: its id is looked up again after it.
+        self.id = OnceLock::new();
         self.tree.get_mut().expect("unpacked just now")
     }
 }
 
 impl Clone for Fields {
     fn clone(&self) -> Self {
-        Fields { tree: self.tree.clone(), packed: self.packed.clone(), changed: self.changed }
+        Fields { tree: self.tree.clone(), packed: self.packed.clone(), changed: self.changed, id: self.id.clone() }
     }
 }
 
@@ -379,10 +394,7 @@ impl Record {
     /// The record's id: its `id` field, or the id its path implies (known without
     /// unpacking packed fields).
     pub fn id(&self) -> &str {
-        match self.fields.packed_id() {
-            Some(id) => id.unwrap_or(&self.path_id),
-            None => self.fields.get("id").and_then(Node::as_str).unwrap_or(&self.path_id),
-        }
+        self.fields.id().unwrap_or(&self.path_id)
     }
 
     /// A field's position, or the top of the file.
@@ -394,6 +406,40 @@ impl Record {
 #[cfg(test)]
 mod tests {
     use super::{Known, SharedText, Source};
+
+    /// A record's id is its `id` field, looked up once, and looked up again after a
+    /// mutable borrow changed it (redaction hides an id that looks like a secret).
+    #[test]
+    fn an_id_is_the_field_even_after_the_tree_changes() {
+        use crate::model::{Entry, Kind, Node, Pos, Record, Value};
+        let tree = Node::new(
+            Value::Map(
+                vec![Entry {
+                    key: "id".into(),
+                    key_pos: Pos::new(1, 1),
+                    value: Node::new(Value::Str("TLP-1".into()), Pos::new(1, 5)),
+                }]
+                .into(),
+            ),
+            Pos::new(1, 1),
+        );
+        let mut r = Record {
+            kind: Kind::Request,
+            path_id: "TLP-2".into(),
+            path: "records/TLP-2.yaml".into(),
+            fields: tree.into(),
+            body: None,
+        };
+        assert_eq!(r.id(), "TLP-1");
+        let copy = Record { fields: r.fields.clone(), ..r.clone() };
+        if let Value::Map(entries) = &mut r.fields.value {
+            entries[0].value.value = Value::Str("[…]".into());
+        }
+        assert_eq!(r.id(), "[…]", "the changed tree's id");
+        assert_eq!(copy.id(), "TLP-1", "a clone keeps its own");
+        r.fields.value = Value::Null;
+        assert_eq!(r.id(), "TLP-2", "no id field: the path's");
+    }
 
     /// A stand-in for the git blob id, which this layer cannot make.
     fn id_of(bytes: &[u8]) -> [u8; 20] {
