@@ -97,13 +97,12 @@ fn declared_changes(r: &Record) -> Vec<(Date, String)> {
 
 /// The state of each request over time as git saw it: from the audit trail (the commit
 /// that changed `status`) where git has it, else from the dates its `history` records.
-fn status_changes(r: &Record, trail: Option<&AuditTrail>) -> Vec<(Date, String)> {
-    if let Some(trail) = trail {
+/// `days` has each commit's day (UTC), by the trail's commit numbers.
+fn status_changes(r: &Record, trail: Option<(&AuditTrail, &[Option<Date>])>) -> Vec<(Date, String)> {
+    if let Some((trail, days)) = trail {
         let mut out = Vec::new();
         for e in trail.of(r.id()).iter().rev() {
-            let commit = &trail.commits[e.commit];
-            let Ok(t) = jiff::Timestamp::from_second(commit.time) else { continue };
-            let day = t.to_zoned(jiff::tz::TimeZone::UTC).date();
+            let Some(day) = days.get(e.commit).copied().flatten() else { continue };
             if let Some(change) = e.fields.iter().find(|f| f.field == "status")
                 && let Some(s) = change.new.as_ref().and_then(Shown::as_str)
             {
@@ -119,6 +118,38 @@ fn status_changes(r: &Record, trail: Option<&AuditTrail>) -> Vec<(Date, String)>
         .iter()
         .filter_map(|e| Some((e.str_at("date")?.parse().ok()?, e.str_at("status")?.to_string())))
         .collect()
+}
+
+/// The day (UTC) of a commit made at `time` (seconds since the epoch).
+fn commit_day(time: i64) -> Option<Date> {
+    Some(jiff::Timestamp::from_second(time).ok()?.to_zoned(jiff::tz::TimeZone::UTC).date())
+}
+
+/// How many of the requests whose state changes are `changes` were open at the end of
+/// each of the days `ends` (in ascending order). A request's state on a day is that of
+/// its last change, in the order given, dated on or before it.
+///
+/// Each request's changes are put in date order once and the days swept in step (the
+/// last change in the order given among those dated on or before a day can only move
+/// later as the days do), rather than every change looked through again for every month.
+fn open_at_each(changes: &[Vec<(Date, String)>], ends: &[Date], is_open: impl Fn(&str) -> bool) -> Vec<usize> {
+    let mut counts = vec![0; ends.len()];
+    for c in changes {
+        let mut by_date: Vec<usize> = (0..c.len()).collect();
+        by_date.sort_by_key(|&i| c[i].0);
+        let open: Vec<bool> = c.iter().map(|(_, s)| is_open(s)).collect();
+        let (mut next, mut last) = (0, None);
+        for (count, end) in counts.iter_mut().zip(ends) {
+            while let Some(&i) = by_date.get(next).filter(|&&i| c[i].0 <= *end) {
+                last = last.max(Some(i));
+                next += 1;
+            }
+            if last.is_some_and(|i| open[i]) {
+                *count += 1;
+            }
+        }
+    }
+    counts
 }
 
 /// Month by month, from the first request received (at most `months` months back) to
@@ -146,21 +177,24 @@ pub(crate) fn monthly(
     }
     month_starts.reverse();
     let changes: Vec<Vec<(Date, String)>> = requests.iter().map(|r| declared_changes(r)).collect();
+    // Each commit's day, found once rather than for every entry of every request.
+    let commit_days: Vec<Option<Date>> =
+        trail.map_or_else(Vec::new, |t| t.commits.iter().map(|c| commit_day(c.time)).collect());
     let git_changes: Option<Vec<Vec<(Date, String)>>> =
-        trail.map(|_| requests.iter().map(|r| status_changes(r, trail)).collect());
-    let open_at = |changes: &[Vec<(Date, String)>], end: Date| {
-        changes.iter().filter(|c| c.iter().rfind(|(d, _)| *d <= end).is_some_and(|(_, s)| is_open(s))).count()
-    };
+        trail.map(|t| requests.iter().map(|r| status_changes(r, Some((t, &commit_days)))).collect());
+    let ends: Vec<Date> = month_starts.iter().map(|start| start.last_of_month().min(as_of)).collect();
+    let backlogs = open_at_each(&changes, &ends, is_open);
+    let backlogs_git = git_changes.as_deref().map(|git| open_at_each(git, &ends, is_open));
     let same_month = |d: Date, start: Date| d.year() == start.year() && d.month() == start.month();
     month_starts
         .into_iter()
-        .map(|start| {
-            let end = start.last_of_month().min(as_of);
+        .enumerate()
+        .map(|(m, start)| {
             let received = dates.iter().filter(|d| d.0.is_some_and(|d| same_month(d, start))).count();
             let closed: Vec<&(Option<Date>, Option<Date>, Option<Date>)> =
                 dates.iter().filter(|d| d.1.is_some_and(|d| same_month(d, start))).collect();
-            let backlog = open_at(&changes, end);
-            let backlog_git = git_changes.as_deref().map(|git| open_at(git, end));
+            let backlog = backlogs[m];
+            let backlog_git = backlogs_git.as_ref().map(|b| b[m]);
             let durations = closed.iter().filter_map(|d| Some(days(d.0?, d.1?))).collect();
             let with_due: Vec<(Date, Date)> = closed.iter().filter_map(|d| Some((d.1?, d.2?))).collect();
             let on_time_share = (!with_due.is_empty())
@@ -222,6 +256,33 @@ pub(crate) fn count_by(records: &[Record], field: &str) -> Vec<Figure> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The sweep counts what looking through every request's changes again for every
+    /// day counts: pseudo-random changes out of date order, repeated dates, a request
+    /// with none, and days before, between and after the changes.
+    #[test]
+    fn the_open_requests_of_each_day_are_those_a_look_at_every_change_finds() {
+        let mut seed = 11u64;
+        let mut next = |n: u64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        let day = |n: u64| Date::new(2025, 1, 1).unwrap().checked_add(jiff::Span::new().days(n as i64)).unwrap();
+        let states = ["new", "assigned", "closed", "cancelled"];
+        let changes: Vec<Vec<(Date, String)>> = (0..300)
+            .map(|_| (0..next(5)).map(|_| (day(next(400)), states[next(4) as usize].to_string())).collect())
+            .collect();
+        let is_open = |s: &str| matches!(s, "new" | "assigned");
+        let mut ends: Vec<Date> = (0..20).map(|_| day(next(450))).collect();
+        ends.extend([day(0), day(0), day(500)]);
+        ends.sort();
+        let looked = |end: Date| {
+            changes.iter().filter(|c| c.iter().rfind(|(d, _)| *d <= end).is_some_and(|(_, s)| is_open(s))).count()
+        };
+        let expected: Vec<usize> = ends.iter().map(|e| looked(*e)).collect();
+        assert_eq!(open_at_each(&changes, &ends, is_open), expected);
+        assert!(expected.iter().any(|n| *n > 0) && expected[0] < expected[10], "{expected:?}");
+    }
 
     #[test]
     fn medians() {
