@@ -42,7 +42,7 @@ commits=$(git rev-list --count main)
 rows=()
 phases=()
 # timed NAME COMMAND...: runs it once under GNU time, keeps a row of the table and the
-# phases `defter -v` reports (loading, checking, history, pages).
+# phases `defter -v` reports (loading, checking, history, redaction, indexes, keys, pages).
 timed() {
   local name=$1 t
   shift
@@ -54,7 +54,7 @@ timed() {
   }
   read -r wall user sys rss <"$t"
   rows+=("| $name | $wall | $user | $sys | $((rss / 1024)) |")
-  phases+=("- $name: $(grep -E '^(records from the cache|loading|checking|history|rendering|full build)' "$t.err" | paste -sd ';' - | sed 's/;/; /g')")
+  phases+=("- $name: $(grep -E '^(records from the cache|loading|checking|history|redaction|indexes|keys|rendering|full build)' "$t.err" | paste -sd ';' - | sed 's/;/; /g')")
   printf '%s: %s s, %s MiB\n' "$name" "$wall" "$((rss / 1024))" >&2
   rm -f "$t" "$t.err"
 }

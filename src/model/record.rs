@@ -2,6 +2,7 @@
 //! packed as the cache of parsed records keeps it until first read) and its Markdown
 //! body (a view of the file's text, shared rather than copied).
 
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use super::{Kind, Node, Pos, SmallStr};
@@ -42,12 +43,21 @@ pub struct Fields {
     /// Whether the tree was parsed again from a file no longer what loading knew
     /// (kept when a mutable borrow drops the packed form).
     changed: bool,
-    /// The `id` field of a tree no longer packed, where it is a string: found when
-    /// first asked for and forgotten by a mutable borrow. [`Record::id`] is asked for
-    /// everywhere (every look-up by id compares it), and looking the field up among
-    /// the tree's keys each time was 2–3 % of a build's time (docs/performance.md).
-    id: OnceLock<Option<SmallStr>>,
+    /// What the tree's `id` field was found to be, once unpacked for good (see
+    /// [`Fields::id_or`]): [`Record::id`] is asked for everywhere (every look-up by id
+    /// compares it), and looking the field up among the tree's keys each time was
+    /// 1.5–2.6 % of a build's samples (docs/performance.md). One byte, in what was
+    /// padding: a million records packed cost nothing more.
+    id_found: AtomicU8,
 }
+
+/// [`Fields::id_found`]: not looked up since the tree last changed.
+const ID_UNKNOWN: u8 = 0;
+/// [`Fields::id_found`]: no `id` string, or the one the record's path implies.
+const ID_IS_PATH: u8 = 1;
+/// [`Fields::id_found`]: another id (a record whose path and id disagree, which
+/// validation reports): looked up on every ask.
+const ID_ELSEWHERE: u8 = 2;
 
 /// How a packed tree is unpacked: by the layer that packed it, which checks the packed
 /// bytes and parses the file's text again should they not read back whole.
@@ -78,7 +88,12 @@ impl Fields {
         unpack: Unpack,
     ) -> Self {
         let packed = Packed { whole, range, id, source, unpack };
-        Fields { tree: OnceLock::new(), packed: Some(Arc::new(packed)), changed: false, id: OnceLock::new() }
+        Fields {
+            tree: OnceLock::new(),
+            packed: Some(Arc::new(packed)),
+            changed: false,
+            id_found: AtomicU8::new(ID_UNKNOWN),
+        }
     }
 
     /// Whether the tree is built (it was never packed, or was read since).
@@ -99,18 +114,27 @@ impl Fields {
         self.packed.as_ref().map(|p| p.id.as_deref())
     }
 
-    /// The `id` field, where it is a string: as packed, or looked up in the tree once.
-    fn id(&self) -> Option<&str> {
-        match self.packed_id() {
-            Some(id) => id,
-            None => self.id.get_or_init(|| self.get("id").and_then(Node::as_str).map(SmallStr::from)).as_deref(),
+    /// The `id` field where it is a string, else `path_id` (the id the record's path
+    /// implies, the same on every call): as packed, or looked up in the tree, which is
+    /// done once where the field is missing or is `path_id` (every record validation
+    /// passes).
+    fn id_or<'a>(&'a self, path_id: &'a str) -> &'a str {
+        if let Some(id) = self.packed_id() {
+            return id.unwrap_or(path_id);
         }
+        if self.id_found.load(Ordering::Relaxed) == ID_IS_PATH {
+            return path_id;
+        }
+        let id = self.get("id").and_then(Node::as_str);
+        let found = if id.is_none_or(|id| id == path_id) { ID_IS_PATH } else { ID_ELSEWHERE };
+        self.id_found.store(found, Ordering::Relaxed);
+        id.unwrap_or(path_id)
     }
 }
 
 impl From<Node> for Fields {
     fn from(tree: Node) -> Self {
-        Fields { tree: OnceLock::from(tree), packed: None, changed: false, id: OnceLock::new() }
+        Fields { tree: OnceLock::from(tree), packed: None, changed: false, id_found: AtomicU8::new(ID_UNKNOWN) }
     }
 }
 
@@ -133,14 +157,19 @@ impl std::ops::DerefMut for Fields {
         self.changed = self.changed_since_loading();
         self.packed = None;
         // The tree may change under this borrow: its id is looked up again after it.
-        self.id = OnceLock::new();
+        *self.id_found.get_mut() = ID_UNKNOWN;
         self.tree.get_mut().expect("unpacked just now")
     }
 }
 
 impl Clone for Fields {
     fn clone(&self) -> Self {
-        Fields { tree: self.tree.clone(), packed: self.packed.clone(), changed: self.changed, id: self.id.clone() }
+        Fields {
+            tree: self.tree.clone(),
+            packed: self.packed.clone(),
+            changed: self.changed,
+            id_found: AtomicU8::new(self.id_found.load(Ordering::Relaxed)),
+        }
     }
 }
 
@@ -394,7 +423,7 @@ impl Record {
     /// The record's id: its `id` field, or the id its path implies (known without
     /// unpacking packed fields).
     pub fn id(&self) -> &str {
-        self.fields.id().unwrap_or(&self.path_id)
+        self.fields.id_or(&self.path_id)
     }
 
     /// A field's position, or the top of the file.
@@ -431,6 +460,7 @@ mod tests {
             body: None,
         };
         assert_eq!(r.id(), "TLP-1");
+        assert_eq!(r.id(), "TLP-1", "asked again");
         let copy = Record { fields: r.fields.clone(), ..r.clone() };
         if let Value::Map(entries) = &mut r.fields.value {
             entries[0].value.value = Value::Str("[…]".into());
@@ -439,6 +469,23 @@ mod tests {
         assert_eq!(copy.id(), "TLP-1", "a clone keeps its own");
         r.fields.value = Value::Null;
         assert_eq!(r.id(), "TLP-2", "no id field: the path's");
+        assert_eq!(r.id(), "TLP-2");
+        // The path's id, found once, then changed to another.
+        r.fields.value = Value::Map(
+            vec![Entry {
+                key: "id".into(),
+                key_pos: Pos::new(1, 1),
+                value: Node::new(Value::Str("TLP-2".into()), Pos::new(1, 5)),
+            }]
+            .into(),
+        );
+        assert_eq!(r.id(), "TLP-2");
+        if let Value::Map(entries) = &mut r.fields.value {
+            entries[0].value.value = Value::Str("TLP-3".into());
+        }
+        assert_eq!(r.id(), "TLP-3", "the path's id is not taken for a changed one");
+        assert_eq!(r.id(), "TLP-3");
+        assert_eq!(Record { fields: r.fields.clone(), ..r.clone() }.id(), "TLP-3");
     }
 
     /// A stand-in for the git blob id, which this layer cannot make.
