@@ -689,8 +689,14 @@ fn verbose_says_what_each_phase_took() {
     let out = site.path().join("site");
     let output = repo.defter(&["build", "--as-of", AS_OF, "--out", out.to_str().unwrap(), "-v"]);
     let err = stderr(&output);
-    assert!(err.lines().any(|l| l.starts_with("history: ")), "{err}");
-    assert!(err.lines().any(|l| l.starts_with("rendering ") && l.ends_with(" ms")), "{err}");
+    // A build's phases, each timed, in the order they run.
+    let phases = ["loading", "checking", "history:", "redaction:", "indexes:", "keys:", "rendering"];
+    let said: Vec<&str> =
+        err.lines().filter(|l| phases.iter().any(|p| l.starts_with(p)) && l.ends_with(" ms")).collect();
+    assert_eq!(said.len(), phases.len(), "{err}");
+    for (line, phase) in said.iter().zip(phases) {
+        assert!(line.starts_with(phase), "{phase}… where {line} is: {err}");
+    }
     let output = repo.defter(&["validate", "--as-of", AS_OF]);
     assert!(stderr(&output).is_empty(), "without --verbose, nothing on stderr: {}", stderr(&output));
 }
