@@ -77,15 +77,19 @@ fn days(from: Date, to: Date) -> f64 {
     from.until((jiff::Unit::Day, to)).map_or(0.0, |s| f64::from(s.get_days()))
 }
 
-/// The state of each request over time as its record declares it: the dates and states
-/// of its `history`, or, with none, its current state since `received`.
-fn declared_changes(r: &Record) -> Vec<(Date, String)> {
-    let declared: Vec<(Date, String)> = r
-        .fields
+/// The dates and states a request's `history` records.
+fn history_changes(r: &Record) -> Vec<(Date, String)> {
+    r.fields
         .path("history[]")
         .iter()
         .filter_map(|e| Some((e.str_at("date")?.parse().ok()?, e.str_at("status")?.to_string())))
-        .collect();
+        .collect()
+}
+
+/// The state of each request over time as its record declares it: the dates and states
+/// of its `history`, or, with none, its current state since `received`.
+fn declared_changes(r: &Record) -> Vec<(Date, String)> {
+    let declared = history_changes(r);
     if !declared.is_empty() {
         return declared;
     }
@@ -98,26 +102,17 @@ fn declared_changes(r: &Record) -> Vec<(Date, String)> {
 /// The state of each request over time as git saw it: from the audit trail (the commit
 /// that changed `status`) where git has it, else from the dates its `history` records.
 /// `days` has each commit's day (UTC), by the trail's commit numbers.
-fn status_changes(r: &Record, trail: Option<(&AuditTrail, &[Option<Date>])>) -> Vec<(Date, String)> {
-    if let Some((trail, days)) = trail {
-        let mut out = Vec::new();
-        for e in trail.of(r.id()).iter().rev() {
-            let Some(day) = days.get(e.commit).copied().flatten() else { continue };
-            if let Some(change) = e.fields.iter().find(|f| f.field == "status")
-                && let Some(s) = change.new.as_ref().and_then(Shown::as_str)
-            {
-                out.push((day, s.to_string()));
-            }
-        }
-        if !out.is_empty() {
-            return out;
+fn status_changes(r: &Record, trail: &AuditTrail, days: &[Option<Date>]) -> Vec<(Date, String)> {
+    let mut out = Vec::new();
+    for e in trail.of(r.id()).iter().rev() {
+        let Some(day) = days.get(e.commit).copied().flatten() else { continue };
+        if let Some(change) = e.fields.iter().find(|f| f.field == "status")
+            && let Some(s) = change.new.as_ref().and_then(Shown::as_str)
+        {
+            out.push((day, s.to_string()));
         }
     }
-    r.fields
-        .path("history[]")
-        .iter()
-        .filter_map(|e| Some((e.str_at("date")?.parse().ok()?, e.str_at("status")?.to_string())))
-        .collect()
+    if out.is_empty() { history_changes(r) } else { out }
 }
 
 /// The day (UTC) of a commit made at `time` (seconds since the epoch).
@@ -181,7 +176,7 @@ pub(crate) fn monthly(
     let commit_days: Vec<Option<Date>> =
         trail.map_or_else(Vec::new, |t| t.commits.iter().map(|c| commit_day(c.time)).collect());
     let git_changes: Option<Vec<Vec<(Date, String)>>> =
-        trail.map(|t| requests.iter().map(|r| status_changes(r, Some((t, &commit_days)))).collect());
+        trail.map(|t| requests.iter().map(|r| status_changes(r, t, &commit_days)).collect());
     let ends: Vec<Date> = month_starts.iter().map(|start| start.last_of_month().min(as_of)).collect();
     let backlogs = open_at_each(&changes, &ends, is_open);
     let backlogs_git = git_changes.as_deref().map(|git| open_at_each(git, &ends, is_open));
