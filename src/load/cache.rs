@@ -44,6 +44,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::diag::{Diagnostic, Message, Rule, Severity};
 use crate::git::{Git, blob_id};
+use crate::model::redaction::Leaves;
 use crate::model::{Body, Fields, Kind, Node, Pos, Record, SharedText, Source, Unpack};
 
 /// The cache's name in the git folder ([`Git::cache_file`]).
@@ -157,6 +158,9 @@ enum Head<'a> {
         #[serde(borrow)]
         id: Option<std::borrow::Cow<'a, str>>,
         body: Option<BodyAt>,
+        /// Which sites' redaction leaves the tree as it is: found once, when the file
+        /// is parsed, rather than by every build.
+        leaves: Leaves,
     },
     Problem(Problem),
 }
@@ -467,7 +471,7 @@ impl Entries<'_> {
     ) -> Option<(Result<Record, Box<Diagnostic>>, Kept<'_>)> {
         let stored = self.by_path.get(path).filter(|s| s.blob == *blob)?;
         let parsed = match postcard::from_bytes::<Head<'_>>(stored.head.0).ok()? {
-            Head::Record { id, body } => {
+            Head::Record { id, body, leaves } => {
                 let body = match body {
                     Some(BodyAt { start, end, line }) => {
                         let range = start as usize..end as usize;
@@ -487,7 +491,7 @@ impl Entries<'_> {
                 } else {
                     let unpack: Unpack = if kind.is_markdown() { unpack_markdown } else { unpack_yaml };
                     let id = id.map(|id| id.as_ref().into());
-                    Fields::packed(self.shared(stored.data), id, text.clone(), unpack)
+                    Fields::packed(self.shared(stored.data), (id, leaves), text.clone(), unpack)
                 };
                 Ok(Record { kind, path_id: path_id.to_string(), path: path.to_string(), fields, body })
             }
@@ -514,7 +518,8 @@ pub(crate) fn entry(
                 None => None,
             };
             let id = record.fields.get("id").and_then(Node::as_str).map(Into::into);
-            (postcard::to_allocvec(&Head::Record { id, body }).ok()?, Tree::pack(&record.fields)?)
+            let leaves = Leaves::of(&record.fields);
+            (postcard::to_allocvec(&Head::Record { id, body, leaves }).ok()?, Tree::pack(&record.fields)?)
         }
         Err(d) => (postcard::to_allocvec(&Head::Problem(Problem::of(d))).ok()?, Vec::new()),
     };
@@ -675,7 +680,7 @@ mod tests {
             let (parsed, kept) = load_one(file, Some((&empty, None)));
             let Loaded::Record(record, _) = parsed else { continue };
             let Some(Kept::Parsed { head, data, .. }) = kept else { panic!("{}: nothing to keep", record.path) };
-            let Ok(Head::Record { id, .. }) = postcard::from_bytes::<Head<'_>>(&head) else {
+            let Ok(Head::Record { id, leaves, .. }) = postcard::from_bytes::<Head<'_>>(&head) else {
                 panic!("{}: no record kept", record.path)
             };
             let unpack: Unpack = if record.kind.is_markdown() { unpack_markdown } else { unpack_yaml };
@@ -685,24 +690,39 @@ mod tests {
             let lazy = Record {
                 fields: Fields::packed(
                     (Arc::new(data.clone()), 0..data.len()),
-                    id.map(|id| id.as_ref().into()),
+                    (id.map(|id| id.as_ref().into()), leaves),
                     source.clone(),
                     unpack,
                 ),
                 ..record.clone()
             };
+            assert_eq!(leaves, Leaves::of(&record.fields), "{}: what redaction does, noted", record.path);
             assert_eq!(lazy.id(), record.id(), "{}", record.path);
             assert!(!lazy.fields.is_unpacked() && !source.is_read(), "{}: unpacked for its id", record.path);
             assert_eq!(*lazy.fields, *record.fields, "{}", record.path);
             assert!(lazy.fields.is_unpacked() && !source.is_read(), "{}: the file was read", record.path);
-            let damaged = Fields::packed((Arc::new(vec![0xff; 3]), 0..3), None, source.clone(), unpack);
+            for public in [false, true] {
+                assert_eq!(lazy.fields.redaction_leaves(public), leaves.site(public), "{}", record.path);
+            }
+            let all = Leaves { intranet: true, public: true };
+            let damaged = Fields::packed((Arc::new(vec![0xff; 3]), 0..3), (None, all), source.clone(), unpack);
             assert_eq!(*damaged, *record.fields, "{}: not parsed again", record.path);
             assert!(source.is_read() && !damaged.changed_since_loading());
             // Damaged, and the file no longer what loading knew: told, and still told
             // once a mutable borrow has dropped the packed form.
             let other = Known { len, id: key(b"other bytes"), id_of: key };
-            let mut stale =
-                Fields::packed((Arc::new(vec![0xff; 3]), 0..3), None, Source::later(on_disk.clone(), other), unpack);
+            let stale = || {
+                Fields::packed(
+                    (Arc::new(vec![0xff; 3]), 0..3),
+                    (None, all),
+                    Source::later(on_disk.clone(), other),
+                    unpack,
+                )
+            };
+            // What was noted of the packed tree is not taken for one parsed again from
+            // a file that changed since.
+            assert!(!stale().redaction_leaves(false), "{}: a changed file's tree left unredacted", record.path);
+            let mut stale = stale();
             let _: &mut crate::model::Node = &mut stale;
             assert!(stale.changed_since_loading(), "{}: a changed file was not told", record.path);
             packed_some += 1;

@@ -14,6 +14,7 @@ pub(crate) mod node;
 pub(crate) mod number;
 pub(crate) mod personal;
 pub(crate) mod record;
+pub(crate) mod redaction;
 pub(crate) mod secret;
 pub(crate) mod text;
 pub mod workflow;

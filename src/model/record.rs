@@ -5,6 +5,7 @@
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, OnceLock};
 
+use super::redaction::Leaves;
 use super::{Kind, Node, Pos, SmallStr};
 
 /// One loaded record.
@@ -73,21 +74,23 @@ struct Packed {
     range: std::ops::Range<usize>,
     /// The `id` field, where it is a string.
     id: Option<SmallStr>,
+    /// Which sites' redaction leaves the packed tree as it is.
+    leaves: Leaves,
     /// The file's text (maybe unread yet), for [`Unpack`] to parse again.
     source: Source,
     unpack: Unpack,
 }
 
 impl Fields {
-    /// Fields packed as `whole[range]`, whose `id` field is `id`, unpacked by `unpack`
-    /// when first read.
+    /// Fields packed as `whole[range]`, whose `id` field is `id` and which redaction
+    /// `leaves` as they are, unpacked by `unpack` when first read.
     pub fn packed(
         (whole, range): (Shared, std::ops::Range<usize>),
-        id: Option<SmallStr>,
+        (id, leaves): (Option<SmallStr>, Leaves),
         source: Source,
         unpack: Unpack,
     ) -> Self {
-        let packed = Packed { whole, range, id, source, unpack };
+        let packed = Packed { whole, range, id, leaves, source, unpack };
         Fields {
             tree: OnceLock::new(),
             packed: Some(Arc::new(packed)),
@@ -106,6 +109,19 @@ impl Fields {
     /// [`Source::later`]).
     pub fn changed_since_loading(&self) -> bool {
         self.changed || self.packed.as_ref().is_some_and(|p| p.source.changed_since_loading())
+    }
+
+    /// Whether the site's redaction (for a wider audience, `public`, or not) leaves the
+    /// tree as it is, as noted when it was packed: the tree must then be the one packed,
+    /// not one parsed again from a file that changed since (see [`Unpack`]), so it is
+    /// unpacked first. `false` for a tree that was never packed, or changed since.
+    pub fn redaction_leaves(&self, public: bool) -> bool {
+        let Some(packed) = &self.packed else { return false };
+        if !packed.leaves.site(public) {
+            return false;
+        }
+        let _: &Node = self;
+        !self.changed_since_loading()
     }
 
     /// The `id` field as it was packed (`Some(None)`: none, or not a string), without

@@ -22,12 +22,11 @@ use crate::diag::Findings;
 use crate::history::{AuditTrail, Entry, FieldChange, Shown};
 use crate::load::Records;
 use crate::model::Record;
-use crate::model::personal::{self, is_contact_field};
-use crate::model::secret::{is_secret_field, mask_secrets, replace_ranges};
-use crate::model::{Entry as Field, Node, SmallStr, Value};
-
-/// What stands in for a removed value.
-pub(crate) const HIDDEN: &str = "[…]";
+use crate::model::SmallStr;
+use crate::model::personal::is_contact_field;
+pub(crate) use crate::model::redaction::{HIDDEN, text};
+use crate::model::redaction::{node, redact_str};
+use crate::model::secret::is_secret_field;
 
 /// Everything a build shows, redacted. Made only by [`Redacted::take`] or [`apply`], so
 /// a site made from it cannot show what redaction hides.
@@ -43,55 +42,25 @@ pub struct Redacted {
     ids_kept: bool,
 }
 
-/// A text with secrets (and, when `public`, personal data: e-mail addresses plain or
-/// obfuscated, phone numbers, TC kimlik numbers, IBANs — [`crate::model::personal`])
-/// hidden.
-pub(crate) fn text(s: &str, public: bool) -> Cow<'_, str> {
-    let masked = mask_secrets(s);
-    if !public {
-        return masked;
-    }
-    let found = personal::find_all(&masked);
-    if found.is_empty() {
-        return masked;
-    }
-    Cow::Owned(replace_ranges(&masked, found.into_iter().map(|(_, r)| r)).into_owned())
-}
-
-/// Replaces `s` by its redacted text when that differs (no allocation otherwise).
-fn redact_str<S: From<String> + std::ops::Deref<Target = str>>(s: &mut S, public: bool) {
-    if let Cow::Owned(changed) = text(s, public) {
-        *s = S::from(changed);
-    }
-}
-
-fn node(n: &mut Node, key: Option<&str>, public: bool) {
-    if key.is_some_and(is_secret_field) && n.value != Value::Null {
-        n.value = Value::Str(HIDDEN.into());
-        return;
-    }
-    match &mut n.value {
-        Value::Str(s) => redact_str(s, public),
-        Value::Seq(items) => items.iter_mut().for_each(|i| node(i, None, public)),
-        Value::Map(entries) => {
-            if public && entries.iter().any(|e| is_contact_field(&e.key)) {
-                let mut kept = std::mem::take(entries).into_vec();
-                kept.retain(|e| !is_contact_field(&e.key));
-                *entries = kept.into_boxed_slice();
-            }
-            for Field { key, value, .. } in entries {
-                node(value, Some(key), public);
-            }
-        }
-        _ => {}
-    }
-}
-
 /// Redacts a record in place; says whether its id changed (an id that looks like a
 /// secret or, on a public site, like an e-mail address or phone number).
 fn record(r: &mut Record, public: bool) -> bool {
+    // A tree the cache of parsed records noted redaction leaves as it is is not walked
+    // again (nor unpacked for good): most records hold nothing to hide, and scanning
+    // every text of every record on each build was a fifth of a merge's build
+    // (docs/performance.md). Its id is then unchanged too.
+    if r.fields.redaction_leaves(public) {
+        redact_body(r, public);
+        return false;
+    }
     let id = SmallStr::from(r.id());
     node(&mut r.fields, None, public);
+    redact_body(r, public);
+    r.id() != id
+}
+
+/// Redacts a record's Markdown body, now or when it is first read.
+fn redact_body(r: &mut Record, public: bool) {
     if let Some(body) = &mut r.body {
         // A body loading left unread (its file unchanged since the cache of parsed
         // records took it) is redacted when a page first reads it: most never are.
@@ -100,7 +69,6 @@ fn record(r: &mut Record, public: bool) -> bool {
             Cow::Borrowed(_) => None,
         });
     }
-    r.id() != id
 }
 
 fn entry(e: &mut Entry, public: bool) {

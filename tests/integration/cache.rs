@@ -518,3 +518,50 @@ fn loading_from_the_cache_is_timed_on_the_example_records() {
         reused.reused
     );
 }
+
+/// Redaction skips the trees the cache noted it leaves as they are, and only those: a
+/// build from the cache, for the intranet and for a wider audience, hides the secret in
+/// a field and (for the wider audience) the people's e-mail addresses as a build without
+/// the cache does, byte for byte.
+#[test]
+fn trees_from_the_cache_are_redacted_as_trees_parsed_anew() {
+    let (mut repo, root, _) = committed();
+    let (request, text) = a_request(&repo);
+    let id = Path::new(&request).file_stem().and_then(|s| s.to_str()).expect("a request's file name").to_string();
+    let token = "ghp_R4tY7uI9oP2aS5dF8gH1jK3lZ6xC0vB9nM2q";
+    repo.write(&request, &text.replacen("\ntitle:", &format!("\nnotes: 'anahtar {token}'\ntitle:"), 1));
+    let email = repo.read(PERSON).lines().find_map(|l| l.strip_prefix("email: ").map(String::from));
+    let email = email.expect("the person has an e-mail address");
+    // Old enough for the cache to know the files unchanged by their times, unread.
+    std::thread::sleep(std::time::Duration::from_millis(2200));
+    let sites = tempfile::tempdir().unwrap();
+    for public in [false, true] {
+        let build = |name: &str, cache: bool| {
+            let out = sites.path().join(name);
+            let mut args = vec!["-v", "build", "--as-of", AS_OF, "--out", out.to_str().unwrap()];
+            if public {
+                args.push("--public");
+            }
+            let output = run(&root, cache, &args);
+            assert!(out.join("index.html").is_file(), "{name}: no site: {}", stderr(&output));
+            let files =
+                files_in(&out).into_iter().filter(|(path, _)| !path.starts_with(".defter-")).collect::<Vec<_>>();
+            (files, stderr(&output))
+        };
+        let (plain, _) = build(&format!("plain-{public}"), false);
+        build(&format!("first-{public}"), true);
+        let (cached, said) = build(&format!("cached-{public}"), true);
+        assert!(said.contains("parsed: 0"), "every record from the cache: {said}");
+        for (path, bytes) in &cached {
+            let text = String::from_utf8_lossy(bytes);
+            assert!(!text.contains(token), "public {public}: {path} shows the secret");
+            assert!(!public || !text.contains(&email), "{path} shows an e-mail address on a public site");
+        }
+        let page = cached.iter().find(|(path, _)| path.ends_with(&format!("/{id}.html"))).expect("the request's page");
+        assert!(String::from_utf8_lossy(&page.1).contains("anahtar […]"), "the secret is masked where it was");
+        assert!(cached == plain, "public {public}: the site differs from one built without the cache");
+    }
+    // The intranet's site shows what only the wider audience's hides.
+    let intranet = files_in(&sites.path().join("cached-false"));
+    assert!(intranet.iter().any(|(_, bytes)| String::from_utf8_lossy(bytes).contains(&email)), "no e-mail shown");
+}
