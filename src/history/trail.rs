@@ -17,7 +17,9 @@ use crate::git::Commit;
 #[derive(Clone, Debug, Default)]
 pub struct AuditTrail {
     pub commits: Vec<Commit>,
-    records: HashMap<String, Slot>,
+    /// By id, hashed with foldhash: the site looks up every record's history twice or
+    /// more (its keys, its page, the feeds), and SipHash was most of a look-up's time.
+    records: foldhash::HashMap<String, Slot>,
     /// The kept file, into which the records not decoded yet point (empty when every
     /// record's entries are in memory).
     stored: Vec<u8>,

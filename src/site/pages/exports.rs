@@ -262,6 +262,34 @@ fn cell(r: &Record, field: &str) -> String {
     }
 }
 
+/// How many of the newest commits an Atom feed shows.
+const FEED_COMMITS: usize = 50;
+
+/// The items each of the [`FEED_COMMITS`] newest commits changed (commits count from the
+/// newest), each commit's in the order given: `commits` of an item are those that
+/// changed it. Only the newest are kept while they are gathered — a commit older than
+/// all of them once there are enough never shows — rather than every commit of every
+/// record of the site.
+fn newest_changes<T: Copy, C: Iterator<Item = usize>>(
+    items: impl Iterator<Item = T>,
+    commits: impl Fn(T) -> C,
+) -> BTreeMap<usize, Vec<T>> {
+    let mut by_commit: BTreeMap<usize, Vec<T>> = BTreeMap::new();
+    for item in items {
+        for commit in commits(item) {
+            let full = by_commit.len() == FEED_COMMITS;
+            if full && by_commit.last_key_value().is_some_and(|(oldest, _)| commit > *oldest) {
+                continue;
+            }
+            by_commit.entry(commit).or_default().push(item);
+            if by_commit.len() > FEED_COMMITS {
+                by_commit.pop_last();
+            }
+        }
+    }
+    by_commit
+}
+
 impl<'a> Site<'a> {
     fn ics(&self) -> Vec<u8> {
         self.ics_of(&self.input.config.site.title, self.deadlines().iter())
@@ -290,13 +318,8 @@ impl<'a> Site<'a> {
         let base = &self.input.base_url;
         let mut entries: Vec<atom::Entry> = Vec::new();
         if let Some(trail) = self.input.trail {
-            let mut by_commit: BTreeMap<usize, Vec<&Record>> = BTreeMap::new();
-            for r in records.iter().copied() {
-                for e in trail.of(r.id()) {
-                    by_commit.entry(e.commit).or_default().push(r);
-                }
-            }
-            for (i, records) in by_commit.into_iter().take(50) {
+            let by_commit = newest_changes(records.iter().copied(), |r| trail.of(r.id()).iter().map(|e| e.commit));
+            for (i, records) in by_commit {
                 let c = &trail.commits[i];
                 for r in records {
                     entries.push(atom::Entry {
@@ -436,4 +459,37 @@ fn feeds(site: &Site) -> Vec<Output> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The newest commits' changes are those every change gathered, then cut to the
+    /// newest, shows: the same commits, each with the same items in the same order.
+    #[test]
+    fn the_newest_changes_are_those_a_gathering_of_every_change_keeps() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            usize::try_from(seed % n).expect("small")
+        };
+        for round in 0..40 {
+            let (items, commits) = (1 + next(300), 1 + next(if round % 2 == 0 { 40 } else { 400 }));
+            // Each item's commits, newest first or not, repeats among them.
+            let changes: Vec<Vec<usize>> =
+                (0..items).map(|_| (0..next(5)).map(|_| next(commits as u64)).collect()).collect();
+            let mut every: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+            for (item, of) in changes.iter().enumerate() {
+                for commit in of {
+                    every.entry(*commit).or_default().push(item);
+                }
+            }
+            let expected: BTreeMap<usize, Vec<usize>> = every.into_iter().take(FEED_COMMITS).collect();
+            let newest = newest_changes(0..items, |item| changes[item].iter().copied());
+            assert_eq!(newest, expected, "round {round}");
+        }
+    }
 }
