@@ -464,23 +464,17 @@ fn feeds(site: &Site) -> Vec<Output> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
-    /// The newest commits' changes are those every change gathered, then cut to the
-    /// newest, shows: the same commits, each with the same items in the same order.
-    #[test]
-    fn the_newest_changes_are_those_a_gathering_of_every_change_keeps() {
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            usize::try_from(seed % n).expect("small")
-        };
-        for round in 0..40 {
-            let (items, commits) = (1 + next(300), 1 + next(if round % 2 == 0 { 40 } else { 400 }));
-            // Each item's commits, newest first or not, repeats among them.
-            let changes: Vec<Vec<usize>> =
-                (0..items).map(|_| (0..next(5)).map(|_| next(commits as u64)).collect()).collect();
+    proptest! {
+        /// The newest commits' changes are those every change gathered, then cut to the
+        /// newest, shows: the same commits, each with the same items in the same order,
+        /// whether there are fewer commits than a feed shows or many more, each item's
+        /// in any order and with repeats.
+        #[test]
+        fn the_newest_changes_are_those_a_gathering_of_every_change_keeps(
+            changes in prop::collection::vec(prop::collection::vec(0usize..150, 0..5), 0..200)
+        ) {
             let mut every: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
             for (item, of) in changes.iter().enumerate() {
                 for commit in of {
@@ -488,8 +482,7 @@ mod tests {
                 }
             }
             let expected: BTreeMap<usize, Vec<usize>> = every.into_iter().take(FEED_COMMITS).collect();
-            let newest = newest_changes(0..items, |item| changes[item].iter().copied());
-            assert_eq!(newest, expected, "round {round}");
+            prop_assert_eq!(newest_changes(0..changes.len(), |item| changes[item].iter().copied()), expected);
         }
     }
 }
