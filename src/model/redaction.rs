@@ -1,5 +1,5 @@
 //! What redaction does to a tree of fields, and whether it would change one. The site
-//! redacts every record it shows ([`crate::site`]'s `redact`); the cache of parsed
+//! redacts every record it shows (in its `redact` module); the cache of parsed
 //! records notes, for each tree it keeps, whether redaction would leave it as it is
 //! ([`Leaves`]), so that a build does not scan again, on every run, the text of records
 //! that hold nothing to hide (docs/performance.md). Both follow the one walk here.
