@@ -24,8 +24,7 @@ use crate::load::Records;
 use crate::model::Record;
 use crate::model::SmallStr;
 use crate::model::personal::is_contact_field;
-pub(crate) use crate::model::redaction::{HIDDEN, text};
-use crate::model::redaction::{node, redact_str};
+use crate::model::redaction::{HIDDEN, node, redact_str, text};
 use crate::model::secret::is_secret_field;
 
 /// Everything a build shows, redacted. Made only by [`Redacted::take`] or [`apply`], so
