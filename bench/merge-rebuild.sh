@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Times "the site after a ten-record merge" (docs/performance.md): a copy of a generated
 # corpus is built once; ten requests are changed on a branch (five Markdown bodies, five
-# titles, in five commits) and merged into main with a merge commit; then the build after
+# titles, in five commits: bench/ten-record-merge.sh) and merged into main with a merge
+# commit; then the build after
 # the merge — into the last site, with .git/defter kept, as the records workflow restores
 # both from the CI cache — is timed with GNU time, and `defter -v` says what took how
 # long. With COMPARE=1 the result is also compared, file by file, with a full build.
@@ -31,22 +32,7 @@ echo "== the last build (a full one)"
 /usr/bin/time -f '%e s, %M KiB' "$DEFTER" -v build --as-of "$AS_OF" --out site
 
 echo "== ten requests changed on a branch and merged"
-git checkout -q -b toplu main
-mapfile -t files < <(git ls-files records/requests | awk 'NR % 6000 == 1' | head -10)
-for i in "${!files[@]}"; do
-  f=${files[$i]}
-  if ((i < 5)); then
-    printf '\nBirleştirmede eklenen not %d.\n' "$i" >>"$f"
-  else
-    sed -i '0,/^title: /s/^title: \(.*\)$/title: \1 (güncellendi)/' "$f"
-  fi
-  if ((i % 2 == 1)); then
-    git add -A
-    git -c user.name=bench -c user.email=bench@example.org commit -q -m "İki talep güncellendi ($i)"
-  fi
-done
-git checkout -q main
-git -c user.name=bench -c user.email=bench@example.org merge -q --no-ff -m "Merge toplu" toplu
+"$ROOT/bench/ten-record-merge.sh" "$work" 0
 git diff --stat HEAD~1 | tail -1
 
 echo "== the build after the merge"

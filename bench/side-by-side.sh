@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Times two defter binaries side by side (docs/performance.md, ninth run): two copies of
 # a generated corpus, each built by its own binary; builds with nothing changed, then
-# ten-record merges made the same way on both (bench/merge-rebuild.sh's edits, a
+# ten-record merges made the same way on both (bench/ten-record-merge.sh, a
 # different ten requests each time), the two binaries in turn, with a `sync` and a pause
 # before every run so that one run's writes do not land in the next one's time. Each
 # build is timed with GNU time, and `defter -v` says what each phase took. At the end
@@ -15,6 +15,7 @@
 # (/var/tmp/side-by-side) must not exist. Never run by the test suite.
 set -euo pipefail
 
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
 corpus=${1:?usage: bench/side-by-side.sh CORPUS OLD NEW}
 old=${2:?usage: bench/side-by-side.sh CORPUS OLD NEW}
 new=${3:?usage: bench/side-by-side.sh CORPUS OLD NEW}
@@ -44,28 +45,6 @@ build() {
     grep -E ' s, .* KiB$|^(loading|checking|history|redaction|indexes|keys|rendering)|^(yükleme|denetim|geçmiş|gizleme|dizinler|anahtarlar|sayfalar)|files? in|dosya')
 }
 
-# The K-th merge into main of the copy $1: ten requests changed on a branch (five
-# Markdown bodies, five titles, in five commits), merged with a merge commit.
-merge() {
-  local k=$1 dir=$WORK/$2 i f files
-  git -C "$dir" checkout -q -b "toplu-$k" main
-  mapfile -t files < <(git -C "$dir" ls-files records/requests | awk -v k="$k" 'NR % 6000 == (1 + k) % 6000' | head -10)
-  for i in "${!files[@]}"; do
-    f=$dir/${files[$i]}
-    if ((i < 5)); then
-      printf '\nBirleştirmede eklenen not %d-%d.\n' "$k" "$i" >>"$f"
-    else
-      sed -i "0,/^title: /s/^title: \(.*\)\$/title: \1 (güncellendi $k)/" "$f"
-    fi
-    if ((i % 2 == 1)); then
-      git -C "$dir" add -A
-      git -C "$dir" -c user.name=bench -c user.email=bench@example.org commit -q -m "İki talep güncellendi ($k-$i)"
-    fi
-  done
-  git -C "$dir" checkout -q main
-  git -C "$dir" -c user.name=bench -c user.email=bench@example.org merge -q --no-ff -m "Merge toplu-$k" "toplu-$k"
-}
-
 for side in old new; do
   build "$side" "the first build (a full one)"
   build "$side" "warm-up"
@@ -75,7 +54,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
 done
 for ((k = 1; k <= MERGES; k++)); do
   for side in old new; do
-    merge "$k" "$side"
+    "$ROOT/bench/ten-record-merge.sh" "$WORK/$side" "$k"
     build "$side" "after merge $k"
   done
 done
