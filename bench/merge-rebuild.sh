@@ -2,10 +2,10 @@
 # Times "the site after a ten-record merge" (docs/performance.md): a copy of a generated
 # corpus is built once; ten requests are changed on a branch (five Markdown bodies, five
 # titles, in five commits: bench/ten-record-merge.sh) and merged into main with a merge
-# commit; then the build after
-# the merge — into the last site, with .git/defter kept, as the records workflow restores
-# both from the CI cache — is timed with GNU time, and `defter -v` says what took how
-# long. With COMPARE=1 the result is also compared, file by file, with a full build.
+# commit; then the build after the merge — into the last site, with .git/defter kept,
+# as the records workflow restores both from the CI cache — is timed with GNU time, and
+# `defter -v` says what took how long. With COMPARE=1 the result is also compared, file
+# by file, with a full build.
 #
 #   cargo build --release --locked --bin defter
 #   cargo run --release --example gen_corpus -- --records 100000 --commits 1 --seed 1 --out /var/tmp/lsp-c100000
