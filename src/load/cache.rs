@@ -29,10 +29,11 @@
 //! short, of another format or build, or whose index is corrupt, is the same as an empty
 //! cache: every file is parsed and the file written anew; a tree that is not whole is
 //! parsed again from its file.
-//! It is written (atomically, readable by its owner only: [`crate::git::write_private`]) only
-//! when a file was parsed, an entry's file is gone or a file's [`Stat`] moved, with the
-//! entries of this run's files alone; two runs at once each write a whole file and the
-//! last one stays.
+//! It is written (atomically, readable by its owner only: [`crate::git::write_private`])
+//! only when a file was parsed, an entry's file is gone or a file's [`Stat`] moved, or
+//! when many entries were made too soon after their files changed to be trusted
+//! ([`RACY`]), with the entries of this run's files alone; two runs at once each write a
+//! whole file and the last one stays.
 //!
 //! What is not cached is what costs nothing to redo or has no text to key: a file too
 //! large, not UTF-8 or of no kind is refused as before.
@@ -72,6 +73,16 @@ struct Header<'a> {
 /// to be trusted: more than the coarsest file system clock (FAT's two seconds), so that
 /// any later edit moves its times.
 const RACY: u64 = 2_000_000_000;
+
+/// Whether a file of which the file system says `stat` last changed more than [`RACY`]
+/// before `started` (never where there is no [`Stat`]).
+fn long_before(stat: Option<Stat>, started: u64) -> bool {
+    stat.is_some_and(|s| s.modified.max(s.changed).saturating_add(RACY) < started)
+}
+
+/// The cache is written again when at least one entry in this many would then be
+/// trusted by its times where it is not now ([`Cache::keep`]).
+const SETTLED_SHARE: usize = 10;
 
 /// What the file system says of a file (the open file's, before it is read), by which a
 /// later run knows its bytes unchanged without hashing them. `None` where there is no
@@ -315,11 +326,19 @@ impl Cache {
 
     /// Writes the entries of this run's files when they differ from those read (a file
     /// was parsed, a kept file is gone, or a file's [`Stat`] changed with its bytes the
-    /// same); says whether it wrote. A cache that cannot be written only makes the next
+    /// same), or when a tenth of them would be trusted by their times only in a file this
+    /// run writes; says whether it wrote. A cache that cannot be written only makes the next
     /// run slower.
     pub(crate) fn keep(&self, entries: &Entries<'_>, kept: &[Kept<'_>]) -> bool {
         let same = |k: &Kept<'_>| matches!(k, Kept::Reused { stored, stat } if stored.stat == *stat);
-        if kept.iter().all(same) && kept.len() == entries.by_path.len() {
+        // An entry made less than [`RACY`] after its file changed is not trusted by its
+        // times, and its file is read and hashed on every run until the cache is written
+        // again by a run begun later: as git writes its index again when it finds entries
+        // racily clean. Writing the whole cache costs about what reading and hashing a
+        // tenth of its files does, so it is written for that many (a checkout or a copy
+        // just before a run leaves most of them so; an edit, a few).
+        let settled = kept.iter().filter(|k| matches!(k, Kept::Reused { stat, .. } if entries.settled(*stat))).count();
+        if kept.iter().all(same) && kept.len() == entries.by_path.len() && settled * SETTLED_SHARE < kept.len() {
             return false;
         }
         // The trees are streamed to the file, after the index: at 100,000 records the
@@ -441,12 +460,14 @@ impl Entries<'_> {
     /// when its entry was made (`stat` now), long enough before that run began: its
     /// bytes are the entry's, unread and unhashed.
     pub(crate) fn unchanged(&self, path: &str, stat: Option<Stat>) -> Option<[u8; 20]> {
-        let trusted = |s: &&Stored<'_>| {
-            stat.is_some_and(|now| {
-                s.stat == Some(now) && now.modified.max(now.changed).saturating_add(RACY) < self.started
-            })
-        };
+        let trusted = |s: &&Stored<'_>| stat.is_some() && s.stat == stat && long_before(stat, self.started);
         self.by_path.get(path).filter(trusted).map(|stored| stored.blob)
+    }
+
+    /// Whether a file of which the file system says `stat` is not trusted by its times
+    /// under the run that wrote the entries, and would be under an entry this run wrote.
+    fn settled(&self, stat: Option<Stat>) -> bool {
+        !long_before(stat, self.started) && long_before(stat, self.now)
     }
 
     /// `part` (of an entry) as a part of the cache file's bytes, shared; copied should it

@@ -308,6 +308,53 @@ fn files_unchanged_for_a_while_are_known_by_their_times() {
     assert_eq!(load_alike(&root), CacheUse { reused: files, parsed: 0, written: false });
 }
 
+/// Files whose entries were made less than two seconds after they changed (a checkout
+/// or a copy just before a run) are read and hashed, since their times cannot yet be
+/// trusted; the first run long enough after writes the cache again, so that the runs
+/// after it read none of them. An edit of one file among many does not make a run
+/// write the whole cache for it.
+#[test]
+fn files_loaded_just_after_they_changed_are_trusted_once_written_again() {
+    let (_repo, root, files) = committed();
+    let records = root.join("records");
+    let unread = |records: &defter::load::Records| records.sources.values().filter(|s| !s.is_read()).count();
+    let later = || load_dir_as(&root, &Silent, true, Texts::Later).unwrap();
+    // `paths` rewritten with their own bytes (new times), then loaded at once: a run
+    // that begins within two seconds of the files' change cannot trust their times. A
+    // run slower than that is tried again, so that the case is the one meant.
+    let touched_and_loaded = |paths: &[String]| {
+        for _ in 0..5 {
+            let start = Instant::now();
+            for path in paths {
+                std::fs::write(root.join(path), std::fs::read(root.join(path)).unwrap()).unwrap();
+            }
+            let (_, used) = later();
+            assert!(used.written && used.reused + used.parsed == files, "{used:?}");
+            if start.elapsed() < std::time::Duration::from_millis(1500) {
+                return;
+            }
+        }
+        panic!("rewriting and loading {} files took more than 1.5 s five times", paths.len());
+    };
+    let all: Vec<String> = files_in(&records).into_keys().map(|p| format!("records/{p}")).collect();
+    touched_and_loaded(&all);
+    std::thread::sleep(std::time::Duration::from_millis(2200));
+    let (loaded, used) = later();
+    assert_eq!(unread(&loaded), 0, "every entry was made too soon after its file changed: each file is read");
+    assert_eq!(used, CacheUse { reused: files, parsed: 0, written: true }, "written again, now that they are trusted");
+    let (loaded, used) = later();
+    assert_eq!((unread(&loaded), used), (files, CacheUse { reused: files, parsed: 0, written: false }), "settled");
+
+    // One file among many changed just before a run: read and hashed on the runs after
+    // (its entry was made too soon), not worth writing the whole cache again for.
+    assert!(files >= 10);
+    touched_and_loaded(&[PERSON.to_string()]);
+    std::thread::sleep(std::time::Duration::from_millis(2200));
+    let (loaded, used) = later();
+    assert_eq!((unread(&loaded), used), (files - 1, CacheUse { reused: files, parsed: 0, written: false }));
+    assert!(loaded.sources[PERSON].is_read(), "the file changed just before the run that wrote its entry");
+}
+
 /// A run that checks and exits (`validate`) does not read the files the cache knows
 /// unchanged by their times: their records come from the cache (their fields packed
 /// until read), and their texts are read when something asks for them — a finding that
