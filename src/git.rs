@@ -24,6 +24,37 @@ pub(crate) struct Git {
     prefix: String,
 }
 
+/// Git's index, read once, asked for the blob id of one file at a time: what a load
+/// whose own cache no longer trusts a file's times (a fresh checkout) asks before it
+/// reads the file.
+pub(crate) struct IndexedIds {
+    index: gix::index::File,
+    options: gix::index::entry::stat::Options,
+    /// As [`Git`]'s.
+    prefix: String,
+}
+
+impl IndexedIds {
+    /// The blob id of the index entry of the file at `rel` (relative to the records
+    /// repository; `path` on disk), when what the file system says of it (links not
+    /// followed) matches: when its
+    /// size, times and inode match the entry's and the entry is not racily clean: as
+    /// `git status` trusts the index (and [`Git::worktree_files`] does). That is the id
+    /// of the bytes git would commit, which are the file's own unless a filter or a line
+    /// ending conversion rewrote them on checkout: the caller compares sizes.
+    pub(crate) fn clean(&self, rel: &str, path: &Path) -> Option<ObjectId> {
+        let entry = self.index.entry_by_path(format!("{}{rel}", self.prefix).as_str().into())?;
+        if !matches!(entry.mode, gix::index::entry::Mode::FILE | gix::index::entry::Mode::FILE_EXECUTABLE) {
+            return None;
+        }
+        // Asked again in git's terms (its status-change time on Unix is not std's).
+        let meta = gix::index::fs::Metadata::from_path_no_follow(path).ok()?;
+        let stat = gix::index::entry::Stat::from_fs(&meta).ok()?;
+        (stat.matches(&entry.stat, self.options) && !entry.stat.is_racy(self.index.timestamp(), self.options))
+            .then_some(entry.id)
+    }
+}
+
 /// One commit, as the audit trail shows it.
 #[derive(Clone, Debug)]
 pub struct Commit {
@@ -312,6 +343,14 @@ impl Git {
         let mut out = ids.into_iter().collect::<Result<Vec<_>>>()?;
         out.sort();
         Ok(Some(out))
+    }
+
+    /// What git's index knows of the working tree's files, for [`IndexedIds::clean`];
+    /// `None` when there is no index to read.
+    pub(crate) fn indexed_ids(&self) -> Option<IndexedIds> {
+        let index = self.repo.open_index().ok()?;
+        let options = self.repo.stat_options().ok()?;
+        Some(IndexedIds { index, options, prefix: self.prefix.clone() })
     }
 
     /// The e-mail address the next commit will be authored with: `GIT_AUTHOR_EMAIL`, else

@@ -261,6 +261,8 @@ pub struct CacheUse {
 /// The cache file of a repository, as read when a load starts.
 pub(crate) struct Cache {
     file: PathBuf,
+    /// The records repository.
+    root: PathBuf,
     /// Shared with the records whose fields stay packed ([`Fields::packed`]).
     bytes: Arc<Whole>,
 }
@@ -313,7 +315,7 @@ impl Cache {
     pub(crate) fn open(root: &Path) -> Option<Cache> {
         let file = Git::open(root).ok()?.cache_file(NAME);
         let bytes = Arc::new(Whole::open(&file));
-        Some(Cache { file, bytes })
+        Some(Cache { file, root: root.to_path_buf(), bytes })
     }
 
     /// The entries kept by this defter build, by path: none when the file is missing,
@@ -321,7 +323,15 @@ impl Cache {
     pub(crate) fn entries(&self) -> Entries<'_> {
         let (binary, now) = (crate::git::binary_identity(), now());
         let (started, by_path) = decode((*self.bytes).as_ref(), &binary).unwrap_or_default();
-        Entries { by_path, binary, started, now, whole: self.bytes.clone() }
+        Entries {
+            by_path,
+            binary,
+            started,
+            now,
+            whole: self.bytes.clone(),
+            root: self.root.clone(),
+            indexed: std::sync::OnceLock::new(),
+        }
     }
 
     /// Writes the entries of this run's files when they differ from those read (a file
@@ -420,6 +430,10 @@ pub(crate) struct Entries<'a> {
     now: u64,
     /// The cache file's bytes, which the entries borrow.
     whole: Arc<Whole>,
+    /// The records repository, whose git index is read the first time a file's times
+    /// do not match its entry ([`Entries::indexed`]).
+    root: PathBuf,
+    indexed: std::sync::OnceLock<Option<crate::git::IndexedIds>>,
 }
 
 /// What a loaded file gives the next cache file.
@@ -462,6 +476,22 @@ impl Entries<'_> {
     pub(crate) fn unchanged(&self, path: &str, stat: Option<Stat>) -> Option<[u8; 20]> {
         let trusted = |s: &&Stored<'_>| stat.is_some() && s.stat == stat && long_before(stat, self.started);
         self.by_path.get(path).filter(trusted).map(|stored| stored.blob)
+    }
+
+    /// The blob id of the entry of the file at `path` (`file` on disk, `len` bytes long
+    /// now), when git's index knows the file unchanged by its times and gives the
+    /// entry's id, and the file is as long as when the entry was made. After a checkout
+    /// every file's times moved, and their entries' [`Stat`]s say nothing, while git's
+    /// index was written with the files. Its id is that of the bytes git would commit;
+    /// the length tells a file that a line ending conversion or a filter rewrote on
+    /// checkout (whose bytes are not those the entry was made of) in all but a case
+    /// built for the purpose (a rewrite that keeps the length), as it does for git.
+    pub(crate) fn indexed(&self, path: &str, file: &Path, len: u64) -> Option<[u8; 20]> {
+        let stored = self.by_path.get(path)?;
+        stored.stat.filter(|s| s.len == len)?;
+        let indexed = self.indexed.get_or_init(|| Git::open(&self.root).ok()?.indexed_ids()).as_ref()?;
+        let id = indexed.clean(path, file)?;
+        (id.as_slice() == stored.blob).then_some(stored.blob)
     }
 
     /// Whether a file of which the file system says `stat` is not trusted by its times
@@ -598,7 +628,15 @@ mod tests {
     }
 
     fn entries<'a>(by_path: foldhash::HashMap<&'a str, Stored<'a>>) -> Entries<'a> {
-        Entries { by_path, binary: "test build".into(), started: 0, now: 0, whole: Arc::new(Whole::Read(Vec::new())) }
+        Entries {
+            by_path,
+            binary: "test build".into(),
+            started: 0,
+            now: 0,
+            whole: Arc::new(Whole::Read(Vec::new())),
+            root: PathBuf::new(),
+            indexed: std::sync::OnceLock::from(None),
+        }
     }
 
     /// Files of every shape loading knows: Turkish text in keys, values and bodies,

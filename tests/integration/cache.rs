@@ -355,6 +355,66 @@ fn files_loaded_just_after_they_changed_are_trusted_once_written_again() {
     assert!(loaded.sources[PERSON].is_read(), "the file changed just before the run that wrote its entry");
 }
 
+/// A fresh clone (a CI job) with the cache of the last run restored into its git
+/// folder: every file's times moved, so the cache's own say nothing, but git's index,
+/// written by the checkout, knows which files are the commit's. Those are not read; a
+/// file edited since the checkout is. A checkout that rewrote the line endings
+/// (`core.autocrlf`) leaves files whose bytes are not the commit's, though the index
+/// gives the commit's ids: they are read, and what is loaded is what a load without
+/// the cache loads.
+#[test]
+fn a_fresh_checkout_with_the_cache_restored_reads_what_git_does_not_know() {
+    let (_repo, root, files) = committed();
+    std::thread::sleep(std::time::Duration::from_millis(2200));
+    assert_eq!(load_alike(&root), CacheUse { reused: 0, parsed: files, written: true }, "cold");
+    let unread = |records: &defter::load::Records| records.sources.values().filter(|s| !s.is_read()).count();
+    let git = |dir: &Path, args: &[&str]| {
+        let done = Command::new("git").current_dir(dir).args(args).output().unwrap();
+        assert!(done.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&done.stderr));
+    };
+    for autocrlf in ["false", "true"] {
+        let dir = tempfile::tempdir().unwrap();
+        let clone = dir.path().join("kopya");
+        let from = root.to_string_lossy().into_owned();
+        git(dir.path(), &["-c", &format!("core.autocrlf={autocrlf}"), "clone", "-q", &from, "kopya"]);
+        git(&clone, &["config", "core.autocrlf", autocrlf]);
+        copy_tree(&root.join(".git/defter"), &clone.join(".git/defter"));
+        // Git trusts no entry written in the same second as its index: a second later,
+        // `git status` (a CI job's first git command, say) writes the index again.
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        git(&clone, &["status", "--porcelain"]);
+        let (mut later, used) = load_dir_as(&clone, &Silent, true, Texts::Later).unwrap();
+        let (plain, _) = load_dir_cached(&clone, &Silent, false).unwrap();
+        if autocrlf == "false" {
+            assert_eq!(used, CacheUse { reused: files, parsed: 0, written: true }, "every file's times moved");
+            assert_eq!(unread(&later), files, "known by git's index, and not read");
+        } else {
+            assert!(repo_text(&clone, PERSON).contains("\r\n"), "the checkout rewrote the line endings");
+            assert_eq!(used, CacheUse { reused: 0, parsed: files, written: true }, "other bytes: parsed");
+            assert_eq!(unread(&later), 0, "each file's bytes differ from the commit's: each is read");
+        }
+        later.blobs.clear();
+        assert_eq!(format!("{later:?}"), format!("{plain:?}"), "{autocrlf}: the records differ with the cache");
+    }
+
+    // Edited after the checkout: git's index no longer knows it.
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["-c", "core.autocrlf=false", "clone", "-q", &root.to_string_lossy(), "kopya"]);
+    let clone = dir.path().join("kopya");
+    copy_tree(&root.join(".git/defter"), &clone.join(".git/defter"));
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    git(&clone, &["status", "--porcelain"]);
+    let edited = repo_text(&clone, PERSON).replacen("ayse.yilmaz", "ayse.yilmaz\n# düzeltme", 1);
+    std::fs::write(clone.join(PERSON), edited).unwrap();
+    let (later, used) = load_dir_as(&clone, &Silent, true, Texts::Later).unwrap();
+    assert_eq!(used, CacheUse { reused: files - 1, parsed: 1, written: true }, "edited");
+    assert!(later.sources[PERSON].is_read() && unread(&later) == files - 1);
+}
+
+fn repo_text(root: &Path, rel: &str) -> String {
+    std::fs::read_to_string(root.join(rel)).unwrap()
+}
+
 /// A run that checks and exits (`validate`) does not read the files the cache knows
 /// unchanged by their times: their records come from the cache (their fields packed
 /// until read), and their texts are read when something asks for them — a finding that
