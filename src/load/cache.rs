@@ -80,9 +80,11 @@ fn long_before(stat: Option<Stat>, started: u64) -> bool {
     stat.is_some_and(|s| s.modified.max(s.changed).saturating_add(RACY) < started)
 }
 
-/// The cache is written again when at least one entry in this many would then be
-/// trusted by its times where it is not now ([`Cache::keep`]).
+/// The cache is written again when at least one entry in this many, and this many
+/// entries at least, would then be trusted by their times where they are not now
+/// ([`Cache::keep`]).
 const SETTLED_SHARE: usize = 10;
+const SETTLED_MIN: usize = 100;
 
 /// What the file system says of a file (the open file's, before it is read), by which a
 /// later run knows its bytes unchanged without hashing them. `None` where there is no
@@ -336,8 +338,8 @@ impl Cache {
 
     /// Writes the entries of this run's files when they differ from those read (a file
     /// was parsed, a kept file is gone, or a file's [`Stat`] changed with its bytes the
-    /// same), or when a tenth of them would be trusted by their times only in a file this
-    /// run writes; says whether it wrote. A cache that cannot be written only makes the next
+    /// same), or when a tenth of them (a hundred at least) would be trusted by their
+    /// times only in a file this run writes; says whether it wrote. A cache that cannot be written only makes the next
     /// run slower.
     pub(crate) fn keep(&self, entries: &Entries<'_>, kept: &[Kept<'_>]) -> bool {
         let same = |k: &Kept<'_>| matches!(k, Kept::Reused { stored, stat } if stored.stat == *stat);
@@ -346,9 +348,11 @@ impl Cache {
         // again by a run begun later: as git writes its index again when it finds entries
         // racily clean. Writing the whole cache costs about what reading and hashing a
         // tenth of its files does, so it is written for that many (a checkout or a copy
-        // just before a run leaves most of them so; an edit, a few).
+        // just before a run leaves most of them so; an edit, a few), and not for fewer
+        // than [`SETTLED_MIN`], which cost nothing to hash.
         let settled = kept.iter().filter(|k| matches!(k, Kept::Reused { stat, .. } if entries.settled(*stat))).count();
-        if kept.iter().all(same) && kept.len() == entries.by_path.len() && settled * SETTLED_SHARE < kept.len() {
+        let settles = settled >= SETTLED_MIN && settled * SETTLED_SHARE >= kept.len();
+        if kept.iter().all(same) && kept.len() == entries.by_path.len() && !settles {
             return false;
         }
         // The trees are streamed to the file, after the index: at 100,000 records the

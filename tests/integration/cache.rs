@@ -312,10 +312,23 @@ fn files_unchanged_for_a_while_are_known_by_their_times() {
 /// or a copy just before a run) are read and hashed, since their times cannot yet be
 /// trusted; the first run long enough after writes the cache again, so that the runs
 /// after it read none of them. An edit of one file among many does not make a run
-/// write the whole cache for it.
+/// write the whole cache for it, nor do a few files in a small repository (the
+/// fixture alone: the other tests here).
 #[test]
 fn files_loaded_just_after_they_changed_are_trusted_once_written_again() {
-    let (_repo, root, files) = committed();
+    let (mut repo, _, fixture) = committed();
+    // More files than the fewest worth writing the cache again for.
+    for i in 0..120 {
+        repo.write(
+            &format!("records/org/people/kisi.{i:03}.yaml"),
+            &format!(
+                "id: kisi.{i:03}
+name: Kişi {i}
+"
+            ),
+        );
+    }
+    let (root, files) = (repo.path().to_path_buf(), fixture + 120);
     let records = root.join("records");
     let unread = |records: &defter::load::Records| records.sources.values().filter(|s| !s.is_read()).count();
     let later = || load_dir_as(&root, &Silent, true, Texts::Later).unwrap();
