@@ -36,23 +36,50 @@ pub(crate) struct IndexedIds {
 
 impl IndexedIds {
     /// The blob id of the index entry of the file at `rel` (relative to the records
-    /// repository; `path` on disk), when what the file system says of it (links not
-    /// followed) matches: when its
-    /// size, times and inode match the entry's and the entry is not racily clean: as
-    /// `git status` trusts the index (and [`Git::worktree_files`] does). That is the id
-    /// of the bytes git would commit, which are the file's own unless a filter or a line
-    /// ending conversion rewrote them on checkout: the caller compares sizes.
-    pub(crate) fn clean(&self, rel: &str, path: &Path) -> Option<ObjectId> {
+    /// repository; `path` on disk, of which the file system said `meta`, links not
+    /// followed) when its size, times and inode match the entry's and the entry is not
+    /// racily clean: as `git status` trusts the index (and [`Git::worktree_files`]
+    /// does). That is the id of the bytes git would commit, which are the file's own
+    /// unless a filter or a line ending conversion rewrote them on checkout: the caller
+    /// compares lengths.
+    pub(crate) fn clean(&self, rel: &str, path: &Path, meta: &std::fs::Metadata) -> Option<ObjectId> {
         let entry = self.index.entry_by_path(format!("{}{rel}", self.prefix).as_str().into())?;
         if !matches!(entry.mode, gix::index::entry::Mode::FILE | gix::index::entry::Mode::FILE_EXECUTABLE) {
             return None;
         }
-        // Asked again in git's terms (its status-change time on Unix is not std's).
-        let meta = gix::index::fs::Metadata::from_path_no_follow(path).ok()?;
-        let stat = gix::index::entry::Stat::from_fs(&meta).ok()?;
+        let stat = index_stat(path, meta)?;
         (stat.matches(&entry.stat, self.options) && !entry.stat.is_racy(self.index.timestamp(), self.options))
             .then_some(entry.id)
     }
+}
+
+/// What git's index keeps of a file's times, size and inode, from what the walk already
+/// asked of the file system: as gix's `Stat::from_fs` makes it (each field cut to 32
+/// bits, as git keeps them; a time before 1970 as zero), without asking again, which
+/// after a checkout would be a second `lstat` of every file. gix makes its stat from
+/// std's metadata on Windows only, since std's creation time is not the status-change
+/// time git keeps on Unix.
+#[cfg(unix)]
+fn index_stat(_path: &Path, meta: &std::fs::Metadata) -> Option<gix::index::entry::Stat> {
+    use gix::index::entry::stat::Time;
+    use std::os::unix::fs::MetadataExt;
+    let time = |secs: i64, nsecs: i64| {
+        if secs < 0 { Time::default() } else { Time { secs: secs as u32, nsecs: nsecs as u32 } }
+    };
+    Some(gix::index::entry::Stat {
+        mtime: time(meta.mtime(), meta.mtime_nsec()),
+        ctime: time(meta.ctime(), meta.ctime_nsec()),
+        dev: meta.dev() as u32,
+        ino: meta.ino() as u32,
+        uid: meta.uid(),
+        gid: meta.gid(),
+        size: meta.len() as u32,
+    })
+}
+
+#[cfg(not(unix))]
+fn index_stat(path: &Path, _meta: &std::fs::Metadata) -> Option<gix::index::entry::Stat> {
+    gix::index::entry::Stat::from_fs(&gix::index::fs::Metadata::from_path_no_follow(path).ok()?).ok()
 }
 
 /// One commit, as the audit trail shows it.
@@ -681,6 +708,27 @@ pub(crate) fn commit_file_on_new_branch(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The stat made from what the walk asked is the one gix makes by asking again, for
+    /// a file, an edited file and a file with old times.
+    #[test]
+    fn the_index_stat_is_the_one_gix_makes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.yaml");
+        let gix_stat = |path: &Path| {
+            gix::index::entry::Stat::from_fs(&gix::index::fs::Metadata::from_path_no_follow(path).unwrap()).unwrap()
+        };
+        std::fs::write(&path, "id: a\n").unwrap();
+        let first = index_stat(&path, &std::fs::symlink_metadata(&path).unwrap()).unwrap();
+        assert_eq!(first, gix_stat(&path));
+        assert!(first.size == 6 && first.ino != 0 && first.mtime.secs != 0 && first.ctime.secs != 0, "{first:?}");
+        std::fs::write(&path, "id: ab\n").unwrap();
+        let old = std::time::UNIX_EPOCH + std::time::Duration::new(1_000_000_000, 123_456_789);
+        std::fs::File::options().write(true).open(&path).unwrap().set_modified(old).unwrap();
+        let edited = index_stat(&path, &std::fs::symlink_metadata(&path).unwrap()).unwrap();
+        assert_eq!(edited, gix_stat(&path));
+        assert_eq!((edited.size, edited.mtime.secs, edited.mtime.nsecs), (7, 1_000_000_000, 123_456_789));
+    }
 
     #[test]
     fn blob_ids_are_the_ones_git_gives() {

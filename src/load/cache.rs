@@ -482,19 +482,20 @@ impl Entries<'_> {
         self.by_path.get(path).filter(trusted).map(|stored| stored.blob)
     }
 
-    /// The blob id of the entry of the file at `path` (`file` on disk, `len` bytes long
-    /// now), when git's index knows the file unchanged by its times and gives the
-    /// entry's id, and the file is as long as when the entry was made. After a checkout
-    /// every file's times moved, and their entries' [`Stat`]s say nothing, while git's
-    /// index was written with the files. Its id is that of the bytes git would commit;
-    /// the length tells a file that a line ending conversion or a filter rewrote on
-    /// checkout (whose bytes are not those the entry was made of) in all but a case
-    /// built for the purpose (a rewrite that keeps the length), as it does for git.
-    pub(crate) fn indexed(&self, path: &str, file: &Path, len: u64) -> Option<[u8; 20]> {
+    /// The blob id of the entry of the file at `path` (`file` on disk, of which the file
+    /// system says `meta` now), when git's index knows the file unchanged by its times
+    /// and gives the entry's id, and the file is as long as when the entry was made.
+    /// After a checkout every file's times moved, and their entries' [`Stat`]s say
+    /// nothing, while git's index was written with the files. Its id is that of the
+    /// bytes git would commit; the length tells a file that a line ending conversion or
+    /// a filter rewrote on checkout (whose bytes are not those the entry was made of) in
+    /// all but a case built for the purpose (a rewrite that keeps the length), as it
+    /// does for git.
+    pub(crate) fn indexed(&self, path: &str, file: &Path, meta: &std::fs::Metadata) -> Option<[u8; 20]> {
         let stored = self.by_path.get(path)?;
-        stored.stat.filter(|s| s.len == len)?;
+        stored.stat.filter(|s| s.len == meta.len())?;
         let indexed = self.indexed.get_or_init(|| Git::open(&self.root).ok()?.indexed_ids()).as_ref()?;
-        let id = indexed.clean(path, file)?;
+        let id = indexed.clean(path, file, meta)?;
         (id.as_slice() == stored.blob).then_some(stored.blob)
     }
 

@@ -260,7 +260,7 @@ fn load_unread<'a>(
         return None;
     }
     let stat = Stat::of(meta);
-    let blob = cache.unchanged(rel, stat).or_else(|| cache.indexed(rel, path, meta.len()))?;
+    let blob = cache.unchanged(rel, stat).or_else(|| cache.indexed(rel, path, meta))?;
     let (kind, path_id) = Kind::from_path(rel.strip_prefix("records/").unwrap_or(rel))?;
     let known = crate::model::Known { len: meta.len(), id: blob, id_of: cache::key };
     let source = Source::later(path.to_path_buf(), known);
