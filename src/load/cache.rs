@@ -339,8 +339,8 @@ impl Cache {
     /// Writes the entries of this run's files when they differ from those read (a file
     /// was parsed, a kept file is gone, or a file's [`Stat`] changed with its bytes the
     /// same), or when a tenth of them (a hundred at least) would be trusted by their
-    /// times only in a file this run writes; says whether it wrote. A cache that cannot be written only makes the next
-    /// run slower.
+    /// times only in a file this run writes; says whether it wrote. A cache that cannot
+    /// be written only makes the next run slower.
     pub(crate) fn keep(&self, entries: &Entries<'_>, kept: &[Kept<'_>]) -> bool {
         let same = |k: &Kept<'_>| matches!(k, Kept::Reused { stored, stat } if stored.stat == *stat);
         // An entry made less than [`RACY`] after its file changed is not trusted by its
