@@ -1,9 +1,8 @@
 //! The one place that talks to git (in-process, with gix): resolving revisions, listing
 //! and reading the files of a commit, walking commits and diffing each against its
 //! parent. Also what every cache in git's folder shares: where it lives
-//! ([`Git::cache_file`]), how it is written ([`write_private_with`], on a thread of its
-//! own: [`write_private_later`]), what it is keyed by ([`blob_id`], [`binary_identity`])
-//! and whether it may be used at all ([`caches_on`]).
+//! ([`Git::cache_file`]), how it is written ([`write_private`]), what it is keyed by
+//! ([`blob_id`], [`binary_identity`]) and whether it may be used at all ([`caches_on`]).
 
 use std::path::Path;
 
@@ -521,68 +520,8 @@ pub(crate) fn binary_identity() -> String {
     format!("{} {}", env!("CARGO_PKG_VERSION"), env!("DEFTER_SOURCE_ID"))
 }
 
-/// The writes [`write_private_later`] began, by file, not yet waited for.
-type Later = Vec<(std::path::PathBuf, std::thread::JoinHandle<()>)>;
-static LATER: std::sync::Mutex<Later> = std::sync::Mutex::new(Vec::new());
-
-fn later() -> std::sync::MutexGuard<'static, Later> {
-    LATER.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-/// [`write_private_with`] on a thread of its own: a cache of 100 MB costs the kernel a
-/// quarter of a second to copy into new pages, which the run need not wait for. A
-/// reader of `file` waits for it first ([`written`]), so does a later write of the same
-/// file (the last one stays, as before), and the process before it exits
-/// ([`finish_writes`]). A write that fails, or a thread that cannot be started (the file
-/// is then written at once), only makes the next run slower, as before.
-pub(crate) fn write_private_later(
-    file: std::path::PathBuf,
-    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()> + Send + 'static,
-) {
-    written(&file);
-    let write = std::sync::Arc::new(std::sync::Mutex::new(Some(write)));
-    let (at, theirs) = (file.clone(), write.clone());
-    let spawned = std::thread::Builder::new().name("defter-cache".into()).spawn(move || {
-        if let Some(write) = theirs.lock().ok().and_then(|mut w| w.take()) {
-            let _ = write_private_with(&at, write);
-        }
-    });
-    match spawned {
-        Ok(handle) => later().push((file, handle)),
-        Err(_) => {
-            if let Some(write) = write.lock().ok().and_then(|mut w| w.take()) {
-                let _ = write_private_with(&file, write);
-            }
-        }
-    }
-}
-
-/// Waits for the writes of `file` begun by [`write_private_later`].
-pub(crate) fn written(file: &Path) {
-    let mine: Vec<_> = {
-        let mut later = later();
-        let (mine, rest) = std::mem::take(&mut *later).into_iter().partition(|(f, _)| f == file);
-        *later = rest;
-        mine
-    };
-    for (_, handle) in mine {
-        let _ = handle.join();
-    }
-}
-
-/// Waits for every write begun by [`write_private_later`]: before the process exits,
-/// which would end them half written (the cache would then only be older), and in
-/// tests that look at a cache file itself.
-pub(crate) fn finish_writes() {
-    let all = std::mem::take(&mut *later());
-    for (_, handle) in all {
-        let _ = handle.join();
-    }
-}
-
 /// Writes `bytes` to `file`, a cache in the git folder: see [`write_private_with`].
-#[cfg(test)]
-fn write_private(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_private(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write_private_with(file, |out| out.write_all(bytes))
 }
 

@@ -32,14 +32,7 @@ use crate::diag::{Lang, msg};
 pub use ui::Ui;
 
 /// Runs a parsed command line. `Ok(code)` is 0 or 1; an `Err` becomes exit status 2.
-/// Returns once the caches the command began writing are written.
 pub fn run(cli: Cli) -> Result<ExitCode> {
-    let ran = run_command(cli);
-    crate::load::finish_writes();
-    ran
-}
-
-fn run_command(cli: Cli) -> Result<ExitCode> {
     let lang = language(&cli)?;
     let ui = Ui { quiet: cli.quiet, verbose: cli.verbose, lang };
     match cli.command {

@@ -29,11 +29,11 @@
 //! short, of another format or build, or whose index is corrupt, is the same as an empty
 //! cache: every file is parsed and the file written anew; a tree that is not whole is
 //! parsed again from its file.
-//! It is written (atomically, readable by its owner only, on a thread of its own while
-//! the run goes on: [`crate::git::write_private_later`]) only when a file was parsed, an
-//! entry's file is gone or a file's [`Stat`] moved, or when many entries were made too
-//! soon after their files changed to be trusted ([`RACY`]), with the entries of this
-//! run's files alone; two runs at once each write a whole file and the last one stays.
+//! It is written (atomically, readable by its owner only: [`crate::git::write_private`])
+//! only when a file was parsed, an entry's file is gone or a file's [`Stat`] moved, or
+//! when many entries were made too soon after their files changed to be trusted
+//! ([`RACY`]), with the entries of this run's files alone; two runs at once each write a
+//! whole file and the last one stays.
 //!
 //! What is not cached is what costs nothing to redo or has no text to key: a file too
 //! large, not UTF-8 or of no kind is refused as before.
@@ -316,7 +316,6 @@ impl Cache {
     /// `None` outside a git repository, where there is no git folder to keep it in.
     pub(crate) fn open(root: &Path) -> Option<Cache> {
         let file = Git::open(root).ok()?.cache_file(NAME);
-        crate::git::written(&file);
         let bytes = Arc::new(Whole::open(&file));
         Some(Cache { file, root: root.to_path_buf(), bytes })
     }
@@ -342,7 +341,7 @@ impl Cache {
     /// same), or when a tenth of them (a hundred at least) would be trusted by their
     /// times only in a file this run writes; says whether it wrote. A cache that cannot
     /// be written only makes the next run slower.
-    pub(crate) fn keep(&self, entries: &Entries<'_>, kept: Vec<Kept<'_>>) -> bool {
+    pub(crate) fn keep(&self, entries: &Entries<'_>, kept: &[Kept<'_>]) -> bool {
         let same = |k: &Kept<'_>| matches!(k, Kept::Reused { stored, stat } if stored.stat == *stat);
         // An entry made less than [`RACY`] after its file changed is not trusted by its
         // times, and its file is read and hashed on every run until the cache is written
@@ -356,57 +355,21 @@ impl Cache {
         if kept.iter().all(same) && kept.len() == entries.by_path.len() && !settles {
             return false;
         }
-        // Written on a thread of its own while the run goes on, the trees streamed to the
-        // file after the index: at 100,000 records the file is about 100 MB, which a
-        // buffer would hold beside every record loaded. The trees kept from the file read
-        // are taken from its bytes, which the thread shares.
-        let Ok(head) = head(&entries.binary, entries.now, &kept) else { return false };
-        let whole = entries.whole.clone();
-        let trees: Vec<Part> = kept
-            .into_iter()
-            .map(|k| match k {
-                Kept::Reused { stored, .. } => entries.within(stored.data),
-                Kept::Parsed { data, .. } => Part::Made(data),
-            })
-            .collect();
-        crate::git::write_private_later(self.file.clone(), move |out| {
-            out.write_all(&head)?;
-            for tree in &trees {
-                out.write_all(match tree {
-                    Part::Read(range) => &(*whole).as_ref()[range.clone()],
-                    Part::Made(data) => data,
-                })?;
-            }
-            Ok(())
-        });
-        true
+        // The trees are streamed to the file, after the index: at 100,000 records the
+        // file is about 100 MB, which a buffer would hold beside every record loaded.
+        crate::git::write_private_with(&self.file, |out| write(out, &entries.binary, entries.now, kept)).is_ok()
     }
-}
-
-/// A tree of the cache file to write: one of the file read (where in its bytes), or one
-/// made now.
-enum Part {
-    Read(std::ops::Range<usize>),
-    Made(Vec<u8>),
-}
-
-/// The start of the cache file of `kept`'s entries, written by `binary` in a run begun
-/// at `started`: the header, the index's checksum and the index.
-fn head(binary: &str, started: u64, kept: &[Kept<'_>]) -> std::io::Result<Vec<u8>> {
-    let header = Header { format: FORMAT, binary, started };
-    let index = postcard::to_allocvec(&index(kept)).map_err(std::io::Error::other)?;
-    let mut head = postcard::to_allocvec(&header).map_err(std::io::Error::other)?;
-    head.extend_from_slice(&checksum(&index).to_le_bytes());
-    head.extend_from_slice(&index);
-    Ok(head)
 }
 
 /// Writes the cache file of `kept`'s entries, written by `binary` in a run begun at
 /// `started`, to `out`: the header, the index's checksum, the index, and each entry's
 /// tree in the index's order.
-#[cfg(test)]
 fn write(out: &mut dyn std::io::Write, binary: &str, started: u64, kept: &[Kept<'_>]) -> std::io::Result<()> {
-    out.write_all(&head(binary, started, kept)?)?;
+    let header = Header { format: FORMAT, binary, started };
+    let index = postcard::to_allocvec(&index(kept)).map_err(std::io::Error::other)?;
+    postcard::to_io(&header, &mut *out).map_err(std::io::Error::other)?;
+    out.write_all(&checksum(&index).to_le_bytes())?;
+    out.write_all(&index)?;
     for k in kept {
         out.write_all(match k {
             Kept::Reused { stored, .. } => stored.data,
@@ -542,26 +505,14 @@ impl Entries<'_> {
         !long_before(stat, self.started) && long_before(stat, self.now)
     }
 
-    /// `tree` (an entry's) as where it is in the cache file's bytes; copied should it not
-    /// be a part of them.
-    fn within(&self, tree: &[u8]) -> Part {
-        let whole = (*self.whole).as_ref();
-        let start = (tree.as_ptr() as usize).wrapping_sub(whole.as_ptr() as usize);
-        match whole.get(start..start.wrapping_add(tree.len())) {
-            Some(within) if std::ptr::eq(within, tree) => Part::Read(start..start + tree.len()),
-            _ => Part::Made(tree.to_vec()),
-        }
-    }
-
     /// `part` (of an entry) as a part of the cache file's bytes, shared; copied should it
     /// not be one.
     fn shared(&self, part: &[u8]) -> (crate::model::Shared, std::ops::Range<usize>) {
-        match self.within(part) {
-            Part::Read(range) => (self.whole.clone(), range),
-            Part::Made(bytes) => {
-                let len = bytes.len();
-                (Arc::new(bytes), 0..len)
-            }
+        let whole = (*self.whole).as_ref();
+        let start = (part.as_ptr() as usize).wrapping_sub(whole.as_ptr() as usize);
+        match whole.get(start..start.wrapping_add(part.len())) {
+            Some(within) if std::ptr::eq(within, part) => (self.whole.clone(), start..start + part.len()),
+            _ => (Arc::new(part.to_vec()), 0..part.len()),
         }
     }
 

@@ -158,9 +158,9 @@ pub fn load_dir_as(root: &Path, progress: &dyn Progress, use_cache: bool, texts:
         let kept: Vec<Kept<'_>> = kept.into_iter().flatten().collect();
         used.reused = kept.iter().filter(|k| matches!(k, Kept::Reused { .. })).count();
         used.parsed = kept.len() - used.reused;
-        blobs = kept.iter().map(|k| k.blob()).map(|(path, blob)| (path.to_string(), blob)).collect();
-        used.written = cache.keep(entries, kept);
+        used.written = cache.keep(entries, &kept);
         progress.cached(used);
+        blobs = kept.iter().map(|k| k.blob()).map(|(path, blob)| (path.to_string(), blob)).collect();
     }
     let mut records = Records::from_loaded(problems, loaded);
     records.blobs = blobs;
@@ -184,14 +184,6 @@ pub fn load_dir_as(root: &Path, progress: &dyn Progress, use_cache: bool, texts:
         }
     }
     Ok((records, used))
-}
-
-/// Waits for the caches in `.git/defter/` this process is still writing (they are
-/// written on threads of their own while the run goes on): the command line does before
-/// it exits, and a caller that looks at a cache file itself must too. A run that reads a
-/// cache waits for its write first without being asked.
-pub fn finish_writes() {
-    crate::git::finish_writes();
 }
 
 /// The finding for a symbolic link where a record (or a folder of them) or, with

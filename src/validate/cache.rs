@@ -57,7 +57,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Context, check_each, refs};
 use crate::diag::Diagnostic;
-use crate::git::{Git, binary_identity, caches_on};
+use crate::git::{Git, binary_identity, caches_on, write_private};
 use crate::load::{Progress, Records};
 use crate::model::{Kind, Record};
 
@@ -234,7 +234,6 @@ fn checksum(body: &[u8]) -> u64 {
 
 /// The cache in `file`, if there is one of this format, whole.
 fn read(file: &Path) -> Option<Kept> {
-    crate::git::written(file);
     let bytes = std::fs::read(file).ok()?;
     let (sum, body) = bytes.strip_prefix(FORMAT)?.split_first_chunk::<8>()?;
     (u64::from_le_bytes(*sum) == checksum(body)).then_some(())?;
@@ -247,8 +246,7 @@ fn write(file: &Path, kept: &Kept) -> anyhow::Result<()> {
     bytes.extend_from_slice(FORMAT);
     bytes.extend_from_slice(&checksum(&body).to_le_bytes());
     bytes.extend_from_slice(&body);
-    // On a thread of its own while the run goes on (17 MB at 100,000 records).
-    crate::git::write_private_later(file.to_path_buf(), move |out| out.write_all(&bytes));
+    write_private(file, &bytes)?;
     Ok(())
 }
 

@@ -56,8 +56,6 @@ impl Repo {
 
 /// Runs `defter --repo DIR ARGS…` with colour off.
 pub fn defter(repo: &Path, args: &[&str]) -> Output {
-    // The caches this test process is writing first, so that the run reads them.
-    defter::load::finish_writes();
     Command::new(env!("CARGO_BIN_EXE_defter"))
         .arg("--repo")
         .arg(repo)
@@ -244,7 +242,6 @@ impl GitRepo {
 /// `EXE --repo REPO ARGS…` (a defter binary), with defter's caches on or off
 /// (`DEFTER_CACHE=off`).
 pub fn defter_cached(exe: &Path, repo: &Path, cache: bool, args: &[&str]) -> Output {
-    defter::load::finish_writes();
     let mut command = Command::new(exe);
     command.arg("--repo").arg(repo).args(args).env("NO_COLOR", "1");
     if cache {
@@ -258,7 +255,6 @@ pub fn defter_cached(exe: &Path, repo: &Path, cache: bool, args: &[&str]) -> Out
 /// `defter --repo REPO ARGS…` as `person` (git's author and committer are theirs, with
 /// the e-mail `<person>@izmir.bel.tr` their records hold).
 pub fn defter_as(repo: &Path, person: &str, args: &[&str]) -> Output {
-    defter::load::finish_writes();
     let email = format!("{person}@izmir.bel.tr");
     Command::new(env!("CARGO_BIN_EXE_defter"))
         .arg("--repo")
