@@ -44,13 +44,26 @@ impl IndexedIds {
     /// compares lengths.
     pub(crate) fn clean(&self, rel: &str, path: &Path, meta: &std::fs::Metadata) -> Option<ObjectId> {
         let entry = self.index.entry_by_path(format!("{}{rel}", self.prefix).as_str().into())?;
-        if !matches!(entry.mode, gix::index::entry::Mode::FILE | gix::index::entry::Mode::FILE_EXECUTABLE) {
-            return None;
-        }
         let stat = index_stat(path, meta)?;
-        (stat.matches(&entry.stat, self.options) && !entry.stat.is_racy(self.index.timestamp(), self.options))
-            .then_some(entry.id)
+        (is_file(entry) && clean(entry, &stat, &self.index, self.options)).then_some(entry.id)
     }
+}
+
+/// Whether an index entry is a regular file (not a link, a submodule or a folder).
+fn is_file(entry: &gix::index::Entry) -> bool {
+    matches!(entry.mode, gix::index::entry::Mode::FILE | gix::index::entry::Mode::FILE_EXECUTABLE)
+}
+
+/// Whether `entry` of `index` knows the file of which the file system says `stat`
+/// unchanged, as `git status` decides it: the same size, times and inode (as the
+/// repository's stat options compare them), and the entry not racily clean.
+fn clean(
+    entry: &gix::index::Entry,
+    stat: &gix::index::entry::Stat,
+    index: &gix::index::File,
+    options: gix::index::entry::stat::Options,
+) -> bool {
+    stat.matches(&entry.stat, options) && !entry.stat.is_racy(index.timestamp(), options)
 }
 
 /// What git's index keeps of a file's times, size and inode, from what the walk already
@@ -291,7 +304,6 @@ impl Git {
     pub(crate) fn worktree_files(&self, root: &Path, folders: &[&str]) -> Result<Option<Vec<(String, ObjectId)>>> {
         let index = self.repo.index_or_empty()?;
         let options = self.repo.stat_options()?;
-        let timestamp = index.timestamp();
         let mut paths = Vec::new();
         for folder in folders {
             let start = root.join(folder);
@@ -340,10 +352,7 @@ impl Git {
                 while next < entries.len() && entries[next].path(&index).as_bytes() < full {
                     next += 1;
                 }
-                let entry = entries.get(next).filter(|e| {
-                    e.path(&index).as_bytes() == full
-                        && matches!(e.mode, gix::index::entry::Mode::FILE | gix::index::entry::Mode::FILE_EXECUTABLE)
-                });
+                let entry = entries.get(next).filter(|e| e.path(&index).as_bytes() == full && is_file(e));
                 (rel, entry)
             })
             .collect();
@@ -354,10 +363,7 @@ impl Git {
                 let path = root.join(&rel);
                 if let Some(entry) = indexed {
                     let meta = gix::index::fs::Metadata::from_path_no_follow(&path)?;
-                    let clean = gix::index::entry::Stat::from_fs(&meta).is_ok_and(|stat| {
-                        stat.matches(&entry.stat, options) && !entry.stat.is_racy(timestamp, options)
-                    });
-                    if clean {
+                    if gix::index::entry::Stat::from_fs(&meta).is_ok_and(|stat| clean(entry, &stat, &index, options)) {
                         return Ok((rel, entry.id));
                     }
                 }

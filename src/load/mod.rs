@@ -248,8 +248,9 @@ fn load_path<'a>(
 
 /// What the cache keeps of the file at `path` (`rel` from the root), unread, when the
 /// file system says of it (`meta`, links not followed) what it said when its entry was
-/// made, long enough before that run began ([`Entries::unchanged`]): as git's index is
-/// trusted. `None` when the file must be read (no entry, or a moved [`Stat`]).
+/// made, long enough before that run began ([`Entries::unchanged`]), or, when its times
+/// moved (a checkout), what git's index says of it gives the entry's blob id
+/// ([`Entries::indexed`]): as git's index is trusted. `None` when the file must be read.
 fn load_unread<'a>(
     path: &Path,
     rel: &str,
