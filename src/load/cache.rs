@@ -17,23 +17,31 @@
 //! status-change time (Windows: a copy that keeps the modification time could pass for
 //! the file): those files are hashed.
 //!
-//! The file is a header (this format's name, the defter build that wrote it — another
-//! build never reuses an entry, since its parser may differ — and when that run began),
-//! a checksum of the index, the index — one entry a file, in the order of the walk:
-//! path, blob id, [`Stat`], the record's `id` field and where its body is (or the
-//! finding: [`Head`]) and the length of its tree — and then the trees, each with a
-//! checksum of its own ([`Tree`]). A run that keeps the trees packed (`validate`) reads
-//! the index and no tree it does not unpack: the file is mapped into memory where that
-//! is safe ([`Whole`]), so those trees are never read from disk. An entry is decoded
-//! only when its file is loaded, on the loading thread. A file that is missing, cut
-//! short, of another format or build, or whose index is corrupt, is the same as an empty
-//! cache: every file is parsed and the file written anew; a tree that is not whole is
-//! parsed again from its file.
-//! It is written (atomically, readable by its owner only: [`crate::git::write_private`])
-//! only when a file was parsed, an entry's file is gone or a file's [`Stat`] moved, or
-//! when many entries were made too soon after their files changed to be trusted
-//! ([`RACY`]), with the entries of this run's files alone; two runs at once each write a
-//! whole file and the last one stays.
+//! The cache is two files. The index, `records.bin`, is a header (this format's name,
+//! the defter build that wrote it — another build never reuses an entry, since its
+//! parser may differ — when that run began, and the name of its trees file), a checksum
+//! of the index, and the index — one entry a file, in the order of the walk: path, blob
+//! id, [`Stat`], the record's `id` field and where its body is (or the finding: [`Head`])
+//! and where its tree is in the trees file and how long. The trees file,
+//! `records.bin.trees-…` beside it, holds the trees, each with a checksum of its own
+//! ([`Tree`]). A run that keeps the trees packed (`validate`) reads the index and no tree
+//! it does not unpack: the trees file is mapped into memory where that is safe
+//! ([`Whole`]), so those trees are never read from disk. An entry is decoded only when
+//! its file is loaded, on the loading thread. An index that is missing, cut short, of
+//! another format or build, corrupt, or whose trees file is gone or shorter than it
+//! says, is the same as an empty cache: every file is parsed and the cache written anew;
+//! a tree that is not whole is parsed again from its file.
+//!
+//! It is written only when a file was parsed, an entry's file is gone or a file's
+//! [`Stat`] moved, or when many entries were made too soon after their files changed to
+//! be trusted ([`RACY`]), with the entries of this run's files alone. The index is
+//! written anew (atomically, readable by its owner only:
+//! [`crate::git::write_private_with`]), about a tenth of the whole; the trees of the
+//! files parsed are added to the end of the trees file, whose bytes already there never
+//! change, so that a merge or a checkout does not write 100,000 trees again for the ten
+//! it changed (docs/performance.md). When less than half of the trees file would be in
+//! use, every tree is written to a new one instead. Two runs at once each add their own
+//! trees (an append is one step), each write a whole index, and the last one stays.
 //!
 //! What is not cached is what costs nothing to redo or has no text to key: a file too
 //! large, not UTF-8 or of no kind is refused as before.
@@ -52,7 +60,7 @@ use crate::model::{Body, Fields, Kind, Node, Pos, Record, SharedText, Source, Un
 const NAME: &str = "records.bin";
 
 /// Bumped whenever the file's layout or what an entry means changes.
-const FORMAT: &str = "defter-records 3";
+const FORMAT: &str = "defter-records 4";
 
 /// How the index and each tree are checked ([`Tree`]).
 fn checksum(bytes: &[u8]) -> u64 {
@@ -67,6 +75,8 @@ struct Header<'a> {
     binary: &'a str,
     /// When the run that wrote the file began loading (nanoseconds since the epoch).
     started: u64,
+    /// The name of the trees file (beside this one) the entries' trees are in.
+    trees: &'a str,
 }
 
 /// How long before the writing run began a file must have last changed for its [`Stat`]
@@ -139,8 +149,10 @@ pub(crate) struct Stored<'a> {
     stat: Option<Stat>,
     #[serde(borrow)]
     head: Bytes<'a>,
+    /// Where the record's tree is in the trees file, and its length.
+    at: u64,
     len: u32,
-    /// The entry's part of the data (after the index is read).
+    /// The entry's part of the trees file (after the index is read).
     #[serde(skip)]
     data: &'a [u8],
 }
@@ -260,16 +272,21 @@ pub struct CacheUse {
     pub written: bool,
 }
 
-/// The cache file of a repository, as read when a load starts.
+/// The cache files of a repository, as read when a load starts.
 pub(crate) struct Cache {
+    /// The index file.
     file: PathBuf,
     /// The records repository.
     root: PathBuf,
-    /// Shared with the records whose fields stay packed ([`Fields::packed`]).
-    bytes: Arc<Whole>,
+    index: Arc<Whole>,
+    /// The trees file the index names, when it names one that is there.
+    trees_file: Option<PathBuf>,
+    /// Its bytes (none without it), shared with the records whose fields stay packed
+    /// ([`Fields::packed`]).
+    trees: Arc<Whole>,
 }
 
-/// The cache file's bytes: mapped into memory where a file in use may be replaced
+/// A cache file's bytes: mapped into memory where a file in use may be replaced
 /// (Unix), so that the trees a run keeps packed and never reads are never read from
 /// disk nor held in memory; read whole elsewhere (Windows refuses to replace a mapped
 /// file, and a run writes the cache anew while it still reads the old one).
@@ -285,14 +302,15 @@ impl Whole {
         if let Ok(opened) = std::fs::File::open(file)
             && opened.metadata().is_ok_and(|m| m.len() > 0)
         {
-            // SAFETY: defter never writes into a cache file: it writes a new one and
-            // renames it over the old (`git::write_private_with`), and on a local file
-            // system a mapping keeps the old file's bytes. Only a program cutting the
-            // file short or writing into it in place could change the bytes under the
-            // mapping, and nothing but defter writes in `.git/defter/`. (On a network
-            // file system another machine's rename may drop the old file's pages; a
-            // repository shared that way between machines running defter at once is
-            // not supported.)
+            // SAFETY: defter never changes a byte of a cache file once written: it
+            // writes a new one and renames it over the old (`git::write_private_with`),
+            // or adds to the end of a trees file, past what any mapping of it holds; on a
+            // local file system a mapping keeps a replaced file's bytes. Only a program
+            // cutting the file short or writing into it in place could change the bytes
+            // under the mapping, and nothing but defter writes in `.git/defter/`. (On a
+            // network file system another machine's rename may drop the old file's
+            // pages; a repository shared that way between machines running defter at
+            // once is not supported.)
             if let Ok(map) = unsafe { memmap2::Mmap::map(&opened) } {
                 return Whole::Mapped(map);
             }
@@ -311,26 +329,50 @@ impl AsRef<[u8]> for Whole {
     }
 }
 
+/// How long a trees file the index does not name is left alone after it last changed:
+/// far longer than a run takes from writing its trees to writing its index.
+const IN_FLIGHT: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Whether `name` is one a trees file of the index file `index` may have: beside it, in
+/// the same folder, and no temporary file.
+fn trees_name_of(index: &str, name: &str) -> bool {
+    name.strip_prefix(index)
+        .and_then(|rest| rest.strip_prefix(".trees-"))
+        .is_some_and(|tag| !tag.is_empty() && tag.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
 impl Cache {
     /// The cache of the records repository at `root` (empty when there is none yet);
     /// `None` outside a git repository, where there is no git folder to keep it in.
     pub(crate) fn open(root: &Path) -> Option<Cache> {
         let file = Git::open(root).ok()?.cache_file(NAME);
-        let bytes = Arc::new(Whole::open(&file));
-        Some(Cache { file, root: root.to_path_buf(), bytes })
+        let index = Arc::new(Whole::open(&file));
+        let name = file.file_name()?.to_str()?;
+        let trees_file = postcard::take_from_bytes::<Header<'_>>((*index).as_ref())
+            .ok()
+            .map(|(header, _)| header.trees)
+            .filter(|trees| trees_name_of(name, trees))
+            .map(|trees| file.with_file_name(trees))
+            .filter(|path| path.is_file());
+        let trees = Arc::new(trees_file.as_deref().map_or(Whole::Read(Vec::new()), Whole::open));
+        Some(Cache { file, root: root.to_path_buf(), index, trees_file, trees })
     }
 
     /// The entries kept by this defter build, by path: none when the file is missing,
-    /// cut short, corrupt, or was written in another format or by another build.
+    /// cut short, corrupt, or was written in another format or by another build, or its
+    /// trees file is gone or shorter than it says.
     pub(crate) fn entries(&self) -> Entries<'_> {
         let (binary, now) = (crate::git::binary_identity(), now());
-        let (started, by_path) = decode((*self.bytes).as_ref(), &binary).unwrap_or_default();
+        let decoded = decode((*self.index).as_ref(), (*self.trees).as_ref(), &binary);
+        let readable = decoded.is_some();
+        let (started, by_path) = decoded.unwrap_or_default();
         Entries {
             by_path,
             binary,
             started,
             now,
-            whole: self.bytes.clone(),
+            whole: self.trees.clone(),
+            appendable: readable && self.trees_file.is_some(),
             root: self.root.clone(),
             indexed: std::sync::OnceLock::new(),
         }
@@ -341,12 +383,17 @@ impl Cache {
     /// same), or when a tenth of them (a hundred at least) would be trusted by their
     /// times only in a file this run writes; says whether it wrote. A cache that cannot
     /// be written only makes the next run slower.
+    ///
+    /// The index is written anew; the trees of the files parsed are added to the end of
+    /// the trees file read, whose other trees stay where they are, unless that would
+    /// leave less than half of it in use (or there is none): then every tree is written
+    /// to a new trees file, and the others are removed.
     pub(crate) fn keep(&self, entries: &Entries<'_>, kept: &[Kept<'_>]) -> bool {
         let same = |k: &Kept<'_>| matches!(k, Kept::Reused { stored, stat } if stored.stat == *stat);
         // An entry made less than [`RACY`] after its file changed is not trusted by its
         // times, and its file is read and hashed on every run until the cache is written
         // again by a run begun later: as git writes its index again when it finds entries
-        // racily clean. Writing the whole cache costs about what reading and hashing a
+        // racily clean. Writing the index costs about what reading and hashing a
         // tenth of its files does, so it is written for that many (a checkout or a copy
         // just before a run leaves most of them so; an edit, a few), and not for fewer
         // than [`SETTLED_MIN`], which cost nothing to hash.
@@ -355,48 +402,162 @@ impl Cache {
         if kept.iter().all(same) && kept.len() == entries.by_path.len() && !settles {
             return false;
         }
-        // The trees are streamed to the file, after the index: at 100,000 records the
-        // file is about 100 MB, which a buffer would hold beside every record loaded.
-        crate::git::write_private_with(&self.file, |out| write(out, &entries.binary, entries.now, kept)).is_ok()
+        let appended = self.trees_file.as_ref().filter(|_| entries.appendable).and_then(|path| {
+            let live: u64 = kept.iter().map(|k| k.data().len() as u64).sum();
+            let fresh: Vec<u8> = kept
+                .iter()
+                .filter_map(|k| match k {
+                    Kept::Parsed { data, .. } => Some(data.as_slice()),
+                    Kept::Reused { .. } => None,
+                })
+                .collect::<Vec<_>>()
+                .concat();
+            let size = std::fs::metadata(path).ok()?.len();
+            if size.saturating_add(fresh.len() as u64) > live.saturating_mul(2) {
+                return None;
+            }
+            Some((path.clone(), append(path, &fresh)?))
+        });
+        let (trees, placed) = match appended {
+            // The trees kept stay where they are; those parsed follow one another from
+            // where they were added.
+            Some((path, mut next)) => {
+                let placed = kept
+                    .iter()
+                    .map(|k| match k {
+                        Kept::Reused { stored, .. } => stored.at,
+                        Kept::Parsed { data, .. } => {
+                            let at = next;
+                            next += data.len() as u64;
+                            at
+                        }
+                    })
+                    .collect();
+                (path, placed)
+            }
+            None => match self.compact(entries, kept) {
+                Some(written) => written,
+                None => return false,
+            },
+        };
+        let Some(name) = trees.file_name().and_then(|n| n.to_str()) else { return false };
+        let written = crate::git::write_private_with(&self.file, |out| {
+            write_index(out, (&entries.binary, entries.now, name), kept, &placed)
+        });
+        if written.is_ok() {
+            self.tidy();
+        }
+        written.is_ok()
+    }
+
+    /// Removes the trees files the index now in place does not name: the one this run
+    /// read, when it wrote a new one, and any other not changed for [`IN_FLIGHT`] (a run
+    /// at the same time as this one may have just written its own and not yet its index,
+    /// or be adding to another). Should a run still add to a file removed, its index
+    /// names a file that is not there, which is no cache: the next run parses every
+    /// file, as on a first run.
+    fn tidy(&self) {
+        let (Some(folder), Some(name)) = (self.file.parent(), self.file.file_name().and_then(|n| n.to_str())) else {
+            return;
+        };
+        let index = std::fs::read(&self.file).unwrap_or_default();
+        let named = postcard::take_from_bytes::<Header<'_>>(&index).ok().map(|(header, _)| header.trees);
+        let Ok(listed) = std::fs::read_dir(folder) else { return };
+        for other in listed.flatten() {
+            let file_name = other.file_name();
+            let Some(other_name) = file_name.to_str() else { continue };
+            if !trees_name_of(name, other_name) || named == Some(other_name) {
+                continue;
+            }
+            let read = self.trees_file.as_deref().is_some_and(|read| read == other.path());
+            let idle =
+                other.metadata().and_then(|m| m.modified()).is_ok_and(|m| m.elapsed().is_ok_and(|e| e > IN_FLIGHT));
+            if read || idle {
+                let _ = std::fs::remove_file(other.path());
+            }
+        }
+    }
+
+    /// Writes every tree of `kept` to a new trees file, one after the other: gives the
+    /// new file's path and where each tree is in it.
+    fn compact(&self, entries: &Entries<'_>, kept: &[Kept<'_>]) -> Option<(PathBuf, Vec<u64>)> {
+        let name = self.file.file_name()?.to_str()?;
+        let tag = entries.now ^ (u64::from(std::process::id()) << 32);
+        let trees = self.file.with_file_name(format!("{name}.trees-{tag:016x}"));
+        let mut placed = Vec::with_capacity(kept.len());
+        let mut next = 0u64;
+        for k in kept {
+            placed.push(next);
+            next += k.data().len() as u64;
+        }
+        // The trees are streamed to the file: at 100,000 records they are about 85 MB,
+        // which a buffer would hold beside every record loaded.
+        crate::git::write_private_with(&trees, |out| kept.iter().try_for_each(|k| out.write_all(k.data()))).ok()?;
+        Some((trees, placed))
     }
 }
 
-/// Writes the cache file of `kept`'s entries, written by `binary` in a run begun at
-/// `started`, to `out`: the header, the index's checksum, the index, and each entry's
-/// tree in the index's order.
-fn write(out: &mut dyn std::io::Write, binary: &str, started: u64, kept: &[Kept<'_>]) -> std::io::Result<()> {
-    let header = Header { format: FORMAT, binary, started };
-    let index = postcard::to_allocvec(&index(kept)).map_err(std::io::Error::other)?;
+/// Adds `bytes` to the end of the trees file at `path` in one write, and gives where
+/// they start: another run adding to it at the same time adds its own bytes before or
+/// after them, not among them (an append is one step for the file system). `None` when
+/// the file could not take them whole (what it took is left unused).
+fn append(path: &Path, bytes: &[u8]) -> Option<u64> {
+    use std::io::{Seek, Write};
+    let mut file = std::fs::OpenOptions::new().append(true).open(path).ok()?;
+    if bytes.is_empty() {
+        return Some(0);
+    }
+    (file.write(bytes).ok()? == bytes.len()).then_some(())?;
+    file.stream_position().ok()?.checked_sub(bytes.len() as u64)
+}
+
+/// Writes the index of `kept`'s entries, written by `binary` in a run begun at `started`,
+/// whose trees are at `placed` in the trees file named `trees`, to `out`: the header, the
+/// index's checksum, the index.
+fn write_index(
+    out: &mut dyn std::io::Write,
+    (binary, started, trees): (&str, u64, &str),
+    kept: &[Kept<'_>],
+    placed: &[u64],
+) -> std::io::Result<()> {
+    let header = Header { format: FORMAT, binary, started, trees };
+    let index = postcard::to_allocvec(&index(kept, placed)).map_err(std::io::Error::other)?;
     postcard::to_io(&header, &mut *out).map_err(std::io::Error::other)?;
     out.write_all(&checksum(&index).to_le_bytes())?;
-    out.write_all(&index)?;
-    for k in kept {
-        out.write_all(match k {
-            Kept::Reused { stored, .. } => stored.data,
-            Kept::Parsed { data, .. } => data,
-        })?;
-    }
-    Ok(())
+    out.write_all(&index)
 }
 
-/// The cache file of `kept`'s entries, in memory (for the tests).
+/// The index and the trees file of `kept`'s entries, in memory (for the tests).
 #[cfg(test)]
-fn encode(binary: &str, started: u64, kept: &[Kept<'_>]) -> Option<Vec<u8>> {
+fn encode(binary: &str, started: u64, kept: &[Kept<'_>]) -> Option<(Vec<u8>, Vec<u8>)> {
+    let mut placed = Vec::new();
+    let mut trees = Vec::new();
+    for k in kept {
+        placed.push(trees.len() as u64);
+        trees.extend_from_slice(k.data());
+    }
     let mut out = Vec::new();
-    write(&mut out, binary, started, kept).ok()?;
-    Some(out)
+    write_index(&mut out, (binary, started, "records.bin.trees-0"), kept, &placed).ok()?;
+    Some((out, trees))
 }
 
-/// The index of `kept`'s entries.
-fn index<'a>(kept: &'a [Kept<'_>]) -> Vec<Stored<'a>> {
+/// The index of `kept`'s entries, whose trees are at `placed`.
+fn index<'a>(kept: &'a [Kept<'_>], placed: &[u64]) -> Vec<Stored<'a>> {
     kept.iter()
-        .map(|k| match k {
-            Kept::Reused { stored: s, stat } => {
-                Stored { path: s.path, blob: s.blob, stat: *stat, head: Bytes(s.head.0), len: s.len, data: s.data }
-            }
+        .zip(placed)
+        .map(|(k, at)| match k {
+            Kept::Reused { stored: s, stat } => Stored {
+                path: s.path,
+                blob: s.blob,
+                stat: *stat,
+                head: Bytes(s.head.0),
+                at: *at,
+                len: s.len,
+                data: s.data,
+            },
             Kept::Parsed { path, blob, stat, head, data } => {
                 let len = u32::try_from(data.len()).unwrap_or(u32::MAX);
-                Stored { path, blob: *blob, stat: *stat, head: Bytes(head), len, data }
+                Stored { path, blob: *blob, stat: *stat, head: Bytes(head), at: *at, len, data }
             }
         })
         .collect()
@@ -405,22 +566,23 @@ fn index<'a>(kept: &'a [Kept<'_>]) -> Vec<Stored<'a>> {
 /// When the run that wrote a cache file began, and its entries by path.
 type Decoded<'a> = (u64, foldhash::HashMap<&'a str, Stored<'a>>);
 
-/// The entries of a cache file written in this format by `binary`, each given its part
-/// of the data (which is not read here).
-fn decode<'a>(bytes: &'a [u8], binary: &str) -> Option<Decoded<'a>> {
+/// The entries of an index written in this format by `binary`, each given its part of
+/// `trees` (which is not read here).
+fn decode<'a>(bytes: &'a [u8], trees: &'a [u8], binary: &str) -> Option<Decoded<'a>> {
     let (header, rest) = postcard::take_from_bytes::<Header<'_>>(bytes).ok()?;
     if header.format != FORMAT || header.binary != binary {
         return None;
     }
     let (sum, rest) = rest.split_first_chunk::<8>()?;
-    let (mut stored, mut data) = postcard::take_from_bytes::<Vec<Stored<'_>>>(rest).ok()?;
-    if u64::from_le_bytes(*sum) != checksum(&rest[..rest.len() - data.len()]) {
+    let (mut stored, left) = postcard::take_from_bytes::<Vec<Stored<'_>>>(rest).ok()?;
+    if !left.is_empty() || u64::from_le_bytes(*sum) != checksum(rest) {
         return None;
     }
     for s in &mut stored {
-        (s.data, data) = data.split_at_checked(s.len as usize)?;
+        let start = usize::try_from(s.at).ok()?;
+        s.data = trees.get(start..start.checked_add(s.len as usize)?)?;
     }
-    data.is_empty().then(|| (header.started, stored.into_iter().map(|s| (s.path, s)).collect()))
+    Some((header.started, stored.into_iter().map(|s| (s.path, s)).collect()))
 }
 
 /// The entries of the cache file, by path.
@@ -432,8 +594,11 @@ pub(crate) struct Entries<'a> {
     /// since the epoch).
     started: u64,
     now: u64,
-    /// The cache file's bytes, which the entries borrow.
+    /// The trees file's bytes, which the entries borrow.
     whole: Arc<Whole>,
+    /// Whether the trees of files parsed may be added to the end of the trees file read
+    /// (its index was read whole).
+    appendable: bool,
     /// The records repository, whose git index is read the first time a file's times
     /// do not match its entry ([`Entries::indexed`]).
     root: PathBuf,
@@ -449,6 +614,14 @@ pub(crate) enum Kept<'a> {
 }
 
 impl Kept<'_> {
+    /// The entry's tree, packed (none for a finding).
+    fn data(&self) -> &[u8] {
+        match self {
+            Kept::Reused { stored, .. } => stored.data,
+            Kept::Parsed { data, .. } => data,
+        }
+    }
+
     /// The file's path and blob id.
     pub(crate) fn blob(&self) -> (&str, [u8; 20]) {
         match self {
@@ -639,6 +812,7 @@ mod tests {
             started: 0,
             now: 0,
             whole: Arc::new(Whole::Read(Vec::new())),
+            appendable: false,
             root: PathBuf::new(),
             indexed: std::sync::OnceLock::from(None),
         }
@@ -676,8 +850,8 @@ mod tests {
         let kept: Vec<Kept<'_>> = kept.into_iter().flatten().collect();
         assert_eq!(kept.len(), parsed.len(), "every file is kept");
         assert!(kept.iter().all(|k| matches!(k, Kept::Parsed { .. })));
-        let bytes = encode("test build", 0, &kept).unwrap();
-        let entries = entries(decode(&bytes, "test build").unwrap().1);
+        let (index, trees) = encode("test build", 0, &kept).unwrap();
+        let entries = entries(decode(&index, &trees, "test build").unwrap().1);
         assert_eq!(entries.by_path.len(), parsed.len());
         for (file, before) in files().into_iter().zip(&parsed) {
             let (again, kept) = load_one(file, Some((&entries, None)));
@@ -698,30 +872,32 @@ mod tests {
     fn damaged_or_foreign_cache_files_are_not_used() {
         let empty = no_entries();
         let kept: Vec<Kept<'_>> = files().into_iter().filter_map(|f| load_one(f, Some((&empty, None))).1).collect();
-        let bytes = encode("test build", 0, &kept).unwrap();
-        assert!(decode(&bytes, "another build").is_none());
-        assert!(decode(&bytes[..bytes.len() - 1], "test build").is_none());
-        assert!(decode(b"", "test build").is_none());
-        assert!(decode(b"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff", "test build").is_none());
+        let (bytes, trees) = encode("test build", 0, &kept).unwrap();
+        assert!(decode(&bytes, &trees, "another build").is_none());
+        assert!(decode(&bytes[..bytes.len() - 1], &trees, "test build").is_none());
+        assert!(decode(&[bytes.as_slice(), b"\0"].concat(), &trees, "test build").is_none(), "more than the index");
+        assert!(decode(&bytes, &trees[..trees.len() - 1], "test build").is_none(), "trees cut short");
+        assert!(decode(b"", &trees, "test build").is_none());
+        assert!(decode(b"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff", &trees, "test build").is_none());
         let mut other = bytes.clone();
         let at = other.windows(FORMAT.len()).position(|w| w == FORMAT.as_bytes()).unwrap();
         other[at + FORMAT.len() - 1] ^= 1;
-        assert!(decode(&other, "test build").is_none(), "another format");
+        assert!(decode(&other, &trees, "test build").is_none(), "another format");
 
         // A flipped bit in the index (a path): no cache at all.
         let mut in_index = bytes.clone();
         let path = "records/org/people/ayse.yilmaz.yaml".as_bytes();
         let at = in_index.windows(path.len()).position(|w| w == path).unwrap();
         in_index[at + path.len() - 6] ^= 1;
-        assert!(decode(&in_index, "test build").is_none(), "a damaged index");
+        assert!(decode(&in_index, &trees, "test build").is_none(), "a damaged index");
 
         // A flipped bit inside the first file's title (its tree): that file is parsed
         // again.
-        let mut flipped = bytes.clone();
+        let mut flipped = trees.clone();
         let title = "İğdır şubesinin".as_bytes();
         let at = flipped.windows(title.len()).position(|w| w == title).unwrap();
         flipped[at] ^= 1;
-        let entries = entries(decode(&flipped, "test build").unwrap().1);
+        let entries = entries(decode(&bytes, &flipped, "test build").unwrap().1);
         let mut files = files().into_iter();
         let (first, kept) = load_one(files.next().unwrap(), Some((&entries, None)));
         assert!(matches!(kept, Some(Kept::Parsed { .. })));
@@ -794,6 +970,59 @@ mod tests {
         assert!(packed_some >= 3, "records of both kinds of file were packed");
     }
 
+    /// Runs adding trees to one trees file at once (threads here, each opening the file as
+    /// a run does) each find their bytes whole where `append` says they start.
+    #[test]
+    fn trees_added_at_once_each_land_whole_where_they_are_said_to() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("records.bin.trees-00");
+        std::fs::write(&path, b"earlier trees").unwrap();
+        let chunks: Vec<Vec<u8>> = (0..6u8).map(|i| vec![b'a' + i; 20_000 + usize::from(i) * 777]).collect();
+        let placed: Vec<(usize, u64)> = std::thread::scope(|s| {
+            let running: Vec<_> = chunks
+                .iter()
+                .enumerate()
+                .map(|(i, chunk)| {
+                    let path = &path;
+                    s.spawn(move || (0..30).map(|_| (i, append(path, chunk).expect("appended"))).collect::<Vec<_>>())
+                })
+                .collect();
+            running.into_iter().flat_map(|r| r.join().unwrap()).collect()
+        });
+        let bytes = std::fs::read(&path).unwrap();
+        let total: usize = chunks.iter().map(|c| c.len() * 30).sum();
+        assert_eq!(bytes.len(), b"earlier trees".len() + total);
+        assert!(bytes.starts_with(b"earlier trees"));
+        let mut starts: Vec<u64> = placed.iter().map(|(_, at)| *at).collect();
+        starts.sort_unstable();
+        starts.dedup();
+        assert_eq!(starts.len(), placed.len(), "two appends said the same place");
+        for (i, at) in placed {
+            let at = usize::try_from(at).unwrap();
+            assert_eq!(&bytes[at..at + chunks[i].len()], chunks[i].as_slice(), "chunk {i} at {at}");
+        }
+        assert_eq!(append(&path, b""), Some(0), "nothing to add");
+        assert_eq!(append(&dir.path().join("missing"), b"x"), None, "no file to add to");
+    }
+
+    /// The names a trees file of an index may have, and no others (a temporary file, a
+    /// path elsewhere, another index's).
+    #[test]
+    fn only_trees_files_of_the_index_are_taken_for_its_trees() {
+        assert!(trees_name_of("records.bin", "records.bin.trees-00ab12"));
+        for other in [
+            "records.bin",
+            "records.bin.trees-",
+            "records.bin.trees-00ab12.123-0.tmp",
+            "records.bin.trees-../x",
+            "records.bin-sub.trees-00",
+            "findings.bin.trees-00",
+        ] {
+            assert!(!trees_name_of("records.bin", other), "{other}");
+        }
+        assert!(trees_name_of("records.bin-sub", "records.bin-sub.trees-00"));
+    }
+
     /// A file that says what it said when it was hashed, long enough before the run that
     /// hashed it, takes its entry's blob id unhashed; any other is hashed.
     #[test]
@@ -804,6 +1033,7 @@ mod tests {
             blob: key(b"id: a\n"),
             stat: Some(stat),
             head: Bytes(b""),
+            at: 0,
             len: 0,
             data: b"",
         };

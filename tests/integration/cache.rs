@@ -42,6 +42,28 @@ fn cache_file(repo: &Path) -> PathBuf {
     repo.join(".git/defter/records.bin")
 }
 
+/// The trees file the cache's index names.
+fn named_trees_file(repo: &Path) -> PathBuf {
+    let index = std::fs::read(cache_file(repo)).unwrap();
+    let named = trees_files(repo).into_iter().filter(|path| {
+        let name = path.file_name().unwrap().to_str().unwrap().as_bytes();
+        index.windows(name.len()).any(|w| w == name)
+    });
+    let [named] = named.collect::<Vec<_>>().try_into().expect("the index names one trees file");
+    named
+}
+
+/// The trees files beside the cache's index, sorted.
+fn trees_files(repo: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(repo.join(".git/defter"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("records.bin.trees-")))
+        .collect();
+    found.sort();
+    found
+}
+
 /// The records loaded with the cache (library), checked against a load without it;
 /// how the cache was used.
 #[track_caller]
@@ -246,7 +268,7 @@ fn validate_and_build_are_the_same_with_the_cache_and_without() {
     // Damaged and foreign cache files: replaced, and the next run is warm again.
     let file = cache_file(&root);
     let good = std::fs::read(&file).unwrap();
-    let format = b"defter-records 3";
+    let format = b"defter-records 4";
     let at = good.windows(format.len()).position(|w| w == format).expect("the format is named");
     let mut other_format = good.clone();
     other_format[at + format.len() - 1] = b'0';
@@ -268,17 +290,62 @@ fn validate_and_build_are_the_same_with_the_cache_and_without() {
         let warm = validate_alike(&root);
         assert!(warm.contains("parsed: 0"), "{what}: {warm}");
     }
-    // A bit flipped in a tree (the last one): a load that builds every tree parses that
-    // file again and writes the cache; `validate`, which leaves a tree packed unless it
-    // reads it, reports the same as without the cache.
-    let mut flipped = std::fs::read(&file).unwrap();
+    // A bit flipped in a tree (the last one, in the trees file the index names): a load
+    // that builds every tree parses that file again and writes the cache; `validate`,
+    // which leaves a tree packed unless it reads it, reports the same as without the
+    // cache.
+    let trees = named_trees_file(&root);
+    let (index, mut flipped) = (std::fs::read(&file).unwrap(), std::fs::read(&trees).unwrap());
     let near_the_end = flipped.len() - 20;
     flipped[near_the_end] ^= 0x20;
-    std::fs::write(&file, &flipped).unwrap();
+    std::fs::write(&trees, &flipped).unwrap();
     let (_, used) = load_dir_cached(&root, &Silent, true).unwrap();
     assert_eq!((used.parsed, used.written), (1, true), "a damaged tree: {used:?}");
-    std::fs::write(&file, &flipped).unwrap();
+    std::fs::write(&file, &index).unwrap();
+    std::fs::write(&trees, &flipped).unwrap();
     validate_alike(&root);
+}
+
+/// The trees of files parsed are added to the end of the trees file, whose bytes before
+/// them stay as they were (a merge writes the small index and a few trees, not every
+/// tree again); when less than half of it would be in use, every tree is written to a
+/// new trees file and the old one goes. An index whose trees file is gone is no cache.
+/// Each time, the records are those a load without the cache gives.
+#[test]
+fn trees_are_added_to_their_file_until_half_of_it_is_unused() {
+    let (mut repo, root, files) = committed();
+    assert_eq!(load_alike(&root), CacheUse { reused: 0, parsed: files, written: true }, "cold");
+    let [first] = trees_files(&root).try_into().expect("one trees file");
+    let before = std::fs::read(&first).unwrap();
+
+    // One edit: its tree is added; the others stay where they were.
+    let (request, _) = a_request(&repo);
+    repo.edit(&request, "title:", "title: Düzeltilmiş ığdır |");
+    assert_eq!(load_alike(&root), CacheUse { reused: files - 1, parsed: 1, written: true }, "one edit");
+    assert_eq!(trees_files(&root), std::slice::from_ref(&first), "the same trees file");
+    let after = std::fs::read(&first).unwrap();
+    assert!(after.len() > before.len() && after.starts_with(&before), "the tree was not added at the end");
+    assert!(String::from_utf8_lossy(&after[before.len()..]).contains("Düzeltilmiş ığdır"), "its tree was added");
+
+    // Every file edited: half of the trees file would be unused, and a new one is
+    // written with the trees in use alone.
+    for path in files_in(&root.join("records")).into_keys().map(|path| format!("records/{path}")) {
+        let text = repo.read(&path);
+        repo.write(&path, &format!("{text}\n"));
+    }
+    let used = load_alike(&root);
+    assert!(used.written && used.parsed > files / 2, "{used:?}");
+    let [second] = trees_files(&root).try_into().expect("one trees file");
+    assert_ne!(second, first, "a new trees file");
+    let in_use = std::fs::metadata(&second).unwrap().len();
+    assert!(in_use < after.len() as u64, "{in_use} bytes: the unused tree was kept");
+    assert_eq!(load_alike(&root), CacheUse { reused: files, parsed: 0, written: false }, "warm");
+
+    // The trees file gone: every file is parsed, and the cache written anew.
+    std::fs::remove_file(&second).unwrap();
+    assert_eq!(load_alike(&root), CacheUse { reused: 0, parsed: files, written: true }, "no trees file");
+    assert_eq!(trees_files(&root).len(), 1);
+    assert_eq!(load_alike(&root), CacheUse { reused: files, parsed: 0, written: false }, "warm again");
 }
 
 /// Once a file has not changed for a while, the cache knows it unchanged by what the file
