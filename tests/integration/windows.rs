@@ -179,6 +179,18 @@ fn windows_binary_under_wine_matches_linux_on_a_crlf_checkout() {
     assert!(linux_site.len() > 100, "a whole site: {} files", linux_site.len());
     same_site(&linux_site, &files_in(&site("site-windows")), "the Windows binary's");
     same_site(&linux_site, &files_in(&site("site-lf")), "an LF checkout's");
+
+    // The cache of parsed records on Windows: an edited file's tree is added to the end
+    // of the trees file and found where the index says on the next run (a build unpacks
+    // every tree, and parses again one it does not find whole).
+    let edited = crlf.join(request);
+    let before = std::fs::read_to_string(&edited).unwrap();
+    std::fs::write(&edited, format!("{before}\r\nWindows'ta eklenen not.\r\n")).unwrap();
+    let verbose = ["-v", "--lang", "en", "build", "--as-of", AS_OF, "--out", &wine_path(&site("site-windows"))];
+    let after_edit = text(&wine(&exe, &crlf, &verbose));
+    assert!(after_edit.contains(", parsed: 1 (cache written)"), "{after_edit}");
+    let next = text(&wine(&exe, &crlf, &verbose));
+    assert!(next.contains(", parsed: 0"), "the added tree was not found where the index says: {next}");
 }
 
 /// Every file the same, but the build state (`.defter-build`, `.defter-search`): its keys
