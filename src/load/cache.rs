@@ -387,7 +387,7 @@ impl Cache {
     /// The index is written anew; the trees of the files parsed are added to the end of
     /// the trees file read, whose other trees stay where they are, unless that would
     /// leave less than half of it in use (or there is none): then every tree is written
-    /// to a new trees file, and the others are removed.
+    /// to a new trees file, and the one read is removed ([`Cache::tidy`]).
     pub(crate) fn keep(&self, entries: &Entries<'_>, kept: &[Kept<'_>]) -> bool {
         let same = |k: &Kept<'_>| matches!(k, Kept::Reused { stored, stat } if stored.stat == *stat);
         // An entry made less than [`RACY`] after its file changed is not trusted by its
@@ -460,8 +460,11 @@ impl Cache {
         let (Some(folder), Some(name)) = (self.file.parent(), self.file.file_name().and_then(|n| n.to_str())) else {
             return;
         };
-        let index = std::fs::read(&self.file).unwrap_or_default();
-        let named = postcard::take_from_bytes::<Header<'_>>(&index).ok().map(|(header, _)| header.trees);
+        // The header is at the start of the index: a few hundred bytes of its 11 MB.
+        use std::io::Read;
+        let mut start = Vec::with_capacity(4096);
+        let _ = std::fs::File::open(&self.file).and_then(|f| f.take(4096).read_to_end(&mut start));
+        let named = postcard::take_from_bytes::<Header<'_>>(&start).ok().map(|(header, _)| header.trees);
         let Ok(listed) = std::fs::read_dir(folder) else { return };
         for other in listed.flatten() {
             let file_name = other.file_name();
