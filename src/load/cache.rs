@@ -393,10 +393,11 @@ impl Cache {
         // An entry made less than [`RACY`] after its file changed is not trusted by its
         // times, and its file is read and hashed on every run until the cache is written
         // again by a run begun later: as git writes its index again when it finds entries
-        // racily clean. Writing the index costs about what reading and hashing a
-        // tenth of its files does, so it is written for that many (a checkout or a copy
-        // just before a run leaves most of them so; an edit, a few), and not for fewer
-        // than [`SETTLED_MIN`], which cost nothing to hash.
+        // racily clean. Writing the index costs far less than reading and hashing a
+        // tenth of its files (at 100,000 records, 11 MB against 10,000 files), so it is
+        // written for that many (a checkout or a copy just before a run leaves most of
+        // them so; an edit, a few), and not for fewer than [`SETTLED_MIN`], which cost
+        // nothing to hash.
         let settled = kept.iter().filter(|k| matches!(k, Kept::Reused { stat, .. } if entries.settled(*stat))).count();
         let settles = settled >= SETTLED_MIN && settled * SETTLED_SHARE >= kept.len();
         if kept.iter().all(same) && kept.len() == entries.by_path.len() && !settles {
