@@ -139,8 +139,8 @@ fn now() -> u64 {
 
 /// One file's entry in the file's index. What loading made of the file is in two parts:
 /// its `head` here (the record's `id` field and where its body is, or the finding), and
-/// the record's tree, `len` bytes of the data after the index ([`Tree`]), so that a run
-/// that keeps trees packed knows every record without touching the data at all.
+/// the record's tree, `len` bytes at `at` in the trees file ([`Tree`]), so that a run
+/// that keeps trees packed knows every record without touching the trees at all.
 #[derive(Serialize, Deserialize)]
 pub(crate) struct Stored<'a> {
     path: &'a str,
@@ -422,20 +422,7 @@ impl Cache {
         let (trees, placed) = match appended {
             // The trees kept stay where they are; those parsed follow one another from
             // where they were added.
-            Some((path, mut next)) => {
-                let placed = kept
-                    .iter()
-                    .map(|k| match k {
-                        Kept::Reused { stored, .. } => stored.at,
-                        Kept::Parsed { data, .. } => {
-                            let at = next;
-                            next += data.len() as u64;
-                            at
-                        }
-                    })
-                    .collect();
-                (path, placed)
-            }
+            Some((path, start)) => (path, place(kept, start, true)),
             None => match self.compact(entries, kept) {
                 Some(written) => written,
                 None => return false,
@@ -488,17 +475,27 @@ impl Cache {
         let name = self.file.file_name()?.to_str()?;
         let tag = entries.now ^ (u64::from(std::process::id()) << 32);
         let trees = self.file.with_file_name(format!("{name}.trees-{tag:016x}"));
-        let mut placed = Vec::with_capacity(kept.len());
-        let mut next = 0u64;
-        for k in kept {
-            placed.push(next);
-            next += k.data().len() as u64;
-        }
+        let placed = place(kept, 0, false);
         // The trees are streamed to the file: at 100,000 records they are about 85 MB,
         // which a buffer would hold beside every record loaded.
         crate::git::write_private_with(&trees, |out| kept.iter().try_for_each(|k| out.write_all(k.data()))).ok()?;
         Some((trees, placed))
     }
+}
+
+/// Where each of `kept`'s trees is in the trees file: a reused one where it was, when
+/// `in_place` (its file kept and added to); the others one after the other from `next`.
+fn place(kept: &[Kept<'_>], mut next: u64, in_place: bool) -> Vec<u64> {
+    kept.iter()
+        .map(|k| match k {
+            Kept::Reused { stored, .. } if in_place => stored.at,
+            _ => {
+                let at = next;
+                next += k.data().len() as u64;
+                at
+            }
+        })
+        .collect()
 }
 
 /// Adds `bytes` to the end of the trees file at `path` in one write, and gives where
@@ -534,12 +531,8 @@ fn write_index(
 /// The index and the trees file of `kept`'s entries, in memory (for the tests).
 #[cfg(test)]
 fn encode(binary: &str, started: u64, kept: &[Kept<'_>]) -> Option<(Vec<u8>, Vec<u8>)> {
-    let mut placed = Vec::new();
-    let mut trees = Vec::new();
-    for k in kept {
-        placed.push(trees.len() as u64);
-        trees.extend_from_slice(k.data());
-    }
+    let placed = place(kept, 0, false);
+    let trees: Vec<u8> = kept.iter().flat_map(|k| k.data().iter().copied()).collect();
     let mut out = Vec::new();
     write_index(&mut out, (binary, started, "records.bin.trees-0"), kept, &placed).ok()?;
     Some((out, trees))
@@ -682,7 +675,7 @@ impl Entries<'_> {
         !long_before(stat, self.started) && long_before(stat, self.now)
     }
 
-    /// `part` (of an entry) as a part of the cache file's bytes, shared; copied should it
+    /// `part` (of an entry) as a part of the trees file's bytes, shared; copied should it
     /// not be one.
     fn shared(&self, part: &[u8]) -> (crate::model::Shared, std::ops::Range<usize>) {
         let whole = (*self.whole).as_ref();

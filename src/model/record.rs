@@ -64,11 +64,11 @@ const ID_ELSEWHERE: u8 = 2;
 /// bytes and parses the file's text again should they not read back whole.
 pub type Unpack = fn(&[u8], &Source) -> Node;
 
-/// Bytes shared by the fields packed in them (the cache file's, mapped or read).
+/// Bytes shared by the fields packed in them (a cache file's, mapped or read).
 pub type Shared = Arc<dyn AsRef<[u8]> + Send + Sync>;
 
 struct Packed {
-    /// The packed tree is `whole[range]`: the cache file's bytes, shared by every
+    /// The packed tree is `whole[range]`: a cache file's bytes, shared by every
     /// record's fields rather than copied out of it.
     whole: Shared,
     range: std::ops::Range<usize>,
